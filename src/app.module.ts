@@ -1,0 +1,54 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { AuthAdminModule } from './auth/admin/auth-admin.module';
+import { AuthModule } from './auth/auth.module';
+import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
+import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
+import { ScopedMercuriusDriver, ScopedMercuriusDriverConfig } from './common/graphql/scoped-mercurius.driver';
+import { loggerParams } from './common/logging';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { UsersAdminModule } from './users/admin/users-admin.module';
+import { UsersModule } from './users/users.module';
+
+/** Public, read-mostly: only published content and a member's own account. */
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule] };
+
+/** Staff only: every field declares its roles. */
+export const ADMIN_ENDPOINT: GraphqlEndpoint = { routePrefix: '/admin', modules: [AuthAdminModule, UsersAdminModule] };
+
+function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
+  return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
+    driver: ScopedMercuriusDriver,
+    inject: [AppConfig, PinoLogger],
+    useFactory: (config: AppConfig, logger: PinoLogger) => {
+      logger.setContext(`GraphQL${endpoint.routePrefix || '/'}`);
+      return graphqlEndpointOptions(endpoint, config, logger);
+    },
+  });
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    if (!config.database.url) throw new Error('The database URL was not resolved before the app started');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
+        UsersModule,
+        AuthModule,
+        HealthModule,
+        ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),
+        ...DELIVERY_ENDPOINT.modules,
+        ...ADMIN_ENDPOINT.modules,
+      ],
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsAccountEmail } from '../../common/validation/user-fields';
+
+@InputType()
+export class AdminLoginInput {
+  @Field() @IsAccountEmail() email!: string;
+  @Field() @IsString() @Length(1, 200) password!: string;
+}
+
+@InputType()
+export class CreateAccessTokenInput {
+  @Field({ description: 'What the token is for, e.g. "CI release sync"' }) @IsString() @Length(1, 100) name!: string;
+  @Field(() => Int, { nullable: true, description: 'Days until it expires; omit for a token that does not expire' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number | null;
+}
+
+@InputType()
+export class RevokeAccessTokenInput {
+  @Field(() => ID) @IsUUID() accessTokenId!: string;
+}
+
+@ArgsType()
+export class AccessTokensArgs {
+  @Field(() => Boolean, { defaultValue: false }) @IsBoolean() includeRevoked = false;
+}
+

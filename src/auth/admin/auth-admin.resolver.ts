@@ -1,0 +1,54 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AdminUser } from '../../users/admin/admin-user.model';
+import { toAdminUser } from '../../users/admin/to-admin-user';
+import { STAFF_ROLES } from '../../users/role.enum';
+import { UsersService } from '../../users/users.service';
+import { AccessTokensService } from '../access-tokens.service';
+import { AuthUser } from '../auth-user';
+import { AuthService } from '../auth.service';
+import { ClientIp, CurrentUser } from '../current-user.decorator';
+import { Public, Roles } from '../roles.decorator';
+import { AccessTokensArgs, AdminLoginInput, CreateAccessTokenInput, RevokeAccessTokenInput } from './auth-admin.inputs';
+import { AdminAccessToken, AdminCreatedAccessToken, AdminSession } from './auth-admin.models';
+import { toAdminAccessToken } from './to-admin-access-token';
+
+@Resolver()
+export class AuthAdminResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly tokens: AccessTokensService,
+  ) {}
+
+  @Public()
+  @Mutation(() => AdminSession, { description: 'Signs a staff member in; members are refused' })
+  async login(@Args('input') input: AdminLoginInput, @ClientIp() ip: string): Promise<AdminSession> {
+    const session = await this.auth.loginStaff({ ...input, ip });
+    return { accessToken: session.accessToken, expiresAt: session.expiresAt, user: toAdminUser(session.user) };
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => AdminUser)
+  async me(@CurrentUser() user: AuthUser): Promise<AdminUser> {
+    return toAdminUser(await this.users.getById(user.id));
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => [AdminAccessToken], { description: 'Your personal access tokens, newest first' })
+  async accessTokens(@CurrentUser() user: AuthUser, @Args() args: AccessTokensArgs): Promise<AdminAccessToken[]> {
+    return (await this.tokens.listForUser(user.id, args.includeRevoked)).map(toAdminAccessToken);
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Mutation(() => AdminCreatedAccessToken, { description: 'The token secret is in the answer, once' })
+  async createAccessToken(@CurrentUser() user: AuthUser, @Args('input') input: CreateAccessTokenInput): Promise<AdminCreatedAccessToken> {
+    const created = await this.tokens.create(user, input.name, input.expiresInDays ?? null);
+    return { token: created.token, accessToken: toAdminAccessToken(created.accessToken) };
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Mutation(() => AdminAccessToken)
+  async revokeAccessToken(@CurrentUser() user: AuthUser, @Args('input') input: RevokeAccessTokenInput): Promise<AdminAccessToken> {
+    return toAdminAccessToken(await this.tokens.revoke(user, input.accessTokenId));
+  }
+}

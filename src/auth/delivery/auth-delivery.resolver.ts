@@ -1,0 +1,38 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ALL_ROLES } from '../../users/role.enum';
+import { UsersService } from '../../users/users.service';
+import { AuthUser } from '../auth-user';
+import { AuthService } from '../auth.service';
+import { ClientIp, CurrentUser } from '../current-user.decorator';
+import { Public, Roles } from '../roles.decorator';
+import { LoginInput, SignUpInput } from './auth-delivery.inputs';
+import { toViewer } from './to-viewer';
+import { Viewer, ViewerSession } from './viewer.models';
+
+@Resolver()
+export class AuthDeliveryResolver {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Public()
+  @Mutation(() => ViewerSession, { description: 'Creates a member account and signs it in' })
+  async signUp(@Args('input') input: SignUpInput): Promise<ViewerSession> {
+    const session = await this.auth.signUpMember(input);
+    return { accessToken: session.accessToken, expiresAt: session.expiresAt, viewer: toViewer(session.user) };
+  }
+
+  @Public()
+  @Mutation(() => ViewerSession)
+  async login(@Args('input') input: LoginInput, @ClientIp() ip: string): Promise<ViewerSession> {
+    const session = await this.auth.loginMember({ ...input, ip });
+    return { accessToken: session.accessToken, expiresAt: session.expiresAt, viewer: toViewer(session.user) };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Query(() => Viewer, { description: 'The signed-in account' })
+  async me(@CurrentUser() user: AuthUser): Promise<Viewer> {
+    return toViewer(await this.users.getById(user.id));
+  }
+}

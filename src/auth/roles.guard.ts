@@ -1,0 +1,36 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors/app-error';
+import { Role } from '../users/role.enum';
+import { AuthService } from './auth.service';
+import { GraphqlContext } from './graphql-context';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+
+/** Global guard: a GraphQL resolver without @Roles or @Public is refused, never open by default. */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authService: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType<GqlContextType>() !== 'graphql') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (!roles || roles.length === 0) {
+      throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no roles`);
+    }
+    const graphqlContext = GqlExecutionContext.create(context).getContext<GraphqlContext>();
+    graphqlContext.auth ??= await this.authService.resolveAuthorization(graphqlContext.req.headers.authorization);
+    const { auth } = graphqlContext;
+    if (!auth.user) throw new UnauthenticatedError(auth.failure ?? 'Sign in to do this');
+    if (!roles.includes(auth.user.role)) {
+      throw new ForbiddenError('Your role does not allow this', { requiredRoles: roles });
+    }
+    return true;
+  }
+}

@@ -1,0 +1,66 @@
+import { GraphQLError } from 'graphql';
+import { ConflictError } from '../errors/app-error';
+import { formatGraphqlErrors } from './format-graphql-error';
+
+function wrap(original: Error): GraphQLError {
+  return new GraphQLError(original.message, { originalError: original, path: ['field'] });
+}
+
+describe('formatGraphqlErrors', () => {
+  const logged: unknown[] = [];
+  const log = (error: unknown): void => {
+    logged.push(error);
+  };
+  beforeEach(() => (logged.length = 0));
+
+  it('exposes an AppError with its code and details', () => {
+    const result = formatGraphqlErrors({ data: null, errors: [wrap(new ConflictError('Saved since', { headRevisionNumber: 3 }))] }, log);
+    expect(result.response.errors[0]).toEqual({
+      message: 'Saved since',
+      path: ['field'],
+      extensions: { code: 'CONFLICT', headRevisionNumber: 3 },
+    });
+    expect(logged).toHaveLength(0);
+  });
+
+  it('hides an unexpected error behind a generic message and logs it', () => {
+    const sqlError = new Error('relation "users" does not exist at character 15');
+    sqlError.stack = 'Error: at Query.run (node_modules/typeorm/...)';
+    const result = formatGraphqlErrors({ data: null, errors: [wrap(sqlError)] }, log);
+    expect(result.response.errors[0]).toEqual({ message: 'Internal server error', path: ['field'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(result)).not.toMatch(/relation|typeorm/);
+    expect(logged).toEqual([sqlError]);
+  });
+
+  it('classifies parse, validation and variable errors wrapped by Mercurius', () => {
+    const wrapper = Object.assign(new Error('Graphql validation error'), {
+      code: 'MER_ERR_GQL_VALIDATION',
+      statusCode: 400,
+      errors: [
+        new GraphQLError('Syntax Error: Expected Name, found <EOF>.'),
+        new GraphQLError('Cannot query field "nope" on type "Query".'),
+        new GraphQLError('Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"'),
+      ],
+    });
+    const result = formatGraphqlErrors({ errors: [wrap(wrapper)] }, log);
+    expect(result.statusCode).toBe(400);
+    expect(result.response.errors.map((e) => e.extensions?.code)).toEqual([
+      'GRAPHQL_PARSE_FAILED',
+      'GRAPHQL_VALIDATION_FAILED',
+      'BAD_USER_INPUT',
+    ]);
+  });
+
+  it('answers HTTP-level request errors with their status and a plain message', () => {
+    const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    const result = formatGraphqlErrors({ errors: [wrap(tooLarge)] }, log);
+    expect(result.statusCode).toBe(413);
+    expect(result.response.errors[0].extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('keeps status 200 when part of the data was resolved', () => {
+    const result = formatGraphqlErrors({ data: { a: 1 }, errors: [wrap(new Error('boom'))] }, log);
+    expect(result.statusCode).toBe(200);
+    expect(result.response.data).toEqual({ a: 1 });
+  });
+});

@@ -1,0 +1,97 @@
+import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { AppError } from '../errors/app-error';
+
+export interface FormattedResult {
+  statusCode: number;
+  response: { data: ExecutionResult['data'] | null; errors: GraphQLFormattedError[] };
+}
+
+export type ErrorLogger = (error: unknown, message: string) => void;
+
+/** Errors raised before execution by the HTTP layer or by Fastify/Mercurius request checks. */
+interface RequestError extends Error {
+  code?: string;
+  statusCode?: number;
+  errors?: unknown[];
+}
+
+const REQUEST_ERROR_CODES: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+const INTERNAL_MESSAGE = 'Internal server error';
+
+/**
+ * The one error formatter of both schemas. Known errors keep their message and get a stable
+ * `extensions.code`; anything unexpected becomes INTERNAL_SERVER_ERROR with a generic message,
+ * and is logged (with the request id) by `logUnexpected`.
+ */
+export function formatGraphqlErrors(
+  execution: { data?: ExecutionResult['data'] | null; errors: readonly GraphQLError[] },
+  logUnexpected: ErrorLogger,
+): FormattedResult {
+  let statusCode = 200;
+  const errors: GraphQLFormattedError[] = [];
+
+  for (const error of execution.errors) {
+    const original = error.originalError as RequestError | undefined;
+    if (original && Array.isArray(original.errors)) {
+      // Mercurius wraps parse, validation and variable errors as one request error.
+      statusCode = 400;
+      for (const inner of original.errors) errors.push(formatRequestPhaseError(inner));
+    } else if (original instanceof AppError) {
+      errors.push(withCode(error, original.code, original.details));
+    } else if (original && isHttpRequestError(original)) {
+      statusCode = original.statusCode ?? 400;
+      errors.push({ message: requestErrorMessage(original), extensions: { code: REQUEST_ERROR_CODES[statusCode] ?? 'BAD_REQUEST' } });
+    } else if (!original && error.extensions?.code === 'QUERY_TOO_COMPLEX') {
+      statusCode = 400;
+      errors.push(error.toJSON());
+    } else if (!original && isVariableError(error)) {
+      errors.push(withCode(error, 'BAD_USER_INPUT'));
+    } else {
+      logUnexpected(original ?? error, 'Unexpected error while answering a GraphQL request');
+      errors.push({ message: INTERNAL_MESSAGE, locations: error.locations, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    }
+  }
+
+  if (execution.data) statusCode = 200;
+  return { statusCode, response: { data: execution.data ?? null, errors } };
+}
+
+function formatRequestPhaseError(inner: unknown): GraphQLFormattedError {
+  if (!(inner instanceof GraphQLError)) {
+    return { message: inner instanceof Error ? inner.message : 'Invalid request', extensions: { code: 'BAD_REQUEST' } };
+  }
+  if (inner.extensions?.code === 'QUERY_TOO_COMPLEX') return inner.toJSON();
+  if (inner.message.startsWith('Syntax Error')) return withCode(inner, 'GRAPHQL_PARSE_FAILED');
+  if (isVariableError(inner)) return withCode(inner, 'BAD_USER_INPUT');
+  return withCode(inner, 'GRAPHQL_VALIDATION_FAILED');
+}
+
+function withCode(error: GraphQLError, code: string, details: Record<string, unknown> = {}): GraphQLFormattedError {
+  return {
+    message: error.message,
+    ...(error.locations ? { locations: error.locations } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    extensions: { ...details, code },
+  };
+}
+
+function isVariableError(error: GraphQLError): boolean {
+  return /^Variable "\$[^"]+"/.test(error.message);
+}
+
+function isHttpRequestError(error: RequestError): boolean {
+  return typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 && typeof error.code === 'string';
+}
+
+function requestErrorMessage(error: RequestError): string {
+  if (error.statusCode === 413) return 'The request body is larger than the server accepts';
+  if (error.statusCode === 415) return 'Send GraphQL requests as application/json';
+  if (error instanceof SyntaxError || /JSON/i.test(error.message)) return 'The request body is not valid JSON';
+  return error.message;
+}

@@ -1,0 +1,33 @@
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { FastifyInstance } from 'fastify';
+import mercurius, { MercuriusOptions } from 'mercurius';
+
+export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
+  /** URL prefix of this schema's routes, e.g. `/admin` for `/admin/graphql` and `/admin/graphiql`. */
+  routePrefix?: string;
+};
+
+/**
+ * The stock driver registers Mercurius on the root Fastify instance, which allows one schema per
+ * application. This one registers each schema inside its own encapsulated Fastify plugin, so the
+ * delivery and admin schemas live side by side with their own routes, hooks and error handling.
+ */
+export class ScopedMercuriusDriver extends MercuriusDriver {
+  override async start(config: ScopedMercuriusDriverConfig): Promise<void> {
+    const { plugins, hooks, routePrefix, ...options } = config;
+    const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
+    await app.register(
+      async (scope) => {
+        await scope.register(mercurius, options as MercuriusOptions);
+        for (const plugin of plugins ?? []) await scope.register(plugin.plugin, plugin.options ?? {});
+        for (const [hookName, hook] of Object.entries(hooks ?? {})) {
+          for (const fn of Array.isArray(hook) ? hook : [hook]) {
+            // Mercurius types each hook name separately; the pairs come straight from its own config type.
+            (scope.graphql.addHook as (name: string, fn: unknown) => void)(hookName, fn);
+          }
+        }
+      },
+      { prefix: routePrefix ?? '' },
+    );
+  }
+}

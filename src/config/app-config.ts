@@ -1,0 +1,29 @@
+import { LOG_LEVELS, NODE_ENVS } from './env.schema';
+
+/**
+ * Typed configuration: the only way code outside `src/config/` reads settings.
+ * Abstract so it can serve as the injection token for a plain object.
+ */
+export abstract class AppConfig {
+  abstract readonly nodeEnv: (typeof NODE_ENVS)[number];
+  abstract readonly isProduction: boolean;
+  abstract readonly http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  abstract readonly database: {
+    /** Set when an external server is configured; bootstrap fills it in for embedded PostgreSQL. */
+    url: string | undefined;
+    poolSize: number;
+    embeddedPort: number;
+  };
+  abstract readonly dataDir: string;
+  abstract readonly auth: {
+    /** Generated and kept in the data folder by bootstrap when not configured. */
+    jwtSecret: string | undefined;
+    accessTokenTtlSeconds: number;
+    loginMaxFailuresPerAccount: number;
+    loginMaxFailuresPerIp: number;
+    loginFailureWindowSeconds: number;
+  };
+  abstract readonly demo: { seed: boolean; adminEmail: string; adminPassword: string };
+  abstract readonly logLevel: (typeof LOG_LEVELS)[number];
+  abstract readonly graphql: { maxDepth: number; maxCost: number; maxAliases: number; ide: boolean };
+}

@@ -1,0 +1,64 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import * as path from 'node:path';
+import { AppConfig } from './app-config';
+import { EnvironmentVariables } from './env.schema';
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws InvalidConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new EnvironmentVariables());
+  const provided: Record<string, string> = {};
+  for (const name of [...known, 'DATABASE_URL', 'JWT_SECRET']) {
+    const value = env[name];
+    if (value !== undefined && value !== '') provided[name] = value;
+  }
+  const vars = plainToInstance(EnvironmentVariables, provided);
+  const problems = validateSync(vars, { forbidUnknownValues: true }).flatMap(describeProblem);
+  if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
+    problems.push('JWT_SECRET: must be set when NODE_ENV is production');
+  }
+  if (vars.DATABASE_URL && !/^postgres(ql)?:\/\//.test(vars.DATABASE_URL)) {
+    problems.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+  }
+  if (problems.length > 0) throw new InvalidConfigError(problems);
+
+  return {
+    nodeEnv: vars.NODE_ENV,
+    isProduction: vars.NODE_ENV === 'production',
+    http: { host: vars.HOST, port: vars.PORT, bodyLimitBytes: vars.BODY_LIMIT_BYTES, trustProxy: vars.TRUST_PROXY },
+    database: { url: vars.DATABASE_URL, poolSize: vars.DB_POOL_SIZE, embeddedPort: vars.EMBEDDED_PG_PORT },
+    dataDir: path.resolve(vars.DATA_DIR),
+    auth: {
+      jwtSecret: vars.JWT_SECRET,
+      accessTokenTtlSeconds: vars.ACCESS_TOKEN_TTL_SECONDS,
+      loginMaxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      loginMaxFailuresPerIp: vars.LOGIN_MAX_FAILURES_PER_IP,
+      loginFailureWindowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
+    },
+    demo: {
+      seed: vars.SEED_DEMO,
+      adminEmail: vars.DEMO_ADMIN_EMAIL.toLowerCase(),
+      adminPassword: vars.DEMO_ADMIN_PASSWORD,
+    },
+    logLevel: vars.LOG_LEVEL,
+    graphql: {
+      maxDepth: vars.GRAPHQL_MAX_DEPTH,
+      maxCost: vars.GRAPHQL_MAX_COST,
+      maxAliases: vars.GRAPHQL_MAX_ALIASES,
+      ide: vars.GRAPHIQL && vars.NODE_ENV !== 'production',
+    },
+  };
+}
+
+function describeProblem(error: ValidationError): string[] {
+  const messages = Object.values(error.constraints ?? {});
+  const shown = error.property === 'JWT_SECRET' || error.property.endsWith('PASSWORD') ? '(hidden)' : JSON.stringify(error.value);
+  return messages.map((message) => `${error.property}: ${message} (got ${shown})`);
+}

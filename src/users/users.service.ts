@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
+import { Connection, decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { hashPassword } from '../auth/passwords';
+import { UserEntity } from './entities/user.entity';
+import { Role } from './role.enum';
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string;
+  role: Role;
+}
+
+export interface UserFilter {
+  role?: Role | null;
+  includeDeactivated?: boolean;
+  first: number;
+  after?: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+  ) {}
+
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<UserEntity> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundError('User', id);
+    return user;
+  }
+
+  findByEmail(email: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ email: normalizeEmail(email) });
+  }
+
+  async create(input: NewUser): Promise<UserEntity> {
+    const passwordHash = await hashPassword(input.password);
+    const user = this.users.create({
+      email: normalizeEmail(input.email),
+      displayName: input.displayName.trim(),
+      passwordHash,
+      role: input.role,
+      trustLevel: 0,
+    });
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ConflictError('A user with this email already exists', { reason: 'EMAIL_TAKEN' });
+      }
+      throw error;
+    }
+  }
+
+  async list(filter: UserFilter): Promise<Connection<UserEntity>> {
+    const query = this.users.createQueryBuilder('u');
+    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    if (!filter.includeDeactivated) query.andWhere('u.deactivated_at IS NULL');
+    const totalCount = await query.getCount();
+    if (filter.after) {
+      const [createdAt, id] = decodeCursor(filter.after, 2);
+      query.andWhere('(u.created_at, u.id) > (:createdAt, :id)', { createdAt, id });
+    }
+    const rows = await query.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').take(filter.first + 1).getMany();
+    const page = rows.slice(0, filter.first);
+    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.createdAt.toISOString(), node.id]) }));
+    return {
+      edges,
+      totalCount,
+      pageInfo: { hasNextPage: rows.length > filter.first, endCursor: edges.at(-1)?.cursor ?? null },
+    };
+  }
+
+  async changeRole(actorId: string, userId: string, role: Role): Promise<UserEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockUser(tx, userId);
+      if (user.role === role) return user;
+      if (user.role === Role.Admin) await this.assertAnotherAdminRemains(tx, user.id, actorId === userId);
+      user.role = role;
+      return tx.save(user);
+    });
+  }
+
+  async deactivate(actorId: string, userId: string): Promise<UserEntity> {
+    if (actorId === userId) {
+      throw new BadUserInputError('You cannot deactivate your own account', [{ field: 'userId', messages: ['userId must not be your own'] }]);
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockUser(tx, userId);
+      if (user.deactivatedAt) return user;
+      if (user.role === Role.Admin) await this.assertAnotherAdminRemains(tx, user.id, false);
+      user.deactivatedAt = new Date();
+      return tx.save(user);
+    });
+  }
+
+  async reactivate(userId: string): Promise<UserEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockUser(tx, userId);
+      user.deactivatedAt = null;
+      return tx.save(user);
+    });
+  }
+
+  async recordLogin(userId: string, at: Date): Promise<void> {
+    await this.users.update({ id: userId }, { lastLoginAt: at });
+  }
+
+  private async lockUser(tx: EntityManager, userId: string): Promise<UserEntity> {
+    const user = await tx.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw new NotFoundError('User', userId);
+    return user;
+  }
+
+  /** Locks the active admins so two concurrent demotions cannot both pass the check. */
+  private async assertAnotherAdminRemains(tx: EntityManager, leavingAdminId: string, isSelf: boolean): Promise<void> {
+    const admins = await tx.find(UserEntity, {
+      where: { role: Role.Admin, deactivatedAt: IsNull() },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!admins.some((admin) => admin.id !== leavingAdminId)) {
+      throw new ConflictError(
+        isSelf ? 'You are the last active admin; make someone else admin first' : 'This is the last active admin',
+        { reason: 'LAST_ADMIN' },
+      );
+    }
+  }
+}
