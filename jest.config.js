@@ -1,0 +1,26 @@
+/**
+ * Files of ES-module-only dependencies (or CommonJS files importing them dynamically) that Node 20
+ * loads natively but Jest's CommonJS module runtime cannot: compiled to CommonJS for tests only.
+ */
+const ESM_FILES = ['content-disposition/.+\\.js', 'quick-lru/.+\\.js', 'mercurius/index\\.js'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: ['<rootDir>/src', '<rootDir>/search', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    [`/node_modules/(${ESM_FILES.join('|')})$`]: [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_FILES.join('|')})$)`],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60_000,
+  maxWorkers: process.env.CI ? 2 : '50%',
+};

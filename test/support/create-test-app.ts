@@ -1,0 +1,116 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/config/load-config';
+import { AppConfig } from '../../src/config/app-config';
+import { UserEntity } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/users/role.enum';
+import { UsersService } from '../../src/users/users.service';
+import { cloneTemplateDatabase, dropDatabase } from './test-database';
+
+export interface GraphqlError {
+  message: string;
+  path?: string[];
+  extensions: { code: string; [key: string]: unknown };
+}
+
+export interface GraphqlResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null;
+  errors?: GraphqlError[];
+  headers: Record<string, string>;
+}
+
+export class GraphqlClient {
+  constructor(
+    private readonly app: NestFastifyApplication,
+    private readonly path: string,
+    private readonly token?: string,
+  ) {}
+
+  async send<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphqlResponse<T>> {
+    const req = request(this.app.getHttpServer()).post(this.path).set('content-type', 'application/json');
+    if (this.token) req.set('authorization', `Bearer ${this.token}`);
+    const res = await req.send({ query, variables });
+    return { status: res.status, data: res.body?.data ?? null, errors: res.body?.errors, headers: res.headers };
+  }
+}
+
+export interface TestUser {
+  user: UserEntity;
+  password: string;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  dataSource: DataSource;
+  databaseName: string;
+  databaseUrl: string;
+  delivery(token?: string): GraphqlClient;
+  admin(token?: string): GraphqlClient;
+  http(): request.Agent;
+  createUser(options?: { role?: Role; email?: string; password?: string; displayName?: string }): Promise<TestUser>;
+  /** A session token through the real login mutation of the matching API. */
+  login(user: TestUser): Promise<string>;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+
+/** The real AppModule on Fastify, with its own database cloned from the migrated template. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await cloneTemplateDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    DB_POOL_SIZE: '5',
+    ...env,
+  });
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const users = app.get(UsersService);
+
+  const t: TestApp = {
+    app,
+    config,
+    dataSource: app.get(DataSource),
+    databaseName: database.name,
+    databaseUrl: database.url,
+    delivery: (token) => new GraphqlClient(app, '/graphql', token),
+    admin: (token) => new GraphqlClient(app, '/admin/graphql', token),
+    http: () => request.agent(app.getHttpServer()),
+    async createUser(options = {}) {
+      userCounter += 1;
+      const password = options.password ?? `password-${randomBytes(6).toString('hex')}`;
+      const user = await users.create({
+        email: options.email ?? `user${userCounter}-${randomBytes(3).toString('hex')}@example.test`,
+        displayName: options.displayName ?? `User ${userCounter}`,
+        password,
+        role: options.role ?? Role.Member,
+      });
+      return { user, password };
+    },
+    async login({ user, password }) {
+      const isMember = user.role === Role.Member;
+      const client = isMember ? t.delivery() : t.admin();
+      const res = await client.send(
+        `mutation ($input: ${isMember ? 'LoginInput' : 'AdminLoginInput'}!) { login(input: $input) { accessToken } }`,
+        { input: { email: user.email, password } },
+      );
+      const token = res.data?.login?.accessToken;
+      if (!token) throw new Error(`login failed: ${JSON.stringify(res.errors)}`);
+      return token;
+    },
+    async close() {
+      await app.close();
+      await dropDatabase(database.name);
+    },
+  };
+  return t;
+}
