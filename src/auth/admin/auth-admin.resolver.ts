@@ -4,7 +4,7 @@ import { toAdminUser } from '../../users/admin/to-admin-user';
 import { STAFF_ROLES } from '../../users/role.enum';
 import { UsersService } from '../../users/users.service';
 import { AccessTokensService } from '../access-tokens.service';
-import { AuthUser } from '../auth-user';
+import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
 import { ClientIp, CurrentUser } from '../current-user.decorator';
 import { Public, Roles } from '../roles.decorator';

@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ALL_ROLES } from '../../users/role.enum';
 import { UsersService } from '../../users/users.service';
-import { AuthUser } from '../auth-user';
+import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
 import { ClientIp, CurrentUser } from '../current-user.decorator';
 import { Public, Roles } from '../roles.decorator';
