@@ -22,6 +22,7 @@ export interface UserFilter {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -74,9 +75,13 @@ export class UsersService {
     const totalCount = await query.getCount();
     if (filter.after) {
       const [createdAt, id] = decodeCursor(filter.after, 2);
-      query.andWhere('(u.created_at, u.id) > (:createdAt, :id)', { createdAt, id });
+      if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID.test(id)) {
+        throw new BadUserInputError('The cursor is not valid', [{ field: 'after', messages: ['after must be a cursor returned by this list'] }]);
+      }
+      // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds: compare at the cursor's precision.
+      query.andWhere(`(date_trunc('milliseconds', u.created_at), u.id) > (:createdAt::timestamptz, :id::uuid)`, { createdAt, id });
     }
-    const rows = await query.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').take(filter.first + 1).getMany();
+    const rows = await query.orderBy(`date_trunc('milliseconds', u.created_at)`, 'ASC').addOrderBy('u.id', 'ASC').take(filter.first + 1).getMany();
     const page = rows.slice(0, filter.first);
     const edges = page.map((node) => ({ node, cursor: encodeCursor([node.createdAt.toISOString(), node.id]) }));
     return {
