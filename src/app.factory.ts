@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
+import { requestIdOf } from './common/request-id';
 
 /** Builds the application (not yet listening); shared by main, tests and benchmarks. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -11,6 +12,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     return503OnClosing: true,
+    genReqId: requestIdOf,
+  });
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,

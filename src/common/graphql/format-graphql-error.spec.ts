@@ -40,6 +40,7 @@ describe('formatGraphqlErrors', () => {
         new GraphQLError('Syntax Error: Expected Name, found <EOF>.'),
         new GraphQLError('Cannot query field "nope" on type "Query".'),
         new GraphQLError('Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"'),
+        new GraphQLError('Variable "$n" of type "Boolean!" used in position expecting type "Int!".'),
       ],
     });
     const result = formatGraphqlErrors({ errors: [wrap(wrapper)] }, log);
@@ -48,6 +49,7 @@ describe('formatGraphqlErrors', () => {
       'GRAPHQL_PARSE_FAILED',
       'GRAPHQL_VALIDATION_FAILED',
       'BAD_USER_INPUT',
+      'GRAPHQL_VALIDATION_FAILED',
     ]);
   });
 

@@ -38,7 +38,10 @@ export function formatGraphqlErrors(
 
   for (const error of execution.errors) {
     const original = error.originalError as RequestError | undefined;
-    if (original && Array.isArray(original.errors)) {
+    if (original?.code === 'MER_ERR_METHOD_NOT_ALLOWED') {
+      statusCode = 405;
+      errors.push({ message: 'Only queries may be sent with GET; send mutations with POST', extensions: { code: 'METHOD_NOT_ALLOWED' } });
+    } else if (original && Array.isArray(original.errors)) {
       // Mercurius wraps parse, validation and variable errors as one request error.
       statusCode = 400;
       for (const inner of original.errors) errors.push(formatRequestPhaseError(inner));
@@ -81,8 +84,9 @@ function withCode(error: GraphQLError, code: string, details: Record<string, unk
   };
 }
 
+/** Variable values that cannot be coerced to their declared type (the document itself is valid). */
 function isVariableError(error: GraphQLError): boolean {
-  return /^Variable "\$[^"]+"/.test(error.message);
+  return /^Variable "\$[^"]+" (got invalid value|of required type .* was not provided|of non-null type .* must not be null)/.test(error.message);
 }
 
 function isHttpRequestError(error: RequestError): boolean {

@@ -35,14 +35,14 @@ describe('checkQueryLimits', () => {
   });
 
   it('multiplies the cost of fields inside pages by the page size', () => {
-    expect(codes('{ users(first: 10) { edges { node { id } } } }', { maxCost: 30 })).toEqual([]);
+    expect(codes('{ users(first: 10) { edges { node { id } } } }', { maxCost: 31 })).toEqual([]);
     expect(codes('{ users(first: 50) { edges { node { id email } } } }', { maxCost: 100 })).toEqual(['cost']);
   });
 
   it('assumes the largest page when the size comes from a variable', () => {
     const query = 'query Q($n: Int) { users(first: $n) { edges { node { id } } } }';
     const errors = checkQueryLimits(parse(query), { ...limits, maxCost: 10 });
-    expect(errors[0]?.extensions).toMatchObject({ limit: 'cost', measured: 1 + 2 * MAX_PAGE_SIZE });
+    expect(errors[0]?.extensions).toMatchObject({ limit: 'cost', measured: 1 + 3 * MAX_PAGE_SIZE });
   });
 
   it('lets the standard introspection query through the default depth limit', () => {
