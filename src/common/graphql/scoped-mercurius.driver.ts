@@ -1,6 +1,7 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyInstance } from 'fastify';
 import mercurius, { MercuriusOptions } from 'mercurius';
+import { reachableSchema } from './reachable-schema';
 
 export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
   /** URL prefix of this schema's routes, e.g. `/admin` for `/admin/graphql` and `/admin/graphiql`. */
@@ -10,11 +11,13 @@ export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
 /**
  * The stock driver registers Mercurius on the root Fastify instance, which allows one schema per
  * application. This one registers each schema inside its own encapsulated Fastify plugin, so the
- * delivery and admin schemas live side by side with their own routes, hooks and error handling.
+ * delivery and admin schemas live side by side with their own routes, hooks and error handling,
+ * each holding only the types its own resolvers reach.
  */
 export class ScopedMercuriusDriver extends MercuriusDriver {
   override async start(config: ScopedMercuriusDriverConfig): Promise<void> {
     const { plugins, hooks, routePrefix, ...options } = config;
+    if (options.schema) options.schema = reachableSchema(options.schema);
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     await app.register(
       async (scope) => {
