@@ -58,7 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 function describeProblem(error: ValidationError): string[] {
-  const messages = Object.values(error.constraints ?? {});
-  const shown = error.property === 'JWT_SECRET' || error.property.endsWith('PASSWORD') ? '(hidden)' : JSON.stringify(error.value);
-  return messages.map((message) => `${error.property}: ${message} (got ${shown})`);
+  const messages = Object.values(error.constraints ?? {}).map((message) => message.replace(new RegExp(`^${error.property} `), ''));
+  if (messages.length === 0) return [];
+  const secret = error.property === 'JWT_SECRET' || error.property.endsWith('PASSWORD');
+  return [`${error.property}: ${messages.join('; ')} (got ${secret ? 'a hidden value' : JSON.stringify(error.value)})`];
 }

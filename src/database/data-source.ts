@@ -18,7 +18,8 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrationsTransactionMode: 'each',
     synchronize: false,
     uuidExtension: 'pgcrypto',
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries surface as errors where they happen and are logged there, without their parameters.
+    logging: ['migration'],
     extra: {
       max: poolSize,
       connectionTimeoutMillis: 5000,

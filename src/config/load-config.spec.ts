@@ -1,0 +1,48 @@
+import { InvalidConfigError, loadConfig } from './load-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('has safe defaults for a first run', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false });
+    expect(config.database.url).toBeUndefined();
+    expect(config.auth.jwtSecret).toBeUndefined();
+    expect(config.graphql.ide).toBe(true);
+  });
+
+  it('reads and converts values', () => {
+    const config = loadConfig({ PORT: '8080', SEED_DEMO: 'false', DEMO_ADMIN_EMAIL: 'Boss@Example.test', NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) });
+    expect(config.http.port).toBe(8080);
+    expect(config.demo.seed).toBe(false);
+    expect(config.demo.adminEmail).toBe('boss@example.test');
+    expect(config.isProduction).toBe(true);
+    expect(config.graphql.ide).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ PORT: '3.5' }, /^PORT: /],
+    [{ NODE_ENV: 'prod' }, /^NODE_ENV: /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, /^DATABASE_URL: /],
+    [{ JWT_SECRET: 'short' }, /^JWT_SECRET: .*32 characters/],
+    [{ NODE_ENV: 'production' }, /^JWT_SECRET: must be set/],
+    [{ DEMO_ADMIN_EMAIL: 'nope' }, /^DEMO_ADMIN_EMAIL: /],
+    [{ SEED_DEMO: 'maybe' }, /^SEED_DEMO: /],
+  ])('refuses %j naming the variable', (env, pattern) => {
+    expect(problemsOf(env)).toEqual([expect.stringMatching(pattern)]);
+  });
+
+  it('never echoes a secret in its messages', () => {
+    expect(problemsOf({ JWT_SECRET: 'tiny-secret' }).join()).not.toContain('tiny-secret');
+  });
+});
