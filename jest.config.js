@@ -19,8 +19,13 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_FILES.join('|')})$)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Decorator metadata is dropped for classes evaluated before reflect-metadata is installed.
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
-  maxWorkers: process.env.CI ? 2 : '50%',
+  maxWorkers: 2,
+  // A fresh worker for every test file: Nest's code-first type mapping compares field types with
+  // the built-ins of the context it was first loaded in, which breaks when Jest reuses a worker.
+  workerIdleMemoryLimit: '1MB',
 };
