@@ -1,5 +1,5 @@
 import { Role } from '../src/users/role.enum';
-import { createTestApp, TestApp } from './support/create-test-app';
+import { createTestApp, GraphqlResponse, TestApp } from './support/create-test-app';
 
 const CREATE_USER = 'mutation ($input: CreateUserInput!) { createUser(input: $input) { id email role isActive } }';
 const CHANGE_ROLE = 'mutation ($input: ChangeUserRoleInput!) { changeUserRole(input: $input) { id role } }';
@@ -94,8 +94,8 @@ describe('users management (admin API)', () => {
     let after: string | null = null;
     let total = 0;
     do {
-      const res = await t.admin(adminToken).send(USERS, { first: 2, after });
-      const page = res.data!.users;
+      const res: GraphqlResponse = await t.admin(adminToken).send(USERS, { first: 2, after });
+      const page: { totalCount: number; edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } = res.data!.users;
       total = page.totalCount;
       seen.push(...page.edges.map((e: { node: { id: string } }) => e.node.id));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;

@@ -9,7 +9,10 @@ export function loggerParams(config: AppConfig): Params {
     pinoHttp: {
       level: config.logLevel,
       // Fastify assigns the id (see app.factory.ts); pino-http reuses it.
-      genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? requestIdOf(req),
+      genReqId: (req: IncomingMessage) => {
+        const assigned = (req as { id?: unknown }).id;
+        return typeof assigned === 'string' ? assigned : requestIdOf(req);
+      },
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -1,0 +1,121 @@
+// Helpers shared by the benchmarks in this folder.
+import autocannon from 'autocannon';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+
+export const CONNECTIONS = 50;
+export const WARMUP_SECONDS = 2;
+export const DURATION_SECONDS = positiveInt(process.env.BENCH_DURATION, 10);
+
+function positiveInt(value, fallback) {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function environment() {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpuCount: os.availableParallelism?.() ?? cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    durationSeconds: DURATION_SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    connections: CONNECTIONS,
+  };
+}
+
+/** A port that was free a moment ago (for servers that must be told their port up front). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One POST with a JSON body; resolves { status, text } (throws on connection errors). */
+export async function postJson(url, body) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+function runAutocannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** Warm-up run, then the measured run; returns the figures we report. */
+export async function load(label, url, body) {
+  const opts = {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    connections: CONNECTIONS,
+  };
+  process.stdout.write(`  ${label}: warm-up ${WARMUP_SECONDS}s, `);
+  await runAutocannon({ ...opts, duration: WARMUP_SECONDS });
+  process.stdout.write(`measuring ${DURATION_SECONDS}s ... `);
+  const r = await runAutocannon({ ...opts, duration: DURATION_SECONDS });
+  const figures = {
+    label,
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, mean: round(r.latency.mean, 2), max: r.latency.max },
+    throughputMBps: round(r.throughput.average / 1e6, 2),
+    totalRequests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+  process.stdout.write(`${figures.requestsPerSecond} req/s\n`);
+  if (r.non2xx || r.errors || r.timeouts) {
+    process.stdout.write(`  WARNING ${label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts\n`);
+  }
+  return figures;
+}
+
+export const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Resident set size of a process in MB, from /proc (Linux only). */
+export function rssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: round(kb('VmRSS') / 1024, 1), peak: round(kb('VmHWM') / 1024, 1) };
+}
+
+/** SIGTERM a child and wait for it to exit; SIGKILL after `graceMs`. */
+export async function stopChild(child, graceMs = 15000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Markdown table from a header row and data rows. */
+export function markdownTable(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Writes <name>.json and <name>.md into bench/results. */
+export function writeResults(name, json, markdown) {
+  const dir = new URL('./results/', import.meta.url);
+  fs.mkdirSync(dir, { recursive: true });
+  const jsonPath = new URL(`${name}.json`, dir);
+  const mdPath = new URL(`${name}.md`, dir);
+  fs.writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  fs.writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+  return [jsonPath.pathname, mdPath.pathname];
+}
