@@ -2,33 +2,10 @@
 // Run as a child process by http-overhead.bench.mjs (so it gets its own event loop, like the app);
 // reports its port over IPC and stops on SIGTERM.
 import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
 
-const sections = Array.from({ length: 10 }, (_, i) => ({
-  id: `sec-${i + 1}`,
-  heading: `Section ${i + 1}: configuring the widget`,
-  anchor: `section-${i + 1}`,
-  wordCount: 120 + i * 7,
-}));
-
-const PAYLOAD = {
-  data: {
-    article: {
-      id: '7d3f2c1e-5b8a-4c6d-9e0f-1a2b3c4d5e6f',
-      slug: 'how-to-reset-your-password',
-      title: 'How to reset your password',
-      summary: 'Step-by-step instructions for resetting a forgotten password from the sign-in page or the account settings.',
-      body: 'Open the sign-in page and choose "Forgot password". Enter the e-mail address of your account; a reset link valid for one hour is sent to it. Follow the link, choose a new password of at least twelve characters and confirm it. '.repeat(2),
-      status: 'PUBLISHED',
-      locale: 'en',
-      canonicalUrl: 'https://help.example.com/en/articles/how-to-reset-your-password',
-      tags: ['account', 'security', 'password', 'sign-in', 'troubleshooting'],
-      authorName: 'Documentation Team',
-      createdAt: '2025-01-15T09:30:00.000Z',
-      updatedAt: '2025-06-02T14:05:00.000Z',
-      sections,
-    },
-  },
-};
+const article = JSON.parse(readFileSync(new URL('./article-2kb.json', import.meta.url), 'utf8'));
+const PAYLOAD = { data: { article } };
 
 const app = Fastify({ logger: false });
 app.post('/graphql', async () => PAYLOAD);

@@ -55,7 +55,7 @@ function printBanner(config: AppConfig, url: string, database: string, migration
     `  Health         ${base}/health`,
     `  Database       ${database}${migrations.length ? `, applied ${migrations.length} migration(s)` : ''}`,
   ];
-  if (demo) lines.push(`  Demo admin     ${config.demo.adminEmail} / ${config.isProduction ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword}`);
+  if (demo) lines.push(`  Demo admin     ${config.demo.adminEmail} / ${config.nodeEnv === 'production' ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword}`);
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 

@@ -9,7 +9,9 @@ import { NestFactory } from '@nestjs/core';
 import { Field, GraphQLModule, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { readFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 @ObjectType()
 class Section {
@@ -36,27 +38,8 @@ class Article {
   @Field(() => [Section]) sections: Section[];
 }
 
-// Same content as the bare-Fastify payload in bench/bare-fastify.server.mjs: ~2 KB of JSON.
-const ARTICLE: Article = {
-  id: '7d3f2c1e-5b8a-4c6d-9e0f-1a2b3c4d5e6f',
-  slug: 'how-to-reset-your-password',
-  title: 'How to reset your password',
-  summary: 'Step-by-step instructions for resetting a forgotten password from the sign-in page or the account settings.',
-  body: 'Open the sign-in page and choose "Forgot password". Enter the e-mail address of your account; a reset link valid for one hour is sent to it. Follow the link, choose a new password of at least twelve characters and confirm it. '.repeat(2),
-  status: 'PUBLISHED',
-  locale: 'en',
-  canonicalUrl: 'https://help.example.com/en/articles/how-to-reset-your-password',
-  tags: ['account', 'security', 'password', 'sign-in', 'troubleshooting'],
-  authorName: 'Documentation Team',
-  createdAt: '2025-01-15T09:30:00.000Z',
-  updatedAt: '2025-06-02T14:05:00.000Z',
-  sections: Array.from({ length: 10 }, (_, i) => ({
-    id: `sec-${i + 1}`,
-    heading: `Section ${i + 1}: configuring the widget`,
-    anchor: `section-${i + 1}`,
-    wordCount: 120 + i * 7,
-  })),
-};
+// The same ~2 KB article the bare-Fastify baseline answers with.
+const ARTICLE: Article = JSON.parse(readFileSync(join(__dirname, '..', 'article-2kb.json'), 'utf8'));
 
 @Resolver()
 class BenchResolver {

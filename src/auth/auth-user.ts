@@ -1,3 +1,4 @@
+import { UserEntity } from '../users/entities/user.entity';
 import { Role } from '../users/role.enum';
 
 /** The caller of a request, resolved once per request from its bearer token. */
@@ -8,6 +9,8 @@ export interface AuthUser {
   role: Role;
   /** How the caller proved who they are. */
   via: 'session' | 'personal-access-token';
+  /** The user row as loaded for this request. */
+  account: UserEntity;
 }
 
 export interface AuthState {

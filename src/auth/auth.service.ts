@@ -111,6 +111,6 @@ export class AuthService {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
-    return { user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, via }, failure: null };
+    return { user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, via, account: user }, failure: null };
   }
 }

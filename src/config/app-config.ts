@@ -6,7 +6,6 @@ import { LOG_LEVELS, NODE_ENVS } from './env.schema';
  */
 export abstract class AppConfig {
   abstract readonly nodeEnv: (typeof NODE_ENVS)[number];
-  abstract readonly isProduction: boolean;
   abstract readonly http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
   abstract readonly database: {
     /** Set when an external server is configured; bootstrap fills it in for embedded PostgreSQL. */

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsBoolean,
   IsEmail,
   IsIn,
@@ -135,4 +136,10 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   GRAPHIQL = true;
+}
+
+/** The names of every variable above, read from their validation rules. */
+export function environmentVariableNames(): string[] {
+  const rules = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
+  return [...new Set(rules.map((rule) => rule.propertyName))];
 }

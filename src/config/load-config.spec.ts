@@ -24,7 +24,7 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
     expect(config.demo.seed).toBe(false);
     expect(config.demo.adminEmail).toBe('boss@example.test');
-    expect(config.isProduction).toBe(true);
+    expect(config.nodeEnv).toBe('production');
     expect(config.graphql.ide).toBe(false);
   });
 

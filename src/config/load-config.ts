@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as path from 'node:path';
 import { AppConfig } from './app-config';
-import { EnvironmentVariables } from './env.schema';
+import { EnvironmentVariables, environmentVariableNames } from './env.schema';
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -13,9 +13,8 @@ export class InvalidConfigError extends Error {
 
 /** Reads and validates the environment; throws InvalidConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = Object.keys(new EnvironmentVariables());
   const provided: Record<string, string> = {};
-  for (const name of [...known, 'DATABASE_URL', 'JWT_SECRET']) {
+  for (const name of environmentVariableNames()) {
     const value = env[name];
     if (value !== undefined && value !== '') provided[name] = value;
   }
@@ -31,7 +30,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     nodeEnv: vars.NODE_ENV,
-    isProduction: vars.NODE_ENV === 'production',
     http: { host: vars.HOST, port: vars.PORT, bodyLimitBytes: vars.BODY_LIMIT_BYTES, trustProxy: vars.TRUST_PROXY },
     database: { url: vars.DATABASE_URL, poolSize: vars.DB_POOL_SIZE, embeddedPort: vars.EMBEDDED_PG_PORT },
     dataDir: path.resolve(vars.DATA_DIR),

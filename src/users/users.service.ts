@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
-import { Connection, decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
 import { hashPassword } from '../auth/passwords';
 import { UserEntity } from './entities/user.entity';
 import { Role } from './role.enum';
@@ -76,7 +76,7 @@ export class UsersService {
     if (filter.after) {
       const [createdAt, id] = decodeCursor(filter.after, 2);
       if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID.test(id)) {
-        throw new BadUserInputError('The cursor is not valid', [{ field: 'after', messages: ['after must be a cursor returned by this list'] }]);
+        throw invalidCursorError();
       }
       // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds: compare at the cursor's precision.
       query.andWhere(`(date_trunc('milliseconds', u.created_at), u.id) > (:createdAt::timestamptz, :id::uuid)`, { createdAt, id });

@@ -2,7 +2,6 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminUser } from '../../users/admin/admin-user.model';
 import { toAdminUser } from '../../users/admin/to-admin-user';
 import { STAFF_ROLES } from '../../users/role.enum';
-import { UsersService } from '../../users/users.service';
 import { AccessTokensService } from '../access-tokens.service';
 import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
@@ -16,7 +15,6 @@ import { toAdminAccessToken } from './to-admin-access-token';
 export class AuthAdminResolver {
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
     private readonly tokens: AccessTokensService,
   ) {}
 
@@ -29,8 +27,8 @@ export class AuthAdminResolver {
 
   @Roles(...STAFF_ROLES)
   @Query(() => AdminUser)
-  async me(@CurrentUser() user: AuthUser): Promise<AdminUser> {
-    return toAdminUser(await this.users.getById(user.id));
+  me(@CurrentUser() user: AuthUser): AdminUser {
+    return toAdminUser(user.account);
   }
 
   @Roles(...STAFF_ROLES)

@@ -1,6 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ALL_ROLES } from '../../users/role.enum';
-import { UsersService } from '../../users/users.service';
 import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
 import { ClientIp, CurrentUser } from '../current-user.decorator';
@@ -11,10 +10,7 @@ import { Viewer, ViewerSession } from './viewer.models';
 
 @Resolver()
 export class AuthDeliveryResolver {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly users: UsersService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Public()
   @Mutation(() => ViewerSession, { description: 'Creates a member account and signs it in' })
@@ -32,7 +28,7 @@ export class AuthDeliveryResolver {
 
   @Roles(...ALL_ROLES)
   @Query(() => Viewer, { description: 'The signed-in account' })
-  async me(@CurrentUser() user: AuthUser): Promise<Viewer> {
-    return toViewer(await this.users.getById(user.id));
+  me(@CurrentUser() user: AuthUser): Viewer {
+    return toViewer(user.account);
   }
 }

@@ -50,9 +50,6 @@ export function formatGraphqlErrors(
     } else if (original && isHttpRequestError(original)) {
       statusCode = original.statusCode ?? 400;
       errors.push({ message: requestErrorMessage(original), extensions: { code: REQUEST_ERROR_CODES[statusCode] ?? 'BAD_REQUEST' } });
-    } else if (!original && error.extensions?.code === 'QUERY_TOO_COMPLEX') {
-      statusCode = 400;
-      errors.push(error.toJSON());
     } else if (!original && isVariableError(error)) {
       errors.push(withCode(error, 'BAD_USER_INPUT'));
     } else {
