@@ -4,11 +4,15 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
+import { createRootLogger, RequestLogController } from './common/logging';
 import { requestIdOf } from './common/request-id';
 
 /** Builds the application (not yet listening); shared by main, tests and benchmarks. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const rootLogger = createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
+    loggerInstance: rootLogger,
+    logController: new RequestLogController(rootLogger),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     return503OnClosing: true,
@@ -18,7 +22,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     reply.header('x-request-id', request.id);
     done();
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, rootLogger), adapter, {
     bufferLogs: true,
     abortOnError: false,
   });

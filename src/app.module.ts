@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { LoggerModule } from 'nestjs-pino';
+import { Logger as PinoRootLogger } from 'pino';
 import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
 import { ScopedMercuriusDriver, ScopedMercuriusDriverConfig } from './common/graphql/scoped-mercurius.driver';
-import { loggerParams } from './common/logging';
+import { loggerModuleParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
@@ -24,23 +25,20 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = { routePrefix: '/admin', modules:
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
-    inject: [AppConfig, PinoLogger],
-    useFactory: (config: AppConfig, logger: PinoLogger) => {
-      logger.setContext(`GraphQL${endpoint.routePrefix || '/'}`);
-      return graphqlEndpointOptions(endpoint, config, logger);
-    },
+    inject: [AppConfig],
+    useFactory: (config: AppConfig) => graphqlEndpointOptions(endpoint, config),
   });
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, rootLogger: PinoRootLogger): DynamicModule {
     if (!config.database.url) throw new Error('The database URL was not resolved before the app started');
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
+        LoggerModule.forRoot(loggerModuleParams(rootLogger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
         UsersModule,
         AuthModule,

@@ -1,3 +1,5 @@
+import { IntrinsicException } from '@nestjs/common';
+
 export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
@@ -6,8 +8,11 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED';
 
-/** Errors services throw on purpose; the GraphQL error formatter exposes code, message and details. */
-export abstract class AppError extends Error {
+/**
+ * Errors services throw on purpose; the GraphQL error formatter exposes code, message and details.
+ * An IntrinsicException, so Nest's exception handler does not log them as failures.
+ */
+export abstract class AppError extends IntrinsicException {
   abstract readonly code: ErrorCode;
 
   constructor(

@@ -1,7 +1,6 @@
-import { Type } from '@nestjs/common';
+import { Logger, Type } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { AppConfig } from '../../config/app-config';
 import { formatGraphqlErrors } from './format-graphql-error';
@@ -16,10 +15,11 @@ export interface GraphqlEndpoint {
 }
 
 /** Options shared by both schemas: auth context, error formatting, limits, IDE. */
+const outOfRequestLogger = new Logger('GraphQL');
+
 export function graphqlEndpointOptions(
   endpoint: GraphqlEndpoint,
   config: AppConfig,
-  logger: PinoLogger,
 ): ScopedMercuriusDriverConfig {
   const limits = config.graphql;
   return {
@@ -32,9 +32,10 @@ export function graphqlEndpointOptions(
     allowBatchedQueries: false,
     graphql: { parseOptions: { maxTokens: 20_000 } },
     context: (request: FastifyRequest, reply: FastifyReply): GraphqlContext => ({ req: request, reply }),
-    errorFormatter: (execution) =>
+    errorFormatter: (execution, context: Partial<GraphqlContext>) =>
       formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
-        logger.error({ err: error }, message),
+        // The request's logger carries the request id; there is always a reply over HTTP.
+        context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
       ),
     hooks: {
       // Runs before GraphQL validation (whose overlapping-fields rule is costly on flooded queries).
