@@ -25,4 +25,18 @@ export abstract class AppConfig {
   abstract readonly demo: { seed: boolean; adminEmail: string; adminPassword: string };
   abstract readonly logLevel: (typeof LOG_LEVELS)[number];
   abstract readonly graphql: { maxDepth: number; maxCost: number; maxAliases: number; ide: boolean };
+  abstract readonly locales: {
+    /** Canonical BCP 47 tags, e.g. `zh-CN`. */
+    supported: readonly string[];
+    default: string;
+    /** Delivery falls back to it when an article has no published version in the asked locale; null: no fallback. */
+    fallback: string | null;
+  };
+  abstract readonly articles: {
+    defaultReviewIntervalDays: number;
+    scheduledPublishPollSeconds: number;
+    deliveryCacheEntries: number;
+  };
+  abstract readonly site: { baseUrl: string; articlePath: string };
+  abstract readonly webhooks: { releaseSecret: string | undefined };
 }

@@ -7,6 +7,8 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -136,6 +138,45 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   GRAPHIQL = true;
+
+  @IsString()
+  SUPPORTED_LOCALES = 'en,zh-CN,zh-TW,ja,de,fr,es';
+
+  @IsString()
+  DEFAULT_LOCALE = 'en';
+
+  @IsString()
+  FALLBACK_LOCALE = 'en';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DEFAULT_REVIEW_INTERVAL_DAYS = 180;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'RELEASE_WEBHOOK_SECRET must be at least 32 characters long' })
+  RELEASE_WEBHOOK_SECRET?: string;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SITE_BASE_URL = 'http://localhost:3000';
+
+  @IsString()
+  @Matches(/^\/.*\{slug\}/, { message: 'SITE_ARTICLE_PATH must start with / and contain {slug}' })
+  SITE_ARTICLE_PATH = '/{locale}/articles/{slug}';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SCHEDULED_PUBLISH_POLL_SECONDS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  DELIVERY_CACHE_ENTRIES = 20_000;
 }
 
 /** The names of every variable above, read from their validation rules. */

@@ -26,6 +26,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (vars.DATABASE_URL && !/^postgres(ql)?:\/\//.test(vars.DATABASE_URL)) {
     problems.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
+  const locales = parseLocales(vars, problems);
   if (problems.length > 0) throw new InvalidConfigError(problems);
 
   return {
@@ -52,7 +53,46 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAliases: vars.GRAPHQL_MAX_ALIASES,
       ide: vars.GRAPHIQL && vars.NODE_ENV !== 'production',
     },
+    locales,
+    articles: {
+      defaultReviewIntervalDays: vars.DEFAULT_REVIEW_INTERVAL_DAYS,
+      scheduledPublishPollSeconds: vars.SCHEDULED_PUBLISH_POLL_SECONDS,
+      deliveryCacheEntries: vars.DELIVERY_CACHE_ENTRIES,
+    },
+    site: { baseUrl: vars.SITE_BASE_URL.replace(/\/+$/, ''), articlePath: vars.SITE_ARTICLE_PATH },
+    webhooks: { releaseSecret: vars.RELEASE_WEBHOOK_SECRET },
   };
+}
+
+/** A BCP 47 tag in its canonical form (`zh-cn` → `zh-CN`), or null when it is not one. */
+export function canonicalLocale(tag: string): string | null {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag.trim());
+    return canonical ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function parseLocales(vars: EnvironmentVariables, problems: string[]): AppConfig['locales'] {
+  const supported: string[] = [];
+  for (const tag of vars.SUPPORTED_LOCALES.split(',').filter((t) => t.trim() !== '')) {
+    const canonical = canonicalLocale(tag);
+    if (canonical) supported.push(canonical);
+    else problems.push(`SUPPORTED_LOCALES: ${JSON.stringify(tag.trim())} is not a BCP 47 language tag`);
+  }
+  if (supported.length === 0) problems.push('SUPPORTED_LOCALES: must list at least one locale');
+  const pick = (name: 'DEFAULT_LOCALE' | 'FALLBACK_LOCALE'): string | null => {
+    const canonical = canonicalLocale(vars[name]);
+    if (!canonical || !supported.includes(canonical)) {
+      problems.push(`${name}: must be one of SUPPORTED_LOCALES (got ${JSON.stringify(vars[name])})`);
+      return null;
+    }
+    return canonical;
+  };
+  const defaultLocale = pick('DEFAULT_LOCALE') ?? 'en';
+  const fallback = vars.FALLBACK_LOCALE.trim().toLowerCase() === 'none' ? null : pick('FALLBACK_LOCALE');
+  return { supported: [...new Set(supported)], default: defaultLocale, fallback };
 }
 
 function describeProblem(error: ValidationError): string[] {

@@ -2,11 +2,38 @@ import { DataSourceOptions } from 'typeorm';
 import { AccessTokenEntity } from '../auth/entities/access-token.entity';
 import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
 import { UserEntity } from '../users/entities/user.entity';
+import { ArticleDailyViewsEntity } from '../articles/entities/article-daily-views.entity';
+import { ArticleFeedbackEntity } from '../articles/entities/article-feedback.entity';
+import { ArticleLocaleEntity } from '../articles/entities/article-locale.entity';
+import { ArticleRevisionEntity } from '../articles/entities/article-revision.entity';
+import { ArticleSlugEntity } from '../articles/entities/article-slug.entity';
+import { ArticleEntity } from '../articles/entities/article.entity';
+import { CategoryTranslationEntity } from '../articles/entities/category-translation.entity';
+import { CategoryEntity } from '../articles/entities/category.entity';
+import { ProductEntity } from '../products/entities/product.entity';
+import { ReleaseChangeEntity } from '../products/entities/release-change.entity';
+import { ReleaseEntity } from '../products/entities/release.entity';
 import { CreateUsersAndAuth1763856000000 } from '../../migrations/1763856000000-CreateUsersAndAuth';
+import { CreateKnowledgeBase1763942400000 } from '../../migrations/1763942400000-CreateKnowledgeBase';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
-export const ENTITIES = [UserEntity, AccessTokenEntity, LoginFailureEntity];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000];
+export const ENTITIES = [
+  UserEntity,
+  AccessTokenEntity,
+  LoginFailureEntity,
+  ProductEntity,
+  ReleaseEntity,
+  ReleaseChangeEntity,
+  CategoryEntity,
+  CategoryTranslationEntity,
+  ArticleEntity,
+  ArticleLocaleEntity,
+  ArticleRevisionEntity,
+  ArticleSlugEntity,
+  ArticleFeedbackEntity,
+  ArticleDailyViewsEntity,
+];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ArticleEntity } from './article.entity';
+
+/** Immutable: every save of an article in a locale appends one. */
+@Entity('article_revisions')
+@Index('article_revisions_article_locale_number_key', ['articleId', 'locale', 'number'], { unique: true })
+export class ArticleRevisionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'article_id', type: 'uuid' })
+  articleId!: string;
+
+  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'article_id' })
+  article?: ArticleEntity;
+
+  @Column({ type: 'text' })
+  locale!: string;
+
+  @Column({ type: 'integer' })
+  number!: number;
+
+  @Column({ type: 'text' })
+  title!: string;
+
+  @Column({ name: 'body_markdown', type: 'text' })
+  bodyMarkdown!: string;
+
+  /** Sanitized HTML rendered once when the revision is written. */
+  @Column({ name: 'body_html', type: 'text' })
+  bodyHtml!: string;
+
+  /** Plain text: the editor's excerpt, else the start of the body. */
+  @Column({ type: 'text' })
+  excerpt!: string;
+
+  @Column({ name: 'seo_title', type: 'text', nullable: true })
+  seoTitle!: string | null;
+
+  @Column({ name: 'seo_description', type: 'text', nullable: true })
+  seoDescription!: string | null;
+
+  @Column({ name: 'author_id', type: 'uuid', nullable: true })
+  authorId!: string | null;
+
+  @Column({ name: 'change_note', type: 'text', default: '' })
+  changeNote!: string;
+
+  /** For a translation: the source-locale revision it was translated from. */
+  @Column({ name: 'translated_from_revision_id', type: 'uuid', nullable: true })
+  translatedFromRevisionId!: string | null;
+
+  /** Set when this revision re-publishes an earlier one (roll back). */
+  @Column({ name: 'restored_from_number', type: 'integer', nullable: true })
+  restoredFromNumber!: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,25 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { CategoryEntity } from './category.entity';
+
+@Entity('category_translations')
+@Index('category_translations_locale_slug_key', ['locale', 'slug'], { unique: true })
+export class CategoryTranslationEntity {
+  @PrimaryColumn({ name: 'category_id', type: 'uuid' })
+  categoryId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  locale!: string;
+
+  @ManyToOne(() => CategoryEntity, (category) => category.translations, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'category_id' })
+  category?: CategoryEntity;
+
+  @Column({ type: 'text' })
+  slug!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
+}
