@@ -2,7 +2,13 @@
  * Files of ES-module-only dependencies (or CommonJS files importing them dynamically) that Node 20
  * loads natively but Jest's CommonJS module runtime cannot: compiled to CommonJS for tests only.
  */
-const ESM_FILES = ['content-disposition/.+\\.js', 'quick-lru/.+\\.js', 'mercurius/index\\.js'];
+const ESM_FILES = [
+  'content-disposition/.+\\.js',
+  'quick-lru/.+\\.js',
+  'mercurius/index\\.js',
+  // sanitize-html's HTML parser and its helpers
+  '(htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/dist/.+\\.js',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
+import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
 import { createRootLogger, RequestLogController } from './common/logging';
 import { requestIdOf } from './common/request-id';
 
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     reply.header('x-request-id', request.id);
     done();
   });
+  registerGraphqlHttpCaching(adapter.getInstance(), { publicPath: '/graphql', maxAgeSeconds: 60, staleWhileRevalidateSeconds: 600 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, rootLogger), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -3,7 +3,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { Logger as PinoRootLogger } from 'pino';
+import { ArticlesAdminModule } from './articles/admin/articles-admin.module';
+import { ArticlesModule } from './articles/articles.module';
+import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.module';
 import { AuthAdminModule } from './auth/admin/auth-admin.module';
+import { LocalesModule } from './common/locales/locales.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
@@ -17,10 +21,13 @@ import { UsersAdminModule } from './users/admin/users-admin.module';
 import { UsersModule } from './users/users.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
-export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule] };
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule] };
 
 /** Staff only: every field declares its roles. */
-export const ADMIN_ENDPOINT: GraphqlEndpoint = { routePrefix: '/admin', modules: [AuthAdminModule, UsersAdminModule] };
+export const ADMIN_ENDPOINT: GraphqlEndpoint = {
+  routePrefix: '/admin',
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule],
+};
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
@@ -40,7 +47,9 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerModuleParams(rootLogger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
+        LocalesModule,
         UsersModule,
+        ArticlesModule,
         AuthModule,
         HealthModule,
         ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import * as path from 'node:path';
 import { createApp } from './app.factory';
-import { seedDemo } from './cli/demo-seed';
+import { DEMO_EDITOR_EMAIL, seedDemo } from './cli/demo-seed';
 import { readOrCreateSecret } from './common/secret-file';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from './database/prepare-database';
-import { UsersService } from './users/users.service';
 
 async function bootstrap(): Promise<void> {
   const envConfig = loadConfig();
@@ -35,7 +34,7 @@ async function bootstrap(): Promise<void> {
   try {
     const applied = await runMigrations(database.url);
     app = await createApp(config);
-    const seeded = config.demo.seed ? await seedDemo(app.get(UsersService), config) : null;
+    const seeded = config.demo.seed ? await seedDemo(app, config) : null;
     await app.listen(config.http.port, config.http.host);
     printBanner(config, await app.getUrl(), database.description, applied, seeded !== null);
   } catch (error) {
@@ -55,7 +54,12 @@ function printBanner(config: AppConfig, url: string, database: string, migration
     `  Health         ${base}/health`,
     `  Database       ${database}${migrations.length ? `, applied ${migrations.length} migration(s)` : ''}`,
   ];
-  if (demo) lines.push(`  Demo admin     ${config.demo.adminEmail} / ${config.nodeEnv === 'production' ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword}`);
+  if (demo) {
+    const password = config.nodeEnv === 'production' ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword;
+    lines.push(`  Demo admin     ${config.demo.adminEmail} / ${password}`);
+    lines.push(`  Demo editor    ${DEMO_EDITOR_EMAIL} / ${password}`);
+    lines.push(`  Help center    ${base}/sitemap.xml, or { categories { name } } on the delivery API`);
+  }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }
 

@@ -1,10 +1,28 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { UserEntity } from '../users/entities/user.entity';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
+import { seedHelpCenter } from './demo-help-center';
 
-/** First run only: the demo admin. Later issues add the demo help center here. */
-export async function seedDemo(users: UsersService, config: AppConfig): Promise<{ createdAdmin: boolean }> {
-  if (await users.findByEmail(config.demo.adminEmail)) return { createdAdmin: false };
-  await users.create({ email: config.demo.adminEmail, displayName: 'Demo Admin', password: config.demo.adminPassword, role: Role.Admin });
-  return { createdAdmin: true };
+export interface DemoSeedResult {
+  createdAdmin: boolean;
+  editorEmail: string;
+  helpCenterArticles: number;
+}
+
+export const DEMO_EDITOR_EMAIL = 'editor@evergreen.test';
+
+/** The demo admin, a demo editor and the demo help center; each only when missing, so every start may run it. */
+export async function seedDemo(app: INestApplicationContext, config: AppConfig): Promise<DemoSeedResult> {
+  const users = app.get(UsersService);
+  const ensure = async (email: string, displayName: string, role: Role): Promise<{ user: UserEntity; created: boolean }> => {
+    const existing = await users.findByEmail(email);
+    if (existing) return { user: existing, created: false };
+    return { user: await users.create({ email, displayName, password: config.demo.adminPassword, role }), created: true };
+  };
+  const admin = await ensure(config.demo.adminEmail, 'Demo Admin', Role.Admin);
+  const editor = await ensure(DEMO_EDITOR_EMAIL, 'Demo Editor', Role.Editor);
+  const helpCenter = await seedHelpCenter(app, editor.user, admin.user);
+  return { createdAdmin: admin.created, editorEmail: DEMO_EDITOR_EMAIL, helpCenterArticles: helpCenter.articles };
 }

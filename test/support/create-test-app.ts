@@ -55,14 +55,23 @@ export interface TestApp {
   createUser(options?: { role?: Role; email?: string; password?: string; displayName?: string }): Promise<TestUser>;
   /** A session token through the real login mutation of the matching API. */
   login(user: TestUser): Promise<string>;
+  /** How many SQL statements the app ran during `fn` (every query through TypeORM's query runners). */
+  countQueries<T>(fn: () => Promise<T>): Promise<{ result: T; queries: string[] }>;
   close(): Promise<void>;
+  /** Stops the app but keeps its database, for a later createTestApp({ database }) (a restart). */
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Reuse the database of an earlier, stopped test app instead of cloning a new one. */
+  database?: { name: string; url: string };
 }
 
 let userCounter = 0;
 
 /** The real AppModule on Fastify, with its own database cloned from the migrated template. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await cloneTemplateDatabase();
+export async function createTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await cloneTemplateDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -107,9 +116,27 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       if (!token) throw new Error(`login failed: ${JSON.stringify(res.errors)}`);
       return token;
     },
+    async countQueries(fn) {
+      const dataSource = app.get(DataSource);
+      const logger = dataSource.logger;
+      const queries: string[] = [];
+      const counting = Object.create(logger) as typeof logger;
+      counting.logQuery = (query: string) => {
+        if (!/^(START TRANSACTION|COMMIT|ROLLBACK)/.test(query)) queries.push(query);
+      };
+      Object.assign(dataSource, { logger: counting });
+      try {
+        return { result: await fn(), queries };
+      } finally {
+        Object.assign(dataSource, { logger });
+      }
+    },
     async close() {
       await app.close();
       await dropDatabase(database.name);
+    },
+    async stop() {
+      await app.close();
     },
   };
   return t;

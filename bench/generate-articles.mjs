@@ -1,0 +1,184 @@
+// Loads a large published knowledge base straight into PostgreSQL for the delivery and search benchmarks.
+//   npm run bench:generate -- [--articles 100000] [--database postgres://…/evergreen_bench_kb]
+// Creates the database if needed, runs the migrations (through the built app's data source), empties the
+// knowledge-base tables and inserts: 20 categories, 5 products, N articles with 3 revisions each in `en`
+// (about 2 KB of Markdown per revision) and, for 20% of them, 3 more in `de`; the third revision is published.
+// HTML is rendered with the app's own renderer. Each body is a unique paragraph followed by shared
+// sections whose rendered HTML is reused (Markdown blocks separated by blank lines render independently).
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import pg from 'pg';
+import { round, writeResults } from './lib.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const require = createRequire(import.meta.url);
+const DEFAULT_DATABASE = 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
+
+function option(name, fallback) {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : (process.env[`BENCH_${name.toUpperCase()}`] ?? fallback);
+}
+
+const ARTICLES = Number(option('articles', '100000'));
+const DATABASE_URL = option('database', process.env.DATABASE_URL ?? DEFAULT_DATABASE);
+const BATCH = 1000;
+const SECOND_LOCALE_SHARE = 0.2;
+
+const WORDS = `account invoice payment report export import customer tax currency bank reconcile subscription plan card receipt
+ refund discount reminder recurring quote estimate mileage expense team role permission password security sign-in webhook api key
+ limit sandbox sync shop order payout fee balance ledger journal period close forecast cash profit loss vat return number prefix`.split(/\s+/).filter(Boolean);
+
+function pick(list, i) {
+  return list[i % list.length];
+}
+
+function titleOf(i) {
+  const a = pick(WORDS, i * 7 + 3);
+  const b = pick(WORDS, i * 13 + 5);
+  const c = pick(WORDS, i * 31 + 11);
+  return `How to ${a} your ${b} ${c} (${i})`;
+}
+
+const SHARED_SECTIONS = Array.from({ length: 40 }, (_, s) => {
+  const lines = [`## Steps`, ''];
+  for (let n = 1; n <= 8; n += 1) lines.push(`${n}. Open **${pick(WORDS, s + n)}** settings and choose ${pick(WORDS, s * 3 + n)} for the ${pick(WORDS, s * 5 + n)} ${pick(WORDS, s * 7 + n)}.`);
+  lines.push('', '## Notes', '');
+  for (let n = 0; n < 6; n += 1) lines.push(`- The ${pick(WORDS, s + n * 2)} ${pick(WORDS, s + n * 3)} is updated when the ${pick(WORDS, s + n * 5)} changes; check the ${pick(WORDS, s + n * 7)} report afterwards.`);
+  lines.push('', `> Tip: keyboard shortcut ${s % 10} opens the ${pick(WORDS, s * 11)} view.`, '');
+  return lines.join('\n');
+});
+
+async function main() {
+  const started = Date.now();
+  const distRenderer = path.join(ROOT, 'dist/src/articles/content/render-markdown.js');
+  const distDataSource = path.join(ROOT, 'dist/src/database/data-source.js');
+  if (!fs.existsSync(distRenderer)) throw new Error('Build first: npm run build');
+  const { renderMarkdown, excerptOf } = require(distRenderer);
+  const { dataSourceOptions } = require(distDataSource);
+  const { DataSource } = require('typeorm');
+
+  await ensureDatabase(DATABASE_URL);
+  const migrator = new DataSource(dataSourceOptions(DATABASE_URL, 2));
+  await migrator.initialize();
+  await migrator.runMigrations({ transaction: 'each' });
+  await migrator.destroy();
+
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`TRUNCATE article_daily_views, article_feedback, article_slugs, article_locales, article_revisions, article_products, articles, category_translations, categories, release_changes, releases, products CASCADE`);
+  const [{ id: authorId }] = (await client.query(
+    `INSERT INTO users (email, display_name, password_hash, role) VALUES ('bench-editor@example.test', 'Bench Editor', 'x', 'editor')
+     ON CONFLICT ((lower(email))) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`,
+  )).rows;
+
+  const categoryIds = [];
+  for (let c = 0; c < 20; c += 1) {
+    const id = randomUUID();
+    const parent = c < 5 ? null : categoryIds[c % 5];
+    await client.query('INSERT INTO categories (id, parent_id, position) VALUES ($1, $2, $3)', [id, parent, Math.floor(c / 5)]);
+    await client.query(`INSERT INTO category_translations (category_id, locale, slug, name, description) VALUES ($1, 'en', $2, $3, ''), ($1, 'de', $4, $5, '')`, [id, `category-${c}`, `Category ${c}`, `kategorie-${c}`, `Kategorie ${c}`]);
+    categoryIds.push(id);
+  }
+  const productIds = [];
+  for (let p = 0; p < 5; p += 1) {
+    productIds.push((await client.query('INSERT INTO products (key, name) VALUES ($1, $2) RETURNING id', [`product-${p}`, `Product ${p}`])).rows[0].id);
+  }
+
+  const sharedHtml = SHARED_SECTIONS.map((section) => renderMarkdown(section).html);
+  let revisionsWritten = 0;
+  for (let offset = 0; offset < ARTICLES; offset += BATCH) {
+    const count = Math.min(BATCH, ARTICLES - offset);
+    const a = { id: [], category: [], tags: [], features: [] };
+    const ap = { article: [], product: [] };
+    const r = { id: [], article: [], locale: [], number: [], title: [], md: [], html: [], excerpt: [] };
+    const l = { article: [], locale: [], slug: [], published: [] };
+    for (let k = 0; k < count; k += 1) {
+      const i = offset + k;
+      const id = randomUUID();
+      a.id.push(id);
+      a.category.push(categoryIds[i % categoryIds.length]);
+      a.tags.push(`{${pick(WORDS, i)},${pick(WORDS, i * 3 + 1)}}`);
+      a.features.push(`{${pick(WORDS, i)}.${pick(WORDS, i * 5 + 2)}}`);
+      ap.article.push(id);
+      ap.product.push(productIds[i % productIds.length]);
+      const locales = i % Math.round(1 / SECOND_LOCALE_SHARE) === 0 ? ['en', 'de'] : ['en'];
+      for (const locale of locales) {
+        const title = locale === 'en' ? titleOf(i) : `Anleitung ${titleOf(i)}`;
+        let publishedId = null;
+        for (let number = 1; number <= 3; number += 1) {
+          const intro = `${title}: this guide explains the ${pick(WORDS, i + number)} workflow step by step, revision ${number}.`;
+          const section = (i + number) % SHARED_SECTIONS.length;
+          const introHtml = renderMarkdown(intro).html;
+          const revisionId = randomUUID();
+          r.id.push(revisionId);
+          r.article.push(id);
+          r.locale.push(locale);
+          r.number.push(number);
+          r.title.push(title);
+          r.md.push(`${intro}\n\n${SHARED_SECTIONS[section]}`);
+          r.html.push(`${introHtml}${sharedHtml[section]}`);
+          r.excerpt.push(excerptOf(intro));
+          if (number === 3) publishedId = revisionId;
+        }
+        l.article.push(id);
+        l.locale.push(locale);
+        l.slug.push(`how-to-${i}-${locale === 'en' ? 'guide' : 'anleitung'}`);
+        l.published.push(publishedId);
+      }
+    }
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO articles (id, category_id, source_locale, tags, feature_keys, created_by)
+       SELECT id, category, 'en', tags::text[], features::text[], $5 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS t(id, category, tags, features)`,
+      [a.id, a.category, a.tags, a.features, authorId],
+    );
+    await client.query('INSERT INTO article_products (article_id, product_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [ap.article, ap.product]);
+    await client.query(
+      `INSERT INTO article_revisions (id, article_id, locale, number, title, body_markdown, body_html, excerpt, author_id, change_note)
+       SELECT id, article, locale, number, title, md, html, excerpt, $9, 'generated'
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(id, article, locale, number, title, md, html, excerpt)`,
+      [r.id, r.article, r.locale, r.number, r.title, r.md, r.html, r.excerpt, authorId],
+    );
+    await client.query(
+      `INSERT INTO article_locales (article_id, locale, status, slug, head_revision_number, published_revision_id, published_at, first_published_at, last_reviewed_at)
+       SELECT article, locale, 'published', slug, 3, published, now() - (random() * interval '300 days'), now() - interval '400 days', now() - interval '10 days'
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS t(article, locale, slug, published)`,
+      [l.article, l.locale, l.slug, l.published],
+    );
+    await client.query('INSERT INTO article_slugs (locale, slug, article_id) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])', [l.locale, l.slug, l.article]);
+    await client.query('COMMIT');
+    revisionsWritten += r.id.length;
+    if ((offset / BATCH) % 10 === 0) process.stdout.write(`  ${offset + count} / ${ARTICLES} articles, ${revisionsWritten} revisions, ${round((Date.now() - started) / 1000, 1)} s\n`);
+  }
+  await client.query('ANALYZE');
+  const bytes = (await client.query('SELECT pg_database_size(current_database()) AS size')).rows[0].size;
+  await client.end();
+  const seconds = round((Date.now() - started) / 1000, 1);
+  const summary = { articles: ARTICLES, revisions: revisionsWritten, seconds, databaseMb: round(Number(bytes) / 1e6, 0), database: DATABASE_URL.replace(/\/\/[^@]*@/, '//') };
+  console.log(`Generated ${ARTICLES} articles (${revisionsWritten} revisions) in ${seconds} s; database ${summary.databaseMb} MB`);
+  const target = 300;
+  writeResults('generate-articles', { ...summary, targetSeconds: target, ok: seconds < target }, `# Generator: ${ARTICLES} published articles\n\nCommand: \`npm run bench:generate\`\n\n| Articles | Revisions | Seconds | Database MB | Target |\n| --- | --- | --- | --- | --- |\n| ${ARTICLES} | ${revisionsWritten} | ${seconds} | ${summary.databaseMb} | < ${target} s: ${seconds < target ? 'PASS' : 'FAIL'} |\n`);
+}
+
+async function ensureDatabase(url) {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!exists.rowCount) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

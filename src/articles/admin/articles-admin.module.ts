@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ArticlesModule } from '../articles.module';
+import { ArticlesAdminResolver } from './articles-admin.resolver';
+import { CategoriesAdminResolver } from './categories-admin.resolver';
+
+@Module({ imports: [ArticlesModule], providers: [CategoriesAdminResolver, ArticlesAdminResolver] })
+export class ArticlesAdminModule {}

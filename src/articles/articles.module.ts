@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { ArticlesRepository } from './articles.repository';
+import { ArticlesService } from './articles.service';
+import { CategoriesService } from './categories.service';
+import { PublishingService } from './publishing.service';
+import { RevisionsService } from './revisions.service';
+import { ScheduledPublisher } from './scheduled-publisher';
+import { DeliveryCache } from './delivery/delivery-cache';
+import { DeliveryService } from './delivery/delivery.service';
+import { PublishedArticlesRepository } from './delivery/published-articles.repository';
+import { FeedbackService } from './feedback.service';
+import { ViewCounter } from './view-counter';
+
+@Module({
+  providers: [
+    CategoriesService,
+    ArticlesService,
+    RevisionsService,
+    PublishingService,
+    ArticlesRepository,
+    ScheduledPublisher,
+    PublishedArticlesRepository,
+    DeliveryCache,
+    DeliveryService,
+    FeedbackService,
+    ViewCounter,
+  ],
+  exports: [
+    CategoriesService,
+    ArticlesService,
+    RevisionsService,
+    PublishingService,
+    ArticlesRepository,
+    DeliveryService,
+    FeedbackService,
+    ViewCounter,
+  ],
+})
+export class ArticlesModule {}

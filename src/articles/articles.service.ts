@@ -1,0 +1,337 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Not, QueryFailedError } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
+import { LocalesService } from '../common/locales/locales.service';
+import { ProductEntity } from '../products/entities/product.entity';
+import { announceArticleChange, touchArticle } from './article-changes';
+import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
+import { ArticleRevisionEntity } from './entities/article-revision.entity';
+import { ArticleSlugEntity } from './entities/article-slug.entity';
+import { ArticleEntity } from './entities/article.entity';
+import { CategoryEntity } from './entities/category.entity';
+import { RevisionContent, RevisionsService } from './revisions.service';
+import { isValidSlug, slugify, withSuffix } from './slugs/slugify';
+
+export interface ArticleMetadata {
+  productIds?: string[];
+  featureKeys?: string[];
+  tags?: string[];
+  isInternal?: boolean;
+  reviewIntervalDays?: number | null;
+}
+
+export interface CreateArticleCommand extends ArticleMetadata, RevisionContent {
+  categoryId: string;
+  locale?: string | null;
+  slug?: string | null;
+  changeNote?: string | null;
+}
+
+export interface UpdateArticleCommand extends ArticleMetadata {
+  articleId: string;
+  categoryId?: string;
+  sourceLocale?: string;
+}
+
+export interface SaveDraftCommand extends RevisionContent {
+  articleId: string;
+  locale: string;
+  /** The head revision the edit started from; 0 starts a new locale (a translation). */
+  baseRevisionNumber: number;
+  changeNote?: string | null;
+  /** Translations: the source-locale revision translated; default its published (else latest) revision. */
+  translatedFromRevisionNumber?: number | null;
+  /** Only when the locale is new; otherwise use changeArticleSlug. */
+  slug?: string | null;
+}
+
+export interface ChangeSlugCommand {
+  articleId: string;
+  locale: string;
+  slug: string;
+}
+
+export interface SavedDraft {
+  article: ArticleEntity;
+  locale: ArticleLocaleEntity;
+  revision: ArticleRevisionEntity;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class ArticlesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly locales: LocalesService,
+    private readonly revisions: RevisionsService,
+  ) {}
+
+  async create(author: AuthUser, command: CreateArticleCommand): Promise<SavedDraft> {
+    const locale = this.locales.resolve(command.locale ?? this.locales.defaultLocale, 'input.locale');
+    const slug = this.checkSlug(command.slug, 'input.slug');
+    return this.dataSource.transaction(async (tx) => {
+      await this.requireCategory(tx, command.categoryId, 'input.categoryId');
+      const products = await this.requireProducts(tx, command.productIds ?? [], 'input.productIds');
+      const article = await tx.save(
+        tx.create(ArticleEntity, {
+          categoryId: command.categoryId,
+          sourceLocale: locale,
+          isInternal: command.isInternal ?? false,
+          reviewIntervalDays: command.reviewIntervalDays ?? null,
+          tags: normalizeTags(command.tags ?? []),
+          featureKeys: unique(command.featureKeys ?? []),
+          products,
+          createdBy: author.id,
+        }),
+      );
+      const saved = await this.startLocale(tx, article, locale, command, author, { slug, changeNote: command.changeNote, translatedFromRevisionId: null });
+      return { article, ...saved };
+    });
+  }
+
+  async updateMetadata(command: UpdateArticleCommand): Promise<ArticleEntity> {
+    const sourceLocale = command.sourceLocale ? this.locales.resolve(command.sourceLocale, 'input.sourceLocale') : undefined;
+    return this.dataSource.transaction(async (tx) => {
+      const article = await this.lockArticle(tx, command.articleId);
+      if (command.categoryId !== undefined) {
+        await this.requireCategory(tx, command.categoryId, 'input.categoryId');
+        article.categoryId = command.categoryId;
+      }
+      if (sourceLocale !== undefined) {
+        const exists = await tx.exists(ArticleLocaleEntity, { where: { articleId: article.id, locale: sourceLocale } });
+        if (!exists) {
+          throw new BadUserInputError('The source locale must be one the article is written in', [
+            { field: 'input.sourceLocale', messages: ['sourceLocale must be an existing locale of the article'] },
+          ]);
+        }
+        article.sourceLocale = sourceLocale;
+      }
+      if (command.productIds !== undefined) article.products = await this.requireProducts(tx, command.productIds, 'input.productIds');
+      if (command.featureKeys !== undefined) article.featureKeys = unique(command.featureKeys);
+      if (command.tags !== undefined) article.tags = normalizeTags(command.tags);
+      if (command.isInternal !== undefined) article.isInternal = command.isInternal;
+      if (command.reviewIntervalDays !== undefined) article.reviewIntervalDays = command.reviewIntervalDays;
+      article.updatedAt = new Date();
+      const saved = await tx.save(article);
+      await announceArticleChange(tx, article.id);
+      return saved;
+    });
+  }
+
+  /** Appends a revision to a locale (creating the locale for a first translation), refusing a stale base. */
+  async saveDraft(author: AuthUser, command: SaveDraftCommand): Promise<SavedDraft> {
+    const locale = this.locales.resolve(command.locale, 'input.locale');
+    const slug = this.checkSlug(command.slug, 'input.slug');
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        const article = await this.lockArticle(tx, command.articleId);
+        const current = await tx.findOne(ArticleLocaleEntity, {
+          where: { articleId: article.id, locale },
+          lock: { mode: 'pessimistic_write' },
+        });
+        const translatedFromRevisionId = await this.translatedFrom(tx, article, locale, command.translatedFromRevisionNumber);
+        if (!current) {
+          if (command.baseRevisionNumber !== 0) {
+            throw staleBase(0, `The article has no ${locale} version yet; start it from base revision 0`);
+          }
+          const saved = await this.startLocale(tx, article, locale, command, author, {
+            slug,
+            changeNote: command.changeNote,
+            translatedFromRevisionId,
+          });
+          await touchArticle(tx, article.id);
+          return { article, ...saved };
+        }
+        if (current.headRevisionNumber !== command.baseRevisionNumber) throw staleBase(current.headRevisionNumber);
+        if (current.status === ArticleStatus.Archived) {
+          throw new ConflictError('An archived article cannot be edited; restore it first', { reason: 'ARTICLE_ARCHIVED' });
+        }
+        if (slug && slug !== current.slug) {
+          throw new BadUserInputError('Change the slug of an existing locale with changeArticleSlug', [
+            { field: 'input.slug', messages: ['slug can only be set when the locale is created'] },
+          ]);
+        }
+        const revision = await this.revisions.append(tx, {
+          articleId: article.id,
+          locale,
+          number: current.headRevisionNumber + 1,
+          content: command,
+          authorId: author.id,
+          changeNote: command.changeNote,
+          translatedFromRevisionId,
+        });
+        current.headRevisionNumber = revision.number;
+        // A new revision voids any review of an earlier one.
+        current.reviewState = ReviewState.None;
+        current.reviewRevisionNumber = null;
+        current.reviewComment = null;
+        if (current.status === ArticleStatus.InReview) current.status = ArticleStatus.Draft;
+        await tx.save(current);
+        await touchArticle(tx, article.id);
+        return { article, locale: current, revision };
+      });
+    } catch (error) {
+      // Two first saves of the same new locale at once: the unique key lets one through.
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        const head = await this.dataSource.getRepository(ArticleLocaleEntity).findOne({ where: { articleId: command.articleId, locale } });
+        if (head) throw staleBase(head.headRevisionNumber);
+      }
+      throw error;
+    }
+  }
+
+  /** Sets a new current slug; the old one keeps resolving, with a redirect hint. */
+  async changeSlug(command: ChangeSlugCommand): Promise<ArticleLocaleEntity> {
+    const locale = this.locales.resolve(command.locale, 'input.locale');
+    const slug = this.checkSlug(command.slug, 'input.slug');
+    if (!slug) throw new BadUserInputError('A slug is required', [{ field: 'input.slug', messages: ['slug must not be empty'] }]);
+    return this.dataSource.transaction(async (tx) => {
+      await this.lockArticle(tx, command.articleId);
+      const current = await tx.findOne(ArticleLocaleEntity, { where: { articleId: command.articleId, locale }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw new NotFoundError('Article locale', `${command.articleId}/${locale}`);
+      if (current.slug === slug) return current;
+      await this.claimSlug(tx, command.articleId, locale, slug);
+      current.slug = slug;
+      const saved = await tx.save(current);
+      await touchArticle(tx, command.articleId);
+      await announceArticleChange(tx, command.articleId);
+      return saved;
+    });
+  }
+
+  private async startLocale(
+    tx: EntityManager,
+    article: ArticleEntity,
+    locale: string,
+    content: RevisionContent,
+    author: AuthUser,
+    options: { slug: string | null; changeNote?: string | null; translatedFromRevisionId: string | null },
+  ): Promise<{ locale: ArticleLocaleEntity; revision: ArticleRevisionEntity }> {
+    const slug = options.slug ?? (await this.freeSlug(tx, locale, slugify(content.title, locale)));
+    if (options.slug) await this.claimSlug(tx, article.id, locale, slug);
+    else await tx.insert(ArticleSlugEntity, { locale, slug, articleId: article.id });
+    const revision = await this.revisions.append(tx, {
+      articleId: article.id,
+      locale,
+      number: 1,
+      content,
+      authorId: author.id,
+      changeNote: options.changeNote,
+      translatedFromRevisionId: options.translatedFromRevisionId,
+    });
+    const state = await tx.save(
+      tx.create(ArticleLocaleEntity, {
+        articleId: article.id,
+        locale,
+        slug,
+        status: ArticleStatus.Draft,
+        headRevisionNumber: 1,
+        reviewState: ReviewState.None,
+      }),
+    );
+    return { locale: state, revision };
+  }
+
+  /** A generated slug: the base, else base-2, base-3… whichever no article has used in this locale. */
+  private async freeSlug(tx: EntityManager, locale: string, base: string): Promise<string> {
+    for (let n = 1; ; n += 1) {
+      const candidate = n === 1 ? base : withSuffix(base, n);
+      if (!(await tx.exists(ArticleSlugEntity, { where: { locale, slug: candidate } }))) return candidate;
+    }
+  }
+
+  /**
+   * An explicit slug is refused when it is another article's current slug. Another article's old slug
+   * is taken over (its redirect ends); the article's own old slug simply becomes current again.
+   */
+  private async claimSlug(tx: EntityManager, articleId: string, locale: string, slug: string): Promise<void> {
+    const holder = await tx.findOne(ArticleLocaleEntity, { where: { locale, slug, articleId: Not(articleId) } });
+    if (holder) {
+      throw new ConflictError(`Another article already uses the slug ${slug} in ${locale}`, { reason: 'SLUG_TAKEN', slug, locale });
+    }
+    await tx.query(
+      `INSERT INTO article_slugs (locale, slug, article_id) VALUES ($1, $2, $3)
+       ON CONFLICT (locale, slug) DO UPDATE SET article_id = EXCLUDED.article_id, created_at = now()`,
+      [locale, slug, articleId],
+    );
+  }
+
+  private async translatedFrom(
+    tx: EntityManager,
+    article: ArticleEntity,
+    locale: string,
+    requestedNumber: number | null | undefined,
+  ): Promise<string | null> {
+    if (locale === article.sourceLocale) {
+      if (requestedNumber != null) {
+        throw new BadUserInputError('The source locale is not a translation', [
+          { field: 'input.translatedFromRevisionNumber', messages: ['only translations name a source revision'] },
+        ]);
+      }
+      return null;
+    }
+    const source = await tx.findOne(ArticleLocaleEntity, { where: { articleId: article.id, locale: article.sourceLocale } });
+    if (!source) return null;
+    if (requestedNumber != null) {
+      const revision = await this.revisions.findByNumber(tx, article.id, article.sourceLocale, requestedNumber);
+      if (!revision) {
+        throw new BadUserInputError('No such source revision', [
+          { field: 'input.translatedFromRevisionNumber', messages: [`the ${article.sourceLocale} version has no revision ${requestedNumber}`] },
+        ]);
+      }
+      return revision.id;
+    }
+    if (source.publishedRevisionId) return source.publishedRevisionId;
+    return (await this.revisions.findByNumber(tx, article.id, article.sourceLocale, source.headRevisionNumber))?.id ?? null;
+  }
+
+  private checkSlug(slug: string | null | undefined, field: string): string | null {
+    if (slug == null || slug === '') return null;
+    const normalized = slug.trim().normalize('NFKC').toLowerCase();
+    if (!isValidSlug(normalized)) {
+      throw new BadUserInputError('The slug is not valid', [
+        { field, messages: ['slug must be lower-case letters, digits and single dashes, up to 80 characters'] },
+      ]);
+    }
+    return normalized;
+  }
+
+  async lockArticle(tx: EntityManager, articleId: string): Promise<ArticleEntity> {
+    const locked: unknown[] = await tx.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [articleId]);
+    const article = locked.length > 0 ? await tx.findOne(ArticleEntity, { where: { id: articleId }, relations: { products: true } }) : null;
+    if (!article) throw new NotFoundError('Article', articleId);
+    return article;
+  }
+
+  private async requireCategory(tx: EntityManager, categoryId: string, field: string): Promise<void> {
+    if (!(await tx.exists(CategoryEntity, { where: { id: categoryId } }))) {
+      throw new BadUserInputError('No such category', [{ field, messages: [`category ${categoryId} does not exist`] }]);
+    }
+  }
+
+  private async requireProducts(tx: EntityManager, productIds: string[], field: string): Promise<ProductEntity[]> {
+    const ids = unique(productIds);
+    if (ids.length === 0) return [];
+    const products = await tx.findBy(ProductEntity, { id: In(ids) });
+    const missing = ids.filter((id) => !products.some((p) => p.id === id));
+    if (missing.length > 0) {
+      throw new BadUserInputError('No such product', [{ field, messages: [`unknown product ids: ${missing.join(', ')}`] }]);
+    }
+    return products;
+  }
+}
+
+export function staleBase(headRevisionNumber: number, message = 'The article was saved since this edit began'): ConflictError {
+  return new ConflictError(message, { reason: 'STALE_BASE_REVISION', headRevisionNumber });
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function normalizeTags(tags: string[]): string[] {
+  return unique(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0));
+}

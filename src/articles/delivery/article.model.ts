@@ -1,0 +1,93 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ConnectionType } from '../../common/graphql/connection';
+
+@ObjectType({ description: 'A category as the help site shows it' })
+export class Category {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { nullable: true }) parentId!: string | null;
+  @Field(() => Int) position!: number;
+  @Field() slug!: string;
+  @Field() name!: string;
+  @Field() description!: string;
+  @Field({ description: 'The locale of name and slug (the asked one, else a fallback)' }) locale!: string;
+  @Field(() => Int, { description: 'Published articles directly in this category' }) articleCount!: number;
+  @Field(() => Int, { description: 'Published articles in this category and below' }) totalArticleCount!: number;
+  @Field(() => [Category]) children!: Category[];
+}
+
+@ObjectType()
+export class ArticleProduct {
+  @Field() key!: string;
+  @Field() name!: string;
+}
+
+@ObjectType({ description: 'The same article in another locale, for hreflang links' })
+export class ArticleAlternate {
+  @Field() locale!: string;
+  @Field() slug!: string;
+  @Field() url!: string;
+}
+
+@ObjectType()
+export class ArticleSeo {
+  @Field({ description: 'SEO title, else the title' }) title!: string;
+  @Field({ description: 'SEO description, else the excerpt' }) description!: string;
+  @Field() canonicalSlug!: string;
+  @Field() canonicalUrl!: string;
+}
+
+@ObjectType({ description: 'A published help article' })
+export class Article {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'The locale served (differs from requestedLocale on fallback)' }) locale!: string;
+  @Field() requestedLocale!: string;
+  @Field() isFallback!: boolean;
+  @Field() slug!: string;
+  @Field(() => String, { nullable: true, description: 'Set when the slug asked for is not the current one: redirect to this slug' })
+  redirectToSlug!: string | null;
+  @Field() title!: string;
+  @Field() bodyMarkdown!: string;
+  @Field({ description: 'Sanitized HTML, safe to inject' }) bodyHtml!: string;
+  @Field({ description: 'Plain text' }) excerpt!: string;
+  @Field(() => Int) revisionNumber!: number;
+  @Field(() => ArticleSeo) seo!: ArticleSeo;
+  @Field(() => [ArticleAlternate]) alternates!: ArticleAlternate[];
+  @Field() publishedAt!: Date;
+  @Field() firstPublishedAt!: Date;
+  @Field({ description: 'When the public content last changed (for Last-Modified and sitemaps)' }) lastModified!: Date;
+  @Field(() => [String]) tags!: string[];
+  @Field(() => [ArticleProduct]) products!: ArticleProduct[];
+  @Field(() => ID) categoryId!: string;
+}
+
+@ObjectType({ description: 'A published article in a list' })
+export class ArticleSummary {
+  @Field(() => ID) id!: string;
+  @Field() locale!: string;
+  @Field() slug!: string;
+  @Field() title!: string;
+  @Field() excerpt!: string;
+  @Field(() => ID) categoryId!: string;
+  @Field() publishedAt!: Date;
+}
+
+@ObjectType()
+export class ArticleSummaryConnection extends ConnectionType(ArticleSummary) {}
+
+@ObjectType()
+export class SitemapEntry {
+  @Field() locale!: string;
+  @Field() slug!: string;
+  @Field() url!: string;
+  @Field() lastModified!: Date;
+  @Field(() => [ArticleAlternate]) alternates!: ArticleAlternate[];
+}
+
+@ObjectType()
+export class SitemapEntryConnection extends ConnectionType(SitemapEntry) {}
+
+@ObjectType()
+export class FeedbackReceipt {
+  @Field() accepted!: boolean;
+  @Field(() => Int, { description: 'The published revision the feedback is about' }) revisionNumber!: number;
+}

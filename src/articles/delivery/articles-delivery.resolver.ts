@@ -1,0 +1,110 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AuthService } from '../../auth/auth.service';
+import type { GraphqlContext } from '../../auth/graphql-context';
+import { Public } from '../../auth/roles.decorator';
+import { UnauthenticatedError } from '../../common/errors/app-error';
+import { FeedbackService } from '../feedback.service';
+import { ViewCounter } from '../view-counter';
+import { Article, ArticleSummary, ArticleSummaryConnection, Category, FeedbackReceipt, SitemapEntryConnection } from './article.model';
+import {
+  ArticleFeedbackInput,
+  ArticleLookupArgs,
+  ArticleViewInput,
+  CategoriesArgs,
+  CategoryLookupArgs,
+  PublishedArticlesArgs,
+  RelatedArgs,
+  SitemapArgs,
+} from './articles.args';
+import { DeliveryService } from './delivery.service';
+import { toArticle, toArticleSummary, toCategory } from './to-article';
+
+@Public()
+@Resolver(() => Article)
+export class ArticlesDeliveryResolver {
+  constructor(
+    private readonly delivery: DeliveryService,
+    private readonly feedback: FeedbackService,
+    private readonly views: ViewCounter,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Public()
+  @Query(() => Article, { description: 'A published article by slug (current or earlier) or id; falls back to the fallback locale' })
+  async article(@Args() args: ArticleLookupArgs): Promise<Article> {
+    return toArticle(await this.delivery.article(args), (locale, slug) => this.delivery.articleUrl(locale, slug));
+  }
+
+  @Public()
+  @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag' })
+  async articles(@Args() args: PublishedArticlesArgs): Promise<ArticleSummaryConnection> {
+    const page = await this.delivery.list(args);
+    return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toArticleSummary(edge.node) })) };
+  }
+
+  @Public()
+  @Query(() => [Category], { description: 'The category tree (roots with nested children) with published article counts' })
+  async categories(@Args() args: CategoriesArgs): Promise<Category[]> {
+    return (await this.delivery.categoryTree(this.delivery.locale(args.locale))).roots.map(toCategory);
+  }
+
+  @Public()
+  @Query(() => Category)
+  async category(@Args() args: CategoryLookupArgs): Promise<Category> {
+    return toCategory(await this.delivery.category(args));
+  }
+
+  @Public()
+  @Query(() => SitemapEntryConnection, { description: 'Every published article URL with lastModified and alternates' })
+  async sitemap(@Args() args: SitemapArgs): Promise<SitemapEntryConnection> {
+    const page = await this.delivery.sitemap(args.locale ?? null, args.first, args.after ?? null);
+    return {
+      ...page,
+      edges: page.edges.map((edge) => ({
+        cursor: edge.cursor,
+        node: { ...edge.node, alternates: edge.node.alternates.map((a) => ({ ...a, url: this.delivery.articleUrl(a.locale, a.slug) })) },
+      })),
+    };
+  }
+
+  @ResolveField('category', () => Category)
+  async articleCategory(@Parent() article: Article): Promise<Category> {
+    const [own] = (await this.delivery.breadcrumbs(article.categoryId, article.locale)).slice(-1);
+    return toCategory(own);
+  }
+
+  @ResolveField(() => [Category], { description: 'From the root category down to the article’s own' })
+  async breadcrumbs(@Parent() article: Article): Promise<Category[]> {
+    return (await this.delivery.breadcrumbs(article.categoryId, article.locale)).map(toCategory);
+  }
+
+  @ResolveField(() => [ArticleSummary], { description: 'Published articles sharing the category, products or tags' })
+  async related(@Parent() article: Article, @Args() args: RelatedArgs): Promise<ArticleSummary[]> {
+    const published = await this.delivery.published(article.id, article.locale);
+    return published ? (await this.delivery.related(published, args.limit)).map(toArticleSummary) : [];
+  }
+
+  @Public()
+  @Mutation(() => FeedbackReceipt, { description: '"Was this helpful?" — anonymous or with a member token; one vote per reader, article and day' })
+  async submitArticleFeedback(@Context() context: GraphqlContext, @Args('input') input: ArticleFeedbackInput): Promise<FeedbackReceipt> {
+    const header = context.req.headers.authorization;
+    const auth = header ? await this.auth.resolveAuthorization(header) : null;
+    if (auth && !auth.user) throw new UnauthenticatedError(auth.failure ?? 'The token is not valid');
+    const saved = await this.feedback.submit(
+      { articleId: input.articleId, locale: input.locale, isHelpful: input.helpful, comment: input.comment },
+      { memberId: auth?.user?.id ?? null, ip: context.req.ip, userAgent: String(context.req.headers['user-agent'] ?? '') },
+    );
+    const article = await this.delivery.published(saved.articleId, saved.locale);
+    return { accepted: true, revisionNumber: article?.revisionNumber ?? 0 };
+  }
+
+  @Public()
+  @Mutation(() => Boolean, { description: 'Counts one view of a published article (aggregated per day)' })
+  async recordArticleView(@Args('input') input: ArticleViewInput): Promise<boolean> {
+    const locale = this.delivery.locale(input.locale);
+    const article = await this.delivery.published(input.articleId, locale);
+    if (!article) return false;
+    this.views.record(article.id, locale);
+    return true;
+  }
+}

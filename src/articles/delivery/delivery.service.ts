@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
+import { Connection, decodeCursor, encodeCursor } from '../../common/graphql/connection';
+import { LocalesService } from '../../common/locales/locales.service';
+import { AppConfig } from '../../config/app-config';
+import { DeliveryCache } from './delivery-cache';
+import { PublishedArticle, PublishedArticlesRepository, PublishedCategory, PublishedSummary, SitemapEntry } from './published-articles.repository';
+
+export interface ArticleLookup {
+  slug?: string | null;
+  id?: string | null;
+  locale?: string | null;
+}
+
+export interface ResolvedArticle {
+  article: PublishedArticle;
+  requestedLocale: string;
+  /** Set when the slug asked for is an earlier one: clients should redirect to the current slug. */
+  redirectToSlug: string | null;
+}
+
+export interface CategoryNode extends PublishedCategory {
+  /** Published articles directly in this category. */
+  articleCount: number;
+  /** Published articles in it and every category below. */
+  totalArticleCount: number;
+  children: CategoryNode[];
+}
+
+export interface CategoryTree {
+  roots: CategoryNode[];
+  byId: Map<string, CategoryNode>;
+}
+
+export interface ArticleListArgs {
+  locale?: string | null;
+  categoryId?: string | null;
+  categorySlug?: string | null;
+  includeSubcategories: boolean;
+  productKey?: string | null;
+  tag?: string | null;
+  first: number;
+  after?: string | null;
+}
+
+/** Reads of published content for the public API, cached per process and invalidated on change. */
+@Injectable()
+export class DeliveryService {
+  constructor(
+    private readonly repository: PublishedArticlesRepository,
+    private readonly cache: DeliveryCache,
+    private readonly locales: LocalesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  locale(locale: string | null | undefined): string {
+    return locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
+  }
+
+  /** By slug (current or earlier) or id, in the asked locale, else the fallback locale. */
+  async article(lookup: ArticleLookup): Promise<ResolvedArticle> {
+    if (!lookup.slug === !lookup.id) {
+      throw new BadUserInputError('Give either a slug or an id', [{ field: 'slug', messages: ['exactly one of slug and id is required'] }]);
+    }
+    const requestedLocale = this.locale(lookup.locale);
+    const fallback = this.locales.fallback;
+    if (lookup.slug) {
+      const slug = lookup.slug.trim().normalize('NFKC').toLowerCase();
+      const found = await this.resolveSlug(requestedLocale, slug);
+      if (found) {
+        const article = await this.published(found.articleId, requestedLocale);
+        if (article) return { article, requestedLocale, redirectToSlug: found.currentSlug === slug ? null : found.currentSlug };
+      }
+      // A slug of the fallback locale: the asked locale's version when there is one, else the fallback's.
+      const inFallback = fallback && fallback !== requestedLocale ? await this.resolveSlug(fallback, slug) : null;
+      if (inFallback) {
+        const translated = await this.published(inFallback.articleId, requestedLocale);
+        if (translated) return { article: translated, requestedLocale, redirectToSlug: translated.slug };
+        const article = await this.published(inFallback.articleId, fallback!);
+        if (article) return { article, requestedLocale, redirectToSlug: inFallback.currentSlug === slug ? null : inFallback.currentSlug };
+      }
+      throw new NotFoundError('Article', `${requestedLocale}/${lookup.slug}`);
+    }
+    const id = lookup.id!;
+    const article =
+      (await this.published(id, requestedLocale)) ?? (fallback && fallback !== requestedLocale ? await this.published(id, fallback) : null);
+    if (!article) throw new NotFoundError('Article', id);
+    return { article, requestedLocale, redirectToSlug: null };
+  }
+
+  private resolveSlug(locale: string, slug: string): Promise<{ articleId: string; currentSlug: string } | null> {
+    return this.cache.get(`slug:${locale}:${slug}`, null, () => this.repository.resolveSlug(locale, slug));
+  }
+
+  async published(articleId: string, locale: string): Promise<PublishedArticle | null> {
+    return this.cache.get(`article:${articleId}:${locale}`, articleId, () => this.repository.findPublished(articleId, locale));
+  }
+
+  async categoryTree(locale: string): Promise<CategoryTree> {
+    return this.cache.get(`tree:${locale}`, null, async () => {
+      const { categories, directCounts } = await this.repository.categories(locale, this.locales.fallback);
+      const byId = new Map<string, CategoryNode>(
+        categories.map((c) => [c.id, { ...c, articleCount: directCounts.get(c.id) ?? 0, totalArticleCount: 0, children: [] }]),
+      );
+      const roots: CategoryNode[] = [];
+      for (const node of byId.values()) {
+        const parent = node.parentId ? byId.get(node.parentId) : undefined;
+        (parent ? parent.children : roots).push(node);
+      }
+      const total = (node: CategoryNode): number =>
+        (node.totalArticleCount = node.articleCount + node.children.reduce((sum, child) => sum + total(child), 0));
+      roots.forEach(total);
+      return { roots, byId };
+    });
+  }
+
+  /** Root first, ending with the article's own category. */
+  async breadcrumbs(categoryId: string, locale: string): Promise<CategoryNode[]> {
+    const tree = await this.categoryTree(locale);
+    const path: CategoryNode[] = [];
+    for (let node = tree.byId.get(categoryId); node; node = node.parentId ? tree.byId.get(node.parentId) : undefined) path.unshift(node);
+    return path;
+  }
+
+  async category(lookup: { id?: string | null; slug?: string | null; locale?: string | null }): Promise<CategoryNode> {
+    const locale = this.locale(lookup.locale);
+    const tree = await this.categoryTree(locale);
+    const node = lookup.id ? tree.byId.get(lookup.id) : [...tree.byId.values()].find((c) => c.slug === lookup.slug);
+    if (!node) throw new NotFoundError('Category', lookup.id ?? lookup.slug ?? '');
+    return node;
+  }
+
+  async list(args: ArticleListArgs): Promise<Connection<PublishedSummary>> {
+    const locale = this.locale(args.locale);
+    let categoryIds: string[] | null = null;
+    if (args.categoryId || args.categorySlug) {
+      const category = await this.category({ id: args.categoryId, slug: args.categorySlug, locale });
+      categoryIds = args.includeSubcategories ? collectIds(category) : [category.id];
+    }
+    const after = args.after ? (decodeCursor(args.after, 2) as [string, string]) : null;
+    const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
+    const key = `list:${JSON.stringify([filter, args.first, after])}`;
+    const { rows, total } = await this.cache.get(key, null, () => this.repository.list(filter, { first: args.first, after }));
+    const page = rows.slice(0, args.first);
+    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.publishedAt.toISOString(), node.id]) }));
+    return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  async related(article: PublishedArticle, limit: number): Promise<PublishedSummary[]> {
+    return this.cache.get(`related:${article.id}:${article.locale}:${limit}`, null, () => this.repository.related(article, limit));
+  }
+
+  async sitemap(locale: string | null, first: number, after: string | null): Promise<Connection<SitemapEntry & { url: string }>> {
+    const resolved = locale ? this.locales.resolve(locale) : null;
+    const keyset = after ? (decodeCursor(after, 2) as [string, string]) : null;
+    const { rows, total } = await this.repository.sitemap(resolved, { first, after: keyset });
+    const edges = rows.slice(0, first).map((entry) => ({ node: { ...entry, url: this.articleUrl(entry.locale, entry.slug) }, cursor: encodeCursor([entry.locale, entry.slug]) }));
+    return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+
+  /** A URL on the public help site, which is expected to proxy /sitemap.xml to this API. */
+  siteUrl(path: string): string {
+    return `${this.config.site.baseUrl}${path}`;
+  }
+
+  articleUrl(locale: string, slug: string): string {
+    const path = this.config.site.articlePath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
+    return `${this.config.site.baseUrl}${path}`;
+  }
+}
+
+function collectIds(node: CategoryNode): string[] {
+  return [node.id, ...node.children.flatMap(collectIds)];
+}

@@ -1,0 +1,52 @@
+import { CategoryNode, ResolvedArticle } from './delivery.service';
+import { PublishedSummary } from './published-articles.repository';
+import { Article, ArticleSummary, Category } from './article.model';
+
+export function toArticle(resolved: ResolvedArticle, urlOf: (locale: string, slug: string) => string): Article {
+  const { article } = resolved;
+  return {
+    id: article.id,
+    locale: article.locale,
+    requestedLocale: resolved.requestedLocale,
+    isFallback: article.locale !== resolved.requestedLocale,
+    slug: article.slug,
+    redirectToSlug: resolved.redirectToSlug,
+    title: article.title,
+    bodyMarkdown: article.bodyMarkdown,
+    bodyHtml: article.bodyHtml,
+    excerpt: article.excerpt,
+    revisionNumber: article.revisionNumber,
+    seo: {
+      title: article.seoTitle ?? article.title,
+      description: article.seoDescription ?? article.excerpt,
+      canonicalSlug: article.slug,
+      canonicalUrl: urlOf(article.locale, article.slug),
+    },
+    alternates: article.alternates.map((a) => ({ ...a, url: urlOf(a.locale, a.slug) })),
+    publishedAt: article.publishedAt,
+    firstPublishedAt: article.firstPublishedAt,
+    lastModified: article.publishedAt,
+    tags: article.tags,
+    products: article.products.map((p) => ({ key: p.key, name: p.name })),
+    categoryId: article.categoryId,
+  };
+}
+
+export function toArticleSummary(summary: PublishedSummary): ArticleSummary {
+  return { ...summary };
+}
+
+export function toCategory(node: CategoryNode): Category {
+  return {
+    id: node.id,
+    parentId: node.parentId,
+    position: node.position,
+    slug: node.slug,
+    name: node.name,
+    description: node.description,
+    locale: node.locale,
+    articleCount: node.articleCount,
+    totalArticleCount: node.totalArticleCount,
+    children: node.children.map(toCategory),
+  };
+}

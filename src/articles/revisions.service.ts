@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { NotFoundError } from '../common/errors/app-error';
+import { diffRevisions, RevisionDiff } from './revisions/diff-revisions';
+import { excerptOf, renderMarkdown } from './content/render-markdown';
+import { ArticleRevisionEntity } from './entities/article-revision.entity';
+
+export interface RevisionContent {
+  title: string;
+  bodyMarkdown: string;
+  /** Editor-written plain-text excerpt; derived from the body when empty. */
+  excerpt?: string | null;
+  seoTitle?: string | null;
+  seoDescription?: string | null;
+}
+
+export interface AppendRevision {
+  articleId: string;
+  locale: string;
+  number: number;
+  content: RevisionContent;
+  authorId: string | null;
+  changeNote?: string | null;
+  translatedFromRevisionId?: string | null;
+  restoredFromNumber?: number | null;
+}
+
+/** Writes immutable revisions; the HTML and excerpt are rendered here, once per revision. */
+@Injectable()
+export class RevisionsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async diff(articleId: string, locale: string, fromNumber: number, toNumber: number, context?: number | null): Promise<RevisionDiff> {
+    const found = await this.dataSource.manager.find(ArticleRevisionEntity, {
+      select: { number: true, title: true, bodyMarkdown: true },
+      where: { articleId, locale, number: In([fromNumber, toNumber]) },
+    });
+    const from = found.find((r) => r.number === fromNumber);
+    const to = found.find((r) => r.number === toNumber);
+    if (!from) throw new NotFoundError('Revision', `${articleId}/${locale}/${fromNumber}`);
+    if (!to) throw new NotFoundError('Revision', `${articleId}/${locale}/${toNumber}`);
+    return diffRevisions(from, to, context == null ? {} : { context });
+  }
+
+  async append(tx: EntityManager, revision: AppendRevision): Promise<ArticleRevisionEntity> {
+    const rendered = renderMarkdown(revision.content.bodyMarkdown);
+    const excerpt = revision.content.excerpt?.trim() || excerptOf(rendered.plainText);
+    return tx.save(
+      tx.create(ArticleRevisionEntity, {
+        articleId: revision.articleId,
+        locale: revision.locale,
+        number: revision.number,
+        title: revision.content.title.trim(),
+        bodyMarkdown: revision.content.bodyMarkdown,
+        bodyHtml: rendered.html,
+        excerpt,
+        seoTitle: revision.content.seoTitle?.trim() || null,
+        seoDescription: revision.content.seoDescription?.trim() || null,
+        authorId: revision.authorId,
+        changeNote: revision.changeNote?.trim() ?? '',
+        translatedFromRevisionId: revision.translatedFromRevisionId ?? null,
+        restoredFromNumber: revision.restoredFromNumber ?? null,
+      }),
+    );
+  }
+
+  async findByNumber(manager: EntityManager, articleId: string, locale: string, number: number): Promise<ArticleRevisionEntity | null> {
+    return manager.findOne(ArticleRevisionEntity, { where: { articleId, locale, number } });
+  }
+}

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { FastifyInstance } from 'fastify';
+
+export interface GraphqlCachingOptions {
+  /** The public (delivery) GraphQL path; anonymous GET queries there may be cached by browsers and CDNs. */
+  publicPath: string;
+  maxAgeSeconds: number;
+  staleWhileRevalidateSeconds: number;
+}
+
+function isPublicRead(method: string, url: string, publicPath: string, authorization: string | undefined): boolean {
+  return method === 'GET' && url.split('?')[0] === publicPath && !authorization;
+}
+
+/**
+ * HTTP caching for GraphQL. Anonymous GET queries on the delivery endpoint that succeed get a short public
+ * max-age and a strong ETag (answering If-None-Match with 304); everything else — POST, tokens, errors, the
+ * admin API — is `no-store`.
+ */
+export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: GraphqlCachingOptions): void {
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const path = request.url.split('?')[0];
+    if (!path.endsWith('/graphql')) return payload;
+    const cacheable =
+      isPublicRead(request.method, request.url, options.publicPath, request.headers.authorization) &&
+      reply.statusCode === 200 &&
+      typeof payload === 'string' &&
+      !payload.includes('"errors":');
+    if (!cacheable) {
+      reply.header('cache-control', 'no-store');
+      return payload;
+    }
+    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    reply.header('etag', etag);
+    reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.staleWhileRevalidateSeconds}`);
+    reply.header('vary', 'Authorization');
+    const offered = request.headers['if-none-match'];
+    if (offered && offered.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+}
