@@ -54,9 +54,11 @@ export class CreateKnowledgeBase1763942400000 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "release_changes_feature_keys_idx" ON "release_changes" USING gin ("feature_keys")`);
         await queryRunner.query(`CREATE INDEX "articles_tags_idx" ON "articles" USING gin ("tags")`);
         await queryRunner.query(`CREATE INDEX "articles_feature_keys_idx" ON "articles" USING gin ("feature_keys")`);
+        await queryRunner.query(`CREATE INDEX "article_locales_published_idx" ON "article_locales" ("locale", "published_at" DESC, "article_id" DESC) WHERE "status" = 'published'`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "public"."article_locales_published_idx"`);
         await queryRunner.query(`DROP INDEX "public"."articles_feature_keys_idx"`);
         await queryRunner.query(`DROP INDEX "public"."articles_tags_idx"`);
         await queryRunner.query(`DROP INDEX "public"."release_changes_feature_keys_idx"`);

@@ -2,6 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { DeliveryCache } from './articles/delivery/delivery-cache';
+import { registerDeliveryResponseCache } from './articles/delivery/response-cache';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
@@ -29,6 +31,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql');
   app.useGlobalPipes(new AppValidationPipe());
   app.flushLogs();
   return app;

@@ -172,6 +172,9 @@ describe('knowledge base: delivery API', () => {
   it('shows a new publish at once: the per-process cache is invalidated through NOTIFY', async () => {
     let article = await kb.published((await kb.category()).id, { title: 'First title' });
     expect((await publicApi().send(ARTICLE, { id: article.id })).data?.article.title).toBe('First title');
+    const repeated = await publicApi().send(ARTICLE, { id: article.id });
+    expect(repeated.headers['x-cache']).toBe('HIT');
+    expect((await t.delivery(await t.login(await t.createUser())).send(ARTICLE, { id: article.id })).headers['x-cache']).toBeUndefined();
     article = await kb.publish(await kb.save(article, 'en', { title: 'Second title', bodyMarkdown: 'x' }));
     await eventually(async () => expect((await publicApi().send(ARTICLE, { id: article.id })).data?.article.title).toBe('Second title'));
     expectData(await editor.send(UPDATE_CATEGORY, { input: { id: article.categoryId, translations: [{ locale: 'en', name: 'Renamed category' }] } }), 'updateCategory');

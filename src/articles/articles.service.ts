@@ -252,11 +252,14 @@ export class ArticlesService {
     if (holder) {
       throw new ConflictError(`Another article already uses the slug ${slug} in ${locale}`, { reason: 'SLUG_TAKEN', slug, locale });
     }
+    const previous = await tx.findOne(ArticleSlugEntity, { where: { locale, slug } });
     await tx.query(
       `INSERT INTO article_slugs (locale, slug, article_id) VALUES ($1, $2, $3)
        ON CONFLICT (locale, slug) DO UPDATE SET article_id = EXCLUDED.article_id, created_at = now()`,
       [locale, slug, articleId],
     );
+    // The old slug no longer leads to its former article: drop what delivery caches cached for it.
+    if (previous && previous.articleId !== articleId) await announceArticleChange(tx, previous.articleId);
   }
 
   private async translatedFrom(

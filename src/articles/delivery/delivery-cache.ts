@@ -35,6 +35,9 @@ class LruMap<K, V> {
 }
 
 const RECONNECT_DELAY_MS = 1_000;
+const POINTERS_PER_ENTRY = 4;
+
+export type CacheEntryKind = 'content' | 'pointer';
 
 /**
  * Published content cached in this process. Every change that can alter what the public sees sends a NOTIFY
@@ -45,6 +48,10 @@ const RECONNECT_DELAY_MS = 1_000;
 export class DeliveryCache implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryCache.name);
   private readonly values: LruMap<string, { articleId: string | null; value: unknown }>;
+  /** Serialized GraphQL responses (see response-cache.ts); emptied by every invalidation. */
+  private readonly responses: LruMap<string, string>;
+  /** Small entries (a slug → an article id): many more of them fit. */
+  private readonly pointers: LruMap<string, { articleId: string | null; value: unknown }>;
   private client: Client | null = null;
   private listening = false;
   private stopped = false;
@@ -54,6 +61,8 @@ export class DeliveryCache implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(private readonly config: AppConfig) {
     this.values = new LruMap(config.articles.deliveryCacheEntries);
+    this.pointers = new LruMap(config.articles.deliveryCacheEntries * POINTERS_PER_ENTRY);
+    this.responses = new LruMap(config.articles.deliveryCacheEntries);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,26 +76,54 @@ export class DeliveryCache implements OnApplicationBootstrap, OnApplicationShutd
     await this.client?.end().catch(() => undefined);
   }
 
-  /** The cached value, or `load()`'s result (cached when listening). `articleId`: dropped when it changes; null: on any change. */
-  async get<T>(key: string, articleId: string | null, load: () => Promise<T>): Promise<T> {
+  /**
+   * The cached value, or `load()`'s result (cached when listening). `articleId` (or a function of the value
+   * giving it): the entry is dropped when that article changes; null: when any article changes.
+   */
+  async get<T>(key: string, articleId: string | null | ((value: T) => string | null), load: () => Promise<T>, kind: CacheEntryKind = 'content'): Promise<T> {
+    const map = kind === 'content' ? this.values : this.pointers;
     if (this.listening) {
-      const hit = this.values.get(key);
+      const hit = map.get(key);
       if (hit) return hit.value as T;
     }
     const generation = this.generation;
     const value = await load();
-    if (this.listening && generation === this.generation && value !== null && value !== undefined) this.values.set(key, { articleId, value });
+    if (this.listening && generation === this.generation && value !== null && value !== undefined) {
+      map.set(key, { articleId: typeof articleId === 'function' ? articleId(value) : articleId, value });
+    }
     return value;
+  }
+
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  response(key: string): string | undefined {
+    return this.listening ? this.responses.get(key) : undefined;
+  }
+
+  /** Kept only if nothing was invalidated since `generation` was read (when the request started). */
+  storeResponse(key: string, payload: string, generation: number): void {
+    if (this.listening && generation === this.generation) this.responses.set(key, payload);
+  }
+
+  /** True while invalidations arrive, i.e. while cached entries can be trusted. */
+  get isActive(): boolean {
+    return this.listening;
   }
 
   /** Drops the entries of one article and every entry not tied to a single article (lists, trees). */
   invalidate(articleId: string): void {
     this.generation += 1;
+    this.responses.clear();
     if (articleId === EVERYTHING) {
       this.values.clear();
+      this.pointers.clear();
       return;
     }
-    this.values.deleteWhere((_key, entry) => entry.articleId === null || entry.articleId === articleId);
+    const stale = (_key: string, entry: { articleId: string | null }): boolean => entry.articleId === null || entry.articleId === articleId;
+    this.values.deleteWhere(stale);
+    this.pointers.deleteWhere(stale);
   }
 
   private async connect(): Promise<void> {
@@ -102,6 +139,8 @@ export class DeliveryCache implements OnApplicationBootstrap, OnApplicationShutd
       this.client = client;
       this.generation += 1;
       this.values.clear();
+      this.pointers.clear();
+      this.responses.clear();
       this.listening = true;
     } catch (error) {
       this.lost(client, error);
@@ -112,6 +151,8 @@ export class DeliveryCache implements OnApplicationBootstrap, OnApplicationShutd
     if (this.client !== null && this.client !== client) return;
     this.listening = false;
     this.values.clear();
+    this.pointers.clear();
+    this.responses.clear();
     this.client = null;
     client.removeAllListeners();
     client.on('error', () => undefined);

@@ -66,18 +66,14 @@ export class DeliveryService {
     const fallback = this.locales.fallback;
     if (lookup.slug) {
       const slug = lookup.slug.trim().normalize('NFKC').toLowerCase();
-      const found = await this.resolveSlug(requestedLocale, slug);
-      if (found) {
-        const article = await this.published(found.articleId, requestedLocale);
-        if (article) return { article, requestedLocale, redirectToSlug: found.currentSlug === slug ? null : found.currentSlug };
-      }
+      const found = await this.bySlug(requestedLocale, slug);
+      if (found) return { article: found, requestedLocale, redirectToSlug: found.slug === slug ? null : found.slug };
       // A slug of the fallback locale: the asked locale's version when there is one, else the fallback's.
-      const inFallback = fallback && fallback !== requestedLocale ? await this.resolveSlug(fallback, slug) : null;
+      const inFallback = fallback && fallback !== requestedLocale ? await this.bySlug(fallback, slug) : null;
       if (inFallback) {
-        const translated = await this.published(inFallback.articleId, requestedLocale);
+        const translated = await this.published(inFallback.id, requestedLocale);
         if (translated) return { article: translated, requestedLocale, redirectToSlug: translated.slug };
-        const article = await this.published(inFallback.articleId, fallback!);
-        if (article) return { article, requestedLocale, redirectToSlug: inFallback.currentSlug === slug ? null : inFallback.currentSlug };
+        return { article: inFallback, requestedLocale, redirectToSlug: inFallback.slug === slug ? null : inFallback.slug };
       }
       throw new NotFoundError('Article', `${requestedLocale}/${lookup.slug}`);
     }
@@ -88,61 +84,77 @@ export class DeliveryService {
     return { article, requestedLocale, redirectToSlug: null };
   }
 
-  private resolveSlug(locale: string, slug: string): Promise<{ articleId: string; currentSlug: string } | null> {
-    return this.cache.get(`slug:${locale}:${slug}`, null, () => this.repository.resolveSlug(locale, slug));
+  /** By current or earlier slug: one query on a miss, which also fills the article's own cache entry. */
+  private async bySlug(locale: string, slug: string): Promise<PublishedArticle | null> {
+    let loaded: PublishedArticle | null = null;
+    const articleId = await this.cache.get(
+      `slug:${locale}:${slug}`,
+      (id: string | null) => id,
+      async () => {
+        loaded = await this.repository.findPublishedBySlug(locale, slug);
+        return loaded?.id ?? null;
+      },
+      'pointer',
+    );
+    if (!articleId) return null;
+    const fresh = loaded as PublishedArticle | null;
+    return this.cache.get(`article:${articleId}:${locale}`, articleId, async () => fresh ?? this.repository.findPublished(articleId, locale));
   }
 
   async published(articleId: string, locale: string): Promise<PublishedArticle | null> {
     return this.cache.get(`article:${articleId}:${locale}`, articleId, () => this.repository.findPublished(articleId, locale));
   }
 
+  /** The category tree with published article counts (counting scans the locale; cached). */
   async categoryTree(locale: string): Promise<CategoryTree> {
-    return this.cache.get(`tree:${locale}`, null, async () => {
-      const { categories, directCounts } = await this.repository.categories(locale, this.locales.fallback);
-      const byId = new Map<string, CategoryNode>(
-        categories.map((c) => [c.id, { ...c, articleCount: directCounts.get(c.id) ?? 0, totalArticleCount: 0, children: [] }]),
-      );
-      const roots: CategoryNode[] = [];
-      for (const node of byId.values()) {
-        const parent = node.parentId ? byId.get(node.parentId) : undefined;
-        (parent ? parent.children : roots).push(node);
-      }
-      const total = (node: CategoryNode): number =>
-        (node.totalArticleCount = node.articleCount + node.children.reduce((sum, child) => sum + total(child), 0));
-      roots.forEach(total);
-      return { roots, byId };
+    return this.cache.get(`counted-tree:${locale}`, null, async () => {
+      const [categories, counts] = await Promise.all([this.repository.categories(locale, this.locales.fallback), this.countsByCategory(locale)]);
+      return buildTree(categories, counts);
     });
+  }
+
+  /** Names, slugs and nesting only: cheap, for breadcrumbs and category filters. */
+  private async categoryStructure(locale: string): Promise<CategoryTree> {
+    return this.cache.get(`tree:${locale}`, null, async () => buildTree(await this.repository.categories(locale, this.locales.fallback), new Map()));
+  }
+
+  private countsByCategory(locale: string): Promise<Map<string, number>> {
+    return this.cache.get(`counts:${locale}`, null, () => this.repository.countsByCategory(locale));
   }
 
   /** Root first, ending with the article's own category. */
   async breadcrumbs(categoryId: string, locale: string): Promise<CategoryNode[]> {
-    const tree = await this.categoryTree(locale);
+    const tree = await this.categoryStructure(locale);
     const path: CategoryNode[] = [];
     for (let node = tree.byId.get(categoryId); node; node = node.parentId ? tree.byId.get(node.parentId) : undefined) path.unshift(node);
     return path;
   }
 
   async category(lookup: { id?: string | null; slug?: string | null; locale?: string | null }): Promise<CategoryNode> {
-    const locale = this.locale(lookup.locale);
-    const tree = await this.categoryTree(locale);
-    const node = lookup.id ? tree.byId.get(lookup.id) : [...tree.byId.values()].find((c) => c.slug === lookup.slug);
-    if (!node) throw new NotFoundError('Category', lookup.id ?? lookup.slug ?? '');
-    return node;
+    return findCategory(await this.categoryTree(this.locale(lookup.locale)), lookup);
   }
 
   async list(args: ArticleListArgs): Promise<Connection<PublishedSummary>> {
     const locale = this.locale(args.locale);
     let categoryIds: string[] | null = null;
+    let category: CategoryNode | null = null;
     if (args.categoryId || args.categorySlug) {
-      const category = await this.category({ id: args.categoryId, slug: args.categorySlug, locale });
+      category = findCategory(await this.categoryStructure(locale), { id: args.categoryId, slug: args.categorySlug });
       categoryIds = args.includeSubcategories ? collectIds(category) : [category.id];
     }
     const after = args.after ? (decodeCursor(args.after, 2) as [string, string]) : null;
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
     const key = `list:${JSON.stringify([filter, args.first, after])}`;
-    const { rows, total } = await this.cache.get(key, null, () => this.repository.list(filter, { first: args.first, after }));
+    // A category page's total comes from the cached per-category counts instead of a count over its articles.
+    const countFromTree = category !== null && !filter.productKey && !filter.tag && this.cache.isActive;
+    const { rows, total } = await this.cache.get(key, null, async () => {
+      const page = await this.repository.list(filter, { first: args.first, after }, !countFromTree);
+      if (!countFromTree) return page;
+      const counted = findCategory(await this.categoryTree(locale), { id: category!.id });
+      return { ...page, total: args.includeSubcategories ? counted.totalArticleCount : counted.articleCount };
+    });
     const page = rows.slice(0, args.first);
-    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.publishedAt.toISOString(), node.id]) }));
+    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.cursorKey ?? node.publishedAt.toISOString(), node.id]) }));
     return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
@@ -167,6 +179,27 @@ export class DeliveryService {
     const path = this.config.site.articlePath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
     return `${this.config.site.baseUrl}${path}`;
   }
+}
+
+function buildTree(categories: PublishedCategory[], directCounts: Map<string, number>): CategoryTree {
+  const byId = new Map<string, CategoryNode>(
+    categories.map((c) => [c.id, { ...c, articleCount: directCounts.get(c.id) ?? 0, totalArticleCount: 0, children: [] }]),
+  );
+  const roots: CategoryNode[] = [];
+  for (const node of byId.values()) {
+    const parent = node.parentId ? byId.get(node.parentId) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  const total = (node: CategoryNode): number =>
+    (node.totalArticleCount = node.articleCount + node.children.reduce((sum, child) => sum + total(child), 0));
+  roots.forEach(total);
+  return { roots, byId };
+}
+
+function findCategory(tree: CategoryTree, lookup: { id?: string | null; slug?: string | null }): CategoryNode {
+  const node = lookup.id ? tree.byId.get(lookup.id) : [...tree.byId.values()].find((c) => c.slug === lookup.slug);
+  if (!node) throw new NotFoundError('Category', lookup.id ?? lookup.slug ?? '');
+  return node;
 }
 
 function collectIds(node: CategoryNode): string[] {

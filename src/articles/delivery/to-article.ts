@@ -33,7 +33,15 @@ export function toArticle(resolved: ResolvedArticle, urlOf: (locale: string, slu
 }
 
 export function toArticleSummary(summary: PublishedSummary): ArticleSummary {
-  return { ...summary };
+  return {
+    id: summary.id,
+    locale: summary.locale,
+    slug: summary.slug,
+    title: summary.title,
+    excerpt: summary.excerpt,
+    categoryId: summary.categoryId,
+    publishedAt: summary.publishedAt,
+  };
 }
 
 export function toCategory(node: CategoryNode): Category {

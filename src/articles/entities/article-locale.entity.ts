@@ -29,6 +29,8 @@ export enum ReviewState {
 @Entity('article_locales')
 @Index('article_locales_article_locale_key', ['articleId', 'locale'], { unique: true })
 @Index('article_locales_status_idx', ['locale', 'status'])
+/** (locale, published_at DESC, article_id DESC) WHERE status = 'published': delivery lists, newest first (in the migration). */
+@Index('article_locales_published_idx', { synchronize: false })
 @Index('article_locales_scheduled_idx', ['scheduledPublishAt'], { where: '"scheduled_publish_at" IS NOT NULL' })
 export class ArticleLocaleEntity {
   @PrimaryGeneratedColumn('uuid')

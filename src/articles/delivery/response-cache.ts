@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { FastifyInstance, FastifyRequest } from 'fastify';
+import { getOperationAST, parse } from 'graphql';
+import { DeliveryCache } from './delivery-cache';
+
+const CACHED_GENERATION = Symbol('responseCacheGeneration');
+const SERVED_FROM_CACHE = Symbol('servedFromResponseCache');
+
+interface GraphqlBody {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+type TaggedRequest = FastifyRequest & { [CACHED_GENERATION]?: number; [SERVED_FROM_CACHE]?: boolean };
+
+function graphqlBody(request: FastifyRequest): GraphqlBody | null {
+  const source = request.method === 'GET' ? request.query : request.body;
+  if (!source || typeof source !== 'object') return null;
+  const body = source as GraphqlBody;
+  if (typeof body.query !== 'string') return null;
+  if (request.method === 'GET' && typeof body.variables === 'string') {
+    try {
+      return { ...body, variables: JSON.parse(body.variables) as unknown };
+    } catch {
+      return null;
+    }
+  }
+  return body;
+}
+
+function keyOf(body: GraphqlBody): string {
+  return createHash('sha1')
+    .update(JSON.stringify([body.query, body.variables ?? null, body.operationName ?? null]))
+    .digest('base64url');
+}
+
+function isQueryOperation(body: GraphqlBody): boolean {
+  try {
+    const operation = getOperationAST(parse(body.query as string), typeof body.operationName === 'string' ? body.operationName : undefined);
+    return operation?.operation === 'query';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whole-response cache for anonymous reads of the delivery API: the same query with the same variables
+ * gets the same JSON until published content changes (any NOTIFY of DeliveryCache empties it). Only
+ * successful query operations are stored; mutations, tokens and errors always execute.
+ */
+export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: DeliveryCache, path: string): void {
+  fastify.addHook('preHandler', async (request, reply) => {
+    if (!cache.isActive || request.headers.authorization || request.url.split('?')[0] !== path) return;
+    const body = graphqlBody(request);
+    if (!body) return;
+    const tagged = request as TaggedRequest;
+    tagged[CACHED_GENERATION] = cache.currentGeneration;
+    const hit = cache.response(keyOf(body));
+    if (hit !== undefined) {
+      tagged[SERVED_FROM_CACHE] = true;
+      await reply.header('content-type', 'application/json; charset=utf-8').header('x-cache', 'HIT').send(hit);
+    }
+  });
+
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const tagged = request as TaggedRequest;
+    const generation = tagged[CACHED_GENERATION];
+    if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (payload.includes('"errors":')) return payload;
+    const body = graphqlBody(request);
+    if (body && isQueryOperation(body)) cache.storeResponse(keyOf(body), payload, generation);
+    return payload;
+  });
+}
