@@ -13,8 +13,14 @@ import { CategoryEntity } from '../articles/entities/category.entity';
 import { ProductEntity } from '../products/entities/product.entity';
 import { ReleaseChangeEntity } from '../products/entities/release-change.entity';
 import { ReleaseEntity } from '../products/entities/release.entity';
+import { ArticleSuggestionEntity } from '../search/entities/article-suggestion.entity';
+import { SearchOutboxEntity } from '../search/entities/search-outbox.entity';
+import { SearchQueryLogEntity } from '../search/entities/search-query-log.entity';
+import { SearchStopWordEntity } from '../search/entities/search-stop-word.entity';
+import { SearchSynonymEntity } from '../search/entities/search-synonym.entity';
 import { CreateUsersAndAuth1763856000000 } from '../../migrations/1763856000000-CreateUsersAndAuth';
 import { CreateKnowledgeBase1763942400000 } from '../../migrations/1763942400000-CreateKnowledgeBase';
+import { CreateSearch1764028800000 } from '../../migrations/1764028800000-CreateSearch';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -32,8 +38,13 @@ export const ENTITIES = [
   ArticleSlugEntity,
   ArticleFeedbackEntity,
   ArticleDailyViewsEntity,
+  SearchOutboxEntity,
+  SearchSynonymEntity,
+  SearchStopWordEntity,
+  SearchQueryLogEntity,
+  ArticleSuggestionEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -1,0 +1,347 @@
+import {
+  documentKey,
+  EngineHealth,
+  FacetCount,
+  FacetName,
+  IndexedVersion,
+  IndexRebuild,
+  SearchDocument,
+  SearchDocumentRef,
+  SearchEngine,
+  SearchHit,
+  SearchPage,
+  SearchQuery,
+  SearchSettings,
+} from '../search-engine';
+import { containsCjk, escapeHtml, indexText, joinCjkWords, queryWords } from '../text/words';
+import { textSearchConfig } from './text-search-config';
+import { buildTsquery, synonymMap } from './tsquery';
+
+/** What the engine needs of a connection pool (`pg.Pool` fits). */
+export interface Queryable {
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+export interface PostgresEngineOptions {
+  /** Every locale documents can be in: a search without a locale filter matches each locale's stems. */
+  locales: readonly string[];
+}
+
+const MARK_START = '\u0002';
+const MARK_END = '\u0003';
+const MARKS = /[\u0002\u0003]/g;
+const FACET_LIMIT = 50;
+/** Below this many hits the engine also tries a spelling-corrected query. */
+const TYPO_RETRY_BELOW = 1;
+const VOCABULARY_MIN_LENGTH = 3;
+
+const FACET_COLUMNS: Record<FacetName, string> = {
+  kind: 'ARRAY[kind]',
+  category: 'category_ids::text[]',
+  product: 'product_keys',
+  tag: 'tags',
+  locale: 'ARRAY[locale]',
+  status: 'ARRAY[status]',
+  solved: "ARRAY[CASE WHEN solved IS NULL THEN NULL ELSE solved::text END]",
+};
+
+interface HitRow {
+  key: string;
+  kind: string;
+  source_id: string;
+  locale: string;
+  title: string;
+  slug: string;
+  status: string;
+  category_ids: string[];
+  product_keys: string[];
+  tags: string[];
+  published_at: string | null;
+  score: number;
+  hl_title: string;
+  hl_body: string;
+}
+
+interface ResultRow {
+  total: number;
+  hits: HitRow[] | null;
+  facets: Record<string, { value: string; count: number }[] | null> | null;
+}
+
+/**
+ * PostgreSQL full-text search: weighted tsvectors (title A, headings B, body C) per locale configuration,
+ * GIN indexes, prefix matching on the last word, synonyms as tsquery alternatives, pg_trgm spelling
+ * correction when nothing matches, ts_headline highlights made HTML-safe, facet counts in the same query.
+ */
+export class PostgresSearchEngine implements SearchEngine {
+  readonly name = 'postgres' as const;
+  private synonyms = new Map<string, Map<string, string[]>>();
+  private stopWords = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly options: PostgresEngineOptions,
+  ) {}
+
+  async applySettings(settings: SearchSettings): Promise<void> {
+    this.synonyms = new Map(Object.entries(settings.synonyms).map(([locale, groups]) => [locale, synonymMap(groups)]));
+    this.stopWords = new Map(Object.entries(settings.stopWords).map(([locale, words]) => [locale, new Set(words.map((w) => w.toLowerCase()))]));
+  }
+
+  async upsert(documents: SearchDocument[]): Promise<void> {
+    await this.write(documents, false);
+  }
+
+  async remove(refs: SearchDocumentRef[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.db.query('DELETE FROM search_documents WHERE key = ANY($1::text[])', [refs.map(documentKey)]);
+  }
+
+  async search(query: SearchQuery): Promise<SearchPage> {
+    const locales = query.filters.locales?.length ? query.filters.locales : this.options.locales;
+    const words = this.meaningfulWords(query.text, locales);
+    const first = await this.run(query, words, locales);
+    if (words.length === 0 || first.total >= TYPO_RETRY_BELOW) return { ...first, correctedText: null };
+    const corrected = await this.correct(words, locales, query.matching === 'all');
+    if (!corrected) return { ...first, correctedText: null };
+    const retry = await this.run(query, corrected, locales);
+    return retry.total > first.total ? { ...retry, correctedText: corrected.join(' ') } : { ...first, correctedText: null };
+  }
+
+  async health(): Promise<EngineHealth> {
+    try {
+      await this.db.query('SELECT 1 FROM search_documents LIMIT 1');
+      return { up: true };
+    } catch (error) {
+      return { up: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async versions(after: string | null, limit: number): Promise<{ versions: IndexedVersion[]; next: string | null }> {
+    const rows = await this.db.query<{ key: string; kind: string; source_id: string; locale: string; version: string }>(
+      `SELECT key, kind, source_id, locale, version FROM search_documents WHERE ($1::text IS NULL OR key > $1) ORDER BY key LIMIT $2`,
+      [after, limit],
+    );
+    const versions = rows.rows.map((row) => ({ kind: row.kind as IndexedVersion['kind'], id: row.source_id, locale: row.locale, version: Number(row.version) }));
+    return { versions, next: rows.rows.length === limit ? rows.rows[rows.rows.length - 1].key : null };
+  }
+
+  /** In place: documents stay searchable throughout; what the rebuild did not write is removed at commit. */
+  async startRebuild(): Promise<IndexRebuild> {
+    const [{ started }] = (await this.db.query<{ started: string }>(`SELECT now()::text AS started`)).rows;
+    return {
+      upsert: (documents) => this.write(documents, true),
+      commit: async () => {
+        await this.db.query('DELETE FROM search_documents WHERE indexed_at < $1::timestamptz', [started]);
+      },
+      abort: async () => undefined,
+    };
+  }
+
+  async close(): Promise<void> {}
+
+  /** `rewrite`: same-version documents are written again (a rebuild after a configuration change). */
+  private async write(documents: SearchDocument[], rewrite: boolean): Promise<void> {
+    if (documents.length === 0) return;
+    const newest = new Map<string, SearchDocument>();
+    for (const document of documents) {
+      const key = documentKey(document);
+      const seen = newest.get(key);
+      if (!seen || seen.version < document.version) newest.set(key, document);
+    }
+    const batch = [...newest.values()];
+    const clean = (text: string): string => text.replace(MARKS, '');
+    await this.db.query(
+      `INSERT INTO search_documents (key, kind, source_id, locale, version, visibility, status, title, headings, body, slug,
+                                     category_ids, product_keys, tags, solved, updated_at, published_at, tsv, indexed_at)
+       SELECT d.key, d.kind, d.source_id, d.locale, d.version, d.visibility, d.status, d.title, d.headings, d.body, d.slug,
+              ARRAY(SELECT jsonb_array_elements_text(d.category_ids))::uuid[],
+              ARRAY(SELECT jsonb_array_elements_text(d.product_keys)),
+              ARRAY(SELECT jsonb_array_elements_text(d.tags)),
+              d.solved, d.updated_at, d.published_at,
+              setweight(to_tsvector(d.config::regconfig, d.title_index), 'A')
+                || setweight(to_tsvector(d.config::regconfig, d.headings_index), 'B')
+                || setweight(to_tsvector(d.config::regconfig, d.body_index), 'C'),
+              now()
+       FROM jsonb_to_recordset($1::jsonb) AS d(key text, kind text, source_id uuid, locale text, version bigint, visibility text,
+            status text, title text, headings text, body text, slug text, category_ids jsonb, product_keys jsonb, tags jsonb,
+            solved boolean, updated_at timestamptz, published_at timestamptz, config text, title_index text,
+            headings_index text, body_index text)
+       ON CONFLICT (key) DO UPDATE SET
+         kind = EXCLUDED.kind, version = EXCLUDED.version, visibility = EXCLUDED.visibility, status = EXCLUDED.status,
+         title = EXCLUDED.title, headings = EXCLUDED.headings, body = EXCLUDED.body, slug = EXCLUDED.slug,
+         category_ids = EXCLUDED.category_ids, product_keys = EXCLUDED.product_keys, tags = EXCLUDED.tags,
+         solved = EXCLUDED.solved, updated_at = EXCLUDED.updated_at, published_at = EXCLUDED.published_at,
+         tsv = EXCLUDED.tsv, indexed_at = now()
+       WHERE search_documents.version ${rewrite ? '<=' : '<'} EXCLUDED.version`,
+      [
+        JSON.stringify(
+          batch.map((d) => ({
+            key: documentKey(d),
+            kind: d.kind,
+            source_id: d.id,
+            locale: d.locale,
+            version: d.version,
+            visibility: d.visibility,
+            status: d.status,
+            title: joinCjkWords(clean(d.title), d.locale),
+            headings: clean(d.headings.join('\n')),
+            body: joinCjkWords(clean(d.body), d.locale),
+            slug: d.slug,
+            category_ids: d.categoryIds,
+            product_keys: d.productKeys,
+            tags: d.tags,
+            solved: d.solved,
+            updated_at: d.updatedAt.toISOString(),
+            published_at: d.publishedAt?.toISOString() ?? null,
+            config: textSearchConfig(d.locale),
+            title_index: indexText(d.title, d.locale),
+            headings_index: indexText(d.headings.join('\n'), d.locale),
+            body_index: indexText(d.body, d.locale),
+          })),
+        ),
+      ],
+    );
+    await this.addVocabulary(batch);
+  }
+
+  /** Words the spelling correction can suggest. */
+  private async addVocabulary(documents: SearchDocument[]): Promise<void> {
+    const words = new Map<string, Set<string>>();
+    for (const d of documents) {
+      if (d.visibility !== 'public' || containsCjk(d.title)) continue;
+      const set = words.get(d.locale) ?? new Set<string>();
+      for (const word of `${d.title} ${d.headings.join(' ')} ${d.body}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+        if (word.length >= VOCABULARY_MIN_LENGTH && word.length <= 40 && !/^\d+$/.test(word)) set.add(word);
+      }
+      words.set(d.locale, set);
+    }
+    const locales: string[] = [];
+    const list: string[] = [];
+    for (const [locale, set] of words) for (const word of set) {
+      locales.push(locale);
+      list.push(word);
+    }
+    if (list.length === 0) return;
+    await this.db.query(
+      `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      [locales, list],
+    );
+  }
+
+  private meaningfulWords(text: string, locales: readonly string[]): string[] {
+    const words = queryWords(text, locales[0] ?? 'en');
+    return words.filter((word) => !locales.some((locale) => this.stopWords.get(locale)?.has(word)));
+  }
+
+  private synonymsFor(locales: readonly string[]): Map<string, string[]> {
+    const merged = new Map<string, string[]>();
+    for (const locale of locales) for (const [word, others] of this.synonyms.get(locale) ?? []) merged.set(word, [...(merged.get(word) ?? []), ...others]);
+    return merged;
+  }
+
+  /** One query: the page with highlights, the total and every requested facet. */
+  private async run(query: SearchQuery, words: string[], locales: readonly string[]): Promise<Omit<SearchPage, 'correctedText'>> {
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const configs = [...new Set(locales.map(textSearchConfig))];
+    const tsquery = words.length > 0 ? buildTsquery(words, { matching: query.matching, prefixLast: true, synonyms: this.synonymsFor(locales) }) : null;
+    const tsqueryParam = tsquery ? param(tsquery) : null;
+    const tsqueryExpression = tsqueryParam ? configs.map((config) => `to_tsquery('${config}', ${tsqueryParam})`).join(' || ') : null;
+
+    const where: string[] = [];
+    if (query.audience === 'public') where.push(`visibility = 'public'`);
+    if (tsqueryExpression) where.push('tsv @@ q.query');
+    const f = query.filters;
+    if (f.kinds?.length) where.push(`kind = ANY(${param(f.kinds)}::text[])`);
+    if (f.locales?.length) where.push(`locale = ANY(${param(f.locales)}::text[])`);
+    if (f.categoryIds?.length) where.push(`category_ids && ${param(f.categoryIds)}::uuid[]`);
+    if (f.productKeys?.length) where.push(`product_keys && ${param(f.productKeys)}::text[]`);
+    if (f.tags?.length) where.push(`tags && ${param(f.tags)}::text[]`);
+    if (f.statuses?.length) where.push(`status = ANY(${param(f.statuses)}::text[])`);
+    if (f.solved !== undefined) where.push(`solved = ${param(f.solved)}::boolean`);
+
+    const headlineConfig = configs.length === 1 ? configs[0] : 'simple';
+    const facets = query.facets
+      .map(
+        (facet) =>
+          `'${facet}', (SELECT json_agg(json_build_object('value', v, 'count', c) ORDER BY c DESC, v) FROM (
+             SELECT v, count(*)::int AS c FROM matches, unnest(${FACET_COLUMNS[facet]}) AS v WHERE v IS NOT NULL
+             GROUP BY v ORDER BY c DESC, v LIMIT ${FACET_LIMIT}) f)`,
+      )
+      .join(', ');
+    const sql = `
+      WITH q AS (SELECT ${tsqueryExpression ?? 'NULL::tsquery'} AS query),
+      matches AS (
+        SELECT key, kind, source_id, locale, title, slug, status, category_ids, product_keys, tags, published_at, body,
+               ${tsqueryExpression ? 'ts_rank_cd(tsv, q.query)' : '0'}::float8 AS score
+        FROM search_documents, q
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
+      page AS (
+        SELECT * FROM matches
+        ORDER BY ${tsqueryExpression ? 'score DESC, ' : ''}published_at DESC NULLS LAST, key
+        LIMIT ${param(query.limit)} OFFSET ${param(query.offset)})
+      SELECT
+        (SELECT count(*)::int FROM matches) AS total,
+        (SELECT json_agg(h ORDER BY h.score DESC, h.published_at DESC NULLS LAST, h.key) FROM (
+           SELECT key, kind, source_id, locale, title, slug, status, category_ids, product_keys, tags, published_at, score,
+                  ${tsqueryExpression ? `ts_headline('${headlineConfig}', title, q.query, 'HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'title'} AS hl_title,
+                  ${tsqueryExpression ? `ts_headline('${headlineConfig}', left(body, 20000), q.query, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'left(body, 240)'} AS hl_body
+           FROM page, q) h) AS hits,
+        ${facets ? `json_build_object(${facets})` : 'NULL::json'} AS facets`;
+    const [row] = (await this.db.query<ResultRow>(sql, params)).rows;
+    return {
+      total: row.total,
+      hits: (row.hits ?? []).map((hit) => this.toHit(hit, query)),
+      facets: Object.fromEntries(query.facets.map((facet) => [facet, (row.facets?.[facet] ?? []) as FacetCount[]])),
+    };
+  }
+
+  private toHit(row: HitRow, query: SearchQuery): SearchHit {
+    return {
+      kind: row.kind as SearchHit['kind'],
+      id: row.source_id,
+      locale: row.locale,
+      title: row.title.replace(/\u200b/g, ''),
+      slug: row.slug,
+      highlightedTitle: safeHighlight(row.hl_title, query.highlight),
+      snippet: safeHighlight(row.hl_body, query.highlight),
+      score: row.score,
+      categoryIds: row.category_ids,
+      productKeys: row.product_keys,
+      tags: row.tags,
+      status: row.status,
+      publishedAt: row.published_at ? new Date(row.published_at) : null,
+    };
+  }
+
+  /** Replaces words unknown to the index by the most similar indexed word (pg_trgm); null when nothing changes. */
+  private async correct(words: string[], locales: readonly string[], prefixLast: boolean): Promise<string[] | null> {
+    const rows = await this.db.query<{ input: string; known: boolean; best: string | null }>(
+      `SELECT w.input,
+              EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.locale = ANY($2::text[]) AND
+                      (v.word = w.input OR (w.last AND $3 AND v.word LIKE w.input || '%'))) AS known,
+              (SELECT v.word FROM search_vocabulary v WHERE v.locale = ANY($2::text[]) AND v.word % w.input
+                ORDER BY similarity(v.word, w.input) DESC, length(v.word), v.word LIMIT 1) AS best
+       FROM unnest($1::text[]) WITH ORDINALITY AS w0(input, n), LATERAL (SELECT w0.input, w0.n = cardinality($1::text[]) AS last) w`,
+      [words, locales, prefixLast],
+    );
+    let changed = false;
+    const corrected = rows.rows.map((row) => {
+      if (row.known || !row.best || row.input.length < VOCABULARY_MIN_LENGTH) return row.input;
+      changed = true;
+      return row.best;
+    });
+    return changed ? corrected : null;
+  }
+}
+
+/** Escapes everything, then turns the engine's private marks into the caller's highlight tags. */
+export function safeHighlight(marked: string, tags: { preTag: string; postTag: string }): string {
+  return escapeHtml(marked.replace(/\u200b/g, '').trim())
+    .replace(/\u0002/g, tags.preTag)
+    .replace(/\u0003/g, tags.postTag);
+}

@@ -1,0 +1,94 @@
+/**
+ * Text → words for indexing and querying, the same way on every engine that needs it. Chinese and Japanese
+ * have no spaces: runs of Han, Kana or Hangul are cut into words with `Intl.Segmenter`, and for indexing
+ * their character bigrams are added too, so a two-character query word matches whatever the segmenter did.
+ */
+
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]+/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Longest accepted query, in characters; longer input is cut (never an error, never slow). */
+export const MAX_QUERY_CHARS = 256;
+export const MAX_QUERY_WORDS = 24;
+const MAX_WORD_CHARS = 64;
+
+const segmenters = new Map<string, Intl.Segmenter>();
+
+function segmenterFor(locale: string): Intl.Segmenter {
+  const language = locale.startsWith('ja') ? 'ja' : locale.startsWith('ko') ? 'ko' : 'zh';
+  let segmenter = segmenters.get(language);
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(language, { granularity: 'word' });
+    segmenters.set(language, segmenter);
+  }
+  return segmenter;
+}
+
+export function containsCjk(text: string): boolean {
+  return CJK_CHAR.test(text);
+}
+
+function cjkWords(run: string, locale: string): string[] {
+  return [...segmenterFor(locale).segment(run)].filter((s) => s.isWordLike).map((s) => s.segment);
+}
+
+function bigrams(run: string): string[] {
+  const chars = [...run];
+  const grams: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i += 1) grams.push(chars[i] + chars[i + 1]);
+  return grams;
+}
+
+/** Text to index: CJK runs become their words plus their bigrams; everything else is kept. */
+export function indexText(text: string, locale: string): string {
+  const normalized = text.normalize('NFKC');
+  if (!containsCjk(normalized)) return normalized;
+  return normalized.replace(CJK_RUN, (run) => {
+    const words = cjkWords(run, locale);
+    const extra = bigrams(run).filter((gram) => !words.includes(gram));
+    return ` ${[...words, ...extra].join(' ')} `;
+  });
+}
+
+/** Display text whose CJK words are separated by zero-width spaces, so `ts_headline` can mark whole words. */
+export function joinCjkWords(text: string, locale: string): string {
+  if (!containsCjk(text)) return text;
+  return text.replace(CJK_RUN, (run) => cjkWords(run, locale).join('\u200b') || run);
+}
+
+/**
+ * The words of untrusted query text: letters and digits only (every operator, quote, bracket or
+ * backslash is a separator), lower-cased, CJK segmented, at most MAX_QUERY_WORDS of at most 64 characters.
+ */
+export function queryWords(text: string, locale: string): string[] {
+  const normalized = text.slice(0, MAX_QUERY_CHARS * 2).normalize('NFKC').slice(0, MAX_QUERY_CHARS).toLowerCase();
+  const words: string[] = [];
+  for (const match of normalized.matchAll(WORD)) {
+    const token = match[0];
+    const parts = containsCjk(token) ? splitMixed(token, locale) : [token];
+    for (const part of parts) {
+      if (part.length > 0) words.push(part.slice(0, MAX_WORD_CHARS));
+      if (words.length >= MAX_QUERY_WORDS) return words;
+    }
+  }
+  return words;
+}
+
+/** `pdf发票` → `pdf`, `发票`. */
+function splitMixed(token: string, locale: string): string[] {
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of token.matchAll(CJK_RUN)) {
+    if (match.index! > last) parts.push(token.slice(last, match.index));
+    parts.push(...cjkWords(match[0], locale));
+    last = match.index! + match[0].length;
+  }
+  if (last < token.length) parts.push(token.slice(last));
+  return parts;
+}
+
+/** Escapes text for HTML (highlights are built from escaped text plus our own tags). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
