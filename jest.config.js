@@ -8,6 +8,8 @@ const ESM_FILES = [
   'mercurius/index\\.js',
   // sanitize-html's HTML parser and its helpers
   '(htmlparser2|domhandler|domutils|dom-serializer|domelementtype|entities)/dist/.+\\.js',
+  // the official Meilisearch client (search/meilisearch/)
+  'meilisearch/dist/.+\\.js',
 ];
 
 /** @type {import('jest').Config} */

@@ -88,12 +88,13 @@ async function main() {
   }
 
   const sharedHtml = SHARED_SECTIONS.map((section) => renderMarkdown(section).html);
+  const sharedText = SHARED_SECTIONS.map((section) => renderMarkdown(section).plainText);
   let revisionsWritten = 0;
   for (let offset = 0; offset < ARTICLES; offset += BATCH) {
     const count = Math.min(BATCH, ARTICLES - offset);
     const a = { id: [], category: [], tags: [], features: [] };
     const ap = { article: [], product: [] };
-    const r = { id: [], article: [], locale: [], number: [], title: [], md: [], html: [], excerpt: [] };
+    const r = { id: [], article: [], locale: [], number: [], title: [], md: [], html: [], text: [], excerpt: [] };
     const l = { article: [], locale: [], slug: [], published: [] };
     for (let k = 0; k < count; k += 1) {
       const i = offset + k;
@@ -120,6 +121,7 @@ async function main() {
           r.title.push(title);
           r.md.push(`${intro}\n\n${SHARED_SECTIONS[section]}`);
           r.html.push(`${introHtml}${sharedHtml[section]}`);
+          r.text.push(`${intro} ${sharedText[section]}`);
           r.excerpt.push(excerptOf(intro));
           if (number === 3) publishedId = revisionId;
         }
@@ -137,10 +139,10 @@ async function main() {
     );
     await client.query('INSERT INTO article_products (article_id, product_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [ap.article, ap.product]);
     await client.query(
-      `INSERT INTO article_revisions (id, article_id, locale, number, title, body_markdown, body_html, excerpt, author_id, change_note)
-       SELECT id, article, locale, number, title, md, html, excerpt, $9, 'generated'
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(id, article, locale, number, title, md, html, excerpt)`,
-      [r.id, r.article, r.locale, r.number, r.title, r.md, r.html, r.excerpt, authorId],
+      `INSERT INTO article_revisions (id, article_id, locale, number, title, body_markdown, body_html, body_text, headings, excerpt, author_id, change_note)
+       SELECT id, article, locale, number, title, md, html, text, '{Steps,Notes}', excerpt, $10, 'generated'
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS t(id, article, locale, number, title, md, html, text, excerpt)`,
+      [r.id, r.article, r.locale, r.number, r.title, r.md, r.html, r.text, r.excerpt, authorId],
     );
     await client.query(
       `INSERT INTO article_locales (article_id, locale, status, slug, head_revision_number, published_revision_id, published_at, first_published_at, last_reviewed_at)

@@ -17,6 +17,9 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { ProductsAdminModule } from './products/admin/products-admin.module';
+import { ProductsModule } from './products/products.module';
+import { ReleaseWebhookModule } from './products/webhook/release-webhook.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
 import { UsersModule } from './users/users.module';
 
@@ -26,7 +29,7 @@ export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [A
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule],
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
@@ -50,6 +53,8 @@ export class AppModule {
         LocalesModule,
         UsersModule,
         ArticlesModule,
+        ProductsModule,
+        ReleaseWebhookModule,
         AuthModule,
         HealthModule,
         ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),

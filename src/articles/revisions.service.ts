@@ -54,6 +54,8 @@ export class RevisionsService {
         title: revision.content.title.trim(),
         bodyMarkdown: revision.content.bodyMarkdown,
         bodyHtml: rendered.html,
+        bodyText: rendered.plainText,
+        headings: rendered.headings,
         excerpt,
         seoTitle: revision.content.seoTitle?.trim() || null,
         seoDescription: revision.content.seoDescription?.trim() || null,

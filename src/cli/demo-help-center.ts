@@ -6,9 +6,9 @@ import { CategoryEntity } from '../articles/entities/category.entity';
 import { FeedbackService } from '../articles/feedback.service';
 import { PublishingService } from '../articles/publishing.service';
 import type { AuthUser } from '../auth/auth-user';
-import { ProductEntity } from '../products/entities/product.entity';
-import { ChangeKind, ReleaseChangeEntity } from '../products/entities/release-change.entity';
-import { ReleaseEntity, ReleaseSource } from '../products/entities/release.entity';
+import { ChangeKind } from '../products/entities/release-change.entity';
+import { ReleaseSource } from '../products/entities/release.entity';
+import { ProductsService } from '../products/products.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { DEMO_ARTICLES, DEMO_CATEGORIES, DEMO_PRODUCTS, demoBody, demoTranslationBody, DemoArticle } from './demo-content';
 
@@ -38,7 +38,7 @@ export async function seedHelpCenter(app: INestApplicationContext, editor: UserE
   const author = asAuthor(editor);
   const secondAuthor = asAuthor(reviewer);
 
-  const productIds = await seedProducts(dataSource, now);
+  const productIds = await seedProducts(app.get(ProductsService), now);
   const categoryIds = new Map<string, string>();
   for (const category of DEMO_CATEGORIES) {
     const created = await categories.create({
@@ -96,20 +96,23 @@ export async function seedHelpCenter(app: INestApplicationContext, editor: UserE
   return { created: true, articles: count };
 }
 
-async function seedProducts(dataSource: DataSource, now: Date): Promise<Map<string, string>> {
+async function seedProducts(products: ProductsService, now: Date): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  await dataSource.transaction(async (tx) => {
-    for (const product of DEMO_PRODUCTS) {
-      const saved = await tx.save(tx.create(ProductEntity, { key: product.key, name: product.name }));
-      ids.set(product.key, saved.id);
-      for (const release of product.releases) {
-        const savedRelease = await tx.save(
-          tx.create(ReleaseEntity, { productId: saved.id, version: release.version, releasedAt: new Date(now.getTime() - release.daysAgo * DAY_MS), notesMarkdown: release.notes, source: ReleaseSource.Admin, recordedBy: null }),
-        );
-        await tx.save(release.changes.map((change, position) => tx.create(ReleaseChangeEntity, { releaseId: savedRelease.id, position, kind: change.kind as ChangeKind, summary: change.summary, featureKeys: change.featureKeys })));
-      }
+  for (const product of DEMO_PRODUCTS) {
+    const saved = await products.createProduct({ key: product.key, name: product.name });
+    ids.set(product.key, saved.id);
+    for (const release of product.releases) {
+      await products.recordRelease({
+        product: { id: saved.id },
+        source: ReleaseSource.Admin,
+        recordedBy: null,
+        version: release.version,
+        releasedAt: new Date(now.getTime() - release.daysAgo * DAY_MS),
+        notesMarkdown: release.notes,
+        changes: release.changes.map((change) => ({ kind: change.kind as ChangeKind, summary: change.summary, featureKeys: change.featureKeys })),
+      });
     }
-  });
+  }
   return ids;
 }
 

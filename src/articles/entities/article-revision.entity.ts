@@ -31,6 +31,14 @@ export class ArticleRevisionEntity {
   @Column({ name: 'body_html', type: 'text' })
   bodyHtml!: string;
 
+  /** The body as plain text (what search indexes). */
+  @Column({ name: 'body_text', type: 'text' })
+  bodyText!: string;
+
+  /** Section headings (h1–h3), weighted above the body by search. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  headings!: string[];
+
   /** Plain text: the editor's excerpt, else the start of the body. */
   @Column({ type: 'text' })
   excerpt!: string;
