@@ -20,6 +20,8 @@ module.exports = {
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    // First match wins: the Meilisearch client needs native class-field semantics (see the transform).
+    '/node_modules/meilisearch/dist/.+\\.js$': '<rootDir>/search/meilisearch/meilisearch-client.jest-transform.js',
     [`/node_modules/(${ESM_FILES.join('|')})$`]: [
       'ts-jest',
       { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } },

@@ -106,9 +106,12 @@ export interface EngineHealth {
   detail?: string;
 }
 
-/** The version of each indexed document, for drift checks against the database. */
+/** What an indexed document was built from, for drift checks against the database. */
 export interface IndexedVersion extends SearchDocumentRef {
   version: number;
+  status: string;
+  visibility: Visibility;
+  updatedAt: Date;
 }
 
 /** A full rebuild: documents go into a fresh index that replaces the live one only at `commit()`. */

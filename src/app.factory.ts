@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { DeliveryCache } from './articles/delivery/delivery-cache';
 import { registerDeliveryResponseCache } from './articles/delivery/response-cache';
+import { PUBLISHED_CONTENT_QUERIES } from './articles/delivery/articles-delivery.resolver';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
@@ -31,7 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql');
+  registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql', PUBLISHED_CONTENT_QUERIES);
   app.useGlobalPipes(new AppValidationPipe());
   app.flushLogs();
   return app;

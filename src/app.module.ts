@@ -20,16 +20,19 @@ import { HealthModule } from './health/health.module';
 import { ProductsAdminModule } from './products/admin/products-admin.module';
 import { ProductsModule } from './products/products.module';
 import { ReleaseWebhookModule } from './products/webhook/release-webhook.module';
+import { SearchAdminModule } from './search/admin/search-admin.module';
+import { SearchDeliveryModule } from './search/delivery/search-delivery.module';
+import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
 import { UsersModule } from './users/users.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
-export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule] };
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule] };
 
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule],
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
@@ -54,6 +57,7 @@ export class AppModule {
         UsersModule,
         ArticlesModule,
         ProductsModule,
+        SearchModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

@@ -118,11 +118,20 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async versions(after: string | null, limit: number): Promise<{ versions: IndexedVersion[]; next: string | null }> {
-    const rows = await this.db.query<{ key: string; kind: string; source_id: string; locale: string; version: string }>(
-      `SELECT key, kind, source_id, locale, version FROM search_documents WHERE ($1::text IS NULL OR key > $1) ORDER BY key LIMIT $2`,
+    const rows = await this.db.query<{ key: string; kind: string; source_id: string; locale: string; version: string; status: string; visibility: string; updated_at: Date }>(
+      `SELECT key, kind, source_id, locale, version, status, visibility, updated_at FROM search_documents
+       WHERE ($1::text IS NULL OR key > $1) ORDER BY key LIMIT $2`,
       [after, limit],
     );
-    const versions = rows.rows.map((row) => ({ kind: row.kind as IndexedVersion['kind'], id: row.source_id, locale: row.locale, version: Number(row.version) }));
+    const versions = rows.rows.map((row) => ({
+      kind: row.kind as IndexedVersion['kind'],
+      id: row.source_id,
+      locale: row.locale,
+      version: Number(row.version),
+      status: row.status,
+      visibility: row.visibility as IndexedVersion['visibility'],
+      updatedAt: new Date(row.updated_at),
+    }));
     return { versions, next: rows.rows.length === limit ? rows.rows[rows.rows.length - 1].key : null };
   }
 

@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
 import { ProductEntity } from '../products/entities/product.entity';
+import { enqueueSearchWork } from '../search/search-outbox';
 import { announceArticleChange, touchArticle } from './article-changes';
 import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -88,6 +89,7 @@ export class ArticlesService {
         }),
       );
       const saved = await this.startLocale(tx, article, locale, command, author, { slug, changeNote: command.changeNote, translatedFromRevisionId: null });
+      await enqueueSearchWork(tx, 'article', [article.id]);
       return { article, ...saved };
     });
   }
@@ -116,6 +118,7 @@ export class ArticlesService {
       if (command.reviewIntervalDays !== undefined) article.reviewIntervalDays = command.reviewIntervalDays;
       article.updatedAt = new Date();
       const saved = await tx.save(article);
+      await enqueueSearchWork(tx, 'article', [article.id]);
       await announceArticleChange(tx, article.id);
       return saved;
     });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
+import { enqueueSearchWork } from '../search/search-outbox';
 import { announceCategoryChange } from './article-changes';
 import { ArticleEntity } from './entities/article.entity';
 import { CategoryTranslationEntity } from './entities/category-translation.entity';
@@ -125,6 +126,11 @@ export class CategoriesService {
       await tx.update(CategoryEntity, { id: category.id }, { parentId, position: -1 });
       const position = await this.openSlot(tx, parentId, command.position, 'input.position');
       await tx.update(CategoryEntity, { id: category.id }, { position });
+      if (parentId !== category.parentId) {
+        // Search documents carry their category's ancestors.
+        const moved: { id: string }[] = await tx.query('SELECT id FROM articles WHERE category_id = ANY($1::uuid[])', [await this.subtreeIds(category.id, tx)]);
+        await enqueueSearchWork(tx, 'article', moved.map((row) => row.id));
+      }
       await announceCategoryChange(tx);
       return this.getById(category.id, tx);
     });

@@ -249,6 +249,7 @@ export class PublishingService {
       state.reviewRevisionNumber = null;
     }
     clearSchedule(state);
+    await touchArticle(tx, state.articleId);
     await announceArticleChange(tx, state.articleId);
     return tx.save(state);
   }

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, NODE_ENVS } from './env.schema';
+import { LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
 
 /**
  * Typed configuration: the only way code outside `src/config/` reads settings.
@@ -39,4 +39,13 @@ export abstract class AppConfig {
   };
   abstract readonly site: { baseUrl: string; articlePath: string };
   abstract readonly webhooks: { releaseSecret: string | undefined };
+  abstract readonly search: {
+    engine: (typeof SEARCH_ENGINES)[number];
+    meilisearch: { host: string; apiKey: string | undefined; indexPrefix: string } | null;
+    /** Drain the outbox in this process (turn off to run the worker as its own process). */
+    worker: boolean;
+    workerBatch: number;
+    /** Longest wait between retries of a failing outbox row. */
+    retryMaxSeconds: number;
+  };
 }

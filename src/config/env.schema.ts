@@ -27,6 +27,7 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 };
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const SEARCH_ENGINES = ['postgres', 'meilisearch'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every environment variable Evergreen reads. `.env.example` lists the same names. */
@@ -177,6 +178,37 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(1_000_000)
   DELIVERY_CACHE_ENTRIES = 20_000;
+
+  @IsOptional()
+  @IsIn(SEARCH_ENGINES)
+  SEARCH_ENGINE?: (typeof SEARCH_ENGINES)[number];
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  MEILI_HOST?: string;
+
+  @IsOptional()
+  @IsString()
+  MEILI_MASTER_KEY?: string;
+
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'MEILI_INDEX_PREFIX must be 1 to 64 letters, digits, _ or -' })
+  MEILI_INDEX_PREFIX = 'evergreen';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  SEARCH_WORKER = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  SEARCH_WORKER_BATCH = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SEARCH_RETRY_MAX_SECONDS = 60;
 }
 
 /** The names of every variable above, read from their validation rules. */

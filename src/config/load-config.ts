@@ -27,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
   const locales = parseLocales(vars, problems);
+  if (vars.SEARCH_ENGINE === 'meilisearch' && !vars.MEILI_HOST) problems.push('SEARCH_ENGINE: meilisearch needs MEILI_HOST');
   if (problems.length > 0) throw new InvalidConfigError(problems);
 
   return {
@@ -61,6 +62,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     site: { baseUrl: vars.SITE_BASE_URL.replace(/\/+$/, ''), articlePath: vars.SITE_ARTICLE_PATH },
     webhooks: { releaseSecret: vars.RELEASE_WEBHOOK_SECRET },
+    search: {
+      engine: vars.SEARCH_ENGINE ?? (vars.MEILI_HOST ? 'meilisearch' : 'postgres'),
+      meilisearch: vars.MEILI_HOST ? { host: vars.MEILI_HOST, apiKey: vars.MEILI_MASTER_KEY, indexPrefix: vars.MEILI_INDEX_PREFIX } : null,
+      worker: vars.SEARCH_WORKER,
+      workerBatch: vars.SEARCH_WORKER_BATCH,
+      retryMaxSeconds: vars.SEARCH_RETRY_MAX_SECONDS,
+    },
   };
 }
 
@@ -98,6 +106,6 @@ function parseLocales(vars: EnvironmentVariables, problems: string[]): AppConfig
 function describeProblem(error: ValidationError): string[] {
   const messages = Object.values(error.constraints ?? {}).map((message) => message.replace(new RegExp(`^${error.property} `), ''));
   if (messages.length === 0) return [];
-  const secret = error.property === 'JWT_SECRET' || error.property.endsWith('PASSWORD');
+  const secret = error.property === 'JWT_SECRET' || error.property.endsWith('PASSWORD') || error.property.endsWith('KEY');
   return [`${error.property}: ${messages.join('; ')} (got ${secret ? 'a hidden value' : JSON.stringify(error.value)})`];
 }

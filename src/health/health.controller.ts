@@ -1,17 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { SearchHealthIndicator } from '../search/search-health.indicator';
 
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly search: SearchHealthIndicator,
   ) {}
 
   /** 200 with every component up, 503 naming the component that is down. */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 })]);
+    return this.health.check([() => this.database.pingCheck('database', { timeout: 2000 }), () => this.search.check('search')]);
   }
 }

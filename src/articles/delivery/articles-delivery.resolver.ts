@@ -19,6 +19,9 @@ import {
 import { DeliveryService } from './delivery.service';
 import { toArticle, toArticleSummary, toCategory } from './to-article';
 
+/** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts). */
+export const PUBLISHED_CONTENT_QUERIES: ReadonlySet<string> = new Set(['article', 'articles', 'categories', 'category', 'sitemap', '__typename']);
+
 @Public()
 @Resolver(() => Article)
 export class ArticlesDeliveryResolver {

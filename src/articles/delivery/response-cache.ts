@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FastifyInstance, FastifyRequest } from 'fastify';
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, Kind, parse } from 'graphql';
 import { DeliveryCache } from './delivery-cache';
 
 const CACHED_GENERATION = Symbol('responseCacheGeneration');
@@ -35,10 +35,14 @@ function keyOf(body: GraphqlBody): string {
     .digest('base64url');
 }
 
-function isQueryOperation(body: GraphqlBody): boolean {
+/** A query whose root fields all read published content (not search: it logs each call and depends on the index). */
+function isCacheableQuery(body: GraphqlBody, cacheableFields: ReadonlySet<string>): boolean {
   try {
     const operation = getOperationAST(parse(body.query as string), typeof body.operationName === 'string' ? body.operationName : undefined);
-    return operation?.operation === 'query';
+    return (
+      operation?.operation === 'query' &&
+      operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && cacheableFields.has(selection.name.value))
+    );
   } catch {
     return false;
   }
@@ -47,9 +51,10 @@ function isQueryOperation(body: GraphqlBody): boolean {
 /**
  * Whole-response cache for anonymous reads of the delivery API: the same query with the same variables
  * gets the same JSON until published content changes (any NOTIFY of DeliveryCache empties it). Only
- * successful query operations are stored; mutations, tokens and errors always execute.
+ * successful queries of `cacheableFields` are stored; mutations, other queries (search), tokens and errors
+ * always execute.
  */
-export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: DeliveryCache, path: string): void {
+export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: DeliveryCache, path: string, cacheableFields: ReadonlySet<string>): void {
   fastify.addHook('preHandler', async (request, reply) => {
     if (!cache.isActive || request.headers.authorization || request.url.split('?')[0] !== path) return;
     const body = graphqlBody(request);
@@ -69,7 +74,7 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
     if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     if (payload.includes('"errors":')) return payload;
     const body = graphqlBody(request);
-    if (body && isQueryOperation(body)) cache.storeResponse(keyOf(body), payload, generation);
+    if (body && isCacheableQuery(body, cacheableFields)) cache.storeResponse(keyOf(body), payload, generation);
     return payload;
   });
 }

@@ -1,0 +1,53 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Public } from '../../auth/roles.decorator';
+import { SearchFacet } from '../search-enums';
+import { SearchService } from '../search.service';
+import { SearchClickInput, SearchInput, SuggestArticlesInput, SuggestionOpenedInput } from './search.inputs';
+import { SearchResults, SuggestedArticles } from './search.model';
+import { toSearchHit, toSearchResults } from './to-search-results';
+
+const ALL_FACETS = Object.values(SearchFacet);
+const DEFAULT_HIGHLIGHT = { preTag: '<mark>', postTag: '</mark>' };
+
+@Resolver()
+export class SearchDeliveryResolver {
+  constructor(private readonly searchService: SearchService) {}
+
+  @Public()
+  @Query(() => SearchResults, { description: 'Published articles (and later forum threads) matching the text, with facets and highlights' })
+  async search(@Args('input') input: SearchInput): Promise<SearchResults> {
+    const result = await this.searchService.search(
+      {
+        text: input.text,
+        locale: input.locale,
+        filters: { ...input.filters, tags: input.filters?.tags?.map((t) => t.trim().toLowerCase()) },
+        facets: input.facets ?? ALL_FACETS,
+        page: input.page,
+        pageSize: input.pageSize,
+        highlight: input.highlight ?? DEFAULT_HIGHLIGHT,
+      },
+      'public',
+    );
+    return toSearchResults(result, result.searchId!);
+  }
+
+  @Public()
+  @Query(() => SuggestedArticles, { description: 'Articles that may answer the question a visitor is typing (deflection)' })
+  async suggestArticles(@Args('input') input: SuggestArticlesInput): Promise<SuggestedArticles> {
+    const { batchId, hits } = await this.searchService.suggestArticles(input.text, input.locale ?? null, input.limit, DEFAULT_HIGHLIGHT);
+    return { suggestionId: batchId, articles: hits.map((hit, index) => toSearchHit(hit, index + 1, null)) };
+  }
+
+  @Public()
+  @Mutation(() => Boolean, { description: 'Records that a search hit was opened (search analytics)' })
+  recordSearchClick(@Args('input') input: SearchClickInput): boolean {
+    this.searchService.recordClick(input.searchId, input.kind, input.id, input.locale, input.position);
+    return true;
+  }
+
+  @Public()
+  @Mutation(() => Boolean, { description: 'Records that a suggested article was opened (deflection); false when it was not suggested' })
+  async recordSuggestionOpened(@Args('input') input: SuggestionOpenedInput): Promise<boolean> {
+    return this.searchService.recordSuggestionOpened(input.suggestionId, input.articleId);
+  }
+}

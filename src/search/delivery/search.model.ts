@@ -1,0 +1,50 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { SearchKind } from '../search-enums';
+
+@ObjectType()
+export class SearchFacetValue {
+  @Field() value!: string;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: 'Counts per value among all matches (not only this page)' })
+export class SearchFacets {
+  @Field(() => [SearchFacetValue], { nullable: true }) kind!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true, description: 'Category ids (a match counts for its category and every ancestor)' })
+  category!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true }) product!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true }) tag!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true }) locale!: SearchFacetValue[] | null;
+}
+
+@ObjectType()
+export class SearchHitResult {
+  @Field(() => SearchKind) kind!: SearchKind;
+  @Field(() => ID) id!: string;
+  @Field() locale!: string;
+  @Field() title!: string;
+  @Field({ description: 'HTML-safe: matches wrapped in the highlight tags, everything else escaped' }) highlightedTitle!: string;
+  @Field({ description: 'HTML-safe excerpt around the matches' }) snippet!: string;
+  @Field() slug!: string;
+  @Field(() => String, { nullable: true }) url!: string | null;
+  @Field(() => Float) score!: number;
+  @Field(() => Int, { description: '1-based rank in the whole result list (send it with recordSearchClick)' }) position!: number;
+}
+
+@ObjectType()
+export class SearchResults {
+  @Field(() => ID, { description: 'Send it back with recordSearchClick when a hit is opened' }) searchId!: string;
+  @Field(() => Int) total!: number;
+  @Field(() => Int) page!: number;
+  @Field(() => Int) pageSize!: number;
+  @Field(() => [SearchHitResult]) hits!: SearchHitResult[];
+  @Field(() => SearchFacets) facets!: SearchFacets;
+  @Field(() => String, { nullable: true, description: 'Set when nothing matched as typed and a spelling correction was searched instead' })
+  correctedQuery!: string | null;
+}
+
+@ObjectType()
+export class SuggestedArticles {
+  @Field(() => ID, { description: 'Send it back with recordSuggestionOpened' }) suggestionId!: string;
+  @Field(() => [SearchHitResult]) articles!: SearchHitResult[];
+}

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { SearchEngine } from '../../search/search-engine';
+import { AppConfig } from '../config/app-config';
+import { ArticleDocuments } from './article-documents';
+import { SEARCH_ENGINE } from './search-engine.token';
+
+interface ClaimedRow {
+  id: string;
+  kind: string;
+  source_id: string;
+  attempts: number;
+}
+
+const IDLE_POLL_MS = 200;
+const BASE_BACKOFF_MS = 500;
+
+/** Delay before the next attempt: exponential, capped, with jitter so failed batches do not retry in step. */
+export function retryDelayMs(attempts: number, maxMs: number, random = Math.random): number {
+  const exponential = Math.min(maxMs, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exponential * (0.75 + random() * 0.5));
+}
+
+/**
+ * Drains the search outbox into the engine: claims due rows (SKIP LOCKED, so several workers share the
+ * work), takes a per-document advisory lock so one document is never indexed by two workers at once,
+ * builds the documents from the database as it is now, writes them with the largest claimed outbox id
+ * as their version, and deletes the rows — all in one transaction. When the engine fails, the rows stay
+ * with an exponential backoff; when the process dies, the transaction rolls back and the rows stay.
+ */
+@Injectable()
+export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(IndexingWorker.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
+    private readonly documents: ArticleDocuments,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.search.worker) this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Processes one batch; returns how many outbox rows it settled (indexed or scheduled for retry). */
+  async processBatch(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const claimed: ClaimedRow[] = await tx.query(
+        `SELECT id, kind, source_id, attempts FROM search_outbox
+         WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.config.search.workerBatch],
+      );
+      if (claimed.length === 0) return 0;
+      const sources = [...new Set(claimed.map((row) => row.source_id))];
+      const locked: { source_id: string }[] = await tx.query(
+        `SELECT s AS source_id FROM unnest($1::uuid[]) AS s WHERE pg_try_advisory_xact_lock(hashtextextended('search:' || s::text, 0))`,
+        [sources],
+      );
+      const mine = new Set(locked.map((row) => row.source_id));
+      const rows = claimed.filter((row) => mine.has(row.source_id));
+      if (rows.length === 0) return 0;
+      const articleIds = [...new Set(rows.filter((row) => row.kind === 'article').map((row) => row.source_id))];
+      const version = Math.max(...rows.map((row) => Number(row.id)));
+      try {
+        const { documents, missing } = await this.documents.build(articleIds, version, tx);
+        await this.engine.upsert(documents);
+        if (missing.length > 0) {
+          const locales = await this.indexedLocales(missing);
+          await this.engine.remove(locales);
+        }
+        await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
+        const delay = retryDelayMs(attempts, this.config.search.retryMaxSeconds * 1000);
+        await tx.query(
+          `UPDATE search_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
+           WHERE id = ANY($1::bigint[])`,
+          [rows.map((row) => row.id), message.slice(0, 2000), delay],
+        );
+        this.logger.warn(`Indexing ${rows.length} outbox row(s) failed (attempt ${attempts}), retrying in ${delay} ms: ${message}`);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Drains everything that is due now (tests and commands). */
+  async drain(): Promise<void> {
+    while ((await this.processBatch()) > 0) {
+      // keep going
+    }
+  }
+
+  private async indexedLocales(articleIds: string[]): Promise<{ kind: 'article'; id: string; locale: string }[]> {
+    const refs: { kind: 'article'; id: string; locale: string }[] = [];
+    for (const id of articleIds) for (const locale of this.config.locales.supported) refs.push({ kind: 'article', id, locale });
+    return refs;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let settled = 0;
+      try {
+        settled = await this.processBatch();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Search outbox batch failed');
+      }
+      if (settled === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
+      }
+    }
+  }
+}

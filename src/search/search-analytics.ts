@@ -1,0 +1,142 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+
+interface PendingSearch {
+  id: string;
+  query: string;
+  normalized: string;
+  locale: string | null;
+  resultCount: number;
+  searchedAt: Date;
+}
+
+interface PendingClick {
+  searchId: string;
+  document: string;
+  position: number;
+  clickedAt: Date;
+}
+
+const FLUSH_INTERVAL_MS = 1_000;
+const MAX_PENDING = 50_000;
+
+export interface QueryCount {
+  query: string;
+  searches: number;
+  clicks: number;
+  zeroResults: number;
+}
+
+export interface SearchAnalyticsReport {
+  searches: number;
+  withClick: number;
+  zeroResult: number;
+  topQueries: QueryCount[];
+  zeroResultQueries: QueryCount[];
+  noClickQueries: QueryCount[];
+}
+
+/**
+ * Search and click log for analytics, written in batches off the request path (a search never waits for
+ * it). Clicks are written after the searches they refer to. Nothing identifies the person searching.
+ */
+@Injectable()
+export class SearchAnalytics implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SearchAnalytics.name);
+  private searches: PendingSearch[] = [];
+  private clicks: PendingClick[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  /** Returns the id clients send back with a click. */
+  recordSearch(query: string, words: string[], locale: string | null, resultCount: number): string {
+    const id = randomUUID();
+    if (this.searches.length < MAX_PENDING) {
+      this.searches.push({ id, query: query.slice(0, 500), normalized: words.join(' ').slice(0, 500), locale, resultCount, searchedAt: new Date() });
+    }
+    return id;
+  }
+
+  recordClick(searchId: string, document: string, position: number): void {
+    if (this.clicks.length < MAX_PENDING) this.clicks.push({ searchId, document, position, clickedAt: new Date() });
+  }
+
+  flush(): Promise<void> {
+    this.flushing ??= this.write().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  async report(from: Date, to: Date, limit: number): Promise<SearchAnalyticsReport> {
+    await this.flush();
+    const [totals] = await this.dataSource.query(
+      `SELECT count(*)::int AS searches, count(clicked_at)::int AS with_click, count(*) FILTER (WHERE result_count = 0)::int AS zero_result
+       FROM search_query_log WHERE searched_at >= $1 AND searched_at < $2`,
+      [from, to],
+    );
+    const grouped = async (having: string): Promise<QueryCount[]> =>
+      (
+        await this.dataSource.query(
+          `SELECT normalized_query AS query, count(*)::int AS searches, count(clicked_at)::int AS clicks,
+                  count(*) FILTER (WHERE result_count = 0)::int AS zero_results
+           FROM search_query_log WHERE searched_at >= $1 AND searched_at < $2 AND normalized_query <> ''
+           GROUP BY normalized_query ${having} ORDER BY count(*) DESC, normalized_query LIMIT $3`,
+          [from, to, limit],
+        )
+      ).map((row: { query: string; searches: number; clicks: number; zero_results: number }) => ({
+        query: row.query,
+        searches: row.searches,
+        clicks: row.clicks,
+        zeroResults: row.zero_results,
+      }));
+    return {
+      searches: totals.searches,
+      withClick: totals.with_click,
+      zeroResult: totals.zero_result,
+      topQueries: await grouped(''),
+      zeroResultQueries: await grouped('HAVING count(*) FILTER (WHERE result_count = 0) > 0'),
+      noClickQueries: await grouped('HAVING count(clicked_at) = 0 AND count(*) FILTER (WHERE result_count > 0) > 0'),
+    };
+  }
+
+  private async write(): Promise<void> {
+    const searches = this.searches;
+    const clicks = this.clicks;
+    this.searches = [];
+    this.clicks = [];
+    try {
+      if (searches.length > 0) {
+        await this.dataSource.query(
+          `INSERT INTO search_query_log (id, query, normalized_query, locale, result_count, searched_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])`,
+          [searches.map((s) => s.id), searches.map((s) => s.query), searches.map((s) => s.normalized), searches.map((s) => s.locale), searches.map((s) => s.resultCount), searches.map((s) => s.searchedAt)],
+        );
+      }
+      if (clicks.length > 0) {
+        await this.dataSource.query(
+          `UPDATE search_query_log l SET clicked_at = c.clicked_at, clicked_document = c.document, clicked_position = c.position
+           FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[]) AS c(search_id, document, position, clicked_at)
+           WHERE l.id = c.search_id AND l.clicked_at IS NULL`,
+          [clicks.map((c) => c.searchId), clicks.map((c) => c.document), clicks.map((c) => c.position), clicks.map((c) => c.clickedAt)],
+        );
+      }
+    } catch (error) {
+      this.searches.unshift(...searches);
+      this.clicks.unshift(...clicks);
+      this.logger.warn({ err: error }, 'Could not write search analytics; keeping them for the next attempt');
+    }
+  }
+}

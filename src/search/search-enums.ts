@@ -1,0 +1,17 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+export enum SearchKind {
+  Article = 'article',
+  Thread = 'thread',
+}
+
+export enum SearchFacet {
+  Kind = 'kind',
+  Category = 'category',
+  Product = 'product',
+  Tag = 'tag',
+  Locale = 'locale',
+}
+
+registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search hit is (forum threads come later)' });
+registerEnumType(SearchFacet, { name: 'SearchFacet' });

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, Visibility } from '../../search/search-engine';
+import { queryWords } from '../../search/text/words';
+import { LocalesService } from '../common/locales/locales.service';
+import { DeliveryService } from '../articles/delivery/delivery.service';
+import { SearchAnalytics } from './search-analytics';
+import { SEARCH_ENGINE } from './search-engine.token';
+
+export interface SearchRequest {
+  text: string;
+  /** The help site's locale: default for `filters.locales`. */
+  locale?: string | null;
+  filters: SearchFilters;
+  facets: FacetName[];
+  page: number;
+  pageSize: number;
+  highlight: { preTag: string; postTag: string };
+}
+
+export interface SearchResult extends SearchPage {
+  /** For recordSearchClick (delivery searches only). */
+  searchId: string | null;
+  page: number;
+  pageSize: number;
+  urlOf(hit: SearchHit): string | null;
+}
+
+export interface Suggestions {
+  batchId: string;
+  hits: SearchHit[];
+}
+
+/** Searches through the configured engine; public searches are logged for analytics. */
+@Injectable()
+export class SearchService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
+    private readonly locales: LocalesService,
+    private readonly delivery: DeliveryService,
+    private readonly analytics: SearchAnalytics,
+  ) {}
+
+  async search(request: SearchRequest, audience: Visibility): Promise<SearchResult> {
+    const locales = this.localesOf(request);
+    const page = await this.engine.search({
+      text: request.text,
+      audience,
+      filters: { ...request.filters, locales },
+      facets: request.facets,
+      offset: (request.page - 1) * request.pageSize,
+      limit: request.pageSize,
+      matching: 'all',
+      highlight: request.highlight,
+    });
+    const searchId =
+      audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
+    return { ...page, searchId, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
+  }
+
+  /** Articles that may answer a question being typed: any-word matching over the whole text. */
+  async suggestArticles(text: string, locale: string | null, limit: number, highlight: { preTag: string; postTag: string }): Promise<Suggestions> {
+    const resolved = locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
+    const page = await this.engine.search({
+      text,
+      audience: 'public',
+      filters: { kinds: ['article'], locales: [resolved] },
+      facets: [],
+      offset: 0,
+      limit,
+      matching: 'any',
+      highlight,
+    });
+    const batchId = randomUUID();
+    if (page.hits.length > 0) {
+      await this.dataSource.query(
+        `INSERT INTO article_suggestions (batch_id, article_id, locale, position)
+         SELECT $1, article_id, locale, position FROM unnest($2::uuid[], $3::text[], $4::int[]) AS s(article_id, locale, position)`,
+        [batchId, page.hits.map((h) => h.id), page.hits.map((h) => h.locale), page.hits.map((_, i) => i + 1)],
+      );
+    }
+    return { batchId, hits: page.hits };
+  }
+
+  /** Returns false when that suggestion was never shown. */
+  async recordSuggestionOpened(batchId: string, articleId: string): Promise<boolean> {
+    const [{ updated }] = await this.dataSource.query(
+      `WITH u AS (UPDATE article_suggestions SET opened_at = coalesce(opened_at, now()) WHERE batch_id = $1 AND article_id = $2 RETURNING id)
+       SELECT count(*)::int AS updated FROM u`,
+      [batchId, articleId],
+    );
+    return (updated as number) > 0;
+  }
+
+  async deflection(from: Date, to: Date): Promise<{ batches: number; batchesOpened: number; suggestionsShown: number }> {
+    const [row] = await this.dataSource.query(
+      `SELECT count(DISTINCT batch_id)::int AS batches, count(DISTINCT batch_id) FILTER (WHERE opened_at IS NOT NULL)::int AS opened, count(*)::int AS shown
+       FROM article_suggestions WHERE shown_at >= $1 AND shown_at < $2`,
+      [from, to],
+    );
+    return { batches: row.batches, batchesOpened: row.opened, suggestionsShown: row.shown };
+  }
+
+  recordClick(searchId: string, kind: string, id: string, locale: string, position: number): void {
+    this.analytics.recordClick(searchId, `${kind}:${id}:${locale}`, position);
+  }
+
+  private localesOf(request: SearchRequest): string[] | undefined {
+    if (request.filters.locales?.length) return request.filters.locales.map((l) => this.locales.resolve(l, 'input.filters.locales'));
+    if (request.locale) return [this.locales.resolve(request.locale, 'input.locale')];
+    return undefined;
+  }
+
+  private urlOf(hit: SearchHit): string | null {
+    return hit.kind === 'article' ? this.delivery.articleUrl(hit.locale, hit.slug) : null;
+  }
+}

@@ -1,0 +1,221 @@
+import { Client } from 'pg';
+import { IndexingWorker } from '../src/search/indexing-worker';
+import { SearchIndexService } from '../src/search/search-index.service';
+import { Role } from '../src/users/role.enum';
+import { ARCHIVE, expectData, KnowledgeBaseFactory, UPDATE_ARTICLE } from './factories/knowledge-base';
+import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
+
+const SEARCH = `query ($input: SearchInput!) { search(input: $input) {
+  searchId total page pageSize correctedQuery
+  hits { kind id locale title highlightedTitle snippet slug url position }
+  facets { kind { value count } category { value count } product { value count } tag { value count } locale { value count } }
+} }`;
+const ADMIN_SEARCH = `query ($input: AdminSearchInput!) { adminSearch(input: $input) { total hits { status hit { title } } statusFacet { value count } } }`;
+const SUGGEST = `query ($input: SuggestArticlesInput!) { suggestArticles(input: $input) { suggestionId articles { id title } } }`;
+const CLICK = `mutation ($input: SearchClickInput!) { recordSearchClick(input: $input) }`;
+const OPENED = `mutation ($input: SuggestionOpenedInput!) { recordSuggestionOpened(input: $input) }`;
+const ANALYTICS = `query ($from: DateTime!, $to: DateTime!) { searchAnalytics(from: $from, to: $to) {
+  searches searchesWithClick zeroResultSearches suggestionRequests suggestionRequestsOpened
+  topQueries { query searches clicks } zeroResultQueries { query searches } noClickQueries { query searches }
+} }`;
+const SYNONYMS = `mutation ($input: SearchSynonymsInput!) { createSearchSynonyms(input: $input) { id words } }`;
+const STOP_WORD = `mutation ($input: SearchStopWordInput!) { addSearchStopWord(input: $input) { word } }`;
+
+describe('search API (PostgreSQL engine)', () => {
+  let t: TestApp;
+  let editor: GraphqlClient;
+  let kb: KnowledgeBaseFactory;
+  let worker: IndexingWorker;
+  const search = (input: Record<string, unknown>) => t.delivery().send(SEARCH, { input: { locale: 'en', ...input } });
+  const titles = async (input: Record<string, unknown>): Promise<string[]> => {
+    const res = await search(input);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data?.search.hits.map((hit: { title: string }) => hit.title);
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp({ SEARCH_WORKER: 'false', SEARCH_RETRY_MAX_SECONDS: '1' });
+    worker = t.app.get(IndexingWorker);
+    editor = t.admin(await t.login(await t.createUser({ role: Role.Editor })));
+    kb = new KnowledgeBaseFactory(editor);
+  });
+  afterAll(() => t.close());
+
+  it('finds published articles with highlights, facets and pagination, and nothing else', async () => {
+    const billing = await kb.category('Billing');
+    const invoices = await kb.category('Invoices', { parentId: billing.id });
+    await kb.published(invoices.id, { title: 'Download an invoice', bodyMarkdown: 'Open **Billing** and download the invoice as PDF. <script>alert(1)</script>', tags: ['pdf'] });
+    await kb.published(billing.id, { title: 'Invoice reminders', bodyMarkdown: 'Send reminders for late invoices.', tags: ['automation'] });
+    await kb.draft(invoices.id, { title: 'Invoice draft secret', bodyMarkdown: 'Unpublished invoice text.' });
+    await kb.published(invoices.id, { title: 'Invoice internal runbook', bodyMarkdown: 'Internal invoice steps.', isInternal: true });
+    const archived = await kb.published(invoices.id, { title: 'Invoice archived guide', bodyMarkdown: 'Old invoice steps.' });
+    await kb.locale(archived, ARCHIVE);
+    await worker.drain();
+
+    const res = await search({ text: 'invoice', facets: ['Category', 'Tag', 'Kind'] });
+    expect(res.data?.search.total).toBe(2);
+    expect(res.data?.search.hits.map((h: { title: string }) => h.title).sort()).toEqual(['Download an invoice', 'Invoice reminders']);
+    const hit = res.data?.search.hits.find((h: { title: string }) => h.title === 'Download an invoice');
+    expect(hit.highlightedTitle).toBe('Download an <mark>invoice</mark>');
+    expect(hit.snippet).not.toMatch(/<script|<strong/);
+    expect(hit.url).toMatch(/\/en\/articles\/download-an-invoice$/);
+    expect(res.data?.search.facets.category).toEqual(expect.arrayContaining([{ value: billing.id, count: 2 }, { value: invoices.id, count: 1 }]));
+    expect(res.data?.search.facets.kind).toEqual([{ value: 'article', count: 2 }]);
+
+    expect(await titles({ text: 'invoice', filters: { categoryIds: [invoices.id] } })).toEqual(['Download an invoice']);
+    expect(await titles({ text: 'invoice', filters: { tags: ['automation'] } })).toEqual(['Invoice reminders']);
+    expect(await titles({ text: 'invoice', page: 2, pageSize: 1 })).toHaveLength(1);
+    expect(await titles({ text: 'invoice', page: 50 })).toEqual([]);
+    expect(await titles({ text: 'invoice secret' })).toEqual([]);
+    expect(await titles({ text: 'runbook' })).toEqual([]);
+    expect(await titles({ text: 'archived' })).toEqual([]);
+
+    const admin = await editor.send(ADMIN_SEARCH, { input: { text: 'invoice' } });
+    expect(admin.data?.adminSearch.total).toBe(5);
+    const drafts = await editor.send(ADMIN_SEARCH, { input: { text: 'invoice', statuses: ['draft'] } });
+    expect(drafts.data?.adminSearch.hits.map((h: { hit: { title: string } }) => h.hit.title)).toEqual(['Invoice draft secret']);
+  });
+
+  it('reindexes an article when it changes: unpublished or made internal, it leaves public search', async () => {
+    const article = await kb.published((await kb.category()).id, { title: 'Mileage tracking' });
+    await worker.drain();
+    expect(await titles({ text: 'mileage' })).toEqual(['Mileage tracking']);
+    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: article.id, isInternal: true } }), 'updateArticle');
+    await worker.drain();
+    expect(await titles({ text: 'mileage' })).toEqual([]);
+  });
+
+  it('tolerates typos, matches prefixes and finds Chinese text', async () => {
+    const category = await kb.category();
+    let article = await kb.published(category.id, { title: 'Reset your password', bodyMarkdown: 'Choose Forgot password on the sign-in page.' });
+    article = await kb.publish(await kb.save(article, 'zh-CN', { title: '下载发票', bodyMarkdown: '如何下载发票：打开账单页面。' }), 'zh-CN');
+    await worker.drain();
+    const typo = await search({ text: 'pasword resett' });
+    expect(typo.data?.search.hits.map((h: { title: string }) => h.title)).toEqual(['Reset your password']);
+    expect(typo.data?.search.correctedQuery).toBe('password reset');
+    expect(await titles({ text: 'reset pass' })).toEqual(['Reset your password']);
+    expect(await titles({ text: '发票', locale: 'zh-CN' })).toEqual(['下载发票']);
+  });
+
+  it('applies synonyms and stop words editors manage', async () => {
+    await kb.published((await kb.category()).id, { title: 'Pay a bill by card' });
+    await worker.drain();
+    expect(await titles({ text: 'voucher' })).toEqual([]);
+    expectData(await editor.send(SYNONYMS, { input: { locale: 'en', words: ['voucher', 'card'] } }), 'createSearchSynonyms');
+    expect(await titles({ text: 'voucher' })).toEqual(['Pay a bill by card']);
+    expectData(await editor.send(STOP_WORD, { input: { locale: 'en', word: 'please' } }), 'addSearchStopWord');
+    expect(await titles({ text: 'please pay card' })).toEqual(['Pay a bill by card']);
+    const bad = await editor.send(SYNONYMS, { input: { locale: 'en', words: ['same', 'same'] } });
+    expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('suggests articles for a typed question and records which one was opened', async () => {
+    const article = await kb.published((await kb.category()).id, { title: 'Export your data before closing the account', bodyMarkdown: 'Use Reports > Export, then close the account in Settings.' });
+    await worker.drain();
+    const res = await t.delivery().send(SUGGEST, { input: { text: 'Hi! I want to close my account but first I need all my data exported, how?', locale: 'en' } });
+    expect(res.data?.suggestArticles.articles[0]).toMatchObject({ id: article.id });
+    const opened = await t.delivery().send(OPENED, { input: { suggestionId: res.data?.suggestArticles.suggestionId, articleId: article.id } });
+    expect(opened.data?.recordSuggestionOpened).toBe(true);
+    const never = await t.delivery().send(OPENED, { input: { suggestionId: res.data?.suggestArticles.suggestionId, articleId: '00000000-0000-4000-8000-000000000000' } });
+    expect(never.data?.recordSuggestionOpened).toBe(false);
+  });
+
+  it('counts searches, zero-result searches and clicks for editors', async () => {
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const found = await search({ text: 'Mileage analytics probe' });
+    await search({ text: 'xyzzy nothing here' });
+    await search({ text: 'xyzzy nothing here' });
+    const withHit = await search({ text: 'reset password' });
+    const first = withHit.data?.search.hits[0];
+    await t.delivery().send(CLICK, { input: { searchId: withHit.data?.search.searchId, kind: first.kind, id: first.id, locale: first.locale, position: first.position } });
+    void found;
+    const report = expectData<Record<string, unknown>>(await editor.send(ANALYTICS, { from, to: new Date(Date.now() + 60_000).toISOString() }), 'searchAnalytics');
+    expect(report.searches).toBeGreaterThanOrEqual(4);
+    expect(report.searchesWithClick).toBe(1);
+    expect(report.zeroResultQueries).toEqual(expect.arrayContaining([{ query: 'xyzzy nothing here', searches: 2 }]));
+    expect(report.topQueries).toEqual(expect.arrayContaining([expect.objectContaining({ query: 'reset password', clicks: 1 })]));
+  });
+
+  it.each([
+    ['an empty query', { text: '' }, null],
+    ['a 10,000-character query', { text: 'password '.repeat(1111).slice(0, 10_000) }, null],
+    ['tsquery operators', { text: `&|!():*'\\ <-> "x" -y` }, null],
+    ['a filter value that does not exist', { text: 'invoice', filters: { tags: ['no-such-tag'] } }, null],
+    ['a malformed category id', { text: 'invoice', filters: { categoryIds: ['not-a-uuid'] } }, 'BAD_USER_INPUT'],
+    ['an unknown locale', { text: 'invoice', locale: 'xx-YY' }, 'BAD_USER_INPUT'],
+    ['a page size over the limit', { text: 'invoice', pageSize: 500 }, 'BAD_USER_INPUT'],
+    ['a query over 10,000 characters', { text: 'x'.repeat(10_001) }, 'BAD_USER_INPUT'],
+  ])('answers %s cleanly', async (_, input, code) => {
+    const res = await search(input);
+    if (code) expect(res.errors?.[0].extensions.code).toBe(code);
+    else expect(res.errors).toBeUndefined();
+  });
+
+  it('keeps every change in the outbox while the engine fails, and converges when it returns', async () => {
+    const category = await kb.category('Outage');
+    await worker.drain();
+    // The PostgreSQL engine loses its storage; content mutations do not touch it and still succeed.
+    await t.dataSource.query('ALTER TABLE search_documents RENAME TO search_documents_away');
+    try {
+      const during = await kb.published(category.id, { title: 'Written during the outage' });
+      await kb.save(during, 'en', { title: 'Written during the outage', bodyMarkdown: 'second revision' });
+      await worker.drain();
+      const [{ pending, attempts }] = await t.dataSource.query('SELECT count(*)::int AS pending, max(attempts)::int AS attempts FROM search_outbox');
+      expect(pending).toBeGreaterThan(0);
+      expect(attempts).toBeGreaterThanOrEqual(1);
+      const health = await t.http().get('/health');
+      expect(health.status).toBe(503);
+      expect(health.body.error.search.status).toBe('down');
+    } finally {
+      await t.dataSource.query('ALTER TABLE search_documents_away RENAME TO search_documents');
+    }
+    worker.start();
+    await eventually(async () => expect(await titles({ text: 'outage' })).toEqual(['Written during the outage']), 10_000);
+    await worker.stop();
+    expect(await t.app.get(SearchIndexService).check()).toMatchObject({ missing: [], extra: [], outdated: [] });
+  });
+
+  it('loses nothing when a worker dies in the middle of a batch', async () => {
+    const article = await kb.published((await kb.category()).id, { title: 'Crash test article' });
+    // A worker claims the rows and dies before committing: its connection ends, its transaction rolls back.
+    const dying = new Client({ connectionString: t.databaseUrl });
+    await dying.connect();
+    await dying.query('BEGIN');
+    const claimed = await dying.query('SELECT id FROM search_outbox FOR UPDATE');
+    expect(claimed.rowCount).toBeGreaterThan(0);
+    await worker.drain();
+    expect(await titles({ text: 'crash' })).toEqual([]);
+    const [{ pid }] = (await dying.query('SELECT pg_backend_pid() AS pid')).rows;
+    dying.on('error', () => undefined);
+    await t.dataSource.query('SELECT pg_terminate_backend($1)', [pid]);
+    await dying.end().catch(() => undefined);
+    await worker.drain();
+    expect(await titles({ text: 'crash' })).toEqual(['Crash test article']);
+    void article;
+  });
+
+  it('rebuilds the whole index and reports no drift afterwards', async () => {
+    await t.dataSource.query('TRUNCATE search_documents');
+    const before = await t.app.get(SearchIndexService).check();
+    expect(before.missing.length).toBeGreaterThan(0);
+    const progress: number[] = [];
+    const result = await t.app.get(SearchIndexService).reindex((done) => progress.push(done));
+    expect(result.documents).toBe(before.expected);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(await t.app.get(SearchIndexService).check()).toMatchObject({ missing: [], extra: [], outdated: [] });
+    expect(await titles({ text: 'crash' })).toEqual(['Crash test article']);
+  });
+});
+
+async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
