@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { Logger as PinoRootLogger } from 'pino';
+import { ArticlesModule } from '../articles/articles.module';
+import { loggerModuleParams } from '../common/logging';
+import { LocalesModule } from '../common/locales/locales.module';
+import { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { dataSourceOptions } from '../database/data-source';
+import { SearchModule } from '../search/search.module';
+
+/** What operator commands need: the database, content and search; no HTTP server, no GraphQL. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig, rootLogger: PinoRootLogger): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerModuleParams(rootLogger)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url!, 4), retryAttempts: 0 }),
+        LocalesModule,
+        ArticlesModule,
+        SearchModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { SingleBar, Presets } from 'cli-progress';
+import * as path from 'node:path';
+import { readOrCreateSecret } from '../common/secret-file';
+import { createRootLogger } from '../common/logging';
+import { AppConfig } from '../config/app-config';
+import { InvalidConfigError, loadConfig } from '../config/load-config';
+import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../database/prepare-database';
+import { IndexingWorker } from '../search/indexing-worker';
+import { SearchIndexService } from '../search/search-index.service';
+import { CliModule } from './cli.module';
+
+const COMMANDS = {
+  reindex: 'rebuild the search index from PostgreSQL (zero-downtime swap on Meilisearch)',
+  'search:check': 'compare database and index; exit code 1 when documents are missing, extra or outdated',
+  'search:worker': 'drain the search outbox until stopped (for SEARCH_WORKER=false API processes)',
+} as const;
+
+type Command = keyof typeof COMMANDS;
+
+function usage(): string {
+  return `Usage: npm run cli -- <command>\n${Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(14)} ${what}`).join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] as Command | undefined;
+  if (!command || !(command in COMMANDS)) {
+    process.stderr.write(usage());
+    return command ? 2 : 0;
+  }
+  const envConfig = loadConfig();
+  const database = await prepareDatabase(envConfig);
+  const config: AppConfig = {
+    ...envConfig,
+    database: { ...envConfig.database, url: database.url },
+    auth: { ...envConfig.auth, jwtSecret: envConfig.auth.jwtSecret ?? (await readOrCreateSecret(path.join(envConfig.dataDir, 'jwt-secret'))) },
+    // Only `search:worker` drains the outbox; other commands must not race the API's workers.
+    search: { ...envConfig.search, worker: false },
+    // Commands log warnings and errors only; progress goes to the terminal.
+    logLevel: envConfig.logLevel === 'info' ? 'warn' : envConfig.logLevel,
+  };
+  try {
+    await runMigrations(database.url);
+    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, createRootLogger(config.logLevel)), { logger: ['error', 'warn'] });
+    try {
+      return await run(command, app.get(SearchIndexService), app.get(IndexingWorker), config);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await database.stop();
+  }
+}
+
+async function run(command: Command, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+  switch (command) {
+    case 'reindex': {
+      const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+      let started = false;
+      const result = await index.reindex((done, total) => {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      });
+      if (started) bar.stop();
+      process.stdout.write(`Indexed ${result.documents} documents into ${config.search.engine} in ${result.seconds.toFixed(1)} s (${Math.round(result.documents / Math.max(result.seconds, 0.001))} documents/s)\n`);
+      return 0;
+    }
+    case 'search:check': {
+      const report = await index.check();
+      const show = (label: string, keys: string[]): void => {
+        process.stdout.write(`${label}: ${keys.length}\n`);
+        for (const key of keys.slice(0, 20)) process.stdout.write(`  ${key}\n`);
+        if (keys.length > 20) process.stdout.write(`  … and ${keys.length - 20} more\n`);
+      };
+      process.stdout.write(`Database: ${report.expected} documents; ${config.search.engine} index: ${report.indexed}\n`);
+      show('Missing from the index', report.missing);
+      show('In the index but not in the database', report.extra);
+      show('Outdated in the index', report.outdated);
+      const drift = report.missing.length + report.extra.length + report.outdated.length;
+      process.stdout.write(drift === 0 ? 'No drift.\n' : `Drift: ${drift} document(s). Run \`npm run cli -- reindex\` or let the worker catch up.\n`);
+      return drift === 0 ? 0 : 1;
+    }
+    case 'search:worker': {
+      process.stdout.write('Draining the search outbox; Ctrl-C to stop.\n');
+      worker.start();
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await worker.stop();
+      return 0;
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError;
+    process.stderr.write(`${known ? '' : 'Command failed: '}${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
