@@ -38,9 +38,10 @@ export class CreateSearch1764028800000 implements MigrationInterface {
             "updated_at" timestamptz NOT NULL,
             "published_at" timestamptz,
             "tsv" tsvector NOT NULL,
+            "title_tsv" tsvector NOT NULL,
             "indexed_at" timestamptz NOT NULL DEFAULT now())`);
         await queryRunner.query(`CREATE INDEX "search_documents_tsv_idx" ON "search_documents" USING gin ("tsv")`);
-        await queryRunner.query(`CREATE INDEX "search_documents_scope_idx" ON "search_documents" ("visibility", "locale", "kind")`);
+        await queryRunner.query(`CREATE INDEX "search_documents_title_tsv_idx" ON "search_documents" USING gin ("title_tsv")`);
         await queryRunner.query(`CREATE INDEX "search_documents_categories_idx" ON "search_documents" USING gin ("category_ids")`);
         await queryRunner.query(`CREATE INDEX "search_documents_products_idx" ON "search_documents" USING gin ("product_keys")`);
         await queryRunner.query(`CREATE INDEX "search_documents_tags_idx" ON "search_documents" USING gin ("tags")`);

@@ -87,8 +87,9 @@ export interface SearchHit extends SearchDocumentRef {
 
 export interface SearchPage {
   hits: SearchHit[];
-  /** Matching documents in all (estimated by some engines beyond their limits). */
+  /** Matching documents; exact up to MAX_EXACT_TOTAL, beyond that at least this many (`totalIsEstimate`). */
   total: number;
+  totalIsEstimate: boolean;
   facets: Partial<Record<FacetName, FacetCount[]>>;
   /** Set when the engine searched for a corrected or relaxed form of the text. */
   correctedText: string | null;
@@ -135,6 +136,12 @@ export interface SearchEngine {
   startRebuild(): Promise<IndexRebuild>;
   close(): Promise<void>;
 }
+
+/**
+ * Engines count, rank and facet at most about this many matches of one query (Meilisearch's default
+ * `maxTotalHits` is the same): beyond it `total` is a lower bound and facets describe the best matches.
+ */
+export const MAX_EXACT_TOTAL = 1000;
 
 export function documentKey(ref: SearchDocumentRef): string {
   return `${ref.kind}:${ref.id}:${ref.locale}`;

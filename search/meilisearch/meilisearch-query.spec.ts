@@ -324,6 +324,7 @@ describe('highlights', () => {
       ],
       total: 41,
       facets: {},
+      totalIsEstimate: false,
       correctedText: null,
     });
   });

@@ -24,6 +24,7 @@ import type {
   SearchSettings,
   Visibility,
 } from '../search-engine';
+import { MAX_EXACT_TOTAL } from '../search-engine';
 import { escapeHtml, MAX_QUERY_CHARS } from '../text/words';
 
 /** What one SearchDocument becomes in the index: dates as epoch milliseconds, text without sentinels. */
@@ -435,6 +436,7 @@ export function toSearchPage(
   return {
     hits: response.hits.map((hit) => toHit(hit, query.highlight)),
     total: response.estimatedTotalHits ?? response.hits.length,
+    totalIsEstimate: (response.estimatedTotalHits ?? 0) >= MAX_EXACT_TOTAL,
     facets: toFacets(response.facetDistribution, query.facets),
     correctedText: null,
   };

@@ -1,5 +1,6 @@
 import {
   documentKey,
+  MAX_EXACT_TOTAL,
   EngineHealth,
   FacetCount,
   FacetName,
@@ -34,6 +35,11 @@ const FACET_LIMIT = 50;
 /** Below this many hits the engine also tries a spelling-corrected query. */
 const TYPO_RETRY_BELOW = 1;
 const VOCABULARY_MIN_LENGTH = 3;
+const VOCABULARY_BODY_CHARS = 1500;
+/** Title matches considered besides the first MAX_EXACT_TOTAL matches anywhere. */
+const TITLE_CANDIDATES = 500;
+/** Matches outside titles that are ranked (the rest keep publication order behind them). */
+const RANKED_BODY_CANDIDATES = 200;
 
 const FACET_COLUMNS: Record<FacetName, string> = {
   kind: 'ARRAY[kind]',
@@ -64,6 +70,7 @@ interface HitRow {
 
 interface ResultRow {
   total: number;
+  capped: boolean;
   hits: HitRow[] | null;
   facets: Record<string, { value: string; count: number }[] | null> | null;
 }
@@ -142,6 +149,9 @@ export class PostgresSearchEngine implements SearchEngine {
       upsert: (documents) => this.write(documents, true),
       commit: async () => {
         await this.db.query('DELETE FROM search_documents WHERE indexed_at < $1::timestamptz', [started]);
+        // A bulk load leaves long GIN pending lists that every search would scan: merge them now.
+        await this.db.query(`SELECT gin_clean_pending_list('search_documents_tsv_idx'::regclass), gin_clean_pending_list('search_documents_title_tsv_idx'::regclass)`);
+        await this.db.query('ANALYZE search_documents');
       },
       abort: async () => undefined,
     };
@@ -162,7 +172,7 @@ export class PostgresSearchEngine implements SearchEngine {
     const clean = (text: string): string => text.replace(MARKS, '');
     await this.db.query(
       `INSERT INTO search_documents (key, kind, source_id, locale, version, visibility, status, title, headings, body, slug,
-                                     category_ids, product_keys, tags, solved, updated_at, published_at, tsv, indexed_at)
+                                     category_ids, product_keys, tags, solved, updated_at, published_at, tsv, title_tsv, indexed_at)
        SELECT d.key, d.kind, d.source_id, d.locale, d.version, d.visibility, d.status, d.title, d.headings, d.body, d.slug,
               ARRAY(SELECT jsonb_array_elements_text(d.category_ids))::uuid[],
               ARRAY(SELECT jsonb_array_elements_text(d.product_keys)),
@@ -171,6 +181,7 @@ export class PostgresSearchEngine implements SearchEngine {
               setweight(to_tsvector(d.config::regconfig, d.title_index), 'A')
                 || setweight(to_tsvector(d.config::regconfig, d.headings_index), 'B')
                 || setweight(to_tsvector(d.config::regconfig, d.body_index), 'C'),
+              to_tsvector(d.config::regconfig, d.title_index),
               now()
        FROM jsonb_to_recordset($1::jsonb) AS d(key text, kind text, source_id uuid, locale text, version bigint, visibility text,
             status text, title text, headings text, body text, slug text, category_ids jsonb, product_keys jsonb, tags jsonb,
@@ -181,7 +192,7 @@ export class PostgresSearchEngine implements SearchEngine {
          title = EXCLUDED.title, headings = EXCLUDED.headings, body = EXCLUDED.body, slug = EXCLUDED.slug,
          category_ids = EXCLUDED.category_ids, product_keys = EXCLUDED.product_keys, tags = EXCLUDED.tags,
          solved = EXCLUDED.solved, updated_at = EXCLUDED.updated_at, published_at = EXCLUDED.published_at,
-         tsv = EXCLUDED.tsv, indexed_at = now()
+         tsv = EXCLUDED.tsv, title_tsv = EXCLUDED.title_tsv, indexed_at = now()
        WHERE search_documents.version ${rewrite ? '<=' : '<'} EXCLUDED.version`,
       [
         JSON.stringify(
@@ -220,7 +231,8 @@ export class PostgresSearchEngine implements SearchEngine {
     for (const d of documents) {
       if (d.visibility !== 'public' || containsCjk(d.title)) continue;
       const set = words.get(d.locale) ?? new Set<string>();
-      for (const word of `${d.title} ${d.headings.join(' ')} ${d.body}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+      // Titles, headings and the start of the body: the words people search for, at a bounded cost per document.
+      for (const word of `${d.title} ${d.headings.join(' ')} ${d.body.slice(0, VOCABULARY_BODY_CHARS)}`.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
         if (word.length >= VOCABULARY_MIN_LENGTH && word.length <= 40 && !/^\d+$/.test(word)) set.add(word);
       }
       words.set(d.locale, set);
@@ -249,7 +261,12 @@ export class PostgresSearchEngine implements SearchEngine {
     return merged;
   }
 
-  /** One query: the page with highlights, the total and every requested facet. */
+  /**
+   * One statement: candidates, the page with highlights, the total and every requested facet. Work is
+   * bounded whatever the query: candidates are every title match (up to TITLE_CANDIDATES) plus the first
+   * MAX_EXACT_TOTAL matches anywhere; they are ranked, counted and faceted. Beyond that the total is a
+   * lower bound (`totalIsEstimate`), as with Meilisearch.
+   */
   private async run(query: SearchQuery, words: string[], locales: readonly string[]): Promise<Omit<SearchPage, 'correctedText'>> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -257,21 +274,39 @@ export class PostgresSearchEngine implements SearchEngine {
       return `$${params.length}`;
     };
     const configs = [...new Set(locales.map(textSearchConfig))];
-    const tsquery = words.length > 0 ? buildTsquery(words, { matching: query.matching, prefixLast: true, synonyms: this.synonymsFor(locales) }) : null;
-    const tsqueryParam = tsquery ? param(tsquery) : null;
-    const tsqueryExpression = tsqueryParam ? configs.map((config) => `to_tsquery('${config}', ${tsqueryParam})`).join(' || ') : null;
+    const synonyms = this.synonymsFor(locales);
+    const hasText = words.length > 0;
+    const tsqueryText = hasText ? param(buildTsquery(words, { matching: query.matching, prefixLast: true, synonyms })) : null;
+    // Inline (not from a CTE), so the planner sees the query and uses the GIN indexes.
+    const tsquery = tsqueryText ? `(${configs.map((config) => `to_tsquery('${config}', ${tsqueryText})`).join(' || ')})` : 'NULL::tsquery';
 
-    const where: string[] = [];
-    if (query.audience === 'public') where.push(`visibility = 'public'`);
-    if (tsqueryExpression) where.push('tsv @@ q.query');
+    const filters: string[] = [];
+    if (query.audience === 'public') filters.push(`visibility = 'public'`);
     const f = query.filters;
-    if (f.kinds?.length) where.push(`kind = ANY(${param(f.kinds)}::text[])`);
-    if (f.locales?.length) where.push(`locale = ANY(${param(f.locales)}::text[])`);
-    if (f.categoryIds?.length) where.push(`category_ids && ${param(f.categoryIds)}::uuid[]`);
-    if (f.productKeys?.length) where.push(`product_keys && ${param(f.productKeys)}::text[]`);
-    if (f.tags?.length) where.push(`tags && ${param(f.tags)}::text[]`);
-    if (f.statuses?.length) where.push(`status = ANY(${param(f.statuses)}::text[])`);
-    if (f.solved !== undefined) where.push(`solved = ${param(f.solved)}::boolean`);
+    if (f.kinds?.length) filters.push(`kind = ANY(${param(f.kinds)}::text[])`);
+    if (f.locales?.length) filters.push(`locale = ANY(${param(f.locales)}::text[])`);
+    if (f.categoryIds?.length) filters.push(`category_ids && ${param(f.categoryIds)}::uuid[]`);
+    if (f.productKeys?.length) filters.push(`product_keys && ${param(f.productKeys)}::text[]`);
+    if (f.tags?.length) filters.push(`tags && ${param(f.tags)}::text[]`);
+    if (f.statuses?.length) filters.push(`status = ANY(${param(f.statuses)}::text[])`);
+    if (f.solved !== undefined) filters.push(`solved = ${param(f.solved)}::boolean`);
+    const where = (extra: string | null): string => {
+      const all = extra ? [...filters, extra] : filters;
+      return all.length ? `WHERE ${all.join(' AND ')}` : '';
+    };
+    const cap = MAX_EXACT_TOTAL + 1;
+    const firstMatches = hasText
+      ? `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents ${where(`tsv @@ ${tsquery}`)} LIMIT ${cap}`
+      : `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents ${where(null)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}`;
+    const titleMatches = hasText
+      ? `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents ${where(`title_tsv @@ ${tsquery}`)} LIMIT ${TITLE_CANDIDATES}`
+      : `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents WHERE false`;
+    // Ranking reads whole tsvectors: only title matches and the first RANKED_BODY_CANDIDATES other matches are ranked.
+    const ranked = hasText
+      ? `SELECT d.key, ts_rank_cd(d.tsv, ${tsquery})::float8 AS score
+         FROM search_documents d
+         WHERE d.key IN (SELECT key FROM title_matches UNION ALL (SELECT key FROM first_matches LIMIT ${RANKED_BODY_CANDIDATES}))`
+      : `SELECT key, 0::float8 AS score FROM first_matches`;
 
     const headlineConfig = configs.length === 1 ? configs[0] : 'simple';
     const facets = query.facets
@@ -283,27 +318,27 @@ export class PostgresSearchEngine implements SearchEngine {
       )
       .join(', ');
     const sql = `
-      WITH q AS (SELECT ${tsqueryExpression ?? 'NULL::tsquery'} AS query),
-      matches AS (
-        SELECT key, kind, source_id, locale, title, slug, status, category_ids, product_keys, tags, published_at, body,
-               ${tsqueryExpression ? 'ts_rank_cd(tsv, q.query)' : '0'}::float8 AS score
-        FROM search_documents, q
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}),
+      WITH first_matches AS MATERIALIZED (${firstMatches}),
+      title_matches AS MATERIALIZED (${titleMatches}),
+      matches AS MATERIALIZED (SELECT * FROM first_matches UNION SELECT * FROM title_matches),
+      ranked AS MATERIALIZED (${ranked}),
       page AS (
-        SELECT * FROM matches
-        ORDER BY ${tsqueryExpression ? 'score DESC, ' : ''}published_at DESC NULLS LAST, key
+        SELECT m.*, coalesce(r.score, 0) AS score FROM matches m LEFT JOIN ranked r ON r.key = m.key
+        ORDER BY ${hasText ? 'coalesce(r.score, 0) DESC, ' : ''}m.published_at DESC NULLS LAST, m.key
         LIMIT ${param(query.limit)} OFFSET ${param(query.offset)})
       SELECT
         (SELECT count(*)::int FROM matches) AS total,
+        (SELECT count(*) >= ${cap} FROM first_matches) AS capped,
         (SELECT json_agg(h ORDER BY h.score DESC, h.published_at DESC NULLS LAST, h.key) FROM (
-           SELECT key, kind, source_id, locale, title, slug, status, category_ids, product_keys, tags, published_at, score,
-                  ${tsqueryExpression ? `ts_headline('${headlineConfig}', title, q.query, 'HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'title'} AS hl_title,
-                  ${tsqueryExpression ? `ts_headline('${headlineConfig}', left(body, 20000), q.query, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'left(body, 240)'} AS hl_body
-           FROM page, q) h) AS hits,
+           SELECT d.key, d.kind, d.source_id, d.locale, d.title, d.slug, d.status, d.category_ids, d.product_keys, d.tags, d.published_at, page.score,
+                  ${hasText ? `ts_headline('${headlineConfig}', d.title, ${tsquery}, 'HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'd.title'} AS hl_title,
+                  ${hasText ? `ts_headline('${headlineConfig}', left(d.body, 20000), ${tsquery}, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'left(d.body, 240)'} AS hl_body
+           FROM page JOIN search_documents d ON d.key = page.key) h) AS hits,
         ${facets ? `json_build_object(${facets})` : 'NULL::json'} AS facets`;
     const [row] = (await this.db.query<ResultRow>(sql, params)).rows;
     return {
-      total: row.total,
+      total: Math.min(row.total, MAX_EXACT_TOTAL),
+      totalIsEstimate: row.capped,
       hits: (row.hits ?? []).map((hit) => this.toHit(hit, query)),
       facets: Object.fromEntries(query.facets.map((facet) => [facet, (row.facets?.[facet] ?? []) as FacetCount[]])),
     };

@@ -16,6 +16,10 @@ describe('buildTsquery', () => {
     expect(buildTsquery(['invoice'], { matching: 'all', prefixLast: false, synonyms })).toBe(`('invoice' | 'bill' | 'credit' <-> 'note')`);
   });
 
+  it('restricts to a weight class', () => {
+    expect(buildTsquery(['reset', 'pass'], { matching: 'all', prefixLast: true, synonyms: none, weight: 'A' })).toBe(`'reset':A & 'pass':*A`);
+  });
+
   it('refuses anything but letters and digits', () => {
     expect(() => buildTsquery(["a'b"], { matching: 'all', prefixLast: false, synonyms: none })).toThrow(/unsafe/);
     expect(() => buildTsquery(['a&b'], { matching: 'all', prefixLast: false, synonyms: none })).toThrow(/unsafe/);

@@ -10,29 +10,32 @@ export interface TsqueryOptions {
   prefixLast: boolean;
   /** word → the other words of its synonym group. */
   synonyms: Map<string, string[]>;
+  /** Only matches in this weight class (`A`: titles). */
+  weight?: 'A';
 }
 
 const SAFE_WORD = /^[\p{L}\p{N}]+$/u;
 
-function lexeme(word: string, prefix: boolean): string {
+function lexeme(word: string, prefix: boolean, weight = ''): string {
   if (!SAFE_WORD.test(word)) throw new Error(`unsafe word reached the tsquery builder: ${JSON.stringify(word)}`);
-  return `'${word}'${prefix ? ':*' : ''}`;
+  const label = `${prefix ? '*' : ''}${weight}`;
+  return `'${word}'${label ? `:${label}` : ''}`;
 }
 
 export function buildTsquery(words: string[], options: TsqueryOptions): string {
   const terms = words.map((word, index) => {
     const prefix = options.prefixLast && index === words.length - 1;
-    const alternatives = [lexeme(word, prefix), ...(options.synonyms.get(word) ?? []).flatMap((synonym) => synonymLexemes(synonym))];
+    const alternatives = [lexeme(word, prefix, options.weight), ...(options.synonyms.get(word) ?? []).flatMap((synonym) => synonymLexemes(synonym, options.weight))];
     return alternatives.length === 1 ? alternatives[0] : `(${[...new Set(alternatives)].join(' | ')})`;
   });
   return terms.join(options.matching === 'all' ? ' & ' : ' | ');
 }
 
 /** A synonym may be several words (`credit note`): they must follow each other. */
-function synonymLexemes(synonym: string): string[] {
+function synonymLexemes(synonym: string, weight?: string): string[] {
   const parts = synonym.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (parts.length === 0) return [];
-  return [parts.map((part) => lexeme(part, false)).join(' <-> ')];
+  return [parts.map((part) => lexeme(part, false, weight)).join(' <-> ')];
 }
 
 /** Synonym groups (`[['invoice', 'bill']]`) as a lookup from each word to the rest of its group. */

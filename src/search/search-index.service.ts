@@ -41,15 +41,21 @@ export class SearchIndexService {
     let done = 0;
     let written = 0;
     try {
-      for (let after: string | null = null; ; ) {
+      // Reading the next batch overlaps writing the current one (the database and this process work in parallel).
+      const nextBatch = async (after: string | null): Promise<{ ids: string[]; documents: SearchDocument[] }> => {
         const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM articles WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT ${BATCH}`, [after]);
-        if (rows.length === 0) break;
-        const { documents } = await this.documents.build(rows.map((row) => row.id), Number(version));
-        await rebuild.upsert(documents);
-        written += documents.length;
-        done += rows.length;
-        after = rows[rows.length - 1].id;
+        const ids = rows.map((row) => row.id);
+        return { ids, documents: ids.length > 0 ? (await this.documents.build(ids, Number(version))).documents : [] };
+      };
+      let batch = await nextBatch(null);
+      while (batch.ids.length > 0) {
+        const upcoming = nextBatch(batch.ids[batch.ids.length - 1]);
+        upcoming.catch(() => undefined); // awaited below; avoids an unhandled rejection while the upsert runs
+        await rebuild.upsert(batch.documents);
+        written += batch.documents.length;
+        done += batch.ids.length;
         onProgress(done, total);
+        batch = await upcoming;
       }
       await rebuild.commit();
     } catch (error) {

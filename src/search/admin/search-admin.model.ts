@@ -10,6 +10,7 @@ export class AdminSearchHit {
 @ObjectType()
 export class AdminSearchResults {
   @Field(() => Int) total!: number;
+  @Field() totalIsEstimate!: boolean;
   @Field(() => Int) page!: number;
   @Field(() => Int) pageSize!: number;
   @Field(() => [AdminSearchHit]) hits!: AdminSearchHit[];

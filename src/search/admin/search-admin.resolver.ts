@@ -40,6 +40,7 @@ export class SearchAdminResolver {
     const facet = (name: 'kind' | 'category' | 'product' | 'tag' | 'locale') => result.facets[name] ?? null;
     return {
       total: result.total,
+      totalIsEstimate: result.totalIsEstimate,
       page: result.page,
       pageSize: result.pageSize,
       hits: result.hits.map((hit, index) => ({ hit: toSearchHit(hit, offset + index + 1, result.urlOf(hit)), status: hit.status })),

@@ -34,7 +34,8 @@ export class SearchHitResult {
 @ObjectType()
 export class SearchResults {
   @Field(() => ID, { description: 'Send it back with recordSearchClick when a hit is opened' }) searchId!: string;
-  @Field(() => Int) total!: number;
+  @Field(() => Int, { description: 'Exact up to 1,000; beyond, at least this many (totalIsEstimate)' }) total!: number;
+  @Field() totalIsEstimate!: boolean;
   @Field(() => Int) page!: number;
   @Field(() => Int) pageSize!: number;
   @Field(() => [SearchHitResult]) hits!: SearchHitResult[];

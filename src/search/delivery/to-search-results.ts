@@ -24,6 +24,7 @@ export function toSearchResults(result: SearchResult, searchId: string): SearchR
   return {
     searchId,
     total: result.total,
+    totalIsEstimate: result.totalIsEstimate,
     page: result.page,
     pageSize: result.pageSize,
     hits: result.hits.map((hit, index) => toSearchHit(hit, offset + index + 1, result.urlOf(hit))),
