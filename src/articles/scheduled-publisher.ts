@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { PublishingService } from './publishing.service';
+import { runInBackground } from '../common/background-work';
 
 /** Polls for due scheduled publishes; the first run at start catches up on any missed while down. */
 @Injectable()
@@ -15,8 +16,9 @@ export class ScheduledPublisher implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.config.articles.scheduledPublishPollSeconds * 1000);
+    const tickInBackground = (): void => void runInBackground('scheduled-publishing', () => this.tick());
+    tickInBackground();
+    this.timer = setInterval(tickInBackground, this.config.articles.scheduledPublishPollSeconds * 1000);
     this.timer.unref();
   }
 

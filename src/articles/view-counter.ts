@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { runInBackground } from '../common/background-work';
 
 const FLUSH_INTERVAL_MS = 5_000;
 /** Beyond this many pending keys (the database has been failing for a while) new views are dropped. */
@@ -17,7 +18,7 @@ export class ViewCounter implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => void runInBackground('view-counts', () => this.flush()), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
 

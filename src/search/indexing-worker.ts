@@ -5,6 +5,7 @@ import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
 import { ArticleDocuments } from './article-documents';
 import { SEARCH_ENGINE } from './search-engine.token';
+import { runInBackground } from '../common/background-work';
 
 interface ClaimedRow {
   id: string;
@@ -54,7 +55,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = runInBackground('search-indexing', () => this.run());
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { runInBackground } from '../common/background-work';
 
 interface PendingSearch {
   id: string;
@@ -53,7 +54,7 @@ export class SearchAnalytics implements OnApplicationBootstrap, OnApplicationShu
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => void runInBackground('search-analytics', () => this.flush()), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
 

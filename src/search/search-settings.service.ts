@@ -7,6 +7,7 @@ import { LocalesService } from '../common/locales/locales.service';
 import { SearchStopWordEntity } from './entities/search-stop-word.entity';
 import { SearchSynonymEntity } from './entities/search-synonym.entity';
 import { SEARCH_ENGINE } from './search-engine.token';
+import { runInBackground } from '../common/background-work';
 
 /** Other API instances notice a change within this time (they compare a fingerprint of the settings). */
 const RELOAD_CHECK_MS = 10_000;
@@ -31,7 +32,11 @@ export class SearchSettingsService implements OnApplicationBootstrap, OnApplicat
       // The engine may be down at start; content still saves (outbox) and settings are applied on the next check.
       this.logger.warn({ err: error }, 'Could not apply search settings yet');
     }
-    this.timer = setInterval(() => void this.applyIfChanged().catch((error: unknown) => this.logger.warn({ err: error }, 'Search settings check failed')), RELOAD_CHECK_MS);
+    const checkInBackground = (): void =>
+      void runInBackground('search-settings', () => this.applyIfChanged()).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'Search settings check failed'),
+      );
+    this.timer = setInterval(checkInBackground, RELOAD_CHECK_MS);
     this.timer.unref();
   }
 
