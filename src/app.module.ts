@@ -8,6 +8,7 @@ import { ArticlesModule } from './articles/articles.module';
 import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.module';
 import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { LocalesModule } from './common/locales/locales.module';
+import { ChangeNotificationsModule } from './common/notifications/change-notifications.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
@@ -54,6 +55,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerModuleParams(rootLogger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
         LocalesModule,
+        ChangeNotificationsModule,
         UsersModule,
         ArticlesModule,
         ProductsModule,

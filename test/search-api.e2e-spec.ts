@@ -1,5 +1,7 @@
 import { Client } from 'pg';
+import type { SearchEngine } from '../search/search-engine';
 import { IndexingWorker } from '../src/search/indexing-worker';
+import { SEARCH_ENGINE } from '../src/search/search-engine.token';
 import { SearchIndexService } from '../src/search/search-index.service';
 import { Role } from '../src/users/role.enum';
 import { ARCHIVE, expectData, KnowledgeBaseFactory, UPDATE_ARTICLE } from './factories/knowledge-base';
@@ -192,6 +194,28 @@ describe('search API (PostgreSQL engine)', () => {
     await worker.drain();
     expect(await titles({ text: 'crash' })).toEqual(['Crash test article']);
     void article;
+  });
+
+  it('answers a repeated public search from its cache until any instance indexes a change', async () => {
+    const engine = t.app.get<SearchEngine>(SEARCH_ENGINE);
+    const engineSearches = jest.spyOn(engine, 'search');
+    try {
+      expect(await titles({ text: 'harbour' })).toEqual([]);
+      expect(await titles({ text: '  HARBOUR ' })).toEqual([]);
+      expect(engineSearches).toHaveBeenCalledTimes(1);
+
+      // A second API instance on the same database indexes the change; this one learns of it through NOTIFY.
+      const other = await createTestApp({ SEARCH_WORKER: 'false' }, { database: { name: t.databaseName, url: t.databaseUrl } });
+      try {
+        await kb.published((await kb.category()).id, { title: 'Harbour pilots guide' });
+        await other.app.get(IndexingWorker).drain();
+        await eventually(async () => expect(await titles({ text: 'harbour' })).toEqual(['Harbour pilots guide']));
+      } finally {
+        await other.stop();
+      }
+    } finally {
+      engineSearches.mockRestore();
+    }
   });
 
   it('rebuilds the whole index and reports no drift afterwards', async () => {

@@ -5,6 +5,7 @@ import { Logger as PinoRootLogger } from 'pino';
 import { ArticlesModule } from '../articles/articles.module';
 import { loggerModuleParams } from '../common/logging';
 import { LocalesModule } from '../common/locales/locales.module';
+import { ChangeNotificationsModule } from '../common/notifications/change-notifications.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
@@ -21,6 +22,7 @@ export class CliModule {
         LoggerModule.forRoot(loggerModuleParams(rootLogger)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url!, 4), retryAttempts: 0 }),
         LocalesModule,
+        ChangeNotificationsModule,
         ArticlesModule,
         SearchModule,
       ],

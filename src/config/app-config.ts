@@ -47,5 +47,7 @@ export abstract class AppConfig {
     workerBatch: number;
     /** Longest wait between retries of a failing outbox row. */
     retryMaxSeconds: number;
+    /** Public search results kept in this process until the index changes (0: off). */
+    cacheEntries: number;
   };
 }

@@ -209,6 +209,12 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(3600)
   SEARCH_RETRY_MAX_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  SEARCH_CACHE_ENTRIES = 5000;
 }
 
 /** The names of every variable above, read from their validation rules. */

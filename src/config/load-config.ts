@@ -68,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       worker: vars.SEARCH_WORKER,
       workerBatch: vars.SEARCH_WORKER_BATCH,
       retryMaxSeconds: vars.SEARCH_RETRY_MAX_SECONDS,
+      cacheEntries: vars.SEARCH_CACHE_ENTRIES,
     },
   };
 }

@@ -5,6 +5,7 @@ import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
 import { ArticleDocuments } from './article-documents';
 import { SEARCH_ENGINE } from './search-engine.token';
+import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
 import { runInBackground } from '../common/background-work';
 
 interface ClaimedRow {
@@ -42,6 +43,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly documents: ArticleDocuments,
     private readonly config: AppConfig,
+    private readonly resultCache: SearchResultCache,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,7 +69,8 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** Processes one batch; returns how many outbox rows it settled (indexed or scheduled for retry). */
   async processBatch(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
+    let indexed = false;
+    const settled = await this.dataSource.transaction(async (tx) => {
       const claimed: ClaimedRow[] = await tx.query(
         `SELECT id, kind, source_id, attempts FROM search_outbox
          WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -92,6 +95,8 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
           await this.engine.remove(locales);
         }
         await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
+        await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);
+        indexed = true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
@@ -105,6 +110,9 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
       }
       return rows.length;
     });
+    // This instance at once, after the commit; the others through the notification.
+    if (indexed) this.resultCache.invalidate();
+    return settled;
   }
 
   /** Drains everything that is due now (tests and commands). */

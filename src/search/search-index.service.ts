@@ -5,6 +5,7 @@ import { documentKey, IndexedVersion, SearchDocument } from '../../search/search
 import type { SearchEngine } from '../../search/search-engine';
 import { ArticleDocuments } from './article-documents';
 import { SEARCH_ENGINE } from './search-engine.token';
+import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
 import { SearchSettingsService } from './search-settings.service';
 
 const BATCH = 500;
@@ -28,6 +29,7 @@ export class SearchIndexService {
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly documents: ArticleDocuments,
     private readonly settings: SearchSettingsService,
+    private readonly resultCache: SearchResultCache,
   ) {}
 
   /** Every article locale into a fresh index (zero-downtime on Meilisearch; in place on PostgreSQL). */
@@ -58,6 +60,8 @@ export class SearchIndexService {
         batch = await upcoming;
       }
       await rebuild.commit();
+      await this.dataSource.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, 'reindex']);
+      this.resultCache.invalidate();
     } catch (error) {
       await rebuild.abort();
       throw error;

@@ -7,6 +7,7 @@ import { LocalesService } from '../common/locales/locales.service';
 import { SearchStopWordEntity } from './entities/search-stop-word.entity';
 import { SearchSynonymEntity } from './entities/search-synonym.entity';
 import { SEARCH_ENGINE } from './search-engine.token';
+import { SearchResultCache } from './search-result-cache';
 import { runInBackground } from '../common/background-work';
 
 /** Other API instances notice a change within this time (they compare a fingerprint of the settings). */
@@ -23,6 +24,7 @@ export class SearchSettingsService implements OnApplicationBootstrap, OnApplicat
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly locales: LocalesService,
+    private readonly resultCache: SearchResultCache,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,6 +59,7 @@ export class SearchSettingsService implements OnApplicationBootstrap, OnApplicat
     const fingerprint = await this.currentFingerprint();
     await this.engine.applySettings(await this.load());
     this.fingerprint = fingerprint;
+    this.resultCache.invalidate();
   }
 
   async synonyms(locale: string | null): Promise<SearchSynonymEntity[]> {

@@ -15,6 +15,7 @@ import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchHealthIndicator } from './search-health.indicator';
 import { SearchSettingsService } from './search-settings.service';
 import { SearchService } from './search.service';
+import { SearchResultCache } from './search-result-cache';
 import { SearchIndexService } from './search-index.service';
 
 @Module({
@@ -44,6 +45,7 @@ import { SearchIndexService } from './search-index.service';
     SearchAnalytics,
     SearchSettingsService,
     SearchService,
+    SearchResultCache,
     SearchIndexService,
     SearchHealthIndicator,
   ],

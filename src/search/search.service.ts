@@ -2,12 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, Visibility } from '../../search/search-engine';
+import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, SearchQuery, Visibility } from '../../search/search-engine';
 import { queryWords } from '../../search/text/words';
 import { LocalesService } from '../common/locales/locales.service';
 import { DeliveryService } from '../articles/delivery/delivery.service';
 import { SearchAnalytics } from './search-analytics';
 import { SEARCH_ENGINE } from './search-engine.token';
+import { SearchResultCache } from './search-result-cache';
 
 export interface SearchRequest {
   text: string;
@@ -42,11 +43,12 @@ export class SearchService {
     private readonly locales: LocalesService,
     private readonly delivery: DeliveryService,
     private readonly analytics: SearchAnalytics,
+    private readonly resultCache: SearchResultCache,
   ) {}
 
   async search(request: SearchRequest, audience: Visibility): Promise<SearchResult> {
     const locales = this.localesOf(request);
-    const page = await this.engine.search({
+    const query: SearchQuery = {
       text: request.text,
       audience,
       filters: { ...request.filters, locales },
@@ -55,7 +57,9 @@ export class SearchService {
       limit: request.pageSize,
       matching: 'all',
       highlight: request.highlight,
-    });
+    };
+    // Editors see their changes at once; the public shares cached results until the index changes.
+    const page = audience === 'public' ? await this.resultCache.get(query, () => this.engine.search(query)) : await this.engine.search(query);
     const searchId =
       audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
     return { ...page, searchId, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };

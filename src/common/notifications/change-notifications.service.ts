@@ -1,0 +1,91 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import { AppConfig } from '../../config/app-config';
+
+const RECONNECT_DELAY_MS = 1_000;
+
+export interface ChangeSubscriber {
+  /** A NOTIFY on the channel, delivered after the sending transaction committed. */
+  onNotification(payload: string): void;
+  /**
+   * Listening started or stopped. Notifications may have been missed around either moment, so whatever was
+   * cached from them must be dropped; while `listening` is false nothing may be cached.
+   */
+  onListeningChanged(listening: boolean): void;
+}
+
+/**
+ * One LISTEN connection per API instance, shared by the in-process caches (delivery, search results).
+ * Reconnects after a loss; subscribers learn of every gap through onListeningChanged.
+ */
+@Injectable()
+export class ChangeNotifications implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ChangeNotifications.name);
+  private readonly subscribers = new Map<string, ChangeSubscriber[]>();
+  private client: Client | null = null;
+  private listening = false;
+  private stopped = false;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** Call before the application starts (from a constructor): channels are listened to at bootstrap. */
+  subscribe(channel: string, subscriber: ChangeSubscriber): void {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`invalid notification channel ${channel}`);
+    this.subscribers.set(channel, [...(this.subscribers.get(channel) ?? []), subscriber]);
+  }
+
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.subscribers.size > 0) await this.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.setListening(false);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.config.database.url, application_name: 'evergreen-change-listener' });
+    client.on('notification', (message) => {
+      for (const subscriber of this.subscribers.get(message.channel) ?? []) subscriber.onNotification(message.payload ?? '');
+    });
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, null));
+    try {
+      await client.connect();
+      for (const channel of this.subscribers.keys()) await client.query(`LISTEN ${channel}`);
+      this.client = client;
+      this.setListening(true);
+    } catch (error) {
+      this.lost(client, error);
+    }
+  }
+
+  private setListening(listening: boolean): void {
+    if (listening === this.listening) return;
+    this.listening = listening;
+    for (const subscribers of this.subscribers.values()) for (const subscriber of subscribers) subscriber.onListeningChanged(listening);
+  }
+
+  private lost(client: Client, error: unknown): void {
+    if (this.client !== null && this.client !== client) return;
+    this.setListening(false);
+    this.client = null;
+    client.removeAllListeners();
+    client.on('error', () => undefined);
+    void client.end().catch(() => undefined);
+    if (this.stopped || this.reconnectTimer) return;
+    if (error) this.logger.warn({ err: error }, 'Change notifications lost; caches are off until the listener reconnects');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      void this.connect();
+    }, RECONNECT_DELAY_MS);
+    this.reconnectTimer.unref();
+  }
+}
