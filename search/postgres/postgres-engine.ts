@@ -41,15 +41,30 @@ const TITLE_CANDIDATES = 500;
 /** Matches outside titles that are ranked (the rest keep publication order behind them). */
 const RANKED_BODY_CANDIDATES = 200;
 
-const FACET_COLUMNS: Record<FacetName, string> = {
-  kind: 'ARRAY[kind]',
-  category: 'category_ids::text[]',
-  product: 'product_keys',
-  tag: 'tags',
-  locale: 'ARRAY[locale]',
-  status: 'ARRAY[status]',
-  solved: "ARRAY[CASE WHEN solved IS NULL THEN NULL ELSE solved::text END]",
-};
+/** A document's facet values in one array (`facet_values`), each prefixed by its facet: counted in one pass. */
+export function facetValues(document: SearchDocument): string[] {
+  return [
+    `kind:${document.kind}`,
+    `locale:${document.locale}`,
+    `status:${document.status}`,
+    ...(document.solved === null ? [] : [`solved:${document.solved}`]),
+    ...document.categoryIds.map((id) => `category:${id}`),
+    ...document.productKeys.map((key) => `product:${key}`),
+    ...document.tags.map((tag) => `tag:${tag}`),
+  ];
+}
+
+/** Counts per facet, most frequent first (ties by value), at most FACET_LIMIT each. */
+export function splitFacetCounts(counts: { v: string; c: number }[], facets: FacetName[]): Partial<Record<FacetName, FacetCount[]>> {
+  const byFacet = new Map<string, FacetCount[]>(facets.map((facet) => [facet, []]));
+  for (const { v, c } of counts) {
+    const colon = v.indexOf(':');
+    byFacet.get(v.slice(0, colon))?.push({ value: v.slice(colon + 1), count: c });
+  }
+  return Object.fromEntries(
+    facets.map((facet) => [facet, (byFacet.get(facet) ?? []).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)).slice(0, FACET_LIMIT)]),
+  );
+}
 
 interface HitRow {
   key: string;
@@ -72,7 +87,7 @@ interface ResultRow {
   total: number;
   capped: boolean;
   hits: HitRow[] | null;
-  facets: Record<string, { value: string; count: number }[] | null> | null;
+  facets: { v: string; c: number }[] | null;
 }
 
 /**
@@ -168,11 +183,12 @@ export class PostgresSearchEngine implements SearchEngine {
       const seen = newest.get(key);
       if (!seen || seen.version < document.version) newest.set(key, document);
     }
-    const batch = [...newest.values()];
+    // Rows in key order: concurrent writers (a rebuild's parallel batches, the worker) lock them in the same order.
+    const batch = [...newest.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, document]) => document);
     const clean = (text: string): string => text.replace(MARKS, '');
     await this.db.query(
       `INSERT INTO search_documents (key, kind, source_id, locale, version, visibility, status, title, headings, body, slug,
-                                     category_ids, product_keys, tags, solved, updated_at, published_at, tsv, title_tsv, indexed_at)
+                                     category_ids, product_keys, tags, solved, updated_at, published_at, tsv, title_tsv, facet_values, indexed_at)
        SELECT d.key, d.kind, d.source_id, d.locale, d.version, d.visibility, d.status, d.title, d.headings, d.body, d.slug,
               ARRAY(SELECT jsonb_array_elements_text(d.category_ids))::uuid[],
               ARRAY(SELECT jsonb_array_elements_text(d.product_keys)),
@@ -182,17 +198,18 @@ export class PostgresSearchEngine implements SearchEngine {
                 || setweight(to_tsvector(d.config::regconfig, d.headings_index), 'B')
                 || setweight(to_tsvector(d.config::regconfig, d.body_index), 'C'),
               to_tsvector(d.config::regconfig, d.title_index),
+              ARRAY(SELECT jsonb_array_elements_text(d.facet_values)),
               now()
        FROM jsonb_to_recordset($1::jsonb) AS d(key text, kind text, source_id uuid, locale text, version bigint, visibility text,
             status text, title text, headings text, body text, slug text, category_ids jsonb, product_keys jsonb, tags jsonb,
             solved boolean, updated_at timestamptz, published_at timestamptz, config text, title_index text,
-            headings_index text, body_index text)
+            headings_index text, body_index text, facet_values jsonb)
        ON CONFLICT (key) DO UPDATE SET
          kind = EXCLUDED.kind, version = EXCLUDED.version, visibility = EXCLUDED.visibility, status = EXCLUDED.status,
          title = EXCLUDED.title, headings = EXCLUDED.headings, body = EXCLUDED.body, slug = EXCLUDED.slug,
          category_ids = EXCLUDED.category_ids, product_keys = EXCLUDED.product_keys, tags = EXCLUDED.tags,
          solved = EXCLUDED.solved, updated_at = EXCLUDED.updated_at, published_at = EXCLUDED.published_at,
-         tsv = EXCLUDED.tsv, title_tsv = EXCLUDED.title_tsv, indexed_at = now()
+         tsv = EXCLUDED.tsv, title_tsv = EXCLUDED.title_tsv, facet_values = EXCLUDED.facet_values, indexed_at = now()
        WHERE search_documents.version ${rewrite ? '<=' : '<'} EXCLUDED.version`,
       [
         JSON.stringify(
@@ -218,6 +235,7 @@ export class PostgresSearchEngine implements SearchEngine {
             title_index: indexText(d.title, d.locale),
             headings_index: indexText(d.headings.join('\n'), d.locale),
             body_index: indexText(d.body, d.locale),
+            facet_values: facetValues(d),
           })),
         ),
       ],
@@ -237,12 +255,12 @@ export class PostgresSearchEngine implements SearchEngine {
       }
       words.set(d.locale, set);
     }
-    const locales: string[] = [];
-    const list: string[] = [];
-    for (const [locale, set] of words) for (const word of set) {
-      locales.push(locale);
-      list.push(word);
-    }
+    const pairs: [string, string][] = [];
+    for (const [locale, set] of words) for (const word of set) pairs.push([locale, word]);
+    // Sorted, so that concurrent inserts of overlapping words wait on each other instead of deadlocking.
+    pairs.sort(([la, wa], [lb, wb]) => (la === lb ? (wa < wb ? -1 : wa > wb ? 1 : 0) : la < lb ? -1 : 1));
+    const locales = pairs.map(([locale]) => locale);
+    const list = pairs.map(([, word]) => word);
     if (list.length === 0) return;
     await this.db.query(
       `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
@@ -296,11 +314,11 @@ export class PostgresSearchEngine implements SearchEngine {
     };
     const cap = MAX_EXACT_TOTAL + 1;
     const firstMatches = hasText
-      ? `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents ${where(`tsv @@ ${tsquery}`)} LIMIT ${cap}`
-      : `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents ${where(null)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}`;
+      ? `SELECT key, published_at, facet_values FROM search_documents ${where(`tsv @@ ${tsquery}`)} LIMIT ${cap}`
+      : `SELECT key, published_at, facet_values FROM search_documents ${where(null)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}`;
     const titleMatches = hasText
-      ? `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents ${where(`title_tsv @@ ${tsquery}`)} LIMIT ${TITLE_CANDIDATES}`
-      : `SELECT key, kind, locale, status, category_ids, product_keys, tags, solved, published_at FROM search_documents WHERE false`;
+      ? `SELECT key, published_at, facet_values FROM search_documents ${where(`title_tsv @@ ${tsquery}`)} LIMIT ${TITLE_CANDIDATES}`
+      : `SELECT key, published_at, facet_values FROM search_documents WHERE false`;
     // Ranking reads whole tsvectors: only title matches and the first RANKED_BODY_CANDIDATES other matches are ranked.
     const ranked = hasText
       ? `SELECT d.key, ts_rank_cd(d.tsv, ${tsquery})::float8 AS score
@@ -309,14 +327,7 @@ export class PostgresSearchEngine implements SearchEngine {
       : `SELECT key, 0::float8 AS score FROM first_matches`;
 
     const headlineConfig = configs.length === 1 ? configs[0] : 'simple';
-    const facets = query.facets
-      .map(
-        (facet) =>
-          `'${facet}', (SELECT json_agg(json_build_object('value', v, 'count', c) ORDER BY c DESC, v) FROM (
-             SELECT v, count(*)::int AS c FROM matches, unnest(${FACET_COLUMNS[facet]}) AS v WHERE v IS NOT NULL
-             GROUP BY v ORDER BY c DESC, v LIMIT ${FACET_LIMIT}) f)`,
-      )
-      .join(', ');
+    const facetPrefixes = query.facets.length ? param(query.facets.map((facet) => `${facet}:`)) : null;
     const sql = `
       WITH first_matches AS MATERIALIZED (${firstMatches}),
       title_matches AS MATERIALIZED (${titleMatches}),
@@ -334,13 +345,19 @@ export class PostgresSearchEngine implements SearchEngine {
                   ${hasText ? `ts_headline('${headlineConfig}', d.title, ${tsquery}, 'HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'd.title'} AS hl_title,
                   ${hasText ? `ts_headline('${headlineConfig}', left(d.body, 20000), ${tsquery}, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'left(d.body, 240)'} AS hl_body
            FROM page JOIN search_documents d ON d.key = page.key) h) AS hits,
-        ${facets ? `json_build_object(${facets})` : 'NULL::json'} AS facets`;
+        ${
+          facetPrefixes
+            ? `(SELECT json_agg(json_build_object('v', v, 'c', c)) FROM (
+                 SELECT v, count(*)::int AS c FROM matches, unnest(facet_values) AS v
+                 WHERE split_part(v, ':', 1) || ':' = ANY(${facetPrefixes}::text[]) GROUP BY v) f)`
+            : 'NULL::json'
+        } AS facets`;
     const [row] = (await this.db.query<ResultRow>(sql, params)).rows;
     return {
       total: Math.min(row.total, MAX_EXACT_TOTAL),
       totalIsEstimate: row.capped,
       hits: (row.hits ?? []).map((hit) => this.toHit(hit, query)),
-      facets: Object.fromEntries(query.facets.map((facet) => [facet, (row.facets?.[facet] ?? []) as FacetCount[]])),
+      facets: splitFacetCounts(row.facets ?? [], query.facets),
     };
   }
 

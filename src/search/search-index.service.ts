@@ -9,6 +9,7 @@ import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache
 import { SearchSettingsService } from './search-settings.service';
 
 const BATCH = 500;
+const WRITERS = 2;
 
 export interface DriftReport {
   expected: number;
@@ -42,27 +43,30 @@ export class SearchIndexService {
     const rebuild = await this.engine.startRebuild();
     let done = 0;
     let written = 0;
+    const writing = new Set<Promise<void>>();
     try {
-      // Reading the next batch overlaps writing the current one (the database and this process work in parallel).
-      const nextBatch = async (after: string | null): Promise<{ ids: string[]; documents: SearchDocument[] }> => {
+      // Reading batches overlaps writing them, and WRITERS batches are written at once: the database spends
+      // most of a rebuild building tsvectors, which parallel connections spread over its cores.
+      for (let after: string | null = null; ; ) {
         const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM articles WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT ${BATCH}`, [after]);
-        const ids = rows.map((row) => row.id);
-        return { ids, documents: ids.length > 0 ? (await this.documents.build(ids, Number(version))).documents : [] };
-      };
-      let batch = await nextBatch(null);
-      while (batch.ids.length > 0) {
-        const upcoming = nextBatch(batch.ids[batch.ids.length - 1]);
-        upcoming.catch(() => undefined); // awaited below; avoids an unhandled rejection while the upsert runs
-        await rebuild.upsert(batch.documents);
-        written += batch.documents.length;
-        done += batch.ids.length;
-        onProgress(done, total);
-        batch = await upcoming;
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].id;
+        const { documents } = await this.documents.build(rows.map((row) => row.id), Number(version));
+        const write: Promise<void> = rebuild.upsert(documents).then(() => {
+          writing.delete(write);
+          written += documents.length;
+          done += rows.length;
+          onProgress(done, total);
+        });
+        writing.add(write);
+        if (writing.size >= WRITERS) await Promise.race(writing);
       }
+      await Promise.all(writing);
       await rebuild.commit();
       await this.dataSource.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, 'reindex']);
       this.resultCache.invalidate();
     } catch (error) {
+      await Promise.allSettled(writing);
       await rebuild.abort();
       throw error;
     }
