@@ -218,6 +218,38 @@ describe('search API (PostgreSQL engine)', () => {
     }
   });
 
+  it('answers bad input with a clear error or an empty page, never a failure', async () => {
+    const codeOf = (res: { errors?: { extensions?: { code?: string } }[] }): string | undefined => res.errors?.[0]?.extensions?.code;
+    await kb.published((await kb.category()).id, { title: 'Operators and odd input guide', bodyMarkdown: "Text with & | ! ( ) : * ' \\ inside." });
+    await worker.drain();
+
+    const longest = 'invoice '.repeat(1250);
+    const started = Date.now();
+    const long = await search({ text: longest });
+    expect(long.errors).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(codeOf(await search({ text: `${longest}x` }))).toBe('BAD_USER_INPUT');
+
+    for (const text of ["&|!():*'\\", "odd & input | !guide", "'; DROP TABLE articles; --", 'guide:*', '(((', "o'brien"]) {
+      const res = await search({ text });
+      expect(res.errors).toBeUndefined();
+    }
+    expect(await titles({ text: 'odd & input | !guide' })).toEqual(['Operators and odd input guide']);
+
+    const unknown = await search({ text: 'guide', filters: { categoryIds: ['00000000-0000-4000-8000-000000000000'], productKeys: ['no-such-product'], tags: ['no-such-tag'] } });
+    expect(unknown.errors).toBeUndefined();
+    expect(unknown.data?.search).toMatchObject({ total: 0, hits: [] });
+    expect(codeOf(await search({ text: 'guide', filters: { categoryIds: ['not-a-uuid'] } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await search({ text: 'guide', filters: { locales: ['xx-??'] } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await search({ text: 'guide', facets: ['Colour'] }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await search({ text: 'guide', filters: 'category = 1 OR 1=1' }))).toBe('BAD_USER_INPUT');
+
+    const beyond = await search({ text: 'guide', page: 1000 });
+    expect(beyond.errors).toBeUndefined();
+    expect(beyond.data?.search.hits).toEqual([]);
+    expect(codeOf(await search({ text: 'guide', page: 0 }))).toBe('BAD_USER_INPUT');
+  });
+
   it('rebuilds the whole index and reports no drift afterwards', async () => {
     await t.dataSource.query('TRUNCATE search_documents');
     const before = await t.app.get(SearchIndexService).check();
