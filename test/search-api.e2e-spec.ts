@@ -207,9 +207,16 @@ describe('search API (PostgreSQL engine)', () => {
       // A second API instance on the same database indexes the change; this one learns of it through NOTIFY.
       const other = await createTestApp({ SEARCH_WORKER: 'false' }, { database: { name: t.databaseName, url: t.databaseUrl } });
       try {
-        await kb.published((await kb.category()).id, { title: 'Harbour pilots guide' });
+        const article = await kb.published((await kb.category()).id, { title: 'Harbour pilots guide' });
         await other.app.get(IndexingWorker).drain();
         await eventually(async () => expect(await titles({ text: 'harbour' })).toEqual(['Harbour pilots guide']));
+
+        // A draft changes only what editors see: the public cache stays.
+        const searchesBefore = engineSearches.mock.calls.length;
+        await kb.save(article, 'en', { title: 'Harbour pilots guide, draft', bodyMarkdown: 'Not yet public.' });
+        await worker.drain();
+        expect(await titles({ text: 'harbour' })).toEqual(['Harbour pilots guide']);
+        expect(engineSearches.mock.calls.length).toBe(searchesBefore);
       } finally {
         await other.stop();
       }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { documentKey, SearchDocument } from '../../search/search-engine';
 import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
 import { ArticleDocuments } from './article-documents';
@@ -16,6 +18,16 @@ interface ClaimedRow {
 }
 
 const IDLE_POLL_MS = 200;
+const STAFF_ONLY = 'staff';
+
+/** Everything a public search can show or filter on of a document; staff-only documents are all alike. */
+export function publicFingerprint(document: SearchDocument): string {
+  if (document.visibility !== 'public') return STAFF_ONLY;
+  const { kind, id, locale, status, title, headings, body, slug, categoryIds, productKeys, tags, solved, publishedAt } = document;
+  return createHash('sha256')
+    .update(JSON.stringify([kind, id, locale, status, title, headings, body, slug, categoryIds, productKeys, tags, solved, publishedAt?.toISOString() ?? null]))
+    .digest('base64url');
+}
 const BASE_BACKOFF_MS = 500;
 
 /** Delay before the next attempt: exponential, capped, with jitter so failed batches do not retry in step. */
@@ -95,8 +107,10 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
           await this.engine.remove(locales);
         }
         await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-        await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);
-        indexed = true;
+        if (await this.publicViewChanged(tx, documents, missing)) {
+          await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);
+          indexed = true;
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const attempts = Math.max(...rows.map((row) => row.attempts)) + 1;
@@ -120,6 +134,27 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
     while ((await this.processBatch()) > 0) {
       // keep going
     }
+  }
+
+  /**
+   * Records what the public can now see of these documents and tells whether it differs from before. A
+   * draft saved on a published article reindexes its staff view only: public search caches stay valid.
+   */
+  private async publicViewChanged(tx: EntityManager, documents: SearchDocument[], removedArticleIds: string[]): Promise<boolean> {
+    const keys = documents.map(documentKey);
+    const fingerprints = documents.map(publicFingerprint);
+    const changed: { changed: boolean }[] = await tx.query(
+      `WITH incoming AS (SELECT * FROM unnest($1::text[], $2::text[]) AS i(key, fingerprint)),
+       removed AS (DELETE FROM search_public_fingerprints WHERE split_part(key, ':', 2) = ANY($3::text[]) AND key <> ALL($1::text[]) RETURNING fingerprint),
+       previous AS (SELECT i.key, i.fingerprint, f.fingerprint AS before FROM incoming i LEFT JOIN search_public_fingerprints f ON f.key = i.key),
+       -- Data-modifying CTEs run once whether read or not; every CTE sees the fingerprints as they were before.
+       saved AS (INSERT INTO search_public_fingerprints (key, fingerprint) SELECT key, fingerprint FROM incoming ORDER BY key
+                 ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint RETURNING 1)
+       SELECT (EXISTS (SELECT 1 FROM previous WHERE before IS DISTINCT FROM fingerprint AND NOT (before IS NULL AND fingerprint = '${STAFF_ONLY}'))
+               OR EXISTS (SELECT 1 FROM removed WHERE fingerprint <> '${STAFF_ONLY}')) AS changed`,
+      [keys, fingerprints, removedArticleIds],
+    );
+    return changed[0]?.changed ?? true;
   }
 
   private async indexedLocales(articleIds: string[]): Promise<{ kind: 'article'; id: string; locale: string }[]> {
