@@ -140,6 +140,17 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
    * Records what the public can now see of these documents and tells whether it differs from before. A
    * draft saved on a published article reindexes its staff view only: public search caches stay valid.
    */
+  /** Fingerprints of documents a rebuild wrote (no change detection: a rebuild always empties the caches). */
+  static async recordFingerprints(manager: EntityManager | DataSource, documents: SearchDocument[]): Promise<void> {
+    if (documents.length === 0) return;
+    const sorted = [...documents].sort((a, b) => (documentKey(a) < documentKey(b) ? -1 : 1));
+    await manager.query(
+      `INSERT INTO search_public_fingerprints (key, fingerprint) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint`,
+      [sorted.map(documentKey), sorted.map(publicFingerprint)],
+    );
+  }
+
   private async publicViewChanged(tx: EntityManager, documents: SearchDocument[], removedArticleIds: string[]): Promise<boolean> {
     const keys = documents.map(documentKey);
     const fingerprints = documents.map(publicFingerprint);
