@@ -6,17 +6,13 @@
 //       10,000 articles, with the published-article cache (default) and with it off (DELIVERY_CACHE_ENTRIES=0);
 //   (c) the app: a category page, `articles(categoryId, first: 20)` with excerpts, random categories, cache on and off;
 //   (d) publishing an article that has 50 revisions through the admin API, 100 times in a row (p95).
-import { fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CONNECTIONS, DURATION_SECONDS, WARMUP_SECONDS, environment, freePort, markdownTable, postJson, round, rssMb, sleep, stopChild, writeResults } from './lib.mjs';
+import { CONNECTIONS, DURATION_SECONDS, MAIN, WARMUP_SECONDS, environment, markdownTable, postJson, round, rssMb, startApp, stopChild, writeResults } from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = path.join(ROOT, 'dist/src/main.js');
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const TARGETS = { minArticleRatio: 0.3, maxArticleP99Ms: 25, maxCategoryP99Ms: 40, maxPublishP95Ms: 50 };
 const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
@@ -53,26 +49,10 @@ async function load(label, url, makeBody, headers = {}) {
   return figures;
 }
 
-async function startApp(extraEnv = {}) {
-  const port = await freePort();
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', ...extraEnv };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`app did not start:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      await sleep(250);
-    }
-  }
-  return { child, url };
+async function startTrackedApp(extraEnv) {
+  const app = await startApp(DATABASE_URL, extraEnv);
+  children.push(app.child);
+  return app;
 }
 
 async function startBare() {
@@ -167,7 +147,7 @@ async function main() {
 
   const results = { bare: bareFigures };
   for (const [mode, extraEnv] of [['cache on', {}], ['cache off', { DELIVERY_CACHE_ENTRIES: '0' }]]) {
-    const app = await startApp(extraEnv);
+    const app = await startTrackedApp(extraEnv);
     try {
       const probe = await postJson(`${app.url}/graphql`, randomSlug());
       if (!probe.text.includes('"breadcrumbs"')) throw new Error(`unexpected answer: ${probe.text.slice(0, 300)}`);

@@ -1,8 +1,16 @@
 // Helpers shared by the benchmarks in this folder.
 import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The built API (`npm run build`). */
+export const MAIN = path.join(ROOT, 'dist/src/main.js');
 
 export const CONNECTIONS = 50;
 export const WARMUP_SECONDS = 2;
@@ -91,6 +99,30 @@ export function rssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: round(kb('VmRSS') / 1024, 1), peak: round(kb('VmHWM') / 1024, 1) };
+}
+
+/** Starts the built API in production mode on a free port against `databaseUrl`; resolves once /health answers. */
+export async function startApp(databaseUrl, extraEnv = {}) {
+  const port = await freePort();
+  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', ...extraEnv };
+  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 120_000; ; ) {
+    if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      await stopChild(child, 5000);
+      throw new Error(`app did not start:\n${output}`);
+    }
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      await sleep(250);
+    }
+  }
+  return { child, url };
 }
 
 /** SIGTERM a child and wait for it to exit; SIGKILL after `graceMs`. */

@@ -6,15 +6,10 @@
 //       8 concurrent clients looping over them (p50, p95 per request);
 //   (c) outbox lag: 50 article saves per second through the admin API for 20 s while the API's worker
 //       indexes; lag = time the document was indexed − time the save returned (p50, p95).
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { environment, freePort, markdownTable, round, sleep, stopChild, writeResults } from './lib.mjs';
+import { ROOT, environment, markdownTable, round, sleep, startApp, stopChild, writeResults } from './lib.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = path.join(ROOT, 'dist/src/main.js');
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION ?? 20);
 const CLIENTS = 8;
@@ -48,26 +43,6 @@ export function fixedQueries() {
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-async function startApp(extraEnv = {}) {
-  const port = await freePort();
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', SEARCH_ENGINE: 'postgres', ...extraEnv };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`app did not start:\n${output}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      await sleep(250);
-    }
-  }
-  return { child, url };
 }
 
 async function gql(url, query, variables, token) {
@@ -178,7 +153,7 @@ async function main() {
   let uncached;
   let lag;
   let underWrites;
-  const app = await startApp();
+  const app = await startApp(DATABASE_URL, { SEARCH_ENGINE: 'postgres' });
   try {
     latency = await searchLatency(app.url, fixedQueries(), 'default: result cache on');
     lag = await outboxLag(app.url);
@@ -187,7 +162,7 @@ async function main() {
   } finally {
     await stopChild(app.child);
   }
-  const uncachedApp = await startApp({ SEARCH_CACHE_ENTRIES: '0' });
+  const uncachedApp = await startApp(DATABASE_URL, { SEARCH_ENGINE: 'postgres', SEARCH_CACHE_ENTRIES: '0' });
   try {
     uncached = await searchLatency(uncachedApp.url, fixedQueries(), 'result cache off');
   } finally {

@@ -1,20 +1,15 @@
 import 'reflect-metadata';
-import * as path from 'node:path';
 import { createApp } from './app.factory';
 import { DEMO_EDITOR_EMAIL, seedDemo } from './cli/demo-seed';
-import { readOrCreateSecret } from './common/secret-file';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from './database/prepare-database';
+import { runtimeConfig } from './config/runtime-config';
 
 async function bootstrap(): Promise<void> {
   const envConfig = loadConfig();
   const database = await prepareDatabase(envConfig);
-  const config: AppConfig = {
-    ...envConfig,
-    database: { ...envConfig.database, url: database.url },
-    auth: { ...envConfig.auth, jwtSecret: envConfig.auth.jwtSecret ?? (await readOrCreateSecret(path.join(envConfig.dataDir, 'jwt-secret'))) },
-  };
+  const config = await runtimeConfig(envConfig, database);
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -2,6 +2,7 @@ import { PublishingService } from '../src/articles/publishing.service';
 import { ViewCounter } from '../src/articles/view-counter';
 import { Role } from '../src/users/role.enum';
 import { ARCHIVE, CHANGE_SLUG, expectData, KnowledgeBaseFactory, localeOf, UNPUBLISH, UPDATE_ARTICLE, UPDATE_CATEGORY } from './factories/knowledge-base';
+import { eventually } from './support/eventually';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
 const ARTICLE = `query ($slug: String, $id: ID, $locale: String) {
@@ -242,17 +243,3 @@ describe('knowledge base: delivery API', () => {
     editor = t.admin(await t.login(await t.createUser({ role: Role.Editor })));
   });
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-

@@ -5,6 +5,7 @@ import { SEARCH_ENGINE } from '../src/search/search-engine.token';
 import { SearchIndexService } from '../src/search/search-index.service';
 import { Role } from '../src/users/role.enum';
 import { ARCHIVE, expectData, KnowledgeBaseFactory, UPDATE_ARTICLE } from './factories/knowledge-base';
+import { eventually } from './support/eventually';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
 const SEARCH = `query ($input: SearchInput!) { search(input: $input) {
@@ -269,16 +270,3 @@ describe('search API (PostgreSQL engine)', () => {
     expect(await titles({ text: 'crash' })).toEqual(['Crash test article']);
   });
 });
-
-async function eventually(check: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
-import * as path from 'node:path';
-import { readOrCreateSecret } from '../common/secret-file';
 import { createRootLogger } from '../common/logging';
 import { AppConfig } from '../config/app-config';
 import { InvalidConfigError, loadConfig } from '../config/load-config';
@@ -10,6 +8,7 @@ import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../dat
 import { IndexingWorker } from '../search/indexing-worker';
 import { SearchIndexService } from '../search/search-index.service';
 import { CliModule } from './cli.module';
+import { runtimeConfig } from '../config/runtime-config';
 
 const COMMANDS = {
   reindex: 'rebuild the search index from PostgreSQL (zero-downtime swap on Meilisearch)',
@@ -31,14 +30,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const envConfig = loadConfig();
   const database = await prepareDatabase(envConfig);
+  const resolved = await runtimeConfig(envConfig, database);
   const config: AppConfig = {
-    ...envConfig,
-    database: { ...envConfig.database, url: database.url },
-    auth: { ...envConfig.auth, jwtSecret: envConfig.auth.jwtSecret ?? (await readOrCreateSecret(path.join(envConfig.dataDir, 'jwt-secret'))) },
+    ...resolved,
     // Only `search:worker` drains the outbox; other commands must not race the API's workers.
-    search: { ...envConfig.search, worker: false },
+    search: { ...resolved.search, worker: false },
     // Commands log warnings and errors only; progress goes to the terminal.
-    logLevel: envConfig.logLevel === 'info' ? 'warn' : envConfig.logLevel,
+    logLevel: resolved.logLevel === 'info' ? 'warn' : resolved.logLevel,
   };
   try {
     await runMigrations(database.url);

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
-import { documentKey, SearchDocument } from '../../search/search-engine';
+import { DataSource } from 'typeorm';
 import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
 import { ArticleDocuments } from './article-documents';
+import { recordPublicView } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
 import { runInBackground } from '../common/background-work';
@@ -18,16 +17,6 @@ interface ClaimedRow {
 }
 
 const IDLE_POLL_MS = 200;
-const STAFF_ONLY = 'staff';
-
-/** Everything a public search can show or filter on of a document; staff-only documents are all alike. */
-export function publicFingerprint(document: SearchDocument): string {
-  if (document.visibility !== 'public') return STAFF_ONLY;
-  const { kind, id, locale, status, title, headings, body, slug, categoryIds, productKeys, tags, solved, publishedAt } = document;
-  return createHash('sha256')
-    .update(JSON.stringify([kind, id, locale, status, title, headings, body, slug, categoryIds, productKeys, tags, solved, publishedAt?.toISOString() ?? null]))
-    .digest('base64url');
-}
 const BASE_BACKOFF_MS = 500;
 
 /** Delay before the next attempt: exponential, capped, with jitter so failed batches do not retry in step. */
@@ -81,7 +70,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
 
   /** Processes one batch; returns how many outbox rows it settled (indexed or scheduled for retry). */
   async processBatch(): Promise<number> {
-    let indexed = false;
+    let publicViewChanged = false;
     const settled = await this.dataSource.transaction(async (tx) => {
       const claimed: ClaimedRow[] = await tx.query(
         `SELECT id, kind, source_id, attempts FROM search_outbox
@@ -103,13 +92,13 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
         const { documents, missing } = await this.documents.build(articleIds, version, tx);
         await this.engine.upsert(documents);
         if (missing.length > 0) {
-          const locales = await this.indexedLocales(missing);
+          const locales = this.indexedLocales(missing);
           await this.engine.remove(locales);
         }
         await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-        if (await this.publicViewChanged(tx, documents, missing)) {
+        if (await recordPublicView(tx, documents, missing)) {
           await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);
-          indexed = true;
+          publicViewChanged = true;
         }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -125,7 +114,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
       return rows.length;
     });
     // This instance at once, after the commit; the others through the notification.
-    if (indexed) this.resultCache.invalidate();
+    if (publicViewChanged) this.resultCache.invalidate();
     return settled;
   }
 
@@ -136,39 +125,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /**
-   * Records what the public can now see of these documents and tells whether it differs from before. A
-   * draft saved on a published article reindexes its staff view only: public search caches stay valid.
-   */
-  /** Fingerprints of documents a rebuild wrote (no change detection: a rebuild always empties the caches). */
-  static async recordFingerprints(manager: EntityManager | DataSource, documents: SearchDocument[]): Promise<void> {
-    if (documents.length === 0) return;
-    const sorted = [...documents].sort((a, b) => (documentKey(a) < documentKey(b) ? -1 : 1));
-    await manager.query(
-      `INSERT INTO search_public_fingerprints (key, fingerprint) SELECT * FROM unnest($1::text[], $2::text[])
-       ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint`,
-      [sorted.map(documentKey), sorted.map(publicFingerprint)],
-    );
-  }
-
-  private async publicViewChanged(tx: EntityManager, documents: SearchDocument[], removedArticleIds: string[]): Promise<boolean> {
-    const keys = documents.map(documentKey);
-    const fingerprints = documents.map(publicFingerprint);
-    const changed: { changed: boolean }[] = await tx.query(
-      `WITH incoming AS (SELECT * FROM unnest($1::text[], $2::text[]) AS i(key, fingerprint)),
-       removed AS (DELETE FROM search_public_fingerprints WHERE split_part(key, ':', 2) = ANY($3::text[]) AND key <> ALL($1::text[]) RETURNING fingerprint),
-       previous AS (SELECT i.key, i.fingerprint, f.fingerprint AS before FROM incoming i LEFT JOIN search_public_fingerprints f ON f.key = i.key),
-       -- Data-modifying CTEs run once whether read or not; every CTE sees the fingerprints as they were before.
-       saved AS (INSERT INTO search_public_fingerprints (key, fingerprint) SELECT key, fingerprint FROM incoming ORDER BY key
-                 ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint RETURNING 1)
-       SELECT (EXISTS (SELECT 1 FROM previous WHERE before IS DISTINCT FROM fingerprint AND NOT (before IS NULL AND fingerprint = '${STAFF_ONLY}'))
-               OR EXISTS (SELECT 1 FROM removed WHERE fingerprint <> '${STAFF_ONLY}')) AS changed`,
-      [keys, fingerprints, removedArticleIds],
-    );
-    return changed[0]?.changed ?? true;
-  }
-
-  private async indexedLocales(articleIds: string[]): Promise<{ kind: 'article'; id: string; locale: string }[]> {
+  private indexedLocales(articleIds: string[]): { kind: 'article'; id: string; locale: string }[] {
     const refs: { kind: 'article'; id: string; locale: string }[] = [];
     for (const id of articleIds) for (const locale of this.config.locales.supported) refs.push({ kind: 'article', id, locale });
     return refs;

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { documentKey, IndexedVersion, SearchDocument } from '../../search/search-engine';
 import type { SearchEngine } from '../../search/search-engine';
 import { ArticleDocuments } from './article-documents';
-import { IndexingWorker } from './indexing-worker';
+import { recordFingerprints } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
 import { SearchSettingsService } from './search-settings.service';
@@ -54,7 +54,7 @@ export class SearchIndexService {
         after = rows[rows.length - 1].id;
         const { documents } = await this.documents.build(rows.map((row) => row.id), Number(version));
         const write: Promise<void> = rebuild.upsert(documents).then(async () => {
-          await IndexingWorker.recordFingerprints(this.dataSource, documents);
+          await recordFingerprints(this.dataSource, documents);
           writing.delete(write);
           written += documents.length;
           done += rows.length;

@@ -1,5 +1,5 @@
 import type { SearchDocument } from '../../search/search-engine';
-import { publicFingerprint } from './indexing-worker';
+import { publicFingerprint } from './public-fingerprints';
 
 const published: SearchDocument = {
   kind: 'article',
