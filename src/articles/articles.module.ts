@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AdminArticlesService } from './admin-articles.service';
+import { ArticleDeletionService } from './article-deletion.service';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
 import { CategoriesService } from './categories.service';
@@ -17,6 +19,8 @@ import { ViewCounter } from './view-counter';
     ArticlesService,
     RevisionsService,
     PublishingService,
+    ArticleDeletionService,
+    AdminArticlesService,
     ArticlesRepository,
     ScheduledPublisher,
     PublishedArticlesRepository,
@@ -30,6 +34,8 @@ import { ViewCounter } from './view-counter';
     ArticlesService,
     RevisionsService,
     PublishingService,
+    ArticleDeletionService,
+    AdminArticlesService,
     ArticlesRepository,
     DeliveryService,
     FeedbackService,

@@ -8,7 +8,6 @@ import { ArticleLocaleEntity, ArticleStatus } from './entities/article-locale.en
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
 import { ArticleSlugEntity } from './entities/article-slug.entity';
 import { ArticleEntity } from './entities/article.entity';
-import { CategoryEntity } from './entities/category.entity';
 
 export interface ArticleFilter {
   categoryId?: string | null;
@@ -20,6 +19,8 @@ export interface ArticleFilter {
   authorId?: string | null;
   updatedSince?: Date | null;
   isInternal?: boolean | null;
+  /** True: only soft-deleted articles; otherwise only live ones. */
+  deleted?: boolean | null;
 }
 
 export interface LocaleView {
@@ -47,7 +48,20 @@ export interface ReviewDueFilter {
   dueBefore: Date;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One row per locale from `article_review_schedule($1)`: the one definition of the next review date (SQL, in a migration). */
+interface ReviewScheduleRow {
+  locale_id: string;
+  review_interval_days: number;
+  next_review_at: Date | null;
+}
+
+/** One row per translation from the `article_translation_states` view: the one definition of "outdated". */
+interface TranslationStateRow {
+  locale_id: string;
+  translated_from_revision_number: number | null;
+  source_revision_number: number | null;
+  is_outdated: boolean;
+}
 
 /** Named reads of the admin side; every list loads its page in a fixed number of queries. */
 @Injectable()
@@ -96,44 +110,42 @@ export class ArticlesRepository {
       )
       .where('l.article_id IN (:...ids)', { ids })
       .getMany();
-    const sourceIds = [...new Set(revisions.map((r) => r.translatedFromRevisionId).filter((id): id is string => id !== null))];
-    const sources = sourceIds.length > 0 ? await manager.find(ArticleRevisionEntity, { select: { id: true, number: true }, where: { id: In(sourceIds) } }) : [];
+    const schedules: ReviewScheduleRow[] = await manager.query(
+      'SELECT locale_id, review_interval_days, next_review_at FROM article_review_schedule($1) WHERE article_id = ANY($2::uuid[])',
+      [this.config.articles.defaultReviewIntervalDays, ids],
+    );
+    const translations: TranslationStateRow[] = await manager.query(
+      'SELECT locale_id, translated_from_revision_number, source_revision_number, is_outdated FROM article_translation_states WHERE article_id = ANY($1::uuid[])',
+      [ids],
+    );
     const slugs = await manager.find(ArticleSlugEntity, { where: { articleId: In(ids) }, order: { createdAt: 'ASC' } });
-    const categoryIds = [...new Set(articles.map((a) => a.categoryId))];
-    const categories = await manager.find(CategoryEntity, { select: { id: true, reviewIntervalDays: true }, where: { id: In(categoryIds) } });
 
     const revisionById = new Map(revisions.map((r) => [r.id, r]));
     const headOf = (state: ArticleLocaleEntity): ArticleRevisionEntity =>
       revisions.find((r) => r.articleId === state.articleId && r.locale === state.locale && r.number === state.headRevisionNumber)!;
-    const sourceNumber = new Map(sources.map((s) => [s.id, s.number]));
+    const scheduleOf = new Map(schedules.map((row) => [row.locale_id, row]));
+    const translationOf = new Map(translations.map((row) => [row.locale_id, row]));
 
     const byId = new Map(
       articles.map((article) => {
-        const category = categories.find((c) => c.id === article.categoryId);
-        const interval = article.reviewIntervalDays ?? category?.reviewIntervalDays ?? this.config.articles.defaultReviewIntervalDays;
-        const own = states.filter((s) => s.articleId === article.id);
-        const sourceState = own.find((s) => s.locale === article.sourceLocale);
-        const sourceCurrent = sourceState ? (revisionById.get(sourceState.publishedRevisionId ?? '')?.number ?? sourceState.headRevisionNumber) : null;
-        const locales = own.map((state): LocaleView => {
-          const head = headOf(state);
-          const published = state.publishedRevisionId ? (revisionById.get(state.publishedRevisionId) ?? null) : null;
-          const basis = published ?? head;
-          const isTranslation = state.locale !== article.sourceLocale;
-          const translatedFrom = isTranslation && basis.translatedFromRevisionId ? (sourceNumber.get(basis.translatedFromRevisionId) ?? null) : null;
-          const reviewedAt = state.lastReviewedAt ?? state.firstPublishedAt;
-          return {
-            state,
-            head,
-            published,
-            scheduled: state.scheduledRevisionId ? (revisionById.get(state.scheduledRevisionId) ?? null) : null,
-            previousSlugs: slugs.filter((s) => s.articleId === article.id && s.locale === state.locale && s.slug !== state.slug).map((s) => s.slug),
-            reviewIntervalDays: interval,
-            nextReviewAt: reviewedAt ? new Date(reviewedAt.getTime() + interval * DAY_MS) : null,
-            translatedFromRevisionNumber: translatedFrom,
-            sourceRevisionNumber: isTranslation ? sourceCurrent : null,
-            isOutdated: isTranslation && sourceCurrent !== null && (translatedFrom === null || translatedFrom < sourceCurrent),
-          };
-        });
+        const locales = states
+          .filter((s) => s.articleId === article.id)
+          .map((state): LocaleView => {
+            const schedule = scheduleOf.get(state.id)!;
+            const translation = translationOf.get(state.id);
+            return {
+              state,
+              head: headOf(state),
+              published: state.publishedRevisionId ? (revisionById.get(state.publishedRevisionId) ?? null) : null,
+              scheduled: state.scheduledRevisionId ? (revisionById.get(state.scheduledRevisionId) ?? null) : null,
+              previousSlugs: slugs.filter((s) => s.articleId === article.id && s.locale === state.locale && s.slug !== state.slug).map((s) => s.slug),
+              reviewIntervalDays: schedule.review_interval_days,
+              nextReviewAt: schedule.next_review_at,
+              translatedFromRevisionNumber: translation?.translated_from_revision_number ?? null,
+              sourceRevisionNumber: translation?.source_revision_number ?? null,
+              isOutdated: translation?.is_outdated ?? false,
+            };
+          });
         return [article.id, { article, locales }];
       }),
     );
@@ -151,13 +163,10 @@ export class ArticlesRepository {
     }
     const base = `
       WITH due AS (
-        SELECT l.id AS locale_id, l.article_id, l.locale,
-               COALESCE(l.last_reviewed_at, l.first_published_at)
-                 + make_interval(days => COALESCE(a.review_interval_days, c.review_interval_days, $1)) AS next_review_at
-        FROM article_locales l
-        JOIN articles a ON a.id = l.article_id
-        JOIN categories c ON c.id = a.category_id
-        WHERE l.status = 'published' AND ($3::text IS NULL OR l.locale = $3))
+        SELECT r.locale_id, r.article_id, r.locale, r.next_review_at
+        FROM article_review_schedule($1) r
+        JOIN articles a ON a.id = r.article_id AND a.deleted_at IS NULL
+        WHERE r.status = 'published' AND ($3::text IS NULL OR r.locale = $3))
       SELECT * FROM due WHERE next_review_at <= $2`;
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM (${base}) counted`, params.slice(0, 3));
     const rows: { locale_id: string; article_id: string; locale: string; next_review_at: Date }[] = await this.dataSource.query(
@@ -183,16 +192,10 @@ export class ArticlesRepository {
       cursorClause = 'AND t.id > $2::uuid';
     }
     const base = `
-      FROM article_locales t
-      JOIN articles a ON a.id = t.article_id AND t.locale <> a.source_locale
-      JOIN article_locales s ON s.article_id = a.id AND s.locale = a.source_locale
-      JOIN article_revisions sr ON sr.article_id = s.article_id AND sr.locale = s.locale
-        AND sr.id = COALESCE(s.published_revision_id, (SELECT id FROM article_revisions WHERE article_id = s.article_id AND locale = s.locale AND number = s.head_revision_number))
-      JOIN article_revisions tr ON tr.article_id = t.article_id AND tr.locale = t.locale
-        AND tr.id = COALESCE(t.published_revision_id, (SELECT id FROM article_revisions WHERE article_id = t.article_id AND locale = t.locale AND number = t.head_revision_number))
-      LEFT JOIN article_revisions tf ON tf.id = tr.translated_from_revision_id
-      WHERE t.status <> 'archived' AND ($1::text IS NULL OR t.locale = $1)
-        AND (tf.number IS NULL OR tf.number < sr.number)`;
+      FROM article_translation_states ts
+      JOIN article_locales t ON t.id = ts.locale_id
+      JOIN articles a ON a.id = t.article_id AND a.deleted_at IS NULL
+      WHERE ts.is_outdated AND t.status <> 'archived' AND ($1::text IS NULL OR t.locale = $1)`;
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count ${base}`, params.slice(0, 1));
     const rows: { id: string; article_id: string; locale: string }[] = await this.dataSource.query(
       `SELECT t.id, t.article_id, t.locale ${base} ${cursorClause} ORDER BY t.id LIMIT ${page.first + 1}`,
@@ -257,5 +260,6 @@ export class ArticlesRepository {
       );
     }
     if (filter.updatedSince) query.andWhere('a.updated_at >= :updatedSince', { updatedSince: filter.updatedSince });
+    query.andWhere(filter.deleted ? 'a.deleted_at IS NOT NULL' : 'a.deleted_at IS NULL');
   }
 }

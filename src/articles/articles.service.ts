@@ -14,6 +14,9 @@ import { ArticleEntity } from './entities/article.entity';
 import { CategoryEntity } from './entities/category.entity';
 import { RevisionContent, RevisionsService } from './revisions.service';
 import { isValidSlug, slugify, withSuffix } from './slugs/slugify';
+import { AppConfig } from '../config/app-config';
+import { requireTransition, WorkflowAction, WorkflowPolicy } from './workflow/article-workflow';
+import { articleSubject, subjectOf, toActor } from './workflow/workflow-subject';
 
 export interface ArticleMetadata {
   productIds?: string[];
@@ -32,6 +35,8 @@ export interface CreateArticleCommand extends ArticleMetadata, RevisionContent {
 
 export interface UpdateArticleCommand extends ArticleMetadata {
   articleId: string;
+  /** The metadata version the edit started from (optimistic concurrency, like drafts). */
+  baseMetadataVersion: number;
   categoryId?: string;
   sourceLocale?: string;
 }
@@ -52,6 +57,8 @@ export interface ChangeSlugCommand {
   articleId: string;
   locale: string;
   slug: string;
+  /** The metadata version the edit started from (slugs count as metadata). */
+  baseMetadataVersion: number;
 }
 
 export interface SavedDraft {
@@ -68,7 +75,12 @@ export class ArticlesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly locales: LocalesService,
     private readonly revisions: RevisionsService,
+    private readonly config: AppConfig,
   ) {}
+
+  private policy(): WorkflowPolicy {
+    return { requireSeparateApprover: this.config.articles.requireSeparateApprover };
+  }
 
   async create(author: AuthUser, command: CreateArticleCommand): Promise<SavedDraft> {
     const locale = this.locales.resolve(command.locale ?? this.locales.defaultLocale, 'input.locale');
@@ -94,10 +106,12 @@ export class ArticlesService {
     });
   }
 
-  async updateMetadata(command: UpdateArticleCommand): Promise<ArticleEntity> {
+  async updateMetadata(editor: AuthUser, command: UpdateArticleCommand): Promise<ArticleEntity> {
     const sourceLocale = command.sourceLocale ? this.locales.resolve(command.sourceLocale, 'input.sourceLocale') : undefined;
     return this.dataSource.transaction(async (tx) => {
       const article = await this.lockArticle(tx, command.articleId);
+      requireTransition(WorkflowAction.UpdateMetadata, articleSubject(article), toActor(editor), this.policy());
+      requireMetadataVersion(article, command.baseMetadataVersion);
       if (command.categoryId !== undefined) {
         await this.requireCategory(tx, command.categoryId, 'input.categoryId');
         article.categoryId = command.categoryId;
@@ -117,6 +131,7 @@ export class ArticlesService {
       if (command.isInternal !== undefined) article.isInternal = command.isInternal;
       if (command.reviewIntervalDays !== undefined) article.reviewIntervalDays = command.reviewIntervalDays;
       article.updatedAt = new Date();
+      article.metadataVersion += 1;
       const saved = await tx.save(article);
       await enqueueSearchWork(tx, 'article', [article.id]);
       await announceArticleChange(tx, article.id);
@@ -131,6 +146,7 @@ export class ArticlesService {
     try {
       return await this.dataSource.transaction(async (tx) => {
         const article = await this.lockArticle(tx, command.articleId);
+        if (article.deletedAt) requireTransition(WorkflowAction.SaveDraft, articleSubject(article), toActor(author), this.policy());
         const current = await tx.findOne(ArticleLocaleEntity, {
           where: { articleId: article.id, locale },
           lock: { mode: 'pessimistic_write' },
@@ -149,30 +165,18 @@ export class ArticlesService {
           return { article, ...saved };
         }
         if (current.headRevisionNumber !== command.baseRevisionNumber) throw staleBase(current.headRevisionNumber);
-        if (current.status === ArticleStatus.Archived) {
-          throw new ConflictError('An archived article cannot be edited; restore it first', { reason: 'ARTICLE_ARCHIVED' });
-        }
+        const status = requireTransition(WorkflowAction.SaveDraft, subjectOf(current, article.deletedAt !== null), toActor(author), this.policy());
         if (slug && slug !== current.slug) {
           throw new BadUserInputError('Change the slug of an existing locale with changeArticleSlug', [
             { field: 'input.slug', messages: ['slug can only be set when the locale is created'] },
           ]);
         }
-        const revision = await this.revisions.append(tx, {
-          articleId: article.id,
-          locale,
-          number: current.headRevisionNumber + 1,
-          content: command,
-          authorId: author.id,
-          changeNote: command.changeNote,
-          translatedFromRevisionId,
-        });
-        current.headRevisionNumber = revision.number;
-        // A new revision voids any review of an earlier one.
-        current.reviewState = ReviewState.None;
-        current.reviewRevisionNumber = null;
-        current.reviewComment = null;
-        if (current.status === ArticleStatus.InReview) current.status = ArticleStatus.Draft;
-        await tx.save(current);
+        const revision = await this.revisions.appendHead(
+          tx,
+          current,
+          { content: command, authorId: author.id, changeNote: command.changeNote, translatedFromRevisionId },
+          status,
+        );
         await touchArticle(tx, article.id);
         return { article, locale: current, revision };
       });
@@ -187,18 +191,21 @@ export class ArticlesService {
   }
 
   /** Sets a new current slug; the old one keeps resolving, with a redirect hint. */
-  async changeSlug(command: ChangeSlugCommand): Promise<ArticleLocaleEntity> {
+  async changeSlug(editor: AuthUser, command: ChangeSlugCommand): Promise<ArticleLocaleEntity> {
     const locale = this.locales.resolve(command.locale, 'input.locale');
     const slug = this.checkSlug(command.slug, 'input.slug');
     if (!slug) throw new BadUserInputError('A slug is required', [{ field: 'input.slug', messages: ['slug must not be empty'] }]);
     return this.dataSource.transaction(async (tx) => {
-      await this.lockArticle(tx, command.articleId);
+      const article = await this.lockArticle(tx, command.articleId);
       const current = await tx.findOne(ArticleLocaleEntity, { where: { articleId: command.articleId, locale }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw new NotFoundError('Article locale', `${command.articleId}/${locale}`);
+      requireTransition(WorkflowAction.ChangeSlug, subjectOf(current, article.deletedAt !== null), toActor(editor), this.policy());
+      requireMetadataVersion(article, command.baseMetadataVersion);
       if (current.slug === slug) return current;
       await this.claimSlug(tx, command.articleId, locale, slug);
       current.slug = slug;
       const saved = await tx.save(current);
+      await tx.update(ArticleEntity, { id: article.id }, { metadataVersion: article.metadataVersion + 1 });
       await touchArticle(tx, command.articleId);
       await announceArticleChange(tx, command.articleId);
       return saved;
@@ -327,6 +334,15 @@ export class ArticlesService {
       throw new BadUserInputError('No such product', [{ field, messages: [`unknown product ids: ${missing.join(', ')}`] }]);
     }
     return products;
+  }
+}
+
+function requireMetadataVersion(article: ArticleEntity, base: number): void {
+  if (article.metadataVersion !== base) {
+    throw new ConflictError("The article's metadata or slugs were changed since this edit began", {
+      reason: 'STALE_METADATA_VERSION',
+      metadataVersion: article.metadataVersion,
+    });
   }
 }
 

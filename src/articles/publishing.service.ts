@@ -6,11 +6,16 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../common/error
 import { LocalesService } from '../common/locales/locales.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { Role } from '../users/role.enum';
+import { AppConfig } from '../config/app-config';
 import { announceArticleChange, touchArticle } from './article-changes';
 import { ArticlesService, staleBase } from './articles.service';
 import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
+import { ArticleEntity } from './entities/article.entity';
 import { RevisionsService } from './revisions.service';
+import { requireTransition, WorkflowAction } from './workflow/article-workflow';
+import { ARTICLE_WRITERS } from './workflow/article-roles';
+import { subjectOf, toActor } from './workflow/workflow-subject';
 
 export interface LocaleRef {
   articleId: string;
@@ -29,10 +34,12 @@ export interface PublishCommand {
   publishAt?: Date | null;
 }
 
-export interface RollbackCommand extends LocaleRef {
-  /** The revision whose content is published again, as a new revision. */
+export interface RestoreRevisionCommand extends LocaleRef {
+  /** The earlier revision whose content becomes a new head revision. */
   revisionNumber: number;
   baseRevisionNumber: number;
+  /** Publish the new head at once (the old rollback); default: it stays a draft and nothing public changes. */
+  publish?: boolean | null;
 }
 
 export interface PublishResult {
@@ -53,37 +60,42 @@ export class PublishingService {
     private readonly locales: LocalesService,
     private readonly articles: ArticlesService,
     private readonly revisions: RevisionsService,
+    private readonly config: AppConfig,
   ) {}
 
-  async requestReview(ref: RevisionRef, reviewerId: string | null): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state) => {
+  async requestReview(editor: AuthUser, ref: RevisionRef, reviewerId: string | null): Promise<ArticleLocaleEntity> {
+    return this.onHead(ref, async (tx, state, article) => {
+      const status = this.transition(WorkflowAction.RequestReview, article, state, editor);
       if (reviewerId) await this.requireReviewer(tx, reviewerId);
       state.reviewState = ReviewState.InReview;
       state.reviewerId = reviewerId;
       state.reviewRevisionNumber = state.headRevisionNumber;
       state.reviewComment = null;
-      if (state.status === ArticleStatus.Draft || state.status === ArticleStatus.Unpublished) state.status = ArticleStatus.InReview;
+      state.status = status;
       return tx.save(state);
     });
   }
 
   async approve(reviewer: AuthUser, ref: RevisionRef, comment: string | null): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state) => {
+    return this.onHead(ref, async (tx, state, article) => {
+      const status = this.transition(WorkflowAction.Approve, article, state, reviewer, await this.headAuthor(tx, state));
       this.requireOpenReview(state, reviewer);
       state.reviewState = ReviewState.Approved;
       state.reviewComment = comment;
       state.reviewerId = reviewer.id;
+      state.status = status;
       return tx.save(state);
     });
   }
 
   async requestChanges(reviewer: AuthUser, ref: RevisionRef, comment: string): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state) => {
+    return this.onHead(ref, async (tx, state, article) => {
+      const status = this.transition(WorkflowAction.RequestChanges, article, state, reviewer);
       this.requireOpenReview(state, reviewer);
       state.reviewState = ReviewState.ChangesRequested;
       state.reviewComment = comment;
       state.reviewerId = reviewer.id;
-      if (state.status === ArticleStatus.InReview) state.status = ArticleStatus.Draft;
+      state.status = status;
       return tx.save(state);
     });
   }
@@ -102,34 +114,34 @@ export class PublishingService {
           { field: 'input.revisionId', messages: ['revisionId must be a revision of articleId'] },
         ]);
       }
-      await this.articles.lockArticle(tx, command.articleId);
+      const article = await this.articles.lockArticle(tx, command.articleId);
       const state = await this.lockLocale(tx, { articleId: command.articleId, locale: revision.locale });
-      if (state.headRevisionNumber !== revision.number) throw staleBase(state.headRevisionNumber, 'Only the latest revision can be published; roll back to publish an earlier one');
-      this.refuseArchived(state);
+      if (state.headRevisionNumber !== revision.number) throw staleBase(state.headRevisionNumber, 'Only the latest revision can be published; restore an earlier one to publish it');
       if (publishAt && publishAt.getTime() > now.getTime() + SCHEDULE_TOLERANCE_MS) {
+        state.status = this.transition(WorkflowAction.Schedule, article, state, editor, revision.authorId);
         state.scheduledRevisionId = revision.id;
         state.scheduledPublishAt = publishAt;
         state.scheduledBy = editor.id;
-        if (state.status !== ArticleStatus.Published) state.status = ArticleStatus.Scheduled;
         return { locale: await tx.save(state), revision };
       }
-      return { locale: await this.makePublic(tx, state, revision, editor.id, now), revision };
+      const status = this.transition(WorkflowAction.Publish, article, state, editor, revision.authorId);
+      return { locale: await this.makePublic(tx, state, revision, status, editor.id, now), revision };
     });
   }
 
-  async cancelSchedule(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+  async cancelSchedule(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
+    return this.onLocale(ref, async (tx, state, article) => {
+      const status = this.transition(WorkflowAction.CancelSchedule, article, state, editor);
       if (!state.scheduledRevisionId) throw new ConflictError('Nothing is scheduled', { reason: 'NOTHING_SCHEDULED' });
       clearSchedule(state);
-      if (state.status === ArticleStatus.Scheduled) state.status = state.firstPublishedAt ? ArticleStatus.Unpublished : ArticleStatus.Draft;
+      state.status = status;
       return tx.save(state);
     });
   }
 
-  async unpublish(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
-      if (state.status !== ArticleStatus.Published) throw new ConflictError('The article is not published', { reason: 'NOT_PUBLISHED', status: state.status });
-      state.status = ArticleStatus.Unpublished;
+  async unpublish(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
+    return this.onLocale(ref, async (tx, state, article) => {
+      state.status = this.transition(WorkflowAction.Unpublish, article, state, editor);
       state.publishedRevisionId = null;
       state.publishedAt = null;
       clearSchedule(state);
@@ -138,10 +150,9 @@ export class PublishingService {
     });
   }
 
-  async archive(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
-      this.refuseArchived(state);
-      state.status = ArticleStatus.Archived;
+  async archive(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
+    return this.onLocale(ref, async (tx, state, article) => {
+      state.status = this.transition(WorkflowAction.Archive, article, state, editor);
       state.archivedAt = new Date();
       state.publishedRevisionId = null;
       state.publishedAt = null;
@@ -152,48 +163,53 @@ export class PublishingService {
   }
 
   /** Back from the archive as an unpublished (or never published) draft. */
-  async restore(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
-      if (state.status !== ArticleStatus.Archived) throw new ConflictError('The article is not archived', { reason: 'NOT_ARCHIVED' });
-      state.status = state.firstPublishedAt ? ArticleStatus.Unpublished : ArticleStatus.Draft;
+  async restore(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
+    return this.onLocale(ref, async (tx, state, article) => {
+      state.status = this.transition(WorkflowAction.Unarchive, article, state, editor);
       state.archivedAt = null;
       return tx.save(state);
     });
   }
 
-  /** Publishes the content of an earlier revision as a new head revision. */
-  async rollback(editor: AuthUser, command: RollbackCommand, now = new Date()): Promise<PublishResult> {
+  /**
+   * Makes an earlier revision's content the new head revision (`restoredFromNumber`). By default it is a
+   * draft and nothing public changes; with `publish` it is published at once (the former rollback).
+   */
+  async restoreRevision(editor: AuthUser, command: RestoreRevisionCommand, now = new Date()): Promise<PublishResult> {
     const locale = this.locales.resolve(command.locale, 'input.locale');
     return this.dataSource.transaction(async (tx) => {
-      await this.articles.lockArticle(tx, command.articleId);
+      const article = await this.articles.lockArticle(tx, command.articleId);
       const state = await this.lockLocale(tx, { articleId: command.articleId, locale });
       if (state.headRevisionNumber !== command.baseRevisionNumber) throw staleBase(state.headRevisionNumber);
-      this.refuseArchived(state);
+      const status = this.transition(WorkflowAction.RestoreRevision, article, state, editor);
+      // The restorer becomes the author of the new head: with separation of duties, someone else publishes it.
+      if (command.publish) this.transition(WorkflowAction.Publish, article, state, editor, editor.id);
       const earlier = await this.revisions.findByNumber(tx, command.articleId, locale, command.revisionNumber);
       if (!earlier) {
         throw new BadUserInputError('No such revision', [{ field: 'input.revisionNumber', messages: [`there is no revision ${command.revisionNumber}`] }]);
       }
-      const revision = await this.revisions.append(tx, {
-        articleId: command.articleId,
-        locale,
-        number: state.headRevisionNumber + 1,
-        content: earlier,
-        authorId: editor.id,
-        changeNote: `Rolled back to revision ${earlier.number}`,
-        translatedFromRevisionId: earlier.translatedFromRevisionId,
-        restoredFromNumber: earlier.number,
-      });
-      state.headRevisionNumber = revision.number;
-      state.reviewState = ReviewState.None;
-      state.reviewRevisionNumber = null;
-      return { locale: await this.makePublic(tx, state, revision, editor.id, now), revision };
+      const revision = await this.revisions.appendHead(
+        tx,
+        state,
+        {
+          content: earlier,
+          authorId: editor.id,
+          changeNote: `Restored revision ${earlier.number}`,
+          translatedFromRevisionId: earlier.translatedFromRevisionId,
+          restoredFromNumber: earlier.number,
+        },
+        status,
+      );
+      if (!command.publish) return { locale: state, revision };
+      const published = this.transition(WorkflowAction.Publish, article, state, editor, revision.authorId);
+      return { locale: await this.makePublic(tx, state, revision, published, editor.id, now), revision };
     });
   }
 
   /** Records that an editor checked the article is still right, without changing it. */
   async verify(editor: AuthUser, ref: LocaleRef, now = new Date()): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
-      this.refuseArchived(state);
+    return this.onLocale(ref, async (tx, state, article) => {
+      state.status = this.transition(WorkflowAction.Verify, article, state, editor);
       state.lastReviewedAt = now;
       state.lastReviewedBy = editor.id;
       return tx.save(state);
@@ -203,6 +219,7 @@ export class PublishingService {
   /**
    * Publishes every schedule that is due, including ones missed while no server ran. Rows are claimed with
    * SKIP LOCKED, so several API instances can run this at once. Returns how many were published.
+   * (Deleting or archiving an article clears its schedules, so every due row belongs to a live article.)
    */
   async publishDue(now = new Date()): Promise<number> {
     let published = 0;
@@ -219,7 +236,8 @@ export class PublishingService {
           .getMany();
         for (const state of due) {
           const revision = await tx.findOneOrFail(ArticleRevisionEntity, { where: { id: state.scheduledRevisionId! } });
-          await this.makePublic(tx, state, revision, state.scheduledBy, now);
+          const status = requireTransition(WorkflowAction.PublishScheduled, subjectOf(state, false, null), null, this.policy());
+          await this.makePublic(tx, state, revision, status, state.scheduledBy, now);
         }
         return due.length;
       });
@@ -234,10 +252,11 @@ export class PublishingService {
     tx: EntityManager,
     state: ArticleLocaleEntity,
     revision: ArticleRevisionEntity,
+    status: ArticleStatus,
     publishedBy: string | null,
     now: Date,
   ): Promise<ArticleLocaleEntity> {
-    state.status = ArticleStatus.Published;
+    state.status = status;
     state.publishedRevisionId = revision.id;
     state.publishedAt = now;
     state.firstPublishedAt ??= now;
@@ -254,17 +273,39 @@ export class PublishingService {
     return tx.save(state);
   }
 
-  private async onHead(ref: RevisionRef, action: (tx: EntityManager, state: ArticleLocaleEntity) => Promise<ArticleLocaleEntity>): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+  /** The workflow table's verdict for this caller and locale (throws CONFLICT or FORBIDDEN); the status it leads to. */
+  private transition(action: WorkflowAction, article: ArticleEntity, state: ArticleLocaleEntity, actor: AuthUser, headAuthorId: string | null = null): ArticleStatus {
+    return requireTransition(action, subjectOf(state, article.deletedAt !== null, headAuthorId), toActor(actor), this.policy());
+  }
+
+  private policy(): { requireSeparateApprover: boolean } {
+    return { requireSeparateApprover: this.config.articles.requireSeparateApprover };
+  }
+
+  private async headAuthor(tx: EntityManager, state: ArticleLocaleEntity): Promise<string | null> {
+    return (await this.revisions.findByNumber(tx, state.articleId, state.locale, state.headRevisionNumber))?.authorId ?? null;
+  }
+
+  private async onHead(
+    ref: RevisionRef,
+    action: (tx: EntityManager, state: ArticleLocaleEntity, article: ArticleEntity) => Promise<ArticleLocaleEntity>,
+  ): Promise<ArticleLocaleEntity> {
+    return this.onLocale(ref, async (tx, state, article) => {
       if (state.headRevisionNumber !== ref.revisionNumber) throw staleBase(state.headRevisionNumber);
-      this.refuseArchived(state);
-      return action(tx, state);
+      return action(tx, state, article);
     });
   }
 
-  private async onLocale(ref: LocaleRef, action: (tx: EntityManager, state: ArticleLocaleEntity) => Promise<ArticleLocaleEntity>): Promise<ArticleLocaleEntity> {
+  /** Locks the article, then the locale (always in this order), and runs the action on them in one transaction. */
+  private async onLocale(
+    ref: LocaleRef,
+    action: (tx: EntityManager, state: ArticleLocaleEntity, article: ArticleEntity) => Promise<ArticleLocaleEntity>,
+  ): Promise<ArticleLocaleEntity> {
     const locale = this.locales.resolve(ref.locale, 'input.locale');
-    return this.dataSource.transaction(async (tx) => action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale })));
+    return this.dataSource.transaction(async (tx) => {
+      const article = await this.articles.lockArticle(tx, ref.articleId);
+      return action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale }), article);
+    });
   }
 
   private async lockLocale(tx: EntityManager, ref: LocaleRef): Promise<ArticleLocaleEntity> {
@@ -272,12 +313,6 @@ export class PublishingService {
     if (!state) throw new NotFoundError('Article', `${ref.articleId} (${ref.locale})`);
     await touchArticle(tx, ref.articleId);
     return state;
-  }
-
-  private refuseArchived(state: ArticleLocaleEntity): void {
-    if (state.status === ArticleStatus.Archived) {
-      throw new ConflictError('The article is archived; restore it first', { reason: 'ARTICLE_ARCHIVED' });
-    }
   }
 
   private requireOpenReview(state: ArticleLocaleEntity, reviewer: AuthUser): void {
@@ -290,7 +325,7 @@ export class PublishingService {
   }
 
   private async requireReviewer(tx: EntityManager, reviewerId: string): Promise<void> {
-    const reviewer = await tx.findOne(UserEntity, { where: { id: reviewerId, role: In([Role.Editor, Role.Admin]) } });
+    const reviewer = await tx.findOne(UserEntity, { where: { id: reviewerId, role: In([...ARTICLE_WRITERS]) } });
     if (!reviewer || reviewer.deactivatedAt) {
       throw new BadUserInputError('The reviewer must be an active editor or admin', [{ field: 'input.reviewerId', messages: ['reviewerId must be an active editor or admin'] }]);
     }

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import { diffRevisions, RevisionDiff } from './revisions/diff-revisions';
 import { excerptOf, renderMarkdown } from './content/render-markdown';
+import { ArticleLocaleEntity, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
 
 export interface RevisionContent {
@@ -14,6 +15,8 @@ export interface RevisionContent {
   seoTitle?: string | null;
   seoDescription?: string | null;
 }
+
+export type HeadRevision = Omit<AppendRevision, 'articleId' | 'locale' | 'number'>;
 
 export interface AppendRevision {
   articleId: string;
@@ -41,6 +44,22 @@ export class RevisionsService {
     if (!from) throw new NotFoundError('Revision', `${articleId}/${locale}/${fromNumber}`);
     if (!to) throw new NotFoundError('Revision', `${articleId}/${locale}/${toNumber}`);
     return diffRevisions(from, to, context == null ? {} : { context });
+  }
+
+  /**
+   * The one way an existing locale gets a new head revision (saves, restores): appends it, moves the head,
+   * voids any review of an earlier revision (state, reviewer's comment) and sets the status the workflow
+   * chose. Saves the locale row.
+   */
+  async appendHead(tx: EntityManager, state: ArticleLocaleEntity, revision: HeadRevision, status: ArticleLocaleEntity['status']): Promise<ArticleRevisionEntity> {
+    const appended = await this.append(tx, { ...revision, articleId: state.articleId, locale: state.locale, number: state.headRevisionNumber + 1 });
+    state.headRevisionNumber = appended.number;
+    state.reviewState = ReviewState.None;
+    state.reviewRevisionNumber = null;
+    state.reviewComment = null;
+    state.status = status;
+    await tx.save(state);
+    return appended;
   }
 
   async append(tx: EntityManager, revision: AppendRevision): Promise<ArticleRevisionEntity> {

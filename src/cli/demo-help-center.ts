@@ -72,7 +72,7 @@ export async function seedHelpCenter(app: INestApplicationContext, editor: UserE
     if (role === 1) {
       // A draft nobody has published yet.
     } else if (role === 5) {
-      await publishing.requestReview({ articleId: article.id, locale: 'en', revisionNumber: head.number }, reviewer.id);
+      await publishing.requestReview(author, { articleId: article.id, locale: 'en', revisionNumber: head.number }, reviewer.id);
     } else if (role === 9) {
       await publishing.publish(author, { articleId: article.id, revisionId: head.id, publishAt: new Date(now.getTime() + (3 + index) * DAY_MS) }, now);
     } else {

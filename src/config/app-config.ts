@@ -34,6 +34,8 @@ export abstract class AppConfig {
   };
   abstract readonly articles: {
     defaultReviewIntervalDays: number;
+    /** The author of a revision may not approve, publish or schedule it; admins are exempt. */
+    requireSeparateApprover: boolean;
     scheduledPublishPollSeconds: number;
     deliveryCacheEntries: number;
   };

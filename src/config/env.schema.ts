@@ -155,6 +155,11 @@ export class EnvironmentVariables {
   @Max(3650)
   DEFAULT_REVIEW_INTERVAL_DAYS = 180;
 
+  /** Separation of duties: the author of a revision may not approve, publish or schedule it (admins may). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  REQUIRE_SEPARATE_APPROVER = false;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'RELEASE_WEBHOOK_SECRET must be at least 32 characters long' })

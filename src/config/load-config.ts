@@ -57,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     locales,
     articles: {
       defaultReviewIntervalDays: vars.DEFAULT_REVIEW_INTERVAL_DAYS,
+      requireSeparateApprover: vars.REQUIRE_SEPARATE_APPROVER,
       scheduledPublishPollSeconds: vars.SCHEDULED_PUBLISH_POLL_SECONDS,
       deliveryCacheEntries: vars.DELIVERY_CACHE_ENTRIES,
     },

@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { AuditEntryEntity } from '../common/audit/audit-entry.entity';
 import { AccessTokenEntity } from '../auth/entities/access-token.entity';
 import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
 import { UserEntity } from '../users/entities/user.entity';
@@ -23,6 +24,7 @@ import { CreateKnowledgeBase1763942400000 } from '../../migrations/1763942400000
 import { CreateSearch1764028800000 } from '../../migrations/1764028800000-CreateSearch';
 import { SearchFacetValues1764115200000 } from '../../migrations/1764115200000-SearchFacetValues';
 import { SearchPublicFingerprints1764201600000 } from '../../migrations/1764201600000-SearchPublicFingerprints';
+import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -45,8 +47,9 @@ export const ENTITIES = [
   SearchStopWordEntity,
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
+  AuditEntryEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, ArticleDeletionAuditAndReviewRules1764290000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -23,7 +23,7 @@ interface ArticleRow {
 /**
  * Search documents of articles, built from the database as it is now: one per article and locale. A
  * published, non-internal locale is public and shows its published revision; anything else is staff-only
- * and shows its latest revision.
+ * and shows its latest revision. A deleted article has no documents (it is reported missing, so removed).
  */
 @Injectable()
 export class ArticleDocuments {
@@ -39,7 +39,7 @@ export class ArticleDocuments {
        JOIN article_locales l ON l.article_id = a.id
        JOIN article_revisions r ON r.article_id = l.article_id AND r.locale = l.locale
          AND r.id = COALESCE(l.published_revision_id, (SELECT h.id FROM article_revisions h WHERE h.article_id = l.article_id AND h.locale = l.locale AND h.number = l.head_revision_number))
-       WHERE a.id = ANY($1::uuid[])`,
+       WHERE a.id = ANY($1::uuid[]) AND a.deleted_at IS NULL`,
       [articleIds],
     );
     const ancestors = await this.categoryAncestors(manager);
@@ -71,8 +71,9 @@ export class ArticleDocuments {
   /** Every article locale's document ref (for drift checks). */
   async refs(after: string | null, limit: number): Promise<{ refs: (SearchDocumentRef & { updatedAt: Date })[]; next: string | null }> {
     const rows: { article_id: string; locale: string; key: string }[] = await this.dataSource.query(
-      `SELECT article_id, locale, article_id::text || ':' || locale AS key FROM article_locales
-       WHERE ($1::text IS NULL OR article_id::text || ':' || locale > $1) ORDER BY key LIMIT $2`,
+      `SELECT l.article_id, l.locale, l.article_id::text || ':' || l.locale AS key FROM article_locales l
+       JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       WHERE ($1::text IS NULL OR l.article_id::text || ':' || l.locale > $1) ORDER BY key LIMIT $2`,
       [after, limit],
     );
     return {

@@ -70,9 +70,18 @@ export class AdminArticle {
   @Field(() => [String]) featureKeys!: string[];
   @Field(() => [AdminArticleProduct]) products!: AdminArticleProduct[];
   @Field(() => [AdminArticleLocale]) locales!: AdminArticleLocale[];
+  @Field(() => Int, { description: 'Bumped by every metadata or slug change; updateArticle and changeArticleSlug state it as their base' })
+  metadataVersion!: number;
+  @Field(() => Date, { nullable: true, description: 'Set while the article is deleted (restorable with restoreDeletedArticle)' }) deletedAt!: Date | null;
+  @Field(() => ID, { nullable: true }) deletedBy!: string | null;
   @Field(() => ID, { nullable: true }) createdBy!: string | null;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
+}
+
+@ObjectType({ description: 'What remains of an article deleted for good: its id (the audit log keeps the rest)' })
+export class AdminPurgedArticle {
+  @Field(() => ID) articleId!: string;
 }
 
 @ObjectType()

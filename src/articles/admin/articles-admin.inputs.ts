@@ -29,6 +29,10 @@ export class CreateArticleInput extends RevisionContentInput {
 @InputType()
 export class UpdateArticleInput {
   @Field(() => ID) @IsUUID() articleId!: string;
+  @Field(() => Int, { description: 'The metadataVersion this edit started from; CONFLICT (STALE_METADATA_VERSION) when it changed since' })
+  @IsInt()
+  @Min(1)
+  baseMetadataVersion!: number;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() categoryId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsLocaleTag() sourceLocale?: string;
   @Field(() => [ID], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true }) productIds?: string[];
@@ -68,6 +72,15 @@ export class ChangeArticleSlugInput {
   @Field(() => ID) @IsUUID() articleId!: string;
   @Field() @IsLocaleTag() locale!: string;
   @Field() @IsString() @Length(1, 80) slug!: string;
+  @Field(() => Int, { description: 'The metadataVersion this edit started from; CONFLICT (STALE_METADATA_VERSION) when it changed since' })
+  @IsInt()
+  @Min(1)
+  baseMetadataVersion!: number;
+}
+
+@InputType()
+export class ArticleIdInput {
+  @Field(() => ID) @IsUUID() articleId!: string;
 }
 
 @InputType()
@@ -112,6 +125,15 @@ export class RollbackArticleInput extends ArticleLocaleInput {
   @Field(() => Int, { description: 'The latest revision number as the caller saw it' }) @IsInt() @Min(1) baseRevisionNumber!: number;
 }
 
+@InputType()
+export class RestoreArticleRevisionInput extends ArticleLocaleInput {
+  @Field(() => Int, { description: 'The earlier revision whose content becomes the new head revision' }) @IsInt() @Min(1) revisionNumber!: number;
+  @Field(() => Int, { description: 'The latest revision number as the caller saw it' }) @IsInt() @Min(1) baseRevisionNumber!: number;
+  @Field(() => Boolean, { defaultValue: false, description: 'false (default): the restored content is a draft and nothing public changes; true: publish it at once' })
+  @IsBoolean()
+  publish = false;
+}
+
 @ArgsType()
 export class ArticleArgs {
   @Field(() => ID) @IsUUID() id!: string;
@@ -128,6 +150,7 @@ export class ArticlesArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Articles with a revision by this user' }) @IsOptional() @IsUUID() authorId?: string | null;
   @Field(() => Date, { nullable: true }) @IsOptional() @IsDate() updatedSince?: Date | null;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() isInternal?: boolean | null;
+  @Field(() => Boolean, { defaultValue: false, description: 'true: only deleted articles (restorable); false: only live ones' }) @IsBoolean() deleted = false;
 }
 
 @ArgsType()

@@ -2,254 +2,224 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
-import { NotFoundError } from '../../common/errors/app-error';
-import { LocalesService } from '../../common/locales/locales.service';
-import { Role } from '../../users/role.enum';
-import { ArticlesRepository } from '../articles.repository';
-import { ArticlesService } from '../articles.service';
-import { PublishingService } from '../publishing.service';
-import { RevisionsService } from '../revisions.service';
-import { FeedbackService } from '../feedback.service';
-import { ViewCounter } from '../view-counter';
+import { AdminArticlesService } from '../admin-articles.service';
+import { ARTICLE_READERS } from '../workflow/article-roles';
+import { rolesFor, WorkflowAction } from '../workflow/article-workflow';
 import { AdminDailyViews, AdminFeedbackCommentConnection, AdminFeedbackSummary } from './admin-article-stats.model';
 import {
   AdminArticle,
   AdminArticleConnection,
   AdminArticleLocaleEntryConnection,
   AdminArticleRevisionConnection,
+  AdminPurgedArticle,
 } from './admin-article.model';
 import { AdminRevisionDiff } from './admin-revision-diff.model';
 import {
   ArticleArgs,
   ArticleFeedbackCommentsArgs,
-  ArticleStatsArgs,
-  ArticleViewsArgs,
+  ArticleIdInput,
   ArticleLocaleInput,
   ArticleRevisionDiffArgs,
   ArticleRevisionsArgs,
   ArticlesArgs,
   ArticlesDueForReviewArgs,
+  ArticleStatsArgs,
+  ArticleViewsArgs,
   ChangeArticleSlugInput,
   CreateArticleInput,
   OutdatedTranslationsArgs,
   PublishArticleInput,
   RequestArticleChangesInput,
   RequestArticleReviewInput,
+  RestoreArticleRevisionInput,
   ReviewArticleInput,
   RollbackArticleInput,
   SaveArticleDraftInput,
   UpdateArticleInput,
 } from './articles-admin.inputs';
 import { toAdminArticle, toAdminRevision } from './to-admin-article';
-import { AdminDiffSegmentKind, AdminLineChangeKind } from './admin-revision-diff.model';
+import { toAdminFeedbackComment, toAdminRevisionDiff } from './to-admin-stats';
 
-const READERS = [Role.Admin, Role.Editor, Role.Moderator];
-const WRITERS = [Role.Admin, Role.Editor];
-
+/** Translation only: one AdminArticlesService call per field, roles from the workflow table. */
 @Resolver(() => AdminArticle)
 export class ArticlesAdminResolver {
-  constructor(
-    private readonly articlesService: ArticlesService,
-    private readonly publishing: PublishingService,
-    private readonly revisions: RevisionsService,
-    private readonly repository: ArticlesRepository,
-    private readonly locales: LocalesService,
-    private readonly feedback: FeedbackService,
-    private readonly views: ViewCounter,
-  ) {}
+  constructor(private readonly admin: AdminArticlesService) {}
 
-  @Roles(...READERS)
-  @Query(() => AdminArticleConnection, { description: 'Articles including drafts, internal and archived ones; most recently updated first' })
+  @Roles(...ARTICLE_READERS)
+  @Query(() => AdminArticleConnection, { description: 'Articles including drafts, internal and archived ones (deleted ones with deleted: true); most recently updated first' })
   async articles(@Args() args: ArticlesArgs): Promise<AdminArticleConnection> {
-    const locale = args.locale ? this.locales.resolve(args.locale) : null;
-    const page = await this.repository.list({ ...args, locale }, args);
+    const page = await this.admin.list(args, args);
     return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toAdminArticle(edge.node) })) };
   }
 
-  @Roles(...READERS)
-  @Query(() => AdminArticle)
+  @Roles(...ARTICLE_READERS)
+  @Query(() => AdminArticle, { description: 'Any article, deleted ones included (deletedAt)' })
   async article(@Args() args: ArticleArgs): Promise<AdminArticle> {
-    return this.load(args.id);
+    return toAdminArticle(await this.admin.get(args.id));
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminArticleRevisionConnection, { description: 'Revisions of one locale, newest first' })
   async articleRevisions(@Args() args: ArticleRevisionsArgs): Promise<AdminArticleRevisionConnection> {
-    const page = await this.repository.revisions(args.articleId, this.locales.resolve(args.locale), args);
+    const page = await this.admin.revisionHistory(args.articleId, args.locale, args);
     return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toAdminRevision(edge.node) })) };
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminRevisionDiff)
   async articleRevisionDiff(@Args() args: ArticleRevisionDiffArgs): Promise<AdminRevisionDiff> {
-    const diff = await this.revisions.diff(args.articleId, this.locales.resolve(args.locale), args.fromNumber, args.toNumber, args.context);
-    return {
-      ...diff,
-      title: diff.title.map((s) => ({ kind: s.kind as AdminDiffSegmentKind, text: s.text })),
-      body: diff.body.map((line) => ({
-        ...line,
-        kind: line.kind as AdminLineChangeKind,
-        segments: line.segments.map((s) => ({ kind: s.kind as AdminDiffSegmentKind, text: s.text })),
-      })),
-    };
+    return toAdminRevisionDiff(await this.admin.diff(args));
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminArticleLocaleEntryConnection, { description: 'Published article locales whose review date has passed, most overdue first' })
   async articlesDueForReview(@Args() args: ArticlesDueForReviewArgs): Promise<AdminArticleLocaleEntryConnection> {
-    const locale = args.locale ? this.locales.resolve(args.locale) : null;
-    const page = await this.repository.dueForReview({ locale, dueBefore: args.dueBefore ?? new Date() }, args);
-    return {
-      ...page,
-      edges: page.edges.map((edge) => ({
-        cursor: edge.cursor,
-        node: { article: toAdminArticle(edge.node.view), locale: edge.node.locale, nextReviewAt: edge.node.nextReviewAt },
-      })),
-    };
+    const page = await this.admin.dueForReview(args, args);
+    return { ...page, edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { ...node, article: toAdminArticle(node.view) } })) };
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminArticleLocaleEntryConnection, { description: 'Translations whose source locale has moved on since they were translated' })
   async outdatedTranslations(@Args() args: OutdatedTranslationsArgs): Promise<AdminArticleLocaleEntryConnection> {
-    const locale = args.locale ? this.locales.resolve(args.locale) : null;
-    const page = await this.repository.outdatedTranslations(locale, args);
-    return {
-      ...page,
-      edges: page.edges.map((edge) => {
-        const article = toAdminArticle(edge.node.view);
-        const state = article.locales.find((l) => l.locale === edge.node.locale);
-        return { cursor: edge.cursor, node: { article, locale: edge.node.locale, nextReviewAt: state?.nextReviewAt ?? null } };
-      }),
-    };
+    const page = await this.admin.outdatedTranslations(args, args);
+    return { ...page, edges: page.edges.map(({ cursor, node }) => ({ cursor, node: { ...node, article: toAdminArticle(node.view) } })) };
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminFeedbackSummary)
   async articleFeedbackSummary(@Args() args: ArticleStatsArgs): Promise<AdminFeedbackSummary> {
-    return this.feedback.summary(args.articleId, args.locale ? this.locales.resolve(args.locale) : null);
+    return this.admin.feedbackSummary(args);
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminFeedbackCommentConnection, { description: 'Feedback that came with a comment, newest first' })
   async articleFeedbackComments(@Args() args: ArticleFeedbackCommentsArgs): Promise<AdminFeedbackCommentConnection> {
-    const page = await this.feedback.comments(args.articleId, args.locale ? this.locales.resolve(args.locale) : null, args);
-    return {
-      ...page,
-      edges: page.edges.map(({ cursor, node }) => ({
-        cursor,
-        node: { id: node.id, locale: node.locale, helpful: node.isHelpful, comment: node.comment ?? '', fromMember: node.memberId !== null, createdAt: node.createdAt },
-      })),
-    };
+    const page = await this.admin.feedbackComments(args, args);
+    return { ...page, edges: page.edges.map(({ cursor, node }) => ({ cursor, node: toAdminFeedbackComment(node) })) };
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => [AdminDailyViews], { description: 'Views per day (UTC); days without views are omitted' })
   async articleViews(@Args() args: ArticleViewsArgs): Promise<AdminDailyViews[]> {
-    await this.views.flush();
-    return this.repository.dailyViews(args.articleId, args.locale ? this.locales.resolve(args.locale) : null, args.from, args.to);
+    return this.admin.dailyViews(args);
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.SaveDraft))
   @Mutation(() => AdminArticle, { description: 'Creates an article with its first draft revision in its source locale' })
   async createArticle(@CurrentUser() editor: AuthUser, @Args('input') input: CreateArticleInput): Promise<AdminArticle> {
-    const { article } = await this.articlesService.create(editor, input);
-    return this.load(article.id);
+    return toAdminArticle(await this.admin.create(editor, input));
   }
 
-  @Roles(...WRITERS)
-  @Mutation(() => AdminArticle, { description: 'Category, products, feature keys, tags, visibility, review interval (not revisioned)' })
-  async updateArticle(@Args('input') input: UpdateArticleInput): Promise<AdminArticle> {
-    const article = await this.articlesService.updateMetadata(input);
-    return this.load(article.id);
+  @Roles(...rolesFor(WorkflowAction.UpdateMetadata))
+  @Mutation(() => AdminArticle, {
+    description: 'Category, products, feature keys, tags, visibility, review interval (not revisioned); CONFLICT when the metadata changed since baseMetadataVersion',
+  })
+  async updateArticle(@CurrentUser() editor: AuthUser, @Args('input') input: UpdateArticleInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.updateMetadata(editor, input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.SaveDraft))
   @Mutation(() => AdminArticle, { description: 'Saves a new revision; CONFLICT when someone saved since baseRevisionNumber' })
   async saveArticleDraft(@CurrentUser() editor: AuthUser, @Args('input') input: SaveArticleDraftInput): Promise<AdminArticle> {
-    const { article } = await this.articlesService.saveDraft(editor, input);
-    return this.load(article.id);
+    return toAdminArticle(await this.admin.saveDraft(editor, input));
   }
 
-  @Roles(...WRITERS)
-  @Mutation(() => AdminArticle, { description: 'Sets the current slug of a locale; old slugs keep resolving with a redirect hint' })
-  async changeArticleSlug(@Args('input') input: ChangeArticleSlugInput): Promise<AdminArticle> {
-    await this.articlesService.changeSlug(input);
-    return this.load(input.articleId);
+  @Roles(...rolesFor(WorkflowAction.ChangeSlug))
+  @Mutation(() => AdminArticle, { description: 'Sets the current slug of a locale; old slugs keep resolving with a redirect hint. CONFLICT when the metadata changed since baseMetadataVersion' })
+  async changeArticleSlug(@CurrentUser() editor: AuthUser, @Args('input') input: ChangeArticleSlugInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.changeSlug(editor, input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.RequestReview))
   @Mutation(() => AdminArticle)
-  async requestArticleReview(@Args('input') input: RequestArticleReviewInput): Promise<AdminArticle> {
-    await this.publishing.requestReview(input, input.reviewerId ?? null);
-    return this.load(input.articleId);
+  async requestArticleReview(@CurrentUser() editor: AuthUser, @Args('input') input: RequestArticleReviewInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.requestReview(editor, input));
   }
 
-  @Roles(...WRITERS)
-  @Mutation(() => AdminArticle)
+  @Roles(...rolesFor(WorkflowAction.Approve))
+  @Mutation(() => AdminArticle, { description: 'With REQUIRE_SEPARATE_APPROVER, FORBIDDEN (SEPARATE_APPROVER_REQUIRED) for the author of the revision unless an admin' })
   async approveArticleRevision(@CurrentUser() reviewer: AuthUser, @Args('input') input: ReviewArticleInput): Promise<AdminArticle> {
-    await this.publishing.approve(reviewer, input, input.comment ?? null);
-    return this.load(input.articleId);
+    return toAdminArticle(await this.admin.approve(reviewer, input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.RequestChanges))
   @Mutation(() => AdminArticle)
   async requestArticleChanges(@CurrentUser() reviewer: AuthUser, @Args('input') input: RequestArticleChangesInput): Promise<AdminArticle> {
-    await this.publishing.requestChanges(reviewer, input, input.comment);
-    return this.load(input.articleId);
+    return toAdminArticle(await this.admin.requestChanges(reviewer, input));
   }
 
-  @Roles(...WRITERS)
-  @Mutation(() => AdminArticle, { description: 'Publishes the latest revision of a locale now, or schedules it (publishAt)' })
+  @Roles(...rolesFor(WorkflowAction.Publish))
+  @Mutation(() => AdminArticle, {
+    description: 'Publishes the latest revision of a locale now, or schedules it (publishAt). With REQUIRE_SEPARATE_APPROVER, FORBIDDEN for its author unless an admin',
+  })
   async publishArticle(@CurrentUser() editor: AuthUser, @Args('input') input: PublishArticleInput): Promise<AdminArticle> {
-    await this.publishing.publish(editor, input);
-    return this.load(input.articleId);
+    return toAdminArticle(await this.admin.publish(editor, input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.CancelSchedule))
   @Mutation(() => AdminArticle)
-  async cancelScheduledPublish(@Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
-    await this.publishing.cancelSchedule(input);
-    return this.load(input.articleId);
+  async cancelScheduledPublish(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.cancelSchedule(editor, input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.Unpublish))
   @Mutation(() => AdminArticle)
-  async unpublishArticle(@Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
-    await this.publishing.unpublish(input);
-    return this.load(input.articleId);
+  async unpublishArticle(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.unpublish(editor, input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.Archive))
   @Mutation(() => AdminArticle)
-  async archiveArticle(@Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
-    await this.publishing.archive(input);
-    return this.load(input.articleId);
+  async archiveArticle(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.archive(editor, input));
   }
 
-  @Roles(...WRITERS)
-  @Mutation(() => AdminArticle)
-  async restoreArticle(@Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
-    await this.publishing.restore(input);
-    return this.load(input.articleId);
+  @Roles(...rolesFor(WorkflowAction.Unarchive))
+  @Mutation(() => AdminArticle, { description: 'Brings an archived locale back as a draft (or unpublished when it was ever published)' })
+  async restoreArticle(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.unarchive(editor, input));
   }
 
-  @Roles(...WRITERS)
-  @Mutation(() => AdminArticle, { description: 'Publishes the content of an earlier revision as a new revision' })
+  @Roles(...rolesFor(WorkflowAction.RestoreRevision))
+  @Mutation(() => AdminArticle, {
+    description: "Makes an earlier revision's content the new head revision (restoredFromNumber): a draft by default, nothing public changes; publish: true publishes it at once",
+  })
+  async restoreArticleRevision(@CurrentUser() editor: AuthUser, @Args('input') input: RestoreArticleRevisionInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.restoreRevision(editor, input));
+  }
+
+  @Roles(...rolesFor(WorkflowAction.RestoreRevision))
+  @Mutation(() => AdminArticle, {
+    description: 'Publishes the content of an earlier revision as a new revision',
+    deprecationReason: 'Use restoreArticleRevision (publish: true to publish at once)',
+  })
   async rollbackArticle(@CurrentUser() editor: AuthUser, @Args('input') input: RollbackArticleInput): Promise<AdminArticle> {
-    await this.publishing.rollback(editor, input);
-    return this.load(input.articleId);
+    return toAdminArticle(await this.admin.restoreRevision(editor, { ...input, publish: true }));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...rolesFor(WorkflowAction.Verify))
   @Mutation(() => AdminArticle, { description: 'Records a review (the article is still right) without changing its content' })
   async verifyArticle(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleLocaleInput): Promise<AdminArticle> {
-    await this.publishing.verify(editor, input);
-    return this.load(input.articleId);
+    return toAdminArticle(await this.admin.verify(editor, input));
   }
 
-  private async load(articleId: string): Promise<AdminArticle> {
-    const view = await this.repository.view(articleId);
-    if (!view) throw new NotFoundError('Article', articleId);
-    return toAdminArticle(view);
+  @Roles(...rolesFor(WorkflowAction.Delete))
+  @Mutation(() => AdminArticle, {
+    description: 'Soft delete: every locale is unpublished and the article leaves delivery, search and lists; restoreDeletedArticle undoes it. Audited',
+  })
+  async deleteArticle(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleIdInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.softDelete(editor, input.articleId));
+  }
+
+  @Roles(...rolesFor(WorkflowAction.Undelete))
+  @Mutation(() => AdminArticle, { description: 'Undoes deleteArticle; the locales come back unpublished (publish them again). Audited' })
+  async restoreDeletedArticle(@CurrentUser() editor: AuthUser, @Args('input') input: ArticleIdInput): Promise<AdminArticle> {
+    return toAdminArticle(await this.admin.undelete(editor, input.articleId));
+  }
+
+  @Roles(...rolesFor(WorkflowAction.Purge))
+  @Mutation(() => AdminPurgedArticle, { description: 'Admins: deletes a deleted article for good, with every revision; the audit log keeps who, when and what' })
+  async purgeArticle(@CurrentUser() admin: AuthUser, @Args('input') input: ArticleIdInput): Promise<AdminPurgedArticle> {
+    return this.admin.purge(admin, input.articleId);
   }
 }

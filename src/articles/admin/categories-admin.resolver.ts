@@ -1,49 +1,46 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Roles } from '../../auth/roles.decorator';
-import { Role } from '../../users/role.enum';
+import { ARTICLE_READERS, ARTICLE_WRITERS } from '../workflow/article-roles';
 import { CategoriesService } from '../categories.service';
 import { AdminCategory } from './admin-category.model';
 import { CategoryArgs, CategoryIdInput, CreateCategoryInput, MoveCategoryInput, UpdateCategoryInput } from './categories-admin.inputs';
 import { toAdminCategory } from './to-admin-category';
 
-const READERS = [Role.Admin, Role.Editor, Role.Moderator];
-const WRITERS = [Role.Admin, Role.Editor];
-
 @Resolver(() => AdminCategory)
 export class CategoriesAdminResolver {
   constructor(private readonly categoriesService: CategoriesService) {}
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => [AdminCategory], { description: 'Every category, ordered by position within its parent' })
   async categories(): Promise<AdminCategory[]> {
     return (await this.categoriesService.tree()).map(toAdminCategory);
   }
 
-  @Roles(...READERS)
+  @Roles(...ARTICLE_READERS)
   @Query(() => AdminCategory)
   async category(@Args() args: CategoryArgs): Promise<AdminCategory> {
     return toAdminCategory(await this.categoriesService.getById(args.id));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ARTICLE_WRITERS)
   @Mutation(() => AdminCategory)
   async createCategory(@Args('input') input: CreateCategoryInput): Promise<AdminCategory> {
     return toAdminCategory(await this.categoriesService.create(input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ARTICLE_WRITERS)
   @Mutation(() => AdminCategory, { description: 'Renames (per locale), changes slugs, description or review interval' })
   async updateCategory(@Args('input') input: UpdateCategoryInput): Promise<AdminCategory> {
     return toAdminCategory(await this.categoriesService.update(input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ARTICLE_WRITERS)
   @Mutation(() => AdminCategory, { description: 'Moves under another parent and/or to another position (reorder); refuses cycles' })
   async moveCategory(@Args('input') input: MoveCategoryInput): Promise<AdminCategory> {
     return toAdminCategory(await this.categoriesService.move(input));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ARTICLE_WRITERS)
   @Mutation(() => AdminCategory, { description: 'Deletes an empty category (no sub-categories, no articles)' })
   async deleteCategory(@Args('input') input: CategoryIdInput): Promise<AdminCategory> {
     return toAdminCategory(await this.categoriesService.delete(input.id));

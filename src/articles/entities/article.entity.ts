@@ -59,6 +59,17 @@ export class ArticleEntity {
   })
   products?: ProductEntity[];
 
+  /** Bumped by every metadata or slug change; those edits state it as their base (optimistic concurrency). */
+  @Column({ name: 'metadata_version', type: 'integer', default: 1 })
+  metadataVersion!: number;
+
+  /** Soft delete: hidden from delivery, search and lists until restored (or purged by an admin). */
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
+
+  @Column({ name: 'deleted_by', type: 'uuid', nullable: true })
+  deletedBy!: string | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 
