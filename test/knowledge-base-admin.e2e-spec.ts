@@ -265,9 +265,9 @@ describe('knowledge base: editing (admin API)', () => {
       expect(localeOf(first).slug).toBe('change-your-plan');
       expect(localeOf(second).slug).toBe('change-your-plan-2');
 
-      const taken = await editor.send(CHANGE_SLUG, { input: { articleId: second.id, locale: 'en', slug: 'change-your-plan' } });
+      const taken = await editor.send(CHANGE_SLUG, { input: { articleId: second.id, locale: 'en', slug: 'change-your-plan', baseMetadataVersion: second.metadataVersion } });
       expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'SLUG_TAKEN' });
-      const changed = expectData<AdminArticleResult>(await editor.send(CHANGE_SLUG, { input: { articleId: first.id, locale: 'en', slug: 'upgrade-or-downgrade' } }), 'changeArticleSlug');
+      const changed = expectData<AdminArticleResult>(await editor.send(CHANGE_SLUG, { input: { articleId: first.id, locale: 'en', slug: 'upgrade-or-downgrade', baseMetadataVersion: first.metadataVersion } }), 'changeArticleSlug');
       expect(localeOf(changed)).toMatchObject({ slug: 'upgrade-or-downgrade', previousSlugs: ['change-your-plan'] });
     });
   });
@@ -343,8 +343,8 @@ describe('knowledge base: editing (admin API)', () => {
       ['scheduling in the past', () => ({ q: PUBLISH, input: { articleId: article.id, revisionId: localeOf(article).headRevision.id, publishAt: '2020-01-01T00:00:00Z' } }), 'BAD_USER_INPUT'],
       ['a review with a stale base', () => ({ q: REQUEST_REVIEW, input: { articleId: article.id, locale: 'en', revisionNumber: 7 } }), 'CONFLICT'],
       ['a stale base revision', () => ({ q: SAVE_DRAFT, input: { articleId: article.id, locale: 'en', baseRevisionNumber: 5, title: 'x', bodyMarkdown: 'x' } }), 'CONFLICT'],
-      ['an unknown product', () => ({ q: UPDATE_ARTICLE, input: { articleId: article.id, productIds: ['00000000-0000-4000-8000-000000000000'] } }), 'BAD_USER_INPUT'],
-      ['a bad feature key', () => ({ q: UPDATE_ARTICLE, input: { articleId: article.id, featureKeys: ['Billing Invoices'] } }), 'BAD_USER_INPUT'],
+      ['an unknown product', () => ({ q: UPDATE_ARTICLE, input: { articleId: article.id, baseMetadataVersion: 1, productIds: ['00000000-0000-4000-8000-000000000000'] } }), 'BAD_USER_INPUT'],
+      ['a bad feature key', () => ({ q: UPDATE_ARTICLE, input: { articleId: article.id, baseMetadataVersion: 1, featureKeys: ['Billing Invoices'] } }), 'BAD_USER_INPUT'],
       ['a category without names', () => ({ q: CREATE_CATEGORY, input: { translations: [] } }), 'BAD_USER_INPUT'],
     ])('refuses %s with a stable code and writes nothing', async (_, make, code) => {
       const before = await snapshot();

@@ -71,7 +71,7 @@ describe('knowledge base: delivery API', () => {
 
   it('resolves an old slug with a redirect hint, and falls back to the fallback locale', async () => {
     let article = await kb.published((await kb.category()).id, { title: 'Close your account' });
-    article = expectData(await editor.send(CHANGE_SLUG, { input: { articleId: article.id, locale: 'en', slug: 'delete-your-account' } }), 'changeArticleSlug');
+    article = expectData(await editor.send(CHANGE_SLUG, { input: { articleId: article.id, locale: 'en', slug: 'delete-your-account', baseMetadataVersion: article.metadataVersion } }), 'changeArticleSlug');
     const old = await publicApi().send(ARTICLE, { slug: 'close-your-account', locale: 'en' });
     expect(old.data?.article).toMatchObject({ slug: 'delete-your-account', redirectToSlug: 'delete-your-account' });
 
@@ -109,9 +109,10 @@ describe('knowledge base: delivery API', () => {
     const unpublished = await kb.locale(await kb.published(category.id, { title: 'Secret unpublished', tags: ['secret'] }), UNPUBLISH);
     const archived = await kb.locale(await kb.published(category.id, { title: 'Secret archived', tags: ['secret'] }), ARCHIVE);
     const turnedInternal = await kb.published(category.id, { title: 'Secret turned internal', tags: ['secret'] });
-    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: turnedInternal.id, isInternal: true } }), 'updateArticle');
+    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: turnedInternal.id, isInternal: true, baseMetadataVersion: turnedInternal.metadataVersion } }), 'updateArticle');
+    const deleted = await kb.deleted(await kb.published(category.id, { title: 'Secret deleted', tags: ['secret'] }));
 
-    for (const hidden of [draft, internal, unpublished, archived, turnedInternal]) {
+    for (const hidden of [draft, internal, unpublished, archived, turnedInternal, deleted]) {
       const slug = localeOf(hidden).slug;
       expect((await publicApi().send(ARTICLE, { slug, locale: 'en' })).errors?.[0].extensions.code).toBe('NOT_FOUND');
       expect((await publicApi().send(ARTICLE, { id: hidden.id })).errors?.[0].extensions.code).toBe('NOT_FOUND');
@@ -130,7 +131,7 @@ describe('knowledge base: delivery API', () => {
 
     const sitemapText = JSON.stringify((await publicApi().send(SITEMAP, {})).data);
     const xml = (await t.http().get('/sitemap.xml')).text;
-    for (const hidden of [draft, internal, unpublished, archived, turnedInternal]) {
+    for (const hidden of [draft, internal, unpublished, archived, turnedInternal, deleted]) {
       expect(sitemapText).not.toContain(localeOf(hidden).slug);
       expect(xml).not.toContain(localeOf(hidden).slug);
     }

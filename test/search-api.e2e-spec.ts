@@ -83,7 +83,7 @@ describe('search API (PostgreSQL engine)', () => {
     const article = await kb.published((await kb.category()).id, { title: 'Mileage tracking' });
     await worker.drain();
     expect(await titles({ text: 'mileage' })).toEqual(['Mileage tracking']);
-    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: article.id, isInternal: true } }), 'updateArticle');
+    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: article.id, isInternal: true, baseMetadataVersion: article.metadataVersion } }), 'updateArticle');
     await worker.drain();
     expect(await titles({ text: 'mileage' })).toEqual([]);
   });

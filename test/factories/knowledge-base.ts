@@ -1,7 +1,7 @@
 import { GraphqlClient, GraphqlResponse } from '../support/create-test-app';
 
 export const ARTICLE_FIELDS = `
-  id categoryId sourceLocale isInternal tags featureKeys reviewIntervalDays updatedAt
+  id categoryId sourceLocale isInternal tags featureKeys reviewIntervalDays updatedAt metadataVersion deletedAt deletedBy
   products { id key name }
   locales {
     locale status reviewState reviewerId reviewComment slug previousSlugs headRevisionNumber
@@ -32,16 +32,25 @@ export const UNPUBLISH = `mutation ($input: ArticleLocaleInput!) { unpublishArti
 export const ARCHIVE = `mutation ($input: ArticleLocaleInput!) { archiveArticle(input: $input) { ${ARTICLE_FIELDS} } }`;
 export const RESTORE = `mutation ($input: ArticleLocaleInput!) { restoreArticle(input: $input) { ${ARTICLE_FIELDS} } }`;
 export const CANCEL_SCHEDULE = `mutation ($input: ArticleLocaleInput!) { cancelScheduledPublish(input: $input) { ${ARTICLE_FIELDS} } }`;
+export const RESTORE_REVISION = `mutation ($input: RestoreArticleRevisionInput!) { restoreArticleRevision(input: $input) { ${ARTICLE_FIELDS} } }`;
+export const DELETE_ARTICLE = `mutation ($input: ArticleIdInput!) { deleteArticle(input: $input) { ${ARTICLE_FIELDS} } }`;
+export const RESTORE_DELETED = `mutation ($input: ArticleIdInput!) { restoreDeletedArticle(input: $input) { ${ARTICLE_FIELDS} } }`;
+export const PURGE = `mutation ($input: ArticleIdInput!) { purgeArticle(input: $input) { articleId } }`;
 export const ARTICLE = `query ($id: ID!) { article(id: $id) { ${ARTICLE_FIELDS} } }`;
 
 export interface AdminArticleResult {
   id: string;
   categoryId: string;
   sourceLocale: string;
+  isInternal: boolean;
+  metadataVersion: number;
+  deletedAt: string | null;
+  deletedBy: string | null;
   locales: {
     locale: string;
     status: string;
     reviewState: string;
+    reviewComment: string | null;
     slug: string;
     previousSlugs: string[];
     headRevisionNumber: number;
@@ -114,6 +123,11 @@ export class KnowledgeBaseFactory {
 
   async published(categoryId: string, input: Record<string, unknown> = {}): Promise<AdminArticleResult> {
     return this.publish(await this.draft(categoryId, input), (input.locale as string | undefined) ?? 'en');
+  }
+
+  /** Soft-deletes the article (deleteArticle). */
+  async deleted(article: AdminArticleResult): Promise<AdminArticleResult> {
+    return expectData(await this.admin.send(DELETE_ARTICLE, { input: { articleId: article.id } }), 'deleteArticle');
   }
 
   async locale(article: AdminArticleResult, mutation: string, locale = 'en'): Promise<AdminArticleResult> {
