@@ -37,6 +37,8 @@ export async function seedHelpCenter(app: INestApplicationContext, editor: UserE
   const feedback = app.get(FeedbackService);
   const author = asAuthor(editor);
   const secondAuthor = asAuthor(reviewer);
+  // The reviewer (an admin) publishes: the demo seeds with REQUIRE_SEPARATE_APPROVER on or off.
+  const publisher = secondAuthor;
 
   const productIds = await seedProducts(app.get(ProductsService), now);
   const categoryIds = new Map<string, string>();
@@ -74,16 +76,16 @@ export async function seedHelpCenter(app: INestApplicationContext, editor: UserE
     } else if (role === 5) {
       await publishing.requestReview(author, { articleId: article.id, locale: 'en', revisionNumber: head.number }, reviewer.id);
     } else if (role === 9) {
-      await publishing.publish(author, { articleId: article.id, revisionId: head.id, publishAt: new Date(now.getTime() + (3 + index) * DAY_MS) }, now);
+      await publishing.publish(publisher, { articleId: article.id, revisionId: head.id, publishAt: new Date(now.getTime() + (3 + index) * DAY_MS) }, now);
     } else {
       // Every seventh article was last reviewed long ago: overdue for review.
       const reviewedAt = index % 7 === 0 ? new Date(now.getTime() - 400 * DAY_MS) : publishedAt;
-      await publishing.publish(author, { articleId: article.id, revisionId: head.id }, reviewedAt);
-      await seedTranslations(articles, publishing, author, article.id, demo, reviewedAt);
+      await publishing.publish(publisher, { articleId: article.id, revisionId: head.id }, reviewedAt);
+      await seedTranslations(articles, publishing, author, publisher, article.id, demo, reviewedAt);
       if (index % 4 === 0) {
         // A newer source version published after the translations: they are now outdated.
         const next = await articles.saveDraft(author, { articleId: article.id, locale: 'en', baseRevisionNumber: head.number, title: demo.title, bodyMarkdown: `${demoBody(demo, 3)}\nUpdated for the latest release.\n`, changeNote: 'Updated for the latest release' });
-        await publishing.publish(author, { articleId: article.id, revisionId: next.revision.id }, new Date(reviewedAt.getTime() + DAY_MS));
+        await publishing.publish(publisher, { articleId: article.id, revisionId: next.revision.id }, new Date(reviewedAt.getTime() + DAY_MS));
       }
       if (index % 5 === 0) {
         await articles.saveDraft(author, { articleId: article.id, locale: 'en', baseRevisionNumber: index % 4 === 0 ? head.number + 1 : head.number, title: `${demo.title} (draft)`, bodyMarkdown: `${demoBody(demo, 3)}\nWork in progress.\n`, changeNote: 'Work in progress' });
@@ -116,10 +118,10 @@ async function seedProducts(products: ProductsService, now: Date): Promise<Map<s
   return ids;
 }
 
-async function seedTranslations(articles: ArticlesService, publishing: PublishingService, author: AuthUser, articleId: string, demo: DemoArticle, at: Date): Promise<void> {
+async function seedTranslations(articles: ArticlesService, publishing: PublishingService, author: AuthUser, publisher: AuthUser, articleId: string, demo: DemoArticle, at: Date): Promise<void> {
   for (const [locale, title] of Object.entries(demo.translations ?? {})) {
     const { revision } = await articles.saveDraft(author, { articleId, locale, baseRevisionNumber: 0, title, bodyMarkdown: demoTranslationBody(title, locale), changeNote: 'Translation' });
-    await publishing.publish(author, { articleId, revisionId: revision.id }, new Date(at.getTime() + 3_600_000));
+    await publishing.publish(publisher, { articleId, revisionId: revision.id }, new Date(at.getTime() + 3_600_000));
   }
 }
 
