@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
+import { ChangeType, recordChange } from '../changes/content-changes';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { Role } from '../users/role.enum';
-import { announceArticleChange, touchArticle } from './article-changes';
 import { ArticlesService, staleBase } from './articles.service';
 import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -56,7 +56,7 @@ export class PublishingService {
   ) {}
 
   async requestReview(ref: RevisionRef, reviewerId: string | null): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state) => {
+    return this.onHead(ref, 'review-requested', async (tx, state) => {
       if (reviewerId) await this.requireReviewer(tx, reviewerId);
       state.reviewState = ReviewState.InReview;
       state.reviewerId = reviewerId;
@@ -68,7 +68,7 @@ export class PublishingService {
   }
 
   async approve(reviewer: AuthUser, ref: RevisionRef, comment: string | null): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state) => {
+    return this.onHead(ref, 'review-approved', async (tx, state) => {
       this.requireOpenReview(state, reviewer);
       state.reviewState = ReviewState.Approved;
       state.reviewComment = comment;
@@ -78,7 +78,7 @@ export class PublishingService {
   }
 
   async requestChanges(reviewer: AuthUser, ref: RevisionRef, comment: string): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state) => {
+    return this.onHead(ref, 'changes-requested', async (tx, state) => {
       this.requireOpenReview(state, reviewer);
       state.reviewState = ReviewState.ChangesRequested;
       state.reviewComment = comment;
@@ -111,6 +111,7 @@ export class PublishingService {
         state.scheduledPublishAt = publishAt;
         state.scheduledBy = editor.id;
         if (state.status !== ArticleStatus.Published) state.status = ArticleStatus.Scheduled;
+        await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'scheduled' });
         return { locale: await tx.save(state), revision };
       }
       return { locale: await this.makePublic(tx, state, revision, editor.id, now), revision };
@@ -118,7 +119,7 @@ export class PublishingService {
   }
 
   async cancelSchedule(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+    return this.onLocale(ref, 'schedule-cancelled', async (tx, state) => {
       if (!state.scheduledRevisionId) throw new ConflictError('Nothing is scheduled', { reason: 'NOTHING_SCHEDULED' });
       clearSchedule(state);
       if (state.status === ArticleStatus.Scheduled) state.status = state.firstPublishedAt ? ArticleStatus.Unpublished : ArticleStatus.Draft;
@@ -127,33 +128,31 @@ export class PublishingService {
   }
 
   async unpublish(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+    return this.onLocale(ref, 'unpublished', async (tx, state) => {
       if (state.status !== ArticleStatus.Published) throw new ConflictError('The article is not published', { reason: 'NOT_PUBLISHED', status: state.status });
       state.status = ArticleStatus.Unpublished;
       state.publishedRevisionId = null;
       state.publishedAt = null;
       clearSchedule(state);
-      await announceArticleChange(tx, state.articleId);
       return tx.save(state);
     });
   }
 
   async archive(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+    return this.onLocale(ref, 'archived', async (tx, state) => {
       this.refuseArchived(state);
       state.status = ArticleStatus.Archived;
       state.archivedAt = new Date();
       state.publishedRevisionId = null;
       state.publishedAt = null;
       clearSchedule(state);
-      await announceArticleChange(tx, state.articleId);
       return tx.save(state);
     });
   }
 
   /** Back from the archive as an unpublished (or never published) draft. */
   async restore(ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+    return this.onLocale(ref, 'restored', async (tx, state) => {
       if (state.status !== ArticleStatus.Archived) throw new ConflictError('The article is not archived', { reason: 'NOT_ARCHIVED' });
       state.status = state.firstPublishedAt ? ArticleStatus.Unpublished : ArticleStatus.Draft;
       state.archivedAt = null;
@@ -192,7 +191,7 @@ export class PublishingService {
 
   /** Records that an editor checked the article is still right, without changing it. */
   async verify(editor: AuthUser, ref: LocaleRef, now = new Date()): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+    return this.onLocale(ref, 'verified', async (tx, state) => {
       this.refuseArchived(state);
       state.lastReviewedAt = now;
       state.lastReviewedBy = editor.id;
@@ -249,28 +248,31 @@ export class PublishingService {
       state.reviewRevisionNumber = null;
     }
     clearSchedule(state);
-    await touchArticle(tx, state.articleId);
-    await announceArticleChange(tx, state.articleId);
+    await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
     return tx.save(state);
   }
 
-  private async onHead(ref: RevisionRef, action: (tx: EntityManager, state: ArticleLocaleEntity) => Promise<ArticleLocaleEntity>): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state) => {
+  private async onHead(ref: RevisionRef, change: ChangeType, action: (tx: EntityManager, state: ArticleLocaleEntity) => Promise<ArticleLocaleEntity>): Promise<ArticleLocaleEntity> {
+    return this.onLocale(ref, change, async (tx, state) => {
       if (state.headRevisionNumber !== ref.revisionNumber) throw staleBase(state.headRevisionNumber);
       this.refuseArchived(state);
       return action(tx, state);
     });
   }
 
-  private async onLocale(ref: LocaleRef, action: (tx: EntityManager, state: ArticleLocaleEntity) => Promise<ArticleLocaleEntity>): Promise<ArticleLocaleEntity> {
+  /** Runs a step on one locale and records it as `change` in the same transaction. */
+  private async onLocale(ref: LocaleRef, change: ChangeType, action: (tx: EntityManager, state: ArticleLocaleEntity) => Promise<ArticleLocaleEntity>): Promise<ArticleLocaleEntity> {
     const locale = this.locales.resolve(ref.locale, 'input.locale');
-    return this.dataSource.transaction(async (tx) => action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale })));
+    return this.dataSource.transaction(async (tx) => {
+      const saved = await action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale }));
+      await recordChange(tx, { kind: 'article', id: ref.articleId, locale, change });
+      return saved;
+    });
   }
 
   private async lockLocale(tx: EntityManager, ref: LocaleRef): Promise<ArticleLocaleEntity> {
     const state = await tx.findOne(ArticleLocaleEntity, { where: { articleId: ref.articleId, locale: ref.locale }, lock: { mode: 'pessimistic_write' } });
     if (!state) throw new NotFoundError('Article', `${ref.articleId} (${ref.locale})`);
-    await touchArticle(tx, ref.articleId);
     return state;
   }
 
