@@ -160,8 +160,13 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.boss = null;
   }
 
-  /** Offers a run of a queued job now (tests, and a first run at start). Resolves when it is queued, not run. */
+  /**
+   * Runs a job now, outside its schedule (tests, operators). A queued job is offered to the queue (resolves
+   * when queued, not run); a per-process job runs here and resolves when it has run.
+   */
   async trigger(name: string): Promise<void> {
+    const local = this.local.get(name);
+    if (local) return this.runLocal(local);
     const job = this.queued.get(name);
     if (!job || !this.boss) throw new Error(`No queued job ${name} is running`);
     await this.offer(job, false);

@@ -78,6 +78,7 @@ export class IndexingWorker implements OnModuleInit {
   /** Processes one batch; returns how many outbox rows it settled (indexed or scheduled for retry). */
   async processBatch(): Promise<number> {
     let publicViewChanged = false;
+    let engineError: unknown;
     const settled = await this.dataSource.transaction(async (tx) => {
       const claimed: ClaimedRow[] = await tx.query(
         `SELECT id, kind, source_id, attempts FROM search_outbox
@@ -103,7 +104,6 @@ export class IndexingWorker implements OnModuleInit {
           await this.engine.remove(locales);
         }
         await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
-        this.jobs.recordRun(SEARCH_INDEXING_JOB);
         if (await recordPublicView(tx, documents, missing)) {
           await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);
           publicViewChanged = true;
@@ -117,13 +117,14 @@ export class IndexingWorker implements OnModuleInit {
            WHERE id = ANY($1::bigint[])`,
           [rows.map((row) => row.id), message.slice(0, 2000), delay],
         );
-        this.jobs.recordRun(SEARCH_INDEXING_JOB, error);
+        engineError = error;
         this.logger.warn(`Indexing ${rows.length} outbox row(s) failed (attempt ${attempts}), retrying in ${delay} ms: ${message}`);
       }
       return rows.length;
     });
     // This instance at once, after the commit; the others through the notification.
     if (publicViewChanged) this.resultCache.invalidate();
+    if (settled > 0) this.jobs.recordRun(SEARCH_INDEXING_JOB, engineError);
     return settled;
   }
 
