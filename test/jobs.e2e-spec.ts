@@ -40,9 +40,9 @@ describe('background jobs', () => {
     expect(health).toMatchObject({ status: 'up', queue: 'reachable' });
     expect(health.jobs).toMatchObject({
       'scheduled-publishing': { mode: 'queue', running: true },
-      'view-counts': { mode: 'process' },
-      'search-analytics': { mode: 'process' },
-      'search-settings': { mode: 'process' },
+      'view-counts': { mode: 'process', running: true },
+      'search-analytics': { mode: 'process', running: true },
+      'search-settings': { mode: 'process', running: true },
       'search-indexing': { mode: 'loop', running: true },
     });
     expect(health.jobs['search-indexing'].backlog).toEqual(expect.any(Number));

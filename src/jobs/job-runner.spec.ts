@@ -62,8 +62,8 @@ describe('JobRunner', () => {
 
     await jobs.onApplicationBootstrap();
     expect((await jobs.report()).jobs.map((job) => [job.name, job.running])).toEqual([
-      ['flush', false],
-      ['check', false],
+      ['flush', true],
+      ['check', true],
       ['worker', true],
       ['elsewhere', false],
     ]);

@@ -51,6 +51,7 @@ export interface JobState {
   name: string;
   mode: JobMode;
   everySeconds: number | null;
+  /** Scheduled (queue, process) or looping in this instance. */
   running: boolean;
   runs: number;
   failures: number;
@@ -136,6 +137,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const timer = setInterval(() => void this.runLocal(job), job.everySeconds * 1000);
       timer.unref();
       this.timers.push(timer);
+      this.states.get(job.name)!.running = true;
     }
     for (const job of this.loops.values()) {
       if (!job.enabled) continue;
@@ -148,6 +150,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     if (!this.started || this.stopping) return;
     this.stopping = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const state of this.states.values()) if (state.mode !== 'loop') state.running = false;
     await Promise.all([...this.inFlight.values()]);
     for (const job of this.local.values()) if (job.runAtShutdown) await this.runLocal(job);
     for (const job of this.loops.values()) {
