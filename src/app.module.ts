@@ -18,6 +18,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { ProductsAdminModule } from './products/admin/products-admin.module';
 import { ProductsModule } from './products/products.module';
 import { ReleaseWebhookModule } from './products/webhook/release-webhook.module';
@@ -56,6 +57,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
         LocalesModule,
         ChangeNotificationsModule,
+        JobsModule,
         UsersModule,
         ArticlesModule,
         ProductsModule,

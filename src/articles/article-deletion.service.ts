@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { recordAudit } from '../common/audit/record-audit';
 import { AppConfig } from '../config/app-config';
-import { announceArticleChange, touchArticle } from './article-changes';
+import { recordChange } from '../changes/content-changes';
 import { ArticlesService } from './articles.service';
 import { ArticleLocaleEntity } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -49,8 +49,7 @@ export class ArticleDeletionService {
       article.deletedAt = now;
       article.deletedBy = editor.id;
       await tx.update(ArticleEntity, { id: articleId }, { deletedAt: now, deletedBy: editor.id });
-      await touchArticle(tx, articleId);
-      await announceArticleChange(tx, articleId);
+      await recordChange(tx, { kind: 'article', id: articleId, change: 'deleted' });
       await recordAudit(tx, { actorId: editor.id, action: 'article.delete', subjectKind: ARTICLE_SUBJECT, subjectId: articleId, before, after: snapshot(article, states) });
       return article;
     });
@@ -66,8 +65,7 @@ export class ArticleDeletionService {
       article.deletedAt = null;
       article.deletedBy = null;
       await tx.update(ArticleEntity, { id: articleId }, { deletedAt: null, deletedBy: null });
-      await touchArticle(tx, articleId);
-      await announceArticleChange(tx, articleId);
+      await recordChange(tx, { kind: 'article', id: articleId, change: 'undeleted' });
       await recordAudit(tx, { actorId: editor.id, action: 'article.restore', subjectKind: ARTICLE_SUBJECT, subjectId: articleId, before, after: snapshot(article, states) });
       return article;
     });
@@ -87,8 +85,7 @@ export class ArticleDeletionService {
       await tx.delete(ArticleLocaleEntity, { articleId });
       await tx.delete(ArticleEntity, { id: articleId });
       // The outbox row makes the indexing worker find the article gone and remove it from the index.
-      await touchArticle(tx, articleId);
-      await announceArticleChange(tx, articleId);
+      await recordChange(tx, { kind: 'article', id: articleId, change: 'purged' });
       await recordAudit(tx, { actorId: admin.id, action: 'article.purge', subjectKind: ARTICLE_SUBJECT, subjectId: articleId, before, after: null });
       return { articleId };
     });

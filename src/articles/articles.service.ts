@@ -5,8 +5,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
 import { ProductEntity } from '../products/entities/product.entity';
-import { enqueueSearchWork } from '../search/search-outbox';
-import { announceArticleChange, touchArticle } from './article-changes';
+import { recordChange } from '../changes/content-changes';
 import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
 import { ArticleSlugEntity } from './entities/article-slug.entity';
@@ -101,7 +100,7 @@ export class ArticlesService {
         }),
       );
       const saved = await this.startLocale(tx, article, locale, command, author, { slug, changeNote: command.changeNote, translatedFromRevisionId: null });
-      await enqueueSearchWork(tx, 'article', [article.id]);
+      await recordChange(tx, { kind: 'article', id: article.id, locale, change: 'created' });
       return { article, ...saved };
     });
   }
@@ -133,8 +132,7 @@ export class ArticlesService {
       article.updatedAt = new Date();
       article.metadataVersion += 1;
       const saved = await tx.save(article);
-      await enqueueSearchWork(tx, 'article', [article.id]);
-      await announceArticleChange(tx, article.id);
+      await recordChange(tx, { kind: 'article', id: article.id, change: 'metadata-changed' });
       return saved;
     });
   }
@@ -161,7 +159,7 @@ export class ArticlesService {
             changeNote: command.changeNote,
             translatedFromRevisionId,
           });
-          await touchArticle(tx, article.id);
+          await recordChange(tx, { kind: 'article', id: article.id, locale, change: 'draft-saved' });
           return { article, ...saved };
         }
         if (current.headRevisionNumber !== command.baseRevisionNumber) throw staleBase(current.headRevisionNumber);
@@ -177,7 +175,7 @@ export class ArticlesService {
           { content: command, authorId: author.id, changeNote: command.changeNote, translatedFromRevisionId },
           status,
         );
-        await touchArticle(tx, article.id);
+        await recordChange(tx, { kind: 'article', id: article.id, locale, change: 'draft-saved' });
         return { article, locale: current, revision };
       });
     } catch (error) {
@@ -206,8 +204,7 @@ export class ArticlesService {
       current.slug = slug;
       const saved = await tx.save(current);
       await tx.update(ArticleEntity, { id: article.id }, { metadataVersion: article.metadataVersion + 1 });
-      await touchArticle(tx, command.articleId);
-      await announceArticleChange(tx, command.articleId);
+      await recordChange(tx, { kind: 'article', id: command.articleId, locale, change: 'slug-changed' });
       return saved;
     });
   }
@@ -269,7 +266,7 @@ export class ArticlesService {
       [locale, slug, articleId],
     );
     // The old slug no longer leads to its former article: drop what delivery caches cached for it.
-    if (previous && previous.articleId !== articleId) await announceArticleChange(tx, previous.articleId);
+    if (previous && previous.articleId !== articleId) await recordChange(tx, { kind: 'article', id: previous.articleId, locale, change: 'slug-released' });
   }
 
   private async translatedFrom(

@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
-import { enqueueSearchWork } from '../search/search-outbox';
-import { announceCategoryChange } from './article-changes';
+import { recordChange } from '../changes/content-changes';
 import { ArticleEntity } from './entities/article.entity';
 import { CategoryTranslationEntity } from './entities/category-translation.entity';
 import { CategoryEntity } from './entities/category.entity';
@@ -76,7 +75,7 @@ export class CategoriesService {
         tx.create(CategoryEntity, { parentId, position, reviewIntervalDays: command.reviewIntervalDays ?? null }),
       );
       await this.saveTranslations(tx, category.id, translations);
-      await announceCategoryChange(tx);
+      await recordChange(tx, { kind: 'category', id: category.id, change: 'created' });
       return this.getById(category.id, tx);
     });
   }
@@ -102,7 +101,7 @@ export class CategoriesService {
       }
       await this.saveTranslations(tx, category.id, translations);
       await tx.update(CategoryEntity, { id: category.id }, { updatedAt: () => 'now()' });
-      await announceCategoryChange(tx);
+      await recordChange(tx, { kind: 'category', id: category.id, change: 'updated' });
       return this.getById(category.id, tx);
     });
   }
@@ -129,9 +128,9 @@ export class CategoriesService {
       if (parentId !== category.parentId) {
         // Search documents carry their category's ancestors.
         const moved: { id: string }[] = await tx.query('SELECT id FROM articles WHERE category_id = ANY($1::uuid[])', [await this.subtreeIds(category.id, tx)]);
-        await enqueueSearchWork(tx, 'article', moved.map((row) => row.id));
+        await recordChange(tx, { kind: 'article', ids: moved.map((row) => row.id), change: 'recategorized' });
       }
-      await announceCategoryChange(tx);
+      await recordChange(tx, { kind: 'category', id: category.id, change: 'updated' });
       return this.getById(category.id, tx);
     });
   }
@@ -147,7 +146,7 @@ export class CategoriesService {
       }
       await tx.delete(CategoryEntity, { id });
       await this.closeSlot(tx, category.parentId, category.position);
-      await announceCategoryChange(tx);
+      await recordChange(tx, { kind: 'category', id, change: 'purged' });
       return category;
     });
   }

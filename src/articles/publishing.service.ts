@@ -2,12 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
+import { ChangeType, recordChange } from '../changes/content-changes';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { Role } from '../users/role.enum';
 import { AppConfig } from '../config/app-config';
-import { announceArticleChange, touchArticle } from './article-changes';
 import { ArticlesService, staleBase } from './articles.service';
 import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -64,7 +64,7 @@ export class PublishingService {
   ) {}
 
   async requestReview(editor: AuthUser, ref: RevisionRef, reviewerId: string | null): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state, article) => {
+    return this.onHead(ref, 'review-requested', async (tx, state, article) => {
       const status = this.transition(WorkflowAction.RequestReview, article, state, editor);
       if (reviewerId) await this.requireReviewer(tx, reviewerId);
       state.reviewState = ReviewState.InReview;
@@ -77,7 +77,7 @@ export class PublishingService {
   }
 
   async approve(reviewer: AuthUser, ref: RevisionRef, comment: string | null): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state, article) => {
+    return this.onHead(ref, 'review-approved', async (tx, state, article) => {
       const status = this.transition(WorkflowAction.Approve, article, state, reviewer, await this.headAuthor(tx, state));
       this.requireOpenReview(state, reviewer);
       state.reviewState = ReviewState.Approved;
@@ -89,7 +89,7 @@ export class PublishingService {
   }
 
   async requestChanges(reviewer: AuthUser, ref: RevisionRef, comment: string): Promise<ArticleLocaleEntity> {
-    return this.onHead(ref, async (tx, state, article) => {
+    return this.onHead(ref, 'changes-requested', async (tx, state, article) => {
       const status = this.transition(WorkflowAction.RequestChanges, article, state, reviewer);
       this.requireOpenReview(state, reviewer);
       state.reviewState = ReviewState.ChangesRequested;
@@ -122,6 +122,7 @@ export class PublishingService {
         state.scheduledRevisionId = revision.id;
         state.scheduledPublishAt = publishAt;
         state.scheduledBy = editor.id;
+        await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'scheduled' });
         return { locale: await tx.save(state), revision };
       }
       const status = this.transition(WorkflowAction.Publish, article, state, editor, revision.authorId);
@@ -130,7 +131,7 @@ export class PublishingService {
   }
 
   async cancelSchedule(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state, article) => {
+    return this.onLocale(ref, 'schedule-cancelled', async (tx, state, article) => {
       const status = this.transition(WorkflowAction.CancelSchedule, article, state, editor);
       if (!state.scheduledRevisionId) throw new ConflictError('Nothing is scheduled', { reason: 'NOTHING_SCHEDULED' });
       clearSchedule(state);
@@ -140,31 +141,29 @@ export class PublishingService {
   }
 
   async unpublish(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state, article) => {
+    return this.onLocale(ref, 'unpublished', async (tx, state, article) => {
       state.status = this.transition(WorkflowAction.Unpublish, article, state, editor);
       state.publishedRevisionId = null;
       state.publishedAt = null;
       clearSchedule(state);
-      await announceArticleChange(tx, state.articleId);
       return tx.save(state);
     });
   }
 
   async archive(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state, article) => {
+    return this.onLocale(ref, 'archived', async (tx, state, article) => {
       state.status = this.transition(WorkflowAction.Archive, article, state, editor);
       state.archivedAt = new Date();
       state.publishedRevisionId = null;
       state.publishedAt = null;
       clearSchedule(state);
-      await announceArticleChange(tx, state.articleId);
       return tx.save(state);
     });
   }
 
   /** Back from the archive as an unpublished (or never published) draft. */
   async restore(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state, article) => {
+    return this.onLocale(ref, 'restored', async (tx, state, article) => {
       state.status = this.transition(WorkflowAction.Unarchive, article, state, editor);
       state.archivedAt = null;
       return tx.save(state);
@@ -200,7 +199,10 @@ export class PublishingService {
         },
         status,
       );
-      if (!command.publish) return { locale: state, revision };
+      if (!command.publish) {
+        await recordChange(tx, { kind: 'article', id: state.articleId, locale, change: 'draft-saved' });
+        return { locale: state, revision };
+      }
       const published = this.transition(WorkflowAction.Publish, article, state, editor, revision.authorId);
       return { locale: await this.makePublic(tx, state, revision, published, editor.id, now), revision };
     });
@@ -208,7 +210,7 @@ export class PublishingService {
 
   /** Records that an editor checked the article is still right, without changing it. */
   async verify(editor: AuthUser, ref: LocaleRef, now = new Date()): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state, article) => {
+    return this.onLocale(ref, 'verified', async (tx, state, article) => {
       state.status = this.transition(WorkflowAction.Verify, article, state, editor);
       state.lastReviewedAt = now;
       state.lastReviewedBy = editor.id;
@@ -268,8 +270,7 @@ export class PublishingService {
       state.reviewRevisionNumber = null;
     }
     clearSchedule(state);
-    await touchArticle(tx, state.articleId);
-    await announceArticleChange(tx, state.articleId);
+    await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
     return tx.save(state);
   }
 
@@ -288,30 +289,36 @@ export class PublishingService {
 
   private async onHead(
     ref: RevisionRef,
+    change: ChangeType,
     action: (tx: EntityManager, state: ArticleLocaleEntity, article: ArticleEntity) => Promise<ArticleLocaleEntity>,
   ): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, async (tx, state, article) => {
+    return this.onLocale(ref, change, async (tx, state, article) => {
       if (state.headRevisionNumber !== ref.revisionNumber) throw staleBase(state.headRevisionNumber);
       return action(tx, state, article);
     });
   }
 
-  /** Locks the article, then the locale (always in this order), and runs the action on them in one transaction. */
+  /**
+   * Locks the article, then the locale (always in this order), runs the action on them and records it as
+   * `change`, all in one transaction.
+   */
   private async onLocale(
     ref: LocaleRef,
+    change: ChangeType,
     action: (tx: EntityManager, state: ArticleLocaleEntity, article: ArticleEntity) => Promise<ArticleLocaleEntity>,
   ): Promise<ArticleLocaleEntity> {
     const locale = this.locales.resolve(ref.locale, 'input.locale');
     return this.dataSource.transaction(async (tx) => {
       const article = await this.articles.lockArticle(tx, ref.articleId);
-      return action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale }), article);
+      const saved = await action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale }), article);
+      await recordChange(tx, { kind: 'article', id: ref.articleId, locale, change });
+      return saved;
     });
   }
 
   private async lockLocale(tx: EntityManager, ref: LocaleRef): Promise<ArticleLocaleEntity> {
     const state = await tx.findOne(ArticleLocaleEntity, { where: { articleId: ref.articleId, locale: ref.locale }, lock: { mode: 'pessimistic_write' } });
     if (!state) throw new NotFoundError('Article', `${ref.articleId} (${ref.locale})`);
-    await touchArticle(tx, ref.articleId);
     return state;
   }
 

@@ -1,40 +1,29 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { JobRunner } from '../jobs/job-runner';
 import { PublishingService } from './publishing.service';
-import { runInBackground } from '../common/background-work';
 
-/** Polls for due scheduled publishes; the first run at start catches up on any missed while down. */
+export const SCHEDULED_PUBLISHING_JOB = 'scheduled-publishing';
+
+/**
+ * Publishes due schedules as a queued job: one instance at a time across the cluster, retried with backoff
+ * when it fails; the run offered at start catches up on any missed while no server ran.
+ */
 @Injectable()
-export class ScheduledPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ScheduledPublisher.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-
+export class ScheduledPublisher implements OnModuleInit {
   constructor(
     private readonly publishing: PublishingService,
     private readonly config: AppConfig,
+    private readonly jobs: JobRunner,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const tickInBackground = (): void => void runInBackground('scheduled-publishing', () => this.tick());
-    tickInBackground();
-    this.timer = setInterval(tickInBackground, this.config.articles.scheduledPublishPollSeconds * 1000);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
-  }
-
-  /** One pass; overlapping ticks are skipped. */
-  tick(): Promise<void> {
-    this.running ??= this.publishing
-      .publishDue()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.error({ err: error }, 'Scheduled publishing failed; retrying at the next tick'))
-      .finally(() => (this.running = null));
-    return this.running;
+  onModuleInit(): void {
+    this.jobs.queue({
+      name: SCHEDULED_PUBLISHING_JOB,
+      everySeconds: this.config.articles.scheduledPublishPollSeconds,
+      run: async () => {
+        await this.publishing.publishDue();
+      },
+    });
   }
 }

@@ -1,30 +1,30 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { runInBackground } from '../common/background-work';
+import { AppConfig } from '../config/app-config';
+import { JobRunner } from '../jobs/job-runner';
 
-const FLUSH_INTERVAL_MS = 5_000;
 /** Beyond this many pending keys (the database has been failing for a while) new views are dropped. */
 const MAX_PENDING_KEYS = 100_000;
 
-/** Counts article views in memory and adds them to `article_daily_views` in one statement every few seconds. */
+/**
+ * Counts article views in memory and adds them to `article_daily_views` in one statement every few seconds.
+ * The counts live in this process, so the flush is per-process work: a job of the runner on a local timer,
+ * run once more at shutdown.
+ */
 @Injectable()
-export class ViewCounter implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ViewCounter.name);
+export class ViewCounter implements OnModuleInit {
   private pending = new Map<string, number>();
-  private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly jobs: JobRunner,
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void runInBackground('view-counts', () => this.flush()), FLUSH_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
+  onModuleInit(): void {
+    this.jobs.process({ name: 'view-counts', everySeconds: this.config.jobs.viewFlushSeconds, run: () => this.flush(), runAtShutdown: true });
   }
 
   record(articleId: string, locale: string, now = new Date()): void {
@@ -33,7 +33,7 @@ export class ViewCounter implements OnApplicationBootstrap, OnApplicationShutdow
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
   }
 
-  /** Writes what has been counted; on failure the counts are kept for the next flush. */
+  /** Writes what has been counted; on failure the counts are kept for the next flush (and the error thrown). */
   flush(): Promise<void> {
     this.flushing ??= this.write().finally(() => (this.flushing = null));
     return this.flushing;
@@ -54,7 +54,7 @@ export class ViewCounter implements OnApplicationBootstrap, OnApplicationShutdow
       );
     } catch (error) {
       for (const [key, views] of batch) this.pending.set(key, (this.pending.get(key) ?? 0) + views);
-      this.logger.warn({ err: error }, 'Could not write view counts; keeping them for the next attempt');
+      throw error;
     }
   }
 }

@@ -9,6 +9,7 @@ import { ChangeNotificationsModule } from '../common/notifications/change-notifi
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
+import { JobsModule } from '../jobs/jobs.module';
 import { SearchModule } from '../search/search.module';
 
 /** What operator commands need: the database, content and search; no HTTP server, no GraphQL. */
@@ -23,6 +24,7 @@ export class CliModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url!, 4), retryAttempts: 0 }),
         LocalesModule,
         ChangeNotificationsModule,
+        JobsModule,
         ArticlesModule,
         SearchModule,
       ],

@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     ...resolved,
     // Only `search:worker` drains the outbox; other commands must not race the API's workers.
     search: { ...resolved.search, worker: false },
+    // Commands run no background jobs (scheduled publishing, flushes): the API instances do.
+    jobs: { ...resolved.jobs, enabled: false },
     // Commands log warnings and errors only; progress goes to the terminal.
     logLevel: resolved.logLevel === 'info' ? 'warn' : resolved.logLevel,
   };

@@ -40,6 +40,16 @@ export abstract class AppConfig {
     deliveryCacheEntries: number;
   };
   abstract readonly site: { baseUrl: string; articlePath: string };
+  /** Background jobs (src/jobs/, docs/decisions/0004-job-runner.md). */
+  abstract readonly jobs: {
+    /** Start the registered jobs (off for CLI commands). */
+    enabled: boolean;
+    /** How often each instance's queue workers look for queued jobs. */
+    pollSeconds: number;
+    viewFlushSeconds: number;
+    searchAnalyticsFlushSeconds: number;
+    searchSettingsCheckSeconds: number;
+  };
   abstract readonly webhooks: { releaseSecret: string | undefined };
   abstract readonly search: {
     engine: (typeof SEARCH_ENGINES)[number];

@@ -180,6 +180,30 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
+  @Min(1)
+  @Max(60)
+  JOB_POLL_SECONDS = 2;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_VIEW_FLUSH_SECONDS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_SEARCH_ANALYTICS_FLUSH_SECONDS = 1;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_SEARCH_SETTINGS_CHECK_SECONDS = 10;
+
+  @Transform(toInt)
+  @IsInt()
   @Min(0)
   @Max(1_000_000)
   DELIVERY_CACHE_ENTRIES = 20_000;

@@ -62,6 +62,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deliveryCacheEntries: vars.DELIVERY_CACHE_ENTRIES,
     },
     site: { baseUrl: vars.SITE_BASE_URL.replace(/\/+$/, ''), articlePath: vars.SITE_ARTICLE_PATH },
+    jobs: {
+      enabled: true,
+      pollSeconds: vars.JOB_POLL_SECONDS,
+      viewFlushSeconds: vars.JOB_VIEW_FLUSH_SECONDS,
+      searchAnalyticsFlushSeconds: vars.JOB_SEARCH_ANALYTICS_FLUSH_SECONDS,
+      searchSettingsCheckSeconds: vars.JOB_SEARCH_SETTINGS_CHECK_SECONDS,
+    },
     webhooks: { releaseSecret: vars.RELEASE_WEBHOOK_SECRET },
     search: {
       engine: vars.SEARCH_ENGINE ?? (vars.MEILI_HOST ? 'meilisearch' : 'postgres'),

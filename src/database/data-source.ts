@@ -25,6 +25,7 @@ import { CreateSearch1764028800000 } from '../../migrations/1764028800000-Create
 import { SearchFacetValues1764115200000 } from '../../migrations/1764115200000-SearchFacetValues';
 import { SearchPublicFingerprints1764201600000 } from '../../migrations/1764201600000-SearchPublicFingerprints';
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
+import { CreateJobQueue1764288000000 } from '../../migrations/1764288000000-CreateJobQueue';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -49,7 +50,7 @@ export const ENTITIES = [
   ArticleSuggestionEntity,
   AuditEntryEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, ArticleDeletionAuditAndReviewRules1764290000000];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, CreateJobQueue1764288000000, ArticleDeletionAuditAndReviewRules1764290000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { recordChange } from '../changes/content-changes';
 import { ConflictError, NotFoundError } from '../common/errors/app-error';
 import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
 import { ProductEntity } from './entities/product.entity';
 import { ReleaseChangeEntity } from './entities/release-change.entity';
 import { ReleaseEntity, ReleaseSource } from './entities/release.entity';
 import { PRODUCT_KEY_PATTERN } from './product-fields';
-import { announceCategoryChange } from '../articles/article-changes';
 import { normalizeReleaseContent, ReleaseContent, ReleaseContentInput, releaseDifferences } from './release-content';
 
 export type ProductRef = { id: string } | { key: string };
@@ -78,7 +78,7 @@ export class ProductsService {
       product.name = name;
       const saved = await tx.save(product);
       // Published articles show product names: delivery caches drop what they hold.
-      await announceCategoryChange(tx);
+      await recordChange(tx, { kind: 'product', id: product.id, change: 'updated' });
       return saved;
     });
   }

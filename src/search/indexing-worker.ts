@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
+import { JobRunner } from '../jobs/job-runner';
 import { ArticleDocuments } from './article-documents';
 import { recordPublicView } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
@@ -17,6 +18,7 @@ interface ClaimedRow {
 }
 
 const IDLE_POLL_MS = 200;
+export const SEARCH_INDEXING_JOB = 'search-indexing';
 const BASE_BACKOFF_MS = 500;
 
 /** Delay before the next attempt: exponential, capped, with jitter so failed batches do not retry in step. */
@@ -31,9 +33,11 @@ export function retryDelayMs(attempts: number, maxMs: number, random = Math.rand
  * builds the documents from the database as it is now, writes them with the largest claimed outbox id
  * as their version, and deletes the rows — all in one transaction. When the engine fails, the rows stay
  * with an exponential backoff; when the process dies, the transaction rolls back and the rows stay.
+ * The loop is a job of the runner: started at bootstrap (when SEARCH_WORKER is on), stopped before
+ * shutdown, each batch reported to /health with the outbox backlog.
  */
 @Injectable()
-export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IndexingWorker implements OnModuleInit {
   private readonly logger = new Logger(IndexingWorker.name);
   private running = false;
   private loop: Promise<void> | null = null;
@@ -45,14 +49,17 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly documents: ArticleDocuments,
     private readonly config: AppConfig,
     private readonly resultCache: SearchResultCache,
+    private readonly jobs: JobRunner,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.config.search.worker) this.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
+  onModuleInit(): void {
+    this.jobs.loop({
+      name: SEARCH_INDEXING_JOB,
+      enabled: this.config.search.worker,
+      start: () => this.start(),
+      stop: () => this.stop(),
+      backlog: async () => (await this.dataSource.query('SELECT count(*)::int AS pending FROM search_outbox'))[0].pending as number,
+    });
   }
 
   start(): void {
@@ -71,6 +78,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
   /** Processes one batch; returns how many outbox rows it settled (indexed or scheduled for retry). */
   async processBatch(): Promise<number> {
     let publicViewChanged = false;
+    let engineError: unknown;
     const settled = await this.dataSource.transaction(async (tx) => {
       const claimed: ClaimedRow[] = await tx.query(
         `SELECT id, kind, source_id, attempts FROM search_outbox
@@ -109,12 +117,14 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
            WHERE id = ANY($1::bigint[])`,
           [rows.map((row) => row.id), message.slice(0, 2000), delay],
         );
+        engineError = error;
         this.logger.warn(`Indexing ${rows.length} outbox row(s) failed (attempt ${attempts}), retrying in ${delay} ms: ${message}`);
       }
       return rows.length;
     });
     // This instance at once, after the commit; the others through the notification.
     if (publicViewChanged) this.resultCache.invalidate();
+    if (settled > 0) this.jobs.recordRun(SEARCH_INDEXING_JOB, engineError);
     return settled;
   }
 
@@ -137,6 +147,7 @@ export class IndexingWorker implements OnApplicationBootstrap, OnApplicationShut
       try {
         settled = await this.processBatch();
       } catch (error) {
+        this.jobs.recordRun(SEARCH_INDEXING_JOB, error);
         this.logger.error({ err: error }, 'Search outbox batch failed');
       }
       if (settled === 0 && this.running) {

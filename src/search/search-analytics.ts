@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { runInBackground } from '../common/background-work';
+import { AppConfig } from '../config/app-config';
+import { JobRunner } from '../jobs/job-runner';
 
 interface PendingSearch {
   id: string;
@@ -20,7 +21,6 @@ interface PendingClick {
   clickedAt: Date;
 }
 
-const FLUSH_INTERVAL_MS = 1_000;
 const MAX_PENDING = 50_000;
 
 export interface QueryCount {
@@ -42,25 +42,23 @@ export interface SearchAnalyticsReport {
 /**
  * Search and click log for analytics, written in batches off the request path (a search never waits for
  * it). Clicks are written after the searches they refer to. Nothing identifies the person searching.
+ * The log is buffered in this process, so the flush is per-process work: a job of the runner on a local
+ * timer, run once more at shutdown.
  */
 @Injectable()
-export class SearchAnalytics implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(SearchAnalytics.name);
+export class SearchAnalytics implements OnModuleInit {
   private searches: PendingSearch[] = [];
   private clicks: PendingClick[] = [];
-  private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly jobs: JobRunner,
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void runInBackground('search-analytics', () => this.flush()), FLUSH_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.flush();
+  onModuleInit(): void {
+    this.jobs.process({ name: 'search-analytics', everySeconds: this.config.jobs.searchAnalyticsFlushSeconds, run: () => this.flush(), runAtShutdown: true });
   }
 
   /** Returns the id clients send back with a click. */
@@ -137,7 +135,7 @@ export class SearchAnalytics implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       this.searches.unshift(...searches);
       this.clicks.unshift(...clicks);
-      this.logger.warn({ err: error }, 'Could not write search analytics; keeping them for the next attempt');
+      throw error;
     }
   }
 }

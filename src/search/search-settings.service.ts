@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SearchEngine, SearchSettings } from '../../search/search-engine';
@@ -8,24 +8,31 @@ import { SearchStopWordEntity } from './entities/search-stop-word.entity';
 import { SearchSynonymEntity } from './entities/search-synonym.entity';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchResultCache } from './search-result-cache';
-import { runInBackground } from '../common/background-work';
+import { AppConfig } from '../config/app-config';
+import { JobRunner } from '../jobs/job-runner';
 
-/** Other API instances notice a change within this time (they compare a fingerprint of the settings). */
-const RELOAD_CHECK_MS = 10_000;
-
-/** Synonyms and stop words per locale: stored in PostgreSQL, applied by whichever engine is configured. */
+/**
+ * Synonyms and stop words per locale: stored in PostgreSQL, applied by whichever engine is configured. Other
+ * API instances notice a change through a per-process job of the runner (each instance holds its own engine
+ * client and result cache) that compares a fingerprint of the settings.
+ */
 @Injectable()
-export class SearchSettingsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SearchSettingsService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(SearchSettingsService.name);
   private fingerprint: string | null = null;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly locales: LocalesService,
     private readonly resultCache: SearchResultCache,
+    private readonly config: AppConfig,
+    private readonly jobs: JobRunner,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.process({ name: 'search-settings', everySeconds: this.config.jobs.searchSettingsCheckSeconds, run: () => this.applyIfChanged() });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     try {
@@ -34,16 +41,6 @@ export class SearchSettingsService implements OnApplicationBootstrap, OnApplicat
       // The engine may be down at start; content still saves (outbox) and settings are applied on the next check.
       this.logger.warn({ err: error }, 'Could not apply search settings yet');
     }
-    const checkInBackground = (): void =>
-      void runInBackground('search-settings', () => this.applyIfChanged()).catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'Search settings check failed'),
-      );
-    this.timer = setInterval(checkInBackground, RELOAD_CHECK_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
   }
 
   async load(): Promise<SearchSettings> {

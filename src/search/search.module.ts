@@ -6,7 +6,6 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createSearchEngine } from '../../search/create-search-engine';
 import type { Queryable } from '../../search/postgres/postgres-engine';
 import type { SearchEngine } from '../../search/search-engine';
-import { ArticlesModule } from '../articles/articles.module';
 import { AppConfig } from '../config/app-config';
 import { ArticleDocuments } from './article-documents';
 import { IndexingWorker } from './indexing-worker';
@@ -19,7 +18,7 @@ import { SearchResultCache } from './search-result-cache';
 import { SearchIndexService } from './search-index.service';
 
 @Module({
-  imports: [ArticlesModule, TerminusModule],
+  imports: [TerminusModule],
   providers: [
     {
       provide: SEARCH_ENGINE,

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, SearchQuery, Visibility } from '../../search/search-engine';
 import { queryWords } from '../../search/text/words';
 import { LocalesService } from '../common/locales/locales.service';
-import { DeliveryService } from '../articles/delivery/delivery.service';
+import { AppConfig } from '../config/app-config';
+import { articleUrl } from '../config/site-urls';
 import { SearchAnalytics } from './search-analytics';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchResultCache } from './search-result-cache';
@@ -41,7 +42,7 @@ export class SearchService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly locales: LocalesService,
-    private readonly delivery: DeliveryService,
+    private readonly config: AppConfig,
     private readonly analytics: SearchAnalytics,
     private readonly resultCache: SearchResultCache,
   ) {}
@@ -119,6 +120,6 @@ export class SearchService {
   }
 
   private urlOf(hit: SearchHit): string | null {
-    return hit.kind === 'article' ? this.delivery.articleUrl(hit.locale, hit.slug) : null;
+    return hit.kind === 'article' ? articleUrl(this.config.site, hit.locale, hit.slug) : null;
   }
 }

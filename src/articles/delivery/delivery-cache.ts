@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeNotifications } from '../../common/notifications/change-notifications.service';
 import { LruMap } from '../../common/lru-map';
 import { AppConfig } from '../../config/app-config';
-import { ARTICLE_CHANGED_CHANNEL, EVERYTHING } from '../article-changes';
+import { ARTICLE_CHANGED_CHANNEL, EVERYTHING } from '../../changes/content-changes';
 
 const POINTERS_PER_ENTRY = 4;
 
@@ -10,7 +10,7 @@ export type CacheEntryKind = 'content' | 'pointer';
 
 /**
  * Published content cached in this process. Every change that can alter what the public sees sends a NOTIFY
- * (see article-changes.ts) at commit; each API instance LISTENs (ChangeNotifications) and drops what
+ * (see src/changes/content-changes.ts) at commit; each API instance LISTENs (ChangeNotifications) and drops what
  * changed. While the LISTEN connection is down nothing is cached, so a missed notification can never serve
  * stale content.
  */

@@ -3,6 +3,7 @@ import { BadUserInputError, NotFoundError } from '../../common/errors/app-error'
 import { Connection, decodeCursor, encodeCursor } from '../../common/graphql/connection';
 import { LocalesService } from '../../common/locales/locales.service';
 import { AppConfig } from '../../config/app-config';
+import { articleUrl } from '../../config/site-urls';
 import { DeliveryCache } from './delivery-cache';
 import { PublishedArticle, PublishedArticlesRepository, PublishedCategory, PublishedSummary, SitemapEntry } from './published-articles.repository';
 
@@ -176,8 +177,7 @@ export class DeliveryService {
   }
 
   articleUrl(locale: string, slug: string): string {
-    const path = this.config.site.articlePath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
-    return `${this.config.site.baseUrl}${path}`;
+    return articleUrl(this.config.site, locale, slug);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { CategoryEntity } from './category.entity';
+import type { CategoryEntity } from './category.entity';
 
 @Entity('category_translations')
 @Index('category_translations_locale_slug_key', ['locale', 'slug'], { unique: true })
@@ -10,7 +10,8 @@ export class CategoryTranslationEntity {
   @PrimaryColumn({ type: 'text' })
   locale!: string;
 
-  @ManyToOne(() => CategoryEntity, (category) => category.translations, { onDelete: 'CASCADE' })
+  // By name: the category imports this entity, and a file cycle is avoided.
+  @ManyToOne('CategoryEntity', (category: CategoryEntity) => category.translations, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'category_id' })
   category?: CategoryEntity;
 

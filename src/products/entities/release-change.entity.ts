@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { ReleaseEntity } from './release.entity';
+import type { ReleaseEntity } from './release.entity';
 
 export enum ChangeKind {
   Added = 'added',
@@ -20,7 +20,8 @@ export class ReleaseChangeEntity {
   @Column({ name: 'release_id', type: 'uuid' })
   releaseId!: string;
 
-  @ManyToOne(() => ReleaseEntity, (release) => release.changes, { onDelete: 'CASCADE' })
+  // By name: the release imports this entity, and a file cycle is avoided.
+  @ManyToOne('ReleaseEntity', (release: ReleaseEntity) => release.changes, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'release_id' })
   release?: ReleaseEntity;
 

@@ -1,0 +1,132 @@
+import { EntityManager } from 'typeorm';
+import { enqueueSearchWork, OutboxKind } from '../search/search-outbox';
+
+/** PostgreSQL channel announcing that published content may have changed; delivered at commit. */
+export const ARTICLE_CHANGED_CHANNEL = 'evergreen_article_changed';
+
+/** Payload meaning: drop every cached entry (categories or products changed: names, slugs and breadcrumbs everywhere). */
+export const EVERYTHING = '*';
+
+/** What a change of one kind of content reaches besides its own rows. */
+export interface ContentKindSpec {
+  /** The table whose `updated_at` marks the item as changed (admin lists sort by it). */
+  readonly table?: string;
+  /** The search outbox kind, when items of this kind are search documents. */
+  readonly searchKind?: OutboxKind;
+  /** The cache channel and whether a change drops the item's entries or every entry. */
+  readonly notify?: { readonly channel: string; readonly scope: 'item' | 'everything' };
+}
+
+/**
+ * Every kind of content whose changes go through {@link recordChange}. Open for new kinds: forum threads and
+ * posts add an entry here (and, when searchable, an outbox kind), and every consumer below serves them.
+ */
+export const CONTENT_KINDS = {
+  article: { table: 'articles', searchKind: 'article', notify: { channel: ARTICLE_CHANGED_CHANNEL, scope: 'item' } },
+  // Category names, slugs and breadcrumbs and product names appear on every article page.
+  category: { notify: { channel: ARTICLE_CHANGED_CHANNEL, scope: 'everything' } },
+  product: { notify: { channel: ARTICLE_CHANGED_CHANNEL, scope: 'everything' } },
+} as const satisfies Record<string, ContentKindSpec>;
+
+export type ContentKind = keyof typeof CONTENT_KINDS;
+
+/** Which consumers a change concerns. */
+export interface ChangeEffects {
+  /** Bump the item's `updated_at`. */
+  readonly touch: boolean;
+  /** Reindex the item (search outbox). */
+  readonly index: boolean;
+  /** Announce it to the caches of every API instance (NOTIFY at commit). */
+  readonly announce: boolean;
+}
+
+/** What happened. Staff-only steps (drafts, reviews, schedules) reindex the staff view but leave the public caches. */
+export const CHANGE_EFFECTS = {
+  created: { touch: false, index: true, announce: false },
+  'draft-saved': { touch: true, index: true, announce: false },
+  /** The service sets `updated_at` with the other metadata. */
+  'metadata-changed': { touch: false, index: true, announce: true },
+  'slug-changed': { touch: true, index: true, announce: true },
+  /** Another article took over one of this article's old slugs: only the caches care. */
+  'slug-released': { touch: false, index: false, announce: true },
+  'review-requested': { touch: true, index: true, announce: false },
+  'review-approved': { touch: true, index: true, announce: false },
+  'changes-requested': { touch: true, index: true, announce: false },
+  scheduled: { touch: true, index: true, announce: false },
+  'schedule-cancelled': { touch: true, index: true, announce: false },
+  published: { touch: true, index: true, announce: true },
+  unpublished: { touch: true, index: true, announce: true },
+  archived: { touch: true, index: true, announce: true },
+  restored: { touch: true, index: true, announce: false },
+  verified: { touch: true, index: true, announce: false },
+  /** Its category moved: search documents carry the category's ancestors. */
+  recategorized: { touch: false, index: true, announce: false },
+  updated: { touch: true, index: true, announce: true },
+  /** Soft delete and its undo: the item stays, off the public side while deleted. */
+  deleted: { touch: true, index: true, announce: true },
+  undeleted: { touch: true, index: true, announce: true },
+  /** Gone for good (its row too). */
+  purged: { touch: false, index: true, announce: true },
+} as const satisfies Record<string, ChangeEffects>;
+
+export type ChangeType = keyof typeof CHANGE_EFFECTS;
+
+export interface ContentChange {
+  kind: ContentKind;
+  change: ChangeType;
+  /** The item changed; or `ids` for several at once. Omitted for kinds announced as a whole (categories, products). */
+  id?: string;
+  ids?: readonly string[];
+  /** The locale the change was made in, when it concerns one. */
+  locale?: string | null;
+}
+
+/** A change with its ids resolved, as each consumer sees it. */
+export interface RecordedChange {
+  kind: ContentKind;
+  change: ChangeType;
+  locale: string | null;
+  ids: readonly string[];
+  spec: ContentKindSpec;
+  effects: ChangeEffects;
+}
+
+/** A consumer of changes: runs inside the changing transaction, so it commits or rolls back with it. */
+export type ChangeConsumer = (tx: EntityManager, change: RecordedChange) => Promise<void>;
+
+const touchUpdatedAt: ChangeConsumer = async (tx, { spec, effects, ids }) => {
+  if (!effects.touch || !spec.table || ids.length === 0) return;
+  await tx.query(`UPDATE ${spec.table} SET updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+};
+
+const searchOutbox: ChangeConsumer = async (tx, { spec, effects, ids }) => {
+  if (!effects.index || !spec.searchKind) return;
+  await enqueueSearchWork(tx, spec.searchKind, [...ids]);
+};
+
+const cacheNotifications: ChangeConsumer = async (tx, { spec, effects, ids }) => {
+  if (!effects.announce || !spec.notify) return;
+  const payloads = spec.notify.scope === 'everything' ? [EVERYTHING] : ids;
+  for (const payload of payloads) await tx.query('SELECT pg_notify($1, $2)', [spec.notify.channel, payload]);
+};
+
+/** In order. Outgoing webhooks and staleness events plug in here. */
+const CONSUMERS: readonly ChangeConsumer[] = [touchUpdatedAt, searchOutbox, cacheNotifications];
+
+/**
+ * Records a content change inside the caller's transaction: marks the item changed, queues its reindexing
+ * (search outbox) and announces it to the caches (NOTIFY, delivered at commit). A rolled-back transaction
+ * leaves nothing behind. Every content change goes through here, whatever its kind.
+ */
+export async function recordChange(tx: EntityManager, change: ContentChange): Promise<void> {
+  const ids = [...(change.ids ?? []), ...(change.id !== undefined ? [change.id] : [])];
+  const recorded: RecordedChange = {
+    kind: change.kind,
+    change: change.change,
+    locale: change.locale ?? null,
+    ids,
+    spec: CONTENT_KINDS[change.kind],
+    effects: CHANGE_EFFECTS[change.change],
+  };
+  for (const consume of CONSUMERS) await consume(tx, recorded);
+}

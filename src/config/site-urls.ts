@@ -1,0 +1,7 @@
+import { AppConfig } from './app-config';
+
+/** The URL of an article on the public help site (`SITE_BASE_URL` + `SITE_ARTICLE_PATH`). */
+export function articleUrl(site: AppConfig['site'], locale: string, slug: string): string {
+  const path = site.articlePath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
+  return `${site.baseUrl}${path}`;
+}
