@@ -202,4 +202,44 @@ describe('production mode', () => {
     expect((await t.http().get('/graphiql')).status).toBe(404);
     expect((await t.http().get('/admin/graphiql')).status).toBe(404);
   });
+
+  const INTROSPECT = '{ __schema { queryType { name } } }';
+
+  it.each(['/graphql', '/admin/graphql'])('closes introspection of %s to anonymous callers and members by default', async (path) => {
+    const member = await t.login(await t.createUser({ role: Role.Member }));
+    for (const token of [undefined, member]) {
+      const client = path === '/graphql' ? t.delivery(token) : t.admin(token);
+      for (const query of [INTROSPECT, '{ __type(name: "Query") { name } }', 'query { ...F } fragment F on Query { __schema { types { name } } }']) {
+        const res = await client.send(query);
+        expect([res.status, res.errors?.[0].extensions.code]).toEqual([400, 'INTROSPECTION_DISABLED']);
+      }
+    }
+    expect((await (path === '/graphql' ? t.delivery() : t.admin()).send('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+
+  it.each(['/graphql', '/admin/graphql'])('opens introspection of %s to signed-in staff by default', async (path) => {
+    const editor = await t.login(await t.createUser({ role: Role.Editor }));
+    const res = await (path === '/graphql' ? t.delivery(editor) : t.admin(editor)).send(INTROSPECT);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+});
+
+describe.each([
+  ['off', 'Admin', 'INTROSPECTION_DISABLED'],
+  ['on', null, null],
+] as const)('GRAPHQL_INTROSPECTION=%s in production', (mode, role, code) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: mode });
+  });
+  afterAll(() => t.close());
+
+  it(`answers ${code ?? 'the schema'} to ${role ? 'even an admin' : 'an anonymous caller'}`, async () => {
+    const token = role ? await t.login(await t.createUser({ role: Role[role] })) : undefined;
+    for (const client of [t.delivery(token), t.admin(token)]) {
+      const res = await client.send('{ __schema { queryType { name } } }');
+      expect(res.errors?.[0]?.extensions.code ?? null).toBe(code);
+    }
+  });
 });
