@@ -10,6 +10,7 @@ import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { LocalesModule } from './common/locales/locales.module';
 import { ChangeNotificationsModule } from './common/notifications/change-notifications.module';
 import { AuthModule } from './auth/auth.module';
+import { AuthService } from './auth/auth.service';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
 import { ScopedMercuriusDriver, ScopedMercuriusDriverConfig } from './common/graphql/scoped-mercurius.driver';
@@ -26,6 +27,7 @@ import { SearchAdminModule } from './search/admin/search-admin.module';
 import { SearchDeliveryModule } from './search/delivery/search-delivery.module';
 import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
+import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
@@ -40,8 +42,15 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
-    inject: [AppConfig],
-    useFactory: (config: AppConfig) => graphqlEndpointOptions(endpoint, config),
+    imports: [AuthModule],
+    inject: [AppConfig, AuthService],
+    useFactory: (config: AppConfig, auth: AuthService) =>
+      graphqlEndpointOptions(endpoint, config, {
+        async isStaff(context) {
+          context.auth ??= await auth.resolveAuthorization(context.req.headers.authorization);
+          return context.auth.user !== null && context.auth.user.role !== Role.Member;
+        },
+      }),
   });
 }
 

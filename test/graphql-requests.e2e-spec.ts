@@ -1,3 +1,4 @@
+import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
 
 const STACK_OR_SQL = /\bat [\w.]+ \(|node_modules|\.ts:\d+|SELECT |relation "|QueryFailedError/;
@@ -56,11 +57,80 @@ describe('malformed and abusive GraphQL requests', () => {
       expect(JSON.stringify(res.body)).not.toMatch(STACK_OR_SQL);
     });
 
+    it.each([
+      ['a NUL character in a string literal', { query: '{ __type(name: "a\\u0000b") { name } }' }],
+      ['a NUL character in a variable', { query: 'query ($s: String!) { __type(name: $s) { name } }', variables: { s: 'a\u0000b' } }],
+      ['a lone surrogate in a variable', { query: 'query ($s: String!) { __type(name: $s) { name } }', variables: { s: 'x\ud800y' } }],
+      ['a lone surrogate in a variable key', { query: 'query ($s: String!) { __type(name: $s) { name } }', variables: { s: 'ok', ['k\udc00']: 1 } }],
+    ])('refuses %s with BAD_USER_INPUT', async (_, body) => {
+      const res = await t.http().post(path).set('content-type', 'application/json').send(JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.body).not.toHaveProperty('data');
+    });
+
+    it.each([
+      ['two operations and no operationName', { query: 'query A { __typename } query B { __typename }' }],
+      ['two operations and an unknown operationName', { query: 'query A { __typename } query B { __typename }', operationName: 'C' }],
+      ['two operations and an empty operationName', { query: 'query A { __typename } query B { __typename }', operationName: '' }],
+      ['an unknown operationName', { query: 'query A { __typename }', operationName: 'B' }],
+    ])('refuses %s with BAD_REQUEST (POST and GET)', async (_, body) => {
+      const post = await t.http().post(path).set('content-type', 'application/json').send(JSON.stringify(body));
+      expect([post.status, post.body.errors[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
+      const get = await t.http().get(path).query(body);
+      expect([get.status, get.body.errors[0].extensions.code]).toEqual([400, 'BAD_REQUEST']);
+    });
+
+    it('runs the named one of several operations, and a single one with an empty operationName', async () => {
+      const named = await raw(path, JSON.stringify({ query: 'query A { a: __typename } query B { b: __typename }', operationName: 'B' }));
+      expect(named.body).toEqual({ data: { b: 'Query' } });
+      const empty = await raw(path, JSON.stringify({ query: '{ __typename }', operationName: '' }));
+      expect(empty.body).toEqual({ data: { __typename: 'Query' } });
+    });
+
+    it.each([
+      ['a subscription', { query: 'subscription { x }' }, 'GRAPHQL_VALIDATION_FAILED'],
+      ['a number as the query', { query: 1 }, 'GRAPHQL_PARSE_FAILED'],
+      ['a JSON AST as the query text', { query: JSON.stringify({ kind: 'Document', definitions: [] }) }, 'GRAPHQL_PARSE_FAILED'],
+    ])('answers %s with a client error', async (_, body, code) => {
+      const res = await raw(path, JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].extensions.code).toBe(code);
+    });
+
+    it('accepts "extensions": null and an empty object', async () => {
+      for (const extensions of [null, {}]) {
+        const res = await raw(path, JSON.stringify({ query: '{ __typename }', extensions }));
+        expect([res.status, res.body]).toEqual([200, { data: { __typename: 'Query' } }]);
+      }
+    });
+
+    it('answers as application/graphql-response+json when asked, with 4xx for request errors', async () => {
+      const ok = await t.http().post(path).set('accept', 'application/graphql-response+json').send({ query: '{ __typename }' });
+      expect(ok.status).toBe(200);
+      expect(ok.headers['content-type']).toBe('application/graphql-response+json; charset=utf-8');
+      const bad = await t.http().post(path).set('accept', 'application/graphql-response+json').send({ query: '{ nope }' });
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toBe('application/graphql-response+json; charset=utf-8');
+      const plain = await t.http().post(path).set('accept', 'application/json').send({ query: '{ __typename }' });
+      expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    });
+
     it('still answers a good request afterwards', async () => {
       const res = await raw(path, JSON.stringify({ query: '{ __typename }' }));
       expect(res.status).toBe(200);
       expect(res.body.data.__typename).toBe('Query');
     });
+  });
+
+  it('refuses a DateTime beyond what PostgreSQL stores with BAD_USER_INPUT, as a literal and as a variable', async () => {
+    const admin = await t.login(await t.createUser({ role: Role.Admin }));
+    const literal = await t.admin(admin).send('{ searchAnalytics(from: "+275760-09-13T00:00:00.000Z", to: "2026-01-01T00:00:00Z") { searches } }');
+    expect([literal.status, literal.errors?.[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
+    const variable = await t
+      .admin(admin)
+      .send('query ($from: DateTime!) { searchAnalytics(from: $from, to: "2026-01-01T00:00:00Z") { searches } }', { from: '0000-01-01T00:00:00Z' });
+    expect([variable.status, variable.errors?.[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
   });
 
   it('refuses GET mutations', async () => {
@@ -84,6 +154,43 @@ describe('malformed and abusive GraphQL requests', () => {
   });
 });
 
+describe('a document whose fragments expand exponentially (default limits)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe.each(['/graphql', '/admin/graphql'])('%s', (path) => {
+    it(
+      'refuses an exponentially expanding fragment chain at once while /health keeps answering',
+      async () => {
+        // Under the old cost check, one copy at 30 levels took minutes of main-thread work.
+        const oneCopy = t.http().post(path).send({ query: fragmentChain(30, 1) });
+        const thirtyCopies = t.http().post(path).send({ query: fragmentChain(30, 30) });
+        const health = t.http().get('/health');
+        const [one, thirty, healthRes] = await Promise.all([oneCopy, thirtyCopies, health]);
+        expect([one.status, one.body.errors[0].extensions]).toEqual([400, expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' })]);
+        expect([thirty.status, thirty.body.errors[0].extensions]).toEqual([400, expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' })]);
+        expect(healthRes.status).toBe(200);
+      },
+      10_000,
+    );
+  });
+});
+
+/** `query { ...F0 } fragment F0 on Query { __typename ...F1 ...F1 } …`, `copies` times with distinct names. */
+function fragmentChain(levels: number, copies: number): string {
+  const parts: string[] = [];
+  for (let c = 0; c < copies; c += 1) {
+    parts.push(`query Q${c} { ...C${c}F0 }`);
+    for (let l = 0; l < levels; l += 1) {
+      parts.push(`fragment C${c}F${l} on Query { __typename${l + 1 < levels ? ` ...C${c}F${l + 1} ...C${c}F${l + 1}` : ''} }`);
+    }
+  }
+  return parts.join('\n');
+}
+
 describe('production mode', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -94,5 +201,45 @@ describe('production mode', () => {
   it('does not serve GraphiQL', async () => {
     expect((await t.http().get('/graphiql')).status).toBe(404);
     expect((await t.http().get('/admin/graphiql')).status).toBe(404);
+  });
+
+  const INTROSPECT = '{ __schema { queryType { name } } }';
+
+  it.each(['/graphql', '/admin/graphql'])('closes introspection of %s to anonymous callers and members by default', async (path) => {
+    const member = await t.login(await t.createUser({ role: Role.Member }));
+    for (const token of [undefined, member]) {
+      const client = path === '/graphql' ? t.delivery(token) : t.admin(token);
+      for (const query of [INTROSPECT, '{ __type(name: "Query") { name } }', 'query { ...F } fragment F on Query { __schema { types { name } } }']) {
+        const res = await client.send(query);
+        expect([res.status, res.errors?.[0].extensions.code]).toEqual([400, 'INTROSPECTION_DISABLED']);
+      }
+    }
+    expect((await (path === '/graphql' ? t.delivery() : t.admin()).send('{ __typename }')).data).toEqual({ __typename: 'Query' });
+  });
+
+  it.each(['/graphql', '/admin/graphql'])('opens introspection of %s to signed-in staff by default', async (path) => {
+    const editor = await t.login(await t.createUser({ role: Role.Editor }));
+    const res = await (path === '/graphql' ? t.delivery(editor) : t.admin(editor)).send(INTROSPECT);
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+});
+
+describe.each([
+  ['off', 'Admin', 'INTROSPECTION_DISABLED'],
+  ['on', null, null],
+] as const)('GRAPHQL_INTROSPECTION=%s in production', (mode, role, code) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: mode });
+  });
+  afterAll(() => t.close());
+
+  it(`answers ${code ?? 'the schema'} to ${role ? 'even an admin' : 'an anonymous caller'}`, async () => {
+    const token = role ? await t.login(await t.createUser({ role: Role[role] })) : undefined;
+    for (const client of [t.delivery(token), t.admin(token)]) {
+      const res = await client.send('{ __schema { queryType { name } } }');
+      expect(res.errors?.[0]?.extensions.code ?? null).toBe(code);
+    }
   });
 });

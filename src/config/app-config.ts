@@ -1,4 +1,4 @@
-import { LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
+import { INTROSPECTION_MODES, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
 
 /**
  * Typed configuration: the only way code outside `src/config/` reads settings.
@@ -24,7 +24,15 @@ export abstract class AppConfig {
   };
   abstract readonly demo: { seed: boolean; adminEmail: string; adminPassword: string };
   abstract readonly logLevel: (typeof LOG_LEVELS)[number];
-  abstract readonly graphql: { maxDepth: number; maxCost: number; maxAliases: number; ide: boolean };
+  abstract readonly graphql: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    /** Who may introspect both schemas: everyone, nobody, or signed-in staff (every role but member). */
+    introspection: (typeof INTROSPECTION_MODES)[number];
+    ide: boolean;
+  };
   abstract readonly locales: {
     /** Canonical BCP 47 tags, e.g. `zh-CN`. */
     supported: readonly string[];

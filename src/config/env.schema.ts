@@ -29,6 +29,7 @@ const toBoolean = ({ value }: { value: unknown }): unknown => {
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const SEARCH_ENGINES = ['postgres', 'meilisearch'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const INTROSPECTION_MODES = ['on', 'off', 'staff'] as const;
 
 /** Every environment variable Evergreen reads. `.env.example` lists the same names. */
 export class EnvironmentVariables {
@@ -129,6 +130,18 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(1000)
   GRAPHQL_MAX_ALIASES = 30;
+
+  /** Lexical tokens a GraphQL document may have; parsing stops at the limit (the introspection query has about 200). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  @Max(1_000_000)
+  GRAPHQL_MAX_TOKENS = 5000;
+
+  /** Who may read the schema (`__schema`, `__type`): everyone, nobody, or signed-in staff (every role but member). Default: staff in production, on otherwise. */
+  @IsOptional()
+  @IsIn(INTROSPECTION_MODES)
+  GRAPHQL_INTROSPECTION?: (typeof INTROSPECTION_MODES)[number];
 
   @Transform(toInt)
   @IsInt()

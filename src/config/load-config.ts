@@ -52,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxDepth: vars.GRAPHQL_MAX_DEPTH,
       maxCost: vars.GRAPHQL_MAX_COST,
       maxAliases: vars.GRAPHQL_MAX_ALIASES,
+      maxTokens: vars.GRAPHQL_MAX_TOKENS,
+      introspection: vars.GRAPHQL_INTROSPECTION ?? (vars.NODE_ENV === 'production' ? 'staff' : 'on'),
       ide: vars.GRAPHIQL && vars.NODE_ENV !== 'production',
     },
     locales,

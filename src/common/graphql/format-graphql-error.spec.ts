@@ -65,4 +65,28 @@ describe('formatGraphqlErrors', () => {
     expect(result.statusCode).toBe(200);
     expect(result.response.data).toEqual({ a: 1 });
   });
+
+  it('keeps the code of request checks, reports the token limit as QUERY_TOO_COMPLEX, and drops data on 4xx', () => {
+    const wrapper = Object.assign(new Error('refused'), {
+      statusCode: 400,
+      errors: [
+        new GraphQLError('A string argument contains a NUL character', { extensions: { code: 'BAD_USER_INPUT' } }),
+        new GraphQLError('Syntax Error: Document contains more that 5000 tokens. Parsing aborted.'),
+      ],
+    });
+    const result = formatGraphqlErrors({ errors: [wrap(wrapper)] }, log);
+    expect(result.statusCode).toBe(400);
+    expect(result.response).not.toHaveProperty('data');
+    expect(result.response.errors.map((e) => e.extensions)).toEqual([
+      { code: 'BAD_USER_INPUT' },
+      { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', allowed: 5000 },
+    ]);
+  });
+
+  it('answers errors graphql-js raises before any resolver (no operation selected) as BAD_REQUEST, not internal', () => {
+    const result = formatGraphqlErrors({ errors: [new GraphQLError('Must provide operation name if query contains multiple operations.')] }, log);
+    expect(result.statusCode).toBe(400);
+    expect(result.response.errors[0].extensions?.code).toBe('BAD_REQUEST');
+    expect(logged).toHaveLength(0);
+  });
 });

@@ -3,7 +3,8 @@ import { AppError } from '../errors/app-error';
 
 export interface FormattedResult {
   statusCode: number;
-  response: { data: ExecutionResult['data'] | null; errors: GraphQLFormattedError[] };
+  /** A request refused before execution (status 4xx) has no `data` entry (GraphQL over HTTP). */
+  response: { data?: ExecutionResult['data'] | null; errors: GraphQLFormattedError[] };
 }
 
 export type ErrorLogger = (error: unknown, message: string) => void;
@@ -51,7 +52,12 @@ export function formatGraphqlErrors(
       statusCode = original.statusCode ?? 400;
       errors.push({ message: requestErrorMessage(original), extensions: { code: REQUEST_ERROR_CODES[statusCode] ?? 'BAD_REQUEST' } });
     } else if (!original && isVariableError(error)) {
+      statusCode = 400;
       errors.push(withCode(error, 'BAD_USER_INPUT'));
+    } else if (!original && !error.path) {
+      // graphql-js refused the request before running any resolver (e.g. no operation selected).
+      statusCode = 400;
+      errors.push(withCode(error, typeof error.extensions?.code === 'string' ? error.extensions.code : 'BAD_REQUEST'));
     } else {
       logUnexpected(original ?? error, 'Unexpected error while answering a GraphQL request');
       errors.push({ message: INTERNAL_MESSAGE, locations: error.locations, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -59,14 +65,19 @@ export function formatGraphqlErrors(
   }
 
   if (execution.data) statusCode = 200;
-  return { statusCode, response: { data: execution.data ?? null, errors } };
+  return { statusCode, response: statusCode >= 400 ? { errors } : { data: execution.data ?? null, errors } };
 }
 
 function formatRequestPhaseError(inner: unknown): GraphQLFormattedError {
   if (!(inner instanceof GraphQLError)) {
     return { message: inner instanceof Error ? inner.message : 'Invalid request', extensions: { code: 'BAD_REQUEST' } };
   }
-  if (inner.extensions?.code === 'QUERY_TOO_COMPLEX') return inner.toJSON();
+  // Our own request checks (limits, text, operation selection) and strict scalars set their code.
+  if (typeof inner.extensions?.code === 'string') return withCode(inner, inner.extensions.code, inner.extensions);
+  const tokens = /^Syntax Error: Document contains more that (\d+) tokens/.exec(inner.message);
+  if (tokens) {
+    return { message: `The document has more than ${tokens[1]} tokens, the limit`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', allowed: Number(tokens[1]) } };
+  }
   if (inner.message.startsWith('Syntax Error')) return withCode(inner, 'GRAPHQL_PARSE_FAILED');
   if (isVariableError(inner)) return withCode(inner, 'BAD_USER_INPUT');
   return withCode(inner, 'GRAPHQL_VALIDATION_FAILED');

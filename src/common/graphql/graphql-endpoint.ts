@@ -1,10 +1,20 @@
 import { Logger, Type } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
+import { DocumentNode, GraphQLError } from 'graphql';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphqlContext } from '../../auth/graphql-context';
 import { AppConfig } from '../../config/app-config';
+import { DateTimeScalar } from './date-time.scalar';
 import { formatGraphqlErrors } from './format-graphql-error';
 import { checkQueryLimits } from './query-limits';
+import {
+  checkOperationSelection,
+  checkRequestText,
+  isParsedDocument,
+  NoSubscriptionsRule,
+  operationNamesOf,
+  requestRefused,
+  usesIntrospection,
+} from './request-checks';
 import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
 
 export interface GraphqlEndpoint {
@@ -14,12 +24,18 @@ export interface GraphqlEndpoint {
   modules: Type<unknown>[];
 }
 
+export interface GraphqlEndpointDependencies {
+  /** Whether the caller of a request is signed in as staff (any role but member); used for `GRAPHQL_INTROSPECTION=staff`. */
+  isStaff(context: GraphqlContext): Promise<boolean>;
+}
+
 /** Options shared by both schemas: auth context, error formatting, limits, IDE. */
 const outOfRequestLogger = new Logger('GraphQL');
 
 export function graphqlEndpointOptions(
   endpoint: GraphqlEndpoint,
   config: AppConfig,
+  dependencies: GraphqlEndpointDependencies,
 ): ScopedMercuriusDriverConfig {
   const limits = config.graphql;
   return {
@@ -28,9 +44,12 @@ export function graphqlEndpointOptions(
     include: endpoint.modules,
     autoSchemaFile: true,
     sortSchema: true,
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
     graphiql: config.graphql.ide,
     allowBatchedQueries: false,
-    graphql: { parseOptions: { maxTokens: 20_000 } },
+    maxTokens: limits.maxTokens,
+    graphql: { parseOptions: { maxTokens: limits.maxTokens } },
+    validationRules: [NoSubscriptionsRule],
     context: (request: FastifyRequest, reply: FastifyReply): GraphqlContext => ({ req: request, reply }),
     errorFormatter: (execution, context: Partial<GraphqlContext>) =>
       formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
@@ -38,11 +57,38 @@ export function graphqlEndpointOptions(
         context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
       ),
     hooks: {
-      // Runs before GraphQL validation (whose overlapping-fields rule is costly on flooded queries).
+      // Runs before GraphQL validation (whose overlapping-fields rule is costly on flooded queries),
+      // once per distinct document (Mercurius caches validated documents).
       preValidation: [
         async (_schema, document) => {
+          // Mercurius falls back to JSON.parse when the query text is not GraphQL: refuse such "ASTs".
+          if (!isParsedDocument(document)) {
+            throw requestRefused([new GraphQLError('The query is not a GraphQL document', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })]);
+          }
           const errors = checkQueryLimits(document, limits);
-          if (errors.length > 0) throw Object.assign(new Error('Query limits exceeded'), { statusCode: 400, errors });
+          if (errors.length > 0) throw requestRefused(errors);
+        },
+      ],
+      // Runs on every request, cached document or not.
+      preExecution: [
+        async (_schema, document: DocumentNode, mercuriusContext, variables: unknown) => {
+          const context = mercuriusContext as unknown as GraphqlContext;
+          const params = (context.req.method === 'GET' ? context.req.query : context.req.body) as { operationName?: unknown } | undefined;
+          const errors = [...checkOperationSelection(operationNamesOf(document), params?.operationName), ...checkRequestText(document, variables)];
+          if (errors.length > 0) throw requestRefused(errors);
+          if (limits.introspection !== 'on' && usesIntrospection(document)) {
+            const allowed = limits.introspection === 'staff' && (await dependencies.isStaff(context));
+            if (!allowed) {
+              throw requestRefused([
+                new GraphQLError(
+                  limits.introspection === 'off'
+                    ? 'Introspection is disabled on this server; the schema is published as SDL'
+                    : 'Introspection is only open to signed-in staff on this server; the schema is published as SDL',
+                  { extensions: { code: 'INTROSPECTION_DISABLED' } },
+                ),
+              ]);
+            }
+          }
         },
       ],
     },

@@ -27,39 +27,71 @@ const LIST_SIZE_ARGUMENTS = new Set(['first', 'last', 'limit']);
 /** Type-wrapping fields of introspection nest by construction and say nothing about abuse. */
 const DEPTH_NEUTRAL_FIELDS = new Set(['ofType']);
 
+/** What a selection set adds when entered at depth 0 under a multiplier of 1. */
+interface SelectionMeasure {
+  /** Deepest field level reached, relative to the entry depth. */
+  depth: number;
+  /** Cost at multiplier 1; the cost under a multiplier m is m times this (every field costs its multiplier). */
+  cost: number;
+  aliases: number;
+}
+
+const EMPTY: SelectionMeasure = { depth: 0, cost: 0, aliases: 0 };
+
 /**
  * Measures every operation of a parsed document before validation: nesting depth, aliases,
- * and a cost where each field costs 1 times the page sizes of the lists around it.
+ * and a cost where each field costs 1 times the page sizes of the lists around it. Each
+ * fragment is measured once and its measure reused at every spread, so the work is linear in
+ * the document however often fragments spread each other (the measure itself may be huge).
+ * A spread of an unknown fragment, or one that closes a cycle, adds nothing: GraphQL
+ * validation reports both.
  */
 export function measureOperation(operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>): QueryMeasure {
-  const measure: QueryMeasure = { depth: 0, cost: 0, aliases: 0 };
-  walk(operation.selectionSet, 0, 1, new Set<string>());
-  return measure;
+  return new DocumentMeasurer(fragments).measure(operation.selectionSet);
+}
 
-  function walk(selectionSet: SelectionSetNode, depth: number, multiplier: number, visiting: Set<string>): void {
+class DocumentMeasurer {
+  private readonly measured = new Map<string, SelectionMeasure>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(private readonly fragments: Map<string, FragmentDefinitionNode>) {}
+
+  measure(selectionSet: SelectionSetNode): SelectionMeasure {
+    const total: SelectionMeasure = { depth: 0, cost: 0, aliases: 0 };
     for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        visitField(selection, depth, multiplier, visiting);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, depth, multiplier, visiting);
-      } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        // Unknown and cyclic spreads are left to GraphQL validation, which reports them.
-        if (!fragment || visiting.has(name)) continue;
-        visiting.add(name);
-        walk(fragment.selectionSet, depth, multiplier, visiting);
-        visiting.delete(name);
-      }
+      const part =
+        selection.kind === Kind.FIELD
+          ? this.field(selection)
+          : selection.kind === Kind.INLINE_FRAGMENT
+            ? this.measure(selection.selectionSet)
+            : this.fragment(selection.name.value);
+      total.depth = Math.max(total.depth, part.depth);
+      total.cost += part.cost;
+      total.aliases += part.aliases;
     }
+    return total;
   }
 
-  function visitField(field: FieldNode, depth: number, multiplier: number, visiting: Set<string>): void {
-    const fieldDepth = DEPTH_NEUTRAL_FIELDS.has(field.name.value) ? depth : depth + 1;
-    measure.depth = Math.max(measure.depth, fieldDepth);
-    if (field.alias) measure.aliases += 1;
-    measure.cost += multiplier;
-    if (field.selectionSet) walk(field.selectionSet, fieldDepth, multiplier * listSize(field), visiting);
+  private field(field: FieldNode): SelectionMeasure {
+    const ownDepth = DEPTH_NEUTRAL_FIELDS.has(field.name.value) ? 0 : 1;
+    const inner = field.selectionSet ? this.measure(field.selectionSet) : EMPTY;
+    return {
+      depth: ownDepth + inner.depth,
+      cost: 1 + listSize(field) * inner.cost,
+      aliases: (field.alias ? 1 : 0) + inner.aliases,
+    };
+  }
+
+  private fragment(name: string): SelectionMeasure {
+    const known = this.measured.get(name);
+    if (known) return known;
+    const definition = this.fragments.get(name);
+    if (!definition || this.inProgress.has(name)) return EMPTY;
+    this.inProgress.add(name);
+    const result = this.measure(definition.selectionSet);
+    this.inProgress.delete(name);
+    this.measured.set(name, result);
+    return result;
   }
 }
 
@@ -82,22 +114,24 @@ export function checkQueryLimits(document: DocumentNode, limits: QueryLimits): G
   });
 
   const errors: GraphQLError[] = [];
+  const measurer = new DocumentMeasurer(fragments);
   for (const operation of operations) {
     const name = operation.name?.value ?? 'anonymous';
-    const measure = measureOperation(operation, fragments);
+    const measure = measurer.measure(operation.selectionSet);
     if (measure.depth > limits.maxDepth) {
       errors.push(limitError(`Operation ${name} is nested ${measure.depth} levels deep; the limit is ${limits.maxDepth}`, 'depth', measure.depth, limits.maxDepth));
     }
     if (measure.aliases > limits.maxAliases) {
-      errors.push(limitError(`Operation ${name} uses ${measure.aliases} aliases; the limit is ${limits.maxAliases}`, 'aliases', measure.aliases, limits.maxAliases));
+      errors.push(limitError(`Operation ${name} uses ${Math.min(measure.aliases, Number.MAX_SAFE_INTEGER)} aliases; the limit is ${limits.maxAliases}`, 'aliases', measure.aliases, limits.maxAliases));
     }
     if (measure.cost > limits.maxCost) {
-      errors.push(limitError(`Operation ${name} has an estimated cost of ${measure.cost}; the limit is ${limits.maxCost}`, 'cost', measure.cost, limits.maxCost));
+      errors.push(limitError(`Operation ${name} has an estimated cost of ${Math.min(measure.cost, Number.MAX_SAFE_INTEGER)}; the limit is ${limits.maxCost}`, 'cost', measure.cost, limits.maxCost));
     }
   }
   return errors;
 }
 
 function limitError(message: string, limit: string, measured: number, allowed: number): GraphQLError {
+  measured = Math.min(measured, Number.MAX_SAFE_INTEGER);
   return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', limit, measured, allowed } });
 }

@@ -1,11 +1,14 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyInstance } from 'fastify';
 import mercurius, { MercuriusOptions } from 'mercurius';
+import { registerGraphqlOverHttp } from './graphql-over-http';
 import { reachableSchema } from './reachable-schema';
 
 export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
   /** URL prefix of this schema's routes, e.g. `/admin` for `/admin/graphql` and `/admin/graphiql`. */
   routePrefix?: string;
+  /** Token limit of the GET operation check (the same as Mercurius' parse limit). */
+  maxTokens?: number;
 };
 
 /**
@@ -16,11 +19,12 @@ export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
  */
 export class ScopedMercuriusDriver extends MercuriusDriver {
   override async start(config: ScopedMercuriusDriverConfig): Promise<void> {
-    const { plugins, hooks, routePrefix, ...options } = config;
+    const { plugins, hooks, routePrefix, maxTokens, ...options } = config;
     if (options.schema) options.schema = reachableSchema(options.schema);
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     await app.register(
       async (scope) => {
+        registerGraphqlOverHttp(scope, { path: `${routePrefix ?? ''}${options.path ?? '/graphql'}`, maxTokens: maxTokens ?? 5000 });
         await scope.register(mercurius, options as MercuriusOptions);
         for (const plugin of plugins ?? []) await scope.register(plugin.plugin, plugin.options ?? {});
         for (const [hookName, hook] of Object.entries(hooks ?? {})) {

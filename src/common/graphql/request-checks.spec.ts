@@ -1,0 +1,61 @@
+import { parse } from 'graphql';
+import { negotiateGraphqlMediaType } from './graphql-over-http';
+import { checkOperationSelection, checkRequestText, findUnsafeText, isParsedDocument, operationNamesOf, usesIntrospection } from './request-checks';
+
+describe('request checks', () => {
+  it.each([
+    ['a\u0000b', 'NUL'],
+    ['x\ud800', 'surrogate'],
+    ['\udc00x', 'surrogate'],
+    ['\udc00\ud800', 'surrogate'],
+  ])('finds %p in nested variables', (bad, word) => {
+    expect(findUnsafeText({ input: { tags: ['ok', bad] } })).toEqual({ path: 'input.tags[1]', reason: expect.stringContaining(word) });
+  });
+
+  it('accepts real Unicode, including astral characters and emoji sequences', () => {
+    expect(findUnsafeText({ a: '👩‍👩‍👧‍👦 𝔘 ǅ \u202e é', b: [1, null, true] })).toBeNull();
+  });
+
+  it('finds a NUL escape in a string literal of the document', () => {
+    const errors = checkRequestText(parse('{ article(slug: "a\\u0000b") { id } }'), undefined);
+    expect(errors.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+    expect(checkRequestText(parse('{ article(slug: "ab") { id } }'), { s: 'fine' })).toEqual([]);
+  });
+
+  it.each([
+    ['query A { a } query B { b }', undefined, 'BAD_REQUEST'],
+    ['query A { a } query B { b }', 'C', 'BAD_REQUEST'],
+    ['query A { a }', 'B', 'BAD_REQUEST'],
+    ['query A { a }', 3, 'BAD_REQUEST'],
+    ['fragment F on Query { a }', undefined, 'BAD_REQUEST'],
+    ['query A { a } query B { b }', 'B', null],
+    ['{ a }', undefined, null],
+    ['{ a }', null, null],
+  ])('operation selection of %p with operationName %p', (source, name, code) => {
+    expect(checkOperationSelection(operationNamesOf(parse(source)), name)[0]?.extensions.code ?? null).toBe(code);
+  });
+
+  it('tells introspection from __typename', () => {
+    expect(usesIntrospection(parse('{ __typename }'))).toBe(false);
+    expect(usesIntrospection(parse('{ a { __type(name: "X") { name } } }'))).toBe(true);
+    expect(usesIntrospection(parse('{ ...F } fragment F on Query { __schema { types { name } } }'))).toBe(true);
+  });
+
+  it('tells a parsed document from a JSON "AST"', () => {
+    expect(isParsedDocument(parse('{ a }'))).toBe(true);
+    expect(isParsedDocument(JSON.parse(JSON.stringify(parse('{ a }'))))).toBe(false);
+    expect(isParsedDocument(1)).toBe(false);
+  });
+
+  it.each([
+    [undefined, 'application/json'],
+    ['*/*', 'application/json'],
+    ['application/json', 'application/json'],
+    ['application/graphql-response+json', 'application/graphql-response+json'],
+    ['application/graphql-response+json, application/json;q=0.9', 'application/graphql-response+json'],
+    ['application/json, application/graphql-response+json;q=0.5', 'application/json'],
+    ['application/graphql-response+json;q=0', 'application/json'],
+  ])('negotiates Accept %p as %s', (accept, expected) => {
+    expect(negotiateGraphqlMediaType(accept)).toBe(expected);
+  });
+});

@@ -1,0 +1,136 @@
+import {
+  ASTNode,
+  ASTVisitor,
+  DocumentNode,
+  GraphQLError,
+  Kind,
+  Location,
+  OperationDefinitionNode,
+  ValidationContext,
+  visit,
+  BREAK,
+} from 'graphql';
+
+/** Unpaired UTF-16 surrogates: not Unicode text, not storable as UTF-8. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why a string cannot be taken as text (PostgreSQL stores neither), or null when it can. */
+export function unsafeTextReason(value: string): string | null {
+  if (value.includes('\u0000')) return 'contains a NUL character (\\u0000)';
+  if (LONE_SURROGATE.test(value)) return 'contains an unpaired UTF-16 surrogate (not valid Unicode)';
+  return null;
+}
+
+/** The first string (or object key) in a JSON value that is not text, with its path; null when all are. */
+export function findUnsafeText(value: unknown, path = ''): { path: string; reason: string } | null {
+  if (typeof value === 'string') {
+    const reason = unsafeTextReason(value);
+    return reason ? { path, reason } : null;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = findUnsafeText(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const keyReason = unsafeTextReason(key);
+      if (keyReason) return { path: path ? `${path} (a key)` : '(a key)', reason: keyReason };
+      const found = findUnsafeText(inner, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses strings no String, ID or custom scalar argument may carry — NUL characters and unpaired
+ * surrogates — wherever they occur in the request: variables and string literals of the document.
+ * One check at the edge instead of a rule on every input field (PostgreSQL refuses NUL in text).
+ */
+export function checkRequestText(document: DocumentNode, variables: unknown): GraphQLError[] {
+  const inVariables = findUnsafeText(variables ?? null);
+  if (inVariables) {
+    return [badUserInput(`Variable $${inVariables.path} ${inVariables.reason}`, { field: inVariables.path })];
+  }
+  let problem: GraphQLError | null = null;
+  visit(document, {
+    StringValue(node) {
+      const reason = unsafeTextReason(node.value);
+      if (!reason) return undefined;
+      problem = badUserInput(`A string argument ${reason}`, {}, node.loc ? [node] : []);
+      return BREAK;
+    },
+  });
+  return problem ? [problem] : [];
+}
+
+function badUserInput(message: string, details: Record<string, unknown>, nodes: readonly ASTNode[] = []): GraphQLError {
+  return new GraphQLError(message, { nodes, extensions: { ...details, code: 'BAD_USER_INPUT' } });
+}
+
+/** True for a document from graphql-js `parse` — not a JSON AST a client smuggled in as the query text. */
+export function isParsedDocument(document: unknown): document is DocumentNode {
+  const candidate = document as Partial<DocumentNode> | null;
+  return typeof candidate === 'object' && candidate !== null && candidate.kind === Kind.DOCUMENT && candidate.loc instanceof Location;
+}
+
+/** The names of the document's operations ('' for an anonymous one). */
+export function operationNamesOf(document: DocumentNode): string[] {
+  return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? ''] : []));
+}
+
+/**
+ * Errors when the request does not select exactly one operation: the only one when the document
+ * has one and no `operationName` is given, otherwise the one `operationName` names.
+ */
+export function checkOperationSelection(operationNames: readonly string[], operationName: unknown): GraphQLError[] {
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+    return [badRequest('operationName must be a string')];
+  }
+  if (operationNames.length === 0) return [badRequest('The document contains no operation')];
+  if (operationName) {
+    return operationNames.includes(operationName) ? [] : [badRequest(`The document has no operation named ${JSON.stringify(operationName)}`)];
+  }
+  if (operationNames.length > 1) {
+    return [badRequest(`The document contains ${operationNames.length} operations: name the one to run in operationName`)];
+  }
+  return [];
+}
+
+function badRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
+}
+
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+/** Whether the document reads the schema (`__schema` or `__type`; `__typename` is not introspection). */
+export function usesIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (!INTROSPECTION_FIELDS.has(node.name.value)) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/** Validation rule: neither schema serves subscriptions (a subscription would otherwise fail at execution). */
+export function NoSubscriptionsRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      if (node.operation === 'subscription') {
+        context.reportError(new GraphQLError('Subscriptions are not supported; send a query or a mutation', { nodes: node }));
+      }
+    },
+  };
+}
+
+/** The error a Mercurius hook throws to refuse a request before execution: HTTP 400 with these GraphQL errors. */
+export function requestRefused(errors: GraphQLError[]): Error {
+  return Object.assign(new Error('The request was refused before execution'), { statusCode: 400, errors });
+}
