@@ -28,7 +28,8 @@ export function graphqlEndpointOptions(
     include: endpoint.modules,
     autoSchemaFile: true,
     sortSchema: true,
-    graphiql: config.graphql.ide,
+    // GraphiQL is served from our own dependencies (src/common/graphql/graphiql/), not Mercurius's CDN page.
+    graphiql: false,
     allowBatchedQueries: false,
     graphql: { parseOptions: { maxTokens: 20_000 } },
     context: (request: FastifyRequest, reply: FastifyReply): GraphqlContext => ({ req: request, reply }),
