@@ -26,7 +26,7 @@ function fetchFromPage(page: Page, url: string): Promise<FetchOutcome> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: '{ categories { name } }' }),
       });
-      return { ok: true, status: response.status, body: await response.json() };
+      return { ok: true, status: response.status, body: (await response.json()) as { data?: { categories: { name: string }[] } } };
     } catch (error) {
       return { ok: false, error: String(error) };
     }
