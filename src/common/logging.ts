@@ -38,7 +38,7 @@ const INFO = 30;
 /** Where log lines go: JSON to stdout, or readable lines (development) written synchronously so they stay in order with the banner. */
 export function logDestination(format: AppConfig['logFormat']): DestinationStream | undefined {
   if (format === 'json') return undefined;
-  return pinoPretty({ sync: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  return pinoPretty({ sync: true, singleLine: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
 }
 
 export function createRootLogger(level: AppConfig['logLevel'], destination?: DestinationStream): Logger {
