@@ -3,7 +3,6 @@
  * loads natively but Jest's CommonJS module runtime cannot: compiled to CommonJS for tests only.
  */
 const ESM_FILES = [
-  'content-disposition/.+\\.js',
   'quick-lru/.+\\.js',
   'mercurius/index\\.js',
   // sanitize-html's HTML parser and its helpers

@@ -1,5 +1,6 @@
 // Mercurius vs Apollo, both through @nestjs/graphql (code-first) on the Fastify adapter.
 //   npm run bench:drivers       (BENCH_DURATION=<s> to change the 10 s default)
+// The Apollo packages live in bench/graphql-drivers/package.json, installed there by that script only.
 // Each driver runs bench/graphql-drivers/app.ts in a child process (ts-node, transpile-only);
 // autocannon runs here: 50 connections, 2 s warm-up then the measured run, per driver × query, sequentially.
 import { fork } from 'node:child_process';

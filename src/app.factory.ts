@@ -8,12 +8,14 @@ import { PUBLISHED_CONTENT_QUERIES } from './articles/delivery/articles-delivery
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
-import { createRootLogger, RequestLogController } from './common/logging';
+import { registerGraphiql } from './common/graphql/graphiql/graphiql';
+import { registerCors } from './common/http/cors';
+import { createRootLogger, logDestination, RequestLogController } from './common/logging';
 import { requestIdOf } from './common/request-id';
 
 /** Builds the application (not yet listening); shared by main, tests and benchmarks. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const rootLogger = createRootLogger(config.logLevel);
+  const rootLogger = createRootLogger(config.logLevel, logDestination(config.logFormat));
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger,
     logController: new RequestLogController(rootLogger),
@@ -26,6 +28,13 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     reply.header('x-request-id', request.id);
     done();
   });
+  await registerCors(adapter.getInstance(), config.corsOrigins);
+  if (config.graphql.ide) {
+    await registerGraphiql(adapter.getInstance(), [
+      { path: '/graphiql', endpoint: '/graphql', title: 'Evergreen delivery API · GraphiQL', signIn: false, defaultQuery: '{\n  categories {\n    name\n  }\n}\n' },
+      { path: '/admin/graphiql', endpoint: '/admin/graphql', title: 'Evergreen admin API · GraphiQL', signIn: true, defaultQuery: '{\n  me {\n    email\n    role\n  }\n}\n' },
+    ]);
+  }
   registerGraphqlHttpCaching(adapter.getInstance(), { publicPath: '/graphql', maxAgeSeconds: 60, staleWhileRevalidateSeconds: 600 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, rootLogger), adapter, {
     bufferLogs: true,

@@ -3,6 +3,7 @@ import { createApp } from './app.factory';
 import { DEMO_EDITOR_EMAIL, seedDemo } from './cli/demo-seed';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
+import { EmbeddedPostgresAccessError } from './database/embedded-postgres';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from './database/prepare-database';
 import { runtimeConfig } from './config/runtime-config';
 
@@ -59,7 +60,7 @@ function printBanner(config: AppConfig, url: string, database: string, migration
 }
 
 bootstrap().catch((error: unknown) => {
-  if (error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError) {
+  if (error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof EmbeddedPostgresAccessError) {
     process.stderr.write(`Evergreen cannot start. ${error.message}\n`);
   } else {
     process.stderr.write(`Evergreen cannot start: ${error instanceof Error ? error.message : String(error)}\n`);

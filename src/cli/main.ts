@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
-import { createRootLogger } from '../common/logging';
+import { createRootLogger, logDestination } from '../common/logging';
 import { AppConfig } from '../config/app-config';
 import { InvalidConfigError, loadConfig } from '../config/load-config';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../database/prepare-database';
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     await runMigrations(database.url);
-    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, createRootLogger(config.logLevel)), { logger: ['error', 'warn'] });
+    const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, createRootLogger(config.logLevel, logDestination(config.logFormat))), { logger: ['error', 'warn'] });
     try {
       return await run(command, app.get(SearchIndexService), app.get(IndexingWorker), config);
     } finally {

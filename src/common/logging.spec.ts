@@ -61,3 +61,23 @@ describe('request logging', () => {
     expect(lines().find((line) => line.msg === 'failed')).toMatchObject({ password: '[redacted]', err: { parameters: '[redacted]' } });
   });
 });
+
+describe('start-up logging', () => {
+  it("keeps Nest's module and route chatter and Fastify's listen line at debug, and other info lines at info", () => {
+    const { stream, lines } = capture();
+    const rootLogger = createRootLogger('info', stream);
+    rootLogger.info({ context: 'InstanceLoader' }, 'AppModule dependencies initialized');
+    rootLogger.info({ context: 'RouterExplorer' }, 'Mapped {/health, GET} route');
+    rootLogger.info({ context: 'GraphQLModule' }, 'Mapped {/graphql, POST} route');
+    rootLogger.info('Server listening at http://127.0.0.1:3000');
+    rootLogger.info({ context: 'IndexingWorker' }, 'indexed 3 documents');
+    rootLogger.warn({ context: 'InstanceLoader' }, 'a warning stays a warning');
+
+    expect(lines().map((line) => line.msg)).toEqual(['indexed 3 documents', 'a warning stays a warning']);
+
+    const debug = capture();
+    const debugLogger = createRootLogger('debug', debug.stream);
+    debugLogger.info({ context: 'RouterExplorer' }, 'Mapped {/health, GET} route');
+    expect(debug.lines()).toEqual([expect.objectContaining({ level: 20, msg: 'Mapped {/health, GET} route', context: 'RouterExplorer' })]);
+  });
+});

@@ -1,6 +1,7 @@
 import { FastifyReply, FastifyRequest, LogController } from 'fastify';
 import { Params } from 'nestjs-pino';
-import pino, { DestinationStream, Level, Logger } from 'pino';
+import pino, { DestinationStream, Level, LogFn, Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from '../config/app-config';
 
 /**
@@ -22,10 +23,37 @@ const REDACTED_PATHS = [
   'authorization',
 ];
 
+/** Nest's start-up chatter (one line per module and route): logged at debug, so the banner stands alone. */
+const BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication', 'GraphQLModule']);
+
+export function isBootNoise(args: unknown[]): boolean {
+  const [first] = args;
+  if (typeof first === 'string') return first.startsWith('Server listening at ');
+  if (typeof first !== 'object' || first === null || !('context' in first)) return false;
+  return BOOT_CONTEXTS.has(String(first.context));
+}
+
+const INFO = 30;
+
+/** Where log lines go: JSON to stdout, or readable lines (development) written synchronously so they stay in order with the banner. */
+export function logDestination(format: AppConfig['logFormat']): DestinationStream | undefined {
+  if (format === 'json') return undefined;
+  return pinoPretty({ sync: true, singleLine: true, colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
+
 export function createRootLogger(level: AppConfig['logLevel'], destination?: DestinationStream): Logger {
   return pino(
     {
     level,
+    hooks: {
+      logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn, levelValue: number) {
+        if (levelValue === INFO && isBootNoise(args)) {
+          if (this.isLevelEnabled('debug')) this.debug(...args);
+          return;
+        }
+        method.apply(this, args);
+      },
+    },
     serializers: {
       req: (req: FastifyRequest) => ({ method: req.method, url: req.url.split('?')[0] }),
       res: (reply: FastifyReply) => ({ statusCode: reply.statusCode }),

@@ -1,4 +1,4 @@
-import { INTROSPECTION_MODES, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
+import { INTROSPECTION_MODES, LOG_FORMATS, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
 
 /**
  * Typed configuration: the only way code outside `src/config/` reads settings.
@@ -24,6 +24,9 @@ export abstract class AppConfig {
   };
   abstract readonly demo: { seed: boolean; adminEmail: string; adminPassword: string };
   abstract readonly logLevel: (typeof LOG_LEVELS)[number];
+  abstract readonly logFormat: (typeof LOG_FORMATS)[number];
+  /** Browser origins allowed to call the APIs (exact origins or patterns, see `parseCorsOrigin`); empty: none. */
+  abstract readonly corsOrigins: readonly string[];
   abstract readonly graphql: {
     maxDepth: number;
     maxCost: number;

@@ -30,6 +30,7 @@ export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const SEARCH_ENGINES = ['postgres', 'meilisearch'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const INTROSPECTION_MODES = ['on', 'off', 'staff'] as const;
+export const LOG_FORMATS = ['pretty', 'json'] as const;
 
 /** Every environment variable Evergreen reads. `.env.example` lists the same names. */
 export class EnvironmentVariables {
@@ -112,6 +113,17 @@ export class EnvironmentVariables {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Unset: readable lines in development, JSON otherwise. */
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
+
+  /** Comma-separated origins or patterns (`https://*.example.com`, `http://localhost:*`, `*`). Unset: localhost outside production, none in production. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  CORS_ORIGINS?: string;
 
   @Transform(toInt)
   @IsInt()

@@ -19,6 +19,24 @@ describe('loadConfig', () => {
     expect(config.graphql.ide).toBe(true);
   });
 
+  it('allows browsers on localhost outside production, no origin in production, and exactly the listed ones when set', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) };
+    expect(loadConfig({}).corsOrigins).toEqual(['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*']);
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(loadConfig({ ...production, CORS_ORIGINS: ' https://help.example.com ,https://*.example.com,' }).corsOrigins).toEqual([
+      'https://help.example.com',
+      'https://*.example.com',
+    ]);
+    expect(loadConfig({ CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+  });
+
+  it('logs readable lines in development and JSON elsewhere unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
+
   it('reads and converts values', () => {
     const config = loadConfig({ PORT: '8080', SEED_DEMO: 'false', DEMO_ADMIN_EMAIL: 'Boss@Example.test', NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) });
     expect(config.http.port).toBe(8080);
@@ -33,6 +51,9 @@ describe('loadConfig', () => {
     [{ PORT: '3.5' }, /^PORT: /],
     [{ NODE_ENV: 'prod' }, /^NODE_ENV: /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ LOG_FORMAT: 'xml' }, /^LOG_FORMAT: /],
+    [{ CORS_ORIGINS: 'https://ok.example.com, help.example.com' }, /^CORS_ORIGINS: "help.example.com" is not an origin/],
+    [{ CORS_ORIGINS: 'https://example.com/path' }, /^CORS_ORIGINS: /],
     [{ DATABASE_URL: 'mysql://localhost/x' }, /^DATABASE_URL: /],
     [{ JWT_SECRET: 'short' }, /^JWT_SECRET: .*32 characters/],
     [{ NODE_ENV: 'production' }, /^JWT_SECRET: must be set/],

@@ -2,7 +2,11 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as path from 'node:path';
 import { AppConfig } from './app-config';
+import { parseCorsOrigin } from '../common/http/cors';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema';
+
+/** Origins allowed when CORS_ORIGINS is unset outside production: any port on this machine. */
+export const DEVELOPMENT_CORS_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -27,6 +31,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
   const locales = parseLocales(vars, problems);
+  const corsOrigins = parseCorsOrigins(vars, problems);
   if (vars.SEARCH_ENGINE === 'meilisearch' && !vars.MEILI_HOST) problems.push('SEARCH_ENGINE: meilisearch needs MEILI_HOST');
   if (problems.length > 0) throw new InvalidConfigError(problems);
 
@@ -48,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       adminPassword: vars.DEMO_ADMIN_PASSWORD,
     },
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT ?? (vars.NODE_ENV === 'development' ? 'pretty' : 'json'),
+    corsOrigins,
     graphql: {
       maxDepth: vars.GRAPHQL_MAX_DEPTH,
       maxCost: vars.GRAPHQL_MAX_COST,
@@ -112,6 +119,20 @@ function parseLocales(vars: EnvironmentVariables, problems: string[]): AppConfig
   const defaultLocale = pick('DEFAULT_LOCALE') ?? 'en';
   const fallback = vars.FALLBACK_LOCALE.trim().toLowerCase() === 'none' ? null : pick('FALLBACK_LOCALE');
   return { supported: [...new Set(supported)], default: defaultLocale, fallback };
+}
+
+function parseCorsOrigins(vars: EnvironmentVariables, problems: string[]): string[] {
+  if (vars.CORS_ORIGINS === undefined) return vars.NODE_ENV === 'production' ? [] : DEVELOPMENT_CORS_ORIGINS;
+  if (vars.CORS_ORIGINS.trim().toLowerCase() === 'none') return [];
+  const origins = vars.CORS_ORIGINS.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const origin of origins) {
+    if (!parseCorsOrigin(origin)) {
+      problems.push(
+        `CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], e.g. https://help.example.com), a pattern (https://*.example.com, http://localhost:*) or *`,
+      );
+    }
+  }
+  return origins;
 }
 
 function describeProblem(error: ValidationError): string[] {

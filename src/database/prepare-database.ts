@@ -36,9 +36,15 @@ export async function prepareDatabase(config: AppConfig, onLog?: (message: strin
   const port = new URL(embedded.url).port;
   return {
     url: embedded.url,
-    description: `embedded PostgreSQL on 127.0.0.1:${port} (data in ${path.relative(process.cwd(), path.join(config.dataDir, 'postgres')) || '.'})`,
+    description: `embedded PostgreSQL on 127.0.0.1:${port} (data in ${displayPath(path.join(config.dataDir, 'postgres'))})`,
     stop: embedded.stop,
   };
+}
+
+/** Relative to the working folder when inside it, absolute otherwise. */
+function displayPath(folder: string): string {
+  const relative = path.relative(process.cwd(), folder);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? folder : relative;
 }
 
 export async function assertReachable(url: string): Promise<void> {

@@ -45,7 +45,8 @@ export function graphqlEndpointOptions(
     autoSchemaFile: true,
     sortSchema: true,
     buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeScalar }] },
-    graphiql: config.graphql.ide,
+    // GraphiQL is served from our own dependencies (src/common/graphql/graphiql/), not Mercurius's CDN page.
+    graphiql: false,
     allowBatchedQueries: false,
     maxTokens: limits.maxTokens,
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
