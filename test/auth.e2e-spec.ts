@@ -74,7 +74,7 @@ describe('authentication', () => {
     });
 
     it('throttles one client address guessing across many accounts', async () => {
-      await t.dataSource.query('DELETE FROM login_failures');
+      await t.dataSource.query('DELETE FROM login_attempts');
       const codes: string[] = [];
       for (let i = 0; i < 9; i++) {
         const res = await t.admin().send(ADMIN_LOGIN, { input: { email: `guess${i}@example.test`, password: 'guessed-password' } });
@@ -82,9 +82,9 @@ describe('authentication', () => {
       }
       expect(codes.slice(0, 8)).toEqual(Array(8).fill('UNAUTHENTICATED'));
       expect(codes[8]).toBe('RATE_LIMITED');
-      const stored: { throttle_key: string }[] = await t.dataSource.query('SELECT throttle_key FROM login_failures');
+      const stored: { throttle_key: string }[] = await t.dataSource.query('SELECT throttle_key FROM login_attempts');
       expect(stored.map((r) => r.throttle_key).join(' ')).not.toMatch(/127\.0\.0\.1|guess/);
-      await t.dataSource.query('DELETE FROM login_failures');
+      await t.dataSource.query('DELETE FROM login_attempts');
     });
   });
 

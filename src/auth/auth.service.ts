@@ -67,15 +67,13 @@ export class AuthService {
   }
 
   private async verifyCredentials({ email, password, ip }: Credentials): Promise<UserEntity> {
-    await this.throttle.assertAllowed(email, ip);
+    // Reserved before the password is checked, so parallel guesses cannot outrun the count.
+    const reservation = await this.throttle.reserve(email, ip);
     const user = await this.users.findByEmail(email);
     const passwordMatches = await verifyPassword(user?.passwordHash ?? null, password);
-    if (!user || !passwordMatches) {
-      await this.throttle.recordFailure(email, ip);
-      throw new UnauthenticatedError('The email or password is wrong');
-    }
+    if (!user || !passwordMatches) throw new UnauthenticatedError('The email or password is wrong');
     if (user.deactivatedAt) throw new UnauthenticatedError('This account has been deactivated');
-    await this.throttle.recordSuccess(email);
+    await this.throttle.release(reservation);
     return user;
   }
 

@@ -1,6 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { AccessTokenEntity } from '../auth/entities/access-token.entity';
-import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
+import { LoginAttemptEntity } from '../auth/entities/login-attempt.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { ArticleDailyViewsEntity } from '../articles/entities/article-daily-views.entity';
 import { ArticleFeedbackEntity } from '../articles/entities/article-feedback.entity';
@@ -23,12 +23,13 @@ import { CreateKnowledgeBase1763942400000 } from '../../migrations/1763942400000
 import { CreateSearch1764028800000 } from '../../migrations/1764028800000-CreateSearch';
 import { SearchFacetValues1764115200000 } from '../../migrations/1764115200000-SearchFacetValues';
 import { SearchPublicFingerprints1764201600000 } from '../../migrations/1764201600000-SearchPublicFingerprints';
+import { LoginAttemptReservations1764288001000 } from '../../migrations/1764288001000-LoginAttemptReservations';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
   UserEntity,
   AccessTokenEntity,
-  LoginFailureEntity,
+  LoginAttemptEntity,
   ProductEntity,
   ReleaseEntity,
   ReleaseChangeEntity,
@@ -46,7 +47,7 @@ export const ENTITIES = [
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, LoginAttemptReservations1764288001000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
