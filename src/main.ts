@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { DEMO_EDITOR_EMAIL, seedDemo } from './cli/demo-seed';
+import { DEMO_EDITOR_EMAIL, seedDemoOnStart } from './cli/demo-seed';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from './database/prepare-database';
@@ -29,7 +29,7 @@ async function bootstrap(): Promise<void> {
   try {
     const applied = await runMigrations(database.url);
     app = await createApp(config);
-    const seeded = config.demo.seed ? await seedDemo(app, config) : null;
+    const seeded = await seedDemoOnStart(app, config);
     await app.listen(config.http.port, config.http.host);
     printBanner(config, await app.getUrl(), database.description, applied, seeded !== null);
   } catch (error) {
@@ -50,7 +50,7 @@ function printBanner(config: AppConfig, url: string, database: string, migration
     `  Database       ${database}${migrations.length ? `, applied ${migrations.length} migration(s)` : ''}`,
   ];
   if (demo) {
-    const password = config.nodeEnv === 'production' ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword;
+    const password = config.demo.adminPassword;
     lines.push(`  Demo admin     ${config.demo.adminEmail} / ${password}`);
     lines.push(`  Demo editor    ${DEMO_EDITOR_EMAIL} / ${password}`);
     lines.push(`  Help center    ${base}/sitemap.xml, or { categories { name } } on the delivery API`);

@@ -8,7 +8,7 @@ import { UsersService } from '../users/users.service';
 import { AccessTokensService, PERSONAL_ACCESS_TOKEN_PREFIX } from './access-tokens.service';
 import { AuthState, AuthUser } from './auth-user';
 import { LoginThrottleService } from './login-throttle.service';
-import { verifyPassword } from './passwords';
+import { verifyPassword } from '../users/passwords';
 
 export interface Session {
   accessToken: string;

@@ -10,8 +10,9 @@ import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
 import { SearchModule } from '../search/search.module';
+import { UsersModule } from '../users/users.module';
 
-/** What operator commands need: the database, content and search; no HTTP server, no GraphQL. */
+/** What operator commands need: the database, content, search and users; no HTTP server, no GraphQL. */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig, rootLogger: PinoRootLogger): DynamicModule {
@@ -25,6 +26,7 @@ export class CliModule {
         ChangeNotificationsModule,
         ArticlesModule,
         SearchModule,
+        UsersModule,
       ],
     };
   }
