@@ -7,6 +7,8 @@ import { Role, STAFF_ROLES } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
 import { AccessTokensService, PERSONAL_ACCESS_TOKEN_PREFIX } from './access-tokens.service';
 import { AuthState, AuthUser } from './auth-user';
+import { AccessTokenEntity } from './entities/access-token.entity';
+import { effectiveTokenRole } from './token-scope';
 import { LoginThrottleService } from './login-throttle.service';
 import { verifyPassword } from '../users/passwords';
 
@@ -95,20 +97,24 @@ export class AuthService {
       return { user: null, failure };
     }
     if (claims.typ !== 'access' || typeof claims.sub !== 'string') return { user: null, failure: 'The access token is not valid' };
-    return this.activeUser(claims.sub, 'session');
+    return this.activeUser(claims.sub);
   }
 
   private async resolvePersonalAccessToken(token: string): Promise<AuthState> {
     const resolved = await this.accessTokens.resolve(token);
     if (typeof resolved === 'string') return { user: null, failure: resolved };
-    return this.activeUser(resolved.userId, 'personal-access-token');
+    return this.activeUser(resolved.userId, resolved);
   }
 
   /** Looked up on every request so deactivation and role changes take effect at once. */
-  private async activeUser(userId: string, via: AuthUser['via']): Promise<AuthState> {
+  private async activeUser(userId: string, token: AccessTokenEntity | null = null): Promise<AuthState> {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
-    return { user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, via, account: user }, failure: null };
+    const base = { id: user.id, email: user.email, displayName: user.displayName, account: user };
+    if (!token) return { user: { ...base, role: user.role, via: 'session' }, failure: null };
+    const role = effectiveTokenRole(token.role, user.role);
+    if (!role) return { user: null, failure: "The personal access token's role is above its owner's current role" };
+    return { user: { ...base, role, via: 'personal-access-token', accessToken: { id: token.id, readOnly: token.readOnly } }, failure: null };
   }
 }

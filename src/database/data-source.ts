@@ -24,6 +24,7 @@ import { CreateSearch1764028800000 } from '../../migrations/1764028800000-Create
 import { SearchFacetValues1764115200000 } from '../../migrations/1764115200000-SearchFacetValues';
 import { SearchPublicFingerprints1764201600000 } from '../../migrations/1764201600000-SearchPublicFingerprints';
 import { LoginAttemptReservations1764288001000 } from '../../migrations/1764288001000-LoginAttemptReservations';
+import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-AccessTokenScopes';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -47,7 +48,7 @@ export const ENTITIES = [
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, LoginAttemptReservations1764288001000];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, LoginAttemptReservations1764288001000, AccessTokenScopes1764288002000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
