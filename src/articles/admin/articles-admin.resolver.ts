@@ -4,7 +4,7 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
 import { NotFoundError } from '../../common/errors/app-error';
 import { LocalesService } from '../../common/locales/locales.service';
-import { Role } from '../../users/role.enum';
+import { EDITORIAL_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { ArticlesRepository } from '../articles.repository';
 import { ArticlesService } from '../articles.service';
 import { PublishingService } from '../publishing.service';
@@ -43,8 +43,8 @@ import {
 import { toAdminArticle, toAdminRevision } from './to-admin-article';
 import { AdminDiffSegmentKind, AdminLineChangeKind } from './admin-revision-diff.model';
 
-const READERS = [Role.Admin, Role.Editor, Role.Moderator];
-const WRITERS = [Role.Admin, Role.Editor];
+const READERS = STAFF_ROLES;
+const WRITERS = EDITORIAL_ROLES;
 
 @Resolver(() => AdminArticle)
 export class ArticlesAdminResolver {

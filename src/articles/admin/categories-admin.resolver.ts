@@ -1,13 +1,13 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Roles } from '../../auth/roles.decorator';
-import { Role } from '../../users/role.enum';
+import { EDITORIAL_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { CategoriesService } from '../categories.service';
 import { AdminCategory } from './admin-category.model';
 import { CategoryArgs, CategoryIdInput, CreateCategoryInput, MoveCategoryInput, UpdateCategoryInput } from './categories-admin.inputs';
 import { toAdminCategory } from './to-admin-category';
 
-const READERS = [Role.Admin, Role.Editor, Role.Moderator];
-const WRITERS = [Role.Admin, Role.Editor];
+const READERS = STAFF_ROLES;
+const WRITERS = EDITORIAL_ROLES;
 
 @Resolver(() => AdminCategory)
 export class CategoriesAdminResolver {

@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminUser } from '../../users/admin/admin-user.model';
 import { toAdminUser } from '../../users/admin/to-admin-user';
-import { Role, STAFF_ROLES } from '../../users/role.enum';
+import { ADMIN_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { AccessTokensService } from '../access-tokens.service';
 import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
@@ -37,7 +37,7 @@ export class AuthAdminResolver {
     return (await this.tokens.listForUser(user.id, args.includeRevoked)).map(toAdminAccessToken);
   }
 
-  @Roles(Role.Admin)
+  @Roles(...ADMIN_ROLES)
   @Query(() => [AdminAccessToken], { description: "Any user's personal access tokens, newest first" })
   async userAccessTokens(@Args() args: UserAccessTokensArgs): Promise<AdminAccessToken[]> {
     return (await this.tokens.listForUser(args.userId, args.includeRevoked)).map(toAdminAccessToken);
