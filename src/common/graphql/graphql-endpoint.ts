@@ -1,7 +1,7 @@
 import { Logger, Type } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { GraphqlContext } from '../../auth/graphql-context';
+import { GraphqlRequestContext } from './graphql-request-context';
 import { AppConfig } from '../../config/app-config';
 import { formatGraphqlErrors } from './format-graphql-error';
 import { checkQueryLimits } from './query-limits';
@@ -31,8 +31,8 @@ export function graphqlEndpointOptions(
     graphiql: config.graphql.ide,
     allowBatchedQueries: false,
     graphql: { parseOptions: { maxTokens: 20_000 } },
-    context: (request: FastifyRequest, reply: FastifyReply): GraphqlContext => ({ req: request, reply }),
-    errorFormatter: (execution, context: Partial<GraphqlContext>) =>
+    context: (request: FastifyRequest, reply: FastifyReply): GraphqlRequestContext => ({ req: request, reply }),
+    errorFormatter: (execution, context: Partial<GraphqlRequestContext>) =>
       formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
         // The request's logger carries the request id; there is always a reply over HTTP.
         context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
