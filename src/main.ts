@@ -50,7 +50,7 @@ function printBanner(config: AppConfig, url: string, database: string, migration
     `  Database       ${database}${migrations.length ? `, applied ${migrations.length} migration(s)` : ''}`,
   ];
   if (demo) {
-    const password = config.demo.adminPassword;
+    const password = config.nodeEnv === 'production' ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword;
     lines.push(`  Demo admin     ${config.demo.adminEmail} / ${password}`);
     lines.push(`  Demo editor    ${DEMO_EDITOR_EMAIL} / ${password}`);
     lines.push(`  Help center    ${base}/sitemap.xml, or { categories { name } } on the delivery API`);
