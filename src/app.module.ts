@@ -10,6 +10,7 @@ import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { LocalesModule } from './common/locales/locales.module';
 import { ChangeNotificationsModule } from './common/notifications/change-notifications.module';
 import { AuthModule } from './auth/auth.module';
+import type { GraphqlContext } from './auth/graphql-context';
 import { AuthService } from './auth/auth.service';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
@@ -46,7 +47,8 @@ function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
     inject: [AppConfig, AuthService],
     useFactory: (config: AppConfig, auth: AuthService) =>
       graphqlEndpointOptions(endpoint, config, {
-        async isStaff(context) {
+        async isStaff(requestContext) {
+          const context = requestContext as GraphqlContext;
           context.auth ??= await auth.resolveAuthorization(context.req.headers.authorization);
           return context.auth.user !== null && context.auth.user.role !== Role.Member;
         },

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { DEMO_EDITOR_EMAIL, seedDemo } from './cli/demo-seed';
+import { DEMO_EDITOR_EMAIL, seedDemoOnStart } from './cli/demo-seed';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { EmbeddedPostgresAccessError } from './database/embedded-postgres';
@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
   try {
     const applied = await runMigrations(database.url);
     app = await createApp(config);
-    const seeded = config.demo.seed ? await seedDemo(app, config) : null;
+    const seeded = await seedDemoOnStart(app, config);
     await app.listen(config.http.port, config.http.host);
     printBanner(config, await app.getUrl(), database.description, applied, seeded !== null);
   } catch (error) {

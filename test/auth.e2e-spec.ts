@@ -74,7 +74,7 @@ describe('authentication', () => {
     });
 
     it('throttles one client address guessing across many accounts', async () => {
-      await t.dataSource.query('DELETE FROM login_failures');
+      await t.dataSource.query('DELETE FROM login_attempts');
       const codes: string[] = [];
       for (let i = 0; i < 9; i++) {
         const res = await t.admin().send(ADMIN_LOGIN, { input: { email: `guess${i}@example.test`, password: 'guessed-password' } });
@@ -82,9 +82,9 @@ describe('authentication', () => {
       }
       expect(codes.slice(0, 8)).toEqual(Array(8).fill('UNAUTHENTICATED'));
       expect(codes[8]).toBe('RATE_LIMITED');
-      const stored: { throttle_key: string }[] = await t.dataSource.query('SELECT throttle_key FROM login_failures');
+      const stored: { throttle_key: string }[] = await t.dataSource.query('SELECT throttle_key FROM login_attempts');
       expect(stored.map((r) => r.throttle_key).join(' ')).not.toMatch(/127\.0\.0\.1|guess/);
-      await t.dataSource.query('DELETE FROM login_failures');
+      await t.dataSource.query('DELETE FROM login_attempts');
     });
   });
 
@@ -175,6 +175,97 @@ describe('authentication', () => {
         created.data!.createAccessToken.accessToken.id,
       ]);
       expect(revoked_at).toBeNull();
+    });
+  });
+
+  describe('personal access token scopes', () => {
+    const CREATE_SCOPED =
+      'mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token accessToken { id userId role readOnly lastUsedAt } } }';
+    const USER_TOKENS = 'query ($userId: ID!) { userAccessTokens(userId: $userId, includeRevoked: true) { id userId name role readOnly lastUsedAt revokedAt } }';
+
+    async function tokenFor(session: string, input: Record<string, unknown>): Promise<{ token: string; id: string }> {
+      const res = await t.admin(session).send(CREATE_SCOPED, { input: { name: 'scoped', ...input } });
+      expect(res.errors).toBeUndefined();
+      return { token: res.data!.createAccessToken.token, id: res.data!.createAccessToken.accessToken.id };
+    }
+
+    it('refuses a token creating a token with FORBIDDEN, writing nothing', async () => {
+      const editor = await t.createUser({ role: Role.Editor });
+      const { token } = await tokenFor(await t.login(editor), {});
+      const before = await countRows('access_tokens');
+      const res = await t.admin(token).send(CREATE_SCOPED, { input: { name: 'child' } });
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'TOKEN_CANNOT_MINT_TOKENS' });
+      expect(await countRows('access_tokens')).toBe(before);
+    });
+
+    it("carries its owner's role by default and at most the owner's role", async () => {
+      const editor = await t.createUser({ role: Role.Editor });
+      const session = await t.login(editor);
+      const created = await t.admin(session).send(CREATE_SCOPED, { input: { name: 'default role' } });
+      expect(created.data?.createAccessToken.accessToken).toMatchObject({ role: 'Editor', readOnly: false, userId: editor.user.id });
+
+      const above = await t.admin(session).send(CREATE_SCOPED, { input: { name: 'too strong', role: 'Admin' } });
+      expect(above.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ROLE_ABOVE_OWNER' });
+    });
+
+    it('lets an admin issue a narrower token that acts only with that role', async () => {
+      const admin = await t.createUser({ role: Role.Admin });
+      const { token } = await tokenFor(await t.login(admin), { role: 'Editor' });
+      expect((await t.admin(token).send('{ searchStopWords { word } }')).errors).toBeUndefined();
+      const res = await t.admin(token).send('{ users(first: 1) { totalCount } }');
+      expect(res.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    });
+
+    it("stops a token whose role is above its owner's new role", async () => {
+      const admin = await t.createUser({ role: Role.Admin });
+      const { token } = await tokenFor(await t.login(admin), {});
+      expect((await t.admin(token).send(ADMIN_ME)).errors).toBeUndefined();
+      await t.dataSource.query(`UPDATE users SET role = 'editor' WHERE id = $1`, [admin.user.id]);
+      const res = await t.admin(token).send(ADMIN_ME);
+      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringContaining('above its owner') });
+    });
+
+    it('refuses every mutation to a read-only token with FORBIDDEN, while it reads', async () => {
+      const admin = await t.createUser({ role: Role.Admin });
+      const { token, id } = await tokenFor(await t.login(admin), { readOnly: true });
+      expect((await t.admin(token).send('{ users(first: 1) { totalCount } }')).errors).toBeUndefined();
+
+      const mutations: [string, Record<string, unknown>][] = [
+        [REVOKE_PAT, { input: { accessTokenId: id } }],
+        ['mutation ($input: SearchStopWordInput!) { addSearchStopWord(input: $input) { word } }', { input: { locale: 'en', word: 'readonly' } }],
+        ['mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }', { input: { email: 'ro@example.test', displayName: 'RO', role: 'Editor', password: 'long enough pass' } }],
+      ];
+      for (const [mutation, variables] of mutations) {
+        const res = await t.admin(token).send(mutation, variables);
+        expect(res.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'READ_ONLY_TOKEN' });
+      }
+      const [{ revoked_at }] = await t.dataSource.query('SELECT revoked_at FROM access_tokens WHERE id = $1', [id]);
+      expect(revoked_at).toBeNull();
+      expect(await t.dataSource.query(`SELECT 1 FROM search_stop_words WHERE word = 'readonly'`)).toEqual([]);
+      expect(await t.dataSource.query(`SELECT 1 FROM users WHERE email = 'ro@example.test'`)).toEqual([]);
+    });
+
+    it("shows when a token was last used, and lets an admin list and revoke anyone's token, which stops at once", async () => {
+      const admin = await t.createUser({ role: Role.Admin });
+      const adminSession = await t.login(admin);
+      const editor = await t.createUser({ role: Role.Editor });
+      const editorSession = await t.login(editor);
+      const { token, id } = await tokenFor(editorSession, { name: 'editor script' });
+
+      const before = await t.admin(adminSession).send(USER_TOKENS, { userId: editor.user.id });
+      expect(before.data?.userAccessTokens).toEqual([expect.objectContaining({ id, userId: editor.user.id, lastUsedAt: null, revokedAt: null })]);
+      expect((await t.admin(token).send(ADMIN_ME)).data?.me.id).toBe(editor.user.id);
+      const used = await t.admin(adminSession).send(USER_TOKENS, { userId: editor.user.id });
+      expect(Date.parse(used.data?.userAccessTokens[0].lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
+
+      expect((await t.admin(editorSession).send(USER_TOKENS, { userId: admin.user.id })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+
+      const revoked = await t.admin(adminSession).send(REVOKE_PAT, { input: { accessTokenId: id } });
+      expect(revoked.data?.revokeAccessToken.revokedAt).toEqual(expect.any(String));
+      expect((await t.admin(token).send(ADMIN_ME)).errors?.[0]).toMatchObject({
+        message: 'The personal access token has been revoked',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     });
   });
 

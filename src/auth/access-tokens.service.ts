@@ -6,11 +6,20 @@ import { ForbiddenError, NotFoundError } from '../common/errors/app-error';
 import { Role } from '../users/role.enum';
 import { AuthUser } from './auth-user';
 import { AccessTokenEntity } from './entities/access-token.entity';
+import { grantableTokenRoles } from './token-scope';
 
 export const PERSONAL_ACCESS_TOKEN_PREFIX = 'egp_';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** `lastUsedAt` is written at most this often per token, so reads do not turn into writes. */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface NewAccessToken {
+  name: string;
+  expiresInDays: number | null;
+  /** Default: the owner's role. At most the owner's role (`grantableTokenRoles`). */
+  role: Role | null;
+  readOnly: boolean;
+}
 
 export interface CreatedAccessToken {
   token: string;
@@ -25,13 +34,27 @@ export function hashAccessToken(token: string): string {
 export class AccessTokensService {
   constructor(@InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>) {}
 
-  /** The secret is returned once; only its hash is stored. */
-  async create(owner: AuthUser, name: string, expiresInDays: number | null, now = new Date()): Promise<CreatedAccessToken> {
+  /**
+   * The secret is returned once; only its hash is stored. Only a signed-in session creates tokens:
+   * a token minting tokens would outlive its own revocation through its children.
+   */
+  async create(owner: AuthUser, input: NewAccessToken, now = new Date()): Promise<CreatedAccessToken> {
+    if (owner.via !== 'session') {
+      throw new ForbiddenError('A personal access token cannot create tokens; sign in to create one', { reason: 'TOKEN_CANNOT_MINT_TOKENS' });
+    }
+    const role = input.role ?? owner.role;
+    const grantable = grantableTokenRoles(owner.role);
+    if (!grantable.includes(role)) {
+      throw new ForbiddenError('A token can have at most your own role', { reason: 'ROLE_ABOVE_OWNER', grantableRoles: grantable });
+    }
+    const { expiresInDays } = input;
     const token = `${PERSONAL_ACCESS_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const accessToken = await this.tokens.save(
       this.tokens.create({
         userId: owner.id,
-        name: name.trim(),
+        name: input.name.trim(),
+        role,
+        readOnly: input.readOnly,
         tokenHash: hashAccessToken(token),
         tokenPrefix: token.slice(0, PERSONAL_ACCESS_TOKEN_PREFIX.length + 6),
         expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS),
@@ -42,6 +65,7 @@ export class AccessTokensService {
     return { token, accessToken };
   }
 
+  /** A user's tokens, newest first (their own list, or an admin looking at anyone's). */
   listForUser(userId: string, includeRevoked: boolean): Promise<AccessTokenEntity[]> {
     return this.tokens.find({
       where: includeRevoked ? { userId } : { userId, revokedAt: IsNull() },
@@ -70,7 +94,13 @@ export class AccessTokensService {
     if (token.revokedAt) return 'The personal access token has been revoked';
     if (token.expiresAt && token.expiresAt <= now) return 'The personal access token has expired';
     if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.tokens.update({ id: token.id }, { lastUsedAt: now });
+      // Conditional, so several instances seeing the same token write it once a minute at most.
+      await this.tokens
+        .createQueryBuilder()
+        .update()
+        .set({ lastUsedAt: now })
+        .where('id = :id AND (last_used_at IS NULL OR last_used_at < :before)', { id: token.id, before: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) })
+        .execute();
     }
     return token;
   }

@@ -7,14 +7,14 @@ import { UsersModule } from '../users/users.module';
 import { AccessTokensService } from './access-tokens.service';
 import { AuthService } from './auth.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
-import { LoginFailureEntity } from './entities/login-failure.entity';
+import { LoginAttemptEntity } from './entities/login-attempt.entity';
 import { LoginThrottleService } from './login-throttle.service';
 import { RolesGuard } from './roles.guard';
 
 @Module({
   imports: [
     UsersModule,
-    TypeOrmModule.forFeature([AccessTokenEntity, LoginFailureEntity]),
+    TypeOrmModule.forFeature([AccessTokenEntity, LoginAttemptEntity]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {

@@ -7,8 +7,10 @@ import { Role, STAFF_ROLES } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
 import { AccessTokensService, PERSONAL_ACCESS_TOKEN_PREFIX } from './access-tokens.service';
 import { AuthState, AuthUser } from './auth-user';
+import { AccessTokenEntity } from './entities/access-token.entity';
+import { effectiveTokenRole } from './token-scope';
 import { LoginThrottleService } from './login-throttle.service';
-import { verifyPassword } from './passwords';
+import { verifyPassword } from '../users/passwords';
 
 export interface Session {
   accessToken: string;
@@ -67,15 +69,13 @@ export class AuthService {
   }
 
   private async verifyCredentials({ email, password, ip }: Credentials): Promise<UserEntity> {
-    await this.throttle.assertAllowed(email, ip);
+    // Reserved before the password is checked, so parallel guesses cannot outrun the count.
+    const reservation = await this.throttle.reserve(email, ip);
     const user = await this.users.findByEmail(email);
     const passwordMatches = await verifyPassword(user?.passwordHash ?? null, password);
-    if (!user || !passwordMatches) {
-      await this.throttle.recordFailure(email, ip);
-      throw new UnauthenticatedError('The email or password is wrong');
-    }
+    if (!user || !passwordMatches) throw new UnauthenticatedError('The email or password is wrong');
     if (user.deactivatedAt) throw new UnauthenticatedError('This account has been deactivated');
-    await this.throttle.recordSuccess(email);
+    await this.throttle.release(reservation);
     return user;
   }
 
@@ -97,20 +97,24 @@ export class AuthService {
       return { user: null, failure };
     }
     if (claims.typ !== 'access' || typeof claims.sub !== 'string') return { user: null, failure: 'The access token is not valid' };
-    return this.activeUser(claims.sub, 'session');
+    return this.activeUser(claims.sub);
   }
 
   private async resolvePersonalAccessToken(token: string): Promise<AuthState> {
     const resolved = await this.accessTokens.resolve(token);
     if (typeof resolved === 'string') return { user: null, failure: resolved };
-    return this.activeUser(resolved.userId, 'personal-access-token');
+    return this.activeUser(resolved.userId, resolved);
   }
 
   /** Looked up on every request so deactivation and role changes take effect at once. */
-  private async activeUser(userId: string, via: AuthUser['via']): Promise<AuthState> {
+  private async activeUser(userId: string, token: AccessTokenEntity | null = null): Promise<AuthState> {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
-    return { user: { id: user.id, email: user.email, displayName: user.displayName, role: user.role, via, account: user }, failure: null };
+    const base = { id: user.id, email: user.email, displayName: user.displayName, account: user };
+    if (!token) return { user: { ...base, role: user.role, via: 'session' }, failure: null };
+    const role = effectiveTokenRole(token.role, user.role);
+    if (!role) return { user: null, failure: "The personal access token's role is above its owner's current role" };
+    return { user: { ...base, role, via: 'personal-access-token', accessToken: { id: token.id, readOnly: token.readOnly } }, failure: null };
   }
 }

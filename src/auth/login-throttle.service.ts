@@ -1,66 +1,108 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { In, LessThan, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RateLimitedError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
-import { LoginFailureEntity } from './entities/login-failure.entity';
 
 interface ThrottleKey {
   key: string;
   limit: number;
 }
 
+/** One attempt taken from a key's window; the window is identified by its start as PostgreSQL prints it (microseconds kept). */
+interface ReservedSlot {
+  key: string;
+  window: string;
+}
+
+/** Attempts reserved for one login; handed back to `release` when the password was right. */
+export interface LoginReservation {
+  slots: ReservedSlot[];
+}
+
 /**
- * Counts failed logins per account and per client address in PostgreSQL, so the limit holds
- * across every API instance. Addresses are stored hashed.
+ * Throttles sign-in guessing per client address and per account, in PostgreSQL so the limit
+ * holds across every API instance. Each key has one counter row per fixed window.
+ *
+ * An attempt is reserved **before** its password is verified: one `INSERT … ON CONFLICT DO
+ * UPDATE … WHERE attempts < limit` per key takes a slot under the row's lock, or takes nothing
+ * when the window is full. However many logins arrive at once, at most the limit of each key is
+ * evaluated per window. A refused login takes nothing (a slot already taken from the address is
+ * handed back), and a successful login hands its slots back, so only failures use up the limits.
+ * Emails and addresses are stored hashed.
  */
 @Injectable()
 export class LoginThrottleService {
   constructor(
-    @InjectRepository(LoginFailureEntity) private readonly failures: Repository<LoginFailureEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {}
 
-  async assertAllowed(email: string, ip: string, now = new Date()): Promise<void> {
-    const windowStart = new Date(now.getTime() - this.config.auth.loginFailureWindowSeconds * 1000);
+  /** Reserves one attempt for the address and the account, or throws RATE_LIMITED with the seconds until the window ends. */
+  async reserve(email: string, ip: string): Promise<LoginReservation> {
+    const slots: ReservedSlot[] = [];
     for (const { key, limit } of this.keys(email, ip)) {
-      const rows: { count: string; oldest: Date | null }[] = await this.failures.query(
-        `SELECT count(*) AS count, min(failed_at) AS oldest
-           FROM login_failures WHERE throttle_key = $1 AND failed_at > $2`,
-        [key, windowStart],
-      );
-      const count = Number(rows[0]?.count ?? 0);
-      if (count >= limit && rows[0]?.oldest) {
-        const retryAt = new Date(rows[0].oldest).getTime() + this.config.auth.loginFailureWindowSeconds * 1000;
-        const retryAfterSeconds = Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000));
-        throw new RateLimitedError('Too many failed sign-in attempts; try again later', retryAfterSeconds);
+      const window = await this.take(key, limit);
+      if (window === null) {
+        await this.release({ slots });
+        throw new RateLimitedError('Too many failed sign-in attempts; try again later', await this.retryAfterSeconds(key));
       }
+      slots.push({ key, window });
     }
+    return { slots };
   }
 
-  async recordFailure(email: string, ip: string, now = new Date()): Promise<void> {
-    const keys = this.keys(email, ip).map(({ key }) => key);
-    await this.failures.insert(keys.map((throttleKey) => ({ throttleKey, failedAt: now })));
-    const windowStart = new Date(now.getTime() - this.config.auth.loginFailureWindowSeconds * 1000);
-    await this.failures.delete({ throttleKey: In(keys), failedAt: LessThan(windowStart) });
+  /** Gives the slots back (only to the windows they were taken from) and drops a few ended windows. */
+  async release(reservation: LoginReservation): Promise<void> {
+    for (const { key, window } of reservation.slots) {
+      await this.dataSource.query(
+        `UPDATE login_attempts SET attempts = greatest(attempts - 1, 0) WHERE throttle_key = $1 AND window_started_at = $2::timestamptz`,
+        [key, window],
+      );
+    }
+    // Rows another login holds are left for later.
+    await this.dataSource.query(
+      `DELETE FROM login_attempts WHERE throttle_key IN (
+         SELECT throttle_key FROM login_attempts WHERE window_started_at <= now() - make_interval(secs => $1)
+         LIMIT 100 FOR UPDATE SKIP LOCKED)`,
+      [this.windowSeconds],
+    );
   }
 
-  /** A successful login clears the account's failures; the address keeps its count. */
-  async recordSuccess(email: string): Promise<void> {
-    await this.failures.delete({ throttleKey: accountKey(email) });
+  /** Takes one slot of `key`'s window (starting a new window when the last one ended); null when the window is full. */
+  private async take(key: string, limit: number): Promise<string | null> {
+    const rows: { window: string }[] = await this.dataSource.query(
+      `INSERT INTO login_attempts AS a (throttle_key, window_started_at, attempts) VALUES ($1, now(), 1)
+       ON CONFLICT (throttle_key) DO UPDATE SET
+         window_started_at = CASE WHEN a.window_started_at <= now() - make_interval(secs => $2) THEN now() ELSE a.window_started_at END,
+         attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $2) THEN 1 ELSE a.attempts + 1 END
+       WHERE a.window_started_at <= now() - make_interval(secs => $2) OR a.attempts < $3
+       RETURNING window_started_at::text AS window`,
+      [key, this.windowSeconds, limit],
+    );
+    return rows[0]?.window ?? null;
+  }
+
+  private async retryAfterSeconds(key: string): Promise<number> {
+    const rows: { seconds: number | null }[] = await this.dataSource.query(
+      `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS seconds
+         FROM login_attempts WHERE throttle_key = $1`,
+      [key, this.windowSeconds],
+    );
+    return Math.max(1, rows[0]?.seconds ?? 1);
+  }
+
+  private get windowSeconds(): number {
+    return this.config.auth.loginFailureWindowSeconds;
   }
 
   private keys(email: string, ip: string): ThrottleKey[] {
     return [
-      { key: accountKey(email), limit: this.config.auth.loginMaxFailuresPerAccount },
       { key: `ip:${sha256(ip)}`, limit: this.config.auth.loginMaxFailuresPerIp },
+      { key: `account:${sha256(email.trim().toLowerCase())}`, limit: this.config.auth.loginMaxFailuresPerAccount },
     ];
   }
-}
-
-function accountKey(email: string): string {
-  return `account:${sha256(email.trim().toLowerCase())}`;
 }
 
 function sha256(value: string): string {

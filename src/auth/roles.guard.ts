@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors/app-error';
 import { Role } from '../users/role.enum';
 import { AuthService } from './auth.service';
@@ -30,6 +31,10 @@ export class RolesGuard implements CanActivate {
     if (!auth.user) throw new UnauthenticatedError(auth.failure ?? 'Sign in to do this');
     if (!roles.includes(auth.user.role)) {
       throw new ForbiddenError('Your role does not allow this', { requiredRoles: roles });
+    }
+    // One rule for every mutation, so no resolver can forget it.
+    if (auth.user.accessToken?.readOnly && GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().operation.operation !== 'query') {
+      throw new ForbiddenError('This personal access token is read-only', { reason: 'READ_ONLY_TOKEN' });
     }
     return true;
   }

@@ -11,8 +11,9 @@ import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
 import { JobsModule } from '../jobs/jobs.module';
 import { SearchModule } from '../search/search.module';
+import { UsersModule } from '../users/users.module';
 
-/** What operator commands need: the database, content and search; no HTTP server, no GraphQL. */
+/** What operator commands need: the database, content, search and users; no HTTP server, no GraphQL. */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig, rootLogger: PinoRootLogger): DynamicModule {
@@ -27,6 +28,7 @@ export class CliModule {
         JobsModule,
         ArticlesModule,
         SearchModule,
+        UsersModule,
       ],
     };
   }

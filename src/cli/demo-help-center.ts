@@ -5,7 +5,7 @@ import { CategoriesService } from '../articles/categories.service';
 import { CategoryEntity } from '../articles/entities/category.entity';
 import { FeedbackService } from '../articles/feedback.service';
 import { PublishingService } from '../articles/publishing.service';
-import type { AuthUser } from '../auth/auth-user';
+import { AuthUser, sessionUser } from '../auth/auth-user';
 import { ChangeKind } from '../products/entities/release-change.entity';
 import { ReleaseSource } from '../products/entities/release.entity';
 import { ProductsService } from '../products/products.service';
@@ -20,7 +20,7 @@ export interface HelpCenterSeedResult {
 }
 
 function asAuthor(user: UserEntity): AuthUser {
-  return { id: user.id, email: user.email, displayName: user.displayName, role: user.role, via: 'session', account: user };
+  return sessionUser(user);
 }
 
 /**

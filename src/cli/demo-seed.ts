@@ -13,6 +13,16 @@ export interface DemoSeedResult {
 
 export const DEMO_EDITOR_EMAIL = 'editor@evergreen.test';
 
+/**
+ * Seeds the demo on start when configured. Never in production: the demo accounts share a
+ * documented password (configuration already refuses SEED_DEMO=true there; this is the last guard).
+ */
+export async function seedDemoOnStart(app: INestApplicationContext, config: AppConfig): Promise<DemoSeedResult | null> {
+  if (!config.demo.seed) return null;
+  if (config.nodeEnv === 'production') throw new Error('The demo data is never seeded in production (NODE_ENV=production): unset SEED_DEMO');
+  return seedDemo(app, config);
+}
+
 /** The demo admin, a demo editor and the demo help center; each only when missing, so every start may run it. */
 export async function seedDemo(app: INestApplicationContext, config: AppConfig): Promise<DemoSeedResult> {
   const users = app.get(UsersService);

@@ -1,25 +1,29 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { SingleBar, Presets } from 'cli-progress';
+import { ConflictError } from '../common/errors/app-error';
 import { createRootLogger, logDestination } from '../common/logging';
 import { AppConfig } from '../config/app-config';
 import { InvalidConfigError, loadConfig } from '../config/load-config';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../database/prepare-database';
 import { IndexingWorker } from '../search/indexing-worker';
 import { SearchIndexService } from '../search/search-index.service';
+import { UsersService } from '../users/users.service';
 import { CliModule } from './cli.module';
+import { createAdmin, CreateAdminUsageError, parseCreateAdmin } from './create-admin';
 import { runtimeConfig } from '../config/runtime-config';
 
 const COMMANDS = {
   reindex: 'rebuild the search index from PostgreSQL (zero-downtime swap on Meilisearch)',
   'search:check': 'compare database and index; exit code 1 when documents are missing, extra or outdated',
   'search:worker': 'drain the search outbox until stopped (for SEARCH_WORKER=false API processes)',
+  'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
 } as const;
 
 type Command = keyof typeof COMMANDS;
 
 function usage(): string {
-  return `Usage: npm run cli -- <command>\n${Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(14)} ${what}`).join('\n')}\n`;
+  return `Usage: npm run cli -- <command> [options]\n${Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(14)} ${what}`).join('\n')}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage());
     return command ? 2 : 0;
   }
+  // Options are checked (and a piped password read) before the database is touched.
+  const adminOptions = command === 'create-admin' ? await parseCreateAdmin(argv.slice(1), readStdin) : null;
   const envConfig = loadConfig();
   const database = await prepareDatabase(envConfig);
   const resolved = await runtimeConfig(envConfig, database);
@@ -44,6 +50,13 @@ async function main(argv: string[]): Promise<number> {
     await runMigrations(database.url);
     const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, createRootLogger(config.logLevel, logDestination(config.logFormat))), { logger: ['error', 'warn'] });
     try {
+      if (command === 'create-admin') {
+        if (!adminOptions) throw new Error('create-admin options were not parsed');
+        const admin = await createAdmin(app.get(UsersService), adminOptions);
+        process.stdout.write(`Created admin ${admin.email} (${admin.id}).\n`);
+        if (admin.generated) process.stdout.write(`Password (shown once, not stored anywhere): ${admin.password}\n`);
+        return 0;
+      }
       return await run(command, app.get(SearchIndexService), app.get(IndexingWorker), config);
     } finally {
       await app.close();
@@ -53,7 +66,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function run(command: Command, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new CreateAdminUsageError('--password-stdin reads the password from a pipe, e.g. `printf %s "$PASSWORD" | npm run cli -- create-admin …`');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function run(command: Exclude<Command, 'create-admin'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
@@ -98,7 +118,7 @@ async function run(command: Command, index: SearchIndexService, worker: Indexing
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError;
+    const known = error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof CreateAdminUsageError || error instanceof ConflictError;
     process.stderr.write(`${known ? '' : 'Command failed: '}${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },

@@ -99,9 +99,11 @@ export class EnvironmentVariables {
   @Max(60 * 60 * 24)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  /** Unset: true outside production. Production refuses `true` (the demo accounts have a documented password). */
+  @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()
-  SEED_DEMO = true;
+  SEED_DEMO?: boolean;
 
   @IsEmail()
   DEMO_ADMIN_EMAIL = 'admin@evergreen.test';

@@ -59,8 +59,16 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production' }, /^JWT_SECRET: must be set/],
     [{ DEMO_ADMIN_EMAIL: 'nope' }, /^DEMO_ADMIN_EMAIL: /],
     [{ SEED_DEMO: 'maybe' }, /^SEED_DEMO: /],
+    [{ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32), SEED_DEMO: 'true' }, /^SEED_DEMO: .*never seeded .*create-admin/],
   ])('refuses %j naming the variable', (env, pattern) => {
     expect(problemsOf(env)).toEqual([expect.stringMatching(pattern)]);
+  });
+
+  it('seeds the demo outside production only, unless told otherwise', () => {
+    expect(loadConfig({}).demo.seed).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false' }).demo.seed).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) }).demo.seed).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32), SEED_DEMO: 'false' }).demo.seed).toBe(false);
   });
 
   it('never echoes a secret in its messages', () => {

@@ -27,6 +27,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
     problems.push('JWT_SECRET: must be set when NODE_ENV is production');
   }
+  if (vars.NODE_ENV === 'production' && vars.SEED_DEMO === true) {
+    problems.push(
+      'SEED_DEMO: the demo data (accounts with a documented password) is never seeded when NODE_ENV is production; ' +
+        'unset SEED_DEMO and create the first admin with `npm run cli -- create-admin --email <email>`',
+    );
+  }
   if (vars.DATABASE_URL && !/^postgres(ql)?:\/\//.test(vars.DATABASE_URL)) {
     problems.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
   }
@@ -48,7 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginFailureWindowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
     },
     demo: {
-      seed: vars.SEED_DEMO,
+      seed: vars.SEED_DEMO ?? vars.NODE_ENV !== 'production',
       adminEmail: vars.DEMO_ADMIN_EMAIL.toLowerCase(),
       adminPassword: vars.DEMO_ADMIN_PASSWORD,
     },

@@ -1,10 +1,9 @@
 import * as path from 'node:path';
 import { readOrCreateSecret } from '../common/secret-file';
-import type { PreparedDatabase } from '../database/prepare-database';
 import { AppConfig } from './app-config';
 
 /** The configuration a process runs with: the database actually prepared, and a JWT secret kept in DATA_DIR when none is set. */
-export async function runtimeConfig(envConfig: AppConfig, database: PreparedDatabase): Promise<AppConfig> {
+export async function runtimeConfig(envConfig: AppConfig, database: { url: string }): Promise<AppConfig> {
   return {
     ...envConfig,
     database: { ...envConfig.database, url: database.url },

@@ -1,7 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { AuditEntryEntity } from '../common/audit/audit-entry.entity';
 import { AccessTokenEntity } from '../auth/entities/access-token.entity';
-import { LoginFailureEntity } from '../auth/entities/login-failure.entity';
+import { LoginAttemptEntity } from '../auth/entities/login-attempt.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { ArticleDailyViewsEntity } from '../articles/entities/article-daily-views.entity';
 import { ArticleFeedbackEntity } from '../articles/entities/article-feedback.entity';
@@ -24,14 +24,16 @@ import { CreateKnowledgeBase1763942400000 } from '../../migrations/1763942400000
 import { CreateSearch1764028800000 } from '../../migrations/1764028800000-CreateSearch';
 import { SearchFacetValues1764115200000 } from '../../migrations/1764115200000-SearchFacetValues';
 import { SearchPublicFingerprints1764201600000 } from '../../migrations/1764201600000-SearchPublicFingerprints';
-import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 import { CreateJobQueue1764288000000 } from '../../migrations/1764288000000-CreateJobQueue';
+import { LoginAttemptReservations1764288001000 } from '../../migrations/1764288001000-LoginAttemptReservations';
+import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-AccessTokenScopes';
+import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
   UserEntity,
   AccessTokenEntity,
-  LoginFailureEntity,
+  LoginAttemptEntity,
   ProductEntity,
   ReleaseEntity,
   ReleaseChangeEntity,
@@ -50,7 +52,17 @@ export const ENTITIES = [
   ArticleSuggestionEntity,
   AuditEntryEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, CreateJobQueue1764288000000, ArticleDeletionAuditAndReviewRules1764290000000];
+export const MIGRATIONS = [
+  CreateUsersAndAuth1763856000000,
+  CreateKnowledgeBase1763942400000,
+  CreateSearch1764028800000,
+  SearchFacetValues1764115200000,
+  SearchPublicFingerprints1764201600000,
+  CreateJobQueue1764288000000,
+  LoginAttemptReservations1764288001000,
+  AccessTokenScopes1764288002000,
+  ArticleDeletionAuditAndReviewRules1764290000000,
+];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

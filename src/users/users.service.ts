@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword } from './passwords';
 import { UserEntity } from './entities/user.entity';
 import { Role } from './role.enum';
 

@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { IsAccountEmail } from '../../common/validation/user-fields';
+import { Role } from '../../users/role.enum';
 
 @InputType()
 export class AdminLoginInput {
@@ -17,6 +18,15 @@ export class CreateAccessTokenInput {
   @Min(1)
   @Max(3650)
   expiresInDays?: number | null;
+
+  @Field(() => Role, { nullable: true, description: 'What the token may do; default and maximum: your own role (admins may pick any staff role)' })
+  @IsOptional()
+  @IsEnum(Role)
+  role?: Role | null;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'A read-only token is refused every mutation' })
+  @IsBoolean()
+  readOnly = false;
 }
 
 @InputType()
@@ -27,5 +37,10 @@ export class RevokeAccessTokenInput {
 @ArgsType()
 export class AccessTokensArgs {
   @Field(() => Boolean, { defaultValue: false }) @IsBoolean() includeRevoked = false;
+}
+
+@ArgsType()
+export class UserAccessTokensArgs extends AccessTokensArgs {
+  @Field(() => ID) @IsUUID() userId!: string;
 }
 

@@ -1,13 +1,13 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminUser } from '../../users/admin/admin-user.model';
 import { toAdminUser } from '../../users/admin/to-admin-user';
-import { STAFF_ROLES } from '../../users/role.enum';
+import { ADMIN_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { AccessTokensService } from '../access-tokens.service';
 import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
 import { ClientIp, CurrentUser } from '../current-user.decorator';
 import { Public, Roles } from '../roles.decorator';
-import { AccessTokensArgs, AdminLoginInput, CreateAccessTokenInput, RevokeAccessTokenInput } from './auth-admin.inputs';
+import { AccessTokensArgs, AdminLoginInput, CreateAccessTokenInput, RevokeAccessTokenInput, UserAccessTokensArgs } from './auth-admin.inputs';
 import { AdminAccessToken, AdminCreatedAccessToken, AdminSession } from './auth-admin.models';
 import { toAdminAccessToken } from './to-admin-access-token';
 
@@ -37,15 +37,21 @@ export class AuthAdminResolver {
     return (await this.tokens.listForUser(user.id, args.includeRevoked)).map(toAdminAccessToken);
   }
 
+  @Roles(...ADMIN_ROLES)
+  @Query(() => [AdminAccessToken], { description: "Any user's personal access tokens, newest first" })
+  async userAccessTokens(@Args() args: UserAccessTokensArgs): Promise<AdminAccessToken[]> {
+    return (await this.tokens.listForUser(args.userId, args.includeRevoked)).map(toAdminAccessToken);
+  }
+
   @Roles(...STAFF_ROLES)
-  @Mutation(() => AdminCreatedAccessToken, { description: 'The token secret is in the answer, once' })
+  @Mutation(() => AdminCreatedAccessToken, { description: 'The token secret is in the answer, once. Only a signed-in session creates tokens (FORBIDDEN for a token)' })
   async createAccessToken(@CurrentUser() user: AuthUser, @Args('input') input: CreateAccessTokenInput): Promise<AdminCreatedAccessToken> {
-    const created = await this.tokens.create(user, input.name, input.expiresInDays ?? null);
+    const created = await this.tokens.create(user, { name: input.name, expiresInDays: input.expiresInDays ?? null, role: input.role ?? null, readOnly: input.readOnly });
     return { token: created.token, accessToken: toAdminAccessToken(created.accessToken) };
   }
 
   @Roles(...STAFF_ROLES)
-  @Mutation(() => AdminAccessToken)
+  @Mutation(() => AdminAccessToken, { description: 'Your own token, or (admins) anyone\'s; it stops working at once' })
   async revokeAccessToken(@CurrentUser() user: AuthUser, @Args('input') input: RevokeAccessTokenInput): Promise<AdminAccessToken> {
     return toAdminAccessToken(await this.tokens.revoke(user, input.accessTokenId));
   }

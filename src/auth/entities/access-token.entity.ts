@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { UserEntity } from '../../users/entities/user.entity';
+import { Role } from '../../users/role.enum';
 
 /** A personal access token; only the SHA-256 of the secret is stored. */
 @Entity('access_tokens')
@@ -25,6 +26,14 @@ export class AccessTokenEntity {
   /** First characters of the token, so a user can recognise it in a list. */
   @Column({ name: 'token_prefix', type: 'text' })
   tokenPrefix!: string;
+
+  /** What the token may do: at most its owner's role (see `token-scope.ts`). */
+  @Column({ type: 'enum', enum: Role, enumName: 'user_role' })
+  role!: Role;
+
+  /** Read-only tokens are refused every mutation. */
+  @Column({ name: 'read_only', type: 'boolean', default: false })
+  readOnly!: boolean;
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
   expiresAt!: Date | null;

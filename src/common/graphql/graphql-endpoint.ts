@@ -1,7 +1,7 @@
 import { Logger, Type } from '@nestjs/common';
 import { DocumentNode, GraphQLError } from 'graphql';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { GraphqlContext } from '../../auth/graphql-context';
+import { GraphqlRequestContext } from './graphql-request-context';
 import { AppConfig } from '../../config/app-config';
 import { DateTimeScalar } from './date-time.scalar';
 import { formatGraphqlErrors } from './format-graphql-error';
@@ -26,7 +26,7 @@ export interface GraphqlEndpoint {
 
 export interface GraphqlEndpointDependencies {
   /** Whether the caller of a request is signed in as staff (any role but member); used for `GRAPHQL_INTROSPECTION=staff`. */
-  isStaff(context: GraphqlContext): Promise<boolean>;
+  isStaff(context: GraphqlRequestContext): Promise<boolean>;
 }
 
 /** Options shared by both schemas: auth context, error formatting, limits, IDE. */
@@ -51,8 +51,8 @@ export function graphqlEndpointOptions(
     maxTokens: limits.maxTokens,
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
     validationRules: [NoSubscriptionsRule],
-    context: (request: FastifyRequest, reply: FastifyReply): GraphqlContext => ({ req: request, reply }),
-    errorFormatter: (execution, context: Partial<GraphqlContext>) =>
+    context: (request: FastifyRequest, reply: FastifyReply): GraphqlRequestContext => ({ req: request, reply }),
+    errorFormatter: (execution, context: Partial<GraphqlRequestContext>) =>
       formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
         // The request's logger carries the request id; there is always a reply over HTTP.
         context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
@@ -73,7 +73,7 @@ export function graphqlEndpointOptions(
       // Runs on every request, cached document or not.
       preExecution: [
         async (_schema, document: DocumentNode, mercuriusContext, variables: unknown) => {
-          const context = mercuriusContext as unknown as GraphqlContext;
+          const context = mercuriusContext as unknown as GraphqlRequestContext;
           const params = (context.req.method === 'GET' ? context.req.query : context.req.body) as { operationName?: unknown } | undefined;
           const errors = [...checkOperationSelection(operationNamesOf(document), params?.operationName), ...checkRequestText(document, variables)];
           if (errors.length > 0) throw requestRefused(errors);

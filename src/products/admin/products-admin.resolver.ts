@@ -2,7 +2,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
-import { Role } from '../../users/role.enum';
+import { EDITORIAL_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { ReleaseSource } from '../entities/release.entity';
 import { ProductRef, ProductsService } from '../products.service';
 import { AdminProduct, AdminProductConnection } from './admin-product.model';
@@ -18,8 +18,8 @@ import {
 } from './products-admin.inputs';
 import { toAdminProduct, toAdminRelease } from './to-admin-release';
 
-const READERS = [Role.Admin, Role.Editor, Role.Moderator];
-const WRITERS = [Role.Admin, Role.Editor];
+const READERS = STAFF_ROLES;
+const WRITERS = EDITORIAL_ROLES;
 
 /** Validation guarantees exactly one of the two is set. */
 function productRef(id: string | null | undefined, key: string | null | undefined): ProductRef {

@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Roles } from '../../auth/roles.decorator';
 import { BadUserInputError } from '../../common/errors/app-error';
-import { Role } from '../../users/role.enum';
+import { ADMIN_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { toSearchHit } from '../delivery/to-search-results';
 import { SearchAnalytics } from '../search-analytics';
 import { SearchFacet } from '../search-enums';
@@ -10,9 +10,8 @@ import { SearchService } from '../search.service';
 import { AdminSearchAnalytics, AdminSearchResults, AdminSearchStopWord, AdminSearchSynonyms } from './search-admin.model';
 import { AdminSearchInput, SearchAnalyticsArgs, SearchSettingsArgs, SearchStopWordInput, SearchSynonymsIdInput, SearchSynonymsInput } from './search-admin.inputs';
 
-const READERS = [Role.Admin, Role.Editor, Role.Moderator];
-const WRITERS = [Role.Admin, Role.Editor];
 
+/** Synonyms and stop words change search for everyone: admins only; every staff member may read them. */
 @Resolver()
 export class SearchAdminResolver {
   constructor(
@@ -21,7 +20,7 @@ export class SearchAdminResolver {
     private readonly analytics: SearchAnalytics,
   ) {}
 
-  @Roles(...READERS)
+  @Roles(...STAFF_ROLES)
   @Query(() => AdminSearchResults, { description: 'Search including drafts, internal and archived articles' })
   async adminSearch(@Args('input') input: AdminSearchInput): Promise<AdminSearchResults> {
     const result = await this.searchService.search(
@@ -50,47 +49,47 @@ export class SearchAdminResolver {
     };
   }
 
-  @Roles(...READERS)
+  @Roles(...STAFF_ROLES)
   @Query(() => [AdminSearchSynonyms])
   async searchSynonyms(@Args() args: SearchSettingsArgs): Promise<AdminSearchSynonyms[]> {
     return (await this.settings.synonyms(args.locale ?? null)).map((s) => ({ id: s.id, locale: s.locale, words: s.words, createdAt: s.createdAt }));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ADMIN_ROLES)
   @Mutation(() => AdminSearchSynonyms, { description: 'Words that mean the same in a locale; both engines apply them at once' })
   async createSearchSynonyms(@Args('input') input: SearchSynonymsInput): Promise<AdminSearchSynonyms> {
     const s = await this.settings.addSynonyms(input.locale, input.words);
     return { id: s.id, locale: s.locale, words: s.words, createdAt: s.createdAt };
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ADMIN_ROLES)
   @Mutation(() => AdminSearchSynonyms)
   async deleteSearchSynonyms(@Args('input') input: SearchSynonymsIdInput): Promise<AdminSearchSynonyms> {
     const s = await this.settings.removeSynonyms(input.id);
     return { id: s.id, locale: s.locale, words: s.words, createdAt: s.createdAt };
   }
 
-  @Roles(...READERS)
+  @Roles(...STAFF_ROLES)
   @Query(() => [AdminSearchStopWord])
   async searchStopWords(@Args() args: SearchSettingsArgs): Promise<AdminSearchStopWord[]> {
     return (await this.settings.stopWords(args.locale ?? null)).map((w) => ({ locale: w.locale, word: w.word }));
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ADMIN_ROLES)
   @Mutation(() => AdminSearchStopWord, { description: 'A word searches ignore in a locale' })
   async addSearchStopWord(@Args('input') input: SearchStopWordInput): Promise<AdminSearchStopWord> {
     const w = await this.settings.addStopWord(input.locale, input.word);
     return { locale: w.locale, word: w.word };
   }
 
-  @Roles(...WRITERS)
+  @Roles(...ADMIN_ROLES)
   @Mutation(() => AdminSearchStopWord)
   async removeSearchStopWord(@Args('input') input: SearchStopWordInput): Promise<AdminSearchStopWord> {
     const w = await this.settings.removeStopWord(input.locale, input.word);
     return { locale: w.locale, word: w.word };
   }
 
-  @Roles(...READERS)
+  @Roles(...STAFF_ROLES)
   @Query(() => AdminSearchAnalytics, { description: 'Queries with counts, zero-result queries and queries with no click, over [from, to)' })
   async searchAnalytics(@Args() args: SearchAnalyticsArgs): Promise<AdminSearchAnalytics> {
     if (args.to <= args.from) throw new BadUserInputError('to must be after from', [{ field: 'to', messages: ['to must be after from'] }]);

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { createAdmin, parseCreateAdmin } from '../src/cli/create-admin';
+import { seedDemoOnStart } from '../src/cli/demo-seed';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp, TestApp } from './support/create-test-app';
+
+const ROOT = path.join(__dirname, '..');
+const ADMIN_LOGIN = 'mutation ($input: AdminLoginInput!) { login(input: $input) { accessToken user { email role } } }';
+const PROCESS_TIMEOUT_MS = 120_000;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a TypeScript entry point of the project as its own process (as `npm start` / `npm run cli` would, without the build). */
+function runEntry(entry: string, args: string[], env: Record<string, string>, stdin?: string): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', entry, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+describe('a production start', () => {
+  let t: TestApp;
+  let productionEnv: Record<string, string>;
+  beforeAll(async () => {
+    t = await createTestApp({ NODE_ENV: 'production' });
+    productionEnv = { NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: t.databaseUrl };
+  });
+  afterAll(() => t.close());
+
+  it('seeds no demo data, so the documented demo password signs nobody in', async () => {
+    expect(t.config.demo.seed).toBe(false);
+    expect(await seedDemoOnStart(t.app, t.config)).toBeNull();
+    const [{ users }] = await t.dataSource.query('SELECT count(*)::int AS users FROM users');
+    expect(users).toBe(0);
+    const res = await t.admin().send(ADMIN_LOGIN, { input: { email: t.config.demo.adminEmail, password: 'evergreen-demo-admin' } });
+    expect(res.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses to start with SEED_DEMO=true, naming the variable', async () => {
+    const run = await runEntry('src/main.ts', [], { ...productionEnv, SEED_DEMO: 'true', PORT: '0' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/SEED_DEMO: .*never seeded/);
+    expect(run.stdout).not.toContain('Evergreen is running');
+  }, PROCESS_TIMEOUT_MS);
+
+  it('creates the first admin from the CLI with a password read from stdin', async () => {
+    const run = await runEntry('src/cli/main.ts', ['create-admin', '--email', 'Owner@Example.test', '--name', 'Site Owner', '--password-stdin'], productionEnv, 'a long piped password\n');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/Created admin owner@example\.test/);
+    expect(run.stdout).not.toContain('a long piped password');
+
+    const res = await t.admin().send(ADMIN_LOGIN, { input: { email: 'owner@example.test', password: 'a long piped password' } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.login.user).toEqual({ email: 'owner@example.test', role: 'Admin' });
+  }, PROCESS_TIMEOUT_MS);
+
+  it('creates an admin with a generated password printed once', async () => {
+    const run = await runEntry('src/cli/main.ts', ['create-admin', '--email', 'second-admin@example.test'], productionEnv);
+    expect(run.code).toBe(0);
+    const password = /Password \(shown once, not stored anywhere\): (\S+)/.exec(run.stdout)?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    const res = await t.admin().send(ADMIN_LOGIN, { input: { email: 'second-admin@example.test', password } });
+    expect(res.data?.login.user.role).toBe('Admin');
+  }, PROCESS_TIMEOUT_MS);
+
+  it('refuses a taken email with CONFLICT', async () => {
+    await t.createUser({ email: 'taken@example.test' });
+    const options = await parseCreateAdmin(['--email', 'TAKEN@example.test'], async () => '');
+    await expect(createAdmin(t.app.get(UsersService), options)).rejects.toMatchObject({ code: 'CONFLICT', message: 'A user with this email already exists' });
+  });
+});
