@@ -5,6 +5,7 @@ import { CategoriesService } from './categories.service';
 import { PublishingService } from './publishing.service';
 import { RevisionsService } from './revisions.service';
 import { ScheduledPublisher } from './scheduled-publisher';
+import { CategoryTreeCache } from './delivery/category-tree-cache';
 import { DeliveryCache } from './delivery/delivery-cache';
 import { DeliveryService } from './delivery/delivery.service';
 import { PublishedArticlesRepository } from './delivery/published-articles.repository';
@@ -21,6 +22,7 @@ import { ViewCounter } from './view-counter';
     ScheduledPublisher,
     PublishedArticlesRepository,
     DeliveryCache,
+    CategoryTreeCache,
     DeliveryService,
     FeedbackService,
     ViewCounter,

@@ -23,6 +23,7 @@ import { CreateKnowledgeBase1763942400000 } from '../../migrations/1763942400000
 import { CreateSearch1764028800000 } from '../../migrations/1764028800000-CreateSearch';
 import { SearchFacetValues1764115200000 } from '../../migrations/1764115200000-SearchFacetValues';
 import { SearchPublicFingerprints1764201600000 } from '../../migrations/1764201600000-SearchPublicFingerprints';
+import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -46,7 +47,7 @@ export const ENTITIES = [
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
 ];
-export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000];
+export const MIGRATIONS = [CreateUsersAndAuth1763856000000, CreateKnowledgeBase1763942400000, CreateSearch1764028800000, SearchFacetValues1764115200000, SearchPublicFingerprints1764201600000, DeliveryCategoryListing1764300000000];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {

@@ -1,4 +1,5 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
@@ -17,6 +18,7 @@ import {
   SitemapArgs,
 } from './articles.args';
 import { DeliveryService } from './delivery.service';
+import { selectsField } from './field-selection';
 import { toArticle, toArticleSummary, toCategory } from './to-article';
 
 /** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts). */
@@ -40,8 +42,8 @@ export class ArticlesDeliveryResolver {
 
   @Public()
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag' })
-  async articles(@Args() args: PublishedArticlesArgs): Promise<ArticleSummaryConnection> {
-    const page = await this.delivery.list(args);
+  async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
+    const page = await this.delivery.list({ ...args, withTotal: selectsField(info, 'totalCount') });
     return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toArticleSummary(edge.node) })) };
   }
 
@@ -59,8 +61,8 @@ export class ArticlesDeliveryResolver {
 
   @Public()
   @Query(() => SitemapEntryConnection, { description: 'Every published article URL with lastModified and alternates' })
-  async sitemap(@Args() args: SitemapArgs): Promise<SitemapEntryConnection> {
-    const page = await this.delivery.sitemap(args.locale ?? null, args.first, args.after ?? null);
+  async sitemap(@Args() args: SitemapArgs, @Info() info: GraphQLResolveInfo): Promise<SitemapEntryConnection> {
+    const page = await this.delivery.sitemap(args.locale ?? null, args.first, args.after ?? null, selectsField(info, 'totalCount'));
     return {
       ...page,
       edges: page.edges.map((edge) => ({
