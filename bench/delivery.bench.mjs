@@ -41,8 +41,14 @@ function run(opts) {
   return new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
-/** One measured segment (after a short warm-up); counts answers served whole from the response cache. */
-async function segment(url, makeBody) {
+/** CPU time a process used so far, in ms (user + system, from /proc; Linux only). */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** One measured segment (after a short warm-up); counts answers served whole from the response cache and the server's CPU time. */
+async function segment(url, makeBody, pid) {
   const counts = { hits: 0, answers: 0 };
   const opts = (count) => ({
     url,
@@ -58,8 +64,10 @@ async function segment(url, makeBody) {
     }],
   });
   await run({ ...opts(false), duration: SEGMENT_WARMUP_SECONDS });
+  const cpuBefore = cpuMs(pid);
   const r = await run({ ...opts(true), duration: SEGMENT_SECONDS });
-  return { requests: r.requests.total, seconds: r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, ...counts };
+  const cpu = cpuMs(pid) - cpuBefore;
+  return { requests: r.requests.total, seconds: r.duration, cpuMs: cpu, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, ...counts };
 }
 
 const median = (values) => {
@@ -71,11 +79,11 @@ const median = (values) => {
 async function interleaved(title, targets) {
   console.log(`${title}: ${ROUNDS} rounds x ${targets.length} targets, ${SEGMENT_WARMUP_SECONDS} s warm-up + ${SEGMENT_SECONDS} s each`);
   const segments = Object.fromEntries(targets.map((t) => [t.key, []]));
-  for (let round = 1; round <= ROUNDS; round += 1) {
+  for (let r = 1; r <= ROUNDS; r += 1) {
     for (const target of targets) {
-      const s = await segment(target.url, target.makeBody);
+      const s = await segment(target.url, target.makeBody, target.pid);
       segments[target.key].push(s);
-      console.log(`  round ${round} ${target.label}: ${Math.round(s.requests / s.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms${s.hits ? `, hits ${round2pct(s.hits / s.answers)}` : ''}`);
+      console.log(`  round ${r} ${target.label}: ${Math.round(s.requests / s.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, ${round(s.cpuMs / s.requests, 3)} CPU ms/request${s.hits ? `, hits ${round2pct(s.hits / s.answers)}` : ''}`);
     }
   }
   return Object.fromEntries(targets.map((target) => {
@@ -84,6 +92,7 @@ async function interleaved(title, targets) {
     return [target.key, {
       label: target.label,
       requestsPerSecond: Math.round(sum('requests') / sum('seconds')),
+      cpuMsPerRequest: round(sum('cpuMs') / sum('requests'), 3),
       p50: median(list.map((s) => s.p50)),
       p99: median(list.map((s) => s.p99)),
       worstP99: Math.max(...list.map((s) => s.p99)),
@@ -209,14 +218,14 @@ async function main() {
     await prime(`${tail.url}/graphql`, Array.from({ length: 20000 }, article(data.slugs)));
 
     Object.assign(results, await interleaved('article(slug)', [
-      { key: 'bare', label: 'bare Fastify + pg, by-slug lookup', url: bare.url, makeBody: article(data.slugs) },
-      { key: 'article on', label: 'article(slug), caches on (hot 10,000)', url: `${on.url}/graphql`, makeBody: article(data.hot) },
-      { key: 'article off', label: 'article(slug), caches off', url: `${off.url}/graphql`, makeBody: article(data.slugs) },
-      { key: 'article tail', label: `article(slug), long tail (cache 20,000, ${data.slugs.length} slugs)`, url: `${tail.url}/graphql`, makeBody: article(data.slugs) },
+      { key: 'bare', label: 'bare Fastify + pg, by-slug lookup', url: bare.url, pid: bare.child.pid, makeBody: article(data.slugs) },
+      { key: 'article on', label: `article(slug), caches on (hot ${data.hot.length})`, url: `${on.url}/graphql`, pid: on.child.pid, makeBody: article(data.hot) },
+      { key: 'article off', label: 'article(slug), caches off', url: `${off.url}/graphql`, pid: off.child.pid, makeBody: article(data.slugs) },
+      { key: 'article tail', label: `article(slug), long tail (cache 20,000, ${data.slugs.length} slugs)`, url: `${tail.url}/graphql`, pid: tail.child.pid, makeBody: article(data.slugs) },
     ]));
     Object.assign(results, await interleaved('category page', [
-      { key: 'category on', label: 'category page, caches on', url: `${on.url}/graphql`, makeBody: category },
-      { key: 'category off', label: 'category page, caches off', url: `${off.url}/graphql`, makeBody: category },
+      { key: 'category on', label: 'category page, caches on', url: `${on.url}/graphql`, pid: on.child.pid, makeBody: category },
+      { key: 'category off', label: 'category page, caches off', url: `${off.url}/graphql`, pid: off.child.pid, makeBody: category },
     ]));
     results.rss = { on: rssMb(on.child.pid), off: rssMb(off.child.pid), tail: rssMb(tail.child.pid) };
     await Promise.all([stopChild(off.child), stopChild(tail.child), stopChild(bare.child)]);
@@ -237,9 +246,9 @@ async function main() {
   const keys = ['bare', 'article on', 'article off', 'article tail', 'category on', 'category off'];
   const rows = keys.map((key) => {
     const f = results[key];
-    return [f.label, f.requestsPerSecond, key === 'bare' ? '1.00' : ratio(key), f.p50, f.p99, f.worstP99, key === 'bare' ? '–' : round2pct(f.hitRate), `${f.non2xx} / ${f.errors}`];
+    return [f.label, f.requestsPerSecond, key === 'bare' ? '1.00' : ratio(key), f.p50, f.p99, f.worstP99, f.cpuMsPerRequest, key === 'bare' ? '–' : round2pct(f.hitRate), `${f.non2xx} / ${f.errors}`];
   });
-  const table = markdownTable(['Target', 'req/s', 'ratio vs bare', 'p50 ms', 'p99 ms', 'worst p99 ms', 'response-cache hits', 'non-2xx / errors'], rows);
+  const table = markdownTable(['Target', 'req/s', 'ratio vs bare', 'p50 ms', 'p99 ms', 'worst p99 ms', 'server CPU ms/request', 'response-cache hits', 'non-2xx / errors'], rows);
   const checksTable = markdownTable(['Check', 'Measured', 'Result'], checks.map((c) => [c.name, c.value, c.ok ? 'PASS' : 'FAIL']));
   const markdown = `# Delivery on ${data.articles} articles
 
@@ -250,7 +259,7 @@ Command: \`npm run bench:delivery\` (BENCH_DURATION=${DURATION_SECONDS}, BENCH_R
 - bare: Fastify + pg, one indexed by-slug lookup (named prepared statement) per request, slugs uniform over all ${data.slugs.length}
 - article: \`article(slug, locale)\` with category and breadcrumbs; caches on: the default cache (20,000 entries) primed with a hot set of ${data.hot.length} slugs requested uniformly; caches off: \`DELIVERY_CACHE_ENTRIES=0\` (no content cache, no response cache; the category-structure cache stays), slugs uniform over all ${data.slugs.length}; long tail: cache 20,000 entries, primed with 20,000 random requests, slugs uniform over all ${data.slugs.length}
 - category page: \`articles(categoryId, first: 20)\` with excerpts and totalCount, random category of ${data.categories.length} (5 of them with 3 sub-categories, included)
-- response-cache hits: share of answers with \`x-cache: HIT\` (whole response from the cache)
+- response-cache hits: share of answers with \`x-cache: HIT\` (whole response from the cache); server CPU ms/request: user + system CPU time of the server process (not PostgreSQL) during the measured seconds, divided by the requests answered — the figure least disturbed by other load on the machine
 - App RSS after load: caches on ${results.rss.on.rss} MB, off ${results.rss.off.rss} MB, long tail ${results.rss.tail.rss} MB
 
 ${table}
