@@ -37,8 +37,13 @@ export class ArticlesDeliveryResolver {
   @Public()
   @Query(() => Article, { description: 'A published article by slug (current or earlier) or id; falls back to the fallback locale' })
   async article(@Args() args: ArticleLookupArgs): Promise<Article> {
-    return toArticle(await this.delivery.article(args), (locale, slug) => this.delivery.articleUrl(locale, slug));
+    const resolved = await this.delivery.article(args);
+    // From the cached category structure; plain fields rather than field resolvers, which cost more per request than this.
+    const path = await this.delivery.breadcrumbs(resolved.article.categoryId, resolved.article.locale);
+    return toArticle(resolved, path, this.urlOf);
   }
+
+  private readonly urlOf = (locale: string, slug: string): string => this.delivery.articleUrl(locale, slug);
 
   @Public()
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag' })
@@ -70,17 +75,6 @@ export class ArticlesDeliveryResolver {
         node: { ...edge.node, alternates: edge.node.alternates.map((a) => ({ ...a, url: this.delivery.articleUrl(a.locale, a.slug) })) },
       })),
     };
-  }
-
-  @ResolveField('category', () => Category)
-  async articleCategory(@Parent() article: Article): Promise<Category> {
-    const [own] = (await this.delivery.breadcrumbs(article.categoryId, article.locale)).slice(-1);
-    return toCategory(own);
-  }
-
-  @ResolveField(() => [Category], { description: 'From the root category down to the article’s own' })
-  async breadcrumbs(@Parent() article: Article): Promise<Category[]> {
-    return (await this.delivery.breadcrumbs(article.categoryId, article.locale)).map(toCategory);
   }
 
   @ResolveField(() => [ArticleSummary], { description: 'Published articles sharing the category, products or tags' })

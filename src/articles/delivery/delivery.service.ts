@@ -47,9 +47,14 @@ export interface ArticleListArgs {
   withTotal?: boolean;
 }
 
+/** Distinct locale tags whose resolution is remembered (valid ones only; reset when full). */
+const RESOLVED_LOCALES = 256;
+
 /** Reads of published content for the public API, cached per process and invalidated on change. */
 @Injectable()
 export class DeliveryService {
+  private readonly resolvedLocales = new Map<string, string>();
+
   constructor(
     private readonly repository: PublishedArticlesRepository,
     private readonly cache: DeliveryCache,
@@ -59,7 +64,15 @@ export class DeliveryService {
   ) {}
 
   locale(locale: string | null | undefined): string {
-    return locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
+    if (!locale) return this.locales.defaultLocale;
+    // Canonicalizing a tag (Intl) costs more than the rest of a cached article lookup: remember the few tags clients send.
+    let resolved = this.resolvedLocales.get(locale);
+    if (resolved === undefined) {
+      resolved = this.locales.resolve(locale);
+      if (this.resolvedLocales.size >= RESOLVED_LOCALES) this.resolvedLocales.clear();
+      this.resolvedLocales.set(locale, resolved);
+    }
+    return resolved;
   }
 
   /** By slug (current or earlier) or id, in the asked locale, else the fallback locale. */
