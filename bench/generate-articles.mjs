@@ -5,6 +5,9 @@
 // (about 2 KB of Markdown per revision) and, for 20% of them, 3 more in `de`; the third revision is published.
 // HTML is rendered with the app's own renderer. Each body is a unique paragraph followed by shared
 // sections whose rendered HTML is reused (Markdown blocks separated by blank lines render independently).
+// Text is real: titles are question titles (and headings of documentation pages) and sentences come from
+// question bodies and documentation pages of the evaluation corpora in ../shared/eval (dup-questions,
+// stale-docs), picked deterministically by the article's number (same input, same knowledge base).
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +30,7 @@ const DATABASE_URL = option('database', process.env.DATABASE_URL ?? DEFAULT_DATA
 const BATCH = 1000;
 const SECOND_LOCALE_SHARE = 0.2;
 
+/** Tags and feature keys only (a small facet vocabulary); titles and text come from the corpora below. */
 const WORDS = `account invoice payment report export import customer tax currency bank reconcile subscription plan card receipt
  refund discount reminder recurring quote estimate mileage expense team role permission password security sign-in webhook api key
  limit sandbox sync shop order payout fee balance ledger journal period close forecast cash profit loss vat return number prefix`.split(/\s+/).filter(Boolean);
@@ -35,19 +39,48 @@ function pick(list, i) {
   return list[i % list.length];
 }
 
+const EVAL = path.join(ROOT, '../shared/eval');
+
+function readJsonl(file) {
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** Question titles, documentation headings and plain sentences (no Markdown or HTML syntax) from the corpora. */
+function loadCorpus() {
+  const questions = readJsonl(path.join(EVAL, 'dup-questions/questions.jsonl'));
+  const docs = readJsonl(path.join(EVAL, 'stale-docs/articles.jsonl'));
+  const plain = (text) => /^[A-Z][^*_#<>`[\]{}|\\$~^=]+[.?!]$/.test(text) && text.length >= 40 && text.length <= 220 && !/https?:/.test(text);
+  const sentencesOf = (text) => text.split(/\n+/).flatMap((line) => line.split(/(?<=[.!?])\s+/)).map((t) => t.trim().replace(/\s+/g, ' ')).filter(plain);
+  const titles = [...new Set(questions.map((q) => q.title.trim().replace(/\s+/g, ' ')).filter((t) => t.length >= 10 && t.length <= 150 && !/[<>`]/.test(t)))];
+  const headings = [...new Set(docs.flatMap((d) => [...d.text.matchAll(/^#{2,3} +(.+)$/gm)].map((m) => m[1].trim())).filter((h) => h.length >= 4 && h.length <= 60 && !/[<>`[\]*_]/.test(h)))];
+  const sentences = [...new Set([...questions.flatMap((q) => sentencesOf(q.body)), ...docs.flatMap((d) => sentencesOf(d.text))])];
+  if (titles.length < 1000 || sentences.length < 5000) throw new Error(`corpora in ${EVAL} look incomplete: ${titles.length} titles, ${sentences.length} sentences`);
+  return { titles, headings, sentences };
+}
+
+const CORPUS = loadCorpus();
+
+/** A deterministic spread of i over a list (multiplicative hash), so neighbours get unrelated text. */
+function spread(list, i, salt = 0) {
+  return list[Number((BigInt(i) * 2654435761n + BigInt(salt) * 40503n) % BigInt(list.length))];
+}
+
 function titleOf(i) {
-  const a = pick(WORDS, i * 7 + 3);
-  const b = pick(WORDS, i * 13 + 5);
-  const c = pick(WORDS, i * 31 + 11);
-  return `How to ${a} your ${b} ${c} (${i})`;
+  const base = spread(CORPUS.titles, i);
+  const round = Math.floor(i / CORPUS.titles.length);
+  return round === 0 ? base : `${base.replace(/[?.!]$/, '')} (${spread(CORPUS.headings, i, round)})`;
+}
+
+function introOf(i, number) {
+  return [0, 1, 2].map((k) => spread(CORPUS.sentences, i * 3 + k, number)).join(' ');
 }
 
 const SHARED_SECTIONS = Array.from({ length: 40 }, (_, s) => {
-  const lines = [`## Steps`, ''];
-  for (let n = 1; n <= 8; n += 1) lines.push(`${n}. Open **${pick(WORDS, s + n)}** settings and choose ${pick(WORDS, s * 3 + n)} for the ${pick(WORDS, s * 5 + n)} ${pick(WORDS, s * 7 + n)}.`);
-  lines.push('', '## Notes', '');
-  for (let n = 0; n < 6; n += 1) lines.push(`- The ${pick(WORDS, s + n * 2)} ${pick(WORDS, s + n * 3)} is updated when the ${pick(WORDS, s + n * 5)} changes; check the ${pick(WORDS, s + n * 7)} report afterwards.`);
-  lines.push('', `> Tip: keyboard shortcut ${s % 10} opens the ${pick(WORDS, s * 11)} view.`, '');
+  const lines = [`## ${pick(CORPUS.headings, s * 7 + 1)}`, ''];
+  for (let n = 1; n <= 8; n += 1) lines.push(`${n}. ${spread(CORPUS.sentences, s * 100 + n, 1)}`);
+  lines.push('', `## ${pick(CORPUS.headings, s * 7 + 2)}`, '');
+  for (let n = 0; n < 6; n += 1) lines.push(`- ${spread(CORPUS.sentences, s * 100 + n, 2)}`);
+  lines.push('', `> Tip: ${spread(CORPUS.sentences, s, 3)}`, '');
   return lines.join('\n');
 });
 
@@ -95,7 +128,7 @@ async function main() {
     const a = { id: [], category: [], tags: [], features: [] };
     const ap = { article: [], product: [] };
     const r = { id: [], article: [], locale: [], number: [], title: [], md: [], html: [], text: [], excerpt: [] };
-    const l = { article: [], locale: [], slug: [], published: [] };
+    const l = { article: [], locale: [], slug: [], published: [], age: [] };
     for (let k = 0; k < count; k += 1) {
       const i = offset + k;
       const id = randomUUID();
@@ -107,10 +140,10 @@ async function main() {
       ap.product.push(productIds[i % productIds.length]);
       const locales = i % Math.round(1 / SECOND_LOCALE_SHARE) === 0 ? ['en', 'de'] : ['en'];
       for (const locale of locales) {
-        const title = locale === 'en' ? titleOf(i) : `Anleitung ${titleOf(i)}`;
+        const title = locale === 'en' ? titleOf(i) : `Anleitung: ${titleOf(i)}`;
         let publishedId = null;
         for (let number = 1; number <= 3; number += 1) {
-          const intro = `${title}: this guide explains the ${pick(WORDS, i + number)} workflow step by step, revision ${number}.`;
+          const intro = introOf(i, number);
           const section = (i + number) % SHARED_SECTIONS.length;
           const introHtml = renderMarkdown(intro).html;
           const revisionId = randomUUID();
@@ -129,6 +162,7 @@ async function main() {
         l.locale.push(locale);
         l.slug.push(`how-to-${i}-${locale === 'en' ? 'guide' : 'anleitung'}`);
         l.published.push(publishedId);
+        l.age.push((i * 7919) % (300 * 86400));
       }
     }
     await client.query('BEGIN');
@@ -146,9 +180,9 @@ async function main() {
     );
     await client.query(
       `INSERT INTO article_locales (article_id, locale, status, slug, head_revision_number, published_revision_id, published_at, first_published_at, last_reviewed_at)
-       SELECT article, locale, 'published', slug, 3, published, now() - (random() * interval '300 days'), now() - interval '400 days', now() - interval '10 days'
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS t(article, locale, slug, published)`,
-      [l.article, l.locale, l.slug, l.published],
+       SELECT article, locale, 'published', slug, 3, published, now() - make_interval(secs => age), now() - interval '400 days', now() - interval '10 days'
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::int[]) AS t(article, locale, slug, published, age)`,
+      [l.article, l.locale, l.slug, l.published, l.age],
     );
     await client.query('INSERT INTO article_slugs (locale, slug, article_id) SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])', [l.locale, l.slug, l.article]);
     await client.query('COMMIT');

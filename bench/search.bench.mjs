@@ -5,7 +5,9 @@
 //   (b) delivery `search` with facets, 200 fixed one- to three-word queries (typos and prefixes included),
 //       8 concurrent clients looping over them (p50, p95 per request);
 //   (c) outbox lag: 50 article saves per second through the admin API for 20 s while the API's worker
-//       indexes; lag = time the document was indexed − time the save returned (p50, p95).
+//       indexes; lag = time the document was indexed − time the save returned (p50, p95);
+//   (d) search while content changes: 50 writes per second for 20 s, a third each draft saves, unpublishes
+//       and publishes (of the articles just unpublished), so the public index really changes.
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
 import { ROOT, environment, markdownTable, round, sleep, startApp, stopChild, writeResults } from './lib.mjs';
@@ -90,7 +92,8 @@ async function searchLatency(url, queries, label, warmUp = true) {
   return figures;
 }
 
-async function outboxLag(url) {
+/** 50 admin writes per second for 20 s. `publishing`: a third each save a draft, unpublish, publish again. */
+async function outboxLag(url, publishing = false) {
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   const email = `bench-search-${Date.now()}@example.test`;
@@ -101,24 +104,55 @@ async function outboxLag(url) {
   const token = login.accessToken;
   const rate = 50;
   const seconds = 20;
-  const { rows: articles } = await client.query(`SELECT article_id, head_revision_number FROM article_locales WHERE locale = 'en' ORDER BY random() LIMIT $1`, [rate * seconds]);
-  process.stdout.write(`  outbox lag: ${rate} saves/s for ${seconds} s ... `);
+  const { rows: articles } = await client.query(
+    `SELECT l.article_id, l.head_revision_number, l.published_revision_id FROM article_locales l
+     WHERE l.locale = 'en' AND l.status = 'published'
+       AND l.head_revision_number = (SELECT r.number FROM article_revisions r WHERE r.id = l.published_revision_id)
+     ORDER BY random() LIMIT $1`,
+    [rate * seconds],
+  );
+  process.stdout.write(`  ${publishing ? 'writes (save / unpublish / publish)' : 'outbox lag: saves'}: ${rate}/s for ${seconds} s ... `);
   const saved = [];
+  const failures = [];
+  const counts = { save: 0, unpublish: 0, publish: 0 };
   const SAVE = 'mutation ($input: SaveArticleDraftInput!) { saveArticleDraft(input: $input) { id } }';
+  const UNPUBLISH = 'mutation ($input: ArticleLocaleInput!) { unpublishArticle(input: $input) { id } }';
+  const PUBLISH = 'mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { id } }';
+  const admin = (query, input) => gql(`${url}/admin/graphql`, query, { input }, token);
   const started = Date.now();
   const inflight = [];
+  /** The unpublish of each article in flight, so its publish goes out after it. */
+  const unpublished = [];
   for (let i = 0; i < articles.length; i += 1) {
     const due = started + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    const a = articles[i];
+    const kind = !publishing ? 'save' : ['save', 'unpublish', 'publish'][i % 3];
+    let write;
+    if (kind === 'save') {
+      const a = articles[i];
+      write = admin(SAVE, { articleId: a.article_id, locale: 'en', baseRevisionNumber: a.head_revision_number, title: `Bench save ${i}`, bodyMarkdown: `Saved by the search bench, ${i}.` }).then(() => a);
+    } else if (kind === 'unpublish') {
+      const a = articles[i];
+      write = admin(UNPUBLISH, { articleId: a.article_id, locale: 'en' }).then(() => a);
+      unpublished.push(write);
+    } else {
+      // Publish again one of the articles unpublished a few writes ago (its published revision).
+      const before = unpublished[Math.max(0, unpublished.length - 3)];
+      write = before.then((a) => admin(PUBLISH, { articleId: a.article_id, revisionId: a.published_revision_id }).then(() => a));
+    }
     inflight.push(
-      gql(`${url}/admin/graphql`, SAVE, { input: { articleId: a.article_id, locale: 'en', baseRevisionNumber: a.head_revision_number, title: `Bench save ${i}`, bodyMarkdown: `Saved by the search bench, ${i}.` } }, token).then(() =>
-        saved.push({ id: a.article_id, committedAt: Date.now() }),
+      write.then(
+        (a) => {
+          counts[kind] += 1;
+          saved.push({ id: a.article_id, committedAt: Date.now() });
+        },
+        (error) => failures.push(`${kind}: ${String(error.message).slice(0, 200)}`),
       ),
     );
   }
   await Promise.all(inflight);
+  if (failures.length) process.stdout.write(`${failures.length} writes failed (first: ${failures[0]}) `);
   const achievedRate = round(saved.length / ((Date.now() - started) / 1000), 1);
   // Wait for the outbox to drain, then read when each document was indexed.
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
@@ -131,7 +165,7 @@ async function outboxLag(url) {
   const lags = saved.map((s) => Math.max(0, indexedAt.get(s.id) - s.committedAt)).filter((lag) => Number.isFinite(lag)).sort((a, b) => a - b);
   await client.query('DELETE FROM users WHERE email = $1', [email]);
   await client.end();
-  const figures = { saves: saved.length, savesPerSecond: achievedRate, p50: round(percentile(lags, 0.5), 0), p95: round(percentile(lags, 0.95), 0), max: round(lags.at(-1), 0) };
+  const figures = { saves: saved.length, ...(publishing ? { writes: counts, failures: failures.length } : {}), savesPerSecond: achievedRate, p50: round(percentile(lags, 0.5), 0), p95: round(percentile(lags, 0.95), 0), max: round(lags.at(-1), 0) };
   process.stdout.write(`${achievedRate} saves/s, lag p50 ${figures.p50} ms, p95 ${figures.p95} ms\n`);
   return figures;
 }
@@ -153,12 +187,13 @@ async function main() {
   let uncached;
   let lag;
   let underWrites;
+  let writeLag;
   const app = await startApp(DATABASE_URL, { SEARCH_ENGINE: 'postgres' });
   try {
     latency = await searchLatency(app.url, fixedQueries(), 'default: result cache on');
     lag = await outboxLag(app.url);
     // Every index write empties the cache: how search fares while content keeps changing.
-    [underWrites] = await Promise.all([searchLatency(app.url, fixedQueries(), 'result cache on, during 50 saves/s', false), outboxLag(app.url)]);
+    [underWrites, writeLag] = await Promise.all([searchLatency(app.url, fixedQueries(), 'result cache on, during 50 writes/s (save, unpublish, publish)', false), outboxLag(app.url, true)]);
   } finally {
     await stopChild(app.child);
   }
@@ -187,14 +222,15 @@ ${markdownTable(['Measure', 'Figures'], [
     ['reindex', `${reindexFigures.documents} documents in ${reindexFigures.seconds} s = ${reindexFigures.perSecond} documents/s`],
     ['search, result cache on (default)', latencyFigures(latency)],
     ['search, result cache off (SEARCH_CACHE_ENTRIES=0)', latencyFigures(uncached)],
-    ['search, result cache on, while 50 article saves/s are indexed', latencyFigures(underWrites)],
+    ['search, result cache on, while 50 writes/s (a third each: draft save, unpublish, publish) are indexed', latencyFigures(underWrites)],
     ['outbox lag (commit → indexed)', `${lag.saves} saves at ${lag.savesPerSecond}/s: p50 ${lag.p50} ms, p95 ${lag.p95} ms, max ${lag.max} ms`],
+    ['outbox lag during the mixed writes', `${writeLag.writes.save} saves, ${writeLag.writes.unpublish} unpublishes, ${writeLag.writes.publish} publishes (${writeLag.failures} failed) at ${writeLag.savesPerSecond}/s: p50 ${writeLag.p50} ms, p95 ${writeLag.p95} ms, max ${writeLag.max} ms`],
   ])}
 
 ${markdownTable(['Check', 'Measured', 'Result'], checks.map((c) => [c.name, c.value, c.ok ? 'PASS' : 'FAIL']))}
 `;
   console.log(`\n${markdown}`);
-  writeResults('search', { environment: env, articles, targets: TARGETS, reindex: reindexFigures, latency, uncached, underWrites, lag, checks }, markdown);
+  writeResults('search', { environment: env, articles, targets: TARGETS, reindex: reindexFigures, latency, uncached, underWrites, lag, writeLag, checks }, markdown);
 }
 
 main().catch((error) => {

@@ -7,6 +7,7 @@ import { CategoriesService } from './categories.service';
 import { PublishingService } from './publishing.service';
 import { RevisionsService } from './revisions.service';
 import { ScheduledPublisher } from './scheduled-publisher';
+import { CategoryTreeCache } from './delivery/category-tree-cache';
 import { DeliveryCache } from './delivery/delivery-cache';
 import { DeliveryService } from './delivery/delivery.service';
 import { PublishedArticlesRepository } from './delivery/published-articles.repository';
@@ -25,6 +26,7 @@ import { ViewCounter } from './view-counter';
     ScheduledPublisher,
     PublishedArticlesRepository,
     DeliveryCache,
+    CategoryTreeCache,
     DeliveryService,
     FeedbackService,
     ViewCounter,

@@ -28,6 +28,7 @@ import { CreateJobQueue1764288000000 } from '../../migrations/1764288000000-Crea
 import { LoginAttemptReservations1764288001000 } from '../../migrations/1764288001000-LoginAttemptReservations';
 import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-AccessTokenScopes';
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
+import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   LoginAttemptReservations1764288001000,
   AccessTokenScopes1764288002000,
   ArticleDeletionAuditAndReviewRules1764290000000,
+  DeliveryCategoryListing1764300000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -58,6 +58,8 @@ export class Article {
   @Field(() => [String]) tags!: string[];
   @Field(() => [ArticleProduct]) products!: ArticleProduct[];
   @Field(() => ID) categoryId!: string;
+  @Field(() => Category) category!: Category;
+  @Field(() => [Category], { description: 'From the root category down to the article’s own' }) breadcrumbs!: Category[];
 }
 
 @ObjectType({ description: 'A published article in a list' })

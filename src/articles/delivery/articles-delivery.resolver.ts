@@ -1,4 +1,5 @@
-import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AuthService } from '../../auth/auth.service';
 import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
@@ -17,6 +18,7 @@ import {
   SitemapArgs,
 } from './articles.args';
 import { DeliveryService } from './delivery.service';
+import { selectsField } from './field-selection';
 import { toArticle, toArticleSummary, toCategory } from './to-article';
 
 /** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts). */
@@ -35,13 +37,18 @@ export class ArticlesDeliveryResolver {
   @Public()
   @Query(() => Article, { description: 'A published article by slug (current or earlier) or id; falls back to the fallback locale' })
   async article(@Args() args: ArticleLookupArgs): Promise<Article> {
-    return toArticle(await this.delivery.article(args), (locale, slug) => this.delivery.articleUrl(locale, slug));
+    const resolved = await this.delivery.article(args);
+    // From the cached category structure; plain fields rather than field resolvers, which cost more per request than this.
+    const path = await this.delivery.breadcrumbs(resolved.article.categoryId, resolved.article.locale);
+    return toArticle(resolved, path, this.urlOf);
   }
+
+  private readonly urlOf = (locale: string, slug: string): string => this.delivery.articleUrl(locale, slug);
 
   @Public()
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag' })
-  async articles(@Args() args: PublishedArticlesArgs): Promise<ArticleSummaryConnection> {
-    const page = await this.delivery.list(args);
+  async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
+    const page = await this.delivery.list({ ...args, withTotal: selectsField(info, 'totalCount') });
     return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toArticleSummary(edge.node) })) };
   }
 
@@ -59,8 +66,8 @@ export class ArticlesDeliveryResolver {
 
   @Public()
   @Query(() => SitemapEntryConnection, { description: 'Every published article URL with lastModified and alternates' })
-  async sitemap(@Args() args: SitemapArgs): Promise<SitemapEntryConnection> {
-    const page = await this.delivery.sitemap(args.locale ?? null, args.first, args.after ?? null);
+  async sitemap(@Args() args: SitemapArgs, @Info() info: GraphQLResolveInfo): Promise<SitemapEntryConnection> {
+    const page = await this.delivery.sitemap(args.locale ?? null, args.first, args.after ?? null, selectsField(info, 'totalCount'));
     return {
       ...page,
       edges: page.edges.map((edge) => ({
@@ -68,17 +75,6 @@ export class ArticlesDeliveryResolver {
         node: { ...edge.node, alternates: edge.node.alternates.map((a) => ({ ...a, url: this.delivery.articleUrl(a.locale, a.slug) })) },
       })),
     };
-  }
-
-  @ResolveField('category', () => Category)
-  async articleCategory(@Parent() article: Article): Promise<Category> {
-    const [own] = (await this.delivery.breadcrumbs(article.categoryId, article.locale)).slice(-1);
-    return toCategory(own);
-  }
-
-  @ResolveField(() => [Category], { description: 'From the root category down to the article’s own' })
-  async breadcrumbs(@Parent() article: Article): Promise<Category[]> {
-    return (await this.delivery.breadcrumbs(article.categoryId, article.locale)).map(toCategory);
   }
 
   @ResolveField(() => [ArticleSummary], { description: 'Published articles sharing the category, products or tags' })

@@ -4,6 +4,7 @@ import { Connection, decodeCursor, encodeCursor } from '../../common/graphql/con
 import { LocalesService } from '../../common/locales/locales.service';
 import { AppConfig } from '../../config/app-config';
 import { articleUrl } from '../../config/site-urls';
+import { CategoryTreeCache } from './category-tree-cache';
 import { DeliveryCache } from './delivery-cache';
 import { PublishedArticle, PublishedArticlesRepository, PublishedCategory, PublishedSummary, SitemapEntry } from './published-articles.repository';
 
@@ -31,6 +32,7 @@ export interface CategoryNode extends PublishedCategory {
 export interface CategoryTree {
   roots: CategoryNode[];
   byId: Map<string, CategoryNode>;
+  bySlug: Map<string, CategoryNode>;
 }
 
 export interface ArticleListArgs {
@@ -42,20 +44,36 @@ export interface ArticleListArgs {
   tag?: string | null;
   first: number;
   after?: string | null;
+  /** False when the caller does not read totalCount (then it is not computed and reads 0). Default true. */
+  withTotal?: boolean;
 }
+
+/** Distinct locale tags whose resolution is remembered (valid ones only; reset when full). */
+const RESOLVED_LOCALES = 256;
 
 /** Reads of published content for the public API, cached per process and invalidated on change. */
 @Injectable()
 export class DeliveryService {
+  private readonly resolvedLocales = new Map<string, string>();
+
   constructor(
     private readonly repository: PublishedArticlesRepository,
     private readonly cache: DeliveryCache,
+    private readonly trees: CategoryTreeCache,
     private readonly locales: LocalesService,
     private readonly config: AppConfig,
   ) {}
 
   locale(locale: string | null | undefined): string {
-    return locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
+    if (!locale) return this.locales.defaultLocale;
+    // Canonicalizing a tag (Intl) costs more than the rest of a cached article lookup: remember the few tags clients send.
+    let resolved = this.resolvedLocales.get(locale);
+    if (resolved === undefined) {
+      resolved = this.locales.resolve(locale);
+      if (this.resolvedLocales.size >= RESOLVED_LOCALES) this.resolvedLocales.clear();
+      this.resolvedLocales.set(locale, resolved);
+    }
+    return resolved;
   }
 
   /** By slug (current or earlier) or id, in the asked locale, else the fallback locale. */
@@ -87,6 +105,7 @@ export class DeliveryService {
 
   /** By current or earlier slug: one query on a miss, which also fills the article's own cache entry. */
   private async bySlug(locale: string, slug: string): Promise<PublishedArticle | null> {
+    if (!this.cache.isActive) return this.repository.findPublishedBySlug(locale, slug);
     let loaded: PublishedArticle | null = null;
     const articleId = await this.cache.get(
       `slug:${locale}:${slug}`,
@@ -103,24 +122,24 @@ export class DeliveryService {
   }
 
   async published(articleId: string, locale: string): Promise<PublishedArticle | null> {
+    if (!this.cache.isActive) return this.repository.findPublished(articleId, locale);
     return this.cache.get(`article:${articleId}:${locale}`, articleId, () => this.repository.findPublished(articleId, locale));
   }
 
-  /** The category tree with published article counts (counting scans the locale; cached). */
+  /** The category tree with published article counts (the cached structure and the maintained counts). */
   async categoryTree(locale: string): Promise<CategoryTree> {
     return this.cache.get(`counted-tree:${locale}`, null, async () => {
-      const [categories, counts] = await Promise.all([this.repository.categories(locale, this.locales.fallback), this.countsByCategory(locale)]);
-      return buildTree(categories, counts);
+      const [structure, counts] = await Promise.all([this.categoryStructure(locale), this.repository.countsByCategory(locale)]);
+      return buildTree([...structure.byId.values()], counts);
     });
   }
 
-  /** Names, slugs and nesting only: cheap, for breadcrumbs and category filters. */
+  /**
+   * Names, slugs and nesting only (counts read 0), for breadcrumbs and category filters: cached by
+   * CategoryTreeCache, also when the delivery cache is off. Shared: never mutate what it returns.
+   */
   private async categoryStructure(locale: string): Promise<CategoryTree> {
-    return this.cache.get(`tree:${locale}`, null, async () => buildTree(await this.repository.categories(locale, this.locales.fallback), new Map()));
-  }
-
-  private countsByCategory(locale: string): Promise<Map<string, number>> {
-    return this.cache.get(`counts:${locale}`, null, () => this.repository.countsByCategory(locale));
+    return this.trees.get(locale, async () => buildTree(await this.repository.categories(locale, this.locales.fallback), new Map()));
   }
 
   /** Root first, ending with the article's own category. */
@@ -138,22 +157,18 @@ export class DeliveryService {
   async list(args: ArticleListArgs): Promise<Connection<PublishedSummary>> {
     const locale = this.locale(args.locale);
     let categoryIds: string[] | null = null;
-    let category: CategoryNode | null = null;
     if (args.categoryId || args.categorySlug) {
-      category = findCategory(await this.categoryStructure(locale), { id: args.categoryId, slug: args.categorySlug });
+      const category = findCategory(await this.categoryStructure(locale), { id: args.categoryId, slug: args.categorySlug });
       categoryIds = args.includeSubcategories ? collectIds(category) : [category.id];
     }
     const after = args.after ? (decodeCursor(args.after, 2) as [string, string]) : null;
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
-    const key = `list:${JSON.stringify([filter, args.first, after])}`;
-    // A category page's total comes from the cached per-category counts instead of a count over its articles.
-    const countFromTree = category !== null && !filter.productKey && !filter.tag && this.cache.isActive;
-    const { rows, total } = await this.cache.get(key, null, async () => {
-      const page = await this.repository.list(filter, { first: args.first, after }, !countFromTree);
-      if (!countFromTree) return page;
-      const counted = findCategory(await this.categoryTree(locale), { id: category!.id });
-      return { ...page, total: args.includeSubcategories ? counted.totalArticleCount : counted.articleCount };
-    });
+    const withTotal = args.withTotal !== false;
+    const load = async (): Promise<{ rows: PublishedSummary[]; total: number }> => {
+      const [rows, total] = await Promise.all([this.repository.list(filter, { first: args.first, after }), withTotal ? this.repository.count(filter) : 0]);
+      return { rows, total };
+    };
+    const { rows, total } = this.cache.isActive ? await this.cache.get(`list:${JSON.stringify([filter, args.first, after, withTotal])}`, null, load) : await load();
     const page = rows.slice(0, args.first);
     const edges = page.map((node) => ({ node, cursor: encodeCursor([node.cursorKey ?? node.publishedAt.toISOString(), node.id]) }));
     return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
@@ -163,10 +178,10 @@ export class DeliveryService {
     return this.cache.get(`related:${article.id}:${article.locale}:${limit}`, null, () => this.repository.related(article, limit));
   }
 
-  async sitemap(locale: string | null, first: number, after: string | null): Promise<Connection<SitemapEntry & { url: string }>> {
+  async sitemap(locale: string | null, first: number, after: string | null, withTotal = true): Promise<Connection<SitemapEntry & { url: string }>> {
     const resolved = locale ? this.locales.resolve(locale) : null;
     const keyset = after ? (decodeCursor(after, 2) as [string, string]) : null;
-    const { rows, total } = await this.repository.sitemap(resolved, { first, after: keyset });
+    const { rows, total } = await this.repository.sitemap(resolved, { first, after: keyset }, withTotal);
     const edges = rows.slice(0, first).map((entry) => ({ node: { ...entry, url: this.articleUrl(entry.locale, entry.slug) }, cursor: encodeCursor([entry.locale, entry.slug]) }));
     return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
@@ -186,18 +201,20 @@ function buildTree(categories: PublishedCategory[], directCounts: Map<string, nu
     categories.map((c) => [c.id, { ...c, articleCount: directCounts.get(c.id) ?? 0, totalArticleCount: 0, children: [] }]),
   );
   const roots: CategoryNode[] = [];
+  const bySlug = new Map<string, CategoryNode>();
   for (const node of byId.values()) {
+    if (!bySlug.has(node.slug)) bySlug.set(node.slug, node);
     const parent = node.parentId ? byId.get(node.parentId) : undefined;
     (parent ? parent.children : roots).push(node);
   }
   const total = (node: CategoryNode): number =>
     (node.totalArticleCount = node.articleCount + node.children.reduce((sum, child) => sum + total(child), 0));
   roots.forEach(total);
-  return { roots, byId };
+  return { roots, byId, bySlug };
 }
 
 function findCategory(tree: CategoryTree, lookup: { id?: string | null; slug?: string | null }): CategoryNode {
-  const node = lookup.id ? tree.byId.get(lookup.id) : [...tree.byId.values()].find((c) => c.slug === lookup.slug);
+  const node = lookup.id ? tree.byId.get(lookup.id) : lookup.slug ? tree.bySlug.get(lookup.slug) : undefined;
   if (!node) throw new NotFoundError('Category', lookup.id ?? lookup.slug ?? '');
   return node;
 }

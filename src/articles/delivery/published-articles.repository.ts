@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Pool, QueryResultRow } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 export interface PublishedCategory {
@@ -60,8 +61,15 @@ export interface SitemapEntry {
   alternates: { locale: string; slug: string }[];
 }
 
-/** The only queries behind the delivery API: published, non-internal, non-archived content, by construction. */
-const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT a.is_internal`;
+/**
+ * The only queries behind the delivery API: published, non-internal, non-archived content, by construction.
+ * `l.is_internal` is the article's flag copied onto its locale rows by a trigger (migration
+ * DeliveryCategoryListing), as is `l.category_id`; `category_published_counts` counts exactly these rows.
+ */
+const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT l.is_internal`;
+
+const SUMMARY_COLUMNS = `l.article_id, l.locale, l.slug, r.title, r.excerpt, l.category_id, l.published_at,
+  to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key`;
 
 const ARTICLE_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title, r.body_markdown, r.body_html, r.excerpt,
   r.seo_title, r.seo_description, l.published_at, l.first_published_at, a.category_id, a.tags,
@@ -76,11 +84,26 @@ export class PublishedArticlesRepository {
 
   /**
    * The hot delivery queries run as named prepared statements on the pool TypeORM manages: PostgreSQL parses
-   * them once per connection and can reuse their plan (planning cost more than executing them).
+   * them once per connection and can reuse their plan (planning cost more than executing them). The socket is
+   * corked while the driver writes Bind/Describe/Execute/Sync, so each query costs one write instead of four.
    */
   private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
-    return (await pool.query({ name, text, values })).rows;
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
+      stream?.cork?.();
+      const pending = client.query<T & QueryResultRow>({ name, text, values });
+      stream?.uncork?.();
+      return (await pending).rows;
+    } catch (error) {
+      // A failed query leaves the connection usable; a lost one must not go back to the pool.
+      if (!(error instanceof Error && 'code' in error)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** A published article by a current or earlier slug, in one query; `slug` is its current slug. */
@@ -111,46 +134,74 @@ export class PublishedArticlesRepository {
     return rows[0] ? toPublishedArticle(rows[0]) : null;
   }
 
-  /** Newest first; keyset on (published_at, id). */
-  async list(filter: PublishedListFilter, page: { first: number; after: [string, string] | null }, withTotal = true): Promise<{ rows: PublishedSummary[]; total: number }> {
-    const params: unknown[] = [filter.locale, filter.categoryIds ?? null, filter.productKey ?? null, filter.tag ?? null];
-    const where = `l.locale = $1 AND ${VISIBLE}
-      AND ($2::uuid[] IS NULL OR a.category_id = ANY($2))
-      AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id AND p.key = $3))
-      AND ($4::text IS NULL OR a.tags @> ARRAY[$4::text])`;
-    const [{ count }] = withTotal
-      ? await this.dataSource.query(`SELECT count(*)::int AS count FROM article_locales l JOIN articles a ON a.id = l.article_id WHERE ${where}`, params)
-      : [{ count: 0 }];
-    let keyset = '';
+  /**
+   * Newest first; keyset on (published_at, article_id); `first + 1` rows (the extra one tells whether a next
+   * page exists). With categories, each category's newest rows come from article_locales_category_published_idx
+   * (one index walk per category that stops after a page) and are merged; otherwise from
+   * article_locales_published_idx. One named statement per combination of filters.
+   */
+  async list(filter: PublishedListFilter, page: { first: number; after: [string, string] | null }): Promise<PublishedSummary[]> {
+    const params: unknown[] = [filter.locale, page.first + 1];
+    const conditions = [`l.locale = $1`, VISIBLE];
+    let name = 'delivery_list';
+    const hasCategories = !!filter.categoryIds?.length;
+    if (hasCategories) {
+      params.push(filter.categoryIds);
+      conditions.push(`l.category_id = c.id`);
+      name += '_c';
+    }
+    if (filter.productKey) {
+      params.push(filter.productKey);
+      conditions.push(`EXISTS (SELECT 1 FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = l.article_id AND p.key = $${params.length})`);
+      name += '_p';
+    }
+    if (filter.tag) {
+      params.push(filter.tag);
+      conditions.push(`EXISTS (SELECT 1 FROM articles a WHERE a.id = l.article_id AND a.tags @> ARRAY[$${params.length}::text])`);
+      name += '_t';
+    }
     if (page.after) {
       params.push(page.after[0], page.after[1]);
-      keyset = 'AND (l.published_at, l.article_id) < ($5::timestamptz, $6::uuid)';
+      conditions.push(`(l.published_at, l.article_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      name += '_k';
     }
-    // Walks article_locales_published_idx newest first and stops after one page.
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT l.article_id, l.locale, l.slug, r.title, r.excerpt, a.category_id, l.published_at,
-              to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key
-       FROM article_locales l
-       JOIN articles a ON a.id = l.article_id
-       JOIN article_revisions r ON r.id = l.published_revision_id
-       WHERE ${where} ${keyset}
-       ORDER BY l.published_at DESC, l.article_id DESC
-       LIMIT ${page.first + 1}`,
-      params,
+    const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_revision_id
+       FROM article_locales l WHERE ${conditions.join(' AND ')}
+       ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2`;
+    const text = hasCategories
+      ? `SELECT ${SUMMARY_COLUMNS}
+         FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
+         JOIN article_revisions r ON r.id = l.published_revision_id
+         ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2`
+      : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
+         ORDER BY l.published_at DESC, l.article_id DESC`;
+    const rows = await this.prepared<Record<string, unknown>>(name, text, params);
+    return rows.map(toSummary);
+  }
+
+  /**
+   * How many rows `list` pages through: from the maintained per-category counts unless a product or tag
+   * narrows the list (then a count over the matching rows).
+   */
+  async count(filter: PublishedListFilter): Promise<number> {
+    if (!filter.productKey && !filter.tag) {
+      const [{ count }] = await this.prepared<{ count: number }>(
+        'delivery_list_count',
+        `SELECT coalesce(sum(count), 0)::int AS count FROM category_published_counts WHERE locale = $1 AND ($2::uuid[] IS NULL OR category_id = ANY($2))`,
+        [filter.locale, filter.categoryIds?.length ? filter.categoryIds : null],
+      );
+      return count;
+    }
+    const [{ count }] = await this.prepared<{ count: number }>(
+      'delivery_list_count_filtered',
+      `SELECT count(*)::int AS count FROM article_locales l
+       WHERE l.locale = $1 AND ${VISIBLE}
+         AND ($2::uuid[] IS NULL OR l.category_id = ANY($2))
+         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = l.article_id AND p.key = $3))
+         AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM articles a WHERE a.id = l.article_id AND a.tags @> ARRAY[$4::text]))`,
+      [filter.locale, filter.categoryIds?.length ? filter.categoryIds : null, filter.productKey ?? null, filter.tag ?? null],
     );
-    return {
-      total: count,
-      rows: rows.map((row) => ({
-        id: row.article_id as string,
-        locale: row.locale as string,
-        slug: row.slug as string,
-        title: row.title as string,
-        excerpt: row.excerpt as string,
-        categoryId: row.category_id as string,
-        publishedAt: row.published_at as Date,
-        cursorKey: row.published_key as string,
-      })),
-    };
+    return count;
   }
 
   /** Articles sharing the category, products or tags, best overlap first. */
@@ -204,22 +255,27 @@ export class PublishedArticlesRepository {
     }));
   }
 
-  /** Published articles per category in a locale (a scan of the locale: cache it). */
+  /** Published articles per category in a locale (maintained by a trigger: a read of a few rows). */
   async countsByCategory(locale: string): Promise<Map<string, number>> {
     const counts = await this.prepared<{ category_id: string; count: number }>(
       'delivery_category_counts',
-      `SELECT a.category_id, count(*)::int AS count FROM article_locales l JOIN articles a ON a.id = l.article_id
-       WHERE l.locale = $1 AND ${VISIBLE} GROUP BY a.category_id`,
+      `SELECT category_id, count FROM category_published_counts WHERE locale = $1 AND count > 0`,
       [locale],
     );
     return new Map(counts.map((c) => [c.category_id, c.count]));
   }
 
   /** Published URLs of a locale (or all), keyset on (locale, slug). */
-  async sitemap(locale: string | null, page: { first: number; after: [string, string] | null }): Promise<{ rows: SitemapEntry[]; total: number }> {
+  async sitemap(locale: string | null, page: { first: number; after: [string, string] | null }, withTotal = true): Promise<{ rows: SitemapEntry[]; total: number }> {
     const params: unknown[] = [locale];
     const where = `($1::text IS NULL OR l.locale = $1) AND ${VISIBLE}`;
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM article_locales l JOIN articles a ON a.id = l.article_id WHERE ${where}`, params);
+    const [{ count }] = withTotal
+      ? await this.prepared<{ count: number }>(
+          'delivery_sitemap_count',
+          `SELECT coalesce(sum(count), 0)::int AS count FROM category_published_counts WHERE $1::text IS NULL OR locale = $1`,
+          [locale],
+        )
+      : [{ count: 0 }];
     let keyset = '';
     if (page.after) {
       params.push(page.after[0], page.after[1]);
@@ -266,5 +322,18 @@ function toPublishedArticle(row: Record<string, unknown>): PublishedArticle {
     tags: row.tags as string[],
     products: row.products as PublishedArticle['products'],
     alternates: row.alternates as PublishedArticle['alternates'],
+  };
+}
+
+function toSummary(row: Record<string, unknown>): PublishedSummary {
+  return {
+    id: row.article_id as string,
+    locale: row.locale as string,
+    slug: row.slug as string,
+    title: row.title as string,
+    excerpt: row.excerpt as string,
+    categoryId: row.category_id as string,
+    publishedAt: row.published_at as Date,
+    cursorKey: row.published_key as string,
   };
 }

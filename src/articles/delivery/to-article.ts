@@ -2,8 +2,10 @@ import { CategoryNode, ResolvedArticle } from './delivery.service';
 import { PublishedSummary } from './published-articles.repository';
 import { Article, ArticleSummary, Category } from './article.model';
 
-export function toArticle(resolved: ResolvedArticle, urlOf: (locale: string, slug: string) => string): Article {
+/** `path`: the article's category and its ancestors, root first (DeliveryService.breadcrumbs). */
+export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf: (locale: string, slug: string) => string): Article {
   const { article } = resolved;
+  const breadcrumbs = path.map(toCategory);
   return {
     id: article.id,
     locale: article.locale,
@@ -29,6 +31,8 @@ export function toArticle(resolved: ResolvedArticle, urlOf: (locale: string, slu
     tags: article.tags,
     products: article.products.map((p) => ({ key: p.key, name: p.name })),
     categoryId: article.categoryId,
+    category: breadcrumbs[breadcrumbs.length - 1],
+    breadcrumbs,
   };
 }
 
@@ -55,6 +59,9 @@ export function toCategory(node: CategoryNode): Category {
     locale: node.locale,
     articleCount: node.articleCount,
     totalArticleCount: node.totalArticleCount,
-    children: node.children.map(toCategory),
+    // Built only when a query asks for it (breadcrumbs and an article's category rarely do).
+    get children(): Category[] {
+      return node.children.map(toCategory);
+    },
   };
 }

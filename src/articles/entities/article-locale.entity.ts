@@ -31,6 +31,8 @@ export enum ReviewState {
 @Index('article_locales_status_idx', ['locale', 'status'])
 /** (locale, published_at DESC, article_id DESC) WHERE status = 'published': delivery lists, newest first (in the migration). */
 @Index('article_locales_published_idx', { synchronize: false })
+/** (category_id, locale, published_at DESC, article_id DESC) WHERE published and public: category pages (in the migration). */
+@Index('article_locales_category_published_idx', { synchronize: false })
 @Index('article_locales_scheduled_idx', ['scheduledPublishAt'], { where: '"scheduled_publish_at" IS NOT NULL' })
 export class ArticleLocaleEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -45,6 +47,14 @@ export class ArticleLocaleEntity {
 
   @Column({ type: 'text' })
   locale!: string;
+
+  /** Copy of the article's category, kept by a database trigger (never written here): category pages read one index. */
+  @Column({ name: 'category_id', type: 'uuid', insert: false, update: false })
+  categoryId!: string;
+
+  /** Copy of the article's `is_internal`, kept by a database trigger (never written here). */
+  @Column({ name: 'is_internal', type: 'boolean', default: false, insert: false, update: false })
+  isInternal!: boolean;
 
   @Column({ type: 'enum', enum: ArticleStatus, enumName: 'article_status', default: ArticleStatus.Draft })
   status!: ArticleStatus;
