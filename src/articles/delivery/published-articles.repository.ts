@@ -170,9 +170,10 @@ export class PublishedArticlesRepository {
        ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2`;
     const text = hasCategories
       ? `SELECT ${SUMMARY_COLUMNS}
-         FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
+         FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
+               ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2) l
          JOIN article_revisions r ON r.id = l.published_revision_id
-         ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2`
+         ORDER BY l.published_at DESC, l.article_id DESC`
       : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
          ORDER BY l.published_at DESC, l.article_id DESC`;
     const rows = await this.prepared<Record<string, unknown>>(name, text, params);
