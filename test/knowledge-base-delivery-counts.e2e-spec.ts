@@ -64,7 +64,7 @@ describe('knowledge base: delivery counts follow publishing', () => {
     expect(await listed(root.id)).toBe(3);
 
     // Moving an article moves its count (in every locale).
-    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: third.id, categoryId: other.id } }), 'updateArticle');
+    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: third.id, baseMetadataVersion: third.metadataVersion, categoryId: other.id } }), 'updateArticle');
     expect(await listed(root.id)).toBe(2);
     expect(await listed(child.id)).toBe(0);
     expect(await listed(other.id)).toBe(1);
@@ -73,9 +73,12 @@ describe('knowledge base: delivery counts follow publishing', () => {
     expect(await tree(root.id)).toMatchObject({ articleCount: 2, totalArticleCount: 2, children: [{ articleCount: 0, totalArticleCount: 0 }] });
 
     // Internal and archived articles are not public, so not counted.
-    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: second.id, isInternal: true } }), 'updateArticle');
+    const internal = expectData<{ metadataVersion: number }>(
+      await editor.send(UPDATE_ARTICLE, { input: { articleId: second.id, baseMetadataVersion: second.metadataVersion, isInternal: true } }),
+      'updateArticle',
+    );
     expect(await listed(root.id)).toBe(1);
-    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: second.id, isInternal: false } }), 'updateArticle');
+    expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: second.id, baseMetadataVersion: internal.metadataVersion, isInternal: false } }), 'updateArticle');
     expect(await listed(root.id)).toBe(2);
     await kb.locale(second, ARCHIVE);
     expect(await listed(root.id)).toBe(1);

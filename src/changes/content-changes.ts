@@ -105,7 +105,9 @@ const searchOutbox: ChangeConsumer = async (tx, { spec, effects, ids }) => {
 };
 
 const cacheNotifications: ChangeConsumer = async (tx, { spec, effects, ids }) => {
-  if (!effects.announce || !spec.notify) return;
+  if (!spec.notify) return;
+  // Kinds announced as a whole (categories, products) are public structure: every change of them counts, creation too.
+  if (!effects.announce && spec.notify.scope !== 'everything') return;
   const payloads = spec.notify.scope === 'everything' ? [EVERYTHING] : ids;
   for (const payload of payloads) await tx.query('SELECT pg_notify($1, $2)', [spec.notify.channel, payload]);
 };

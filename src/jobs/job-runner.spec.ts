@@ -1,11 +1,10 @@
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { JobRunner } from './job-runner';
 
 /** Per-process jobs and loops need no queue: the runner is exercised here without a database. */
 function runner(enabled = true): JobRunner {
   const config = { jobs: { enabled, pollSeconds: 1, viewFlushSeconds: 3600, searchAnalyticsFlushSeconds: 3600, searchSettingsCheckSeconds: 3600 } } as AppConfig;
-  return new JobRunner(null as unknown as DataSource, config);
+  return new JobRunner(config);
 }
 
 describe('JobRunner', () => {

@@ -1,8 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { runInBackground } from '../common/background-work';
 import { AppConfig } from '../config/app-config';
 
@@ -11,6 +8,8 @@ export const JOB_SCHEMA = 'pgboss';
 
 /** How a failing queued job is retried: 3 more times, waiting 1 s, 2 s, 4 s (pg-boss backoff). */
 const RETRY = { retryLimit: 3, retryDelay: 1, retryBackoff: true };
+/** Connections of pg-boss's own pool (fetching, completing and queueing jobs). */
+const JOB_QUEUE_CONNECTIONS = 2;
 /** A queued job still active after this long is failed (and retried) by pg-boss. */
 const EXPIRE_SECONDS = 300;
 
@@ -91,10 +90,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private started = false;
   private stopping = false;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly config: AppConfig) {}
 
   queue(job: QueuedJob): void {
     this.register(job.name, 'queue', job.everySeconds);
@@ -158,8 +154,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       await job.stop();
       this.states.get(job.name)!.running = false;
     }
-    // The pool is TypeORM's: pg-boss must not close it. Active jobs finish first.
-    await this.boss?.stop({ graceful: true, wait: true, close: false, timeout: EXPIRE_SECONDS * 1000 });
+    // Active jobs finish first; then pg-boss closes its own pool.
+    await this.boss?.stop({ graceful: true, wait: true, close: true, timeout: EXPIRE_SECONDS * 1000 });
     this.boss = null;
   }
 
@@ -215,10 +211,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async startQueue(): Promise<void> {
-    // pg-boss shares TypeORM's pool (a pg.Pool): no second pool to size, close or leak.
-    const pool = (this.dataSource.driver as PostgresDriver).master as { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+    // pg-boss has a small pool of its own, so a job settling while the app closes TypeORM's pool still records its outcome.
     const boss = new PgBoss({
-      db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+      connectionString: this.config.database.url,
+      max: JOB_QUEUE_CONNECTIONS,
       schema: JOB_SCHEMA,
       // Upgrades its own schema when a newer pg-boss needs it (under an advisory lock).
       migrate: true,
