@@ -9,6 +9,8 @@ const KNOWN_BACK_EDGES = new Set([
 ]);
 /** Resolver-only layers sit above every domain module (STYLE: admin/ and delivery/ hold resolver modules). */
 const RESOLVER_LAYERS = new Set(['admin', 'delivery']);
+/** articles/delivery holds the delivery read services as well as its resolvers: it stays part of articles. */
+const LAYERS_OWNED_BY_MODULE = new Set(['articles/delivery']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -25,7 +27,8 @@ function sourceFiles(dir: string): string[] {
 function moduleOf(path: string): string | null {
   const parts = relative(SRC, path).split(sep);
   if (parts.length <= 1 || parts[0] === '..') return null;
-  return parts.length > 2 && RESOLVER_LAYERS.has(parts[1]) ? `${parts[0]}/${parts[1]}` : parts[0];
+  const layer = `${parts[0]}/${parts[1]}`;
+  return parts.length > 2 && RESOLVER_LAYERS.has(parts[1]) && !LAYERS_OWNED_BY_MODULE.has(layer) ? layer : parts[0];
 }
 
 /** Module → modules it imports at run time (`import type` erases and cannot form a cycle). */
