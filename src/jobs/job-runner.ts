@@ -222,7 +222,12 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       schedule: false,
       supervise: true,
     });
-    boss.on('error', (error: unknown) => this.logger.warn({ err: error }, 'Job queue error'));
+    // One line, not the pg client dump: a lost connection is retried by pg-boss's next poll.
+    boss.on('error', (error: unknown) => {
+      if (this.stopping) return;
+      const { message, code } = error as { message?: string; code?: string };
+      this.logger.warn(`Job queue error: ${message ?? String(error)}${code ? ` (${code})` : ''}`);
+    });
     await boss.start();
     this.boss = boss;
     for (const job of this.queued.values()) {
