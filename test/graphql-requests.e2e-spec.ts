@@ -1,5 +1,6 @@
 import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
+import { fragmentChain } from './support/hostile-documents';
 
 const STACK_OR_SQL = /\bat [\w.]+ \(|node_modules|\.ts:\d+|SELECT |relation "|QueryFailedError/;
 
@@ -179,17 +180,6 @@ describe('a document whose fragments expand exponentially (default limits)', () 
   });
 });
 
-/** `query { ...F0 } fragment F0 on Query { __typename ...F1 ...F1 } …`, `copies` times with distinct names. */
-function fragmentChain(levels: number, copies: number): string {
-  const parts: string[] = [];
-  for (let c = 0; c < copies; c += 1) {
-    parts.push(`query Q${c} { ...C${c}F0 }`);
-    for (let l = 0; l < levels; l += 1) {
-      parts.push(`fragment C${c}F${l} on Query { __typename${l + 1 < levels ? ` ...C${c}F${l + 1} ...C${c}F${l + 1}` : ''} }`);
-    }
-  }
-  return parts.join('\n');
-}
 
 describe('production mode', () => {
   let t: TestApp;
