@@ -182,6 +182,27 @@ export function describeSearchEngineContract(name: string, start: () => Promise<
       expect((await titles(query(text, { matching: 'any', limit: 3 })))[0]).toBe('Download an invoice as PDF');
     });
 
+    it('finds versions, file names, paths and symbol names typed whole or in parts', async () => {
+      await engine.upsert([
+        doc({ title: 'Install node.js on a server', body: 'Ubuntu 12.04 needs a newer Node.' }),
+        doc({ title: 'Mount a disk at boot', body: 'Add a line to /etc/fstab and run mount -a.' }),
+        doc({ title: 'Compile C++ with g++', body: 'C# lives elsewhere.' }),
+        doc({ title: 'Vite の設定', locale: 'ja', body: '設定は vite.config.jsを編集します。' }),
+        doc({ title: 'Cooking with charcoal', body: 'Charcoal and coal.' }),
+      ]);
+      const cases: [string, string][] = [
+        ['node.js', 'Install node.js on a server'],
+        ['node js', 'Install node.js on a server'],
+        ['12.04', 'Install node.js on a server'],
+        ['/etc/fstab', 'Mount a disk at boot'],
+        ['fstab', 'Mount a disk at boot'],
+        ['C++', 'Compile C++ with g++'],
+        ['c#', 'Compile C++ with g++'],
+        ['vite.config.js', 'Vite の設定'],
+      ];
+      for (const [text, title] of cases) expect([text, await titles(query(text))]).toEqual([text, [title]]);
+    });
+
     it('browses when the text is empty, and treats query syntax as plain words', async () => {
       await engine.upsert([doc({ title: 'First' }), doc({ title: 'Second' })]);
       expect((await engine.search(query(''))).total).toBe(2);
