@@ -96,6 +96,17 @@ export function queryWords(text: string, locale: string): string[] {
   return words;
 }
 
+/** The quoted phrases of query text (`"reset password" email` → `[['reset', 'password']]`), two words or more. */
+export function queryPhrases(text: string, locale: string): string[][] {
+  const phrases: string[][] = [];
+  for (const match of text.slice(0, MAX_QUERY_CHARS).matchAll(/"([^"]+)"/g)) {
+    const words = queryWords(match[1], locale);
+    if (words.length >= 2) phrases.push(words);
+    if (phrases.length >= 4) break;
+  }
+  return phrases;
+}
+
 /** `pdf发票` → `pdf`, `发票`. */
 function splitMixed(token: string, locale: string): string[] {
   const parts: string[] = [];
