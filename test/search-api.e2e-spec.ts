@@ -276,7 +276,7 @@ describe('search API (PostgreSQL engine)', () => {
   it('rebuilds the whole index and reports no drift afterwards', async () => {
     await kb.published((await kb.category()).id, { title: 'Rebuilt lighthouse manual' });
     await worker.drain();
-    await t.dataSource.query('TRUNCATE search_documents');
+    await t.dataSource.query('TRUNCATE search_documents, search_terms');
     const before = await t.app.get(SearchIndexService).check();
     expect(before.missing.length).toBeGreaterThan(0);
     const progress: number[] = [];

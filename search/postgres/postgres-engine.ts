@@ -36,19 +36,24 @@ const FACET_LIMIT = 50;
 const TYPO_RETRY_BELOW = 1;
 const VOCABULARY_MIN_LENGTH = 3;
 const VOCABULARY_BODY_CHARS = 1500;
-/** Documents of the rarest query words added to the all-words matches as ranking candidates. */
-const CANDIDATE_BUDGET = 1500;
-/** Document frequencies are counted up to this many documents (beyond, a word is simply common). */
-const DF_CAP = 20000;
+/** A prefix's document frequency: the sum over at most this many lexemes it begins. */
+const PREFIX_TERMS = 200;
 
 /** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
-export const RANKING = { k1: 1.2, b: 0.75, title: 3, headings: 2, body: 1, coverage: 1 };
-
-/**
- * Share of the query's words (stop words aside) a document must contain in the search box: every word up to
- * two words, then at least this share and at least two (`any`, suggestions while typing: one word).
- */
-export const MOST_WORDS = 0.5;
+export const RANKING = {
+  k1: 2,
+  b: 0.9,
+  title: 4,
+  headings: 2,
+  body: 1,
+  /** Score × (matched words / words) ^ coverage: documents with all the words first, then most of them. */
+  coverage: 0.5,
+  /** Search box, more than two words: a document must contain this share of them and at least mostMin. */
+  most: 0,
+  mostMin: 1,
+  /** Documents of the rarest query words added to the all-words matches as ranking candidates. */
+  candidates: 1500,
+};
 
 /** A document's facet values in one array (`facet_values`), each prefixed by its facet: counted in one pass. */
 export function facetValues(document: SearchDocument): string[] {
@@ -295,8 +300,8 @@ export class PostgresSearchEngine implements SearchEngine {
    * `minimumShouldMatch` of the query's words (stop words of the locale's configuration do not count) and
    * its BM25F score is multiplied by its coverage (matched words / words) to the power RANKING.coverage.
    * Work is bounded whatever the query: candidates are the first MAX_EXACT_TOTAL documents matching every
-   * word plus the documents of the rarest words until CANDIDATE_BUDGET (each word's document frequency is
-   * counted up to DF_CAP through the GIN index, so IDF is always current). Quoted phrases must match as
+   * word plus the documents of the rarest words until RANKING.candidates (each word's document frequency is
+   * read from `search_terms`, which triggers keep current). Quoted phrases must match as
    * phrases. Beyond the candidates the total is a lower bound (`totalIsEstimate`), as with Meilisearch.
    */
   private async run(query: SearchQuery, words: string[], locales: readonly string[], phrases: string[][] = []): Promise<Omit<SearchPage, 'correctedText'>> {
@@ -355,9 +360,9 @@ export class PostgresSearchEngine implements SearchEngine {
           SELECT DISTINCT key FROM (
             (SELECT key FROM search_documents ${where(`tsv @@ ${allQuery}`, ...phraseFilter)} LIMIT ${cap})
             UNION ALL
-            SELECT c.key FROM (SELECT lexeme FROM (SELECT lexeme, sum(least(df, ${CANDIDATE_BUDGET})) OVER (ORDER BY df, lexeme) - least(df, ${CANDIDATE_BUDGET}) AS before FROM stats WHERE df > 0) s
-                               WHERE before < ${CANDIDATE_BUDGET}) t,
-              LATERAL (SELECT key FROM search_documents ${where(`tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${CANDIDATE_BUDGET}) c) u)
+            SELECT c.key FROM (SELECT lexeme FROM (SELECT lexeme, sum(least(df, ${r.candidates})) OVER (ORDER BY df, lexeme) - least(df, ${r.candidates}) AS before FROM stats WHERE df > 0) s
+                               WHERE before < ${r.candidates}) t,
+              LATERAL (SELECT key FROM search_documents ${where(`tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${r.candidates}) c) u)
         SELECT key, false AS fallback FROM found
         UNION ALL
         (SELECT key, true FROM search_documents ${where(`lower(title) LIKE ${param(`%${words.join(' ')}%`)}`, `NOT EXISTS (SELECT 1 FROM found)`)} LIMIT ${cap})`;
@@ -379,7 +384,7 @@ export class PostgresSearchEngine implements SearchEngine {
         FROM candidates c
         CROSS JOIN (SELECT count(DISTINCT i) AS n FROM terms) nw
         LEFT JOIN (SELECT key, sum(part) AS score, count(*) AS matched FROM per_word GROUP BY key) s ON s.key = c.key
-        WHERE nw.n = 0 OR c.fallback OR coalesce(s.matched, 0) >= CASE WHEN ${param(query.matching)} = 'any' THEN 1 WHEN nw.n <= 2 THEN nw.n ELSE greatest(2, ceil(nw.n * ${MOST_WORDS})) END`;
+        WHERE nw.n = 0 OR c.fallback OR coalesce(s.matched, 0) >= CASE WHEN ${param(query.matching)} = 'any' THEN 1 WHEN nw.n <= 2 THEN nw.n ELSE greatest(${r.mostMin}, ceil(nw.n * ${r.most})) END`;
     }
 
     const highlightQuery = hasText ? (phraseQuery ? `(${anyQuery} || ${phraseQuery})` : anyQuery) : null;
@@ -396,7 +401,9 @@ export class PostgresSearchEngine implements SearchEngine {
            FROM pg_class c WHERE c.oid = 'search_documents'::regclass),
          stats AS MATERIALIZED (
            SELECT t.lexeme, t.df, ln(1 + ((SELECT n FROM corpus) - t.df + 0.5) / (t.df + 0.5)) AS idf FROM (
-             SELECT l.lexeme, (SELECT count(*) FROM (SELECT 1 FROM search_documents WHERE tsv @@ format(CASE WHEN l.prefix THEN '%L:*' ELSE '%L' END, l.lexeme)::tsquery LIMIT ${DF_CAP}) x)::float8 AS df
+             SELECT l.lexeme, greatest(CASE WHEN l.prefix
+                      THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= l.lexeme AND lexeme < l.lexeme || chr(1114111) LIMIT ${PREFIX_TERMS}) p)
+                      ELSE (SELECT df FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
              FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),`
       : '';
     const sql = `

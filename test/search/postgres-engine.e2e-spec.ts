@@ -9,7 +9,7 @@ describeSearchEngineContract('postgres', async () => {
   return {
     engine: new PostgresSearchEngine(pool, { locales: ['en', 'zh-CN', 'zh-TW', 'ja', 'de', 'fr', 'es'] }),
     reset: async () => {
-      await pool.query('TRUNCATE search_documents, search_vocabulary');
+      await pool.query('TRUNCATE search_documents, search_vocabulary, search_terms');
     },
     close: async () => {
       await pool.end();
