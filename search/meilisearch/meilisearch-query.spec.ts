@@ -202,7 +202,7 @@ describe('buildSearchParams', () => {
       filter: ['visibility = "public"'],
       offset: 0,
       limit: 10,
-      matchingStrategy: 'all',
+      matchingStrategy: 'last',
       attributesToRetrieve: ['key', 'kind', 'id', 'locale', 'title', 'slug', 'categoryIds', 'productKeys', 'tags', 'status', 'publishedAt'],
       attributesToHighlight: ['title'],
       attributesToCrop: ['body'],
@@ -215,7 +215,7 @@ describe('buildSearchParams', () => {
   });
 
   it('maps the matching mode', () => {
-    expect(buildSearchParams(query({ matching: 'all' })).matchingStrategy).toBe('all');
+    expect(buildSearchParams(query({ matching: 'all' })).matchingStrategy).toBe('last');
     expect(buildSearchParams(query({ matching: 'any' })).matchingStrategy).toBe('frequency');
   });
 
@@ -247,7 +247,9 @@ describe('buildSearchParams', () => {
   });
 
   it('treats user text as words only, at most 256 characters', () => {
-    expect(toMeiliQuery('  "reset password"  -billing  ')).toBe('reset password billing');
+    expect(toMeiliQuery('  "reset password"  -billing  ')).toBe('"reset password" billing');
+    expect(toMeiliQuery('"one" "unbalanced two')).toBe('one unbalanced two');
+    expect(toMeiliQuery('a "" b "x  y"')).toBe('a b "x y"');
     expect(toMeiliQuery('e-mail --x')).toBe('e-mail x');
     expect(toMeiliQuery(`a\u0002b\u0003c`)).toBe('a b c');
     expect(toMeiliQuery('x'.repeat(1_000))).toHaveLength(256);

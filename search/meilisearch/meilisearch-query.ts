@@ -335,15 +335,25 @@ export function buildSettings(settings: SearchSettings, locales: Iterable<string
 // ---------------------------------------------------------------------------------------------- search
 
 /**
- * User text as Meilisearch `q`: at most MAX_QUERY_CHARS characters, without the two operators
- * Meilisearch reads in `q` (`"phrase"` and `-negation`) and without control characters, so it is
- * only ever words.
+ * User text as Meilisearch `q`: at most MAX_QUERY_CHARS characters, without control characters and
+ * `-negation`; a balanced `"quoted phrase"` of words stays a phrase (as on the PostgreSQL engine), any
+ * other quote is dropped.
  */
 export function toMeiliQuery(text: string): string {
-  return text
+  const clean = text
     .slice(0, MAX_QUERY_CHARS)
-    .replace(/[\u0000-\u001f\u007f"]/g, ' ')
-    .replace(/(^|\s)-+/g, '$1')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/(^|\s)-+/g, '$1');
+  const phrases: string[] = [];
+  const withoutPhrases = clean.replace(/"([^"]*)"/g, (_, inner: string) => {
+    const words = inner.replace(/\s+/g, ' ').trim();
+    if (words.split(' ').length < 2) return ` ${words} `;
+    phrases.push(`"${words}"`);
+    return ` \u0000${phrases.length - 1}\u0000 `;
+  });
+  return withoutPhrases
+    .replace(/"/g, ' ')
+    .replace(/\u0000(\d+)\u0000/g, (_, n: string) => phrases[Number(n)])
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -358,7 +368,8 @@ export function buildSearchParams(query: SearchQuery): MeiliSearchRequest {
     q,
     offset: Math.max(0, Math.floor(query.offset)),
     limit: Math.max(0, Math.floor(query.limit)),
-    matchingStrategy: query.matching === 'all' ? 'all' : 'frequency',
+    // All words first, then fewer (dropping the last words typed); suggestions drop the most frequent first.
+    matchingStrategy: query.matching === 'all' ? 'last' : 'frequency',
     attributesToRetrieve: [...RETRIEVED_ATTRIBUTES],
     attributesToHighlight: ['title'],
     attributesToCrop: ['body'],

@@ -14,7 +14,7 @@ import {
   SearchQuery,
   SearchSettings,
 } from '../search-engine';
-import { containsCjk, escapeHtml, indexText, joinCjkWords, queryWords } from '../text/words';
+import { containsCjk, escapeHtml, indexText, joinCjkWords, queryPhrases, queryWords } from '../text/words';
 import { textSearchConfig } from './text-search-config';
 import { buildTsquery, synonymMap } from './tsquery';
 
@@ -36,10 +36,24 @@ const FACET_LIMIT = 50;
 const TYPO_RETRY_BELOW = 1;
 const VOCABULARY_MIN_LENGTH = 3;
 const VOCABULARY_BODY_CHARS = 1500;
-/** Title matches considered besides the first MAX_EXACT_TOTAL matches anywhere. */
-const TITLE_CANDIDATES = 500;
-/** Matches outside titles that are ranked (the rest keep publication order behind them). */
-const RANKED_BODY_CANDIDATES = 200;
+/** A prefix's document frequency: the sum over at most this many lexemes it begins. */
+const PREFIX_TERMS = 200;
+
+/** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
+export const RANKING = {
+  k1: 2,
+  b: 0.9,
+  title: 4,
+  headings: 2,
+  body: 1,
+  /** Score × (matched words / words) ^ coverage: documents with all the words first, then most of them. */
+  coverage: 0.5,
+  /** Search box, more than two words: a document must contain this share of them and at least mostMin. */
+  most: 0,
+  mostMin: 1,
+  /** Documents of the rarest query words added to the all-words matches as ranking candidates. */
+  candidates: 1500,
+};
 
 /** A document's facet values in one array (`facet_values`), each prefixed by its facet: counted in one pass. */
 export function facetValues(document: SearchDocument): string[] {
@@ -122,7 +136,8 @@ export class PostgresSearchEngine implements SearchEngine {
   async search(query: SearchQuery): Promise<SearchPage> {
     const locales = query.filters.locales?.length ? query.filters.locales : this.options.locales;
     const words = this.meaningfulWords(query.text, locales);
-    const first = await this.run(query, words, locales);
+    const phrases = queryPhrases(query.text, locales[0] ?? 'en');
+    const first = await this.run(query, words, locales, phrases);
     if (words.length === 0 || first.total >= TYPO_RETRY_BELOW) return { ...first, correctedText: null };
     const corrected = await this.correct(words, locales, query.matching === 'all');
     if (!corrected) return { ...first, correctedText: null };
@@ -280,12 +295,16 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   /**
-   * One statement: candidates, the page with highlights, the total and every requested facet. Work is
-   * bounded whatever the query: candidates are every title match (up to TITLE_CANDIDATES) plus the first
-   * MAX_EXACT_TOTAL matches anywhere; they are ranked, counted and faceted. Beyond that the total is a
-   * lower bound (`totalIsEstimate`), as with Meilisearch.
+   * One statement: candidates, BM25F ranking, the page with highlights, the total and every requested facet.
+   * Matching degrades from all words to most of them: a document must contain at least
+   * `minimumShouldMatch` of the query's words (stop words of the locale's configuration do not count) and
+   * its BM25F score is multiplied by its coverage (matched words / words) to the power RANKING.coverage.
+   * Work is bounded whatever the query: candidates are the first MAX_EXACT_TOTAL documents matching every
+   * word plus the documents of the rarest words until RANKING.candidates (each word's document frequency is
+   * read from `search_terms`, which triggers keep current). Quoted phrases must match as
+   * phrases. Beyond the candidates the total is a lower bound (`totalIsEstimate`), as with Meilisearch.
    */
-  private async run(query: SearchQuery, words: string[], locales: readonly string[]): Promise<Omit<SearchPage, 'correctedText'>> {
+  private async run(query: SearchQuery, words: string[], locales: readonly string[], phrases: string[][] = []): Promise<Omit<SearchPage, 'correctedText'>> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
@@ -294,9 +313,6 @@ export class PostgresSearchEngine implements SearchEngine {
     const configs = [...new Set(locales.map(textSearchConfig))];
     const synonyms = this.synonymsFor(locales);
     const hasText = words.length > 0;
-    const tsqueryText = hasText ? param(buildTsquery(words, { matching: query.matching, prefixLast: true, synonyms })) : null;
-    // Inline (not from a CTE), so the planner sees the query and uses the GIN indexes.
-    const tsquery = tsqueryText ? `(${configs.map((config) => `to_tsquery('${config}', ${tsqueryText})`).join(' || ')})` : 'NULL::tsquery';
 
     const filters: string[] = [];
     if (query.audience === 'public') filters.push(`visibility = 'public'`);
@@ -308,42 +324,103 @@ export class PostgresSearchEngine implements SearchEngine {
     if (f.tags?.length) filters.push(`tags && ${param(f.tags)}::text[]`);
     if (f.statuses?.length) filters.push(`status = ANY(${param(f.statuses)}::text[])`);
     if (f.solved !== undefined) filters.push(`solved = ${param(f.solved)}::boolean`);
-    const where = (extra: string | null): string => {
-      const all = extra ? [...filters, extra] : filters;
+    const where = (...extra: string[]): string => {
+      const all = [...filters, ...extra];
       return all.length ? `WHERE ${all.join(' AND ')}` : '';
     };
     const cap = MAX_EXACT_TOTAL + 1;
-    const firstMatches = hasText
-      ? `SELECT key, published_at, facet_values FROM search_documents ${where(`tsv @@ ${tsquery}`)} LIMIT ${cap}`
-      : `SELECT key, published_at, facet_values FROM search_documents ${where(null)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}`;
-    const titleMatches = hasText
-      ? `SELECT key, published_at, facet_values FROM search_documents ${where(`title_tsv @@ ${tsquery}`)} LIMIT ${TITLE_CANDIDATES}`
-      : `SELECT key, published_at, facet_values FROM search_documents WHERE false`;
-    // Ranking reads whole tsvectors: only title matches and the first RANKED_BODY_CANDIDATES other matches are ranked.
-    const ranked = hasText
-      ? `SELECT d.key, ts_rank_cd(d.tsv, ${tsquery})::float8 AS score
-         FROM search_documents d
-         WHERE d.key IN (SELECT key FROM title_matches UNION ALL (SELECT key FROM first_matches LIMIT ${RANKED_BODY_CANDIDATES}))`
-      : `SELECT key, 0::float8 AS score FROM first_matches`;
+    const toTsquery = (text: string): string => `(${configs.map((config) => `to_tsquery('${config}', ${text})`).join(' || ')})`;
+    const prefixLast = words.length > 0 && words[words.length - 1].length >= 2;
+    // Inline (not from a CTE), so the planner sees the queries and uses the GIN indexes.
+    const allQuery = hasText ? toTsquery(param(buildTsquery(words, { matching: 'all', prefixLast, synonyms }))) : 'NULL::tsquery';
+    const anyQuery = hasText ? toTsquery(param(buildTsquery(words, { matching: 'any', prefixLast, synonyms }))) : 'NULL::tsquery';
+    const phraseQuery = phrases.length ? toTsquery(param(phrases.map((p) => `(${buildTsquery(p, { matching: 'all', prefixLast: false, synonyms: new Map() }).replace(/ & /g, ' <-> ')})`).join(' & '))) : null;
+    const phraseFilter = phraseQuery ? [`tsv @@ ${phraseQuery}`] : [];
 
+    // Query terms: each word (and its synonyms) as lexemes of every configuration; stop words yield none.
+    const termIndex: number[] = [];
+    const termText: string[] = [];
+    words.forEach((word, index) => {
+      for (const alternative of [word, ...(synonyms.get(word) ?? [])]) {
+        termIndex.push(index);
+        termText.push(alternative);
+      }
+    });
+    const r = RANKING;
+    const lastIndex = words.length - 1;
+    let candidates: string;
+    let scored: string;
+    if (!hasText) {
+      candidates = `SELECT key, 0::float8 AS score FROM (SELECT key FROM search_documents ${where(...phraseFilter)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}) b`;
+      scored = `SELECT key, score FROM candidates`;
+    } else {
+      // Stop words only (`how to`): the text inside titles, so such a query never silently finds nothing.
+      candidates = `
+        WITH found AS MATERIALIZED (
+          SELECT DISTINCT key FROM (
+            (SELECT key FROM search_documents ${where(`tsv @@ ${allQuery}`, ...phraseFilter)} LIMIT ${cap})
+            UNION ALL
+            SELECT c.key FROM (SELECT lexeme FROM (SELECT lexeme, sum(least(df, ${r.candidates})) OVER (ORDER BY df, lexeme) - least(df, ${r.candidates}) AS before FROM stats WHERE df > 0) s
+                               WHERE before < ${r.candidates}) t,
+              LATERAL (SELECT key FROM search_documents ${where(`tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${r.candidates}) c) u)
+        SELECT key, false AS fallback FROM found
+        UNION ALL
+        (SELECT key, true FROM search_documents ${where(`lower(title) LIKE ${param(`%${words.join(' ')}%`)}`, `NOT EXISTS (SELECT 1 FROM found)`)} LIMIT ${cap})`;
+      // BM25F: field weights on term frequency; document length as its number of distinct lexemes, against
+      // the candidates' average (one pass over each candidate's tsvector).
+      scored = `
+        WITH tf AS MATERIALIZED (
+          SELECT c.key, length(d.tsv)::float8 AS dl, m.i, m.lexeme, m.w
+          FROM candidates c JOIN search_documents d ON d.key = c.key
+          LEFT JOIN LATERAL (
+            SELECT t.i, t.lexeme, (SELECT sum(CASE x WHEN 'A' THEN ${r.title} WHEN 'B' THEN ${r.headings} ELSE ${r.body} END) FROM unnest(u.weights) x)::float8 AS w
+            FROM unnest(d.tsv) u JOIN terms t ON t.lexeme = u.lexeme OR (t.prefix AND u.lexeme LIKE t.lexeme || '%')
+          ) m ON true),
+        avg AS (SELECT greatest(avg(dl), 1) AS avgdl FROM (SELECT DISTINCT key, dl FROM tf) k),
+        per_word AS (
+          SELECT tf.key, tf.i, max(st.idf * tf.w * ${r.k1 + 1} / (tf.w + ${r.k1} * (${1 - r.b} + ${r.b} * tf.dl / (SELECT avgdl FROM avg)))) AS part
+          FROM tf JOIN stats st ON st.lexeme = tf.lexeme WHERE tf.i IS NOT NULL GROUP BY tf.key, tf.i)
+        SELECT c.key, CASE WHEN nw.n = 0 OR c.fallback THEN 1 ELSE coalesce(s.score, 0) * power(coalesce(s.matched, 0)::float8 / nw.n, ${r.coverage}) END AS score
+        FROM candidates c
+        CROSS JOIN (SELECT count(DISTINCT i) AS n FROM terms) nw
+        LEFT JOIN (SELECT key, sum(part) AS score, count(*) AS matched FROM per_word GROUP BY key) s ON s.key = c.key
+        WHERE nw.n = 0 OR c.fallback OR coalesce(s.matched, 0) >= CASE WHEN ${param(query.matching)} = 'any' THEN 1 WHEN nw.n <= 2 THEN nw.n ELSE greatest(${r.mostMin}, ceil(nw.n * ${r.most})) END`;
+    }
+
+    const highlightQuery = hasText ? (phraseQuery ? `(${anyQuery} || ${phraseQuery})` : anyQuery) : null;
     const headlineConfig = configs.length === 1 ? configs[0] : 'simple';
     const facetPrefixes = query.facets.length ? param(query.facets.map((facet) => `${facet}:`)) : null;
+    const termCtes = hasText
+      ? `terms AS MATERIALIZED (
+           SELECT DISTINCT w.i, l.lexeme, (w.i = ${lastIndex} AND ${prefixLast}) AS prefix
+           FROM unnest(${param(termIndex)}::int[], ${param(termText)}::text[]) AS w(i, word),
+                unnest(${param(configs)}::regconfig[]) AS cfg(config),
+                LATERAL unnest(to_tsvector(cfg.config, w.word)) AS l),
+         corpus AS MATERIALIZED (
+           SELECT greatest(CASE WHEN c.reltuples >= 10000 THEN c.reltuples ELSE (SELECT count(*) FROM search_documents) END, 1)::float8 AS n
+           FROM pg_class c WHERE c.oid = 'search_documents'::regclass),
+         stats AS MATERIALIZED (
+           SELECT t.lexeme, t.df, ln(1 + ((SELECT n FROM corpus) - t.df + 0.5) / (t.df + 0.5)) AS idf FROM (
+             SELECT l.lexeme, greatest(CASE WHEN l.prefix
+                      THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= l.lexeme AND lexeme < l.lexeme || chr(1114111) LIMIT ${PREFIX_TERMS}) p)
+                      ELSE (SELECT df FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
+             FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),`
+      : '';
     const sql = `
-      WITH first_matches AS MATERIALIZED (${firstMatches}),
-      title_matches AS MATERIALIZED (${titleMatches}),
-      matches AS MATERIALIZED (SELECT * FROM first_matches UNION SELECT * FROM title_matches),
-      ranked AS MATERIALIZED (${ranked}),
+      WITH ${termCtes}
+      candidates AS MATERIALIZED (${candidates}),
+      matches AS MATERIALIZED (
+        SELECT s.key, s.score, d.published_at, d.facet_values FROM (${scored}) s JOIN search_documents d ON d.key = s.key),
       page AS (
-        SELECT m.*, coalesce(r.score, 0) AS score FROM matches m LEFT JOIN ranked r ON r.key = m.key
-        ORDER BY ${hasText ? 'coalesce(r.score, 0) DESC, ' : ''}m.published_at DESC NULLS LAST, m.key
+        SELECT * FROM matches ORDER BY score DESC, published_at DESC NULLS LAST, key
         LIMIT ${param(query.limit)} OFFSET ${param(query.offset)})
       SELECT
         (SELECT count(*)::int FROM matches) AS total,
-        (SELECT count(*) >= ${cap} FROM first_matches) AS capped,
+        (SELECT count(*) >= ${cap} FROM candidates) AS capped,
         (SELECT json_agg(h ORDER BY h.score DESC, h.published_at DESC NULLS LAST, h.key) FROM (
            SELECT d.key, d.kind, d.source_id, d.locale, d.title, d.slug, d.status, d.category_ids, d.product_keys, d.tags, d.published_at, page.score,
-                  ${hasText ? `ts_headline('${headlineConfig}', d.title, ${tsquery}, 'HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'd.title'} AS hl_title,
-                  ${hasText ? `ts_headline('${headlineConfig}', left(d.body, 20000), ${tsquery}, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'left(d.body, 240)'} AS hl_body
+                  ${highlightQuery ? `ts_headline('${headlineConfig}', d.title, ${highlightQuery}, 'HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'd.title'} AS hl_title,
+                  ${highlightQuery ? `ts_headline('${headlineConfig}', left(d.body, 20000), ${highlightQuery}, 'MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}')` : 'left(d.body, 240)'} AS hl_body
            FROM page JOIN search_documents d ON d.key = page.key) h) AS hits,
         ${
           facetPrefixes

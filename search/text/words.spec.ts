@@ -1,4 +1,4 @@
-import { escapeHtml, indexText, MAX_QUERY_WORDS, queryWords } from './words';
+import { compoundTokens, escapeHtml, indexText, MAX_QUERY_WORDS, queryWords } from './words';
 
 describe('indexText', () => {
   it('keeps text without CJK as it is', () => {
@@ -47,5 +47,37 @@ describe('queryWords', () => {
 describe('escapeHtml', () => {
   it('escapes markup', () => {
     expect(escapeHtml(`<script>"x" & 'y'</script>`)).toBe('&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
+  });
+});
+
+describe('one tokenizer for index and query', () => {
+  const indexWords = (text: string, locale: string): string[] => indexText(text, locale).toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  // Index text, a query typed whole, a query typed in parts.
+  it.each([
+    ['Install node.js first', 'node.js', 'node js'],
+    ['Upgrade to Ubuntu 12.04 LTS', '12.04', '12 04'],
+    ['Edit /etc/fstab as root', '/etc/fstab', 'etc fstab'],
+    ['Edit /etc/fstab as root', 'etc/fstab', 'fstab'],
+    ['Learn C++ today', 'C++', 'c++'],
+    ['Learn C# today', 'c#', 'C#'],
+    ['Open xorg.conf', 'xorg.conf', 'xorg conf'],
+    ['Rename my_var now', 'my_var', 'my var'],
+  ])('%s: found by %s and by %s in every locale', (text, whole, parts) => {
+    for (const locale of ['en', 'de', 'ja', 'zh-CN', 'xx']) {
+      const indexed = new Set(indexWords(text, locale));
+      for (const query of [whole, parts]) for (const word of queryWords(query, locale)) expect([locale, query, word, indexed.has(word)]).toEqual([locale, query, word, true]);
+    }
+  });
+
+  it('finds vite.config.js in a Japanese article, whole or in parts', () => {
+    const indexed = new Set(indexWords('設定は vite.config.jsを編集します', 'ja'));
+    for (const word of [...queryWords('vite.config.js', 'ja'), ...queryWords('vite config js', 'ja')]) expect(indexed.has(word)).toBe(true);
+  });
+
+  it('keeps C++ and C# apart from the letter c', () => {
+    expect(queryWords('C++', 'en')).toEqual(['cplusplus']);
+    expect(queryWords('c#', 'en')).toEqual(['csharp']);
+    expect(queryWords('node.js', 'en')).toEqual(['nodejs']);
+    expect(compoundTokens('a sentence. Another', 'index')).toBe('a sentence. Another');
   });
 });

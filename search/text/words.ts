@@ -8,6 +8,27 @@ const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}ー]+/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 
+/**
+ * Code-like tokens, the same way on both sides. PostgreSQL's parser keeps `12.04` as one float,
+ * `node.js` as a host and `/etc/fstab` as a file, while a query split them; so before any engine sees
+ * the text, a compound of letter/digit runs joined by `.`, `/`, `\` or `_` becomes its joined form
+ * (`nodejs`, `1204`, `etcfstab`) and, on the index side, also its parts (`node js`). A trailing `++` or
+ * `#` on a short name becomes a word (`c++` → `cplusplus`, `c#` → `csharp`) instead of the letter `c`.
+ */
+const NON_CJK_ALNUM = '(?:(?![\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}])[\\p{L}\\p{N}])';
+const COMPOUND = new RegExp(`${NON_CJK_ALNUM}+(?:[./\\\\_]${NON_CJK_ALNUM}+)+`, 'gu');
+const SYMBOL_NAME = new RegExp(`(?<![\\p{L}\\p{N}])(${NON_CJK_ALNUM}{1,3})(\\+\\+|#)(?![\\p{L}\\p{N}+#])`, 'gu');
+
+/** `side`: `index` keeps the parts after the joined form; `query` only the joined form. */
+export function compoundTokens(text: string, side: 'index' | 'query'): string {
+  const symbols = text.replace(SYMBOL_NAME, (_, name: string, symbol: string) => ` ${name}${symbol === '#' ? 'sharp' : 'plusplus'} `);
+  return symbols.replace(COMPOUND, (compound) => {
+    const parts = compound.split(/[./\\_]+/).filter(Boolean);
+    const joined = parts.join('');
+    return side === 'index' ? ` ${joined} ${parts.join(' ')} ` : ` ${joined} `;
+  });
+}
+
 /** Longest accepted query, in characters; longer input is cut (never an error, never slow). */
 export const MAX_QUERY_CHARS = 256;
 export const MAX_QUERY_WORDS = 24;
@@ -42,7 +63,7 @@ function bigrams(run: string): string[] {
 
 /** Text to index: CJK runs become their words plus their bigrams; everything else is kept. */
 export function indexText(text: string, locale: string): string {
-  const normalized = text.normalize('NFKC');
+  const normalized = compoundTokens(text.normalize('NFKC'), 'index');
   if (!containsCjk(normalized)) return normalized;
   return normalized.replace(CJK_RUN, (run) => {
     const words = cjkWords(run, locale);
@@ -62,7 +83,7 @@ export function joinCjkWords(text: string, locale: string): string {
  * backslash is a separator), lower-cased, CJK segmented, at most MAX_QUERY_WORDS of at most 64 characters.
  */
 export function queryWords(text: string, locale: string): string[] {
-  const normalized = text.slice(0, MAX_QUERY_CHARS * 2).normalize('NFKC').slice(0, MAX_QUERY_CHARS).toLowerCase();
+  const normalized = compoundTokens(text.slice(0, MAX_QUERY_CHARS * 2).normalize('NFKC').slice(0, MAX_QUERY_CHARS).toLowerCase(), 'query');
   const words: string[] = [];
   for (const match of normalized.matchAll(WORD)) {
     const token = match[0];
@@ -73,6 +94,17 @@ export function queryWords(text: string, locale: string): string[] {
     }
   }
   return words;
+}
+
+/** The quoted phrases of query text (`"reset password" email` → `[['reset', 'password']]`), two words or more. */
+export function queryPhrases(text: string, locale: string): string[][] {
+  const phrases: string[][] = [];
+  for (const match of text.slice(0, MAX_QUERY_CHARS).matchAll(/"([^"]+)"/g)) {
+    const words = queryWords(match[1], locale);
+    if (words.length >= 2) phrases.push(words);
+    if (phrases.length >= 4) break;
+  }
+  return phrases;
 }
 
 /** `pdf发票` → `pdf`, `发票`. */

@@ -29,6 +29,7 @@ import { LoginAttemptReservations1764288001000 } from '../../migrations/17642880
 import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-AccessTokenScopes';
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
+import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -64,6 +65,7 @@ export const MIGRATIONS = [
   AccessTokenScopes1764288002000,
   ArticleDeletionAuditAndReviewRules1764290000000,
   DeliveryCategoryListing1764300000000,
+  SearchTermStats1764400000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -33,6 +33,7 @@ export interface SearchResult extends SearchPage {
 export interface Suggestions {
   batchId: string;
   hits: SearchHit[];
+  urlOf(hit: SearchHit): string | null;
 }
 
 /** Searches through the configured engine; public searches are logged for analytics. */
@@ -87,7 +88,7 @@ export class SearchService {
         [batchId, page.hits.map((h) => h.id), page.hits.map((h) => h.locale), page.hits.map((_, i) => i + 1)],
       );
     }
-    return { batchId, hits: page.hits };
+    return { batchId, hits: page.hits, urlOf: (hit) => this.urlOf(hit) };
   }
 
   /** Returns false when that suggestion was never shown. */

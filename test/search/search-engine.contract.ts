@@ -182,6 +182,52 @@ export function describeSearchEngineContract(name: string, start: () => Promise<
       expect((await titles(query(text, { matching: 'any', limit: 3 })))[0]).toBe('Download an invoice as PDF');
     });
 
+    it('finds versions, file names, paths and symbol names typed whole or in parts', async () => {
+      await engine.upsert([
+        doc({ title: 'Install node.js on a server', body: 'Ubuntu 12.04 needs a newer Node.' }),
+        doc({ title: 'Mount a disk at boot', body: 'Add a line to /etc/fstab and run mount -a.' }),
+        doc({ title: 'Compile C++ with g++', body: 'C# lives elsewhere.' }),
+        doc({ title: 'Vite の設定', locale: 'ja', body: '設定は vite.config.jsを編集します。' }),
+        doc({ title: 'Cooking with charcoal', body: 'Charcoal and coal.' }),
+      ]);
+      const cases: [string, string][] = [
+        ['node.js', 'Install node.js on a server'],
+        ['node js', 'Install node.js on a server'],
+        ['12.04', 'Install node.js on a server'],
+        ['/etc/fstab', 'Mount a disk at boot'],
+        ['fstab', 'Mount a disk at boot'],
+        ['C++', 'Compile C++ with g++'],
+        ['c#', 'Compile C++ with g++'],
+        ['vite.config.js', 'Vite の設定'],
+      ];
+      for (const [text, title] of cases) expect([text, await titles(query(text))]).toEqual([text, [title]]);
+    });
+
+    it('ranks documents with most of the words when none has all, rarer words first', async () => {
+      await engine.upsert([
+        doc({ title: 'Wireless adapter drops connection after suspend', body: 'The wifi stops working after resume.' }),
+        doc({ title: 'Screen brightness after suspend', body: 'Brightness resets.' }),
+        doc({ title: 'Printer queue', body: 'Nothing about the other words.' }),
+      ]);
+      const hits = await titles(query('wireless connection drops after suspend on laptop'));
+      expect(hits[0]).toBe('Wireless adapter drops connection after suspend');
+      expect(hits).not.toContain('Printer queue');
+    });
+
+    it('honours quoted phrases', async () => {
+      await engine.upsert([
+        doc({ title: 'Reset your password', body: 'Choose reset on the sign-in page.' }),
+        doc({ title: 'Your password reset link expired', body: 'Ask for a new link.' }),
+      ]);
+      expect(await titles(query('"password reset"'))).toEqual(['Your password reset link expired']);
+      expect((await titles(query('password reset'))).sort()).toEqual(['Reset your password', 'Your password reset link expired']);
+    });
+
+    it('answers a query of stop words only', async () => {
+      await engine.upsert([doc({ title: 'How to export data' }), doc({ title: 'Pricing' })]);
+      expect(await titles(query('how to'))).toEqual(['How to export data']);
+    });
+
     it('browses when the text is empty, and treats query syntax as plain words', async () => {
       await engine.upsert([doc({ title: 'First' }), doc({ title: 'Second' })]);
       expect((await engine.search(query(''))).total).toBe(2);

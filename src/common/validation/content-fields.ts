@@ -34,6 +34,16 @@ export function IsLocaleTag(): PropertyDecorator {
   return applyDecorators(Transform(trim), IsString(), Length(2, 35), Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'locale must be a BCP 47 language tag such as en or zh-CN' }));
 }
 
+/** A list of BCP 47 language tags (each checked like IsLocaleTag). */
+export function IsLocaleTagList(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value)),
+    IsString({ each: true }),
+    Length(2, 35, { each: true }),
+    Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { each: true, message: 'locales must be BCP 47 language tags such as en or zh-CN' }),
+  );
+}
+
 export const FEATURE_KEY_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
 export function IsFeatureKeyList(): PropertyDecorator {

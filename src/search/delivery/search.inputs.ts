@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsLocaleTag } from '../../common/validation/content-fields';
+import { IsLocaleTag, IsLocaleTagList } from '../../common/validation/content-fields';
 import { SearchFacet, SearchKind } from '../search-enums';
 
 /** Longest accepted search text; engines use its first 256 characters. */
@@ -24,7 +24,7 @@ export class SearchFiltersInput {
   categoryIds?: string[];
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 64, { each: true }) productKeys?: string[];
   @Field(() => [String], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 50, { each: true }) tags?: string[];
-  @Field(() => [String], { nullable: true, description: 'Default: the locale argument' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsLocaleTag() locales?: string[];
+  @Field(() => [String], { nullable: true, description: 'Default: the locale argument' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsLocaleTagList() locales?: string[];
 }
 
 @InputType()
