@@ -50,7 +50,13 @@ export abstract class AppConfig {
     scheduledPublishPollSeconds: number;
     deliveryCacheEntries: number;
   };
-  abstract readonly site: { baseUrl: string; articlePath: string };
+  abstract readonly site: { baseUrl: string; articlePath: string; threadPath: string };
+  abstract readonly forum: {
+    /** Hosts (lower case; `*.example.com` matches subdomains) forum images may come from. */
+    imageHosts: readonly string[];
+    /** Longest post body accepted, in characters of Markdown. */
+    postMaxChars: number;
+  };
   /** Background jobs (src/jobs/, docs/decisions/0004-job-runner.md). */
   abstract readonly jobs: {
     /** Start the registered jobs (off for CLI commands). */

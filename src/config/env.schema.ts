@@ -199,6 +199,23 @@ export class EnvironmentVariables {
   @Matches(/^\/.*\{slug\}/, { message: 'SITE_ARTICLE_PATH must start with / and contain {slug}' })
   SITE_ARTICLE_PATH = '/{locale}/articles/{slug}';
 
+  @IsString()
+  @Matches(/^\/.*\{slug\}/, { message: 'SITE_THREAD_PATH must start with / and contain {slug}' })
+  SITE_THREAD_PATH = '/{locale}/community/{slug}';
+
+  /** Hosts forum posts may show images from, comma-separated (`*.example.com` for subdomains); empty: no images. */
+  @IsString()
+  @Matches(/^(\s*(\*\.)?[a-z0-9.-]+(:\d+)?\s*(,\s*(\*\.)?[a-z0-9.-]+(:\d+)?\s*)*)?$/i, {
+    message: 'FORUM_IMAGE_HOSTS must be a comma-separated list of host names (optionally *.domain)',
+  })
+  FORUM_IMAGE_HOSTS = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  FORUM_POST_MAX_CHARS = 50_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

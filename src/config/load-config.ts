@@ -76,7 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       scheduledPublishPollSeconds: vars.SCHEDULED_PUBLISH_POLL_SECONDS,
       deliveryCacheEntries: vars.DELIVERY_CACHE_ENTRIES,
     },
-    site: { baseUrl: vars.SITE_BASE_URL.replace(/\/+$/, ''), articlePath: vars.SITE_ARTICLE_PATH },
+    site: { baseUrl: vars.SITE_BASE_URL.replace(/\/+$/, ''), articlePath: vars.SITE_ARTICLE_PATH, threadPath: vars.SITE_THREAD_PATH },
+    forum: {
+      imageHosts: vars.FORUM_IMAGE_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''),
+      postMaxChars: vars.FORUM_POST_MAX_CHARS,
+    },
     jobs: {
       enabled: true,
       pollSeconds: vars.JOB_POLL_SECONDS,

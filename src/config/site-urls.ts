@@ -5,3 +5,9 @@ export function articleUrl(site: AppConfig['site'], locale: string, slug: string
   const path = site.articlePath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
   return `${site.baseUrl}${path}`;
 }
+
+/** The URL of a forum thread on the public help site (`SITE_BASE_URL` + `SITE_THREAD_PATH`). */
+export function threadUrl(site: AppConfig['site'], locale: string, slug: string): string {
+  const path = site.threadPath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
+  return `${site.baseUrl}${path}`;
+}
