@@ -29,7 +29,16 @@ import { LoginAttemptReservations1764288001000 } from '../../migrations/17642880
 import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-AccessTokenScopes';
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
+import { BoardEntity } from '../forum/entities/board.entity';
+import { FlagEntity } from '../forum/entities/flag.entity';
+import { PostRevisionEntity } from '../forum/entities/post-revision.entity';
+import { PostVoteEntity } from '../forum/entities/post-vote.entity';
+import { PostEntity } from '../forum/entities/post.entity';
+import { ThreadFollowEntity } from '../forum/entities/thread-follow.entity';
+import { ThreadSlugRedirectEntity } from '../forum/entities/thread-slug.entity';
+import { ThreadEntity } from '../forum/entities/thread.entity';
 import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
+import { CreateForum1764600000000 } from '../../migrations/1764600000000-CreateForum';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -53,6 +62,14 @@ export const ENTITIES = [
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
   AuditEntryEntity,
+  BoardEntity,
+  ThreadEntity,
+  PostEntity,
+  PostRevisionEntity,
+  PostVoteEntity,
+  ThreadFollowEntity,
+  FlagEntity,
+  ThreadSlugRedirectEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -66,6 +83,7 @@ export const MIGRATIONS = [
   ArticleDeletionAuditAndReviewRules1764290000000,
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
+  CreateForum1764600000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
