@@ -112,6 +112,8 @@ describe('forum threads in search', () => {
       ['Article', article.id],
       ['Thread', solved.id],
     ].sort());
+    const page = expectData<{ jsonLd: string }>(await t.delivery().send(`query ($id: ID) { article(id: $id) { jsonLd } }`, { id: article.id }), 'article');
+    expect(JSON.parse(page.jsonLd)).toMatchObject({ '@type': 'Article', headline: 'Close your account', inLanguage: 'en', articleSection: 'Accounts' });
     const articlesOnly = expectData<{ articles: { kind: string }[] }>(
       await t.delivery().send(SUGGEST, { input: { text: 'close my account', locale: 'en', includeSolvedThreads: false } }),
       'suggestArticles',

@@ -176,6 +176,10 @@ describe('forum: members on the delivery API', () => {
 
     const sitemap = await t.delivery().send(SITEMAP);
     expect(sitemap.data?.threadSitemap.edges.map((edge: { node: { slug: string } }) => edge.node.slug)).toContain('which-plan-has-sso');
+    const xml = await t.http().get('/sitemap-community.xml');
+    expect(xml.headers['content-type']).toContain('application/xml');
+    expect(xml.text).toContain('<loc>https://help.example.test/en/community/which-plan-has-sso</loc>');
+    expect(xml.text).not.toContain('export-to-csv');
 
     // Staff can accept too, and that is audited.
     const staffDelivery = t.delivery(await t.login(moderatorUser));
