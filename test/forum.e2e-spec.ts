@@ -361,6 +361,8 @@ describe('forum: members on the delivery API', () => {
 
     const mixed = await t.delivery().send(THREADS, { first: 2, last: 2 });
     expect(mixed.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const unknownBoard = await t.delivery().send(THREADS, { boardSlug: 'no-such-board' });
+    expect(unknownBoard.errors?.[0].extensions.code).toBe('NOT_FOUND');
     const badCursor = await t.delivery().send(THREADS, { after: 'not-a-cursor' });
     expect(badCursor.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
