@@ -13,6 +13,11 @@ import { PostEntity } from './post.entity';
 @Index('threads_board_activity_idx', { synchronize: false })
 /** (is_pinned::int DESC, last_activity_at DESC, id DESC) WHERE status = 'visible': every board (in the migration). */
 @Index('threads_activity_idx', { synchronize: false })
+/** The other sorts, visible threads only (in the migration): top per board and overall, solved, unanswered. */
+@Index('threads_board_top_idx', { synchronize: false })
+@Index('threads_top_idx', { synchronize: false })
+@Index('threads_solved_idx', { synchronize: false })
+@Index('threads_unanswered_idx', { synchronize: false })
 /** GIN on tags (in the migration). */
 @Index('threads_tags_idx', { synchronize: false })
 @Index('threads_author_idx', ['authorId'])
