@@ -156,6 +156,13 @@ describe('forum: members on the delivery API', () => {
     expect({ score: post.score, up: post.upvoteCount }).toEqual({ score: 1, up: 1 });
   });
 
+  it('takes 20 parallel replies to one thread and counts each', async () => {
+    const thread = await forum.thread(ann, board.id);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? bob : cy).send(REPLY, { input: { threadId: thread.id, bodyMarkdown: `reply ${i}` } })));
+    expect(results.filter((res) => res.errors)).toEqual([]);
+    expect((await t.dataSource.getRepository(ThreadEntity).findOneByOrFail({ id: thread.id })).replyCount).toBe(20);
+  });
+
   it('accepts an answer: the thread’s author or staff (audited), never another member; the answer comes first', async () => {
     const thread = await forum.thread(ann, board.id, { title: 'Which plan has SSO?' });
     const first = await forum.reply(cy, thread.id, 'Maybe Pro?');
