@@ -110,6 +110,11 @@ describe('forum: members on the delivery API', () => {
     const titleOnReply = await bob.send(EDIT, { input: { postId: reply.id, baseRevisionNumber: 2, bodyMarkdown: 'x', title: 'Nope' } });
     expect(titleOnReply.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(await count(PostRevisionEntity, { postId: reply.id })).toBe(2);
+    const history = await moderator.send(`query ($postId: ID!) { forumPostRevisions(postId: $postId) { number bodyMarkdown editorId } }`, { postId: reply.id });
+    expect(history.data?.forumPostRevisions).toEqual([
+      { number: 1, bodyMarkdown: 'Use **Export**.', editorId: bobUser.user.id },
+      { number: 2, bodyMarkdown: 'Use **Export → CSV**.', editorId: bobUser.user.id },
+    ]);
 
     const retitled = expectData(
       await ann.send(EDIT, { input: { postId: thread.question.id, baseRevisionNumber: 1, bodyMarkdown: 'Body', title: 'Export invoices to CSV' } }),

@@ -9,6 +9,7 @@ import { threadUrl } from '../config/site-urls';
 import { Role } from '../users/role.enum';
 import { threadJsonLd } from './content/thread-json-ld';
 import { ContentStatus, ModerationPolicy } from './entities/forum-enums';
+import { PostRevisionEntity } from './entities/post-revision.entity';
 import { postNotFound, threadNotFound } from './forum-errors';
 import { Reader, readableSql } from './status/content-status';
 
@@ -322,6 +323,13 @@ export class ForumReadingService {
     const [row] = await this.postRows(reader, 'p.id = $1::uuid', [postId], 1);
     if (!row) throw postNotFound(postId);
     return toPostView(row);
+  }
+
+  /** Every version of a post (staff): the edit history, whatever the post's status. */
+  async revisions(postId: string): Promise<PostRevisionEntity[]> {
+    const revisions = await this.dataSource.getRepository(PostRevisionEntity).find({ where: { postId }, order: { number: 'ASC' } });
+    if (revisions.length === 0) throw postNotFound(postId);
+    return revisions;
   }
 
   /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks). */
