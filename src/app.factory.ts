@@ -1,3 +1,4 @@
+import fastifyWebsocket from '@fastify/websocket';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -29,6 +30,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     done();
   });
   await registerCors(adapter.getInstance(), config.corsOrigins);
+  // Once, at the root: GraphQL subscriptions of both schemas (graphql-transport-ws) upgrade through it.
+  await adapter.getInstance().register(fastifyWebsocket, { options: { maxPayload: config.http.bodyLimitBytes } });
   if (config.graphql.ide) {
     await registerGraphiql(adapter.getInstance(), [
       { path: '/graphiql', endpoint: '/graphql', title: 'Evergreen delivery API · GraphiQL', signIn: false, defaultQuery: '{\n  categories {\n    name\n  }\n}\n' },

@@ -9,6 +9,8 @@ import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.mo
 import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { LocalesModule } from './common/locales/locales.module';
 import { ChangeNotificationsModule } from './common/notifications/change-notifications.module';
+import { LiveEventsModule } from './common/live-events/live-events.module';
+import { LiveEvents } from './common/live-events/live-events.service';
 import { AuthModule } from './auth/auth.module';
 import type { GraphqlContext } from './auth/graphql-context';
 import { AuthService } from './auth/auth.service';
@@ -30,27 +32,42 @@ import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
+import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
+import { PrivacyDeliveryModule } from './privacy/delivery/privacy-delivery.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
-export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule] };
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
+  routePrefix: '',
+  modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, NotificationsDeliveryModule, PrivacyDeliveryModule],
+};
 
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule],
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, NotificationsAdminModule],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
     imports: [AuthModule],
-    inject: [AppConfig, AuthService],
-    useFactory: (config: AppConfig, auth: AuthService) =>
+    inject: [AppConfig, AuthService, LiveEvents],
+    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents) =>
       graphqlEndpointOptions(endpoint, config, {
         async isStaff(requestContext) {
           const context = requestContext as GraphqlContext;
           context.auth ??= await auth.resolveAuthorization(context.req.headers.authorization);
           return context.auth.user !== null && context.auth.user.role !== Role.Member;
+        },
+        subscriptionEmitter: liveEvents.emitter,
+        async authenticateSubscription(websocketContext, authorization) {
+          const context = websocketContext as Partial<GraphqlContext>;
+          context.auth =
+            authorization === null
+              ? { user: null, failure: 'Send the token as { "authorization": "Bearer <token>" } in the connection_init payload' }
+              : await auth.resolveAuthorization(authorization);
         },
       }),
   });
@@ -68,11 +85,13 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
         LocalesModule,
         ChangeNotificationsModule,
+        LiveEventsModule,
         JobsModule,
         UsersModule,
         ArticlesModule,
         ProductsModule,
         SearchModule,
+        NotificationsModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

@@ -24,6 +24,6 @@ import { RolesGuard } from './roles.guard';
     }),
   ],
   providers: [AuthService, AccessTokensService, LoginThrottleService, { provide: APP_GUARD, useClass: RolesGuard }],
-  exports: [AuthService, AccessTokensService],
+  exports: [AuthService, AccessTokensService, LoginThrottleService],
 })
 export class AuthModule {}

@@ -30,6 +30,9 @@ import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-A
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
 import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
+import { CreateMemberNotifications1764610000000 } from '../../migrations/1764610000000-CreateMemberNotifications';
+import { MemberNotificationEntity } from '../notifications/entities/member-notification.entity';
+import { NotificationSettingsEntity } from '../notifications/entities/notification-settings.entity';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -53,6 +56,8 @@ export const ENTITIES = [
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
   AuditEntryEntity,
+  MemberNotificationEntity,
+  NotificationSettingsEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -66,6 +71,7 @@ export const MIGRATIONS = [
   ArticleDeletionAuditAndReviewRules1764290000000,
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
+  CreateMemberNotifications1764610000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -1,0 +1,125 @@
+import { Logger } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+import { GraphQLError, GraphQLFieldResolver, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import { AppError } from '../errors/app-error';
+import { QueryLimits, checkQueryLimits } from './query-limits';
+import { checkRequestText, isParsedDocument } from './request-checks';
+
+/** What a subscription's resolvers see in their context: the upgrade request, and the token of `connection_init`. */
+export interface WebsocketContext {
+  req: FastifyRequest;
+  /** The `connection_init` payload, as Mercurius keeps it. */
+  _connectionInit?: unknown;
+}
+
+/** Keep-alive ping every 15 s, so proxies keep idle sockets open and dead clients are noticed. */
+export const WEBSOCKET_KEEP_ALIVE_MS = 15_000;
+
+const logger = new Logger('GraphQL subscriptions');
+
+/**
+ * The `Authorization` value a websocket client presented: `{ "authorization": "Bearer <token>" }` in its
+ * `connection_init` payload, else the upgrade request's own header (server-side clients). `null` when the
+ * payload names something that is not a string.
+ */
+export function websocketAuthorization(context: WebsocketContext): string | undefined | null {
+  const payload = context._connectionInit;
+  if (payload !== null && typeof payload === 'object' && 'authorization' in payload) {
+    const value = (payload as { authorization: unknown }).authorization;
+    return typeof value === 'string' ? value : null;
+  }
+  return context.req.headers.authorization;
+}
+
+/** A refusal of a subscription document before it runs: Mercurius sends it to the client as is. */
+function refused(errors: readonly GraphQLError[]): GraphQLError {
+  const [first] = errors;
+  return new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...first.extensions } });
+}
+
+/** The token limit of HTTP requests, for a subscription's query text (Mercurius parses it without one). */
+export function checkSubscriptionSource(source: string, maxTokens: number): void {
+  try {
+    parse(source, { maxTokens, noLocation: true });
+  } catch (error) {
+    const tooLong = error instanceof GraphQLError && /more that \d+ tokens/.test(error.message);
+    if (!tooLong) throw new GraphQLError(error instanceof Error ? error.message : 'Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+    throw new GraphQLError(`The document has more than ${maxTokens} tokens, the limit`, {
+      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', allowed: maxTokens },
+    });
+  }
+}
+
+/**
+ * The document checks of HTTP requests, for subscription documents over the websocket (Mercurius runs no
+ * validation on them by itself): a real parsed document, GraphQL validation, depth, cost and alias limits,
+ * and no NUL or lone surrogate in string literals. Throws the first problem found.
+ */
+export function checkSubscriptionDocument(schema: GraphQLSchema, document: unknown, limits: QueryLimits): void {
+  if (!isParsedDocument(document)) {
+    throw new GraphQLError('The query is not a GraphQL document', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+  }
+  const validationErrors = validate(schema, document, specifiedRules);
+  if (validationErrors.length > 0) throw refused(validationErrors);
+  const limitErrors = checkQueryLimits(document, limits);
+  if (limitErrors.length > 0) throw refused(limitErrors);
+  const textErrors = checkRequestText(document, undefined);
+  if (textErrors.length > 0) throw refused(textErrors);
+}
+
+/**
+ * The error a client gets when a subscription cannot start (a guard refused it, bad arguments): Mercurius
+ * sends the thrown error as is, without the error formatter, so it gets its `extensions.code` here.
+ * Anything unexpected becomes INTERNAL_SERVER_ERROR with a generic message, and is logged.
+ */
+export function toSubscriptionStartError(error: unknown): GraphQLError {
+  if (error instanceof AppError) return new GraphQLError(error.message, { originalError: error, extensions: { ...error.details, code: error.code } });
+  if (error instanceof GraphQLError && typeof error.extensions?.code === 'string') return error;
+  logger.error({ err: error }, 'Unexpected error while starting a GraphQL subscription');
+  return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * The same events; an error while iterating (a guard or filter in Nest's subscribe wrapper runs on the first
+ * `next`) gets its code like one at the start. A plain pass-through, so `return` reaches the source at once.
+ */
+function withErrorCodes(source: AsyncIterable<unknown>): AsyncIterableIterator<unknown> {
+  const iterator = source[Symbol.asyncIterator]();
+  const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    next: () =>
+      iterator.next().catch((error: unknown) => {
+        throw toSubscriptionStartError(error);
+      }),
+    return: (value?: unknown) => (iterator.return ? iterator.return(value) : Promise.resolve(done)),
+    throw: (error?: unknown) => (iterator.throw ? iterator.throw(error) : Promise.reject(error)),
+  };
+}
+
+/** Wraps every subscription field's `subscribe` of the schema so that refusals carry their code (see above). */
+export function withSubscriptionErrorCodes(schema: GraphQLSchema): GraphQLSchema {
+  const subscriptionType = schema.getSubscriptionType();
+  if (!subscriptionType) return schema;
+  for (const field of Object.values(subscriptionType.getFields())) {
+    const subscribe = field.subscribe;
+    if (!subscribe) continue;
+    const wrapped: GraphQLFieldResolver<unknown, unknown> = async (...args) => {
+      let result: unknown;
+      try {
+        result = await subscribe(...args);
+      } catch (error) {
+        throw toSubscriptionStartError(error);
+      }
+      return isAsyncIterable(result) ? withErrorCodes(result) : result;
+    };
+    field.subscribe = wrapped;
+  }
+  return schema;
+}

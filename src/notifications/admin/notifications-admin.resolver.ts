@@ -1,0 +1,27 @@
+import { Args, Context, Resolver, Subscription } from '@nestjs/graphql';
+import { Roles } from '../../auth/roles.decorator';
+import type { SubscriptionPubSub } from '../../common/live-events/live-events.service';
+import { Role } from '../../users/role.enum';
+import { ModerationQueueEvent } from '../moderation-queue-events.service';
+import { AdminModerationQueueEvent } from './admin-moderation-queue-event.model';
+import { ModerationQueueChangedArgs } from './notifications-admin.inputs';
+
+@Resolver()
+export class NotificationsAdminResolver {
+  @Roles(Role.Moderator, Role.Admin)
+  @Subscription(() => AdminModerationQueueEvent, {
+    description: 'Items entering, changing in and leaving the moderation queue, live (WebSocket, graphql-transport-ws); moderators and admins',
+    filter: (event: ModerationQueueEvent, variables: { boardId?: string | null }) => !variables.boardId || event.boardId === variables.boardId,
+    resolve: (event: ModerationQueueEvent): AdminModerationQueueEvent => ({
+      change: event.change,
+      itemKind: event.itemKind,
+      itemId: event.itemId,
+      boardId: event.boardId,
+      reason: event.reason,
+      occurredAt: new Date(event.occurredAt ?? Date.now()),
+    }),
+  })
+  moderationQueueChanged(@Context('pubsub') pubsub: SubscriptionPubSub, @Args() _args: ModerationQueueChangedArgs): Promise<AsyncIterable<unknown>> {
+    return pubsub.subscribe('moderation-queue-changed');
+  }
+}
