@@ -9,7 +9,7 @@ import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
 import { listenForWebsockets, subscribed, SubscriptionProbe, wsClient } from './support/subscriptions';
 
-const NOTIFICATION_ADDED = `subscription { notificationAdded { id kind summary subjectKind subjectId actorName isRead details { key value } } }`;
+const NOTIFICATION_ADDED = `subscription { notificationAdded { id kind summary subjectKind subjectId actorName isRead } }`;
 const QUEUE_CHANGED = `subscription ($boardId: ID) { moderationQueueChanged(boardId: $boardId) { change itemKind itemId boardId reason occurredAt } }`;
 
 describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
@@ -23,7 +23,8 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // A low depth limit, so a subscription document can exceed it (the notification types are shallow).
+    t = await createTestApp({ GRAPHQL_MAX_DEPTH: '2' });
     base = await listenForWebsockets(t);
   });
   afterEach(async () => {
@@ -77,7 +78,6 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
         subjectId: '00000000-0000-4000-8000-000000000001',
         actorName: 'Cy',
         isRead: false,
-        details: [{ key: 'threadSlug', value: 'export-invoices' }],
       });
       // Bo's subscription saw neither; his own notification arrives as his first result.
       await notify(t, notifyInput(bo.user.id, { summary: 'For Bo' }));
@@ -181,6 +181,7 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       ['an unknown field', 'subscription { nope }', 'GRAPHQL_VALIDATION_FAILED'],
       ['two root fields', 'subscription { a: notificationAdded { id } b: notificationAdded { id } }', 'GRAPHQL_VALIDATION_FAILED'],
       ['too many tokens', `subscription { notificationAdded { ${'id '.repeat(6000)} } }`, 'QUERY_TOO_COMPLEX'],
+      ['a document nested deeper than the limit', 'subscription { notificationAdded { details { key } } }', 'QUERY_TOO_COMPLEX'],
       ['too many aliases', `subscription { notificationAdded { ${Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ')} } }`, 'QUERY_TOO_COMPLEX'],
       ['a query (queries go over HTTP)', '{ __typename }', null],
     ])('refuses %s', async (_, query, code) => {
