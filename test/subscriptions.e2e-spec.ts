@@ -5,6 +5,7 @@ import { ModerationQueueChange } from '../src/notifications/moderation-queue-cha
 import { ModerationQueueEvents } from '../src/notifications/moderation-queue-events.service';
 import { MemberNotificationKind } from '../src/notifications/member-notification-kind.enum';
 import { MemberNotificationsService, NotifyInput } from '../src/notifications/member-notifications.service';
+import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../src/common/graphql/websocket-subscriptions';
 import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
 import { listenForWebsockets, subscribed, SubscriptionProbe, wsClient } from './support/subscriptions';
@@ -195,6 +196,23 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       const moderator = await t.login(await t.createUser({ role: Role.Moderator }));
       const probe = new SubscriptionProbe(open('/admin/graphql', moderator), 'subscription { moderationQueueChanged(boardId: "a\\u0000b") { itemId } }');
       expect((await probe.failure())[0].extensions?.code).toBe('BAD_USER_INPUT');
+    });
+
+    it(`holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection (RATE_LIMITED beyond), freeing a slot when one completes`, async () => {
+      const client = open('/graphql', token);
+      const probes = Array.from({ length: MAX_SUBSCRIPTIONS_PER_CONNECTION }, () => new SubscriptionProbe(client, NOTIFICATION_ADDED));
+      await subscribed(t, 'member-notification-added', MAX_SUBSCRIPTIONS_PER_CONNECTION);
+      const over = new SubscriptionProbe(client, NOTIFICATION_ADDED);
+      expect((await over.failure())[0].extensions?.code).toBe('RATE_LIMITED');
+      expect(probes.every((probe) => probe.errors === null)).toBe(true);
+
+      // Another connection is not affected; a completed subscription frees its slot.
+      const elsewhere = new SubscriptionProbe(open('/graphql', token), NOTIFICATION_ADDED);
+      probes[0].unsubscribe();
+      const again = new SubscriptionProbe(client, NOTIFICATION_ADDED);
+      await subscribed(t, 'member-notification-added', MAX_SUBSCRIPTIONS_PER_CONNECTION + 1);
+      expect(again.errors).toBeNull();
+      expect(elsewhere.errors).toBeNull();
     });
 
     it('answers a subscription sent over HTTP with a client error', async () => {

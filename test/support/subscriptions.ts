@@ -10,6 +10,8 @@ export class SubscriptionProbe<T = Record<string, any>> {
   readonly results: FormattedExecutionResult<T, unknown>[] = [];
   errors: readonly GraphQLFormattedError[] | null = null;
   completed = false;
+  /** Completes the subscription from the client side. */
+  readonly unsubscribe: () => void;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -17,7 +19,7 @@ export class SubscriptionProbe<T = Record<string, any>> {
     query: string,
     variables?: Record<string, unknown>,
   ) {
-    client.subscribe<T>(
+    this.unsubscribe = client.subscribe<T>(
       { query, variables },
       {
         next: (result) => this.settle(() => this.results.push(result)),

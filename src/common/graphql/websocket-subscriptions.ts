@@ -15,6 +15,9 @@ export interface WebsocketContext {
 /** Keep-alive ping every 15 s, so proxies keep idle sockets open and dead clients are noticed. */
 export const WEBSOCKET_KEEP_ALIVE_MS = 15_000;
 
+/** Subscriptions one websocket may hold at once; each holds a listener and a queue in this process. */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+
 const logger = new Logger('GraphQL subscriptions');
 
 /**
@@ -85,9 +88,10 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 
 /**
  * The same events; an error while iterating (a guard or filter in Nest's subscribe wrapper runs on the first
- * `next`) gets its code like one at the start. A plain pass-through, so `return` reaches the source at once.
+ * `next`) gets its code like one at the start. A plain pass-through, so `return` reaches the source at once;
+ * `onEnd` runs once the subscription is over, however it ends.
  */
-function withErrorCodes(source: AsyncIterable<unknown>): AsyncIterableIterator<unknown> {
+function withErrorCodes(source: AsyncIterable<unknown>, onEnd: () => void): AsyncIterableIterator<unknown> {
   const iterator = source[Symbol.asyncIterator]();
   const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
   return {
@@ -95,29 +99,66 @@ function withErrorCodes(source: AsyncIterable<unknown>): AsyncIterableIterator<u
       return this;
     },
     next: () =>
-      iterator.next().catch((error: unknown) => {
-        throw toSubscriptionStartError(error);
-      }),
-    return: (value?: unknown) => (iterator.return ? iterator.return(value) : Promise.resolve(done)),
-    throw: (error?: unknown) => (iterator.throw ? iterator.throw(error) : Promise.reject(error)),
+      iterator.next().then(
+        (result) => {
+          if (result.done) onEnd();
+          return result;
+        },
+        (error: unknown) => {
+          onEnd();
+          throw toSubscriptionStartError(error);
+        },
+      ),
+    return: (value?: unknown) => {
+      onEnd();
+      return iterator.return ? iterator.return(value) : Promise.resolve(done);
+    },
+    throw: (error?: unknown) => {
+      onEnd();
+      return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+    },
   };
 }
 
-/** Wraps every subscription field's `subscribe` of the schema so that refusals carry their code (see above). */
+/**
+ * Wraps every subscription field's `subscribe` of the schema: refusals carry their code (see above), and one
+ * connection (its upgrade request, shared by all its subscriptions) holds at most
+ * {@link MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once (RATE_LIMITED beyond).
+ */
 export function withSubscriptionErrorCodes(schema: GraphQLSchema): GraphQLSchema {
   const subscriptionType = schema.getSubscriptionType();
   if (!subscriptionType) return schema;
+  const active = new WeakMap<object, number>();
   for (const field of Object.values(subscriptionType.getFields())) {
     const subscribe = field.subscribe;
     if (!subscribe) continue;
-    const wrapped: GraphQLFieldResolver<unknown, unknown> = async (...args) => {
+    const wrapped: GraphQLFieldResolver<unknown, unknown> = async (source, args, context, info) => {
+      const connection = (context as Partial<WebsocketContext> | undefined)?.req ?? {};
+      const held = active.get(connection) ?? 0;
+      if (held >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+        throw new GraphQLError(`A connection may hold ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once; complete one first`, {
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 0, limit: MAX_SUBSCRIPTIONS_PER_CONNECTION },
+        });
+      }
+      active.set(connection, held + 1);
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        active.set(connection, Math.max(0, (active.get(connection) ?? 1) - 1));
+      };
       let result: unknown;
       try {
-        result = await subscribe(...args);
+        result = await subscribe(source, args, context, info);
       } catch (error) {
+        release();
         throw toSubscriptionStartError(error);
       }
-      return isAsyncIterable(result) ? withErrorCodes(result) : result;
+      if (!isAsyncIterable(result)) {
+        release();
+        return result;
+      }
+      return withErrorCodes(result, release);
     };
     field.subscribe = wrapped;
   }
