@@ -185,6 +185,8 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       ['a document nested deeper than the limit', 'subscription { notificationAdded { details { key } } }', 'QUERY_TOO_COMPLEX'],
       ['too many aliases', `subscription { notificationAdded { ${Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ')} } }`, 'QUERY_TOO_COMPLEX'],
       ['a query (queries go over HTTP)', '{ __typename }', null],
+      ['a syntax error', 'subscription {', 'GRAPHQL_PARSE_FAILED'],
+      ['two operations and no operationName', 'subscription A { notificationAdded { id } } subscription B { notificationAdded { id } }', 'BAD_REQUEST'],
     ])('refuses %s', async (_, query, code) => {
       const probe = new SubscriptionProbe(open('/graphql', token), query);
       const [error] = await probe.failure();
@@ -192,10 +194,13 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       expect(error.message).not.toMatch(/at .+\.js:\d+/);
     });
 
-    it('refuses a NUL character in a string argument with BAD_USER_INPUT', async () => {
+    it('refuses a NUL character in a string argument or a variable with BAD_USER_INPUT', async () => {
       const moderator = await t.login(await t.createUser({ role: Role.Moderator }));
-      const probe = new SubscriptionProbe(open('/admin/graphql', moderator), 'subscription { moderationQueueChanged(boardId: "a\\u0000b") { itemId } }');
-      expect((await probe.failure())[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const client = open('/admin/graphql', moderator);
+      const literal = new SubscriptionProbe(client, 'subscription { moderationQueueChanged(boardId: "a\\u0000b") { itemId } }');
+      expect((await literal.failure())[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const variable = new SubscriptionProbe(client, QUEUE_CHANGED, { boardId: 'a\u0000b' });
+      expect((await variable.failure())[0].extensions?.code).toBe('BAD_USER_INPUT');
     });
 
     it(`holds at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions per connection (RATE_LIMITED beyond), freeing a slot when one completes`, async () => {

@@ -18,7 +18,6 @@ import {
 import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
 import {
   checkSubscriptionDocument,
-  checkSubscriptionSource,
   WEBSOCKET_KEEP_ALIVE_MS,
   websocketAuthorization,
   WebsocketContext,
@@ -80,11 +79,8 @@ export function graphqlEndpointOptions(
         context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
       ),
     hooks: {
-      preSubscriptionParsing: [
-        async (_schema, source: string) => {
-          checkSubscriptionSource(source, limits.maxTokens);
-        },
-      ],
+      // Token limit, operation selection and variables are checked on each websocket message before
+      // Mercurius parses it (websocket-message-checks.ts, registered in app.factory.ts).
       preSubscriptionExecution: [
         async (schema, document, mercuriusContext) => {
           checkSubscriptionDocument(schema, document, limits);

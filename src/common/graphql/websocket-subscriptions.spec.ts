@@ -1,7 +1,8 @@
 import { FastifyRequest } from 'fastify';
 import { buildSchema, GraphQLError, parse } from 'graphql';
 import { BadUserInputError, ForbiddenError } from '../errors/app-error';
-import { checkSubscriptionDocument, checkSubscriptionSource, toSubscriptionStartError, websocketAuthorization } from './websocket-subscriptions';
+import { checkStartMessage } from './websocket-message-checks';
+import { checkSubscriptionDocument, toSubscriptionStartError, websocketAuthorization } from './websocket-subscriptions';
 
 const schema = buildSchema(`
   type Query { ok: Boolean }
@@ -31,7 +32,6 @@ describe('websocketAuthorization', () => {
 describe('subscription document checks', () => {
   it('accepts a valid subscription within the limits', () => {
     expect(codeOf(() => checkSubscriptionDocument(schema, parse('subscription { itemAdded { id name } }'), limits))).toBeNull();
-    expect(codeOf(() => checkSubscriptionSource('subscription { itemAdded { id } }', 100))).toBeNull();
   });
 
   it.each([
@@ -44,9 +44,31 @@ describe('subscription document checks', () => {
     expect(codeOf(() => checkSubscriptionDocument(schema, document, limits))).toBe(code);
   });
 
-  it('refuses text over the token limit, and a syntax error', () => {
-    expect(codeOf(() => checkSubscriptionSource(`subscription { itemAdded { ${'id '.repeat(50)} } }`, 20))).toBe('QUERY_TOO_COMPLEX');
-    expect(codeOf(() => checkSubscriptionSource('subscription {', 20))).toBe('GRAPHQL_PARSE_FAILED');
+});
+
+describe('checkStartMessage (websocket messages before Mercurius parses them)', () => {
+  const start = (payload: unknown, type = 'subscribe'): string => JSON.stringify({ id: 'op1', type, payload });
+  const codeOfMessage = (raw: string): unknown => checkStartMessage(raw, 20)?.error.extensions.code ?? null;
+
+  it('lets through other messages, non-JSON and a good subscribe', () => {
+    expect(codeOfMessage(JSON.stringify({ type: 'connection_init', payload: { authorization: 'x' } }))).toBeNull();
+    expect(codeOfMessage('not json')).toBeNull();
+    expect(codeOfMessage(start({ query: 'subscription { itemAdded { id } }', variables: { a: 'text' } }))).toBeNull();
+    expect(codeOfMessage(start({ query: 'subscription A { itemAdded { id } } subscription B { itemAdded { id } }', operationName: 'B' }))).toBeNull();
+  });
+
+  it.each([
+    ['no payload', 'BAD_REQUEST', start(null)],
+    ['a query that is not text', 'GRAPHQL_PARSE_FAILED', start({ query: { kind: 'Document', definitions: [] } })],
+    ['a syntax error', 'GRAPHQL_PARSE_FAILED', start({ query: 'subscription {' })],
+    ['more tokens than the limit', 'QUERY_TOO_COMPLEX', start({ query: `subscription { itemAdded { ${'id '.repeat(50)} } }` })],
+    ['two operations and no operationName', 'BAD_REQUEST', start({ query: 'subscription A { itemAdded { id } } subscription B { itemAdded { id } }' })],
+    ['an unknown operationName', 'BAD_REQUEST', start({ query: 'subscription A { itemAdded { id } }', operationName: 'C' })],
+    ['a NUL in a variable', 'BAD_USER_INPUT', start({ query: 'subscription { itemAdded { id } }', variables: { boardId: 'a\u0000' } })],
+    ['a lone surrogate in a variable (legacy protocol)', 'BAD_USER_INPUT', start({ query: 'subscription { itemAdded { id } }', variables: { x: '\ud800' } }, 'start')],
+  ])('refuses %s with %s, answering for its operation id', (_, code, raw) => {
+    expect(codeOfMessage(raw)).toBe(code);
+    expect(checkStartMessage(raw, 20)?.id).toBe('op1');
   });
 });
 

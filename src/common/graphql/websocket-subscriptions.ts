@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { FastifyRequest } from 'fastify';
-import { GraphQLError, GraphQLFieldResolver, GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError, GraphQLFieldResolver, GraphQLSchema, specifiedRules, validate } from 'graphql';
 import { AppError } from '../errors/app-error';
 import { QueryLimits, checkQueryLimits } from './query-limits';
 import { checkRequestText, isParsedDocument } from './request-checks';
@@ -38,19 +38,6 @@ export function websocketAuthorization(context: WebsocketContext): string | unde
 function refused(errors: readonly GraphQLError[]): GraphQLError {
   const [first] = errors;
   return new GraphQLError(first.message, { nodes: first.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...first.extensions } });
-}
-
-/** The token limit of HTTP requests, for a subscription's query text (Mercurius parses it without one). */
-export function checkSubscriptionSource(source: string, maxTokens: number): void {
-  try {
-    parse(source, { maxTokens, noLocation: true });
-  } catch (error) {
-    const tooLong = error instanceof GraphQLError && /more that \d+ tokens/.test(error.message);
-    if (!tooLong) throw new GraphQLError(error instanceof Error ? error.message : 'Syntax Error', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
-    throw new GraphQLError(`The document has more than ${maxTokens} tokens, the limit`, {
-      extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', allowed: maxTokens },
-    });
-  }
 }
 
 /**
