@@ -146,6 +146,22 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       }
     });
 
+    it('accepts a personal access token, read-only too (a subscription only reads)', async () => {
+      const moderator = await t.createUser({ role: Role.Moderator });
+      const created = await t.admin(await t.login(moderator)).send(
+        'mutation { createAccessToken(input: { name: "queue screen", readOnly: true }) { token } }',
+      );
+      const pat = created.data?.createAccessToken.token as string;
+      expect(pat).toEqual(expect.any(String));
+      const probe = new SubscriptionProbe(open('/admin/graphql', pat), QUEUE_CHANGED);
+      await subscribed(t, 'moderation-queue-changed', 1);
+      const itemId = '00000000-0000-4000-8000-0000000000f2';
+      await t.dataSource.transaction((tx) =>
+        t.app.get(ModerationQueueEvents).publish(tx, { change: ModerationQueueChange.Added, itemKind: 'flag', itemId, boardId: null, reason: 'spam' }),
+      );
+      expect((await probe.nextResult()).data?.moderationQueueChanged).toMatchObject({ itemKind: 'flag', itemId, reason: 'spam' });
+    });
+
     it('delivers committed queue changes to moderators, filtered by board when asked', async () => {
       const moderator = await t.createUser({ role: Role.Moderator });
       const token = await t.login(moderator);
