@@ -14,6 +14,7 @@ import { LiveEvents } from './common/live-events/live-events.service';
 import { AuthModule } from './auth/auth.module';
 import type { GraphqlContext } from './auth/graphql-context';
 import { AuthService } from './auth/auth.service';
+import { SubscriptionAccess } from './auth/subscription-access';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
 import { ScopedMercuriusDriver, ScopedMercuriusDriverConfig } from './common/graphql/scoped-mercurius.driver';
@@ -53,8 +54,8 @@ function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
     imports: [AuthModule],
-    inject: [AppConfig, AuthService, LiveEvents],
-    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents) =>
+    inject: [AppConfig, AuthService, LiveEvents, SubscriptionAccess],
+    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents, subscriptionAccess: SubscriptionAccess) =>
       graphqlEndpointOptions(endpoint, config, {
         async isStaff(requestContext) {
           const context = requestContext as GraphqlContext;
@@ -62,13 +63,7 @@ function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
           return context.auth.user !== null && context.auth.user.role !== Role.Member;
         },
         subscriptionEmitter: liveEvents.emitter,
-        async authenticateSubscription(websocketContext, authorization) {
-          const context = websocketContext as Partial<GraphqlContext>;
-          context.auth =
-            authorization === null
-              ? { user: null, failure: 'Send the token as { "authorization": "Bearer <token>" } in the connection_init payload' }
-              : await auth.resolveAuthorization(authorization);
-        },
+        authenticateSubscription: (context) => subscriptionAccess.start(context),
       }),
   });
 }

@@ -5,6 +5,7 @@ import { ModerationQueueChange } from '../src/notifications/moderation-queue-cha
 import { ModerationQueueEvents } from '../src/notifications/moderation-queue-events.service';
 import { MemberNotificationKind } from '../src/notifications/member-notification-kind.enum';
 import { MemberNotificationsService, NotifyInput } from '../src/notifications/member-notifications.service';
+import { SubscriptionAccess } from '../src/auth/subscription-access';
 import { MAX_SUBSCRIPTIONS_PER_CONNECTION } from '../src/common/graphql/websocket-subscriptions';
 import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
@@ -160,6 +161,29 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
         t.app.get(ModerationQueueEvents).publish(tx, { change: ModerationQueueChange.Added, itemKind: 'flag', itemId, boardId: null, reason: 'spam' }),
       );
       expect((await probe.nextResult()).data?.moderationQueueChanged).toMatchObject({ itemKind: 'flag', itemId, reason: 'spam' });
+    });
+
+    it('stops delivering to a subscriber who lost the role while connected (checked again after recheckMs)', async () => {
+      const access = t.app.get(SubscriptionAccess);
+      access.recheckMs = 0;
+      try {
+        const demoted = await t.createUser({ role: Role.Moderator });
+        const stays = await t.createUser({ role: Role.Moderator });
+        const demotedProbe = new SubscriptionProbe(open('/admin/graphql', await t.login(demoted)), QUEUE_CHANGED);
+        const staysProbe = new SubscriptionProbe(open('/admin/graphql', await t.login(stays)), QUEUE_CHANGED);
+        await subscribed(t, 'moderation-queue-changed', 2);
+        await t.dataSource.query(`UPDATE users SET role = 'member' WHERE id = $1`, [demoted.user.id]);
+        const itemId = '00000000-0000-4000-8000-0000000000f3';
+        await t.dataSource.transaction((tx) =>
+          t.app.get(ModerationQueueEvents).publish(tx, { change: ModerationQueueChange.Added, itemKind: 'post', itemId, boardId: null, reason: null }),
+        );
+        expect((await staysProbe.nextResult()).data?.moderationQueueChanged.itemId).toBe(itemId);
+        // Sent to both at once: the demoted moderator's filter ran by the time the other's event arrived.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(demotedProbe.results).toHaveLength(0);
+      } finally {
+        access.recheckMs = 30_000;
+      }
     });
 
     it('delivers committed queue changes to moderators, filtered by board when asked', async () => {

@@ -19,7 +19,6 @@ import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
 import {
   checkSubscriptionDocument,
   WEBSOCKET_KEEP_ALIVE_MS,
-  websocketAuthorization,
   WebsocketContext,
 } from './websocket-subscriptions';
 
@@ -36,10 +35,10 @@ export interface GraphqlEndpointDependencies {
   /** The in-process emitter subscriptions listen on (fed from every instance, see LiveEvents). */
   subscriptionEmitter: object;
   /**
-   * Resolves the caller of a subscription from the `Authorization` value of its websocket (null: not a string)
-   * into the context, before the subscription starts; like HTTP, a bad token only matters where a caller is needed.
+   * Resolves the caller of a subscription from its websocket's authorization into the context, before the
+   * subscription starts; like HTTP, a bad token only matters where a caller is needed.
    */
-  authenticateSubscription(context: WebsocketContext, authorization: string | undefined | null): Promise<void>;
+  authenticateSubscription(context: WebsocketContext): Promise<void>;
 }
 
 /** Options shared by both schemas: auth context, error formatting, limits, IDE. */
@@ -86,7 +85,7 @@ export function graphqlEndpointOptions(
           checkSubscriptionDocument(schema, document, limits);
           const context = mercuriusContext as unknown as WebsocketContext;
           // Per subscription, not per connection: a deactivated account or revoked token stops new subscriptions at once.
-          await dependencies.authenticateSubscription(context, websocketAuthorization(context));
+          await dependencies.authenticateSubscription(context);
         },
       ],
       // Runs before GraphQL validation (whose overlapping-fields rule is costly on flooded queries),

@@ -1,8 +1,8 @@
 import { Args, Context, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
-import type { GraphqlContext } from '../../auth/graphql-context';
 import { Roles } from '../../auth/roles.decorator';
+import { SubscriptionAccess, SubscriptionContext } from '../../auth/subscription-access';
 import type { SubscriptionPubSub } from '../../common/live-events/live-events.service';
 import { ALL_ROLES } from '../../users/role.enum';
 import { toMemberNotificationView } from '../member-notification-view';
@@ -18,6 +18,7 @@ export class NotificationsDeliveryResolver {
   constructor(
     private readonly memberNotifications: MemberNotificationsService,
     private readonly settings: NotificationSettingsService,
+    readonly access: SubscriptionAccess,
   ) {}
 
   @Roles(...ALL_ROLES)
@@ -53,7 +54,10 @@ export class NotificationsDeliveryResolver {
   @Roles(...ALL_ROLES)
   @Subscription(() => MemberNotification, {
     description: 'New notifications of the signed-in member, as they are raised (WebSocket, graphql-transport-ws)',
-    filter: (event: NotificationAddedEvent, _variables: unknown, context: GraphqlContext) => event.recipientId === context.auth?.user?.id,
+    // Nest calls filters with the resolver as `this`.
+    async filter(this: NotificationsDeliveryResolver, event: NotificationAddedEvent, _variables: unknown, context: SubscriptionContext) {
+      return event.recipientId === context.auth?.user?.id && this.access.allows(context, ALL_ROLES);
+    },
     resolve: (event: NotificationAddedEvent) => toMemberNotification(toMemberNotificationView(event.notification)),
   })
   notificationAdded(@Context('pubsub') pubsub: SubscriptionPubSub): Promise<AsyncIterable<unknown>> {
