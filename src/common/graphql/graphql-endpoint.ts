@@ -16,11 +16,7 @@ import {
   usesIntrospection,
 } from './request-checks';
 import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
-import {
-  checkSubscriptionDocument,
-  WEBSOCKET_KEEP_ALIVE_MS,
-  WebsocketContext,
-} from './websocket-subscriptions';
+import { checkSubscriptionDocument, WEBSOCKET_KEEP_ALIVE_MS, WebsocketContext } from './websocket-subscriptions';
 
 export interface GraphqlEndpoint {
   /** URL prefix: '' for `/graphql`, '/admin' for `/admin/graphql`. */

@@ -26,6 +26,8 @@ describe('websocketAuthorization', () => {
     expect(websocketAuthorization({ req: request('Bearer header'), _connectionInit: {} })).toBe('Bearer header');
     expect(websocketAuthorization({ req: request(), _connectionInit: undefined })).toBeUndefined();
     expect(websocketAuthorization({ req: request('Bearer header'), _connectionInit: { authorization: 42 } })).toBeNull();
+    expect(websocketAuthorization({ req: request(), _connectionInit: { headers: { authorization: 'Bearer nested' } } })).toBe('Bearer nested');
+    expect(websocketAuthorization({ req: request(), _connectionInit: { headers: { authorization: ['x'] } } })).toBeNull();
   });
 });
 

@@ -22,16 +22,20 @@ const logger = new Logger('GraphQL subscriptions');
 
 /**
  * The `Authorization` value a websocket client presented: `{ "authorization": "Bearer <token>" }` in its
- * `connection_init` payload, else the upgrade request's own header (server-side clients). `null` when the
- * payload names something that is not a string.
+ * `connection_init` payload (or `{ "headers": { "authorization": … } }`, Mercurius' convention), else the
+ * upgrade request's own header (server-side clients). `null` when the payload holds something that is not
+ * a string there.
  */
 export function websocketAuthorization(context: WebsocketContext): string | undefined | null {
   const payload = context._connectionInit;
-  if (payload !== null && typeof payload === 'object' && 'authorization' in payload) {
-    const value = (payload as { authorization: unknown }).authorization;
-    return typeof value === 'string' ? value : null;
+  for (const holder of [payload, isObject(payload) ? payload.headers : undefined]) {
+    if (isObject(holder) && 'authorization' in holder) return typeof holder.authorization === 'string' ? holder.authorization : null;
   }
   return context.req.headers.authorization;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 /** A refusal of a subscription document before it runs: Mercurius sends it to the client as is. */
