@@ -77,6 +77,20 @@ describe('privacy: export my data, delete my account', () => {
     expect(row.n).toBe(1);
   });
 
+  it('counts wrong passwords like failed sign-ins: RATE_LIMITED after the limit, even with the right one', async () => {
+    const member = await t.createUser();
+    const token = await t.login(member);
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const res = await t.delivery(token).send(DELETE, { input: { password: `guess-${i}` } });
+      codes.push(res.errors?.[0].extensions.code ?? 'none');
+    }
+    expect(codes).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'RATE_LIMITED']);
+    const right = await t.delivery(token).send(DELETE, { input: { password: member.password } });
+    expect(right.errors?.[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await t.delivery(token).send('{ me { email } }')).data?.me.email).toBe(member.user.email);
+  });
+
   it('erases personal data, ends sign-in and keeps content by "Deleted member"', async () => {
     const { member, token } = await memberWithData();
     const friend = await t.createUser();
