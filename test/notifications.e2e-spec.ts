@@ -53,6 +53,29 @@ describe('member notifications (delivery API)', () => {
       expect(await count(gone)).toBe(0);
     });
 
+    it('records many at once (a thread\'s followers) with the same rules, in two statements', async () => {
+      const author = await t.createUser({ displayName: 'Author' });
+      const followers = await Promise.all([t.createUser(), t.createUser(), t.createUser()]);
+      const gone = await t.createUser();
+      await t.dataSource.query('UPDATE users SET deactivated_at = now() WHERE id = $1', [gone.user.id]);
+      const recipients = [...followers, author, gone, followers[0]];
+      const { result, queries } = await t.countQueries(() =>
+        t.dataSource.transaction((tx) =>
+          service.notifyMany(
+            tx,
+            recipients.map((recipient) => input(recipient, { actorId: author.user.id, dedupeKey: 'reply:p9', kind: MemberNotificationKind.ReplyOnFollowedThread })),
+          ),
+        ),
+      );
+      expect(result.map((n) => n.recipientId).sort()).toEqual(followers.map((f) => f.user.id).sort());
+      expect(result.every((n) => n.actorName === 'Author')).toBe(true);
+      expect(queries).toHaveLength(2);
+      expect(await count(author)).toBe(0);
+      expect(await count(gone)).toBe(0);
+      expect(await count(followers[0])).toBe(1);
+      expect(await t.dataSource.transaction((tx) => service.notifyMany(tx, []))).toEqual([]);
+    });
+
     it('cuts a long summary and refuses oversized data', async () => {
       const ana = await t.createUser();
       const long = await notify(input(ana, { summary: 'x'.repeat(1000) }));

@@ -88,6 +88,23 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       expect(anaProbe.results).toHaveLength(1);
     });
 
+    it('delivers each of a batch (notifyMany) to its own recipient', async () => {
+      const ana = await t.createUser();
+      const bo = await t.createUser();
+      const anaProbe = new SubscriptionProbe(open('/graphql', await t.login(ana)), NOTIFICATION_ADDED);
+      const boProbe = new SubscriptionProbe(open('/graphql', await t.login(bo)), NOTIFICATION_ADDED);
+      await subscribed(t, 'member-notification-added', 2);
+      await t.dataSource.transaction((tx) =>
+        t.app.get(MemberNotificationsService).notifyMany(tx, [
+          notifyInput(ana.user.id, { summary: 'batch for Ana' }),
+          notifyInput(bo.user.id, { summary: 'batch for Bo' }),
+        ]),
+      );
+      expect((await anaProbe.nextResult()).data?.notificationAdded.summary).toBe('batch for Ana');
+      expect((await boProbe.nextResult()).data?.notificationAdded.summary).toBe('batch for Bo');
+      expect([anaProbe.results.length, boProbe.results.length]).toEqual([1, 1]);
+    });
+
     it('reaches a subscriber on another API instance (PostgreSQL NOTIFY between instances)', async () => {
       const other = await createTestApp({}, { database: { name: t.databaseName, url: t.databaseUrl } });
       try {

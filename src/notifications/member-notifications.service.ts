@@ -67,24 +67,49 @@ export class MemberNotificationsService {
    * their account is deactivated or deleted, or the dedupe key was used already.
    */
   async notify(tx: EntityManager, input: NotifyInput): Promise<MemberNotificationView | null> {
-    if (input.actorId && input.actorId === input.recipientId) return null;
-    const data = input.data ?? {};
-    const dataBytes = Buffer.byteLength(JSON.stringify(data));
-    if (dataBytes > MAX_DATA_BYTES) throw new Error(`Notification data of ${dataBytes} bytes is over the ${MAX_DATA_BYTES}-byte limit`);
-    const summary = input.summary.length > MAX_SUMMARY_LENGTH ? `${input.summary.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : input.summary;
+    const [recorded] = await this.notifyMany(tx, [input]);
+    return recorded ?? null;
+  }
+
+  /**
+   * `notify` for many recipients at once (the followers of a thread): two statements whatever their number.
+   * Returns what was recorded, skipping as `notify` does.
+   */
+  async notifyMany(tx: EntityManager, inputs: readonly NotifyInput[]): Promise<MemberNotificationView[]> {
+    const kept = inputs.filter((input) => !(input.actorId && input.actorId === input.recipientId));
+    if (kept.length === 0) return [];
+    const datas = kept.map((input) => {
+      const data = JSON.stringify(input.data ?? {});
+      const bytes = Buffer.byteLength(data);
+      if (bytes > MAX_DATA_BYTES) throw new Error(`Notification data of ${bytes} bytes is over the ${MAX_DATA_BYTES}-byte limit`);
+      return data;
+    });
     const rows = (await tx.query(
-      `WITH inserted AS (
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::member_notification_kind[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::text[])
+           WITH ORDINALITY AS i(recipient_id, kind, actor_id, subject_kind, subject_id, summary, data, dedupe_key, ord)),
+       inserted AS (
          INSERT INTO member_notifications (recipient_id, kind, actor_id, subject_kind, subject_id, summary, data, dedupe_key)
-         SELECT u.id, $2::member_notification_kind, $3::uuid, $4, $5::uuid, $6, $7::jsonb, $8 FROM users u WHERE u.id = $1 AND u.deactivated_at IS NULL
+         SELECT i.recipient_id, i.kind, i.actor_id, i.subject_kind, i.subject_id, i.summary, i.data, i.dedupe_key
+         FROM input i JOIN users u ON u.id = i.recipient_id AND u.deactivated_at IS NULL
+         ORDER BY i.ord
          ON CONFLICT (recipient_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
          RETURNING *)
        SELECT ${NOTIFICATION_COLUMNS} FROM inserted n LEFT JOIN users a ON a.id = n.actor_id`,
-      [input.recipientId, input.kind, input.actorId ?? null, input.subjectKind, input.subjectId, summary, JSON.stringify(data), input.dedupeKey ?? null],
+      [
+        kept.map((input) => input.recipientId),
+        kept.map((input) => input.kind),
+        kept.map((input) => input.actorId ?? null),
+        kept.map((input) => input.subjectKind),
+        kept.map((input) => input.subjectId),
+        kept.map((input) => (input.summary.length > MAX_SUMMARY_LENGTH ? `${input.summary.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : input.summary)),
+        datas,
+        kept.map((input) => input.dedupeKey ?? null),
+      ],
     )) as NotificationRow[];
-    if (rows.length === 0) return null;
-    const event: NotificationAddedEvent = { recipientId: input.recipientId, notification: rows[0] };
-    await this.liveEvents.publish(tx, 'member-notification-added', { ...event });
-    return toMemberNotificationView(rows[0]);
+    const events: NotificationAddedEvent[] = rows.map((row) => ({ recipientId: row.recipient_id, notification: row }));
+    await this.liveEvents.publishMany(tx, 'member-notification-added', events);
+    return rows.map(toMemberNotificationView);
   }
 
   /** The recipient's notifications, newest first. */

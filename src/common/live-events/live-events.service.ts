@@ -20,7 +20,7 @@ export interface SubscriptionPubSub {
 
 interface WireEvent {
   topic: LiveTopic;
-  payload: Record<string, unknown>;
+  payload: object;
 }
 
 /**
@@ -60,12 +60,20 @@ export class LiveEvents {
   }
 
   /** Queues an event in the caller's transaction; every instance's subscribers get it once the transaction commits. */
-  async publish(tx: EntityManager, topic: LiveTopic, payload: Record<string, unknown>): Promise<void> {
-    const text = JSON.stringify({ topic, payload } satisfies WireEvent);
-    if (Buffer.byteLength(text) > MAX_LIVE_EVENT_BYTES) {
-      throw new Error(`A ${topic} event of ${Buffer.byteLength(text)} bytes is over the ${MAX_LIVE_EVENT_BYTES}-byte NOTIFY limit`);
-    }
-    await tx.query('SELECT pg_notify($1, $2)', [LIVE_EVENTS_CHANNEL, text]);
+  async publish(tx: EntityManager, topic: LiveTopic, payload: object): Promise<void> {
+    await this.publishMany(tx, topic, [payload]);
+  }
+
+  /** Several events of one topic in one statement (one NOTIFY each), in the caller's transaction. */
+  async publishMany(tx: EntityManager, topic: LiveTopic, payloads: readonly object[]): Promise<void> {
+    if (payloads.length === 0) return;
+    const texts = payloads.map((payload) => {
+      const text = JSON.stringify({ topic, payload } satisfies WireEvent);
+      const bytes = Buffer.byteLength(text);
+      if (bytes > MAX_LIVE_EVENT_BYTES) throw new Error(`A ${topic} event of ${bytes} bytes is over the ${MAX_LIVE_EVENT_BYTES}-byte NOTIFY limit`);
+      return text;
+    });
+    await tx.query('SELECT pg_notify($1, event) FROM unnest($2::text[]) AS event', [LIVE_EVENTS_CHANNEL, texts]);
   }
 
   /** Active subscriptions to `topic` in this instance (every endpoint). */
