@@ -1,3 +1,4 @@
+import fastifyWebsocket from '@fastify/websocket';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +9,7 @@ import { PUBLISHED_CONTENT_QUERIES } from './articles/delivery/articles-delivery
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
+import { checkWebsocketMessages } from './common/graphql/websocket-message-checks';
 import { registerGraphiql } from './common/graphql/graphiql/graphiql';
 import { registerCors } from './common/http/cors';
 import { createRootLogger, logDestination, RequestLogController } from './common/logging';
@@ -29,6 +31,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     done();
   });
   await registerCors(adapter.getInstance(), config.corsOrigins);
+  // Once, at the root: GraphQL subscriptions of both schemas (graphql-transport-ws) upgrade through it.
+  await adapter.getInstance().register(fastifyWebsocket, { options: { maxPayload: config.http.bodyLimitBytes } });
+  checkWebsocketMessages(adapter.getInstance().websocketServer, config.graphql.maxTokens);
   if (config.graphql.ide) {
     await registerGraphiql(adapter.getInstance(), [
       { path: '/graphiql', endpoint: '/graphql', title: 'Evergreen delivery API · GraphiQL', signIn: false, defaultQuery: '{\n  categories {\n    name\n  }\n}\n' },

@@ -9,9 +9,12 @@ import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.mo
 import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { LocalesModule } from './common/locales/locales.module';
 import { ChangeNotificationsModule } from './common/notifications/change-notifications.module';
+import { LiveEventsModule } from './common/live-events/live-events.module';
+import { LiveEvents } from './common/live-events/live-events.service';
 import { AuthModule } from './auth/auth.module';
 import type { GraphqlContext } from './auth/graphql-context';
 import { AuthService } from './auth/auth.service';
+import { SubscriptionAccess } from './auth/subscription-access';
 import { AuthDeliveryModule } from './auth/delivery/auth-delivery.module';
 import { graphqlEndpointOptions, GraphqlEndpoint } from './common/graphql/graphql-endpoint';
 import { ScopedMercuriusDriver, ScopedMercuriusDriverConfig } from './common/graphql/scoped-mercurius.driver';
@@ -33,28 +36,37 @@ import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
+import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
+import { PrivacyDeliveryModule } from './privacy/delivery/privacy-delivery.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
-export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, ForumDeliveryModule] };
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
+  routePrefix: '',
+  modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, ForumDeliveryModule, NotificationsDeliveryModule, PrivacyDeliveryModule],
+};
 
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, ForumAdminModule],
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, ForumAdminModule, NotificationsAdminModule],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
     imports: [AuthModule],
-    inject: [AppConfig, AuthService],
-    useFactory: (config: AppConfig, auth: AuthService) =>
+    inject: [AppConfig, AuthService, LiveEvents, SubscriptionAccess],
+    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents, subscriptionAccess: SubscriptionAccess) =>
       graphqlEndpointOptions(endpoint, config, {
         async isStaff(requestContext) {
           const context = requestContext as GraphqlContext;
           context.auth ??= await auth.resolveAuthorization(context.req.headers.authorization);
           return context.auth.user !== null && context.auth.user.role !== Role.Member;
         },
+        subscriptionEmitter: liveEvents.emitter,
+        authenticateSubscription: (context) => subscriptionAccess.start(context),
       }),
   });
 }
@@ -71,12 +83,14 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
         LocalesModule,
         ChangeNotificationsModule,
+        LiveEventsModule,
         JobsModule,
         UsersModule,
         ArticlesModule,
         ProductsModule,
         ForumModule,
         SearchModule,
+        NotificationsModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

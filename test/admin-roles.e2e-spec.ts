@@ -1,12 +1,13 @@
 import { buildClientSchema, getIntrospectionQuery, GraphQLField, GraphQLInputType, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, isEnumType, isInputObjectType, isListType, isNonNullType, isScalarType, isCompositeType, getNamedType } from 'graphql';
 import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
+import { listenForWebsockets, SubscriptionProbe, wsClient } from './support/subscriptions';
 
 /** Fields anyone may call on the admin API. Adding one here is a security decision. */
 const PUBLIC_ADMIN_FIELDS = ['Mutation.login'];
 
 /** A syntactically valid call of any field: required arguments get placeholder values of the right type. */
-function callOf(schema: GraphQLSchema, operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
+function callOf(schema: GraphQLSchema, operation: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>): string {
   const args = field.args
     .filter((arg) => isNonNullType(arg.type))
     .map((arg) => `${arg.name}: ${placeholder(arg.type, 0)}`)
@@ -51,6 +52,7 @@ describe('admin schema: every field declares who may call it', () => {
   let schema: GraphQLSchema;
   let memberToken: string;
   let calls: [string, string][];
+  let subscriptions: [string, string][];
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -69,6 +71,31 @@ describe('admin schema: every field declares who may call it', () => {
     }
   });
   afterAll(() => t.close());
+
+  it('refuses every admin subscription (over WebSocket) to an anonymous caller and to a member', async () => {
+    const subscriptionType = schema.getSubscriptionType();
+    subscriptions = Object.values(subscriptionType?.getFields() ?? {}).map((field) => [
+      `Subscription.${field.name}`,
+      callOf(schema, 'subscription', field),
+    ]);
+    expect(subscriptions.map(([name]) => name)).toContain('Subscription.moderationQueueChanged');
+    const base = await listenForWebsockets(t);
+    for (const [callerName, token, code] of [
+      ['anonymous', undefined, 'UNAUTHENTICATED'],
+      ['member', memberToken, 'FORBIDDEN'],
+    ] as const) {
+      const client = wsClient(`${base}/admin/graphql`, token);
+      try {
+        const outcomes: Record<string, unknown> = {};
+        for (const [name, query] of subscriptions) {
+          outcomes[name] = (await new SubscriptionProbe(client, query).failure())[0].extensions?.code;
+        }
+        expect({ callerName, outcomes }).toEqual({ callerName, outcomes: Object.fromEntries(subscriptions.map(([name]) => [name, code])) });
+      } finally {
+        await client.dispose();
+      }
+    }
+  });
 
   it('finds the admin operations to check', () => {
     expect(calls.map(([name]) => name)).toEqual(expect.arrayContaining(['Query.me', 'Query.users', 'Mutation.createUser', 'Mutation.createAccessToken']));

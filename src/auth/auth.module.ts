@@ -10,6 +10,7 @@ import { AccessTokenEntity } from './entities/access-token.entity';
 import { LoginAttemptEntity } from './entities/login-attempt.entity';
 import { LoginThrottleService } from './login-throttle.service';
 import { RolesGuard } from './roles.guard';
+import { SubscriptionAccess } from './subscription-access';
 
 @Module({
   imports: [
@@ -23,7 +24,7 @@ import { RolesGuard } from './roles.guard';
       },
     }),
   ],
-  providers: [AuthService, AccessTokensService, LoginThrottleService, { provide: APP_GUARD, useClass: RolesGuard }],
-  exports: [AuthService, AccessTokensService],
+  providers: [AuthService, AccessTokensService, LoginThrottleService, SubscriptionAccess, { provide: APP_GUARD, useClass: RolesGuard }],
+  exports: [AuthService, AccessTokensService, LoginThrottleService, SubscriptionAccess],
 })
 export class AuthModule {}

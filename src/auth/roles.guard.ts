@@ -32,8 +32,8 @@ export class RolesGuard implements CanActivate {
     if (!roles.includes(auth.user.role)) {
       throw new ForbiddenError('Your role does not allow this', { requiredRoles: roles });
     }
-    // One rule for every mutation, so no resolver can forget it.
-    if (auth.user.accessToken?.readOnly && GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().operation.operation !== 'query') {
+    // One rule for every mutation, so no resolver can forget it (queries and subscriptions only read).
+    if (auth.user.accessToken?.readOnly && GqlExecutionContext.create(context).getInfo<GraphQLResolveInfo>().operation.operation === 'mutation') {
       throw new ForbiddenError('This personal access token is read-only', { reason: 'READ_ONLY_TOKEN' });
     }
     return true;

@@ -79,4 +79,12 @@ export abstract class AppConfig {
     /** Public search results kept in this process until the index changes (0: off). */
     cacheEntries: number;
   };
+  /** Member notification email (docs/notifications.md). */
+  abstract readonly mail: {
+    /** Unset: email is off (notifications stay in the API). */
+    smtpUrl: string | undefined;
+    from: string;
+    /** How often the digest job mails each opted-in member their unread notifications. */
+    digestMinutes: number;
+  };
 }

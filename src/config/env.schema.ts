@@ -288,6 +288,20 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(1_000_000)
   SEARCH_CACHE_ENTRIES = 5000;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['smtp', 'smtps'], require_protocol: true }, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = 'Evergreen <no-reply@localhost>';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_080)
+  NOTIFICATION_DIGEST_MINUTES = 60;
 }
 
 /** The names of every variable above, read from their validation rules. */

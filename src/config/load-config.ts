@@ -97,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryMaxSeconds: vars.SEARCH_RETRY_MAX_SECONDS,
       cacheEntries: vars.SEARCH_CACHE_ENTRIES,
     },
+    mail: { smtpUrl: vars.SMTP_URL || undefined, from: vars.MAIL_FROM, digestMinutes: vars.NOTIFICATION_DIGEST_MINUTES },
   };
 }
 

@@ -39,6 +39,9 @@ import { ThreadSlugRedirectEntity } from '../forum/entities/thread-slug.entity';
 import { ThreadEntity } from '../forum/entities/thread.entity';
 import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
 import { CreateForum1764600000000 } from '../../migrations/1764600000000-CreateForum';
+import { CreateMemberNotifications1764610000000 } from '../../migrations/1764610000000-CreateMemberNotifications';
+import { MemberNotificationEntity } from '../notifications/entities/member-notification.entity';
+import { NotificationSettingsEntity } from '../notifications/entities/notification-settings.entity';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -70,6 +73,8 @@ export const ENTITIES = [
   ThreadFollowEntity,
   FlagEntity,
   ThreadSlugRedirectEntity,
+  MemberNotificationEntity,
+  NotificationSettingsEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -84,6 +89,7 @@ export const MIGRATIONS = [
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
   CreateForum1764600000000,
+  CreateMemberNotifications1764610000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

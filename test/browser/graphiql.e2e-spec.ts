@@ -1,7 +1,10 @@
 import { Page } from 'playwright-core';
 import { Role } from '../../src/users/role.enum';
 import { describeWithBrowser, launchBrowser, TestBrowser } from '../support/browser';
+import { ModerationQueueChange } from '../../src/notifications/moderation-queue-change.enum';
+import { ModerationQueueEvents } from '../../src/notifications/moderation-queue-events.service';
 import { createTestApp, TestApp, TestUser } from '../support/create-test-app';
+import { subscribed } from '../support/subscriptions';
 
 /** Replaces the query in GraphiQL's editor by typing, runs it with the run button, and returns the response pane's text. */
 async function runQuery(page: Page, query: string, expected: string): Promise<string> {
@@ -91,6 +94,31 @@ describeWithBrowser('GraphiQL in a browser, served without internet access', () 
 
     const answer = await runQuery(page, '{ me { email } }', admin.user.email);
     expect(answer).not.toContain('UNAUTHENTICATED');
+    await page.close();
+  });
+
+  it('runs a subscription over WebSocket with the signed-in token and shows its events', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${base}/admin/graphiql`);
+    await page.fill('#sign-in-token', await t.login(admin));
+    await page.click('#sign-in-use-token');
+
+    const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('subscription { moderationQueueChanged { itemId reason } }');
+    await page.locator('.graphiql-execute-button').click();
+    await subscribed(t, 'moderation-queue-changed', 1);
+    const itemId = '00000000-0000-4000-8000-0000000000b1';
+    await t.dataSource.transaction((tx) =>
+      t.app.get(ModerationQueueEvents).publish(tx, { change: ModerationQueueChange.Added, itemKind: 'post', itemId, boardId: null, reason: 'held-in-graphiql' }),
+    );
+
+    const response = page.locator('.graphiql-response .CodeMirror-code');
+    await response.filter({ hasText: 'held-in-graphiql' }).waitFor({ timeout: 20_000 });
+    expect(await response.innerText()).toContain(itemId);
+    expect(offSite).toEqual([]);
     await page.close();
   });
 

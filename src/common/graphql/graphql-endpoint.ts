@@ -10,12 +10,13 @@ import {
   checkOperationSelection,
   checkRequestText,
   isParsedDocument,
-  NoSubscriptionsRule,
+  NoSubscriptionsOverHttpRule,
   operationNamesOf,
   requestRefused,
   usesIntrospection,
 } from './request-checks';
 import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
+import { checkSubscriptionDocument, WEBSOCKET_KEEP_ALIVE_MS, WebsocketContext } from './websocket-subscriptions';
 
 export interface GraphqlEndpoint {
   /** URL prefix: '' for `/graphql`, '/admin' for `/admin/graphql`. */
@@ -27,6 +28,13 @@ export interface GraphqlEndpoint {
 export interface GraphqlEndpointDependencies {
   /** Whether the caller of a request is signed in as staff (any role but member); used for `GRAPHQL_INTROSPECTION=staff`. */
   isStaff(context: GraphqlRequestContext): Promise<boolean>;
+  /** The in-process emitter subscriptions listen on (fed from every instance, see LiveEvents). */
+  subscriptionEmitter: object;
+  /**
+   * Resolves the caller of a subscription from its websocket's authorization into the context, before the
+   * subscription starts; like HTTP, a bad token only matters where a caller is needed.
+   */
+  authenticateSubscription(context: WebsocketContext): Promise<void>;
 }
 
 /** Options shared by both schemas: auth context, error formatting, limits, IDE. */
@@ -50,7 +58,15 @@ export function graphqlEndpointOptions(
     allowBatchedQueries: false,
     maxTokens: limits.maxTokens,
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
-    validationRules: [NoSubscriptionsRule],
+    // HTTP only: Mercurius applies these to HTTP requests; websocket documents are checked in the hooks below.
+    validationRules: [NoSubscriptionsOverHttpRule],
+    // graphql-transport-ws (and the legacy graphql-ws protocol) on the same path; subscriptions only.
+    subscription: {
+      emitter: dependencies.subscriptionEmitter,
+      keepAlive: WEBSOCKET_KEEP_ALIVE_MS,
+      fullWsTransport: false,
+      context: (_socket: unknown, request: FastifyRequest) => ({ req: request }),
+    },
     context: (request: FastifyRequest, reply: FastifyReply): GraphqlRequestContext => ({ req: request, reply }),
     errorFormatter: (execution, context: Partial<GraphqlRequestContext>) =>
       formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
@@ -58,6 +74,16 @@ export function graphqlEndpointOptions(
         context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
       ),
     hooks: {
+      // Token limit, operation selection and variables are checked on each websocket message before
+      // Mercurius parses it (websocket-message-checks.ts, registered in app.factory.ts).
+      preSubscriptionExecution: [
+        async (schema, document, mercuriusContext) => {
+          checkSubscriptionDocument(schema, document, limits);
+          const context = mercuriusContext as unknown as WebsocketContext;
+          // Per subscription, not per connection: a deactivated account or revoked token stops new subscriptions at once.
+          await dependencies.authenticateSubscription(context);
+        },
+      ],
       // Runs before GraphQL validation (whose overlapping-fields rule is costly on flooded queries),
       // once per distinct document (Mercurius caches validated documents).
       preValidation: [

@@ -119,12 +119,20 @@ export function usesIntrospection(document: DocumentNode): boolean {
   return found;
 }
 
-/** Validation rule: neither schema serves subscriptions (a subscription would otherwise fail at execution). */
-export function NoSubscriptionsRule(context: ValidationContext): ASTVisitor {
+/**
+ * Validation rule of HTTP requests: subscriptions are served over WebSocket only (graphql-transport-ws on the
+ * same path); over HTTP they are a client error, not a failure at execution. Mercurius runs these rules on
+ * HTTP requests only.
+ */
+export function NoSubscriptionsOverHttpRule(context: ValidationContext): ASTVisitor {
   return {
     OperationDefinition(node) {
       if (node.operation === 'subscription') {
-        context.reportError(new GraphQLError('Subscriptions are not supported; send a query or a mutation', { nodes: node }));
+        context.reportError(
+          new GraphQLError('Subscriptions are served over WebSocket (graphql-transport-ws) on this path, not over HTTP; send a query or a mutation', {
+            nodes: node,
+          }),
+        );
       }
     },
   };

@@ -3,6 +3,7 @@ import { FastifyInstance } from 'fastify';
 import mercurius, { MercuriusOptions } from 'mercurius';
 import { registerGraphqlOverHttp } from './graphql-over-http';
 import { reachableSchema } from './reachable-schema';
+import { withSubscriptionErrorCodes } from './websocket-subscriptions';
 
 export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
   /** URL prefix of this schema's routes, e.g. `/admin` for `/admin/graphql` and `/admin/graphiql`. */
@@ -15,12 +16,14 @@ export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
  * The stock driver registers Mercurius on the root Fastify instance, which allows one schema per
  * application. This one registers each schema inside its own encapsulated Fastify plugin, so the
  * delivery and admin schemas live side by side with their own routes, hooks and error handling,
- * each holding only the types its own resolvers reach.
+ * each holding only the types its own resolvers reach. Subscriptions are served on each schema's path over
+ * WebSocket; `@fastify/websocket` is registered once at the root (app.factory.ts), since two registrations
+ * would both answer every upgrade.
  */
 export class ScopedMercuriusDriver extends MercuriusDriver {
   override async start(config: ScopedMercuriusDriverConfig): Promise<void> {
     const { plugins, hooks, routePrefix, maxTokens, ...options } = config;
-    if (options.schema) options.schema = reachableSchema(options.schema);
+    if (options.schema) options.schema = withSubscriptionErrorCodes(reachableSchema(options.schema));
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     await app.register(
       async (scope) => {

@@ -52,7 +52,38 @@
     });
   }
 
+  // Subscriptions go over WebSocket (graphql-transport-ws) on the same path, with the signed-in token in
+  // connection_init; GraphiQL's own fetcher (its bundle includes the graphql-ws client) runs them.
+  /** Whether the document has a subscription operation: the keyword outside any selection set, comments and strings. */
+  function isSubscription(params) {
+    var query = typeof params.query === 'string' ? params.query.replace(/#[^\n]*/g, '').replace(/"(?:[^"\\]|\\.)*"/g, '""') : '';
+    var depth = 0;
+    var tokens = /[{}]|\bsubscription\b/g;
+    for (var match = tokens.exec(query); match; match = tokens.exec(query)) {
+      if (match[0] === '{') depth += 1;
+      else if (match[0] === '}') depth -= 1;
+      else if (depth === 0) return true;
+    }
+    return false;
+  }
+
   function fetcher(params, options) {
+    if (isSubscription(params) && typeof GraphiQL.createFetcher === 'function') {
+      var url = new URL(settings.endpoint, window.location.href);
+      // Made per subscription, so it connects with the token signed in now.
+      var subscriptions = GraphiQL.createFetcher({
+        url: url.href,
+        subscriptionUrl: (url.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + url.host + url.pathname,
+        wsConnectionParams: token ? { authorization: 'Bearer ' + token } : {},
+      });
+      // The toolkit routes by the document GraphiQL parsed last, which can lag behind the editor: say what this one is.
+      var name = params.operationName || undefined;
+      var documentAST = {
+        kind: 'Document',
+        definitions: [{ kind: 'OperationDefinition', operation: 'subscription', name: name ? { kind: 'Name', value: name } : undefined }],
+      };
+      return subscriptions(params, Object.assign({}, options, { documentAST: documentAST }));
+    }
     return post(params, options && options.headers);
   }
 

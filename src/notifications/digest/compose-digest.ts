@@ -1,0 +1,57 @@
+import { MemberNotificationKind } from '../member-notification-kind.enum';
+
+export interface DigestItem {
+  kind: MemberNotificationKind;
+  actorName: string | null;
+  summary: string;
+  createdAt: Date;
+}
+
+export interface DigestMail {
+  subject: string;
+  text: string;
+}
+
+/** Most items listed in one mail; the rest are counted ("and 3 more"). */
+export const MAX_DIGEST_ITEMS = 50;
+
+const WHAT: Record<MemberNotificationKind, { phrase: string; nobody: string }> = {
+  [MemberNotificationKind.ReplyOnFollowedThread]: { phrase: 'replied in a thread you follow', nobody: 'Someone' },
+  [MemberNotificationKind.AnswerAccepted]: { phrase: 'accepted your answer', nobody: 'Someone' },
+  [MemberNotificationKind.Mention]: { phrase: 'mentioned you', nobody: 'Someone' },
+  [MemberNotificationKind.ModerationDecision]: { phrase: 'made a moderation decision on your post', nobody: 'A moderator' },
+};
+
+/** One line of text: no line breaks (mail headers, list items), trimmed. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+}
+
+/** The digest mail of one member: what happened, oldest first, as plain text. */
+export function composeDigest(input: { displayName: string; items: readonly DigestItem[]; siteName: string; siteUrl: string }): DigestMail {
+  const { items } = input;
+  if (items.length === 0) throw new Error('A digest needs at least one notification');
+  const subject =
+    items.length === 1
+      ? `${input.siteName}: ${oneLine(items[0].summary)}`.slice(0, 200)
+      : `${input.siteName}: ${items.length} new notifications`;
+  const listed = items.slice(0, MAX_DIGEST_ITEMS).map((item) => {
+    const what = WHAT[item.kind];
+    return `- ${oneLine(item.actorName ?? what.nobody)} ${what.phrase}: ${oneLine(item.summary)} (${item.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+  });
+  const more = items.length > MAX_DIGEST_ITEMS ? [`…and ${items.length - MAX_DIGEST_ITEMS} more.`] : [];
+  const text = [
+    `Hello ${oneLine(input.displayName)},`,
+    '',
+    'Here is what happened since your last digest:',
+    '',
+    ...listed,
+    ...more,
+    '',
+    `Read them all at ${input.siteUrl}`,
+    '',
+    'You get this mail because email digests are on in your notification settings; turn them off there.',
+    '',
+  ].join('\n');
+  return { subject, text };
+}

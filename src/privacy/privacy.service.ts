@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuthUser } from '../auth/auth-user';
+import { LoginThrottleService } from '../auth/login-throttle.service';
+import { recordAudit } from '../common/audit/record-audit';
+import { BadUserInputError, ConflictError } from '../common/errors/app-error';
+import { UserEntity } from '../users/entities/user.entity';
+import { verifyPassword } from '../users/passwords';
+import { Role } from '../users/role.enum';
+import { PERSONAL_DATA_SECTIONS } from './personal-data-sections';
+
+/** Shown wherever a deleted account's content stays (posts, notifications it caused). */
+export const DELETED_MEMBER_NAME = 'Deleted member';
+export const PERSONAL_DATA_FORMAT = 'evergreen-personal-data/1';
+
+/** A password hash no password verifies against (not an argon2 string). */
+const NO_PASSWORD = '!deleted';
+
+export interface PersonalDataExport {
+  format: string;
+  exportedAt: string;
+  profile: Record<string, unknown>;
+  [section: string]: unknown;
+}
+
+/** A user's own data: export it (JSON) and delete the account (personal data gone, content kept). */
+@Injectable()
+export class PrivacyService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly throttle: LoginThrottleService,
+  ) {}
+
+  /** Everything personal the product keeps about the user, read in one snapshot. */
+  async exportData(userId: string): Promise<PersonalDataExport> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const user = await tx.findOneByOrFail(UserEntity, { id: userId });
+      const result: PersonalDataExport = {
+        format: PERSONAL_DATA_FORMAT,
+        exportedAt: new Date().toISOString(),
+        profile: {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          role: user.role,
+          trustLevel: user.trustLevel,
+          createdAt: user.createdAt,
+          updatedAt: user.updatedAt,
+          lastLoginAt: user.lastLoginAt,
+          silencedUntil: user.silencedUntil,
+          suspendedUntil: user.suspendedUntil,
+        },
+      };
+      for (const section of PERSONAL_DATA_SECTIONS) result[section.name] = await section.export(tx, userId);
+      return result;
+    });
+  }
+
+  /**
+   * Deletes the caller's account after confirming the password (throttled like sign-in): the profile is
+   * anonymized (email, name, password), tokens and personal rows are erased, sessions stop working (the
+   * account is deactivated, checked on every request); content the user wrote stays, by "Deleted member".
+   * The last active admin cannot delete their account (CONFLICT).
+   */
+  async deleteAccount(caller: AuthUser, password: string, ip: string): Promise<Date> {
+    // A wrong password counts as a failed sign-in attempt; any other outcome gives the attempt back.
+    const reservation = await this.throttle.reserve(caller.email, ip);
+    let wrongPassword = false;
+    const deletion = this.dataSource.transaction(async (tx) => {
+      const user = await tx.findOne(UserEntity, { where: { id: caller.id }, lock: { mode: 'pessimistic_write' } });
+      if (!user || user.deactivatedAt) throw new ConflictError('This account is already deleted or deactivated');
+      if (!(await verifyPassword(user.passwordHash, password))) {
+        wrongPassword = true;
+        throw new BadUserInputError('The password is wrong', [{ field: 'password', messages: ['password must be the account password'] }]);
+      }
+      if (user.role === Role.Admin) {
+        // Locks every active admin, so two admins deleting themselves at once cannot leave none.
+        const admins = (await tx.query(`SELECT id FROM users WHERE role = 'admin' AND deactivated_at IS NULL ORDER BY id FOR UPDATE`)) as unknown[];
+        if (admins.length <= 1) {
+          throw new ConflictError('The last admin cannot delete their account; make another admin first', { reason: 'LAST_ADMIN' });
+        }
+      }
+      for (const section of PERSONAL_DATA_SECTIONS) await section.erase(tx, user.id);
+      const [{ now }] = (await tx.query('SELECT now() AS now')) as { now: Date }[];
+      await tx.update(UserEntity, user.id, {
+        email: `deleted-${user.id}@deleted.invalid`,
+        displayName: DELETED_MEMBER_NAME,
+        passwordHash: NO_PASSWORD,
+        deactivatedAt: now,
+        lastLoginAt: null,
+        silencedUntil: null,
+        suspendedUntil: null,
+      });
+      await recordAudit(tx, {
+        actorId: user.id,
+        action: 'user.delete-own-account',
+        subjectKind: 'user',
+        subjectId: user.id,
+        before: { role: user.role },
+        after: { deleted: true },
+      });
+      return now;
+    });
+    try {
+      return await deletion;
+    } finally {
+      if (!wrongPassword) await this.throttle.release(reservation);
+    }
+  }
+}
