@@ -39,6 +39,12 @@ import { ThreadSlugRedirectEntity } from '../forum/entities/thread-slug.entity';
 import { ThreadEntity } from '../forum/entities/thread.entity';
 import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
 import { CreateForum1764600000000 } from '../../migrations/1764600000000-CreateForum';
+import { CreateModeration1764620000000 } from '../../migrations/1764620000000-CreateModeration';
+import { AutoModerationSettingsEntity } from '../moderation/entities/auto-moderation-settings.entity';
+import { BlockedPatternEntity } from '../moderation/entities/blocked-pattern.entity';
+import { PostFingerprintEntity } from '../moderation/entities/post-fingerprint.entity';
+import { RateCounterEntity } from '../moderation/entities/rate-counter.entity';
+import { ThreadPromotionEntity } from '../moderation/entities/thread-promotion.entity';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -70,6 +76,11 @@ export const ENTITIES = [
   ThreadFollowEntity,
   FlagEntity,
   ThreadSlugRedirectEntity,
+  AutoModerationSettingsEntity,
+  BlockedPatternEntity,
+  PostFingerprintEntity,
+  RateCounterEntity,
+  ThreadPromotionEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -84,6 +95,7 @@ export const MIGRATIONS = [
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
   CreateForum1764600000000,
+  CreateModeration1764620000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
