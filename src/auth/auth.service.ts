@@ -76,6 +76,10 @@ export class AuthService {
     if (!user || !passwordMatches) throw new UnauthenticatedError('The email or password is wrong');
     if (user.deactivatedAt) throw new UnauthenticatedError('This account has been deactivated');
     await this.throttle.release(reservation);
+    // Suspended by a moderator (docs/moderation.md): no sign-in until the suspension ends.
+    if (user.suspendedUntil && user.suspendedUntil > new Date()) {
+      throw new ForbiddenError(`This account is suspended until ${user.suspendedUntil.toISOString()}`, { reason: 'SUSPENDED', until: user.suspendedUntil.toISOString() });
+    }
     return user;
   }
 
@@ -111,6 +115,7 @@ export class AuthService {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
+    if (user.suspendedUntil && user.suspendedUntil > new Date()) return { user: null, failure: `This account is suspended until ${user.suspendedUntil.toISOString()}` };
     const base = { id: user.id, email: user.email, displayName: user.displayName, account: user };
     if (!token) return { user: { ...base, role: user.role, via: 'session' }, failure: null };
     const role = effectiveTokenRole(token.role, user.role);

@@ -26,6 +26,11 @@ export const CONTENT_KINDS = {
   // Category names, slugs and breadcrumbs and product names appear on every article page.
   category: { notify: { channel: ARTICLE_CHANGED_CHANNEL, scope: 'everything' } },
   product: { notify: { channel: ARTICLE_CHANGED_CHANNEL, scope: 'everything' } },
+  // Forum: a thread's search document holds its title, question, accepted answer, tags and solved state.
+  thread: { table: 'threads', searchKind: 'thread' },
+  // A post's change reindexes its thread when it is the question or the accepted answer (the service records that too).
+  post: { table: 'posts' },
+  board: {},
 } as const satisfies Record<string, ContentKindSpec>;
 
 export type ContentKind = keyof typeof CONTENT_KINDS;
@@ -67,6 +72,11 @@ export const CHANGE_EFFECTS = {
   undeleted: { touch: true, index: true, announce: true },
   /** Gone for good (its row too). */
   purged: { touch: false, index: true, announce: true },
+  /** Forum: held for moderation, or released from it. */
+  held: { touch: true, index: true, announce: false },
+  /** Forum: solved, unsolved, followed counts and other thread state. */
+  solved: { touch: true, index: true, announce: true },
+  unsolved: { touch: true, index: true, announce: true },
 } as const satisfies Record<string, ChangeEffects>;
 
 export type ChangeType = keyof typeof CHANGE_EFFECTS;

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 
-export type OutboxKind = 'article';
+export type OutboxKind = 'article' | 'thread';
 
 /**
  * Records, inside the caller's transaction, that these sources must be (re)indexed. The indexing worker
