@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ModerationModule } from '../moderation.module';
+import { AutoModerationResolver } from './auto-moderation.resolver';
 import { ModerationActionsResolver, ModerationQueueResolver } from './moderation-admin.resolver';
 
-@Module({ imports: [ModerationModule], providers: [ModerationQueueResolver, ModerationActionsResolver] })
+@Module({ imports: [ModerationModule], providers: [ModerationQueueResolver, ModerationActionsResolver, AutoModerationResolver] })
 export class ModerationAdminModule {}

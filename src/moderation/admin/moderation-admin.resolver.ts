@@ -54,12 +54,18 @@ export class ModerationQueueResolver {
 
   @ResolveField(() => [ModerationQueueCount], { description: 'Items waiting per reason (for the board filter, not the reason filter), most first' })
   async counts(@Parent() queue: ModerationQueue): Promise<ModerationQueueCount[]> {
-    return this.queue.counts(queue.boardId);
+    return this.countsOf(queue);
   }
 
   @ResolveField(() => Int, { description: 'Items waiting (for the board filter)' })
   async totalCount(@Parent() queue: ModerationQueue): Promise<number> {
-    return (await this.queue.counts(queue.boardId)).reduce((sum, row) => sum + row.count, 0);
+    return (await this.countsOf(queue)).reduce((sum, row) => sum + row.count, 0);
+  }
+
+  /** One count query per request, shared by `counts` and `totalCount`. */
+  private countsOf(queue: ModerationQueue): Promise<ModerationQueueCount[]> {
+    queue.countsPromise ??= this.queue.counts(queue.boardId);
+    return queue.countsPromise;
   }
 
   @Roles(...MODERATION_ROLES)

@@ -74,6 +74,7 @@ export class ModerationQueue {
   @Field(() => PageInfo) pageInfo!: PageInfo;
   /** Resolved only when selected (ModerationQueueResolver). */
   boardId!: string | null;
+  countsPromise?: Promise<ModerationQueueCount[]>;
 }
 
 @ObjectType({ description: 'One entry of the append-only audit log' })

@@ -109,13 +109,13 @@ export class ModerationQueueService {
     }
     if (kinds.has('post')) {
       parts.push(`(SELECT 'post', p.id, p.created_at, p.thread_id, p.id, coalesce(p.held_reason, 'unknown')
-          FROM posts p JOIN threads t ON t.id = p.thread_id
+          FROM posts p${filter.boardId ? ' JOIN threads t ON t.id = p.thread_id' : ''}
          WHERE p.status = 'pending' AND NOT p.is_question AND ${cursorFor('p')} AND ${boardSql('t')} AND ${reasonSql("coalesce(p.held_reason, 'unknown')")}
          ORDER BY p.created_at, p.id LIMIT $1)`);
     }
     if (kinds.has('flag')) {
       parts.push(`(SELECT 'flag', f.id, f.created_at, f.thread_id, f.post_id, 'flag:' || f.kind
-          FROM flags f JOIN threads t ON t.id = f.thread_id
+          FROM flags f${filter.boardId ? ' JOIN threads t ON t.id = f.thread_id' : ''}
          WHERE f.status = 'open' AND ${cursorFor('f')} AND ${boardSql('t')} AND ${reasonSql("'flag:' || f.kind")}
          ORDER BY f.created_at, f.id LIMIT $1)`);
     }
@@ -148,14 +148,16 @@ export class ModerationQueueService {
 
   /** How many items wait, per reason (hold rule or `flag:<kind>`), most first. */
   async counts(boardId: string | null): Promise<QueueCount[]> {
+    // Threads are joined only to filter by board.
     const board = boardId ? 't.board_id = $1::uuid' : 'true';
+    const join = (alias: string) => (boardId ? ` JOIN threads t ON t.id = ${alias}.thread_id` : '');
     const rows: { reason: string; count: number }[] = await this.dataSource.query(
       `SELECT reason, count(*)::int AS count FROM (
          SELECT coalesce(t.held_reason, 'unknown') AS reason FROM threads t WHERE t.status = 'pending' AND ${board}
          UNION ALL
-         SELECT coalesce(p.held_reason, 'unknown') FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.status = 'pending' AND NOT p.is_question AND ${board}
+         SELECT coalesce(p.held_reason, 'unknown') FROM posts p${join('p')} WHERE p.status = 'pending' AND NOT p.is_question AND ${board}
          UNION ALL
-         SELECT 'flag:' || f.kind FROM flags f JOIN threads t ON t.id = f.thread_id WHERE f.status = 'open' AND ${board}
+         SELECT 'flag:' || f.kind FROM flags f${join('f')} WHERE f.status = 'open' AND ${board}
        ) items GROUP BY reason ORDER BY count DESC, reason`,
       boardId ? [boardId] : [],
     );
