@@ -19,6 +19,9 @@ import { loggerModuleParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
+import { ForumAdminModule } from './forum/admin/forum-admin.module';
+import { ForumDeliveryModule } from './forum/delivery/forum-delivery.module';
+import { ForumModule } from './forum/forum.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ProductsAdminModule } from './products/admin/products-admin.module';
@@ -34,12 +37,12 @@ import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
-export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule] };
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, ForumDeliveryModule] };
 
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, ModerationAdminModule],
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, ForumAdminModule, ModerationAdminModule],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
@@ -74,6 +77,7 @@ export class AppModule {
         UsersModule,
         ArticlesModule,
         ProductsModule,
+        ForumModule,
         SearchModule,
         ModerationModule,
         ReleaseWebhookModule,

@@ -5,6 +5,7 @@ import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
 import { JobRunner } from '../jobs/job-runner';
 import { ArticleDocuments } from './article-documents';
+import { otherLocaleRefs, ThreadDocuments } from './thread-documents';
 import { recordPublicView } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
@@ -47,6 +48,7 @@ export class IndexingWorker implements OnModuleInit {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly documents: ArticleDocuments,
+    private readonly threadDocuments: ThreadDocuments,
     private readonly config: AppConfig,
     private readonly resultCache: SearchResultCache,
     private readonly jobs: JobRunner,
@@ -95,14 +97,20 @@ export class IndexingWorker implements OnModuleInit {
       const rows = claimed.filter((row) => mine.has(row.source_id));
       if (rows.length === 0) return 0;
       const articleIds = [...new Set(rows.filter((row) => row.kind === 'article').map((row) => row.source_id))];
+      const threadIds = [...new Set(rows.filter((row) => row.kind === 'thread').map((row) => row.source_id))];
       const version = Math.max(...rows.map((row) => Number(row.id)));
       try {
-        const { documents, missing } = await this.documents.build(articleIds, version, tx);
+        const articles = await this.documents.build(articleIds, version, tx);
+        const threads = await this.threadDocuments.build(threadIds, version, tx);
+        const documents = [...articles.documents, ...threads.documents];
+        const missing = [...articles.missing, ...threads.missing];
         await this.engine.upsert(documents);
-        if (missing.length > 0) {
-          const locales = this.indexedLocales(missing);
-          await this.engine.remove(locales);
-        }
+        const removed = [
+          ...this.indexedLocales('article', articles.missing),
+          ...this.indexedLocales('thread', threads.missing),
+          ...otherLocaleRefs(threads.documents, this.config.locales.supported),
+        ];
+        if (removed.length > 0) await this.engine.remove(removed);
         await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
         if (await recordPublicView(tx, documents, missing)) {
           await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);
@@ -135,9 +143,9 @@ export class IndexingWorker implements OnModuleInit {
     }
   }
 
-  private indexedLocales(articleIds: string[]): { kind: 'article'; id: string; locale: string }[] {
-    const refs: { kind: 'article'; id: string; locale: string }[] = [];
-    for (const id of articleIds) for (const locale of this.config.locales.supported) refs.push({ kind: 'article', id, locale });
+  private indexedLocales(kind: 'article' | 'thread', ids: string[]): { kind: 'article' | 'thread'; id: string; locale: string }[] {
+    const refs: { kind: 'article' | 'thread'; id: string; locale: string }[] = [];
+    for (const id of ids) for (const locale of this.config.locales.supported) refs.push({ kind, id, locale });
     return refs;
   }
 

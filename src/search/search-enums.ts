@@ -13,5 +13,5 @@ export enum SearchFacet {
   Locale = 'locale',
 }
 
-registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search hit is (forum threads come later)' });
+registerEnumType(SearchKind, { name: 'SearchKind', description: 'What a search hit is: a help article or a forum thread' });
 registerEnumType(SearchFacet, { name: 'SearchFacet' });

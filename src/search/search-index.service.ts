@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { documentKey, IndexedVersion, SearchDocument } from '../../search/search-engine';
 import type { SearchEngine } from '../../search/search-engine';
 import { ArticleDocuments } from './article-documents';
+import { ThreadDocuments } from './thread-documents';
 import { recordFingerprints } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
@@ -30,17 +31,19 @@ export class SearchIndexService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
     private readonly documents: ArticleDocuments,
+    private readonly threadDocuments: ThreadDocuments,
     private readonly settings: SearchSettingsService,
     private readonly resultCache: SearchResultCache,
   ) {}
 
-  /** Every article locale into a fresh index (zero-downtime on Meilisearch; in place on PostgreSQL). */
+  /** Every article locale and forum thread into a fresh index (zero-downtime on Meilisearch; in place on PostgreSQL). */
   async reindex(onProgress: (done: number, total: number) => void = () => undefined): Promise<{ documents: number; seconds: number }> {
     const started = Date.now();
     await this.settings.apply();
     // Versions from the outbox sequence: any change committed after this point gets a larger one and wins.
     const [{ version }] = await this.dataSource.query(`SELECT nextval('search_outbox_id_seq')::bigint AS version`);
-    const [{ total }] = await this.dataSource.query('SELECT count(*)::int AS total FROM articles');
+    const [{ articles }] = await this.dataSource.query('SELECT count(*)::int AS articles FROM articles');
+    const total = (articles as number) + (await this.threadDocuments.count());
     const rebuild = await this.engine.startRebuild();
     let done = 0;
     let written = 0;
@@ -48,20 +51,22 @@ export class SearchIndexService {
     try {
       // Reading batches overlaps writing them, and WRITERS batches are written at once: the database spends
       // most of a rebuild building tsvectors, which parallel connections spread over its cores.
-      for (let after: string | null = null; ; ) {
-        const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM articles WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT ${BATCH}`, [after]);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1].id;
-        const { documents } = await this.documents.build(rows.map((row) => row.id), Number(version));
-        const write: Promise<void> = rebuild.upsert(documents).then(async () => {
-          await recordFingerprints(this.dataSource, documents);
-          writing.delete(write);
-          written += documents.length;
-          done += rows.length;
-          onProgress(done, total);
-        });
-        writing.add(write);
-        if (writing.size >= WRITERS) await Promise.race(writing);
+      for (const kind of ['article', 'thread'] as const) {
+        for (let after: string | null = null; ; ) {
+          const ids: string[] = kind === 'article' ? await this.articleIds(after) : await this.threadDocuments.ids(after, BATCH);
+          if (ids.length === 0) break;
+          after = ids[ids.length - 1];
+          const { documents } = kind === 'article' ? await this.documents.build(ids, Number(version)) : await this.threadDocuments.build(ids, Number(version));
+          const write: Promise<void> = rebuild.upsert(documents).then(async () => {
+            await recordFingerprints(this.dataSource, documents);
+            writing.delete(write);
+            written += documents.length;
+            done += ids.length;
+            onProgress(done, total);
+          });
+          writing.add(write);
+          if (writing.size >= WRITERS) await Promise.race(writing);
+        }
       }
       await Promise.all(writing);
       await rebuild.commit();
@@ -77,12 +82,14 @@ export class SearchIndexService {
 
   async check(): Promise<DriftReport> {
     const expected = new Map<string, SearchDocument>();
-    for (let after: string | null = null; ; ) {
-      const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM articles WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT ${BATCH}`, [after]);
-      if (rows.length === 0) break;
-      const { documents } = await this.documents.build(rows.map((row) => row.id), 0);
-      for (const document of documents) expected.set(documentKey(document), document);
-      after = rows[rows.length - 1].id;
+    for (const kind of ['article', 'thread'] as const) {
+      for (let after: string | null = null; ; ) {
+        const ids: string[] = kind === 'article' ? await this.articleIds(after) : await this.threadDocuments.ids(after, BATCH);
+        if (ids.length === 0) break;
+        const { documents } = kind === 'article' ? await this.documents.build(ids, 0) : await this.threadDocuments.build(ids, 0);
+        for (const document of documents) expected.set(documentKey(document), document);
+        after = ids[ids.length - 1];
+      }
     }
     const indexed = new Map<string, IndexedVersion>();
     for (let cursor: string | null = null; ; ) {
@@ -100,5 +107,10 @@ export class SearchIndexService {
       })
       .map(([key]) => key);
     return { expected: expected.size, indexed: indexed.size, missing: missing.sort(), extra: extra.sort(), outdated: outdated.sort() };
+  }
+
+  private async articleIds(after: string | null): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM articles WHERE ($1::uuid IS NULL OR id > $1) ORDER BY id LIMIT ${BATCH}`, [after]);
+    return rows.map((row) => row.id);
   }
 }

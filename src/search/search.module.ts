@@ -9,6 +9,7 @@ import type { SearchEngine } from '../../search/search-engine';
 import { AppConfig } from '../config/app-config';
 import { ArticleDocuments } from './article-documents';
 import { IndexingWorker } from './indexing-worker';
+import { ThreadDocuments } from './thread-documents';
 import { SearchAnalytics } from './search-analytics';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchHealthIndicator } from './search-health.indicator';
@@ -40,6 +41,7 @@ import { SearchIndexService } from './search-index.service';
       },
     },
     ArticleDocuments,
+    ThreadDocuments,
     IndexingWorker,
     SearchAnalytics,
     SearchSettingsService,

@@ -6,7 +6,7 @@ import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, Sea
 import { queryWords } from '../../search/text/words';
 import { LocalesService } from '../common/locales/locales.service';
 import { AppConfig } from '../config/app-config';
-import { articleUrl } from '../config/site-urls';
+import { articleUrl, threadUrl } from '../config/site-urls';
 import { SearchAnalytics } from './search-analytics';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchResultCache } from './search-result-cache';
@@ -67,28 +67,36 @@ export class SearchService {
     return { ...page, searchId, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
   }
 
-  /** Articles that may answer a question being typed: any-word matching over the whole text. */
-  async suggestArticles(text: string, locale: string | null, limit: number, highlight: { preTag: string; postTag: string }): Promise<Suggestions> {
+  /**
+   * Articles (and, unless left out, solved forum threads) that may answer a question being typed: any-word
+   * matching over the whole text. Solved threads come from a second query of the same engine (the engine's
+   * filters cannot say "articles, or threads that are solved"); both lists are merged by score.
+   */
+  async suggestArticles(
+    text: string,
+    locale: string | null,
+    limit: number,
+    highlight: { preTag: string; postTag: string },
+    includeSolvedThreads = true,
+  ): Promise<Suggestions> {
     const resolved = locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
-    const page = await this.engine.search({
-      text,
-      audience: 'public',
-      filters: { kinds: ['article'], locales: [resolved] },
-      facets: [],
-      offset: 0,
-      limit,
-      matching: 'any',
-      highlight,
-    });
+    const query = (filters: SearchFilters): Promise<SearchPage> =>
+      this.engine.search({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
+    const [articles, threads] = await Promise.all([
+      query({ kinds: ['article'] }),
+      includeSolvedThreads ? query({ kinds: ['thread'], solved: true }) : Promise.resolve(null),
+    ]);
+    const hits = threads ? [...articles.hits, ...threads.hits].sort((a, b) => b.score - a.score).slice(0, limit) : articles.hits;
     const batchId = randomUUID();
-    if (page.hits.length > 0) {
+    const shown = hits.map((hit, index) => ({ hit, position: index + 1 })).filter(({ hit }) => hit.kind === 'article');
+    if (shown.length > 0) {
       await this.dataSource.query(
         `INSERT INTO article_suggestions (batch_id, article_id, locale, position)
          SELECT $1, article_id, locale, position FROM unnest($2::uuid[], $3::text[], $4::int[]) AS s(article_id, locale, position)`,
-        [batchId, page.hits.map((h) => h.id), page.hits.map((h) => h.locale), page.hits.map((_, i) => i + 1)],
+        [batchId, shown.map((s) => s.hit.id), shown.map((s) => s.hit.locale), shown.map((s) => s.position)],
       );
     }
-    return { batchId, hits: page.hits, urlOf: (hit) => this.urlOf(hit) };
+    return { batchId, hits, urlOf: (hit) => this.urlOf(hit) };
   }
 
   /** Returns false when that suggestion was never shown. */
@@ -121,6 +129,6 @@ export class SearchService {
   }
 
   private urlOf(hit: SearchHit): string | null {
-    return hit.kind === 'article' ? articleUrl(this.config.site, hit.locale, hit.slug) : null;
+    return hit.kind === 'article' ? articleUrl(this.config.site, hit.locale, hit.slug) : threadUrl(this.config.site, hit.locale, hit.slug);
   }
 }

@@ -60,6 +60,7 @@ export class Article {
   @Field(() => ID) categoryId!: string;
   @Field(() => Category) category!: Category;
   @Field(() => [Category], { description: 'From the root category down to the article’s own' }) breadcrumbs!: Category[];
+  @Field({ description: 'schema.org Article JSON-LD, safe to paste into <script type="application/ld+json">' }) jsonLd!: string;
 }
 
 @ObjectType({ description: 'A published article in a list' })

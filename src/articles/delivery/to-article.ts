@@ -1,3 +1,5 @@
+import { jsonLdString } from '../../common/json-ld';
+import { articleJsonLd } from './article-json-ld';
 import { CategoryNode, ResolvedArticle } from './delivery.service';
 import { PublishedSummary } from './published-articles.repository';
 import { Article, ArticleSummary, Category } from './article.model';
@@ -33,6 +35,18 @@ export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf
     categoryId: article.categoryId,
     category: breadcrumbs[breadcrumbs.length - 1],
     breadcrumbs,
+    jsonLd: jsonLdString(
+      articleJsonLd({
+        title: article.title,
+        description: article.seoDescription ?? article.excerpt,
+        url: urlOf(article.locale, article.slug),
+        locale: article.locale,
+        firstPublishedAt: article.firstPublishedAt,
+        lastModified: article.publishedAt,
+        section: breadcrumbs[breadcrumbs.length - 1]?.name ?? null,
+        tags: article.tags,
+      }),
+    ),
   };
 }
 

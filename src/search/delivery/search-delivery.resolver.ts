@@ -14,7 +14,7 @@ export class SearchDeliveryResolver {
   constructor(private readonly searchService: SearchService) {}
 
   @Public()
-  @Query(() => SearchResults, { description: 'Published articles (and later forum threads) matching the text, with facets and highlights' })
+  @Query(() => SearchResults, { description: 'Published articles and visible forum threads matching the text, with facets (kind among them) and highlights' })
   async search(@Args('input') input: SearchInput): Promise<SearchResults> {
     const result = await this.searchService.search(
       {
@@ -32,9 +32,9 @@ export class SearchDeliveryResolver {
   }
 
   @Public()
-  @Query(() => SuggestedArticles, { description: 'Articles that may answer the question a visitor is typing (deflection)' })
+  @Query(() => SuggestedArticles, { description: 'Articles and solved forum threads (each hit has its kind) that may answer the question a visitor is typing (deflection)' })
   async suggestArticles(@Args('input') input: SuggestArticlesInput): Promise<SuggestedArticles> {
-    const { batchId, hits, urlOf } = await this.searchService.suggestArticles(input.text, input.locale ?? null, input.limit, DEFAULT_HIGHLIGHT);
+    const { batchId, hits, urlOf } = await this.searchService.suggestArticles(input.text, input.locale ?? null, input.limit, DEFAULT_HIGHLIGHT, input.includeSolvedThreads);
     return { suggestionId: batchId, articles: hits.map((hit, index) => toSearchHit(hit, index + 1, urlOf(hit))) };
   }
 

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsLocaleTag, IsLocaleTagList } from '../../common/validation/content-fields';
 import { SearchFacet, SearchKind } from '../search-enums';
 
@@ -46,6 +46,7 @@ export class SuggestArticlesInput {
   @Field({ description: 'The title and body a visitor is typing' }) @IsString() @MaxLength(MAX_SEARCH_TEXT) text!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @IsLocaleTag() locale?: string | null;
   @Field(() => Int, { defaultValue: 5 }) @IsInt() @Min(1) @Max(10) limit = 5;
+  @Field(() => Boolean, { defaultValue: true, description: 'Suggest solved forum threads too (hits of kind Thread)' }) @IsBoolean() includeSolvedThreads = true;
 }
 
 @InputType()

@@ -1,0 +1,490 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../common/errors/app-error';
+import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
+import { jsonLdString } from '../common/json-ld';
+import { AppConfig } from '../config/app-config';
+import { threadUrl } from '../config/site-urls';
+import { Role } from '../users/role.enum';
+import { threadJsonLd } from './content/thread-json-ld';
+import { ContentStatus, ModerationPolicy } from './entities/forum-enums';
+import { postNotFound, threadNotFound } from './forum-errors';
+import { Reader, readableSql } from './status/content-status';
+
+export type ThreadSort = 'latest' | 'top' | 'unanswered' | 'solved';
+
+export interface ForumAuthorView {
+  /** Null: the account is gone. */
+  displayName: string | null;
+  trustLevel: number;
+  isStaff: boolean;
+}
+
+export interface BoardView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  locale: string;
+  position: number;
+  moderationPolicy: ModerationPolicy;
+  threadCount: number;
+}
+
+export interface ThreadSummaryView {
+  id: string;
+  boardId: string;
+  boardSlug: string;
+  locale: string;
+  slug: string;
+  url: string;
+  title: string;
+  excerpt: string;
+  status: ContentStatus;
+  isLocked: boolean;
+  isPinned: boolean;
+  isSolved: boolean;
+  tags: string[];
+  replyCount: number;
+  score: number;
+  author: ForumAuthorView;
+  createdAt: Date;
+  lastActivityAt: Date;
+  solvedAt: Date | null;
+}
+
+export interface ThreadView extends ThreadSummaryView {
+  redirectToSlug: string | null;
+  acceptedPostId: string | null;
+  products: { key: string; name: string }[];
+  duplicateOfId: string | null;
+  isFollowing: boolean;
+}
+
+export interface PostView {
+  id: string;
+  threadId: string;
+  isQuestion: boolean;
+  isAccepted: boolean;
+  status: ContentStatus;
+  bodyMarkdown: string;
+  bodyHtml: string;
+  bodyText: string;
+  revisionNumber: number;
+  score: number;
+  upvoteCount: number;
+  downvoteCount: number;
+  myVote: number;
+  author: ForumAuthorView;
+  createdAt: Date;
+  editedAt: Date | null;
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number | null;
+}
+
+export interface ThreadListFilter {
+  boardSlug?: string | null;
+  locale?: string | null;
+  tag?: string | null;
+  productKey?: string | null;
+  sort: ThreadSort;
+}
+
+interface AuthorColumns {
+  author_name: string | null;
+  author_trust: number | null;
+  author_role: Role | null;
+}
+
+interface ThreadRow extends AuthorColumns {
+  id: string;
+  board_id: string;
+  board_slug: string;
+  locale: string;
+  slug: string;
+  title: string;
+  status: ContentStatus;
+  is_locked: boolean;
+  is_pinned: boolean;
+  is_solved: boolean;
+  tags: string[];
+  reply_count: number;
+  score: number;
+  created_at: Date;
+  last_activity_at: Date;
+  solved_at: Date | null;
+  excerpt: string | null;
+  sort_key?: string;
+}
+
+interface ThreadDetailRow extends ThreadRow {
+  accepted_post_id: string | null;
+  duplicate_of_id: string | null;
+  is_following: boolean;
+  products: { key: string; name: string }[] | null;
+}
+
+interface PostRow extends AuthorColumns {
+  id: string;
+  thread_id: string;
+  is_question: boolean;
+  is_accepted: boolean;
+  status: ContentStatus;
+  body_markdown: string;
+  body_html: string;
+  body_text: string;
+  revision_number: number;
+  score: number;
+  upvote_count: number;
+  downvote_count: number;
+  my_vote: number | null;
+  created_at: Date;
+  edited_at: Date | null;
+  sort_key: string;
+}
+
+interface SortSpec {
+  /** Extra condition of the list. */
+  where: string;
+  /** Sort key, every part descending, with the SQL type of each part (for the cursor). */
+  keys: { expr: string; type: 'int' | 'timestamptz' | 'uuid' }[];
+}
+
+const SORTS: Record<ThreadSort, SortSpec> = {
+  // Pinned threads first, then by latest activity.
+  latest: { where: 'true', keys: [{ expr: 't.is_pinned::int', type: 'int' }, { expr: 't.last_activity_at', type: 'timestamptz' }, { expr: 't.id', type: 'uuid' }] },
+  top: { where: 'true', keys: [{ expr: 't.score', type: 'int' }, { expr: 't.last_activity_at', type: 'timestamptz' }, { expr: 't.id', type: 'uuid' }] },
+  unanswered: { where: 't.reply_count = 0 AND NOT t.is_solved', keys: [{ expr: 't.created_at', type: 'timestamptz' }, { expr: 't.id', type: 'uuid' }] },
+  solved: { where: 't.is_solved', keys: [{ expr: 't.solved_at', type: 'timestamptz' }, { expr: 't.id', type: 'uuid' }] },
+};
+
+const EXCERPT_LENGTH = 200;
+const AUTHOR_COLUMNS = 'u.display_name AS author_name, u.trust_level AS author_trust, u.role AS author_role';
+const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved, t.tags,
+  t.reply_count, t.score, t.created_at, t.last_activity_at, t.solved_at, left(q.body_text, ${EXCERPT_LENGTH + 1}) AS excerpt, ${AUTHOR_COLUMNS}`;
+const THREAD_FROM = `threads t JOIN boards b ON b.id = t.board_id
+  LEFT JOIN posts q ON q.thread_id = t.id AND q.is_question
+  LEFT JOIN users u ON u.id = t.author_id`;
+/** Answers shown in a thread's JSON-LD besides the accepted one. */
+const SUGGESTED_ANSWERS = 3;
+
+/** What the delivery API reads of the forum: boards, thread lists, threads and their posts, for one reader. */
+@Injectable()
+export class ForumReadingService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async boards(locale: string | null): Promise<BoardView[]> {
+    const rows: BoardRow[] = await this.dataSource.query(
+      `SELECT b.*, (SELECT count(*)::int FROM threads t WHERE t.board_id = b.id AND t.status = 'visible') AS thread_count
+       FROM boards b WHERE ($1::text IS NULL OR b.locale = $1) ORDER BY b.position, b.name, b.id`,
+      [locale],
+    );
+    return rows.map(toBoardView);
+  }
+
+  async board(slug: string): Promise<BoardView> {
+    const [row]: BoardRow[] = await this.dataSource.query(
+      `SELECT b.*, (SELECT count(*)::int FROM threads t WHERE t.board_id = b.id AND t.status = 'visible') AS thread_count FROM boards b WHERE b.slug = $1`,
+      [slug],
+    );
+    if (!row) throw new NotFoundError('Board', slug);
+    return toBoardView(row);
+  }
+
+  /** Visible threads, paged both ways by the sort's key. */
+  async threads(filter: ThreadListFilter, window: PageWindow, withTotal: boolean): Promise<Page<ThreadSummaryView>> {
+    const sort = SORTS[filter.sort];
+    const params: unknown[] = [filter.boardSlug ?? null, filter.locale ?? null, filter.tag ? filter.tag.trim().toLowerCase() : null, filter.productKey ?? null];
+    const conditions = [
+      `t.status = 'visible'`,
+      sort.where,
+      `($1::text IS NULL OR b.slug = $1)`,
+      `($2::text IS NULL OR b.locale = $2)`,
+      `($3::text IS NULL OR t.tags @> ARRAY[$3::text])`,
+      `($4::text IS NULL OR EXISTS (SELECT 1 FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id AND p.key = $4))`,
+    ];
+    const filterConditions = conditions.join(' AND ');
+    const keyList = sort.keys.map((key) => key.expr).join(', ');
+    const pageConditions = [filterConditions];
+    if (window.cursor !== null) {
+      const parts = decodeCursor(window.cursor, sort.keys.length);
+      const placeholders = sort.keys.map((key, i) => {
+        params.push(parts[i]);
+        return `$${params.length}::${key.type}`;
+      });
+      pageConditions.push(`(${keyList}) ${window.direction === 'forward' ? '<' : '>'} (${placeholders.join(', ')})`);
+    }
+    const order = sort.keys.map((key) => `${key.expr} ${window.direction === 'forward' ? 'DESC' : 'ASC'}`).join(', ');
+    params.push(window.size + 1);
+    let rows: ThreadRow[];
+    try {
+      rows = await this.dataSource.query(
+        `SELECT ${THREAD_COLUMNS}, json_build_array(${keyList})::text AS sort_key FROM ${THREAD_FROM}
+         WHERE ${pageConditions.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+        params,
+      );
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw invalidCursorError();
+      throw error;
+    }
+    const more = rows.length > window.size;
+    const page = rows.slice(0, window.size);
+    if (window.direction === 'backward') page.reverse();
+    let totalCount: number | null = null;
+    if (withTotal) {
+      const [{ count }]: { count: number }[] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${THREAD_FROM} WHERE ${filterConditions}`, params.slice(0, 4));
+      totalCount = count;
+    }
+    return {
+      edges: page.map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key!) as (string | number)[]), node: this.toThreadSummary(row) })),
+      hasNextPage: window.direction === 'forward' ? more : window.cursor !== null,
+      hasPreviousPage: window.direction === 'backward' ? more : window.cursor !== null,
+      totalCount,
+    };
+  }
+
+  /** A thread by id or by slug (current or earlier: then `redirectToSlug` names the current one). */
+  async thread(reader: Reader, lookup: { id?: string | null; slug?: string | null }): Promise<ThreadView> {
+    const key = lookup.id ?? lookup.slug ?? '';
+    let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key);
+    let redirectToSlug: string | null = null;
+    if (!row && lookup.slug && !lookup.id) {
+      const [redirect]: { thread_id: string }[] = await this.dataSource.query('SELECT thread_id FROM thread_slug_redirects WHERE slug = $1', [lookup.slug]);
+      if (redirect) row = await this.threadRow(reader, 't.id = $1::uuid', redirect.thread_id);
+      if (row) redirectToSlug = row.slug;
+    }
+    if (!row) throw threadNotFound(key);
+    return {
+      ...this.toThreadSummary(row),
+      redirectToSlug,
+      acceptedPostId: row.accepted_post_id,
+      products: row.products ?? [],
+      duplicateOfId: row.duplicate_of_id,
+      isFollowing: row.is_following,
+    };
+  }
+
+  /** The question post of a thread the reader can see. */
+  async question(reader: Reader, threadId: string): Promise<PostView | null> {
+    const rows = await this.postRows(reader, 'p.thread_id = $1 AND p.is_question', [threadId], 1);
+    return rows[0] ? toPostView(rows[0]) : null;
+  }
+
+  async acceptedAnswer(reader: Reader, thread: { id: string; acceptedPostId: string | null }): Promise<PostView | null> {
+    if (!thread.acceptedPostId) return null;
+    const rows = await this.postRows(reader, 'p.thread_id = $1 AND p.id = $2::uuid', [thread.id, thread.acceptedPostId], 1);
+    return rows[0] ? toPostView(rows[0]) : null;
+  }
+
+  /** The replies the reader can see: the accepted answer first, then oldest first. */
+  async replies(reader: Reader, threadId: string, first: number, after: string | null): Promise<Page<PostView>> {
+    const params: unknown[] = [threadId];
+    let condition = 'p.thread_id = $1 AND NOT p.is_question';
+    if (after !== null) {
+      const [rank, createdAt, id] = decodeCursor(after, 3);
+      params.push(rank, createdAt, id);
+      condition += ` AND (CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id) > ($2::int, $3::timestamptz, $4::uuid)`;
+    }
+    let rows: PostRow[];
+    try {
+      rows = await this.postRows(reader, condition, params, first + 1);
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw invalidCursorError();
+      throw error;
+    }
+    return {
+      edges: rows.slice(0, first).map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]), node: toPostView(row) })),
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== null,
+      totalCount: null,
+    };
+  }
+
+  async post(reader: Reader, postId: string): Promise<PostView> {
+    const [row] = await this.postRows(reader, 'p.id = $1::uuid', [postId], 1);
+    if (!row) throw postNotFound(postId);
+    return toPostView(row);
+  }
+
+  /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks). */
+  async jsonLd(threadId: string): Promise<string | null> {
+    const anonymous: Reader = { userId: null, isStaff: false };
+    const row = await this.threadRow(anonymous, 't.id = $1::uuid', threadId);
+    if (!row || row.status !== ContentStatus.Visible) return null;
+    const url = this.threadUrl(row.locale, row.slug);
+    const question = await this.question(anonymous, threadId);
+    if (!question) return null;
+    const accepted = await this.acceptedAnswer(anonymous, { id: threadId, acceptedPostId: row.accepted_post_id });
+    const suggested = (
+      await this.postRows(anonymous, 'p.thread_id = $1 AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id', [threadId], SUGGESTED_ANSWERS, 'p.score DESC, p.created_at, p.id')
+    ).map(toPostView);
+    const asJsonLd = (post: PostView) => ({
+      text: post.bodyText,
+      authorName: post.author.displayName ?? 'Deleted member',
+      createdAt: post.createdAt,
+      upvoteCount: post.upvoteCount,
+      url: `${url}#post-${post.id}`,
+    });
+    return jsonLdString(
+      threadJsonLd({
+        title: row.title,
+        url,
+        question: asJsonLd(question),
+        answerCount: row.reply_count,
+        acceptedAnswer: accepted ? asJsonLd(accepted) : null,
+        suggestedAnswers: suggested.map(asJsonLd),
+      }),
+    );
+  }
+
+  /** Solved, visible threads for sitemaps, most recently solved first. */
+  async sitemap(first: number, after: string | null): Promise<Page<{ locale: string; slug: string; url: string; lastModified: Date }>> {
+    const params: unknown[] = [first + 1];
+    let condition = `t.status = 'visible' AND t.is_solved`;
+    if (after !== null) {
+      const [updatedAt, id] = decodeCursor(after, 2);
+      params.push(updatedAt, id);
+      condition += ` AND (t.updated_at, t.id) < ($2::timestamptz, $3::uuid)`;
+    }
+    let rows: { id: string; slug: string; locale: string; updated_at: Date; sort_key: string }[];
+    try {
+      rows = await this.dataSource.query(
+        `SELECT t.id, t.slug, b.locale, t.updated_at, json_build_array(t.updated_at, t.id)::text AS sort_key
+         FROM threads t JOIN boards b ON b.id = t.board_id WHERE ${condition} ORDER BY t.updated_at DESC, t.id DESC LIMIT $1`,
+        params,
+      );
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw invalidCursorError();
+      throw error;
+    }
+    return {
+      edges: rows.slice(0, first).map((row) => ({
+        cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]),
+        node: { locale: row.locale, slug: row.slug, url: this.threadUrl(row.locale, row.slug), lastModified: row.updated_at },
+      })),
+      hasNextPage: rows.length > first,
+      hasPreviousPage: after !== null,
+      totalCount: null,
+    };
+  }
+
+  threadUrl(locale: string, slug: string): string {
+    return threadUrl(this.config.site, locale, slug);
+  }
+
+  private async threadRow(reader: Reader, condition: string, key: string): Promise<ThreadDetailRow | null> {
+    const [row]: ThreadDetailRow[] = await this.dataSource.query(
+      `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id,
+              EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $2::uuid) AS is_following,
+              (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
+       FROM ${THREAD_FROM} WHERE ${condition} AND ${readableSql('t', 2, 3)}`,
+      [key, reader.userId, reader.isStaff],
+    );
+    return row ?? null;
+  }
+
+  private async postRows(reader: Reader, condition: string, params: unknown[], limit: number, orderBy?: string): Promise<PostRow[]> {
+    const base = params.length;
+    return this.dataSource.query(
+      `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
+              p.revision_number, p.score, p.upvote_count, p.downvote_count, v.value AS my_vote, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
+              json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key
+       FROM posts p JOIN threads t ON t.id = p.thread_id
+       LEFT JOIN users u ON u.id = p.author_id
+       LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${base + 1}::uuid
+       WHERE ${condition} AND ${readableSql('p', base + 1, base + 2)} AND ${readableSql('t', base + 1, base + 2)}
+       ORDER BY ${orderBy ?? 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id'} LIMIT $${base + 3}`,
+      [...params, reader.userId, reader.isStaff, limit],
+    );
+  }
+
+  private toThreadSummary(row: ThreadRow): ThreadSummaryView {
+    return {
+      id: row.id,
+      boardId: row.board_id,
+      boardSlug: row.board_slug,
+      locale: row.locale,
+      slug: row.slug,
+      url: this.threadUrl(row.locale, row.slug),
+      title: row.title,
+      excerpt: excerpt(row.excerpt ?? ''),
+      status: row.status,
+      isLocked: row.is_locked,
+      isPinned: row.is_pinned,
+      isSolved: row.is_solved,
+      tags: row.tags,
+      replyCount: row.reply_count,
+      score: row.score,
+      author: toAuthor(row),
+      createdAt: row.created_at,
+      lastActivityAt: row.last_activity_at,
+      solvedAt: row.solved_at,
+    };
+  }
+}
+
+interface BoardRow {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  locale: string;
+  position: number;
+  moderation_policy: ModerationPolicy;
+  thread_count: number;
+}
+
+function toBoardView(row: BoardRow): BoardView {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    locale: row.locale,
+    position: row.position,
+    moderationPolicy: row.moderation_policy,
+    threadCount: row.thread_count,
+  };
+}
+
+function toAuthor(row: AuthorColumns): ForumAuthorView {
+  return {
+    displayName: row.author_name,
+    trustLevel: row.author_trust ?? 0,
+    isStaff: row.author_role !== null && row.author_role !== Role.Member,
+  };
+}
+
+function toPostView(row: PostRow): PostView {
+  return {
+    id: row.id,
+    threadId: row.thread_id,
+    isQuestion: row.is_question,
+    isAccepted: row.is_accepted,
+    status: row.status,
+    bodyMarkdown: row.body_markdown,
+    bodyHtml: row.body_html,
+    bodyText: row.body_text,
+    revisionNumber: row.revision_number,
+    score: row.score,
+    upvoteCount: row.upvote_count,
+    downvoteCount: row.downvote_count,
+    myVote: row.my_vote ?? 0,
+    author: toAuthor(row),
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+  };
+}
+
+function excerpt(text: string): string {
+  return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+}
