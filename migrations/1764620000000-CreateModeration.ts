@@ -32,10 +32,10 @@ export class CreateModeration1764620000000 implements MigrationInterface {
         await queryRunner.query(`CREATE TABLE "auto_moderation_settings" (
             "id" smallint NOT NULL DEFAULT 1,
             "hold_trust_level_zero" boolean NOT NULL DEFAULT false,
-            "max_links" integer DEFAULT 3,
-            "duplicate_text_window_minutes" integer DEFAULT 1440,
+            "max_links" integer DEFAULT 5,
+            "duplicate_text_window_minutes" integer,
             "duplicate_text_min_chars" integer NOT NULL DEFAULT 20,
-            "fast_posting_seconds" integer DEFAULT 15,
+            "fast_posting_seconds" integer,
             "fast_posting_max_trust_level" smallint NOT NULL DEFAULT 1,
             "post_rate_limit" integer NOT NULL DEFAULT 20,
             "post_rate_window_seconds" integer NOT NULL DEFAULT 60,

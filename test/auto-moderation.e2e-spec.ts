@@ -43,8 +43,9 @@ describe('auto-moderation', () => {
     adminToken = await t.login(await t.createUser({ role: Role.Admin }));
     moderatorToken = await t.login(await t.createUser({ role: Role.Moderator }));
     boardId = await forum.board();
-    // Fast posting off unless a test turns it on, so tests can post in a row.
-    expect(code(await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { fastPostingSeconds: null } }))).toBeUndefined();
+    // Repeated text on, at most 3 links; fast posting stays off (its default) unless a test turns it on.
+    const UPDATE_WIDE = `mutation ($input: UpdateAutoModerationSettingsInput!) { updateAutoModerationSettings(input: $input) { duplicateTextWindowMinutes } }`;
+    expect(code(await t.admin(adminToken).send(UPDATE_WIDE, { input: { maxLinks: 3, duplicateTextWindowMinutes: 60 } }))).toBeUndefined();
   });
   afterAll(() => t.close());
 

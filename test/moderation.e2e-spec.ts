@@ -303,7 +303,7 @@ describe('moderation (admin API)', () => {
   });
 
   describe('members', () => {
-    it('suspends a member (no sign-in, tokens refused) and lifts it', async () => {
+    it('suspends a member (no sign-in, no posting) and lifts it', async () => {
       const member = await t.createUser({ displayName: 'Sam Suspended' });
       const token = await t.login(member);
       const until = new Date(Date.now() + 86400_000).toISOString();
@@ -312,7 +312,11 @@ describe('moderation (admin API)', () => {
       const login = await t.delivery().send(`mutation ($input: LoginInput!) { login(input: $input) { accessToken } }`, { input: { email: member.user.email, password: member.password } });
       expect(code(login)).toBe('FORBIDDEN');
       expect(login.errors![0].extensions).toMatchObject({ reason: 'SUSPENDED', until });
-      expect(code(await t.delivery(token).send('{ me { id } }'))).toBe('UNAUTHENTICATED');
+      // A session started before stays readable until it expires, but takes part in nothing (the forum refuses it).
+      const asked = await t.delivery(token).send(`mutation ($input: AskQuestionInput!) { askQuestion(input: $input) { id } }`, {
+        input: { boardId, title: 'Still here?', bodyMarkdown: 'Can I post?' },
+      });
+      expect(asked.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SUSPENDED' });
       expect(code(await mod().send(UNSUSPEND, { input: { userId: member.user.id } }))).toBeUndefined();
       expect(code(await mod().send(UNSUSPEND, { input: { userId: member.user.id } }))).toBe('CONFLICT');
       await t.login(member);
@@ -326,6 +330,48 @@ describe('moderation (admin API)', () => {
       expect(code(await mod().send(SILENCE, { input: { userId: editor.user.id, until: new Date(Date.now() + 1000_000).toISOString(), reason: 'x' } }))).toBe('FORBIDDEN');
       expect(code(await mod().send(SILENCE, { input: { userId: member.user.id, until: new Date(Date.now() + 1000_000).toISOString(), reason: 'rude' } }))).toBeUndefined();
       expect((await mod().send(UNSILENCE, { input: { userId: member.user.id } })).data?.unsilenceMember.silencedUntil).toBeNull();
+    });
+  });
+
+  describe('auto-moderation on the delivery API (default settings)', () => {
+    const ASK_Q = `mutation ($input: AskQuestionInput!) { askQuestion(input: $input) { id status } }`;
+    const REPLY_Q = `mutation ($input: ReplyInput!) { replyToThread(input: $input) { id status } }`;
+
+    it('holds a question with too many links: pending, in the queue under the rule, audited under its name', async () => {
+      const member = await t.createUser();
+      const client = t.delivery(await t.login(member));
+      const links = Array.from({ length: 6 }, (_, i) => `http://shop${i}.example`).join(' ');
+      const res = await client.send(ASK_Q, { input: { boardId, title: 'Great deals', bodyMarkdown: `Look: ${links}` } });
+      expect(res.errors).toBeUndefined();
+      const thread = res.data!.askQuestion;
+      expect(thread.status).toBe('Pending');
+      const queue = await mod().send(QUEUE, { reason: 'auto:links', kinds: ['Thread'] });
+      expect(queue.data!.moderationQueue.edges.map((e: any) => e.node.id)).toContain(thread.id);
+      expect(await auditFor(thread.id)).toEqual([
+        expect.objectContaining({ actor_id: null, actor_rule: 'auto:links', action: 'thread.hold', after: { status: 'pending', rules: ['auto:links'] } }),
+      ]);
+    });
+
+    it('lets 20 of 30 parallel questions by one member through, the rest RATE_LIMITED with a retry time, writing nothing for them', async () => {
+      const member = await t.createUser();
+      const client = t.delivery(await t.login(member));
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => client.send(ASK_Q, { input: { boardId, title: `Parallel question ${i}`, bodyMarkdown: `Question body number ${i}` } })),
+      );
+      const passed = results.filter((r) => !r.errors);
+      const limited = results.filter((r) => code(r) === 'RATE_LIMITED');
+      expect(passed).toHaveLength(20);
+      expect(limited).toHaveLength(10);
+      for (const r of limited) expect(r.errors![0].extensions.retryAfterSeconds).toEqual(expect.any(Number));
+      const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM posts WHERE author_id = $1`, [member.user.id]);
+      expect(count).toBe(20);
+    });
+
+    it('refuses a reply to an unknown thread with NOT_FOUND, not a hold', async () => {
+      const member = await t.createUser();
+      const client = t.delivery(await t.login(member));
+      const res = await client.send(REPLY_Q, { input: { threadId: '00000000-0000-4000-8000-000000000000', bodyMarkdown: 'hello there' } });
+      expect(code(res)).toBe('NOT_FOUND');
     });
   });
 

@@ -115,7 +115,6 @@ export class AuthService {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
-    if (user.suspendedUntil && user.suspendedUntil > new Date()) return { user: null, failure: `This account is suspended until ${user.suspendedUntil.toISOString()}` };
     const base = { id: user.id, email: user.email, displayName: user.displayName, account: user };
     if (!token) return { user: { ...base, role: user.role, via: 'session' }, failure: null };
     const role = effectiveTokenRole(token.role, user.role);

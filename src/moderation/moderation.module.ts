@@ -1,12 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { POST_SCREENER } from '../forum/post-screening';
 import { ModerationActionsService } from './actions/moderation-actions.service';
 import { AuditLogService } from './audit/audit-log.service';
 import { AutoModerationService } from './auto/auto-moderation.service';
 import { ModerationQueueService } from './queue/moderation-queue.service';
 
 /** Moderation services (docs/moderation.md): queue, actions, audit log, auto-moderation, trust levels, knowledge capture. */
+/** Global: it provides the forum's POST_SCREENER port (auto-moderation when a post is written). */
+@Global()
 @Module({
-  providers: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService],
-  exports: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService],
+  providers: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, { provide: POST_SCREENER, useExisting: AutoModerationService }],
+  exports: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, POST_SCREENER],
 })
 export class ModerationModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors/app-error';
 import { LruMap } from '../../common/lru-map';
+import type { PostScreener } from '../../forum/post-screening';
 import { BoardEntity } from '../../forum/entities/board.entity';
 import { ContentStatus } from '../../forum/entities/forum-enums';
 import { Role } from '../../users/role.enum';
@@ -15,7 +16,8 @@ import { BlockedMatcher, holdReasons, patternProblem, RecentActivity, textFinger
 /** A member's new question or reply, as the forum's posting service hands it over before writing it. */
 export interface PostScreeningInput {
   author: { id: string; role: Role; trustLevel: number };
-  boardId: string;
+  /** The board posted to; null for a reply (the thread's board). */
+  boardId: string | null;
   /** The thread replied to; null for a new question. */
   threadId: string | null;
   markdown: string;
@@ -38,7 +40,7 @@ export type SettingsPatch = Partial<Omit<AutoModerationSettingsEntity, 'id' | 'u
  * transaction before it writes a post, and {@link recordHold} after, when the post is held.
  */
 @Injectable()
-export class AutoModerationService {
+export class AutoModerationService implements PostScreener {
   private readonly matchers = new LruMap<string, BlockedMatcher>(64);
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -48,11 +50,13 @@ export class AutoModerationService {
    * post's fingerprint, and says whether it is held and by which rules. Staff are neither limited nor held.
    */
   async screen(tx: EntityManager, input: PostScreeningInput): Promise<Screening> {
-    const settings = await this.settings(tx);
-    const board = await tx.findOne(BoardEntity, { where: { id: input.boardId } });
-    if (!board) throw new NotFoundError('Board', input.boardId);
     if (input.author.role !== Role.Member) return { heldReason: null, rules: [] };
+    const settings = await this.settings(tx);
+    // First, before the caller locks anything else: parallel posts of one member queue here, one at a time.
     await takeRateSlot(tx, `post:${input.author.id}`, settings.postRateLimit, settings.postRateWindowSeconds, 'posts');
+    const board = await this.boardOf(tx, input);
+    // An unknown board or thread: nothing to hold; the caller answers NOT_FOUND and rolls back.
+    if (!board) return { heldReason: null, rules: [] };
     const hash = textFingerprint(input.plainText, settings.duplicateTextMinChars);
     const [recent]: { seconds: number | null; duplicate: boolean }[] = await tx.query(
       `SELECT (SELECT extract(epoch FROM now() - max(created_at))::float FROM post_fingerprints WHERE author_id = $1) AS seconds,
@@ -70,6 +74,13 @@ export class AutoModerationService {
     };
     const rules = holdReasons({ role: input.author.role, trustLevel: input.author.trustLevel, boardPolicy: board.moderationPolicy, markdown: input.markdown }, settings, activity);
     return { heldReason: rules[0] ?? null, rules };
+  }
+
+  private async boardOf(tx: EntityManager, input: PostScreeningInput): Promise<BoardEntity | null> {
+    if (input.boardId) return tx.findOne(BoardEntity, { where: { id: input.boardId } });
+    if (!input.threadId) return null;
+    const [row]: { board_id: string }[] = await tx.query(`SELECT board_id FROM threads WHERE id = $1`, [input.threadId]);
+    return row ? tx.findOne(BoardEntity, { where: { id: row.board_id } }) : null;
   }
 
   /** The audit entry of a hold, under the rule's name, in the posting transaction. */

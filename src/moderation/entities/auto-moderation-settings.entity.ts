@@ -22,11 +22,11 @@ export class AutoModerationSettingsEntity {
   holdTrustLevelZero!: boolean;
 
   /** Hold posts with more links than this (null: off). */
-  @Column({ name: 'max_links', type: 'integer', nullable: true, default: 3 })
+  @Column({ name: 'max_links', type: 'integer', nullable: true, default: 5 })
   maxLinks!: number | null;
 
   /** Hold a post whose text was already posted in another thread within this many minutes (null: off). */
-  @Column({ name: 'duplicate_text_window_minutes', type: 'integer', nullable: true, default: 1440 })
+  @Column({ name: 'duplicate_text_window_minutes', type: 'integer', nullable: true })
   duplicateTextWindowMinutes!: number | null;
 
   /** Shorter texts ("thanks!") are never duplicates. */
@@ -34,7 +34,7 @@ export class AutoModerationSettingsEntity {
   duplicateTextMinChars!: number;
 
   /** Hold a post written less than this many seconds after the member's previous one (null: off). */
-  @Column({ name: 'fast_posting_seconds', type: 'integer', nullable: true, default: 15 })
+  @Column({ name: 'fast_posting_seconds', type: 'integer', nullable: true })
   fastPostingSeconds!: number | null;
 
   /** The fast-posting rule applies up to this trust level. */
