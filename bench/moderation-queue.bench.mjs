@@ -19,6 +19,27 @@ const PAGE = `query ($boardId: ID, $reason: String) { moderationQueue(first: 20,
     flag { kind note flagger { id displayName } flaggerAccuracy { upheld rejected accuracy } } } } } }`;
 const PAGE_WITH_COUNTS = PAGE.replace('pageInfo {', 'totalCount counts { reason count } pageInfo {');
 
+/** The service's first-page statement without filters (src/moderation/queue/moderation-queue.service.ts). */
+const QUEUE_SQL = `WITH page AS (SELECT * FROM (
+  (SELECT 'thread' AS kind, t.id AS item_id, t.created_at, t.id AS thread_id, NULL::uuid AS post_id, coalesce(t.held_reason, 'unknown') AS reason
+     FROM threads t WHERE t.status = 'pending' ORDER BY t.created_at, t.id LIMIT 21)
+  UNION ALL (SELECT 'post', p.id, p.created_at, p.thread_id, p.id, coalesce(p.held_reason, 'unknown')
+     FROM posts p WHERE p.status = 'pending' AND NOT p.is_question ORDER BY p.created_at, p.id LIMIT 21)
+  UNION ALL (SELECT 'flag', f.id, f.created_at, f.thread_id, f.post_id, 'flag:' || f.kind
+     FROM flags f WHERE f.status = 'open' ORDER BY f.created_at, f.id LIMIT 21)) items ORDER BY created_at, item_id LIMIT 21)
+SELECT i.kind, i.item_id, i.created_at, i.reason, t.board_id, b.name, i.thread_id, t.title, i.post_id,
+       left(coalesce(p.body_text, q.body_text, ''), 280) AS excerpt, a.id, a.display_name, a.trust_level,
+       f.kind, f.note, fu.display_name, acc.upheld, acc.rejected
+  FROM page i JOIN threads t ON t.id = i.thread_id JOIN boards b ON b.id = t.board_id
+  LEFT JOIN posts p ON p.id = i.post_id
+  LEFT JOIN posts q ON i.post_id IS NULL AND q.thread_id = i.thread_id AND q.is_question
+  LEFT JOIN users a ON a.id = coalesce(p.author_id, CASE WHEN i.post_id IS NULL THEN t.author_id END)
+  LEFT JOIN flags f ON i.kind = 'flag' AND f.id = i.item_id
+  LEFT JOIN users fu ON fu.id = f.flagger_id
+  LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE r.status = 'upheld')::int AS upheld, count(*) FILTER (WHERE r.status = 'rejected')::int AS rejected
+    FROM flags r WHERE f.flagger_id IS NOT NULL AND r.flagger_id = f.flagger_id AND r.status <> 'open') acc ON true
+ ORDER BY i.created_at, i.item_id`;
+
 async function recreateDatabase() {
   const url = new URL(DATABASE_URL);
   const name = url.pathname.slice(1);
@@ -90,14 +111,15 @@ async function gql(url, token, query, variables) {
   return body.data;
 }
 
-async function measure(label, url, token, query, variables) {
-  for (let i = 0; i < 20; i++) await gql(url, token, query, variables);
+async function measure(label, url, token, query, variables, run = null) {
+  const once = run ?? (() => gql(url, token, query, variables));
+  for (let i = 0; i < 20; i++) await once();
   const times = [];
   for (let i = 0; i < REQUESTS; i++) {
     const started = process.hrtime.bigint();
-    const data = await gql(url, token, query, variables);
+    const data = await once();
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (i === 0 && data.moderationQueue.edges.length !== 20) throw new Error(`${label}: expected a full page`);
+    if (i === 0 && !run && query === PAGE && data.moderationQueue.edges.length !== 20) throw new Error(`${label}: expected a full page`);
   }
   times.sort((a, b) => a - b);
   const at = (p) => round(times[Math.min(times.length - 1, Math.floor(times.length * p))]);
@@ -117,11 +139,16 @@ async function main() {
     const seeded = await seed(db);
     const board = (await db.query(`SELECT id FROM boards ORDER BY position LIMIT 1`)).rows[0].id;
     const plan = (await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1 FROM threads WHERE status = 'pending' ORDER BY created_at, id LIMIT 21`)).rows[0]['QUERY PLAN'][0];
-    await db.end();
     process.stdout.write(`  seeded in ${seeded.seconds} s: ${seeded.pending} pending items\n`);
     const login = await gql(url, null, `mutation { login(input: { email: "moderator@bench.test", password: "bench-moderator-password" }) { accessToken } }`);
     const token = login.login.accessToken;
+    // References in the same run: the HTTP + auth + GraphQL floor, and the queue's SQL alone.
+    const floor = await measure('reference: { __typename } on the admin API', url, token, '{ __typename }', {}, () => gql(url, token, '{ __typename }', {}));
+    const sqlOnly = await measure('reference: the first page SQL alone (pg client)', url, token, null, {}, () => db.query(QUEUE_SQL));
+    await db.end();
     const results = [
+      floor,
+      sqlOnly,
       await measure('first page (20 items)', url, token, PAGE, {}),
       await measure('first page + counts per reason', url, token, PAGE_WITH_COUNTS, {}),
       await measure('first page, one board', url, token, PAGE, { boardId: board }),

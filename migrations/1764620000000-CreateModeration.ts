@@ -25,7 +25,8 @@ export class CreateModeration1764620000000 implements MigrationInterface {
         // Flagger accuracy: resolved flags per flagger.
         await queryRunner.query(`CREATE INDEX "flags_flagger_resolved_idx" ON "flags" ("flagger_id", "status") WHERE "status" <> 'open'`);
 
-        // Trust levels: staff may lock a member's level against the recomputation job.
+        // Trust levels: accepted answers per author; staff may lock a member's level against the recomputation job.
+        await queryRunner.query(`CREATE INDEX "threads_accepted_post_idx" ON "threads" ("accepted_post_id") WHERE "accepted_post_id" IS NOT NULL`);
         await queryRunner.query(`ALTER TABLE "users" ADD "trust_level_locked" boolean NOT NULL DEFAULT false`);
 
         // Auto-moderation settings: one row, edited by admins.
@@ -104,6 +105,7 @@ export class CreateModeration1764620000000 implements MigrationInterface {
         await queryRunner.query(`DROP TYPE "public"."blocked_pattern_kind"`);
         await queryRunner.query(`DROP TABLE "auto_moderation_settings"`);
         await queryRunner.query(`ALTER TABLE "users" DROP COLUMN "trust_level_locked"`);
+        await queryRunner.query(`DROP INDEX "public"."threads_accepted_post_idx"`);
         await queryRunner.query(`DROP INDEX "public"."flags_flagger_resolved_idx"`);
         await queryRunner.query(`DROP INDEX "public"."threads_pending_idx"`);
         await queryRunner.query(`DROP TRIGGER audit_entries_no_truncate ON "audit_entries"`);

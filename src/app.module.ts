@@ -33,11 +33,12 @@ import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
 import { ModerationAdminModule } from './moderation/admin/moderation-admin.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { ModerationDeliveryModule } from './moderation/delivery/moderation-delivery.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
-export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, ForumDeliveryModule] };
+export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, ForumDeliveryModule, ModerationDeliveryModule] };
 
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {

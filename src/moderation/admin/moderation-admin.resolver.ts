@@ -8,6 +8,7 @@ import { ModerationActionsService, ModerationStatusAction } from '../actions/mod
 import { AuditLogRow, AuditLogService } from '../audit/audit-log.service';
 import { MODERATION_ROLES } from '../moderation-roles';
 import { ModerationQueueService, QueueItemRow } from '../queue/moderation-queue.service';
+import { TrustLevelsService } from '../trust/trust-levels.service';
 import {
   AuditLogArgs,
   AuditLogCsvArgs,
@@ -20,6 +21,7 @@ import {
   RejectContentInput,
   ResolveFlagInput,
   RestrictMemberInput,
+  SetTrustLevelInput,
   StaffEditPostInput,
   ThreadActionInput,
   UpholdFlagInput,
@@ -85,7 +87,16 @@ export class ModerationQueueResolver {
 /** Moderators' actions: one service call each. */
 @Resolver()
 export class ModerationActionsResolver {
-  constructor(private readonly actions: ModerationActionsService) {}
+  constructor(
+    private readonly actions: ModerationActionsService,
+    private readonly trustLevels: TrustLevelsService,
+  ) {}
+
+  @Roles(...MODERATION_ROLES)
+  @Mutation(() => ModeratedMember, { description: "Sets a member's trust level; locked, the hourly recomputation leaves it alone" })
+  async setMemberTrustLevel(@CurrentUser() user: AuthUser, @Args('input') input: SetTrustLevelInput): Promise<ModeratedMember> {
+    return toMember(await this.trustLevels.setLevel({ userId: user.id }, input.userId, input.trustLevel, input.locked, input.reason ?? null));
+  }
 
   @Roles(...MODERATION_ROLES)
   @Mutation(() => ModerationActionResult, { description: 'Publishes a pending thread or reply' })

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/graphql/connection';
 import { IsMarkdownBody } from '../../common/validation/content-fields';
 import { FlagFollowUp, QueueItemKindEnum } from './moderation.models';
@@ -113,6 +113,12 @@ export class LiftRestrictionInput {
 export class SetTrustLevelInput {
   @Field(() => ID) @IsUUID() userId!: string;
   @Field(() => Int) @IsInt() @Min(0) @Max(4) trustLevel!: number;
-  @Field({ description: 'Keep this level: the recomputation job leaves it alone until unlocked' }) locked!: boolean;
+  @Field({ description: 'Keep this level: the recomputation job leaves it alone until unlocked' }) @IsBoolean() locked!: boolean;
   @Field(() => String, { nullable: true }) @IsOptional() @Transform(trim) @IsString() @MaxLength(REASON_MAX) reason?: string | null;
+}
+
+@InputType()
+export class PromoteThreadInput {
+  @Field(() => ID, { description: 'A visible, solved thread' }) @IsUUID() threadId!: string;
+  @Field(() => ID, { nullable: true, description: 'Where the draft goes; the first top-level category when omitted' }) @IsOptional() @IsUUID() categoryId?: string | null;
 }

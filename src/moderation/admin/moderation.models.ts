@@ -127,3 +127,10 @@ export class ModeratedMember {
   @Field(() => Date, { nullable: true }) silencedUntil!: Date | null;
   @Field(() => Date, { nullable: true }) suspendedUntil!: Date | null;
 }
+
+@ObjectType({ description: 'A thread promoted into a help article (knowledge capture)' })
+export class ThreadPromotion {
+  @Field(() => ID) threadId!: string;
+  @Field(() => ID, { description: 'The draft article (edit and publish it in the articles API)' }) articleId!: string;
+  @Field() createdAt!: Date;
+}

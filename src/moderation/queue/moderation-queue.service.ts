@@ -81,14 +81,18 @@ export class ModerationQueueService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async page(filter: QueueFilter, first: number, after: string | null): Promise<Connection<QueueItemRow>> {
-    const params: unknown[] = [first + 1];
+    // The page size is written into the statement (a checked integer): with a parameter, PostgreSQL's generic
+    // plan for repeated executions does not know the limit is small and may scan whole indexes.
+    const limit = Math.trunc(first) + 1;
+    if (!Number.isSafeInteger(limit) || limit < 2) throw new Error('page size must be a positive integer');
+    const params: unknown[] = [];
     let cursorSql = 'true';
     const cursorFor = (alias: string) => cursorSql.replaceAll('X.', `${alias}.`);
     if (after) {
       const [createdAt, id] = decodeCursor(after, 2);
       if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursorError();
       params.push(createdAt, id);
-      cursorSql = `(X.created_at, X.id) > ($2::timestamptz, $3::uuid)`;
+      cursorSql = `(X.created_at, X.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     const boardSql = (alias: string) => {
       if (!filter.boardId) return 'true';
@@ -105,22 +109,22 @@ export class ModerationQueueService {
     if (kinds.has('thread')) {
       parts.push(`(SELECT 'thread' AS kind, t.id AS item_id, t.created_at, t.id AS thread_id, NULL::uuid AS post_id, coalesce(t.held_reason, 'unknown') AS reason
           FROM threads t WHERE t.status = 'pending' AND ${cursorFor('t')} AND ${boardSql('t')} AND ${reasonSql("coalesce(t.held_reason, 'unknown')")}
-          ORDER BY t.created_at, t.id LIMIT $1)`);
+          ORDER BY t.created_at, t.id LIMIT ${limit})`);
     }
     if (kinds.has('post')) {
       parts.push(`(SELECT 'post', p.id, p.created_at, p.thread_id, p.id, coalesce(p.held_reason, 'unknown')
           FROM posts p${filter.boardId ? ' JOIN threads t ON t.id = p.thread_id' : ''}
          WHERE p.status = 'pending' AND NOT p.is_question AND ${cursorFor('p')} AND ${boardSql('t')} AND ${reasonSql("coalesce(p.held_reason, 'unknown')")}
-         ORDER BY p.created_at, p.id LIMIT $1)`);
+         ORDER BY p.created_at, p.id LIMIT ${limit})`);
     }
     if (kinds.has('flag')) {
       parts.push(`(SELECT 'flag', f.id, f.created_at, f.thread_id, f.post_id, 'flag:' || f.kind
           FROM flags f${filter.boardId ? ' JOIN threads t ON t.id = f.thread_id' : ''}
          WHERE f.status = 'open' AND ${cursorFor('f')} AND ${boardSql('t')} AND ${reasonSql("'flag:' || f.kind")}
-         ORDER BY f.created_at, f.id LIMIT $1)`);
+         ORDER BY f.created_at, f.id LIMIT ${limit})`);
     }
     const rows: RawItem[] = await this.dataSource.query(
-      `WITH page AS (SELECT * FROM (${parts.join(' UNION ALL ')}) items ORDER BY created_at, item_id LIMIT $1)
+      `WITH page AS (SELECT * FROM (${parts.join(' UNION ALL ')}) items ORDER BY created_at, item_id LIMIT ${limit})
        SELECT i.kind, i.item_id, i.created_at, i.created_at::text AS created_key, i.reason,
               t.board_id, b.name AS board_name, i.thread_id, t.title AS thread_title, i.post_id,
               left(coalesce(p.body_text, q.body_text, ''), ${EXCERPT_CHARS}) AS excerpt,
