@@ -6,6 +6,7 @@
 // in sequence (no cache exists on this path): the first page (20 items) alone, with its counts per reason,
 // filtered by a board, and filtered by a reason; p50 / p95 / p99 per request.
 import argon2 from 'argon2';
+import * as os from 'node:os';
 import pg from 'pg';
 import { environment, markdownTable, round, startApp, stopChild, writeResults } from './lib.mjs';
 
@@ -154,7 +155,8 @@ async function main() {
       await measure('first page, one board', url, token, PAGE, { boardId: board }),
       await measure('first page, reason auto:links', url, token, PAGE, { reason: 'auto:links' }),
     ];
-    const json = { environment: environment(), seeded, targetMs: TARGET_MS, pendingThreadsPlan: plan.Plan['Node Type'], results };
+    const loadAverage = os.loadavg().map((n) => round(n, 1));
+    const json = { environment: environment(), loadAverage, seeded, targetMs: TARGET_MS, pendingThreadsPlan: plan.Plan['Node Type'], results };
     const markdown = [
       '# Moderation queue benchmark',
       '',
@@ -166,7 +168,8 @@ async function main() {
       markdownTable(['request', 'p50 ms', 'p95 ms', 'p99 ms'], results.map((r) => [r.label, r.p50Ms, r.p95Ms, r.p99Ms])),
       '',
       `Machine: ${json.environment.cpuCount} × ${json.environment.cpuModel}, Node ${json.environment.node}, ${json.environment.date}; shared with other`,
-      'work while measured (figures are noisy). Run: `npm run bench:moderation`.',
+      `work while measured (load average ${loadAverage.join(' / ')} over 1 / 5 / 15 min on ${json.environment.cpuCount} cores: figures are noisy;`,
+      'compare rows of one run). Run: `npm run bench:moderation`.',
       '',
     ].join('\n');
     writeResults('moderation', json, markdown);
