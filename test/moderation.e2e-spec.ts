@@ -367,6 +367,14 @@ describe('moderation (admin API)', () => {
       expect(count).toBe(20);
     });
 
+    it('takes 10 parallel replies by different members to one thread, every one counted', async () => {
+      const { threadId } = await forum.thread({ boardId, authorId: author.user.id });
+      const clients = await Promise.all(Array.from({ length: 10 }, async () => t.delivery(await t.login(await t.createUser()))));
+      const results = await Promise.all(clients.map((client, i) => client.send(REPLY_Q, { input: { threadId, bodyMarkdown: `Parallel reply ${i}` } })));
+      expect(results.map((r) => code(r) ?? 'ok')).toEqual(Array(10).fill('ok'));
+      expect((await t.dataSource.query(`SELECT reply_count FROM threads WHERE id = $1`, [threadId]))[0].reply_count).toBe(10);
+    });
+
     it('refuses a reply to an unknown thread with NOT_FOUND, not a hold', async () => {
       const member = await t.createUser();
       const client = t.delivery(await t.login(member));

@@ -105,8 +105,9 @@ export class PostingService {
     const rendered = this.renderer.render(input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
       const screening = await this.screener.screen(tx, { author: { id: member.id, role: member.account.role, trustLevel: member.account.trustLevel }, boardId: null, threadId: input.threadId, markdown: input.bodyMarkdown, plainText: rendered.plainText });
-      // A share lock: a moderator locking or removing the thread waits for this reply, or this reply sees the change.
-      const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId }, lock: { mode: 'pessimistic_read' } });
+      // A moderator locking or removing the thread waits for this reply, or this reply sees the change. FOR UPDATE,
+      // not FOR SHARE: the reply updates the thread's counters below, and two replies holding share locks would deadlock.
+      const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId }, lock: { mode: 'pessimistic_write' } });
       if (!thread || thread.status !== ContentStatus.Visible) throw threadNotFound(input.threadId);
       if (thread.isLocked) throw threadLocked(thread.id);
       const board = await tx.findOneOrFail(BoardEntity, { where: { id: thread.boardId } });
