@@ -57,8 +57,12 @@ export class CreateForum1764600000000 implements MigrationInterface {
         await queryRunner.query(`ALTER TABLE "thread_slug_redirects" ADD CONSTRAINT "FK_aea99033d8a76e290b31a2bbc36" FOREIGN KEY ("thread_id") REFERENCES "threads"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
         await queryRunner.query(`ALTER TABLE "threads" ADD CONSTRAINT "threads_accepted_post_fk" FOREIGN KEY ("accepted_post_id") REFERENCES "posts"("id") ON DELETE SET NULL ON UPDATE NO ACTION`);
         // Thread lists: visible threads by latest activity, per board and across boards; tag filters.
-        await queryRunner.query(`CREATE INDEX "threads_board_activity_idx" ON "threads" ("board_id", "last_activity_at" DESC, "id" DESC) WHERE "status" = 'visible'`);
-        await queryRunner.query(`CREATE INDEX "threads_activity_idx" ON "threads" ("last_activity_at" DESC, "id" DESC) WHERE "status" = 'visible'`);
+        await queryRunner.query(`CREATE INDEX "threads_board_activity_idx" ON "threads" ("board_id", ("is_pinned"::int) DESC, "last_activity_at" DESC, "id" DESC) WHERE "status" = 'visible'`);
+        await queryRunner.query(`CREATE INDEX "threads_activity_idx" ON "threads" (("is_pinned"::int) DESC, "last_activity_at" DESC, "id" DESC) WHERE "status" = 'visible'`);
+        await queryRunner.query(`CREATE INDEX "threads_board_top_idx" ON "threads" ("board_id", "score" DESC, "last_activity_at" DESC, "id" DESC) WHERE "status" = 'visible'`);
+        await queryRunner.query(`CREATE INDEX "threads_top_idx" ON "threads" ("score" DESC, "last_activity_at" DESC, "id" DESC) WHERE "status" = 'visible'`);
+        await queryRunner.query(`CREATE INDEX "threads_solved_idx" ON "threads" ("solved_at" DESC, "id" DESC) WHERE "status" = 'visible' AND "is_solved"`);
+        await queryRunner.query(`CREATE INDEX "threads_unanswered_idx" ON "threads" ("created_at" DESC, "id" DESC) WHERE "status" = 'visible' AND "reply_count" = 0 AND NOT "is_solved"`);
         await queryRunner.query(`CREATE INDEX "threads_tags_idx" ON "threads" USING GIN ("tags")`);
         // One open flag per member and target, however many arrive at once.
         await queryRunner.query(`CREATE UNIQUE INDEX "flags_one_open_per_flagger_key" ON "flags" ("flagger_id", "target_kind", COALESCE("post_id", "thread_id")) WHERE "status" = 'open'`);
@@ -69,6 +73,10 @@ export class CreateForum1764600000000 implements MigrationInterface {
     public async down(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`DROP INDEX "public"."flags_one_open_per_flagger_key"`);
         await queryRunner.query(`DROP INDEX "public"."threads_tags_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."threads_unanswered_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."threads_solved_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."threads_top_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."threads_board_top_idx"`);
         await queryRunner.query(`DROP INDEX "public"."threads_activity_idx"`);
         await queryRunner.query(`DROP INDEX "public"."threads_board_activity_idx"`);
         await queryRunner.query(`ALTER TABLE "threads" DROP CONSTRAINT "threads_accepted_post_fk"`);

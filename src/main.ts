@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { DEMO_EDITOR_EMAIL, seedDemoOnStart } from './cli/demo-seed';
+import { DEMO_EDITOR_EMAIL, DEMO_MEMBER_EMAIL, seedDemoOnStart } from './cli/demo-seed';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { EmbeddedPostgresAccessError } from './database/embedded-postgres';
@@ -54,7 +54,9 @@ function printBanner(config: AppConfig, url: string, database: string, migration
     const password = config.nodeEnv === 'production' ? '(DEMO_ADMIN_PASSWORD)' : config.demo.adminPassword;
     lines.push(`  Demo admin     ${config.demo.adminEmail} / ${password}`);
     lines.push(`  Demo editor    ${DEMO_EDITOR_EMAIL} / ${password}`);
+    lines.push(`  Demo member    ${DEMO_MEMBER_EMAIL} / ${password} (delivery API login)`);
     lines.push(`  Help center    ${base}/sitemap.xml, or { categories { name } } on the delivery API`);
+    lines.push(`  Community      { threads { edges { node { title url } } } } on the delivery API`);
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

@@ -10,7 +10,10 @@ async function counts(t: TestApp): Promise<Record<string, number>> {
     (SELECT count(*)::int FROM articles) AS articles,
     (SELECT count(*)::int FROM article_revisions) AS revisions,
     (SELECT count(*)::int FROM article_feedback) AS feedback,
-    (SELECT count(*)::int FROM users) AS users`);
+    (SELECT count(*)::int FROM users) AS users,
+    (SELECT count(*)::int FROM boards) AS boards,
+    (SELECT count(*)::int FROM threads) AS threads,
+    (SELECT count(*)::int FROM posts) AS posts`);
   return row;
 }
 
@@ -23,13 +26,16 @@ describe('demo help center', () => {
 
   it('seeds products, categories and articles in every workflow state, and a second run adds nothing', async () => {
     const first = await seedDemo(t.app, t.config);
-    expect(first).toMatchObject({ createdAdmin: true, helpCenterArticles: DEMO_ARTICLES.length });
+    expect(first).toMatchObject({ createdAdmin: true, helpCenterArticles: DEMO_ARTICLES.length, communityThreads: 4 });
     const after = await counts(t);
     expect(after).toMatchObject({ products: DEMO_PRODUCTS.length, categories: DEMO_CATEGORIES.length, articles: DEMO_ARTICLES.length });
     expect(after.categories).toBeGreaterThanOrEqual(8);
     expect(after.articles).toBeGreaterThanOrEqual(60);
     expect(after.revisions).toBeGreaterThan(after.articles * 2);
     expect(after.feedback).toBeGreaterThan(0);
+    expect(after).toMatchObject({ boards: 2, threads: 4 });
+    const solved = await t.delivery().send('{ threads(sort: Solved) { edges { node { title } } } }');
+    expect(solved.data?.threads.edges).toHaveLength(2);
 
     const statuses: { status: string; count: number }[] = await t.dataSource.query(`SELECT status::text, count(*)::int AS count FROM article_locales GROUP BY status`);
     const byStatus = Object.fromEntries(statuses.map((s) => [s.status, s.count]));
@@ -43,7 +49,7 @@ describe('demo help center', () => {
     expect(overdue.data?.outdatedTranslations.totalCount).toBeGreaterThan(0);
 
     const second = await seedDemo(t.app, t.config);
-    expect(second).toMatchObject({ createdAdmin: false, helpCenterArticles: 0 });
+    expect(second).toMatchObject({ createdAdmin: false, helpCenterArticles: 0, communityThreads: 0 });
     expect(await counts(t)).toEqual(after);
   });
 });

@@ -1,7 +1,7 @@
 import { IndexingWorker } from '../src/search/indexing-worker';
 import { SearchIndexService } from '../src/search/search-index.service';
 import { Role } from '../src/users/role.enum';
-import { ACCEPT, DELETE, EDIT, ForumFactory } from './factories/forum';
+import { ACCEPT, DELETE, EDIT, ForumFactory, UPDATE_BOARD } from './factories/forum';
 import { expectData, KnowledgeBaseFactory } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
@@ -19,6 +19,8 @@ describe('forum threads in search', () => {
   let bob: GraphqlClient;
   let newbie: GraphqlClient;
   let staffAdmin: GraphqlClient;
+  let moderator: GraphqlClient;
+  const moderatorClient = (): GraphqlClient => moderator;
   const outbox = async (id: string): Promise<number> =>
     (await t.dataSource.query(`SELECT count(*)::int AS n FROM search_outbox WHERE kind = 'thread' AND source_id = $1`, [id]))[0].n;
   const search = async (text: string, extra: Record<string, unknown> = {}) =>
@@ -30,7 +32,7 @@ describe('forum threads in search', () => {
   beforeAll(async () => {
     t = await createTestApp({ SEARCH_WORKER: 'false', SITE_BASE_URL: 'https://help.example.test' });
     worker = t.app.get(IndexingWorker);
-    const moderator = t.admin(await t.login(await t.createUser({ role: Role.Moderator })));
+    moderator = t.admin(await t.login(await t.createUser({ role: Role.Moderator })));
     staffAdmin = t.admin(await t.login(await t.createUser({ role: Role.Admin })));
     forum = new ForumFactory(moderator);
     const member = async (trust: number) => {
@@ -90,6 +92,17 @@ describe('forum threads in search', () => {
     await ann.send(EDIT, { input: { postId: thread.question.id, baseRevisionNumber: 1, bodyMarkdown: 'Walrus body', title: 'New walrus title' } });
     await worker.drain();
     expect((await search('walrus')).hits).toEqual([expect.objectContaining({ title: 'New walrus title', url: 'https://help.example.test/en/community/new-walrus-title' })]);
+  });
+
+  it('moves a board’s threads to its new locale in the index', async () => {
+    const board = await forum.board({ name: 'Moving board' });
+    const thread = await forum.thread(ann, board.id, { title: 'Quokka question', bodyMarkdown: 'Quokka body' });
+    await worker.drain();
+    expect((await search('quokka')).hits.map((hit) => hit.id)).toEqual([thread.id]);
+    expect((await moderatorClient().send(UPDATE_BOARD, { input: { boardId: board.id, locale: 'de' } })).errors).toBeUndefined();
+    await worker.drain();
+    expect((await search('quokka')).total).toBe(0);
+    expect((await search('quokka', { locale: 'de' })).hits).toEqual([expect.objectContaining({ id: thread.id, url: 'https://help.example.test/de/community/quokka-question' })]);
   });
 
   it('suggests articles and solved threads, not unsolved ones, while a question is typed', async () => {

@@ -112,6 +112,11 @@ describe('forum: members on the delivery API', () => {
     const titleOnReply = await bob.send(EDIT, { input: { postId: reply.id, baseRevisionNumber: 2, bodyMarkdown: 'x', title: 'Nope' } });
     expect(titleOnReply.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(await count(PostRevisionEntity, { postId: reply.id })).toBe(2);
+    const history = await moderator.send(`query ($postId: ID!) { forumPostRevisions(postId: $postId) { number bodyMarkdown editorId } }`, { postId: reply.id });
+    expect(history.data?.forumPostRevisions).toEqual([
+      { number: 1, bodyMarkdown: 'Use **Export**.', editorId: bobUser.user.id },
+      { number: 2, bodyMarkdown: 'Use **Export → CSV**.', editorId: bobUser.user.id },
+    ]);
 
     const retitled = expectData(
       await ann.send(EDIT, { input: { postId: thread.question.id, baseRevisionNumber: 1, bodyMarkdown: 'Body', title: 'Export invoices to CSV' } }),
@@ -156,6 +161,13 @@ describe('forum: members on the delivery API', () => {
     expect(await count(PostVoteEntity, { postId: reply.id })).toBe(1);
     const post = await t.dataSource.getRepository(PostEntity).findOneByOrFail({ id: reply.id });
     expect({ score: post.score, up: post.upvoteCount }).toEqual({ score: 1, up: 1 });
+  });
+
+  it('takes 20 parallel replies to one thread and counts each', async () => {
+    const thread = await forum.thread(ann, board.id);
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? bob : cy).send(REPLY, { input: { threadId: thread.id, bodyMarkdown: `reply ${i}` } })));
+    expect(results.filter((res) => res.errors)).toEqual([]);
+    expect((await t.dataSource.getRepository(ThreadEntity).findOneByOrFail({ id: thread.id })).replyCount).toBe(20);
   });
 
   it('accepts an answer: the thread’s author or staff (audited), never another member; the answer comes first', async () => {
@@ -363,6 +375,8 @@ describe('forum: members on the delivery API', () => {
 
     const mixed = await t.delivery().send(THREADS, { first: 2, last: 2 });
     expect(mixed.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const unknownBoard = await t.delivery().send(THREADS, { boardSlug: 'no-such-board' });
+    expect(unknownBoard.errors?.[0].extensions.code).toBe('NOT_FOUND');
     const badCursor = await t.delivery().send(THREADS, { after: 'not-a-cursor' });
     expect(badCursor.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });

@@ -9,6 +9,7 @@ import { threadUrl } from '../config/site-urls';
 import { Role } from '../users/role.enum';
 import { threadJsonLd } from './content/thread-json-ld';
 import { ContentStatus, ModerationPolicy } from './entities/forum-enums';
+import { PostRevisionEntity } from './entities/post-revision.entity';
 import { postNotFound, threadNotFound } from './forum-errors';
 import { Reader, readableSql } from './status/content-status';
 
@@ -200,40 +201,46 @@ export class ForumReadingService {
     return toBoardView(row);
   }
 
-  /** Visible threads, paged both ways by the sort's key. */
+  /** Visible threads, paged both ways by the sort's key. An unknown board is NOT_FOUND. */
   async threads(filter: ThreadListFilter, window: PageWindow, withTotal: boolean): Promise<Page<ThreadSummaryView>> {
     const sort = SORTS[filter.sort];
-    const params: unknown[] = [filter.boardSlug ?? null, filter.locale ?? null, filter.tag ? filter.tag.trim().toLowerCase() : null, filter.productKey ?? null];
-    const conditions = [
-      `t.status = 'visible'`,
-      sort.where,
-      `($1::text IS NULL OR b.slug = $1)`,
-      `($2::text IS NULL OR b.locale = $2)`,
-      `($3::text IS NULL OR t.tags @> ARRAY[$3::text])`,
-      `($4::text IS NULL OR EXISTS (SELECT 1 FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id AND p.key = $4))`,
-    ];
+    const params: unknown[] = [];
+    const param = (value: unknown, type: string): string => {
+      params.push(value);
+      return `$${params.length}::${type}`;
+    };
+    // Only the filters given become conditions, so the planner sees plain equalities (and the partial indexes).
+    const conditions = [`t.status = 'visible'`, sort.where];
+    if (filter.boardSlug) {
+      const [board]: { id: string }[] = await this.dataSource.query('SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
+      if (!board) throw new NotFoundError('Board', filter.boardSlug);
+      conditions.push(`t.board_id = ${param(board.id, 'uuid')}`);
+    }
+    if (filter.locale) conditions.push(`b.locale = ${param(filter.locale, 'text')}`);
+    if (filter.tag) conditions.push(`t.tags @> ARRAY[${param(filter.tag.trim().toLowerCase(), 'text')}]`);
+    if (filter.productKey) {
+      conditions.push(`EXISTS (SELECT 1 FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id AND p.key = ${param(filter.productKey, 'text')})`);
+    }
     const filterConditions = conditions.join(' AND ');
+    const filterParams = [...params];
     const keyList = sort.keys.map((key) => key.expr).join(', ');
     const pageConditions = [filterConditions];
     if (window.cursor !== null) {
       const parts = decodeCursor(window.cursor, sort.keys.length);
-      const placeholders = sort.keys.map((key, i) => {
-        params.push(parts[i]);
-        return `$${params.length}::${key.type}`;
-      });
+      const placeholders = sort.keys.map((key, i) => param(parts[i], key.type));
       pageConditions.push(`(${keyList}) ${window.direction === 'forward' ? '<' : '>'} (${placeholders.join(', ')})`);
     }
     const order = sort.keys.map((key) => `${key.expr} ${window.direction === 'forward' ? 'DESC' : 'ASC'}`).join(', ');
-    params.push(window.size + 1);
+    const limit = param(window.size + 1, 'int');
     let rows: ThreadRow[];
     try {
       rows = await this.dataSource.query(
         `SELECT ${THREAD_COLUMNS}, json_build_array(${keyList})::text AS sort_key FROM ${THREAD_FROM}
-         WHERE ${pageConditions.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
+         WHERE ${pageConditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`,
         params,
       );
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw invalidCursorError();
+      if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
     }
     const more = rows.length > window.size;
@@ -241,7 +248,10 @@ export class ForumReadingService {
     if (window.direction === 'backward') page.reverse();
     let totalCount: number | null = null;
     if (withTotal) {
-      const [{ count }]: { count: number }[] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${THREAD_FROM} WHERE ${filterConditions}`, params.slice(0, 4));
+      const [{ count }]: { count: number }[] = await this.dataSource.query(
+        `SELECT count(*)::int AS count FROM threads t JOIN boards b ON b.id = t.board_id WHERE ${filterConditions}`,
+        filterParams,
+      );
       totalCount = count;
     }
     return {
@@ -298,7 +308,7 @@ export class ForumReadingService {
     try {
       rows = await this.postRows(reader, condition, params, first + 1);
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw invalidCursorError();
+      if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
     }
     return {
@@ -313,6 +323,13 @@ export class ForumReadingService {
     const [row] = await this.postRows(reader, 'p.id = $1::uuid', [postId], 1);
     if (!row) throw postNotFound(postId);
     return toPostView(row);
+  }
+
+  /** Every version of a post (staff): the edit history, whatever the post's status. */
+  async revisions(postId: string): Promise<PostRevisionEntity[]> {
+    const revisions = await this.dataSource.getRepository(PostRevisionEntity).find({ where: { postId }, order: { number: 'ASC' } });
+    if (revisions.length === 0) throw postNotFound(postId);
+    return revisions;
   }
 
   /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks). */
@@ -363,7 +380,7 @@ export class ForumReadingService {
         params,
       );
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw invalidCursorError();
+      if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
     }
     return {
@@ -487,4 +504,9 @@ function toPostView(row: PostRow): PostView {
 
 function excerpt(text: string): string {
   return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+}
+
+/** A cursor whose values PostgreSQL cannot read as the key's types (class 22: data exception). */
+function isInvalidInput(error: unknown): boolean {
+  return (error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22') === true;
 }

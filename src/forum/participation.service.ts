@@ -39,7 +39,7 @@ export class ParticipationService {
   async vote(member: AuthUser, postId: string, choice: VoteChoice): Promise<{ threadId: string; postId: string }> {
     this.check(member, false);
     return this.dataSource.transaction(async (tx) => {
-      const post = await this.visiblePost(tx, postId, 'pessimistic_write');
+      const post = await this.visiblePost(tx, postId, 'for_no_key_update');
       if (post.authorId === member.id) throw new ForbiddenError('You cannot vote on your own post', { reason: 'OWN_POST' });
       const [current]: { value: number }[] = await tx.query('SELECT value FROM post_votes WHERE post_id = $1 AND voter_id = $2', [post.id, member.id]);
       const wanted = choice === 'up' ? 1 : choice === 'down' ? -1 : 0;
@@ -73,7 +73,7 @@ export class ParticipationService {
     this.check(caller, false);
     return this.dataSource.transaction(async (tx) => {
       const post = await this.visiblePost(tx, postId, 'pessimistic_read');
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'pessimistic_write' } });
+      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'for_no_key_update' } });
       this.checkMayAccept(caller, thread);
       if (post.isQuestion) throw new BadUserInputError('A question cannot be its own answer', [{ field: 'postId', messages: ['postId must be a reply'] }]);
       if (thread.acceptedPostId === post.id) return { threadId: thread.id };
@@ -90,7 +90,7 @@ export class ParticipationService {
   async unacceptAnswer(caller: AuthUser, threadId: string): Promise<{ threadId: string }> {
     this.check(caller, false);
     return this.dataSource.transaction(async (tx) => {
-      const thread = await tx.findOne(ThreadEntity, { where: { id: threadId }, lock: { mode: 'pessimistic_write' } });
+      const thread = await tx.findOne(ThreadEntity, { where: { id: threadId }, lock: { mode: 'for_no_key_update' } });
       if (!thread || thread.status !== ContentStatus.Visible) throw threadNotFound(threadId);
       this.checkMayAccept(caller, thread);
       if (thread.acceptedPostId === null) throw new ConflictError('The thread has no accepted answer', { reason: 'NOT_SOLVED' });
@@ -187,7 +187,7 @@ export class ParticipationService {
   }
 
   /** A visible post in a visible thread, optionally locked. */
-  private async visiblePost(tx: EntityManager, postId: string, lock: 'pessimistic_write' | 'pessimistic_read' | null): Promise<PostEntity> {
+  private async visiblePost(tx: EntityManager, postId: string, lock: 'for_no_key_update' | 'pessimistic_read' | null): Promise<PostEntity> {
     const post = await tx.findOne(PostEntity, { where: { id: postId }, ...(lock ? { lock: { mode: lock } } : {}) });
     if (!post || post.status !== ContentStatus.Visible) throw postNotFound(postId);
     const [thread]: { status: string }[] = await tx.query('SELECT status FROM threads WHERE id = $1', [post.threadId]);

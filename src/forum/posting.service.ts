@@ -105,9 +105,8 @@ export class PostingService {
     const rendered = this.renderer.render(input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
       const screening = await this.screener.screen(tx, { author: { id: member.id, role: member.account.role, trustLevel: member.account.trustLevel }, boardId: null, threadId: input.threadId, markdown: input.bodyMarkdown, plainText: rendered.plainText });
-      // A moderator locking or removing the thread waits for this reply, or this reply sees the change. FOR UPDATE,
-      // not FOR SHARE: the reply updates the thread's counters below, and two replies holding share locks would deadlock.
-      const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId }, lock: { mode: 'pessimistic_write' } });
+      // Replies to one thread take turns (their counters); a moderator locking or removing it waits, or this reply sees the change.
+      const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId }, lock: { mode: 'for_no_key_update' } });
       if (!thread || thread.status !== ContentStatus.Visible) throw threadNotFound(input.threadId);
       if (thread.isLocked) throw threadLocked(thread.id);
       const board = await tx.findOneOrFail(BoardEntity, { where: { id: thread.boardId } });
@@ -130,10 +129,10 @@ export class PostingService {
     this.checkBody(input.bodyMarkdown);
     const rendered = this.renderer.render(input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
-      const post = await tx.findOne(PostEntity, { where: { id: input.postId }, lock: { mode: 'pessimistic_write' } });
+      const post = await tx.findOne(PostEntity, { where: { id: input.postId }, lock: { mode: 'for_no_key_update' } });
       if (!post || !isEditable(post.status)) throw postNotFound(input.postId);
       if (post.authorId !== member.id) throw new ForbiddenError('Only the author can edit this post', { reason: 'NOT_AUTHOR' });
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'pessimistic_write' } });
+      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'for_no_key_update' } });
       if (!isEditable(thread.status)) throw postNotFound(input.postId);
       if (thread.isLocked) throw threadLocked(thread.id);
       if (post.revisionNumber !== input.baseRevisionNumber) throw staleRevision(post.revisionNumber);
@@ -172,10 +171,10 @@ export class PostingService {
   async delete(member: AuthUser, postId: string): Promise<{ threadId: string; postId: string; threadDeleted: boolean }> {
     this.checkParticipant(member);
     return this.dataSource.transaction(async (tx) => {
-      const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'pessimistic_write' } });
+      const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'for_no_key_update' } });
       if (!post || !isEditable(post.status)) throw postNotFound(postId);
       if (post.authorId !== member.id) throw new ForbiddenError('Only the author can delete this post', { reason: 'NOT_AUTHOR' });
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'pessimistic_write' } });
+      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'for_no_key_update' } });
       const result = transitionStatus(post.status, 'delete', 'author');
       if (!result.ok) throw postNotFound(postId);
       await tx.update(PostEntity, { id: post.id }, { status: result.to, deletedAt: () => 'now()' });

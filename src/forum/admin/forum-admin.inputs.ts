@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { IsLocaleTag, IsOptionalText } from '../../common/validation/content-fields';
 import { ModerationPolicy } from '../entities/forum-enums';
@@ -22,4 +22,9 @@ export class UpdateBoardInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsLocaleTag() locale?: string | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(100_000) position?: number | null;
   @Field(() => ModerationPolicy, { nullable: true }) @IsOptional() @IsEnum(ModerationPolicy) moderationPolicy?: ModerationPolicy | null;
+}
+
+@ArgsType()
+export class PostRevisionsArgs {
+  @Field(() => ID) @IsUUID() postId!: string;
 }

@@ -22,3 +22,16 @@ export class AdminBoard {
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
 }
+
+@ObjectType({ description: 'One version of a forum post, as moderators see the edit history' })
+export class AdminPostRevision {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) postId!: string;
+  @Field(() => Int) number!: number;
+  @Field(() => String, { nullable: true, description: 'The thread title at this version (questions)' }) title!: string | null;
+  @Field() bodyMarkdown!: string;
+  @Field() bodyHtml!: string;
+  @Field(() => ID, { nullable: true, description: 'Who made this version (the author, or staff)' }) editorId!: string | null;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field() createdAt!: Date;
+}

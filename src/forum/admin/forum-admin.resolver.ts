@@ -4,15 +4,25 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
 import { Role, STAFF_ROLES } from '../../users/role.enum';
 import { BoardsService } from '../boards.service';
-import { AdminBoard } from './forum-admin.model';
-import { CreateBoardInput, UpdateBoardInput } from './forum-admin.inputs';
+import { ForumReadingService } from '../forum-reading.service';
+import { AdminBoard, AdminPostRevision } from './forum-admin.model';
+import { CreateBoardInput, PostRevisionsArgs, UpdateBoardInput } from './forum-admin.inputs';
 
 /** Who sets up the forum's boards. */
 const BOARD_MANAGERS = [Role.Admin, Role.Moderator];
 
 @Resolver(() => AdminBoard)
 export class ForumAdminResolver {
-  constructor(private readonly boardsService: BoardsService) {}
+  constructor(
+    private readonly boardsService: BoardsService,
+    private readonly reading: ForumReadingService,
+  ) {}
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => [AdminPostRevision], { description: 'Every version of a forum post, oldest first (whatever its status)' })
+  async forumPostRevisions(@Args() args: PostRevisionsArgs): Promise<AdminPostRevision[]> {
+    return this.reading.revisions(args.postId);
+  }
 
   @Roles(...STAFF_ROLES)
   @Query(() => [AdminBoard], { description: 'Every forum board, by position' })

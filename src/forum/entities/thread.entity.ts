@@ -9,10 +9,15 @@ import { PostEntity } from './post.entity';
 /** A question and its replies. The question's text is its first post (`is_question`); counts are kept in step by the services. */
 @Entity('threads')
 @Index('threads_slug_key', ['slug'], { unique: true })
-/** (board_id, last_activity_at DESC, id DESC) WHERE status = 'visible': board pages (in the migration). */
+/** (board_id, is_pinned::int DESC, last_activity_at DESC, id DESC) WHERE status = 'visible': board pages, latest first (in the migration). */
 @Index('threads_board_activity_idx', { synchronize: false })
-/** (last_activity_at DESC, id DESC) WHERE status = 'visible': every board (in the migration). */
+/** (is_pinned::int DESC, last_activity_at DESC, id DESC) WHERE status = 'visible': every board (in the migration). */
 @Index('threads_activity_idx', { synchronize: false })
+/** The other sorts, visible threads only (in the migration): top per board and overall, solved, unanswered. */
+@Index('threads_board_top_idx', { synchronize: false })
+@Index('threads_top_idx', { synchronize: false })
+@Index('threads_solved_idx', { synchronize: false })
+@Index('threads_unanswered_idx', { synchronize: false })
 /** GIN on tags (in the migration). */
 @Index('threads_tags_idx', { synchronize: false })
 @Index('threads_author_idx', ['authorId'])
