@@ -151,10 +151,14 @@ describe('auto-moderation', () => {
   it('keeps settings editable by admins only, audited, and validated', async () => {
     expect(code(await t.admin(moderatorToken).send(UPDATE_SETTINGS, { input: { maxLinks: 5 } }))).toBe('FORBIDDEN');
     expect(code(await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { postRateLimit: 0 } }))).toBe('BAD_USER_INPUT');
+    // Null turns off only the rules that can be off; a limit or window cannot be null.
+    expect(code(await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { flagRateWindowSeconds: null } }))).toBe('BAD_USER_INPUT');
+    expect(code(await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { holdTrustLevelZero: null } }))).toBe('BAD_USER_INPUT');
+    expect(code(await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { maxLinks: null } }))).toBeUndefined();
     const res = await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { maxLinks: 5 } });
     expect(res.data?.updateAutoModerationSettings.maxLinks).toBe(5);
     expect((await t.admin(moderatorToken).send(SETTINGS)).data?.autoModerationSettings.maxLinks).toBe(5);
     const [entry] = await t.dataSource.query(`SELECT before, after FROM audit_entries WHERE action = 'automod.settings_update' ORDER BY occurred_at DESC LIMIT 1`);
-    expect(entry).toEqual({ before: { maxLinks: 3 }, after: { maxLinks: 5 } });
+    expect(entry).toEqual({ before: { maxLinks: null }, after: { maxLinks: 5 } });
   });
 });

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Max, Min, ValidateIf } from 'class-validator';
 import { IsLocaleTag } from '../../common/validation/content-fields';
 import { BlockedPatternKind } from '../entities/blocked-pattern.entity';
 
@@ -24,24 +24,25 @@ export class AutoModerationSettings {
   @Field() updatedAt!: Date;
 }
 
-const optionalInt = (min: number, max: number) => [IsOptional(), IsInt(), Min(min), Max(max)];
-function Bounded(min: number, max: number): PropertyDecorator {
-  return (target, key) => optionalInt(min, max).forEach((decorate) => decorate(target, key));
+/** An optional integer in [min, max]; null only where it turns a rule off (`nullable`), otherwise BAD_USER_INPUT. */
+function Bounded(min: number, max: number, nullable = false): PropertyDecorator {
+  const presence = nullable ? IsOptional() : ValidateIf((_, value) => value !== undefined);
+  return (target, key) => [presence, IsInt(), Min(min), Max(max)].forEach((decorate) => decorate(target, key));
 }
 
 @InputType({ description: 'Only the fields given change; null turns a nullable rule off' })
 export class UpdateAutoModerationSettingsInput {
-  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() holdTrustLevelZero?: boolean;
-  @Field(() => Int, { nullable: true }) @Bounded(0, 1000) maxLinks?: number | null;
-  @Field(() => Int, { nullable: true }) @Bounded(1, 525_600) duplicateTextWindowMinutes?: number | null;
+  @Field(() => Boolean, { nullable: true }) @ValidateIf((_, value) => value !== undefined) @IsBoolean() holdTrustLevelZero?: boolean;
+  @Field(() => Int, { nullable: true }) @Bounded(0, 1000, true) maxLinks?: number | null;
+  @Field(() => Int, { nullable: true }) @Bounded(1, 525_600, true) duplicateTextWindowMinutes?: number | null;
   @Field(() => Int, { nullable: true }) @Bounded(1, 10_000) duplicateTextMinChars?: number;
-  @Field(() => Int, { nullable: true }) @Bounded(1, 86_400) fastPostingSeconds?: number | null;
+  @Field(() => Int, { nullable: true }) @Bounded(1, 86_400, true) fastPostingSeconds?: number | null;
   @Field(() => Int, { nullable: true }) @Bounded(0, 4) fastPostingMaxTrustLevel?: number;
   @Field(() => Int, { nullable: true }) @Bounded(1, 100_000) postRateLimit?: number;
   @Field(() => Int, { nullable: true }) @Bounded(1, 86_400) postRateWindowSeconds?: number;
   @Field(() => Int, { nullable: true }) @Bounded(1, 100_000) flagRateLimit?: number;
   @Field(() => Int, { nullable: true }) @Bounded(1, 86_400) flagRateWindowSeconds?: number;
-  @Field(() => Int, { nullable: true }) @Bounded(1, 1000) autoSilenceRejections?: number | null;
+  @Field(() => Int, { nullable: true }) @Bounded(1, 1000, true) autoSilenceRejections?: number | null;
   @Field(() => Int, { nullable: true }) @Bounded(1, 3650) autoSilenceWindowDays?: number;
   @Field(() => Int, { nullable: true }) @Bounded(1, 87_600) autoSilenceHours?: number;
 }
