@@ -34,6 +34,9 @@ import { SearchAdminModule } from './search/admin/search-admin.module';
 import { SearchDeliveryModule } from './search/delivery/search-delivery.module';
 import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
+import { ModerationAdminModule } from './moderation/admin/moderation-admin.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { ModerationDeliveryModule } from './moderation/delivery/moderation-delivery.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -44,13 +47,30 @@ import { PrivacyDeliveryModule } from './privacy/delivery/privacy-delivery.modul
 /** Public, read-mostly: only published content and a member's own account. */
 export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '',
-  modules: [AuthDeliveryModule, ArticlesDeliveryModule, SearchDeliveryModule, ForumDeliveryModule, NotificationsDeliveryModule, PrivacyDeliveryModule],
+  modules: [
+    AuthDeliveryModule,
+    ArticlesDeliveryModule,
+    SearchDeliveryModule,
+    ForumDeliveryModule,
+    ModerationDeliveryModule,
+    NotificationsDeliveryModule,
+    PrivacyDeliveryModule,
+  ],
 };
 
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, ForumAdminModule, NotificationsAdminModule],
+  modules: [
+    AuthAdminModule,
+    UsersAdminModule,
+    ArticlesAdminModule,
+    ProductsAdminModule,
+    SearchAdminModule,
+    ForumAdminModule,
+    ModerationAdminModule,
+    NotificationsAdminModule,
+  ],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
@@ -91,6 +111,7 @@ export class AppModule {
         ForumModule,
         SearchModule,
         NotificationsModule,
+        ModerationModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

@@ -50,6 +50,8 @@ describe('forum: members on the delivery API', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ SITE_BASE_URL: 'https://help.example.test', FORUM_POST_MAX_CHARS: '2000', FORUM_IMAGE_HOSTS: 'img.example.test', SEARCH_WORKER: 'false' });
+    // Ann posts far more than a member may per minute here; the rate limits are tested in auto-moderation.e2e-spec.ts.
+    await t.dataSource.query('UPDATE auto_moderation_settings SET post_rate_limit = 10000, flag_rate_limit = 10000');
     moderatorUser = await t.createUser({ role: Role.Moderator, displayName: 'Mo Derator' });
     moderator = t.admin(await t.login(moderatorUser));
     forum = new ForumFactory(moderator);

@@ -76,6 +76,10 @@ export class AuthService {
     if (!user || !passwordMatches) throw new UnauthenticatedError('The email or password is wrong');
     if (user.deactivatedAt) throw new UnauthenticatedError('This account has been deactivated');
     await this.throttle.release(reservation);
+    // Suspended by a moderator (docs/moderation.md): no sign-in until the suspension ends.
+    if (user.suspendedUntil && user.suspendedUntil > new Date()) {
+      throw new ForbiddenError(`This account is suspended until ${user.suspendedUntil.toISOString()}`, { reason: 'SUSPENDED', until: user.suspendedUntil.toISOString() });
+    }
     return user;
   }
 

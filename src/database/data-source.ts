@@ -42,6 +42,12 @@ import { CreateForum1764600000000 } from '../../migrations/1764600000000-CreateF
 import { CreateMemberNotifications1764610000000 } from '../../migrations/1764610000000-CreateMemberNotifications';
 import { MemberNotificationEntity } from '../notifications/entities/member-notification.entity';
 import { NotificationSettingsEntity } from '../notifications/entities/notification-settings.entity';
+import { CreateModeration1764620000000 } from '../../migrations/1764620000000-CreateModeration';
+import { AutoModerationSettingsEntity } from '../moderation/entities/auto-moderation-settings.entity';
+import { BlockedPatternEntity } from '../moderation/entities/blocked-pattern.entity';
+import { PostFingerprintEntity } from '../moderation/entities/post-fingerprint.entity';
+import { RateCounterEntity } from '../moderation/entities/rate-counter.entity';
+import { ThreadPromotionEntity } from '../moderation/entities/thread-promotion.entity';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -75,6 +81,11 @@ export const ENTITIES = [
   ThreadSlugRedirectEntity,
   MemberNotificationEntity,
   NotificationSettingsEntity,
+  AutoModerationSettingsEntity,
+  BlockedPatternEntity,
+  PostFingerprintEntity,
+  RateCounterEntity,
+  ThreadPromotionEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -90,6 +101,7 @@ export const MIGRATIONS = [
   SearchTermStats1764400000000,
   CreateForum1764600000000,
   CreateMemberNotifications1764610000000,
+  CreateModeration1764620000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

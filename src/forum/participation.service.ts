@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
@@ -9,6 +9,8 @@ import { ContentStatus, FlagKind, FlagTarget } from './entities/forum-enums';
 import { PostEntity } from './entities/post.entity';
 import { ThreadEntity } from './entities/thread.entity';
 import { postNotFound, refusedParticipation, threadNotFound } from './forum-errors';
+import { POST_SCREENER } from './post-screening';
+import type { PostScreener } from './post-screening';
 import { isStaffRole, participationRefusal } from './posting-rules';
 
 export type VoteChoice = 'up' | 'down' | 'none';
@@ -24,7 +26,10 @@ export interface FlagContent {
 /** Members taking part without writing: votes, accepted answers, follows, flags. */
 @Injectable()
 export class ParticipationService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(POST_SCREENER) private readonly screener: PostScreener,
+  ) {}
 
   /**
    * Up, down, or withdraw (`none`). One vote per member and post, enforced by a unique index and by
@@ -149,6 +154,7 @@ export class ParticipationService {
         authorId = thread.authorId;
       }
       if (authorId === member.id) throw new ForbiddenError('You cannot flag your own content', { reason: 'OWN_CONTENT' });
+      await this.screener.takeFlagSlot(tx, { id: member.id, role: member.account.role });
       if (input.duplicateOfThreadId) {
         const original = await tx.findOne(ThreadEntity, { where: { id: input.duplicateOfThreadId } });
         if (!original || original.status !== ContentStatus.Visible || original.id === threadId) {

@@ -1,10 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { slugify, withSuffix } from '../articles/slugs/slugify';
 import type { AuthUser } from '../auth/auth-user';
 import { recordChange } from '../changes/content-changes';
-import { recordAudit } from '../common/audit/record-audit';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { PostRenderer } from './content/post-renderer';
@@ -15,7 +14,9 @@ import { PostEntity } from './entities/post.entity';
 import { ThreadSlugRedirectEntity } from './entities/thread-slug.entity';
 import { ThreadEntity } from './entities/thread.entity';
 import { bodyTooLong, postNotFound, refusedParticipation, staleRevision, threadLocked, threadNotFound } from './forum-errors';
-import { boardHoldReason, normalizeTags, participationRefusal } from './posting-rules';
+import { POST_SCREENER } from './post-screening';
+import type { PostScreener } from './post-screening';
+import { normalizeTags, participationRefusal } from './posting-rules';
 import { transitionStatus } from './status/content-status';
 
 export interface AskQuestion {
@@ -50,6 +51,7 @@ export class PostingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly renderer: PostRenderer,
     private readonly config: AppConfig,
+    @Inject(POST_SCREENER) private readonly screener: PostScreener,
   ) {}
 
   /** Creates a thread and its question post; held as pending when the board's policy says so. Returns the thread id. */
@@ -63,7 +65,8 @@ export class PostingService {
           const board = await tx.findOne(BoardEntity, { where: { id: input.boardId } });
           if (!board) throw new NotFoundError('Board', input.boardId);
           const productIds = await this.productIds(tx, input.productKeys ?? []);
-          const heldReason = boardHoldReason(board.moderationPolicy, member.account);
+          const screening = await this.screener.screen(tx, { author: { id: member.id, role: member.account.role, trustLevel: member.account.trustLevel }, boardId: board.id, threadId: null, markdown: input.bodyMarkdown, plainText: `${input.title}\n${rendered.plainText}` });
+          const heldReason = screening.heldReason;
           const status = heldReason ? ContentStatus.Pending : ContentStatus.Visible;
           const slug = await this.freeSlug(tx, slugify(input.title, board.locale));
           const thread = await tx.save(
@@ -82,7 +85,7 @@ export class PostingService {
           }
           const post = await this.insertPost(tx, { threadId: thread.id, authorId: member.id, isQuestion: true, status, heldReason }, input.bodyMarkdown, rendered, input.title);
           await this.follow(tx, thread.id, member.id);
-          if (heldReason) await this.auditHold(tx, 'thread', thread.id, heldReason);
+          await this.screener.recordHold(tx, 'thread', thread.id, screening);
           await recordChange(tx, { kind: 'thread', change: heldReason ? 'held' : 'created', id: thread.id, locale: board.locale });
           await recordChange(tx, { kind: 'post', change: 'created', id: post.id });
           return { threadId: thread.id, postId: post.id };
@@ -101,19 +104,20 @@ export class PostingService {
     this.checkBody(input.bodyMarkdown);
     const rendered = this.renderer.render(input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
+      const screening = await this.screener.screen(tx, { author: { id: member.id, role: member.account.role, trustLevel: member.account.trustLevel }, boardId: null, threadId: input.threadId, markdown: input.bodyMarkdown, plainText: rendered.plainText });
       // Replies to one thread take turns (their counters); a moderator locking or removing it waits, or this reply sees the change.
       const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId }, lock: { mode: 'for_no_key_update' } });
       if (!thread || thread.status !== ContentStatus.Visible) throw threadNotFound(input.threadId);
       if (thread.isLocked) throw threadLocked(thread.id);
       const board = await tx.findOneOrFail(BoardEntity, { where: { id: thread.boardId } });
-      const heldReason = boardHoldReason(board.moderationPolicy, member.account);
+      const heldReason = screening.heldReason;
       const status = heldReason ? ContentStatus.Pending : ContentStatus.Visible;
       const post = await this.insertPost(tx, { threadId: thread.id, authorId: member.id, isQuestion: false, status, heldReason }, input.bodyMarkdown, rendered, null);
       if (!heldReason) {
         await tx.query('UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $2 WHERE id = $1', [thread.id, post.createdAt]);
       }
       await this.follow(tx, thread.id, member.id);
-      if (heldReason) await this.auditHold(tx, 'post', post.id, heldReason);
+      await this.screener.recordHold(tx, 'post', post.id, screening);
       await recordChange(tx, { kind: 'post', change: heldReason ? 'held' : 'created', id: post.id });
       return { threadId: thread.id, postId: post.id };
     });
@@ -229,11 +233,6 @@ export class PostingService {
 
   private async follow(tx: EntityManager, threadId: string, userId: string): Promise<void> {
     await tx.query('INSERT INTO thread_follows (thread_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [threadId, userId]);
-  }
-
-  /** Holds are automatic moderation actions: in the audit log under the rule's name (no actor). */
-  private async auditHold(tx: EntityManager, subjectKind: 'thread' | 'post', subjectId: string, rule: string): Promise<void> {
-    await recordAudit(tx, { actorId: null, action: `${subjectKind}.hold`, subjectKind, subjectId, before: null, after: { status: ContentStatus.Pending, rule } });
   }
 
   private async productIds(tx: EntityManager, keys: string[]): Promise<string[]> {

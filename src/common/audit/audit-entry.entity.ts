@@ -6,6 +6,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 @Entity('audit_entries')
 @Index('audit_entries_subject_idx', ['subjectKind', 'subjectId', 'occurredAt'])
+/** (occurred_at DESC, id DESC), and the same per actor, rule, action and target: the audit log's filters (in the migration). */
+@Index('audit_entries_occurred_idx', { synchronize: false })
+@Index('audit_entries_actor_idx', { synchronize: false })
+@Index('audit_entries_rule_idx', { synchronize: false })
+@Index('audit_entries_action_idx', { synchronize: false })
+@Index('audit_entries_target_idx', { synchronize: false })
 export class AuditEntryEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -16,6 +22,14 @@ export class AuditEntryEntity {
   /** Null: the system. No foreign key: the entry outlives the user. */
   @Column({ name: 'actor_id', type: 'uuid', nullable: true })
   actorId!: string | null;
+
+  /** The automatic rule that acted (e.g. `auto:links`), when no person did. */
+  @Column({ name: 'actor_rule', type: 'text', nullable: true })
+  actorRule!: string | null;
+
+  /** Why, as the moderator or the rule gave it. */
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
 
   /** Verb, e.g. `article.delete`, `article.restore`, `article.purge`. */
   @Column({ type: 'text' })

@@ -21,6 +21,10 @@ import { PostEntity } from './post.entity';
 /** GIN on tags (in the migration). */
 @Index('threads_tags_idx', { synchronize: false })
 @Index('threads_author_idx', ['authorId'])
+/** (created_at, id) WHERE status = 'pending': the moderation queue (in migration 1764620000000). */
+@Index('threads_pending_idx', { synchronize: false })
+/** (accepted_post_id) WHERE accepted_post_id IS NOT NULL: trust levels count accepted answers (in migration 1764620000000). */
+@Index('threads_accepted_post_idx', { synchronize: false })
 @Check('threads_counts_check', '"reply_count" >= 0')
 export class ThreadEntity {
   @PrimaryGeneratedColumn('uuid')

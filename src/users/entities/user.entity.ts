@@ -24,6 +24,10 @@ export class UserEntity {
   @Column({ name: 'trust_level', type: 'smallint', default: 0 })
   trustLevel!: number;
 
+  /** Set by staff: the trust-level job leaves this member's level alone. */
+  @Column({ name: 'trust_level_locked', type: 'boolean', default: false })
+  trustLevelLocked!: boolean;
+
   @Column({ name: 'deactivated_at', type: 'timestamptz', nullable: true })
   deactivatedAt!: Date | null;
 

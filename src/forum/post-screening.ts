@@ -1,0 +1,27 @@
+import { EntityManager } from 'typeorm';
+import { Role } from '../users/role.enum';
+
+/**
+ * The port through which posting asks moderation about a new post (auto-moderation rules and rate limits).
+ * Declared here, implemented by the moderation module (src/moderation/auto/auto-moderation.service.ts), so
+ * the forum does not depend on moderation.
+ */
+export interface PostScreener {
+  /**
+   * Takes a post slot (RATE_LIMITED when full) and names the rules holding the post (the first is its
+   * held_reason). Call it first in the transaction, before locking the thread: the member's slot row is
+   * locked until commit. A reply may leave `boardId` null (the thread's board is used).
+   */
+  screen(tx: EntityManager, input: { author: { id: string; role: Role; trustLevel: number }; boardId: string | null; threadId: string | null; markdown: string; plainText: string }): Promise<PostScreeningResult>;
+  /** Audits a hold under the rule's name. */
+  recordHold(tx: EntityManager, subjectKind: 'thread' | 'post', subjectId: string, screening: PostScreeningResult): Promise<void>;
+  /** Takes a flag slot (RATE_LIMITED when full). */
+  takeFlagSlot(tx: EntityManager, member: { id: string; role: Role }): Promise<void>;
+}
+
+export interface PostScreeningResult {
+  heldReason: string | null;
+  rules: string[];
+}
+
+export const POST_SCREENER = Symbol('PostScreener');

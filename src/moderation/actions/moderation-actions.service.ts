@@ -1,0 +1,422 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { recordChange } from '../../changes/content-changes';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/app-error';
+import { AppConfig } from '../../config/app-config';
+import { renderPost } from '../../forum/content/render-post';
+import { BoardEntity } from '../../forum/entities/board.entity';
+import { FlagEntity } from '../../forum/entities/flag.entity';
+import { ContentStatus, FlagStatus, FlagTarget } from '../../forum/entities/forum-enums';
+import { PostRevisionEntity } from '../../forum/entities/post-revision.entity';
+import { PostEntity } from '../../forum/entities/post.entity';
+import { ThreadEntity } from '../../forum/entities/thread.entity';
+import { StatusAction, transitionStatus } from '../../forum/status/content-status';
+import { UserEntity } from '../../users/entities/user.entity';
+import { Role } from '../../users/role.enum';
+import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settings.entity';
+import { auditModeration, ModerationActor } from '../moderation-actor';
+import { alreadyInState, sameThread, wrongStatus } from './moderation-errors';
+
+/** The status actions of the shared transition table that moderators (and rules) take. */
+export type ModerationStatusAction = Extract<StatusAction, 'approve' | 'reject' | 'hide' | 'restore' | 'remove'>;
+
+export interface ContentTarget {
+  threadId?: string | null;
+  postId?: string | null;
+}
+
+export interface ActionResult {
+  /** The thread acted on (or the thread of the post). */
+  threadId: string;
+  postId: string | null;
+}
+
+/** Statuses in which a thread can still be worked on (locked, pinned, moved, merged, edited). */
+const WORKABLE: readonly ContentStatus[] = [ContentStatus.Pending, ContentStatus.Visible, ContentStatus.Hidden];
+
+/** The rule that silences members whose posts keep being rejected. */
+export const REPEATED_REJECTIONS_RULE = 'auto:repeated-rejections';
+
+/**
+ * Moderators' actions on threads, posts, flags and members. Each is one transaction: the rows, one audit
+ * entry (with before/after and the reason), and the change record (search outbox, caches).
+ */
+@Injectable()
+export class ModerationActionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** approve / reject / hide / restore / remove a thread (with its question) or a reply. */
+  async changeStatus(actor: ModerationActor, target: ContentTarget, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
+    const { threadId, postId } = requireOneTarget(target);
+    return this.dataSource.transaction(async (tx) => {
+      if (postId) {
+        const post = await tx.findOne(PostEntity, { where: { id: postId } });
+        if (!post) throw new NotFoundError('Post', postId);
+        // The question stands for its thread: acting on it acts on the thread.
+        if (post.isQuestion) return this.changeThreadStatus(tx, actor, post.threadId, action, reason);
+        return this.changePostStatus(tx, actor, postId, action, reason);
+      }
+      return this.changeThreadStatus(tx, actor, threadId!, action, reason);
+    });
+  }
+
+  /** In the caller's transaction (auto-moderation, flag resolution). */
+  async changeThreadStatus(tx: EntityManager, actor: ModerationActor, threadId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
+    const thread = await this.lockThread(tx, threadId);
+    const result = transitionStatus(thread.status, action, actor.rule ? 'system' : 'moderator');
+    if (!result.ok) throw wrongStatus('thread', thread.id, thread.status, action);
+    await tx.update(ThreadEntity, { id: thread.id }, { status: result.to, heldReason: result.to === ContentStatus.Pending ? thread.heldReason : null });
+    await tx.query(`UPDATE posts SET status = $2, held_reason = NULL WHERE thread_id = $1 AND is_question AND status <> 'deleted'`, [thread.id, result.to]);
+    const flagsUpheld = await this.upholdFlagsOnRemoval(tx, actor, result.to, { threadId: thread.id });
+    await auditModeration(tx, actor, {
+      action: `thread.${action}`,
+      subjectKind: 'thread',
+      subjectId: thread.id,
+      reason,
+      before: { status: thread.status, heldReason: thread.heldReason },
+      after: { status: result.to, authorId: thread.authorId, boardId: thread.boardId, ...(flagsUpheld > 0 ? { flagsUpheld } : {}) },
+    });
+    await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+    if (action === 'reject' && thread.authorId) await this.silenceOnRepeatedRejections(tx, thread.authorId);
+    return { threadId: thread.id, postId: null };
+  }
+
+  async changePostStatus(tx: EntityManager, actor: ModerationActor, postId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
+    const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'pessimistic_write' } });
+    if (!post) throw new NotFoundError('Post', postId);
+    const thread = await this.lockThread(tx, post.threadId);
+    const result = transitionStatus(post.status, action, actor.rule ? 'system' : 'moderator');
+    if (!result.ok) throw wrongStatus('post', post.id, post.status, action);
+    await tx.update(PostEntity, { id: post.id }, { status: result.to, heldReason: result.to === ContentStatus.Pending ? post.heldReason : null });
+    const wasVisible = post.status === ContentStatus.Visible;
+    const isVisible = result.to === ContentStatus.Visible;
+    const unsolve = wasVisible && !isVisible && thread.acceptedPostId === post.id;
+    if (wasVisible !== isVisible) {
+      await tx.query(
+        `UPDATE threads SET reply_count = GREATEST(reply_count + $2, 0),
+           last_activity_at = CASE WHEN $2 > 0 THEN GREATEST(last_activity_at, $3) ELSE last_activity_at END,
+           accepted_post_id = CASE WHEN $4 THEN NULL ELSE accepted_post_id END,
+           is_solved = CASE WHEN $4 THEN false ELSE is_solved END,
+           solved_at = CASE WHEN $4 THEN NULL ELSE solved_at END
+         WHERE id = $1`,
+        [thread.id, isVisible ? 1 : -1, post.createdAt, unsolve],
+      );
+    }
+    const flagsUpheld = await this.upholdFlagsOnRemoval(tx, actor, result.to, { postId: post.id });
+    await auditModeration(tx, actor, {
+      action: `post.${action}`,
+      subjectKind: 'post',
+      subjectId: post.id,
+      reason,
+      before: { status: post.status, heldReason: post.heldReason },
+      after: { status: result.to, authorId: post.authorId, threadId: thread.id, ...(unsolve ? { unsolved: true } : {}), ...(flagsUpheld > 0 ? { flagsUpheld } : {}) },
+    });
+    await recordChange(tx, { kind: 'post', change: 'updated', id: post.id });
+    await recordChange(tx, { kind: 'thread', change: unsolve ? 'unsolved' : 'updated', id: thread.id });
+    if (action === 'reject' && post.authorId) await this.silenceOnRepeatedRejections(tx, post.authorId);
+    return { threadId: thread.id, postId: post.id };
+  }
+
+  /** lock / unlock (no more replies) or pin / unpin a thread. */
+  async setThreadState(actor: ModerationActor, threadId: string, state: 'locked' | 'pinned', value: boolean, reason: string | null): Promise<ActionResult> {
+    return this.dataSource.transaction(async (tx) => {
+      const thread = await this.lockWorkableThread(tx, threadId, state === 'locked' ? (value ? 'lock' : 'unlock') : value ? 'pin' : 'unpin');
+      const field = state === 'locked' ? 'isLocked' : 'isPinned';
+      if (thread[field] === value) throw alreadyInState('thread', thread.id, value ? state : `un${state}`);
+      await tx.update(ThreadEntity, { id: thread.id }, { [field]: value });
+      const verb = state === 'locked' ? (value ? 'lock' : 'unlock') : value ? 'pin' : 'unpin';
+      await auditModeration(tx, actor, { action: `thread.${verb}`, subjectKind: 'thread', subjectId: thread.id, reason, before: { [field]: !value }, after: { [field]: value } });
+      await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+      return { threadId: thread.id, postId: null };
+    });
+  }
+
+  async moveThread(actor: ModerationActor, threadId: string, boardId: string, reason: string | null): Promise<ActionResult> {
+    return this.dataSource.transaction(async (tx) => {
+      const thread = await this.lockWorkableThread(tx, threadId, 'move');
+      const board = await tx.findOne(BoardEntity, { where: { id: boardId } });
+      if (!board) throw new NotFoundError('Board', boardId);
+      if (board.id === thread.boardId) {
+        throw new BadUserInputError('The thread is already on this board', [{ field: 'boardId', messages: ['boardId must be another board'] }]);
+      }
+      await tx.update(ThreadEntity, { id: thread.id }, { boardId: board.id });
+      await auditModeration(tx, actor, { action: 'thread.move', subjectKind: 'thread', subjectId: thread.id, reason, before: { boardId: thread.boardId }, after: { boardId: board.id } });
+      await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id, locale: board.locale });
+      return { threadId: thread.id, postId: null };
+    });
+  }
+
+  /**
+   * Merges `sourceId` into `targetId`: every post moves (the source's question becomes a reply), followers,
+   * products, flags and redirects move, the source's slug (and its old slugs) redirect to the target, and
+   * the source thread row is gone. The audit entry keeps the source as it was.
+   */
+  async mergeThreads(actor: ModerationActor, sourceId: string, targetId: string, reason: string | null): Promise<ActionResult> {
+    if (sourceId === targetId) throw sameThread('targetThreadId');
+    return this.dataSource.transaction(async (tx) => {
+      // Locked in id order: two merges of the same pair in opposite directions cannot deadlock.
+      const [first, second] = [sourceId, targetId].sort();
+      const locked = new Map<string, ThreadEntity>();
+      for (const id of [first, second]) locked.set(id, await this.lockWorkableThread(tx, id, 'merge'));
+      const source = locked.get(sourceId)!;
+      const target = locked.get(targetId)!;
+      const moved: { id: string }[] = await tx.query(`SELECT id FROM posts WHERE thread_id = $1`, [source.id]);
+      // A flag on the source thread becomes a flag on its question post (unless the flagger already flagged that post).
+      await tx.query(
+        `UPDATE flags f SET target_kind = 'post', post_id = q.id
+           FROM posts q
+          WHERE f.thread_id = $1 AND f.target_kind = 'thread' AND q.thread_id = $1 AND q.is_question
+            AND NOT EXISTS (SELECT 1 FROM flags o WHERE o.flagger_id = f.flagger_id AND o.post_id = q.id AND o.status = 'open' AND f.status = 'open')`,
+        [source.id],
+      );
+      await tx.query(`UPDATE posts SET thread_id = $2, is_question = false WHERE thread_id = $1`, [source.id, target.id]);
+      await tx.query(`UPDATE flags SET thread_id = $2 WHERE thread_id = $1 AND target_kind = 'post'`, [source.id, target.id]);
+      await tx.query(`UPDATE flags SET duplicate_of_thread_id = $2 WHERE duplicate_of_thread_id = $1`, [source.id, target.id]);
+      await tx.query(`UPDATE threads SET duplicate_of_id = $2 WHERE duplicate_of_id = $1 AND id <> $2`, [source.id, target.id]);
+      await tx.query(`INSERT INTO thread_follows (thread_id, user_id) SELECT $2, user_id FROM thread_follows WHERE thread_id = $1 ON CONFLICT DO NOTHING`, [source.id, target.id]);
+      await tx.query(`INSERT INTO thread_products (thread_id, product_id) SELECT $2, product_id FROM thread_products WHERE thread_id = $1 ON CONFLICT DO NOTHING`, [source.id, target.id]);
+      await tx.query(
+        `UPDATE thread_promotions SET thread_id = $2 WHERE thread_id = $1 AND NOT EXISTS (SELECT 1 FROM thread_promotions WHERE thread_id = $2)`,
+        [source.id, target.id],
+      );
+      await tx.query(`UPDATE thread_slug_redirects SET thread_id = $2 WHERE thread_id = $1`, [source.id, target.id]);
+      await tx.query(`DELETE FROM threads WHERE id = $1`, [source.id]);
+      await tx.query(`INSERT INTO thread_slug_redirects (slug, thread_id) VALUES ($1, $2) ON CONFLICT (slug) DO UPDATE SET thread_id = EXCLUDED.thread_id`, [source.slug, target.id]);
+      await tx.query(
+        `UPDATE threads t SET
+           reply_count = (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND NOT p.is_question AND p.status = 'visible'),
+           last_activity_at = GREATEST(t.last_activity_at, (SELECT max(created_at) FROM posts p WHERE p.thread_id = t.id AND p.status = 'visible'))
+         WHERE t.id = $1`,
+        [target.id],
+      );
+      await auditModeration(tx, actor, {
+        action: 'thread.merge',
+        subjectKind: 'thread',
+        subjectId: source.id,
+        reason,
+        before: threadSnapshot(source),
+        after: { mergedIntoThreadId: target.id, postsMoved: moved.length, redirectSlug: source.slug },
+      });
+      await recordChange(tx, { kind: 'thread', change: 'purged', id: source.id });
+      await recordChange(tx, { kind: 'thread', change: 'updated', id: target.id });
+      if (moved.length > 0) await recordChange(tx, { kind: 'post', change: 'updated', ids: moved.map((row) => row.id) });
+      return { threadId: target.id, postId: null };
+    });
+  }
+
+  /** Closes `threadId` as a duplicate of `duplicateOfId`: linked, locked; open duplicate flags on it are upheld. */
+  async markDuplicate(actor: ModerationActor, threadId: string, duplicateOfId: string, reason: string | null): Promise<ActionResult> {
+    if (threadId === duplicateOfId) throw sameThread('duplicateOfThreadId');
+    return this.dataSource.transaction(async (tx) => {
+      const thread = await this.lockWorkableThread(tx, threadId, 'mark as duplicate');
+      const original = await tx.findOne(ThreadEntity, { where: { id: duplicateOfId } });
+      if (!original) throw new NotFoundError('Thread', duplicateOfId);
+      if (original.status !== ContentStatus.Visible) throw wrongStatus('thread', original.id, original.status, 'used as the original of a duplicate');
+      if (thread.duplicateOfId === original.id) throw alreadyInState('thread', thread.id, 'a duplicate of this thread');
+      await tx.update(ThreadEntity, { id: thread.id }, { duplicateOfId: original.id, isLocked: true });
+      const upheld: { id: string }[] = await tx.query(
+        `UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now()
+          WHERE thread_id = $1 AND target_kind = 'thread' AND kind = 'duplicate' AND status = 'open' RETURNING id`,
+        [thread.id, actor.userId ?? null],
+      );
+      await auditModeration(tx, actor, {
+        action: 'thread.mark_duplicate',
+        subjectKind: 'thread',
+        subjectId: thread.id,
+        reason,
+        before: { duplicateOfId: thread.duplicateOfId, isLocked: thread.isLocked },
+        after: { duplicateOfId: original.id, isLocked: true, ...(upheld.length > 0 ? { flagsUpheld: upheld.length } : {}) },
+      });
+      await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+      return { threadId: thread.id, postId: null };
+    });
+  }
+
+  /**
+   * Upholds or rejects an open flag (the flagger's accuracy counts it). Upholding may act on the flagged
+   * content in the same transaction (`hide` or `remove`).
+   */
+  async resolveFlag(actor: ModerationActor, flagId: string, decision: 'uphold' | 'reject', reason: string | null, then: 'hide' | 'remove' | null = null): Promise<FlagEntity> {
+    if (decision === 'reject' && then) {
+      throw new BadUserInputError('Only an upheld flag can act on its content', [{ field: 'then', messages: ['then is only allowed when upholding'] }]);
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const flag = await tx.findOne(FlagEntity, { where: { id: flagId }, lock: { mode: 'pessimistic_write' } });
+      if (!flag) throw new NotFoundError('Flag', flagId);
+      if (flag.status !== FlagStatus.Open) throw alreadyInState('flag', flag.id, flag.status);
+      const status = decision === 'uphold' ? FlagStatus.Upheld : FlagStatus.Rejected;
+      await tx.update(FlagEntity, { id: flag.id }, { status, resolvedBy: actor.userId ?? null, resolvedAt: () => 'now()' });
+      await auditModeration(tx, actor, {
+        action: `flag.${decision}`,
+        subjectKind: 'flag',
+        subjectId: flag.id,
+        reason,
+        before: { status: flag.status },
+        after: { status, flaggerId: flag.flaggerId, kind: flag.kind, targetKind: flag.targetKind, threadId: flag.threadId, postId: flag.postId },
+      });
+      if (then) {
+        if (flag.targetKind === FlagTarget.Post && flag.postId) await this.changePostStatusOrThread(tx, actor, flag.postId, then, reason);
+        else await this.changeThreadStatus(tx, actor, flag.threadId, then, reason);
+      }
+      return tx.findOneOrFail(FlagEntity, { where: { id: flag.id } });
+    });
+  }
+
+  /** Edits a post as staff: a new revision whose editor is the staff member, with the reason; the author's text stays in the history. */
+  async editPost(actor: { userId: string }, postId: string, bodyMarkdown: string, reason: string, baseRevisionNumber: number | null): Promise<ActionResult> {
+    if (bodyMarkdown.trim() === '') throw new BadUserInputError('The post is empty', [{ field: 'bodyMarkdown', messages: ['bodyMarkdown must not be empty'] }]);
+    if ([...bodyMarkdown].length > this.config.forum.postMaxChars) {
+      throw new BadUserInputError(`The post is longer than ${this.config.forum.postMaxChars} characters`, [
+        { field: 'bodyMarkdown', messages: [`bodyMarkdown must be at most ${this.config.forum.postMaxChars} characters`] },
+      ]);
+    }
+    const rendered = renderPost(bodyMarkdown, { imageHosts: this.config.forum.imageHosts });
+    return this.dataSource.transaction(async (tx) => {
+      const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'pessimistic_write' } });
+      if (!post) throw new NotFoundError('Post', postId);
+      if (!WORKABLE.includes(post.status)) throw wrongStatus('post', post.id, post.status, 'edit');
+      if (baseRevisionNumber !== null && baseRevisionNumber !== post.revisionNumber) {
+        throw new ConflictError('The post was edited since this edit began', {
+          reason: 'STALE_BASE_REVISION',
+          headRevisionNumber: post.revisionNumber,
+        });
+      }
+      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId } });
+      const number = post.revisionNumber + 1;
+      await tx.insert(PostRevisionEntity, {
+        postId: post.id,
+        number,
+        title: post.isQuestion ? thread.title : null,
+        bodyMarkdown,
+        bodyHtml: rendered.html,
+        editorId: actor.userId,
+        reason,
+      });
+      await tx.update(PostEntity, { id: post.id }, { revisionNumber: number, bodyMarkdown, bodyHtml: rendered.html, bodyText: rendered.plainText, editedAt: () => 'now()' });
+      await auditModeration(tx, actor, {
+        action: 'post.staff_edit',
+        subjectKind: 'post',
+        subjectId: post.id,
+        reason,
+        before: { revisionNumber: post.revisionNumber, bodyMarkdown: post.bodyMarkdown },
+        after: { revisionNumber: number, bodyMarkdown, authorId: post.authorId },
+      });
+      await recordChange(tx, { kind: 'post', change: 'updated', id: post.id });
+      if (post.isQuestion || thread.acceptedPostId === post.id) await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+      return { threadId: thread.id, postId: post.id };
+    });
+  }
+
+  /** Silences (can read, cannot write) or suspends (cannot sign in) a member until a time, with a reason. */
+  async restrictMember(actor: ModerationActor, userId: string, restriction: 'silence' | 'suspend', until: Date, reason: string): Promise<UserEntity> {
+    if (until.getTime() <= Date.now()) throw new BadUserInputError('The end of the restriction is in the past', [{ field: 'until', messages: ['until must be in the future'] }]);
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockMember(tx, userId);
+      const field = restriction === 'silence' ? 'silencedUntil' : 'suspendedUntil';
+      await tx.update(UserEntity, { id: user.id }, { [field]: until });
+      await auditModeration(tx, actor, { action: `user.${restriction}`, subjectKind: 'user', subjectId: user.id, reason, before: { [field]: user[field] }, after: { [field]: until } });
+      return tx.findOneOrFail(UserEntity, { where: { id: user.id } });
+    });
+  }
+
+  async liftRestriction(actor: ModerationActor, userId: string, restriction: 'silence' | 'suspend', reason: string | null): Promise<UserEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockMember(tx, userId);
+      const field = restriction === 'silence' ? 'silencedUntil' : 'suspendedUntil';
+      const current = user[field];
+      if (!current || current.getTime() <= Date.now()) throw alreadyInState('member', user.id, restriction === 'silence' ? 'not silenced' : 'not suspended');
+      await tx.update(UserEntity, { id: user.id }, { [field]: null });
+      await auditModeration(tx, actor, { action: `user.un${restriction}`, subjectKind: 'user', subjectId: user.id, reason, before: { [field]: current }, after: { [field]: null } });
+      return tx.findOneOrFail(UserEntity, { where: { id: user.id } });
+    });
+  }
+
+  /** Counts the author's rejected posts in the window; at the configured number, silences them under the rule's name. */
+  private async silenceOnRepeatedRejections(tx: EntityManager, authorId: string): Promise<void> {
+    const settings = await tx.findOneOrFail(AutoModerationSettingsEntity, { where: { id: 1 } });
+    if (settings.autoSilenceRejections === null) return;
+    const [{ rejections }]: { rejections: number }[] = await tx.query(
+      `SELECT count(*)::int AS rejections FROM audit_entries
+        WHERE action IN ('thread.reject', 'post.reject') AND occurred_at > now() - make_interval(days => $2) AND after->>'authorId' = $1`,
+      [authorId, settings.autoSilenceWindowDays],
+    );
+    if (rejections < settings.autoSilenceRejections) return;
+    const user = await tx.findOne(UserEntity, { where: { id: authorId }, lock: { mode: 'pessimistic_write' } });
+    if (!user || user.role !== Role.Member) return;
+    const until = new Date(Date.now() + settings.autoSilenceHours * 3600_000);
+    if (user.silencedUntil && user.silencedUntil >= until) return;
+    await tx.update(UserEntity, { id: user.id }, { silencedUntil: until });
+    await auditModeration(tx, { rule: REPEATED_REJECTIONS_RULE }, {
+      action: 'user.silence',
+      subjectKind: 'user',
+      subjectId: user.id,
+      reason: `${rejections} posts rejected within ${settings.autoSilenceWindowDays} days`,
+      before: { silencedUntil: user.silencedUntil },
+      after: { silencedUntil: until },
+    });
+  }
+
+  /** Removing, hiding or rejecting content upholds the open flags on it: the flaggers were right. */
+  private async upholdFlagsOnRemoval(tx: EntityManager, actor: ModerationActor, to: ContentStatus, target: { threadId?: string; postId?: string }): Promise<number> {
+    if (to !== ContentStatus.Removed && to !== ContentStatus.Hidden) return 0;
+    const rows: { id: string }[] = target.postId
+      ? await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE post_id = $1 AND status = 'open' RETURNING id`, [target.postId, actor.userId ?? null])
+      : await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE thread_id = $1 AND status = 'open' RETURNING id`, [target.threadId, actor.userId ?? null]);
+    return rows.length;
+  }
+
+  private async changePostStatusOrThread(tx: EntityManager, actor: ModerationActor, postId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
+    const post = await tx.findOne(PostEntity, { where: { id: postId } });
+    if (!post) throw new NotFoundError('Post', postId);
+    if (post.isQuestion) return this.changeThreadStatus(tx, actor, post.threadId, action, reason);
+    return this.changePostStatus(tx, actor, postId, action, reason);
+  }
+
+  private async lockThread(tx: EntityManager, threadId: string): Promise<ThreadEntity> {
+    const thread = await tx.findOne(ThreadEntity, { where: { id: threadId }, lock: { mode: 'pessimistic_write' } });
+    if (!thread) throw new NotFoundError('Thread', threadId);
+    return thread;
+  }
+
+  private async lockWorkableThread(tx: EntityManager, threadId: string, action: string): Promise<ThreadEntity> {
+    const thread = await this.lockThread(tx, threadId);
+    if (!WORKABLE.includes(thread.status)) throw wrongStatus('thread', thread.id, thread.status, action);
+    return thread;
+  }
+
+  private async lockMember(tx: EntityManager, userId: string): Promise<UserEntity> {
+    const user = await tx.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw new NotFoundError('User', userId);
+    if (user.role !== Role.Member) throw new ForbiddenError('Only members can be silenced or suspended', { reason: 'STAFF_TARGET' });
+    return user;
+  }
+}
+
+function requireOneTarget(target: ContentTarget): { threadId: string | null; postId: string | null } {
+  const threadId = target.threadId ?? null;
+  const postId = target.postId ?? null;
+  if ((threadId === null) === (postId === null)) {
+    throw new BadUserInputError('Name either a thread or a post', [{ field: 'threadId', messages: ['give exactly one of threadId and postId'] }]);
+  }
+  return { threadId, postId };
+}
+
+function threadSnapshot(thread: ThreadEntity): Record<string, unknown> {
+  return {
+    boardId: thread.boardId,
+    slug: thread.slug,
+    title: thread.title,
+    status: thread.status,
+    authorId: thread.authorId,
+    isLocked: thread.isLocked,
+    isSolved: thread.isSolved,
+    acceptedPostId: thread.acceptedPostId,
+    replyCount: thread.replyCount,
+    createdAt: thread.createdAt,
+  };
+}
+

@@ -1,0 +1,34 @@
+/** What an article drafted from a solved thread is made of. */
+export interface ThreadForArticle {
+  title: string;
+  questionMarkdown: string;
+  answerMarkdown: string;
+  answerAuthorName: string | null;
+  threadUrl: string;
+}
+
+/**
+ * The draft article of a solved thread: the question's title, the question as the introduction, the
+ * accepted answer as the body, credit to the answer's author and a link back to the thread. Editors
+ * rewrite from there; nothing is published without them.
+ */
+export function draftFromThread(thread: ThreadForArticle): { title: string; bodyMarkdown: string; changeNote: string } {
+  const credit = thread.answerAuthorName ? `answered by ${escapeMarkdown(thread.answerAuthorName)}` : 'answered by a former member';
+  const bodyMarkdown = [
+    thread.questionMarkdown.trim(),
+    '',
+    '## Answer',
+    '',
+    thread.answerMarkdown.trim(),
+    '',
+    '---',
+    '',
+    `*From the community thread [${escapeMarkdown(thread.title)}](${thread.threadUrl}), ${credit}.*`,
+    '',
+  ].join('\n');
+  return { title: thread.title.slice(0, 200), bodyMarkdown, changeNote: `Promoted from the community thread ${thread.threadUrl}` };
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]()<>#!|]/g, '\\$&');
+}

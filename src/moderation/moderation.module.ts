@@ -1,0 +1,21 @@
+import { Global, Module } from '@nestjs/common';
+import { POST_SCREENER } from '../forum/post-screening';
+import { ModerationActionsService } from './actions/moderation-actions.service';
+import { AuditLogService } from './audit/audit-log.service';
+import { AutoModerationService } from './auto/auto-moderation.service';
+import { ModerationQueueService } from './queue/moderation-queue.service';
+import { TrustLevelsService } from './trust/trust-levels.service';
+import { KnowledgeCaptureService } from './capture/knowledge-capture.service';
+import { ArticlesModule } from '../articles/articles.module';
+
+/**
+ * Moderation services (docs/moderation.md): queue, actions, audit log, auto-moderation, trust levels, knowledge
+ * capture. Global: it provides the forum's POST_SCREENER port (auto-moderation when a post is written).
+ */
+@Global()
+@Module({
+  imports: [ArticlesModule],
+  providers: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, TrustLevelsService, KnowledgeCaptureService, { provide: POST_SCREENER, useExisting: AutoModerationService }],
+  exports: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, TrustLevelsService, KnowledgeCaptureService, POST_SCREENER],
+})
+export class ModerationModule {}

@@ -1,0 +1,116 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError, ForbiddenError } from '../../common/errors/app-error';
+import { JobRunner } from '../../jobs/job-runner';
+import { UserEntity } from '../../users/entities/user.entity';
+import { Role } from '../../users/role.enum';
+import { auditModeration, ModerationActor } from '../moderation-actor';
+import { FLAG_WINDOW_DAYS, trustLevelFor } from './trust-level';
+
+/** The rule name trust-level changes are audited under. */
+export const TRUST_LEVEL_RULE = 'auto:trust-levels';
+export const TRUST_LEVEL_JOB = 'moderation.trust-levels';
+const JOB_EVERY_SECONDS = 3600;
+const CHUNK = 500;
+
+interface MemberRow {
+  id: string;
+  trust_level: number;
+  days: number;
+}
+
+/**
+ * Recomputes members' trust levels from participation (a queued job, hourly, single-flight across
+ * instances) and lets staff set and lock a member's level.
+ */
+@Injectable()
+export class TrustLevelsService implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.queue({ name: TRUST_LEVEL_JOB, everySeconds: JOB_EVERY_SECONDS, run: () => this.recomputeAll().then(() => undefined) });
+  }
+
+  /** Every active, unlocked member, in chunks; each chunk's changes commit with their audit entries. Returns how many changed. */
+  async recomputeAll(): Promise<number> {
+    let changed = 0;
+    for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
+      const members: MemberRow[] = await this.dataSource.query(
+        `SELECT id, trust_level, extract(epoch FROM now() - created_at)::float / 86400 AS days FROM users
+          WHERE role = 'member' AND NOT trust_level_locked AND deactivated_at IS NULL AND id > $1 ORDER BY id LIMIT $2`,
+        [after, CHUNK],
+      );
+      if (members.length === 0) return changed;
+      changed += await this.recomputeChunk(members);
+      after = members[members.length - 1].id;
+    }
+  }
+
+  private async recomputeChunk(members: MemberRow[]): Promise<number> {
+    const ids = members.map((m) => m.id);
+    return this.dataSource.transaction(async (tx) => {
+      const posts: { author_id: string; posts: number; upvotes: number }[] = await tx.query(
+        `SELECT author_id, count(*)::int AS posts, coalesce(sum(upvote_count), 0)::int AS upvotes
+           FROM posts WHERE author_id = ANY($1::uuid[]) AND status = 'visible' GROUP BY author_id`,
+        [ids],
+      );
+      const accepted: { author_id: string; accepted: number }[] = await tx.query(
+        `SELECT p.author_id, count(*)::int AS accepted FROM posts p JOIN threads t ON t.accepted_post_id = p.id
+          WHERE p.author_id = ANY($1::uuid[]) AND t.status = 'visible' GROUP BY p.author_id`,
+        [ids],
+      );
+      const flagged: { author_id: string; flags: number }[] = await tx.query(
+        `SELECT coalesce(p.author_id, t.author_id) AS author_id, count(*)::int AS flags
+           FROM flags f JOIN threads t ON t.id = f.thread_id LEFT JOIN posts p ON p.id = f.post_id
+          WHERE f.status = 'upheld' AND f.resolved_at > now() - make_interval(days => $2)
+            AND coalesce(p.author_id, t.author_id) = ANY($1::uuid[])
+          GROUP BY 1`,
+        [ids, FLAG_WINDOW_DAYS],
+      );
+      const byId = <T extends { author_id: string }>(rows: T[]) => new Map(rows.map((row) => [row.author_id, row]));
+      const postsOf = byId(posts);
+      const acceptedOf = byId(accepted);
+      const flagsOf = byId(flagged);
+      let changed = 0;
+      for (const member of members) {
+        const level = trustLevelFor({
+          daysSinceSignUp: member.days,
+          visiblePosts: postsOf.get(member.id)?.posts ?? 0,
+          upvotesReceived: postsOf.get(member.id)?.upvotes ?? 0,
+          acceptedAnswers: acceptedOf.get(member.id)?.accepted ?? 0,
+          upheldFlagsAgainst: flagsOf.get(member.id)?.flags ?? 0,
+        });
+        if (level === member.trust_level) continue;
+        // Skipped when staff locked the level meanwhile.
+        const updated: unknown[] = await tx.query(`UPDATE users SET trust_level = $2 WHERE id = $1 AND NOT trust_level_locked RETURNING 1`, [member.id, level]);
+        if (updated.length === 0) continue;
+        await auditModeration(tx, { rule: TRUST_LEVEL_RULE }, { action: 'user.trust_level', subjectKind: 'user', subjectId: member.id, before: { trustLevel: member.trust_level }, after: { trustLevel: level } });
+        changed += 1;
+      }
+      return changed;
+    });
+  }
+
+  /** Staff set a member's level; locked, the job leaves it alone until unlocked. */
+  async setLevel(actor: ModerationActor, userId: string, trustLevel: number, locked: boolean, reason: string | null): Promise<UserEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const user = await tx.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('User', userId);
+      if (user.role !== Role.Member) throw new ForbiddenError('Only members have trust levels', { reason: 'STAFF_TARGET' });
+      await tx.update(UserEntity, { id: user.id }, { trustLevel, trustLevelLocked: locked });
+      await auditModeration(tx, actor, {
+        action: 'user.trust_level',
+        subjectKind: 'user',
+        subjectId: user.id,
+        reason,
+        before: { trustLevel: user.trustLevel, trustLevelLocked: user.trustLevelLocked },
+        after: { trustLevel, trustLevelLocked: locked },
+      });
+      return tx.findOneOrFail(UserEntity, { where: { id: user.id } });
+    });
+  }
+}
