@@ -9,6 +9,7 @@ import { ContentStatus, FlagKind, FlagTarget } from './entities/forum-enums';
 import { PostEntity } from './entities/post.entity';
 import { ThreadEntity } from './entities/thread.entity';
 import { postNotFound, refusedParticipation, threadNotFound } from './forum-errors';
+import { ForumNotifications } from './notifications/forum-notifications.service';
 import { isStaffRole, participationRefusal } from './posting-rules';
 
 export type VoteChoice = 'up' | 'down' | 'none';
@@ -24,7 +25,10 @@ export interface FlagContent {
 /** Members taking part without writing: votes, accepted answers, follows, flags. */
 @Injectable()
 export class ParticipationService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: ForumNotifications,
+  ) {}
 
   /**
    * Up, down, or withdraw (`none`). One vote per member and post, enforced by a unique index and by
@@ -78,6 +82,7 @@ export class ParticipationService {
         await recordAudit(tx, { actorId: caller.id, action: 'thread.accept-answer', subjectKind: 'thread', subjectId: thread.id, before, after: { acceptedPostId: post.id, isSolved: true } });
       }
       await recordChange(tx, { kind: 'thread', change: 'solved', id: thread.id });
+      await this.notifications.answerAccepted(tx, caller.id, post, thread);
       return { threadId: thread.id };
     });
   }

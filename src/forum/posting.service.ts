@@ -16,6 +16,7 @@ import { ThreadSlugRedirectEntity } from './entities/thread-slug.entity';
 import { ThreadEntity } from './entities/thread.entity';
 import { bodyTooLong, postNotFound, refusedParticipation, staleRevision, threadLocked, threadNotFound } from './forum-errors';
 import { boardHoldReason, normalizeTags, participationRefusal } from './posting-rules';
+import { ForumNotifications } from './notifications/forum-notifications.service';
 import { transitionStatus } from './status/content-status';
 
 export interface AskQuestion {
@@ -50,6 +51,7 @@ export class PostingService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly renderer: PostRenderer,
     private readonly config: AppConfig,
+    private readonly notifications: ForumNotifications,
   ) {}
 
   /** Creates a thread and its question post; held as pending when the board's policy says so. Returns the thread id. */
@@ -83,6 +85,7 @@ export class PostingService {
           const post = await this.insertPost(tx, { threadId: thread.id, authorId: member.id, isQuestion: true, status, heldReason }, input.bodyMarkdown, rendered, input.title);
           await this.follow(tx, thread.id, member.id);
           if (heldReason) await this.auditHold(tx, 'thread', thread.id, heldReason);
+          else await this.notifications.postPublished(tx, post, thread);
           await recordChange(tx, { kind: 'thread', change: heldReason ? 'held' : 'created', id: thread.id, locale: board.locale });
           await recordChange(tx, { kind: 'post', change: 'created', id: post.id });
           return { threadId: thread.id, postId: post.id };
@@ -114,6 +117,8 @@ export class PostingService {
       }
       await this.follow(tx, thread.id, member.id);
       if (heldReason) await this.auditHold(tx, 'post', post.id, heldReason);
+      // A held reply notifies nobody; moderation's approval calls ForumNotifications.postPublished.
+      else await this.notifications.postPublished(tx, post, thread);
       await recordChange(tx, { kind: 'post', change: heldReason ? 'held' : 'created', id: post.id });
       return { threadId: thread.id, postId: post.id };
     });
@@ -155,6 +160,9 @@ export class PostingService {
       });
       await recordChange(tx, { kind: 'post', change: 'updated', id: post.id });
       if (title !== null && title !== thread.title) await this.retitle(tx, thread, title);
+      if (post.status === ContentStatus.Visible && thread.status === ContentStatus.Visible) {
+        await this.notifications.postEdited(tx, { ...post, bodyText: rendered.plainText }, { ...thread, title: title ?? thread.title });
+      }
       if (post.isQuestion || thread.acceptedPostId === post.id) await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
       return { threadId: thread.id, postId: post.id };
     });
