@@ -11,6 +11,7 @@ import { ThreadEntity } from './entities/thread.entity';
 import { postNotFound, refusedParticipation, threadNotFound } from './forum-errors';
 import { POST_SCREENER } from './post-screening';
 import type { PostScreener } from './post-screening';
+import { ForumNotifications } from './notifications/forum-notifications.service';
 import { isStaffRole, participationRefusal } from './posting-rules';
 
 export type VoteChoice = 'up' | 'down' | 'none';
@@ -29,6 +30,7 @@ export class ParticipationService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(POST_SCREENER) private readonly screener: PostScreener,
+    private readonly notifications: ForumNotifications,
   ) {}
 
   /**
@@ -83,6 +85,7 @@ export class ParticipationService {
         await recordAudit(tx, { actorId: caller.id, action: 'thread.accept-answer', subjectKind: 'thread', subjectId: thread.id, before, after: { acceptedPostId: post.id, isSolved: true } });
       }
       await recordChange(tx, { kind: 'thread', change: 'solved', id: thread.id });
+      await this.notifications.answerAccepted(tx, caller.id, post, thread);
       return { threadId: thread.id };
     });
   }

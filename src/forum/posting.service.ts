@@ -17,6 +17,7 @@ import { bodyTooLong, postNotFound, refusedParticipation, staleRevision, threadL
 import { POST_SCREENER } from './post-screening';
 import type { PostScreener } from './post-screening';
 import { normalizeTags, participationRefusal } from './posting-rules';
+import { ForumNotifications } from './notifications/forum-notifications.service';
 import { transitionStatus } from './status/content-status';
 
 export interface AskQuestion {
@@ -52,6 +53,7 @@ export class PostingService {
     private readonly renderer: PostRenderer,
     private readonly config: AppConfig,
     @Inject(POST_SCREENER) private readonly screener: PostScreener,
+    private readonly notifications: ForumNotifications,
   ) {}
 
   /** Creates a thread and its question post; held as pending when the board's policy says so. Returns the thread id. */
@@ -86,6 +88,7 @@ export class PostingService {
           const post = await this.insertPost(tx, { threadId: thread.id, authorId: member.id, isQuestion: true, status, heldReason }, input.bodyMarkdown, rendered, input.title);
           await this.follow(tx, thread.id, member.id);
           await this.screener.recordHold(tx, 'thread', thread.id, screening);
+          if (!heldReason) await this.notifications.postPublished(tx, post, thread);
           await recordChange(tx, { kind: 'thread', change: heldReason ? 'held' : 'created', id: thread.id, locale: board.locale });
           await recordChange(tx, { kind: 'post', change: 'created', id: post.id });
           return { threadId: thread.id, postId: post.id };
@@ -118,6 +121,8 @@ export class PostingService {
       }
       await this.follow(tx, thread.id, member.id);
       await this.screener.recordHold(tx, 'post', post.id, screening);
+      // A held reply notifies nobody; moderation's approval calls ForumNotifications.postPublished.
+      if (!heldReason) await this.notifications.postPublished(tx, post, thread);
       await recordChange(tx, { kind: 'post', change: heldReason ? 'held' : 'created', id: post.id });
       return { threadId: thread.id, postId: post.id };
     });
@@ -159,6 +164,9 @@ export class PostingService {
       });
       await recordChange(tx, { kind: 'post', change: 'updated', id: post.id });
       if (title !== null && title !== thread.title) await this.retitle(tx, thread, title);
+      if (post.status === ContentStatus.Visible && thread.status === ContentStatus.Visible) {
+        await this.notifications.postEdited(tx, { ...post, bodyText: rendered.plainText }, { ...thread, title: title ?? thread.title });
+      }
       if (post.isQuestion || thread.acceptedPostId === post.id) await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
       return { threadId: thread.id, postId: post.id };
     });

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { FORUM_PERSONAL_DATA_SECTIONS } from '../forum/forum-personal-data';
 
 /**
  * One kind of personal data the product keeps about a user: what `exportMyData` includes and what
@@ -82,4 +83,5 @@ export const PERSONAL_DATA_SECTIONS: readonly PersonalDataSection[] = [
       ),
     erase: async () => undefined,
   },
+  ...FORUM_PERSONAL_DATA_SECTIONS,
 ];
