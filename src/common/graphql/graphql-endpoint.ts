@@ -9,11 +9,10 @@ import { checkQueryLimits } from './query-limits';
 import {
   checkOperationSelection,
   checkRequestText,
+  documentFacts,
   isParsedDocument,
   NoSubscriptionsRule,
-  operationNamesOf,
   requestRefused,
-  usesIntrospection,
 } from './request-checks';
 import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
 
@@ -75,9 +74,12 @@ export function graphqlEndpointOptions(
         async (_schema, document: DocumentNode, mercuriusContext, variables: unknown) => {
           const context = mercuriusContext as unknown as GraphqlRequestContext;
           const params = (context.req.method === 'GET' ? context.req.query : context.req.body) as { operationName?: unknown } | undefined;
-          const errors = [...checkOperationSelection(operationNamesOf(document), params?.operationName), ...checkRequestText(document, variables)];
-          if (errors.length > 0) throw requestRefused(errors);
-          if (limits.introspection !== 'on' && usesIntrospection(document)) {
+          // The document's part of these checks is computed once per document (documentFacts).
+          const facts = documentFacts(document);
+          const selectionErrors = checkOperationSelection(facts.operationNames, params?.operationName);
+          const textErrors = checkRequestText(document, variables);
+          if (selectionErrors.length > 0 || textErrors.length > 0) throw requestRefused([...selectionErrors, ...textErrors]);
+          if (limits.introspection !== 'on' && facts.usesIntrospection) {
             const allowed = limits.introspection === 'staff' && (await dependencies.isStaff(context));
             if (!allowed) {
               throw requestRefused([
