@@ -1,10 +1,11 @@
 import { Logger, Type } from '@nestjs/common';
-import { DocumentNode, GraphQLError } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphqlRequestContext } from './graphql-request-context';
 import { AppConfig } from '../../config/app-config';
 import { DateTimeScalar } from './date-time.scalar';
 import { formatGraphqlErrors } from './format-graphql-error';
+import { compilableByJit } from './jit-guard';
 import { checkQueryLimits } from './query-limits';
 import {
   checkOperationSelection,
@@ -50,9 +51,10 @@ export function graphqlEndpointOptions(
     // GraphiQL is served from our own dependencies (src/common/graphql/graphiql/), not Mercurius's CDN page.
     graphiql: false,
     allowBatchedQueries: false,
-    // A document's second execution compiles it with graphql-jit; later ones run the compiled code (a third
-    // less CPU on a page of 20 articles). The hooks above and below run as before; compiled queries see the
-    // schema without property-read resolvers (see dropPlainPropertyResolvers).
+    // A document's second execution compiles it with graphql-jit; later ones run the compiled code (less CPU
+    // per request, most on lists). The hooks below run as before. Compiled queries see the schema without
+    // property-read resolvers (dropPlainPropertyResolvers); documents graphql-jit would get wrong do not
+    // compile (compilableByJit in preExecution).
     jit: JIT_AFTER_EXECUTIONS,
     maxTokens: limits.maxTokens,
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
@@ -78,7 +80,7 @@ export function graphqlEndpointOptions(
       ],
       // Runs on every request, cached document or not.
       preExecution: [
-        async (_schema, document: DocumentNode, mercuriusContext, variables: unknown) => {
+        async (schema: GraphQLSchema, document: DocumentNode, mercuriusContext, variables: unknown) => {
           const context = mercuriusContext as unknown as GraphqlRequestContext;
           const params = (context.req.method === 'GET' ? context.req.query : context.req.body) as { operationName?: unknown } | undefined;
           // The document's part of these checks is computed once per document (documentFacts).
@@ -99,6 +101,9 @@ export function graphqlEndpointOptions(
               ]);
             }
           }
+          // A document graphql-jit would coerce differently runs on graphql-js: handing Mercurius the document
+          // "modified" (the same one) keeps it from compiling it (see compilableByJit).
+          return compilableByJit(schema, document) ? undefined : { document };
         },
       ],
     },
