@@ -311,7 +311,8 @@ export class ArticlesService {
 
   async lockArticle(tx: EntityManager, articleId: string): Promise<ArticleEntity> {
     const locked: unknown[] = await tx.query('SELECT 1 FROM articles WHERE id = $1 FOR UPDATE', [articleId]);
-    const article = locked.length > 0 ? await tx.findOne(ArticleEntity, { where: { id: articleId }, relations: { products: true } }) : null;
+    // find, not findOne: with a relation, findOne's LIMIT makes TypeORM run a second query for the ids.
+    const [article] = locked.length > 0 ? await tx.find(ArticleEntity, { where: { id: articleId }, relations: { products: true } }) : [];
     if (!article) throw new NotFoundError('Article', articleId);
     return article;
   }

@@ -271,7 +271,23 @@ export class PublishingService {
     }
     clearSchedule(state);
     await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
-    return tx.save(state);
+    // The columns set above, in one statement (save() would first read the row back to find what changed).
+    // Every caller has saved its other changes of the row already (appendHead saves the state it changes).
+    await tx.update(ArticleLocaleEntity, { id: state.id }, {
+      status: state.status,
+      publishedRevisionId: state.publishedRevisionId,
+      publishedAt: state.publishedAt,
+      firstPublishedAt: state.firstPublishedAt,
+      lastReviewedAt: state.lastReviewedAt,
+      lastReviewedBy: state.lastReviewedBy,
+      archivedAt: state.archivedAt,
+      reviewState: state.reviewState,
+      reviewRevisionNumber: state.reviewRevisionNumber,
+      scheduledRevisionId: state.scheduledRevisionId,
+      scheduledPublishAt: state.scheduledPublishAt,
+      scheduledBy: state.scheduledBy,
+    });
+    return state;
   }
 
   /** The workflow table's verdict for this caller and locale (throws CONFLICT or FORBIDDEN); the status it leads to. */

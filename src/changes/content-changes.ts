@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { enqueueSearchWork, OutboxKind } from '../search/search-outbox';
+import { OutboxKind, searchWorkStatement } from '../search/search-outbox';
 
 /** PostgreSQL channel announcing that published content may have changed; delivered at commit. */
 export const ARTICLE_CHANGED_CHANNEL = 'evergreen_article_changed';
@@ -101,34 +101,66 @@ export interface RecordedChange {
   effects: ChangeEffects;
 }
 
-/** A consumer of changes: runs inside the changing transaction, so it commits or rolls back with it. */
-export type ChangeConsumer = (tx: EntityManager, change: RecordedChange) => Promise<void>;
+/**
+ * What a consumer writes for a change: one SQL statement with its own parameters (`$1`, `$2`, … numbered from
+ * 1), either a data-modifying statement (INSERT, UPDATE, DELETE) or a SELECT run for its side effect (NOTIFY).
+ */
+export interface ChangeStatement {
+  sql: string;
+  params: unknown[];
+}
 
-const touchUpdatedAt: ChangeConsumer = async (tx, { spec, effects, ids }) => {
-  if (!effects.touch || !spec.table || ids.length === 0) return;
-  await tx.query(`UPDATE ${spec.table} SET updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+/** A consumer of changes: the statement it adds to the changing transaction (null: nothing to do for this change). */
+export type ChangeConsumer = (change: RecordedChange) => ChangeStatement | null;
+
+const touchUpdatedAt: ChangeConsumer = ({ spec, effects, ids }) => {
+  if (!effects.touch || !spec.table || ids.length === 0) return null;
+  return { sql: `UPDATE ${spec.table} SET updated_at = now() WHERE id = ANY($1::uuid[])`, params: [ids] };
 };
 
-const searchOutbox: ChangeConsumer = async (tx, { spec, effects, ids }) => {
-  if (!effects.index || !spec.searchKind) return;
-  await enqueueSearchWork(tx, spec.searchKind, [...ids]);
+const searchOutbox: ChangeConsumer = ({ spec, effects, ids }) => {
+  if (!effects.index || !spec.searchKind || ids.length === 0) return null;
+  return searchWorkStatement(spec.searchKind, [...ids]);
 };
 
-const cacheNotifications: ChangeConsumer = async (tx, { spec, effects, ids }) => {
-  if (!spec.notify) return;
+const cacheNotifications: ChangeConsumer = ({ spec, effects, ids }) => {
+  if (!spec.notify) return null;
   // Kinds announced as a whole (categories, products) are public structure: every change of them counts, creation too.
-  if (!effects.announce && spec.notify.scope !== 'everything') return;
+  if (!effects.announce && spec.notify.scope !== 'everything') return null;
   const payloads = spec.notify.scope === 'everything' ? [EVERYTHING] : ids;
-  for (const payload of payloads) await tx.query('SELECT pg_notify($1, $2)', [spec.notify.channel, payload]);
+  if (payloads.length === 0) return null;
+  return { sql: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', params: [spec.notify.channel, payloads] };
 };
 
 /** In order. Outgoing webhooks and staleness events plug in here. */
 const CONSUMERS: readonly ChangeConsumer[] = [touchUpdatedAt, searchOutbox, cacheNotifications];
 
 /**
+ * The consumers' statements as one SQL statement (one round trip inside the transaction instead of one per
+ * consumer): data-modifying statements become CTEs, which PostgreSQL runs exactly once whether read or not;
+ * SELECTs become CTEs the main query counts (a CTE with a volatile function such as pg_notify is materialized,
+ * so every row, and its side effect, is produced). Parameters are renumbered. All parts run on one snapshot and
+ * in no set order: a consumer must not depend on another's writes, nor write the rows another writes.
+ */
+export function combineChangeStatements(statements: readonly ChangeStatement[]): ChangeStatement {
+  const params: unknown[] = [];
+  const writes: string[] = [];
+  const reads: string[] = [];
+  for (const statement of statements) {
+    const offset = params.length;
+    params.push(...statement.params);
+    const sql = offset === 0 ? statement.sql : statement.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+    (/^\s*select\b/i.test(sql) ? reads : writes).push(sql);
+  }
+  const ctes = [...writes, ...reads].map((sql, i) => `change_${i} AS (${sql})`);
+  const main = reads.length === 0 ? 'SELECT 1' : `SELECT ${reads.map((_, i) => `(SELECT count(*) FROM change_${writes.length + i})`).join(', ')}`;
+  return { sql: ctes.length === 0 ? main : `WITH ${ctes.join(', ')} ${main}`, params };
+}
+
+/**
  * Records a content change inside the caller's transaction: marks the item changed, queues its reindexing
- * (search outbox) and announces it to the caches (NOTIFY, delivered at commit). A rolled-back transaction
- * leaves nothing behind. Every content change goes through here, whatever its kind.
+ * (search outbox) and announces it to the caches (NOTIFY, delivered at commit), in one statement. A rolled-back
+ * transaction leaves nothing behind. Every content change goes through here, whatever its kind.
  */
 export async function recordChange(tx: EntityManager, change: ContentChange): Promise<void> {
   const ids = [...(change.ids ?? []), ...(change.id !== undefined ? [change.id] : [])];
@@ -140,5 +172,8 @@ export async function recordChange(tx: EntityManager, change: ContentChange): Pr
     spec: CONTENT_KINDS[change.kind],
     effects: CHANGE_EFFECTS[change.change],
   };
-  for (const consume of CONSUMERS) await consume(tx, recorded);
+  const statements = CONSUMERS.map((consume) => consume(recorded)).filter((statement): statement is ChangeStatement => statement !== null);
+  if (statements.length === 0) return;
+  const { sql, params } = statements.length === 1 ? statements[0] : combineChangeStatements(statements);
+  await tx.query(sql, params);
 }

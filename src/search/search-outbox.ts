@@ -8,5 +8,11 @@ export type OutboxKind = 'article' | 'thread';
  */
 export async function enqueueSearchWork(tx: EntityManager, kind: OutboxKind, sourceIds: string[]): Promise<void> {
   if (sourceIds.length === 0) return;
-  await tx.query(`INSERT INTO search_outbox (kind, source_id) SELECT $1, unnest($2::uuid[])`, [kind, sourceIds]);
+  const { sql, params } = searchWorkStatement(kind, sourceIds);
+  await tx.query(sql, params);
+}
+
+/** The statement of {@link enqueueSearchWork}, for callers that combine it with others (recordChange). */
+export function searchWorkStatement(kind: OutboxKind, sourceIds: string[]): { sql: string; params: unknown[] } {
+  return { sql: `INSERT INTO search_outbox (kind, source_id) SELECT $1, unnest($2::uuid[])`, params: [kind, sourceIds] };
 }

@@ -49,7 +49,15 @@ export class ArticlesDeliveryResolver {
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag' })
   async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
     const page = await this.delivery.list({ ...args, withTotal: selectsField(info, 'totalCount') });
-    return { ...page, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toArticleSummary(edge.node) })) };
+    return {
+      ...page,
+      edges: page.edges.map((edge) => ({
+        node: toArticleSummary(edge.node),
+        get cursor(): string {
+          return edge.cursor;
+        },
+      })),
+    };
   }
 
   @Public()

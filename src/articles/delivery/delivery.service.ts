@@ -170,7 +170,13 @@ export class DeliveryService {
     };
     const { rows, total } = this.cache.isActive ? await this.cache.get(`list:${JSON.stringify([filter, args.first, after, withTotal])}`, null, load) : await load();
     const page = rows.slice(0, args.first);
-    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.cursorKey ?? node.publishedAt.toISOString(), node.id]) }));
+    // Cursors are encoded when read: a page usually asks for pageInfo.endCursor, not every edge's cursor.
+    const edges = page.map((node) => ({
+      node,
+      get cursor(): string {
+        return encodeCursor([node.cursorKey ?? node.publishedAt.toISOString(), node.id]);
+      },
+    }));
     return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 

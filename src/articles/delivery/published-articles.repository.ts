@@ -68,7 +68,8 @@ export interface SitemapEntry {
  */
 const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT l.is_internal`;
 
-const SUMMARY_COLUMNS = `l.article_id, l.locale, l.slug, r.title, r.excerpt, l.category_id, l.published_at,
+/** `published_at` once, as text with microseconds (the keyset cursor needs them; the Date is made from it). */
+const SUMMARY_COLUMNS = `l.article_id, l.locale, l.slug, r.title, r.excerpt, l.category_id,
   to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key`;
 
 const ARTICLE_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title, r.body_markdown, r.body_html, r.excerpt,
@@ -334,7 +335,8 @@ function toSummary(row: Record<string, unknown>): PublishedSummary {
     title: row.title as string,
     excerpt: row.excerpt as string,
     categoryId: row.category_id as string,
-    publishedAt: row.published_at as Date,
+    // An ISO date-time with microseconds: Date keeps milliseconds, as the driver's own parsing would.
+    publishedAt: new Date(row.published_key as string),
     cursorKey: row.published_key as string,
   };
 }

@@ -51,7 +51,10 @@ export function formatGraphqlErrors(
     } else if (original && isHttpRequestError(original)) {
       statusCode = original.statusCode ?? 400;
       errors.push({ message: requestErrorMessage(original), extensions: { code: REQUEST_ERROR_CODES[statusCode] ?? 'BAD_REQUEST' } });
-    } else if (!original && isVariableError(error)) {
+    } else if (!error.path && isVariableError(error)) {
+      // Variables graphql-js could not coerce (its originalError, if any, says why: e.g. an unknown enum value).
+      // Mercurius usually reports these as a request error; graphql-js execute() does for documents that
+      // Mercurius counts towards compiling (see compilableByJit), which skip Mercurius's own check.
       statusCode = 400;
       errors.push(withCode(error, 'BAD_USER_INPUT'));
     } else if (!original && !error.path) {

@@ -1,19 +1,20 @@
 import { Logger, Type } from '@nestjs/common';
-import { DocumentNode, GraphQLError } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphqlRequestContext } from './graphql-request-context';
 import { AppConfig } from '../../config/app-config';
 import { DateTimeScalar } from './date-time.scalar';
 import { formatGraphqlErrors } from './format-graphql-error';
+import { compilableByJit } from './jit-guard';
 import { checkQueryLimits } from './query-limits';
 import {
   checkOperationSelection,
   checkRequestText,
+  documentFacts,
   isParsedDocument,
   NoSubscriptionsOverHttpRule,
   operationNamesOf,
   requestRefused,
-  usesIntrospection,
 } from './request-checks';
 import { ScopedMercuriusDriverConfig } from './scoped-mercurius.driver';
 import { checkSubscriptionDocument, WEBSOCKET_KEEP_ALIVE_MS, WebsocketContext } from './websocket-subscriptions';
@@ -37,6 +38,9 @@ export interface GraphqlEndpointDependencies {
   authenticateSubscription(context: WebsocketContext): Promise<void>;
 }
 
+/** Executions of a document before Mercurius compiles it (graphql-jit). */
+const JIT_AFTER_EXECUTIONS = 1;
+
 /** Options shared by both schemas: auth context, error formatting, limits, IDE. */
 const outOfRequestLogger = new Logger('GraphQL');
 
@@ -56,6 +60,11 @@ export function graphqlEndpointOptions(
     // GraphiQL is served from our own dependencies (src/common/graphql/graphiql/), not Mercurius's CDN page.
     graphiql: false,
     allowBatchedQueries: false,
+    // A document's second execution compiles it with graphql-jit; later ones run the compiled code (less CPU
+    // per request, most on lists). The hooks below run as before. Compiled queries see the schema without
+    // property-read resolvers (dropPlainPropertyResolvers); documents graphql-jit would get wrong do not
+    // compile (compilableByJit in preExecution).
+    jit: JIT_AFTER_EXECUTIONS,
     maxTokens: limits.maxTokens,
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
     // HTTP only: Mercurius applies these to HTTP requests; websocket documents are checked in the hooks below.
@@ -98,12 +107,15 @@ export function graphqlEndpointOptions(
       ],
       // Runs on every request, cached document or not.
       preExecution: [
-        async (_schema, document: DocumentNode, mercuriusContext, variables: unknown) => {
+        async (schema: GraphQLSchema, document: DocumentNode, mercuriusContext, variables: unknown) => {
           const context = mercuriusContext as unknown as GraphqlRequestContext;
           const params = (context.req.method === 'GET' ? context.req.query : context.req.body) as { operationName?: unknown } | undefined;
-          const errors = [...checkOperationSelection(operationNamesOf(document), params?.operationName), ...checkRequestText(document, variables)];
-          if (errors.length > 0) throw requestRefused(errors);
-          if (limits.introspection !== 'on' && usesIntrospection(document)) {
+          // The document's part of these checks is computed once per document (documentFacts).
+          const facts = documentFacts(document);
+          const selectionErrors = checkOperationSelection(facts.operationNames, params?.operationName);
+          const textErrors = checkRequestText(document, variables);
+          if (selectionErrors.length > 0 || textErrors.length > 0) throw requestRefused([...selectionErrors, ...textErrors]);
+          if (limits.introspection !== 'on' && facts.usesIntrospection) {
             const allowed = limits.introspection === 'staff' && (await dependencies.isStaff(context));
             if (!allowed) {
               throw requestRefused([
@@ -116,6 +128,9 @@ export function graphqlEndpointOptions(
               ]);
             }
           }
+          // A document graphql-jit would coerce differently runs on graphql-js: handing Mercurius the document
+          // "modified" (the same one) keeps it from compiling it (see compilableByJit).
+          return compilableByJit(schema, document) ? undefined : { document };
         },
       ],
     },

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { negotiateGraphqlMediaType } from './graphql-over-http';
-import { checkOperationSelection, checkRequestText, findUnsafeText, isParsedDocument, operationNamesOf, usesIntrospection } from './request-checks';
+import { checkOperationSelection, checkRequestText, documentFacts, findUnsafeText, isParsedDocument, operationNamesOf, usesIntrospection } from './request-checks';
 
 describe('request checks', () => {
   it.each([
@@ -20,6 +20,16 @@ describe('request checks', () => {
     const errors = checkRequestText(parse('{ article(slug: "a\\u0000b") { id } }'), undefined);
     expect(errors.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
     expect(checkRequestText(parse('{ article(slug: "ab") { id } }'), { s: 'fine' })).toEqual([]);
+  });
+
+  it('walks a document once and remembers its facts for every request that sends it', () => {
+    const document = parse('query A { a(s: "ok") { __type(name: "X") { name } } } query B { b(s: "x\\u0000") }');
+    const facts = documentFacts(document);
+    expect(facts).toMatchObject({ operationNames: ['A', 'B'], usesIntrospection: true, unsafeLiteral: { reason: expect.stringContaining('NUL') } });
+    expect(documentFacts(document)).toBe(facts);
+    // Each request still gets its own error (and its variables are checked every time).
+    expect(checkRequestText(document, undefined)[0]).not.toBe(checkRequestText(document, undefined)[0]);
+    expect(checkRequestText(parse('{ a }'), { v: ['\ud800'] })[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'v[0]' });
   });
 
   it.each([

@@ -7,8 +7,8 @@ import {
   Location,
   OperationDefinitionNode,
   ValidationContext,
+  StringValueNode,
   visit,
-  BREAK,
 } from 'graphql';
 
 /** Unpaired UTF-16 surrogates: not Unicode text, not storable as UTF-8. */
@@ -49,22 +49,54 @@ export function findUnsafeText(value: unknown, path = ''): { path: string; reaso
  * Refuses strings no String, ID or custom scalar argument may carry — NUL characters and unpaired
  * surrogates — wherever they occur in the request: variables and string literals of the document.
  * One check at the edge instead of a rule on every input field (PostgreSQL refuses NUL in text).
+ * The document's literals are checked once per document object (see {@link documentFacts}).
  */
 export function checkRequestText(document: DocumentNode, variables: unknown): GraphQLError[] {
-  const inVariables = findUnsafeText(variables ?? null);
+  const inVariables = variables === undefined || variables === null ? null : findUnsafeText(variables);
   if (inVariables) {
     return [badUserInput(`Variable $${inVariables.path} ${inVariables.reason}`, { field: inVariables.path })];
   }
-  let problem: GraphQLError | null = null;
-  visit(document, {
-    StringValue(node) {
-      const reason = unsafeTextReason(node.value);
-      if (!reason) return undefined;
-      problem = badUserInput(`A string argument ${reason}`, {}, node.loc ? [node] : []);
-      return BREAK;
-    },
-  });
-  return problem ? [problem] : [];
+  const literal = documentFacts(document).unsafeLiteral;
+  return literal ? [badUserInput(`A string argument ${literal.reason}`, {}, literal.node.loc ? [literal.node] : [])] : [];
+}
+
+/** What the per-request checks need to know about a document; the same for every request that sends it. */
+export interface DocumentFacts {
+  /** The names of its operations ('' for an anonymous one). */
+  readonly operationNames: readonly string[];
+  /** Whether it reads the schema (`__schema` or `__type`). */
+  readonly usesIntrospection: boolean;
+  /** The first string literal that is not text, if any. */
+  readonly unsafeLiteral: { node: StringValueNode; reason: string } | null;
+}
+
+const FACTS = new WeakMap<DocumentNode, DocumentFacts>();
+
+/**
+ * The facts of a document, computed in one walk and remembered per document object: Mercurius hands the
+ * same parsed document to every request with the same query text (its parse/validation cache), so a
+ * popular query is walked once, not once per request.
+ */
+export function documentFacts(document: DocumentNode): DocumentFacts {
+  let facts = FACTS.get(document);
+  if (facts === undefined) {
+    let introspection = false;
+    let unsafeLiteral: DocumentFacts['unsafeLiteral'] = null;
+    visit(document, {
+      Field(node) {
+        if (INTROSPECTION_FIELDS.has(node.name.value)) introspection = true;
+        return undefined;
+      },
+      StringValue(node) {
+        const reason = unsafeLiteral ? null : unsafeTextReason(node.value);
+        if (reason) unsafeLiteral = { node, reason };
+        return undefined;
+      },
+    });
+    facts = { operationNames: operationNamesOf(document), usesIntrospection: introspection, unsafeLiteral };
+    FACTS.set(document, facts);
+  }
+  return facts;
 }
 
 function badUserInput(message: string, details: Record<string, unknown>, nodes: readonly ASTNode[] = []): GraphQLError {
@@ -108,15 +140,7 @@ const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
 /** Whether the document reads the schema (`__schema` or `__type`; `__typename` is not introspection). */
 export function usesIntrospection(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Field(node) {
-      if (!INTROSPECTION_FIELDS.has(node.name.value)) return undefined;
-      found = true;
-      return BREAK;
-    },
-  });
-  return found;
+  return documentFacts(document).usesIntrospection;
 }
 
 /**

@@ -2,6 +2,7 @@ import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyInstance } from 'fastify';
 import mercurius, { MercuriusOptions } from 'mercurius';
 import { registerGraphqlOverHttp } from './graphql-over-http';
+import { dropPlainPropertyResolvers } from './plain-field-reads';
 import { reachableSchema } from './reachable-schema';
 import { withSubscriptionErrorCodes } from './websocket-subscriptions';
 
@@ -23,7 +24,10 @@ export type ScopedMercuriusDriverConfig = MercuriusDriverConfig & {
 export class ScopedMercuriusDriver extends MercuriusDriver {
   override async start(config: ScopedMercuriusDriverConfig): Promise<void> {
     const { plugins, hooks, routePrefix, maxTokens, ...options } = config;
-    if (options.schema) options.schema = withSubscriptionErrorCodes(reachableSchema(options.schema));
+    if (options.schema) {
+      options.schema = withSubscriptionErrorCodes(reachableSchema(options.schema));
+      dropPlainPropertyResolvers(options.schema);
+    }
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     await app.register(
       async (scope) => {
