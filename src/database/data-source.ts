@@ -29,7 +29,10 @@ import { LoginAttemptReservations1764288001000 } from '../../migrations/17642880
 import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-AccessTokenScopes';
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
+import { ContentGapEntity } from '../staleness/entities/content-gap.entity';
+import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
+import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -53,6 +56,8 @@ export const ENTITIES = [
   SearchQueryLogEntity,
   ArticleSuggestionEntity,
   AuditEntryEntity,
+  StaleFlagEntity,
+  ContentGapEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -66,6 +71,7 @@ export const MIGRATIONS = [
   ArticleDeletionAuditAndReviewRules1764290000000,
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
+  CreateStaleness1764700000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
