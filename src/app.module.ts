@@ -28,6 +28,8 @@ import { SearchAdminModule } from './search/admin/search-admin.module';
 import { SearchDeliveryModule } from './search/delivery/search-delivery.module';
 import { SearchModule } from './search/search.module';
 import { UsersAdminModule } from './users/admin/users-admin.module';
+import { StalenessAdminModule } from './staleness/admin/staleness-admin.module';
+import { StalenessModule } from './staleness/staleness.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
 
@@ -37,7 +39,7 @@ export const DELIVERY_ENDPOINT: GraphqlEndpoint = { routePrefix: '', modules: [A
 /** Staff only: every field declares its roles. */
 export const ADMIN_ENDPOINT: GraphqlEndpoint = {
   routePrefix: '/admin',
-  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule],
+  modules: [AuthAdminModule, UsersAdminModule, ArticlesAdminModule, ProductsAdminModule, SearchAdminModule, StalenessAdminModule],
 };
 
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
@@ -73,6 +75,7 @@ export class AppModule {
         ArticlesModule,
         ProductsModule,
         SearchModule,
+        StalenessModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { enqueueSearchWork, OutboxKind } from '../search/search-outbox';
+import { resolveAnsweredFlags } from './stale-flag-resolution';
 
 /** PostgreSQL channel announcing that published content may have changed; delivered at commit. */
 export const ARTICLE_CHANGED_CHANNEL = 'evergreen_article_changed';
@@ -112,8 +113,14 @@ const cacheNotifications: ChangeConsumer = async (tx, { spec, effects, ids }) =>
   for (const payload of payloads) await tx.query('SELECT pg_notify($1, $2)', [spec.notify.channel, payload]);
 };
 
-/** In order. Outgoing webhooks and staleness events plug in here. */
-const CONSUMERS: readonly ChangeConsumer[] = [touchUpdatedAt, searchOutbox, cacheNotifications];
+/** Publishing a revision or verifying an article resolves the open stale flags it answers (recorded in the audit log). */
+const staleFlags: ChangeConsumer = async (tx, { kind, change, ids, locale }) => {
+  if (kind !== 'article' || !locale || ids.length === 0) return;
+  if (change === 'published' || change === 'verified') await resolveAnsweredFlags(tx, ids, locale, change);
+};
+
+/** In order. Outgoing webhooks plug in here. */
+const CONSUMERS: readonly ChangeConsumer[] = [touchUpdatedAt, searchOutbox, cacheNotifications, staleFlags];
 
 /**
  * Records a content change inside the caller's transaction: marks the item changed, queues its reindexing
