@@ -270,8 +270,10 @@ export class PublishingService {
       state.reviewRevisionNumber = null;
     }
     clearSchedule(state);
+    // Saved first: consumers of the change (stale-flag resolution) read the published state.
+    const saved = await tx.save(state);
     await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
-    return tx.save(state);
+    return saved;
   }
 
   /** The workflow table's verdict for this caller and locale (throws CONFLICT or FORBIDDEN); the status it leads to. */

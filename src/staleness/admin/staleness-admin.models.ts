@@ -51,9 +51,9 @@ export class StaleFlag {
   @Field({ description: 'The evidence as JSON; its shape depends on the signal (docs/staleness.md)' }) evidenceJson!: string;
   @Field(() => ProductChangeEvidence, { nullable: true }) productChange!: ProductChangeEvidence | null;
   @Field() raisedAt!: Date;
-  @Field({ nullable: true }) acknowledgedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => ID, { nullable: true }) acknowledgedBy!: string | null;
-  @Field({ nullable: true }) closedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
   @Field(() => ID, { nullable: true, description: 'Who resolved or dismissed it; null when a publish or verification resolved it' }) closedBy!: string | null;
   @Field(() => String, { nullable: true }) closeReason!: string | null;
 }

@@ -7,7 +7,8 @@
  * whose best passage scores close to the best article's for that entry (so one change cannot vote for
  * every page that shares a common word), weighted by its kind and by how strong the match is; explicit
  * feature-key links add a fixed vote. An article's score is the sum of its votes; it is flagged when the
- * score passes a threshold, at most `maxFlagged` per release. Articles revised or verified after the
+ * score passes a threshold, at most `maxFlagged` per release (an explicit feature-key link to a change that
+ * is not a fix is always flagged). Articles revised or verified after the
  * release are never flagged.
  */
 import { bm25, Corpus, Passage, passagesOf, tokenize } from './text-relevance';
@@ -48,7 +49,10 @@ export interface ProductChangeParameters {
   scopeWeight: number;
   /** An entry votes for articles whose score ≥ relativeCutoff × the best article's score for it. */
   relativeCutoff: number;
-  /** Entries whose best match is below this BM25 score vote for nothing (only common words matched). */
+  /**
+   * Entries whose best match is below this score vote for nothing (only common words matched). Scores are
+   * BM25 divided by the IDF of a term found in no passage (the highest IDF the corpus can give).
+   */
   minEntryScore: number;
   /** Vote = kindWeight × (score / best)^sharpness × min(1, best / strongScore). */
   sharpness: number;
@@ -67,19 +71,19 @@ export interface ProductChangeParameters {
 
 export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   k1: 1.2,
-  b: 0.75,
-  identifierWeight: 2,
-  scopeWeight: 0.5,
-  relativeCutoff: 0.6,
-  minEntryScore: 4,
-  sharpness: 1,
-  strongScore: 12,
+  b: 0.9,
+  identifierWeight: 3,
+  scopeWeight: 0,
+  relativeCutoff: 0.8,
+  minEntryScore: 0.9,
+  sharpness: 4,
+  strongScore: 2.75,
   featureKeyVote: 1,
-  flagThreshold: 1,
-  maxFlagged: 10,
-  minFlagged: 1,
-  relativeFlag: 1,
-  kindWeights: { removed: 1.5, deprecated: 1.4, changed: 1.2, security: 1, added: 1, fixed: 0.5 },
+  flagThreshold: 3,
+  maxFlagged: 7,
+  minFlagged: 2,
+  relativeFlag: 0.3,
+  kindWeights: { removed: 1.5, deprecated: 1.4, changed: 1, security: 1, added: 0.75, fixed: 0.2 },
 };
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -166,6 +170,9 @@ export function detectProductChange(
   const matched = new Map<number, MatchedEntry[]>();
   const queries = changeQueries(release);
 
+  // Scores are in units of the rarest possible term's IDF, so thresholds mean the same in a knowledge
+  // base of ten passages and of ten thousand.
+  const unit = Math.max(corpus.idf('\u0000 no such term'), 1e-9);
   for (const entry of queries) {
     const query = queryOf(entry, params);
     const keys = new Set(entry.featureKeys.map((key) => key.toLowerCase()));
@@ -176,7 +183,7 @@ export function detectProductChange(
       let top = 0;
       if (query.size > 0) {
         for (const passage of article.passages) {
-          const score = bm25(query, passage, corpus, params);
+          const score = bm25(query, passage, corpus, params) / unit;
           if (score <= 0) continue;
           top = Math.max(top, score);
           scored.push({ start: passage.start, end: passage.end, heading: passage.heading, excerpt: '', score });
@@ -215,8 +222,10 @@ export function detectProductChange(
   findings.sort((a, b) => b.score - a.score || (a.articleId < b.articleId ? -1 : 1));
   const top = findings[0]?.score ?? 0;
   findings.forEach((finding, rank) => {
+    // An explicit feature-key link to a change that is not a mere fix is always raised.
+    const linked = finding.entries.some((entry) => entry.viaFeatureKey && entry.kind !== 'fixed');
     const passes = finding.score >= params.flagThreshold || finding.score >= params.relativeFlag * top || rank < params.minFlagged;
-    finding.flagged = passes && rank < params.maxFlagged && finding.score > 0;
+    finding.flagged = linked || (passes && rank < params.maxFlagged && finding.score > 0);
     finding.severity = severityOf(finding.score, finding.entries, params);
   });
   return findings;

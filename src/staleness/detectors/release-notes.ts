@@ -17,8 +17,10 @@ const PREFIX_KIND: Record<string, EntryKind> = {
   feat: 'added',
   feature: 'added',
   fix: 'fixed',
-  perf: 'changed',
-  refactor: 'changed',
+  // Performance work and refactors keep documented behaviour: they rank with fixes unless their wording
+  // says something was removed or deprecated.
+  perf: 'fixed',
+  refactor: 'fixed',
   revert: 'changed',
   security: 'security',
 };
@@ -36,10 +38,10 @@ function headingKind(heading: string): EntryKind | null {
 }
 
 /** Words in a summary that make a change a removal or deprecation whatever its section says. */
-function wordingKind(summary: string, fallback: EntryKind): EntryKind {
+function wordingKind(summary: string, fallback: EntryKind, internal: boolean): EntryKind {
   const s = summary.toLowerCase();
   if (/\bdeprecat/.test(s)) return 'deprecated';
-  if (/\b(remove|removed|removes|drop|drops|dropped|no longer)\b/.test(s) && fallback !== 'fixed') return 'removed';
+  if (/\b(remove|removed|removes|drop|drops|dropped|no longer)\b/.test(s) && (fallback !== 'fixed' || internal)) return 'removed';
   return fallback;
 }
 
@@ -63,10 +65,12 @@ export function parseReleaseNotes(notes: string): ParsedChange[] {
     let text = (bullet ? bullet[1] : line).trim();
     let kind: EntryKind = sectionKind ?? 'changed';
     const scopes: string[] = [];
+    let internal = false;
     const cc = CC_BULLET.exec(text);
     if (cc && (PREFIX_KIND[cc[1].toLowerCase()] || ['chore', 'docs', 'test', 'build', 'ci', 'style'].includes(cc[1].toLowerCase()))) {
       const prefix = cc[1].toLowerCase();
       kind = PREFIX_KIND[prefix] ?? 'changed';
+      internal = prefix === 'perf' || prefix === 'refactor';
       if (cc[3]) kind = 'changed';
       if (cc[2]) scopes.push(...cc[2].split(/[,\s]+/).filter(Boolean));
       text = cc[4];
@@ -79,7 +83,7 @@ export function parseReleaseNotes(notes: string): ParsedChange[] {
     }
     text = text.replace(/\s*\((?:fix(?:es)?\s+)?#\d+\)/gi, '').replace(/\s+#\d+\b/g, '').trim();
     if (text.length < 3) continue;
-    out.push({ kind: wordingKind(text, kind), summary: text, scopes });
+    out.push({ kind: wordingKind(text, kind, internal), summary: text, scopes });
   }
   return out;
 }
