@@ -13,11 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { CliModule } from '../../cli/cli.module';
-import { createRootLogger } from '../../common/logging';
-import { loadConfig } from '../../config/load-config';
-import { runMigrations } from '../../database/prepare-database';
-import { formatScoreTable, runStaleEval } from './stale-eval';
+import { CliModule } from './cli.module';
+import { createRootLogger } from '../common/logging';
+import { loadConfig } from '../config/load-config';
+import { runMigrations } from '../database/prepare-database';
+import { formatScoreTable, runStaleEval } from '../staleness/eval/stale-eval';
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
