@@ -109,7 +109,10 @@ export interface MatchedEntry {
 export interface ProductChangeFinding {
   articleId: string;
   locale: string;
+  /** Votes of the entries that single this article out; decides flagging. */
   score: number;
+  /** Every sufficiently matched entry's relative match, without the cutoff: orders the rest of the ranking. */
+  support: number;
   flagged: boolean;
   severity: Severity;
   entries: MatchedEntry[];
@@ -168,6 +171,7 @@ export function detectProductChange(
   const corpus = new Corpus();
   for (const article of prepared) for (const passage of article.passages) corpus.add(passage.tf, passage.length);
   const matched = new Map<number, MatchedEntry[]>();
+  const support = new Array<number>(prepared.length).fill(0);
   const queries = changeQueries(release);
 
   // Scores are in units of the rarest possible term's IDF, so thresholds mean the same in a knowledge
@@ -195,6 +199,7 @@ export function detectProductChange(
     });
     const kindWeight = params.kindWeights[entry.kind];
     for (const candidate of perArticle) {
+      if (best >= params.minEntryScore) support[candidate.index] += kindWeight * (candidate.score / best) * Math.min(1, best / params.strongScore);
       let vote = 0;
       if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best) {
         vote = kindWeight * Math.pow(candidate.score / best, params.sharpness) * Math.min(1, best / params.strongScore);
@@ -212,14 +217,17 @@ export function detectProductChange(
   }
 
   const findings: ProductChangeFinding[] = [];
-  for (const [index, entries] of matched) {
-    const article = prepared[index].input;
-    if (article.lastConfirmedAt && article.lastConfirmedAt.getTime() > release.releasedAt.getTime()) continue;
+  prepared.forEach((prep, index) => {
+    const article = prep.input;
+    const entries = matched.get(index) ?? [];
+    if (entries.length === 0 && support[index] <= 0) return;
+    if (article.lastConfirmedAt && article.lastConfirmedAt.getTime() > release.releasedAt.getTime()) return;
     const score = entries.reduce((sum, e) => sum + e.vote, 0);
     entries.sort((a, b) => b.vote - a.vote);
-    findings.push({ articleId: article.articleId, locale: article.locale, score, flagged: false, severity: 'low', entries });
-  }
-  findings.sort((a, b) => b.score - a.score || (a.articleId < b.articleId ? -1 : 1));
+    findings.push({ articleId: article.articleId, locale: article.locale, score, support: support[index], flagged: false, severity: 'low', entries });
+  });
+  // Votes first; articles no entry singled out are ordered by their support (the rest of the ranking).
+  findings.sort((a, b) => b.score - a.score || b.support - a.support || (a.articleId < b.articleId ? -1 : 1));
   const top = findings[0]?.score ?? 0;
   findings.forEach((finding, rank) => {
     // An explicit feature-key link to a change that is not a mere fix is always raised.
