@@ -226,14 +226,21 @@ export class StalenessScanService {
     if (count <= FULL_SCAN_LIMIT) return tx.query(`${select} AND ${linked}`, [release.productId, featureKeys]);
     // A large product: feature-key links, plus the best text matches of each change entry from the search index.
     const queries = [...changes.map((change) => change.summary), ...(release.notesMarkdown ? [release.notesMarkdown.slice(0, 4000)] : [])];
+    // Per entry, its three rarest indexed words (document frequencies from search_terms) as an OR query:
+    // rare words are the ones that single out pages, and they keep each lookup to a few index pages.
     const ids: { source_id: string; locale: string }[] = await tx.query(
-      `WITH q AS (SELECT plainto_tsquery('simple', x) AS words FROM unnest($2::text[]) AS x),
-       any_word AS (SELECT to_tsquery('simple', string_agg(lexeme, ' | ')) AS tsq FROM q, LATERAL unnest(tsvector_to_array(to_tsvector('simple', querytree(words)))) AS lexeme GROUP BY q.words)
-       SELECT DISTINCT c.source_id, c.locale FROM any_word,
+      `WITH entries AS (SELECT n, q FROM unnest($2::text[]) WITH ORDINALITY AS e(q, n)),
+       lex AS (SELECT DISTINCT e.n, l.lexeme FROM entries e, unnest(tsvector_to_array(to_tsvector('english', e.q))) AS l(lexeme)),
+       rare AS (SELECT n, lexeme FROM (
+                  SELECT lex.n, lex.lexeme, row_number() OVER (PARTITION BY lex.n ORDER BY st.df, lex.lexeme) AS rn
+                  FROM lex JOIN search_terms st ON st.lexeme = lex.lexeme COLLATE "C" AND st.df > 0) ranked
+                WHERE rn <= 3),
+       tsq AS (SELECT n, string_agg(quote_literal(lexeme), ' | ')::tsquery AS q FROM rare GROUP BY n)
+       SELECT DISTINCT c.source_id, c.locale FROM tsq,
        LATERAL (SELECT d.source_id, d.locale FROM search_documents d
-                WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ any_word.tsq
-                  AND d.product_keys && (SELECT ARRAY[p.key] FROM products p WHERE p.id = $1)
-                ORDER BY ts_rank(d.tsv, any_word.tsq) DESC LIMIT ${PREFILTER_PER_ENTRY}) c`,
+                JOIN article_products ap ON ap.article_id = d.source_id AND ap.product_id = $1
+                WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ tsq.q
+                ORDER BY ts_rank(d.tsv, tsq.q) DESC LIMIT ${PREFILTER_PER_ENTRY}) c`,
       [release.productId, queries],
     );
     return tx.query(
