@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/app-error';
@@ -70,7 +70,8 @@ interface CandidateRow {
  */
 @Injectable()
 export class StalenessScanService {
-  private readonly logger = new Logger(StalenessScanService.name);
+  /** Above this many published locales in a product, candidates are prefiltered with the search index. */
+  fullScanLimit = FULL_SCAN_LIMIT;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -223,7 +224,7 @@ export class StalenessScanService {
        WHERE l.status = 'published' AND ${linked}`,
       [release.productId, featureKeys],
     );
-    if (count <= FULL_SCAN_LIMIT) return tx.query(`${select} AND ${linked}`, [release.productId, featureKeys]);
+    if (count <= this.fullScanLimit) return tx.query(`${select} AND ${linked}`, [release.productId, featureKeys]);
     // A large product: feature-key links, plus the best text matches of each change entry from the search index.
     const queries = [...changes.map((change) => change.summary), ...(release.notesMarkdown ? [release.notesMarkdown.slice(0, 4000)] : [])];
     // Per entry, its three rarest indexed words (document frequencies from search_terms) as an OR query:
