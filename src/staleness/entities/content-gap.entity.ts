@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ArticleEntity } from '../../articles/entities/article.entity';
 import type { ContentGapEvidence } from '../evidence';
 
 export enum ContentGapSource {
@@ -14,6 +15,7 @@ export enum ContentGapStatus {
 
 /** A missing article: raised by detector 3 (recurring questions) or 6 (search gaps); unique per (source, fingerprint). */
 @Entity('content_gaps')
+@Index('content_gaps_fingerprint_key', { synchronize: false })
 export class ContentGapEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -43,6 +45,10 @@ export class ContentGapEntity {
   /** The draft article made from it. */
   @Column({ name: 'article_id', type: 'uuid', nullable: true })
   articleId!: string | null;
+
+  @ManyToOne(() => ArticleEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'content_gaps_article_id_fkey' })
+  article?: ArticleEntity;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;

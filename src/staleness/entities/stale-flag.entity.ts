@@ -1,4 +1,6 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { ArticleEntity } from '../../articles/entities/article.entity';
+import { ReleaseEntity } from '../../products/entities/release.entity';
 import type { StaleEvidence } from '../evidence';
 
 export enum StaleSignal {
@@ -25,12 +27,19 @@ export enum StaleFlagStatus {
 
 /** Indexes (partial unique fingerprint among open/acknowledged flags) are created in the migration. */
 @Entity('stale_flags')
+@Index('stale_flags_open_fingerprint_key', { synchronize: false })
+@Index('stale_flags_article_idx', { synchronize: false })
+@Index('stale_flags_signal_idx', { synchronize: false })
 export class StaleFlagEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Column({ name: 'article_id', type: 'uuid' })
   articleId!: string;
+
+  @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'stale_flags_article_id_fkey' })
+  article?: ArticleEntity;
 
   @Column({ type: 'text' })
   locale!: string;
@@ -52,6 +61,10 @@ export class StaleFlagEntity {
 
   @Column({ name: 'release_id', type: 'uuid', nullable: true })
   releaseId!: string | null;
+
+  @ManyToOne(() => ReleaseEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'release_id', foreignKeyConstraintName: 'stale_flags_release_id_fkey' })
+  release?: ReleaseEntity;
 
   @Column({ type: 'enum', enum: StaleFlagStatus, enumName: 'stale_flag_status', default: StaleFlagStatus.Open })
   status!: StaleFlagStatus;
