@@ -69,14 +69,19 @@ async function main() {
     let t = process.hrtime.bigint();
     last = await scans.scanRelease(release.id);
     product_ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-    // Bare reference: the candidate lookup on the index alone (same statement shape, no detector, no writes).
+    // Bare reference: the same index lookups and product filter the scan starts with, alone (no bodies
+    // loaded, no detector, no writes).
     t = process.hrtime.bigint();
     await client.query(
-      `SELECT DISTINCT c.source_id FROM unnest($2::text[]) AS e(q),
-       LATERAL (SELECT d.source_id FROM search_documents d JOIN article_products ap ON ap.article_id = d.source_id AND ap.product_id = $1
-                WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ websearch_to_tsquery('english', e.q)
-                LIMIT 30) c`,
-      [product.id, changes.map(([, s]) => s)]);
+      `WITH entries AS (SELECT n, q FROM unnest($2::text[]) WITH ORDINALITY AS e(q, n)),
+       lex AS (SELECT DISTINCT e.n, l.lexeme FROM entries e, unnest(tsvector_to_array(to_tsvector('english', e.q))) AS l(lexeme)),
+       rare AS (SELECT n, lexeme FROM (SELECT lex.n, lex.lexeme, row_number() OVER (PARTITION BY lex.n ORDER BY st.df, lex.lexeme) AS rn
+                FROM lex JOIN search_terms st ON st.lexeme = lex.lexeme COLLATE "C" AND st.df > 0) ranked WHERE rn <= 2),
+       tsq AS (SELECT n, string_agg(quote_literal(lexeme), ' & ')::tsquery AS q FROM rare GROUP BY n),
+       hits AS MATERIALIZED (SELECT c.source_id FROM tsq, LATERAL (SELECT d.source_id FROM search_documents d
+                WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ tsq.q ORDER BY ts_rank(d.tsv, tsq.q) DESC LIMIT 100) c)
+       SELECT DISTINCT h.source_id FROM hits h WHERE EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = h.source_id AND ap.product_id = $1)`,
+      [product.id, changes.map(([, s], i) => `${s} (${i})`)]);
     bare_ms.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   await app.close();

@@ -31,8 +31,8 @@ import { raiseFlags, upsertContentGaps } from './stale-flags.store';
 const SCAN_LOCK_KEY = 7_341_900_013;
 /** A product with more published locales than this is prefiltered by text search before the detector runs. */
 export const FULL_SCAN_LIMIT = 2000;
-/** Candidates per change entry taken from the search index when prefiltering. */
-const PREFILTER_PER_ENTRY = 30;
+/** Matches per change entry taken from the search index when prefiltering (before the product filter). */
+const PREFILTER_PER_ENTRY = 100;
 
 export interface ReleaseScanResult {
   releaseId: string;
@@ -219,34 +219,54 @@ export class StalenessScanService {
       JOIN article_revisions r ON r.id = l.published_revision_id
       WHERE l.status = 'published'`;
     const linked = `(EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = a.id AND ap.product_id = $1) OR a.feature_keys && $2::text[])`;
+    // Counted only up to the limit: enough to choose the path.
     const [{ count }] = await tx.query(
-      `SELECT count(*)::int AS count FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
-       WHERE l.status = 'published' AND ${linked}`,
+      `SELECT count(*)::int AS count FROM (SELECT 1 FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       WHERE l.status = 'published' AND ${linked} LIMIT ${this.fullScanLimit + 1}) limited`,
       [release.productId, featureKeys],
     );
     if (count <= this.fullScanLimit) return tx.query(`${select} AND ${linked}`, [release.productId, featureKeys]);
     // A large product: feature-key links, plus the best text matches of each change entry from the search index.
     const queries = [...changes.map((change) => change.summary), ...(release.notesMarkdown ? [release.notesMarkdown.slice(0, 4000)] : [])];
-    // Per entry, its three rarest indexed words (document frequencies from search_terms) as an OR query:
-    // rare words are the ones that single out pages, and they keep each lookup to a few index pages.
+    // Per entry, its two rarest indexed words (document frequencies from search_terms), both required:
+    // rare words are the ones that single out pages, and requiring both keeps each lookup (and the
+    // ranking of its matches) small however common the other words are.
     const ids: { source_id: string; locale: string }[] = await tx.query(
       `WITH entries AS (SELECT n, q FROM unnest($2::text[]) WITH ORDINALITY AS e(q, n)),
        lex AS (SELECT DISTINCT e.n, l.lexeme FROM entries e, unnest(tsvector_to_array(to_tsvector('english', e.q))) AS l(lexeme)),
        rare AS (SELECT n, lexeme FROM (
                   SELECT lex.n, lex.lexeme, row_number() OVER (PARTITION BY lex.n ORDER BY st.df, lex.lexeme) AS rn
                   FROM lex JOIN search_terms st ON st.lexeme = lex.lexeme COLLATE "C" AND st.df > 0) ranked
-                WHERE rn <= 3),
-       tsq AS (SELECT n, string_agg(quote_literal(lexeme), ' | ')::tsquery AS q FROM rare GROUP BY n)
-       SELECT DISTINCT c.source_id, c.locale FROM tsq,
-       LATERAL (SELECT d.source_id, d.locale FROM search_documents d
-                JOIN article_products ap ON ap.article_id = d.source_id AND ap.product_id = $1
-                WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ tsq.q
-                ORDER BY ts_rank(d.tsv, tsq.q) DESC LIMIT ${PREFILTER_PER_ENTRY}) c`,
+                WHERE rn <= 2),
+       tsq AS (SELECT n, string_agg(quote_literal(lexeme), ' & ')::tsquery AS q FROM rare GROUP BY n),
+       -- The index lookups first (materialized), the product filter after: otherwise the planner may walk
+       -- every article of the product and test each one's tsvector.
+       hits AS MATERIALIZED (
+         SELECT c.source_id, c.locale FROM tsq,
+         LATERAL (SELECT d.source_id, d.locale FROM search_documents d
+                  WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ tsq.q
+                  ORDER BY ts_rank(d.tsv, tsq.q) DESC LIMIT ${PREFILTER_PER_ENTRY}) c)
+       SELECT DISTINCT h.source_id, h.locale FROM hits h
+       WHERE EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = h.source_id AND ap.product_id = $1)`,
       [release.productId, queries],
     );
+    const keyed: { article_id: string; locale: string }[] =
+      featureKeys.length === 0
+        ? []
+        : await tx.query(
+            `SELECT l.article_id, l.locale FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+             WHERE l.status = 'published' AND a.feature_keys && $1::text[]`,
+            [featureKeys],
+          );
+    const wanted = [...ids.map((row) => [row.source_id, row.locale]), ...keyed.map((row) => [row.article_id, row.locale])];
     return tx.query(
-      `${select} AND (a.feature_keys && $1::text[] OR (l.article_id, l.locale) IN (SELECT * FROM unnest($2::uuid[], $3::text[])))`,
-      [featureKeys, ids.map((row) => row.source_id), ids.map((row) => row.locale)],
+      `SELECT l.article_id, l.locale, r.id AS revision_id, r.title, r.body_markdown, a.feature_keys,
+              GREATEST(l.published_at, l.last_reviewed_at) AS confirmed_at
+       FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS w(article_id, locale)) w
+       JOIN article_locales l ON l.article_id = w.article_id AND l.locale = w.locale AND l.status = 'published'
+       JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       JOIN article_revisions r ON r.id = l.published_revision_id`,
+      [wanted.map((w) => w[0]), wanted.map((w) => w[1])],
     );
   }
 
