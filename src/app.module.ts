@@ -37,6 +37,8 @@ import { UsersAdminModule } from './users/admin/users-admin.module';
 import { ModerationAdminModule } from './moderation/admin/moderation-admin.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { ModerationDeliveryModule } from './moderation/delivery/moderation-delivery.module';
+import { StalenessAdminModule } from './staleness/admin/staleness-admin.module';
+import { StalenessModule } from './staleness/staleness.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -70,6 +72,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     ForumAdminModule,
     ModerationAdminModule,
     NotificationsAdminModule,
+    StalenessAdminModule,
   ],
 };
 
@@ -112,6 +115,7 @@ export class AppModule {
         SearchModule,
         NotificationsModule,
         ModerationModule,
+        StalenessModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

@@ -270,7 +270,6 @@ export class PublishingService {
       state.reviewRevisionNumber = null;
     }
     clearSchedule(state);
-    await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
     // The columns set above, in one statement (save() would first read the row back to find what changed).
     // Every caller has saved its other changes of the row already (appendHead saves the state it changes).
     await tx.update(ArticleLocaleEntity, { id: state.id }, {
@@ -287,6 +286,8 @@ export class PublishingService {
       scheduledPublishAt: state.scheduledPublishAt,
       scheduledBy: state.scheduledBy,
     });
+    // After the update: stale-flag resolution reads the published state.
+    await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
     return state;
   }
 

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OutboxKind, searchWorkStatement } from '../search/search-outbox';
+import { resolveAnsweredFlags } from './stale-flag-resolution';
 
 /** PostgreSQL channel announcing that published content may have changed; delivered at commit. */
 export const ARTICLE_CHANGED_CHANNEL = 'evergreen_article_changed';
@@ -132,7 +133,7 @@ const cacheNotifications: ChangeConsumer = ({ spec, effects, ids }) => {
   return { sql: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', params: [spec.notify.channel, payloads] };
 };
 
-/** In order. Outgoing webhooks and staleness events plug in here. */
+/** In order. Outgoing webhooks plug in here. */
 const CONSUMERS: readonly ChangeConsumer[] = [touchUpdatedAt, searchOutbox, cacheNotifications];
 
 /**
@@ -173,7 +174,18 @@ export async function recordChange(tx: EntityManager, change: ContentChange): Pr
     effects: CHANGE_EFFECTS[change.change],
   };
   const statements = CONSUMERS.map((consume) => consume(recorded)).filter((statement): statement is ChangeStatement => statement !== null);
-  if (statements.length === 0) return;
-  const { sql, params } = statements.length === 1 ? statements[0] : combineChangeStatements(statements);
-  await tx.query(sql, params);
+  if (statements.length > 0) {
+    const { sql, params } = statements.length === 1 ? statements[0] : combineChangeStatements(statements);
+    await tx.query(sql, params);
+  }
+  await resolveStaleFlags(tx, recorded);
+}
+
+/**
+ * Publishing a revision or verifying an article resolves the open stale flags it answers (recorded in the audit
+ * log). A statement of its own, after the others: it reads the article's state as the caller saved it.
+ */
+async function resolveStaleFlags(tx: EntityManager, { kind, change, ids, locale }: RecordedChange): Promise<void> {
+  if (kind !== 'article' || !locale || ids.length === 0) return;
+  if (change === 'published' || change === 'verified') await resolveAnsweredFlags(tx, ids, locale, change);
 }

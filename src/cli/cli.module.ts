@@ -10,10 +10,12 @@ import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
 import { JobsModule } from '../jobs/jobs.module';
+import { ProductsModule } from '../products/products.module';
+import { StalenessModule } from '../staleness/staleness.module';
 import { SearchModule } from '../search/search.module';
 import { UsersModule } from '../users/users.module';
 
-/** What operator commands need: the database, content, search and users; no HTTP server, no GraphQL. */
+/** What operator commands need: the database, content, products, search, staleness and users; no HTTP server, no GraphQL. */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig, rootLogger: PinoRootLogger): DynamicModule {
@@ -27,7 +29,9 @@ export class CliModule {
         ChangeNotificationsModule,
         JobsModule,
         ArticlesModule,
+        ProductsModule,
         SearchModule,
+        StalenessModule,
         UsersModule,
       ],
     };

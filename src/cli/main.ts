@@ -9,6 +9,7 @@ import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../dat
 import { IndexingWorker } from '../search/indexing-worker';
 import { SearchIndexService } from '../search/search-index.service';
 import { UsersService } from '../users/users.service';
+import { SCAN_STEPS, StalenessScanService } from '../staleness/staleness-scan.service';
 import { CliModule } from './cli.module';
 import { createAdmin, CreateAdminUsageError, parseCreateAdmin } from './create-admin';
 import { runtimeConfig } from '../config/runtime-config';
@@ -17,6 +18,7 @@ const COMMANDS = {
   reindex: 'rebuild the search index from PostgreSQL (zero-downtime swap on Meilisearch)',
   'search:check': 'compare database and index; exit code 1 when documents are missing, extra or outdated',
   'search:worker': 'drain the search outbox until stopped (for SEARCH_WORKER=false API processes)',
+  scan: 'run every staleness detector once (new releases, review dates, feedback, translations, search gaps); CONFLICT while another scan runs',
   'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
 } as const;
 
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         if (admin.generated) process.stdout.write(`Password (shown once, not stored anywhere): ${admin.password}\n`);
         return 0;
       }
+      if (command === 'scan') return await scan(app.get(StalenessScanService));
       return await run(command, app.get(SearchIndexService), app.get(IndexingWorker), config);
     } finally {
       await app.close();
@@ -73,7 +76,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function run(command: Exclude<Command, 'create-admin'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function scan(scans: StalenessScanService): Promise<number> {
+  const bar = new SingleBar({ format: 'Scanning [{bar}] {value}/{total} detectors | {step}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+  bar.start(SCAN_STEPS.length, 0, { step: 'starting' });
+  try {
+    const summary = await scans.scanAll((step, done) => bar.update(done, { step }));
+    bar.stop();
+    const bySignal = Object.entries(summary.bySignal).map(([signal, n]) => `${signal} ${n}`).join(', ');
+    process.stdout.write(`Scanned ${summary.releases} new release(s): ${summary.flagsRaised} flag(s) raised (${bySignal}), ${summary.gapsCreated} content gap(s) created.\n`);
+    return 0;
+  } finally {
+    bar.stop();
+  }
+}
+
+async function run(command: Exclude<Command, 'create-admin' | 'scan'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);

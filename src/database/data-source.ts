@@ -48,6 +48,9 @@ import { BlockedPatternEntity } from '../moderation/entities/blocked-pattern.ent
 import { PostFingerprintEntity } from '../moderation/entities/post-fingerprint.entity';
 import { RateCounterEntity } from '../moderation/entities/rate-counter.entity';
 import { ThreadPromotionEntity } from '../moderation/entities/thread-promotion.entity';
+import { ContentGapEntity } from '../staleness/entities/content-gap.entity';
+import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
+import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -86,6 +89,8 @@ export const ENTITIES = [
   PostFingerprintEntity,
   RateCounterEntity,
   ThreadPromotionEntity,
+  StaleFlagEntity,
+  ContentGapEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -102,6 +107,7 @@ export const MIGRATIONS = [
   CreateForum1764600000000,
   CreateMemberNotifications1764610000000,
   CreateModeration1764620000000,
+  CreateStaleness1764700000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

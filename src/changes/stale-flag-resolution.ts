@@ -1,0 +1,33 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * Which open stale flags an article change answers (docs/staleness.md, "Flag lifecycle"). Kept here, in
+ * the change pipeline, as plain SQL on `stale_flags`: the staleness module reads articles, so articles
+ * (which record their changes through this pipeline) must not import it.
+ *
+ * - publishing a revision answers product-change, negative-feedback and recurring-question flags (the
+ *   text changed), and an outdated-translation flag when the translation is no longer outdated;
+ * - verifying answers product-change, review-overdue and recurring-question flags (an editor checked it).
+ */
+const ANSWERED: Record<string, string[]> = {
+  published: ['product_change', 'negative_feedback', 'recurring_questions'],
+  verified: ['product_change', 'review_overdue', 'recurring_questions'],
+};
+
+export async function resolveAnsweredFlags(tx: EntityManager, articleIds: readonly string[], locale: string, change: 'published' | 'verified'): Promise<void> {
+  await tx.query(
+    `WITH closed AS (
+       UPDATE stale_flags f SET status = 'resolved', closed_at = now(), close_reason = $3,
+              resolved_by_revision_id = CASE WHEN $3 = 'revision-published' THEN l.published_revision_id END
+       FROM article_locales l
+       WHERE f.article_id = ANY($1::uuid[]) AND f.locale = $2 AND f.status IN ('open', 'acknowledged')
+         AND l.article_id = f.article_id AND l.locale = f.locale
+         AND (f.signal = ANY($4::stale_signal[])
+              OR ($3 = 'revision-published' AND f.signal = 'outdated_translation'
+                  AND NOT EXISTS (SELECT 1 FROM article_translation_states ts WHERE ts.locale_id = l.id AND ts.is_outdated)))
+       RETURNING f.id, f.signal)
+     INSERT INTO audit_entries (actor_id, action, subject_kind, subject_id, after)
+     SELECT NULL, 'stale-flag.resolved', 'stale_flag', closed.id, jsonb_build_object('status', 'resolved', 'reason', $3::text, 'signal', closed.signal) FROM closed`,
+    [articleIds, locale, change === 'published' ? 'revision-published' : 'verified', ANSWERED[change]],
+  );
+}

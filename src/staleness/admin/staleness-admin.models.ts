@@ -1,0 +1,156 @@
+import { ArgsType, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ContentGapSource, ContentGapStatus } from '../entities/content-gap.entity';
+import { StaleFlagStatus, StaleSeverity, StaleSignal } from '../entities/stale-flag.entity';
+
+registerEnumType(StaleSignal, { name: 'StaleSignal', description: 'Which detector raised a stale flag' });
+registerEnumType(StaleSeverity, { name: 'StaleSeverity' });
+registerEnumType(StaleFlagStatus, { name: 'StaleFlagStatus', description: 'open → acknowledged → resolved / dismissed' });
+registerEnumType(ContentGapSource, { name: 'ContentGapSource' });
+registerEnumType(ContentGapStatus, { name: 'ContentGapStatus' });
+
+@ObjectType({ description: 'A passage of the article (offsets into the published revision body) that matched a change' })
+export class MatchedPassage {
+  @Field(() => Int) start!: number;
+  @Field(() => Int) end!: number;
+  @Field() heading!: string;
+  @Field() excerpt!: string;
+  @Field(() => Float) score!: number;
+}
+
+@ObjectType()
+export class MatchedChange {
+  @Field(() => ID, { nullable: true, description: 'The release change entry; null for a line of the release notes' }) changeId!: string | null;
+  @Field() kind!: string;
+  @Field() summary!: string;
+  @Field(() => Float) score!: number;
+  @Field() viaFeatureKey!: boolean;
+  @Field(() => [MatchedPassage]) passages!: MatchedPassage[];
+}
+
+@ObjectType({ description: 'Evidence of a product-change flag' })
+export class ProductChangeEvidence {
+  @Field(() => ID) releaseId!: string;
+  @Field() version!: string;
+  @Field(() => ID) revisionId!: string;
+  @Field(() => Float) score!: number;
+  @Field(() => [MatchedChange]) changes!: MatchedChange[];
+}
+
+@ObjectType({ description: 'A signal that an article (in one locale) may no longer be right' })
+export class StaleFlag {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) articleId!: string;
+  @Field() locale!: string;
+  @Field(() => StaleSignal) signal!: StaleSignal;
+  @Field(() => StaleSeverity) severity!: StaleSeverity;
+  @Field(() => StaleFlagStatus) status!: StaleFlagStatus;
+  @Field(() => Float) score!: number;
+  @Field({ description: 'One line for editors' }) reason!: string;
+  @Field({ description: 'The evidence as JSON; its shape depends on the signal (docs/staleness.md)' }) evidenceJson!: string;
+  @Field(() => ProductChangeEvidence, { nullable: true }) productChange!: ProductChangeEvidence | null;
+  @Field() raisedAt!: Date;
+  @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
+  @Field(() => ID, { nullable: true }) acknowledgedBy!: string | null;
+  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  @Field(() => ID, { nullable: true, description: 'Who resolved or dismissed it; null when a publish or verification resolved it' }) closedBy!: string | null;
+  @Field(() => String, { nullable: true }) closeReason!: string | null;
+}
+
+@ObjectType()
+export class FreshnessQueueItem {
+  @Field(() => ID) articleId!: string;
+  @Field() locale!: string;
+  @Field() title!: string;
+  @Field(() => Float) priority!: number;
+  @Field(() => Int, { description: '0–100; 100 = no open flag' }) freshnessScore!: number;
+  @Field(() => [String]) reasons!: string[];
+  @Field(() => Int) views30d!: number;
+  @Field(() => [StaleFlag]) flags!: StaleFlag[];
+}
+
+@ObjectType()
+export class SignalCount {
+  @Field(() => StaleSignal) signal!: StaleSignal;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
+export class FreshnessQueue {
+  @Field(() => [FreshnessQueueItem]) items!: FreshnessQueueItem[];
+  @Field(() => Int) totalCount!: number;
+  @Field(() => [SignalCount]) countsBySignal!: SignalCount[];
+}
+
+@ObjectType()
+export class ContentGap {
+  @Field(() => ID) id!: string;
+  @Field(() => ContentGapSource) source!: ContentGapSource;
+  @Field(() => ContentGapStatus) status!: ContentGapStatus;
+  @Field() locale!: string;
+  @Field() title!: string;
+  @Field(() => Float) weight!: number;
+  @Field() evidenceJson!: string;
+  @Field(() => ID, { nullable: true }) articleId!: string | null;
+  @Field() createdAt!: Date;
+}
+
+@ObjectType()
+export class StalenessScanResult {
+  @Field(() => Int) releasesScanned!: number;
+  @Field(() => Int) flagsRaised!: number;
+  @Field(() => Int) contentGapsCreated!: number;
+}
+
+@ObjectType()
+export class ReleaseScanResult {
+  @Field(() => ID) releaseId!: string;
+  @Field(() => Int) articlesScanned!: number;
+  @Field(() => Int) flagsRaised!: number;
+}
+
+@InputType()
+export class FreshnessFilterInput {
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() productId?: string | null;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() categoryId?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(35) locale?: string | null;
+  @Field(() => StaleSignal, { nullable: true }) @IsOptional() @IsEnum(StaleSignal) signal?: StaleSignal | null;
+  @Field(() => ID, { nullable: true, description: 'The article creator' }) @IsOptional() @IsUUID() ownerId?: string | null;
+}
+
+@ArgsType()
+export class FreshnessQueueArgs {
+  @Field(() => FreshnessFilterInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => FreshnessFilterInput) filter?: FreshnessFilterInput | null;
+  @Field(() => Int, { defaultValue: 20 }) @IsInt() @Min(1) @Max(100) first = 20;
+  @Field(() => Int, { defaultValue: 0 }) @IsInt() @Min(0) @Max(100_000) offset = 0;
+}
+
+@ArgsType()
+export class ContentGapsArgs {
+  @Field(() => ContentGapStatus, { nullable: true }) @IsOptional() @IsEnum(ContentGapStatus) status?: ContentGapStatus | null;
+  @Field(() => ContentGapSource, { nullable: true }) @IsOptional() @IsEnum(ContentGapSource) source?: ContentGapSource | null;
+  @Field(() => Int, { defaultValue: 50 }) @IsInt() @Min(1) @Max(200) first = 50;
+}
+
+@InputType()
+export class StaleFlagInput {
+  @Field(() => ID) @IsUUID() flagId!: string;
+}
+
+@InputType()
+export class DismissStaleFlagInput {
+  @Field(() => ID) @IsUUID() flagId!: string;
+  @Field({ description: '1–2000 characters; the same evidence will not raise the flag again' }) @IsString() @Length(1, 2000) reason!: string;
+}
+
+@InputType()
+export class ResolveStaleFlagInput {
+  @Field(() => ID) @IsUUID() flagId!: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
+}
+
+@InputType()
+export class ScanReleaseInput {
+  @Field(() => ID) @IsUUID() releaseId!: string;
+}

@@ -1,0 +1,111 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { AuthUser } from '../../auth/auth-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
+import { Roles } from '../../auth/roles.decorator';
+import { EDITORIAL_ROLES, STAFF_ROLES } from '../../users/role.enum';
+import { ContentGapEntity } from '../entities/content-gap.entity';
+import { StaleFlagEntity } from '../entities/stale-flag.entity';
+import { reasonOf } from '../freshness';
+import { StalenessScanService } from '../staleness-scan.service';
+import { StalenessService } from '../staleness.service';
+import {
+  ContentGap,
+  ContentGapsArgs,
+  DismissStaleFlagInput,
+  FreshnessQueue,
+  FreshnessQueueArgs,
+  ReleaseScanResult,
+  ResolveStaleFlagInput,
+  ScanReleaseInput,
+  StaleFlag,
+  StaleFlagInput,
+  StalenessScanResult,
+} from './staleness-admin.models';
+
+export function toStaleFlag(flag: StaleFlagEntity): StaleFlag {
+  const e = flag.evidence;
+  return {
+    id: flag.id,
+    articleId: flag.articleId,
+    locale: flag.locale,
+    signal: flag.signal,
+    severity: flag.severity,
+    status: flag.status,
+    score: flag.score,
+    reason: reasonOf({ signal: flag.signal, severity: flag.severity, raisedAt: flag.raisedAt, evidence: e }),
+    evidenceJson: JSON.stringify(e),
+    productChange:
+      e.signal === 'product_change'
+        ? { releaseId: e.release.id, version: e.release.version, revisionId: e.revisionId, score: e.score, changes: e.changes }
+        : null,
+    raisedAt: flag.raisedAt,
+    acknowledgedAt: flag.acknowledgedAt,
+    acknowledgedBy: flag.acknowledgedBy,
+    closedAt: flag.closedAt,
+    closedBy: flag.closedBy,
+    closeReason: flag.closeReason,
+  };
+}
+
+function toContentGap(gap: ContentGapEntity): ContentGap {
+  return { ...gap, evidenceJson: JSON.stringify(gap.evidence) };
+}
+
+@Resolver()
+export class StalenessAdminResolver {
+  constructor(
+    private readonly staleness: StalenessService,
+    private readonly scans: StalenessScanService,
+  ) {}
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => FreshnessQueue, { description: 'Open stale flags grouped per article locale, highest priority first, with counts per signal' })
+  async freshnessQueue(@Args() args: FreshnessQueueArgs): Promise<FreshnessQueue> {
+    const queue = await this.staleness.freshnessQueue(args.filter ?? {}, args.first, args.offset);
+    return { ...queue, items: queue.items.map((item) => ({ ...item, flags: item.flags.map(toStaleFlag) })) };
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => StaleFlag)
+  async staleFlag(@Args('id', { type: () => String }) id: string): Promise<StaleFlag> {
+    return toStaleFlag(await this.staleness.getFlag(id));
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => [ContentGap], { description: 'Missing articles suggested by search gaps and recurring questions, heaviest first' })
+  async contentGaps(@Args() args: ContentGapsArgs): Promise<ContentGap[]> {
+    return (await this.staleness.listContentGaps(args, args.first)).map(toContentGap);
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => StaleFlag, { description: 'Acknowledging twice is a no-op; a closed flag is CONFLICT (FLAG_CLOSED)' })
+  async acknowledgeStaleFlag(@CurrentUser() editor: AuthUser, @Args('input') input: StaleFlagInput): Promise<StaleFlag> {
+    return toStaleFlag(await this.staleness.acknowledge(editor.id, input.flagId));
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => StaleFlag, { description: 'Closes the flag; the same evidence will not raise it again. A closed flag is CONFLICT (FLAG_CLOSED)' })
+  async dismissStaleFlag(@CurrentUser() editor: AuthUser, @Args('input') input: DismissStaleFlagInput): Promise<StaleFlag> {
+    return toStaleFlag(await this.staleness.dismiss(editor.id, input.flagId, input.reason));
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => StaleFlag, { description: 'A closed flag (resolved twice, or dismissed) is CONFLICT (FLAG_CLOSED)' })
+  async resolveStaleFlag(@CurrentUser() editor: AuthUser, @Args('input') input: ResolveStaleFlagInput): Promise<StaleFlag> {
+    return toStaleFlag(await this.staleness.resolve(editor.id, input.flagId, input.note));
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => StalenessScanResult, { description: 'Runs every detector now; CONFLICT (SCAN_RUNNING) while another scan runs' })
+  async runStalenessScan(): Promise<StalenessScanResult> {
+    const summary = await this.scans.scanAll();
+    return { releasesScanned: summary.releases, flagsRaised: summary.flagsRaised, contentGapsCreated: summary.gapsCreated };
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => ReleaseScanResult, { description: 'Scans one release for stale articles now; scanning it again raises nothing new' })
+  async scanRelease(@Args('input') input: ScanReleaseInput): Promise<ReleaseScanResult> {
+    const result = await this.scans.singleFlight(() => this.scans.scanRelease(input.releaseId));
+    return { releaseId: result.releaseId, articlesScanned: result.articlesScanned, flagsRaised: result.flagsRaised };
+  }
+}

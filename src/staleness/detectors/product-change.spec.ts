@@ -1,0 +1,83 @@
+import { detectProductChange, ReleaseInput } from './product-change';
+import { passagesOf, tokenize } from './text-relevance';
+
+const article = (id: string, body: string, extra: Partial<{ featureKeys: string[]; lastConfirmedAt: Date | null }> = {}) => ({
+  articleId: id,
+  locale: 'en',
+  title: id,
+  body,
+  featureKeys: extra.featureKeys ?? [],
+  lastConfirmedAt: extra.lastConfirmedAt ?? null,
+});
+
+const ARTICLES = [
+  article('build', '# Build options\n\n## build.rollupOptions\n\nPass options to the bundler with `build.rollupOptions`.\n\n## build.minify\n\nMinify with esbuild by default.'),
+  article('server', '# Server options\n\n## server.port\n\nThe dev server listens on port 3000 by default.\n\n## server.host\n\nWhich address to listen on.'),
+  article('ssr', '# Server-side rendering\n\nRender pages on the server with ssrLoadModule and hydrate them in the browser.'),
+  article('faq', '# FAQ\n\nAnswers to common questions about plugins, themes and hosting.'),
+];
+
+const release = (changes: ReleaseInput['changes'], notes = ''): ReleaseInput => ({
+  id: 'r1',
+  version: '3.0.0',
+  releasedAt: new Date('2026-01-10T00:00:00Z'),
+  notesMarkdown: notes,
+  changes,
+});
+
+describe('tokenize', () => {
+  it('keeps identifiers whole and in parts, splits camelCase, drops stop words', () => {
+    const terms = tokenize('Use build.rollupOptions and ssrLoadModule for the --force flag').map((t) => t.term);
+    expect(terms).toEqual(expect.arrayContaining(['#build.rollupoptions', 'build', 'rollup', 'option', '#ssrloadmodule', 'ssr', 'load', 'module', 'force', 'flag']));
+    expect(terms).not.toContain('the');
+  });
+});
+
+describe('passagesOf', () => {
+  it('cuts at headings with offsets into the body, skipping front matter', () => {
+    const body = '---\ntitle: X\n---\n# A\n\ntext a\n\n## B\n\ntext b\n';
+    const passages = passagesOf(body);
+    expect(passages.map((p) => p.heading)).toEqual(['A', 'B']);
+    expect(body.slice(passages[1].start, passages[1].end)).toBe('## B\n\ntext b\n');
+  });
+});
+
+describe('detectProductChange', () => {
+  it('ranks the article documenting the changed option first, with the passage as evidence', () => {
+    const findings = detectProductChange(release([{ id: 'c1', kind: 'changed', summary: 'The default server.port is now 5173', featureKeys: [] }]), ARTICLES);
+    expect(findings[0]).toMatchObject({ articleId: 'server', flagged: true });
+    const passage = findings[0].entries[0].passages[0];
+    expect(ARTICLES[1].body.slice(passage.start, passage.end)).toContain('port 3000');
+    expect(findings.find((f) => f.articleId === 'faq')).toBeUndefined();
+  });
+
+  it('matches identifiers such as build.rollupOptions and ranks removals above fixes', () => {
+    const findings = detectProductChange(
+      release([
+        { id: 'c1', kind: 'removed', summary: 'remove `build.rollupOptions` (use build.bundlerOptions)', featureKeys: [] },
+        { id: 'c2', kind: 'fixed', summary: 'ssrLoadModule crash on empty files', featureKeys: [] },
+      ]),
+      ARTICLES,
+    );
+    expect(findings.map((f) => f.articleId).slice(0, 2)).toEqual(['build', 'ssr']);
+    expect(findings[0].score).toBeGreaterThan(findings[1].score);
+    expect(['high', 'critical', 'medium']).toContain(findings[0].severity);
+  });
+
+  it('uses explicit feature-key links, and never flags an article revised or verified after the release', () => {
+    const articles = [
+      article('faq', ARTICLES[3].body, { featureKeys: ['hosting'] }),
+      article('server', ARTICLES[1].body, { lastConfirmedAt: new Date('2026-02-01T00:00:00Z') }),
+    ];
+    const findings = detectProductChange(release([{ id: 'c1', kind: 'changed', summary: 'server.port default changed', featureKeys: ['hosting'] }]), articles);
+    expect(findings.map((f) => [f.articleId, f.flagged])).toEqual([['faq', true]]);
+    expect(findings[0].entries[0].viaFeatureKey).toBe(true);
+  });
+
+  it('reads release notes lines not already given as entries, and finds nothing for an empty release', () => {
+    expect(detectProductChange(release([]), ARTICLES)).toEqual([]);
+    const fromNotes = detectProductChange(release([], '## 3.0.0\n* feat: server.host accepts a list of addresses'), ARTICLES);
+    expect(fromNotes[0].articleId).toBe('server');
+    expect(fromNotes[0].entries[0].entryId).toBeNull();
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * Detector 1, product change: which published articles a release made stale, ranked, with evidence.
+ * Pure: the scan loads the release and the candidate articles, this function decides.
+ *
+ * Each change entry (and each line of the release notes not already an entry) is a BM25 query over the
+ * passages of every candidate article, IDF taken from those passages. An entry votes for the articles
+ * whose best passage scores close to the best article's for that entry (so one change cannot vote for
+ * every page that shares a common word), weighted by its kind and by how strong the match is; explicit
+ * feature-key links add a fixed vote. An article's score is the sum of its votes; it is flagged when the
+ * score passes a threshold, at most `maxFlagged` per release (an explicit feature-key link to a change that
+ * is not a fix is always flagged). Articles revised or verified after the
+ * release are never flagged.
+ */
+import { bm25, Corpus, Passage, passagesOf, tokenize } from './text-relevance';
+import { EntryKind, parseReleaseNotes } from './release-notes';
+
+export interface ChangeEntryInput {
+  /** Stable id (the release change row), or null for a line of the notes that is not an entry. */
+  id: string | null;
+  kind: EntryKind;
+  summary: string;
+  featureKeys: string[];
+}
+
+export interface ReleaseInput {
+  id: string;
+  version: string;
+  releasedAt: Date;
+  notesMarkdown: string;
+  changes: ChangeEntryInput[];
+}
+
+export interface ArticleInput {
+  articleId: string;
+  locale: string;
+  title: string;
+  body: string;
+  featureKeys: string[];
+  /** Latest of: the published revision's time, the last verification. Null when never. */
+  lastConfirmedAt: Date | null;
+}
+
+export interface ProductChangeParameters {
+  k1: number;
+  b: number;
+  /** Query weight of an identifier's whole form (`#build.rollupoptions`) relative to a word. */
+  identifierWeight: number;
+  /** Query weight of a conventional-commit scope relative to a word. */
+  scopeWeight: number;
+  /** An entry votes for articles whose score ≥ relativeCutoff × the best article's score for it. */
+  relativeCutoff: number;
+  /**
+   * Entries whose best match is below this score vote for nothing (only common words matched). Scores are
+   * BM25 divided by the IDF of a term found in no passage (the highest IDF the corpus can give).
+   */
+  minEntryScore: number;
+  /** Vote = kindWeight × (score / best)^sharpness × min(1, best / strongScore). */
+  sharpness: number;
+  strongScore: number;
+  /** Vote of an explicit feature-key link between an entry and an article. */
+  featureKeyVote: number;
+  /** Article score needed to be flagged, and the highest number flagged per release. */
+  flagThreshold: number;
+  maxFlagged: number;
+  /** Flag at least this many (the best) when any article scores above zero. */
+  minFlagged: number;
+  /** Also flag articles scoring ≥ relativeFlag × the best article's score. */
+  relativeFlag: number;
+  kindWeights: Record<EntryKind, number>;
+}
+
+export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
+  k1: 1.2,
+  b: 0.9,
+  identifierWeight: 3,
+  scopeWeight: 0,
+  relativeCutoff: 0.8,
+  minEntryScore: 0.9,
+  sharpness: 4,
+  strongScore: 2.75,
+  featureKeyVote: 1,
+  flagThreshold: 3,
+  maxFlagged: 7,
+  minFlagged: 2,
+  relativeFlag: 0.3,
+  kindWeights: { removed: 1.5, deprecated: 1.4, changed: 1, security: 1, added: 0.75, fixed: 0.2 },
+};
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface MatchedPassage {
+  start: number;
+  end: number;
+  heading: string;
+  excerpt: string;
+  score: number;
+}
+
+export interface MatchedEntry {
+  entryId: string | null;
+  kind: EntryKind;
+  summary: string;
+  score: number;
+  vote: number;
+  viaFeatureKey: boolean;
+  passages: MatchedPassage[];
+}
+
+export interface ProductChangeFinding {
+  articleId: string;
+  locale: string;
+  /** Votes of the entries that single this article out; decides flagging. */
+  score: number;
+  /** Every sufficiently matched entry's relative match, without the cutoff: orders the rest of the ranking. */
+  support: number;
+  flagged: boolean;
+  severity: Severity;
+  entries: MatchedEntry[];
+}
+
+const KIND_RANK: Record<EntryKind, number> = { removed: 4, deprecated: 4, changed: 3, security: 3, added: 2, fixed: 1 };
+
+interface PreparedArticle {
+  input: ArticleInput;
+  passages: Passage[];
+}
+
+function queryOf(entry: ChangeEntryInput, params: ProductChangeParameters): Map<string, number> {
+  const query = new Map<string, number>();
+  for (const token of tokenize(entry.summary)) {
+    const weight = token.term.startsWith('#') ? params.identifierWeight : 1;
+    query.set(token.term, Math.max(query.get(token.term) ?? 0, weight));
+  }
+  for (const key of entry.featureKeys) {
+    for (const token of tokenize(key)) {
+      const weight = token.term.startsWith('#') ? params.identifierWeight : params.scopeWeight;
+      if (!query.has(token.term)) query.set(token.term, weight);
+    }
+  }
+  return query;
+}
+
+/** The entries plus the lines of the notes that no entry already says. */
+export function changeQueries(release: ReleaseInput): ChangeEntryInput[] {
+  const seen = new Set(release.changes.map((change) => change.summary.trim().toLowerCase()));
+  const extra: ChangeEntryInput[] = [];
+  for (const parsed of parseReleaseNotes(release.notesMarkdown)) {
+    const key = parsed.summary.trim().toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    extra.push({ id: null, kind: parsed.kind, summary: parsed.summary, featureKeys: parsed.scopes });
+  }
+  return [...release.changes, ...extra];
+}
+
+function severityOf(score: number, entries: MatchedEntry[], params: ProductChangeParameters): Severity {
+  const topKind = Math.max(0, ...entries.filter((e) => e.vote > 0).map((e) => KIND_RANK[e.kind]));
+  const strength = score / Math.max(params.flagThreshold, 1e-9);
+  if (topKind >= 4 && strength >= 2) return 'critical';
+  if (topKind >= 3 && strength >= 1.5) return 'high';
+  if (topKind >= 4 || (topKind >= 2 && strength >= 1)) return 'medium';
+  return 'low';
+}
+
+export function detectProductChange(
+  release: ReleaseInput,
+  articles: ArticleInput[],
+  params: ProductChangeParameters = DEFAULT_PRODUCT_CHANGE_PARAMETERS,
+): ProductChangeFinding[] {
+  const prepared: PreparedArticle[] = articles.map((input) => ({ input, passages: passagesOf(input.body) }));
+  const corpus = new Corpus();
+  for (const article of prepared) for (const passage of article.passages) corpus.add(passage.tf, passage.length);
+  const matched = new Map<number, MatchedEntry[]>();
+  const support = new Array<number>(prepared.length).fill(0);
+  const queries = changeQueries(release);
+
+  // Scores are in units of the rarest possible term's IDF, so thresholds mean the same in a knowledge
+  // base of ten passages and of ten thousand.
+  const unit = Math.max(corpus.idf('\u0000 no such term'), 1e-9);
+  for (const entry of queries) {
+    const query = queryOf(entry, params);
+    const keys = new Set(entry.featureKeys.map((key) => key.toLowerCase()));
+    const perArticle: { index: number; score: number; passages: MatchedPassage[]; viaKey: boolean }[] = [];
+    let best = 0;
+    prepared.forEach((article, index) => {
+      const scored: MatchedPassage[] = [];
+      let top = 0;
+      if (query.size > 0) {
+        for (const passage of article.passages) {
+          const score = bm25(query, passage, corpus, params) / unit;
+          if (score <= 0) continue;
+          top = Math.max(top, score);
+          scored.push({ start: passage.start, end: passage.end, heading: passage.heading, excerpt: '', score });
+        }
+      }
+      const viaKey = article.input.featureKeys.some((key) => keys.has(key.toLowerCase()));
+      best = Math.max(best, top);
+      perArticle.push({ index, score: top, passages: scored, viaKey });
+    });
+    const kindWeight = params.kindWeights[entry.kind];
+    for (const candidate of perArticle) {
+      if (best >= params.minEntryScore) support[candidate.index] += kindWeight * (candidate.score / best) * Math.min(1, best / params.strongScore);
+      let vote = 0;
+      if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best) {
+        vote = kindWeight * Math.pow(candidate.score / best, params.sharpness) * Math.min(1, best / params.strongScore);
+      }
+      if (candidate.viaKey) vote += kindWeight * params.featureKeyVote;
+      if (vote <= 0) continue;
+      const passages = candidate.passages
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 3)
+        .map((p) => ({ ...p, excerpt: prepared[candidate.index].input.body.slice(p.start, Math.min(p.end, p.start + 280)) }));
+      const list = matched.get(candidate.index) ?? [];
+      list.push({ entryId: entry.id, kind: entry.kind, summary: entry.summary, score: candidate.score, vote, viaFeatureKey: candidate.viaKey, passages });
+      matched.set(candidate.index, list);
+    }
+  }
+
+  const findings: ProductChangeFinding[] = [];
+  prepared.forEach((prep, index) => {
+    const article = prep.input;
+    const entries = matched.get(index) ?? [];
+    if (entries.length === 0 && support[index] <= 0) return;
+    if (article.lastConfirmedAt && article.lastConfirmedAt.getTime() > release.releasedAt.getTime()) return;
+    const score = entries.reduce((sum, e) => sum + e.vote, 0);
+    entries.sort((a, b) => b.vote - a.vote);
+    findings.push({ articleId: article.articleId, locale: article.locale, score, support: support[index], flagged: false, severity: 'low', entries });
+  });
+  // Votes first; articles no entry singled out are ordered by their support (the rest of the ranking).
+  findings.sort((a, b) => b.score - a.score || b.support - a.support || (a.articleId < b.articleId ? -1 : 1));
+  const top = findings[0]?.score ?? 0;
+  findings.forEach((finding, rank) => {
+    // An explicit feature-key link to a change that is not a mere fix is always raised.
+    const linked = finding.entries.some((entry) => entry.viaFeatureKey && entry.kind !== 'fixed');
+    const passes = finding.score >= params.flagThreshold || finding.score >= params.relativeFlag * top || rank < params.minFlagged;
+    finding.flagged = linked || (passes && rank < params.maxFlagged && finding.score > 0);
+    finding.severity = severityOf(finding.score, finding.entries, params);
+  });
+  return findings;
+}

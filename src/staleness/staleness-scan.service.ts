@@ -1,0 +1,368 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError } from '../common/errors/app-error';
+import { AppConfig } from '../config/app-config';
+import { ReleaseChangeEntity } from '../products/entities/release-change.entity';
+import { ReleaseEntity } from '../products/entities/release.entity';
+import { StaleSignal } from './entities/stale-flag.entity';
+import type { ProductChangeEvidence } from './evidence';
+import {
+  ArticleInput,
+  DEFAULT_PRODUCT_CHANGE_PARAMETERS,
+  detectProductChange,
+  ProductChangeFinding,
+  ProductChangeParameters,
+  ReleaseInput,
+} from './detectors/product-change';
+import type { EntryKind } from './detectors/release-notes';
+import {
+  DEFAULT_FEEDBACK_RULE,
+  DEFAULT_SEARCH_GAP_RULE,
+  fingerprint,
+  negativeFeedback,
+  outdatedTranslations,
+  reviewOverdue,
+  searchGaps,
+} from './detectors/signals';
+import { raiseFlags, upsertContentGaps } from './stale-flags.store';
+
+/** Advisory lock key of "a staleness scan is running" (any value unique in this database's lock space). */
+const SCAN_LOCK_KEY = 7_341_900_013;
+/** A product with more published locales than this is prefiltered by text search before the detector runs. */
+export const FULL_SCAN_LIMIT = 2000;
+/** Matches per change entry taken from the search index when prefiltering (before the product filter). */
+const PREFILTER_PER_ENTRY = 100;
+
+export interface ReleaseScanResult {
+  releaseId: string;
+  version: string;
+  articlesScanned: number;
+  flagsRaised: number;
+  /** Every finding, flagged or not, best first (the evaluation reads the ranking). */
+  findings: ProductChangeFinding[];
+}
+
+export interface ScanSummary {
+  releases: number;
+  flagsRaised: number;
+  gapsCreated: number;
+  bySignal: Record<string, number>;
+}
+
+export type ScanStep = 'releases' | 'review_overdue' | 'negative_feedback' | 'outdated_translation' | 'search_gaps';
+export const SCAN_STEPS: ScanStep[] = ['releases', 'review_overdue', 'negative_feedback', 'outdated_translation', 'search_gaps'];
+
+interface CandidateRow {
+  article_id: string;
+  locale: string;
+  revision_id: string;
+  title: string;
+  body_markdown: string;
+  feature_keys: string[];
+  confirmed_at: Date | null;
+}
+
+/**
+ * Runs the detectors and raises what they find. Every scan is idempotent (fingerprints) and each step
+ * is one transaction (flags + their audit entries). `scanAll` is single-flight across instances: a
+ * second caller while one runs gets CONFLICT (SCAN_RUNNING).
+ */
+@Injectable()
+export class StalenessScanService {
+  /** Above this many published locales in a product, candidates are prefiltered with the search index. */
+  fullScanLimit = FULL_SCAN_LIMIT;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Holds the cluster-wide scan lock while `fn` runs; CONFLICT when another scan holds it. */
+  async singleFlight<T>(fn: () => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [SCAN_LOCK_KEY]);
+      if (!locked) throw new ConflictError('A staleness scan is already running', { reason: 'SCAN_RUNNING' });
+      try {
+        return await fn();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [SCAN_LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Every detector once, in order; `onStep` reports progress (the CLI draws a bar with it). */
+  async scanAll(onStep?: (step: ScanStep, done: number, total: number) => void, now = new Date()): Promise<ScanSummary> {
+    return this.singleFlight(async () => {
+      const summary: ScanSummary = { releases: 0, flagsRaised: 0, gapsCreated: 0, bySignal: {} };
+      const add = (signal: string, n: number): void => {
+        summary.bySignal[signal] = (summary.bySignal[signal] ?? 0) + n;
+        summary.flagsRaised += n;
+      };
+      let done = 0;
+      onStep?.('releases', done, SCAN_STEPS.length);
+      const releases = await this.scanPendingReleases();
+      summary.releases = releases.length;
+      add(StaleSignal.ProductChange, releases.reduce((sum, r) => sum + r.flagsRaised, 0));
+      onStep?.('review_overdue', ++done, SCAN_STEPS.length);
+      add(StaleSignal.ReviewOverdue, await this.scanReviewOverdue(now));
+      onStep?.('negative_feedback', ++done, SCAN_STEPS.length);
+      add(StaleSignal.NegativeFeedback, await this.scanNegativeFeedback(now));
+      onStep?.('outdated_translation', ++done, SCAN_STEPS.length);
+      add(StaleSignal.OutdatedTranslation, await this.scanOutdatedTranslations());
+      onStep?.('search_gaps', ++done, SCAN_STEPS.length);
+      summary.gapsCreated = await this.scanSearchGaps(now);
+      onStep?.('search_gaps', ++done, SCAN_STEPS.length);
+      return summary;
+    });
+  }
+
+  /** Releases recorded since the last scan (the "release recorded" event): each scanned once. */
+  async scanPendingReleases(): Promise<ReleaseScanResult[]> {
+    const pending: { id: string }[] = await this.dataSource.query(
+      `SELECT r.id FROM releases r WHERE NOT EXISTS (SELECT 1 FROM staleness_release_scans s WHERE s.release_id = r.id) ORDER BY r.released_at, r.id`,
+    );
+    const results: ReleaseScanResult[] = [];
+    for (const { id } of pending) results.push(await this.scanRelease(id));
+    return results;
+  }
+
+  /**
+   * Detector 1 for one release, in one transaction: candidates are the published locales of the articles
+   * linked to the release's product or to one of its change entries' feature keys; the detector ranks
+   * them and the flagged ones are raised (fingerprint: article, locale, release). Scanning a release
+   * again raises nothing new. A release with no change entries and no notes raises nothing.
+   */
+  async scanRelease(releaseId: string, params: ProductChangeParameters = DEFAULT_PRODUCT_CHANGE_PARAMETERS): Promise<ReleaseScanResult> {
+    return this.dataSource.transaction(async (tx) => {
+      const release = await tx.findOneBy(ReleaseEntity, { id: releaseId });
+      if (!release) throw new NotFoundError('Release', releaseId);
+      const changes = await tx.find(ReleaseChangeEntity, { where: { releaseId }, order: { position: 'ASC' } });
+      const featureKeys = [...new Set(changes.flatMap((change) => change.featureKeys))];
+      const candidates = await this.candidates(tx, release, changes, featureKeys);
+      const byLocale = new Map<string, CandidateRow[]>();
+      for (const row of candidates) byLocale.set(row.locale, [...(byLocale.get(row.locale) ?? []), row]);
+      const input: ReleaseInput = {
+        id: release.id,
+        version: release.version,
+        releasedAt: release.releasedAt,
+        notesMarkdown: release.notesMarkdown,
+        changes: changes.map((change) => ({ id: change.id, kind: change.kind as EntryKind, summary: change.summary, featureKeys: change.featureKeys })),
+      };
+      const findings: ProductChangeFinding[] = [];
+      const revisionOf = new Map<string, string>();
+      for (const rows of byLocale.values()) {
+        const articles: ArticleInput[] = rows.map((row) => {
+          revisionOf.set(`${row.article_id}/${row.locale}`, row.revision_id);
+          return {
+            articleId: row.article_id,
+            locale: row.locale,
+            title: row.title,
+            body: row.body_markdown,
+            featureKeys: row.feature_keys,
+            lastConfirmedAt: row.confirmed_at,
+          };
+        });
+        findings.push(...detectProductChange(input, articles, params));
+      }
+      findings.sort((a, b) => b.score - a.score);
+      const flagged = findings.filter((finding) => finding.flagged);
+      const raised = await raiseFlags(
+        tx,
+        flagged.map((finding) => {
+          const evidence: ProductChangeEvidence = {
+            signal: 'product_change',
+            release: { id: release.id, version: release.version, releasedAt: release.releasedAt.toISOString(), productId: release.productId },
+            score: Number(finding.score.toFixed(4)),
+            revisionId: revisionOf.get(`${finding.articleId}/${finding.locale}`)!,
+            changes: finding.entries.slice(0, 10).map((entry) => ({
+              changeId: entry.entryId,
+              kind: entry.kind,
+              summary: entry.summary,
+              score: Number(entry.score.toFixed(4)),
+              viaFeatureKey: entry.viaFeatureKey,
+              passages: entry.passages.map((p) => ({ ...p, score: Number(p.score.toFixed(4)) })),
+            })),
+          };
+          return {
+            articleId: finding.articleId,
+            locale: finding.locale,
+            signal: StaleSignal.ProductChange,
+            severity: finding.severity,
+            score: finding.score,
+            evidence,
+            fingerprint: fingerprint('product_change', finding.articleId, finding.locale, release.id),
+            releaseId: release.id,
+          };
+        }),
+      );
+      await tx.query(
+        `INSERT INTO staleness_release_scans (release_id, articles_scanned, flags_raised) VALUES ($1, $2, $3)
+         ON CONFLICT (release_id) DO UPDATE SET scanned_at = now(), articles_scanned = EXCLUDED.articles_scanned,
+           flags_raised = staleness_release_scans.flags_raised + EXCLUDED.flags_raised`,
+        [release.id, candidates.length, raised.length],
+      );
+      return { releaseId: release.id, version: release.version, articlesScanned: candidates.length, flagsRaised: raised.length, findings };
+    });
+  }
+
+  private async candidates(tx: EntityManager, release: ReleaseEntity, changes: ReleaseChangeEntity[], featureKeys: string[]): Promise<CandidateRow[]> {
+    const select = `
+      SELECT l.article_id, l.locale, r.id AS revision_id, r.title, r.body_markdown, a.feature_keys,
+             GREATEST(l.published_at, l.last_reviewed_at) AS confirmed_at
+      FROM article_locales l
+      JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+      JOIN article_revisions r ON r.id = l.published_revision_id
+      WHERE l.status = 'published'`;
+    const linked = `(EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = a.id AND ap.product_id = $1) OR a.feature_keys && $2::text[])`;
+    // Counted only up to the limit: enough to choose the path.
+    const [{ count }] = await tx.query(
+      `SELECT count(*)::int AS count FROM (SELECT 1 FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       WHERE l.status = 'published' AND ${linked} LIMIT ${this.fullScanLimit + 1}) limited`,
+      [release.productId, featureKeys],
+    );
+    if (count <= this.fullScanLimit) return tx.query(`${select} AND ${linked}`, [release.productId, featureKeys]);
+    // A large product: feature-key links, plus the best text matches of each change entry from the search index.
+    const queries = [...changes.map((change) => change.summary), ...(release.notesMarkdown ? [release.notesMarkdown.slice(0, 4000)] : [])];
+    // Per entry, its two rarest indexed words (document frequencies from search_terms), both required:
+    // rare words are the ones that single out pages, and requiring both keeps each lookup (and the
+    // ranking of its matches) small however common the other words are.
+    const ids: { source_id: string; locale: string }[] = await tx.query(
+      `WITH entries AS (SELECT n, q FROM unnest($2::text[]) WITH ORDINALITY AS e(q, n)),
+       lex AS (SELECT DISTINCT e.n, l.lexeme FROM entries e, unnest(tsvector_to_array(to_tsvector('english', e.q))) AS l(lexeme)),
+       rare AS (SELECT n, lexeme FROM (
+                  SELECT lex.n, lex.lexeme, row_number() OVER (PARTITION BY lex.n ORDER BY st.df, lex.lexeme) AS rn
+                  FROM lex JOIN search_terms st ON st.lexeme = lex.lexeme COLLATE "C" AND st.df > 0) ranked
+                WHERE rn <= 2),
+       tsq AS (SELECT n, string_agg(quote_literal(lexeme), ' & ')::tsquery AS q FROM rare GROUP BY n),
+       -- The index lookups first (materialized), the product filter after: otherwise the planner may walk
+       -- every article of the product and test each one's tsvector.
+       hits AS MATERIALIZED (
+         SELECT c.source_id, c.locale FROM tsq,
+         LATERAL (SELECT d.source_id, d.locale FROM search_documents d
+                  WHERE d.kind = 'article' AND d.visibility = 'public' AND d.tsv @@ tsq.q
+                  ORDER BY ts_rank(d.tsv, tsq.q) DESC LIMIT ${PREFILTER_PER_ENTRY}) c)
+       SELECT DISTINCT h.source_id, h.locale FROM hits h
+       WHERE EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = h.source_id AND ap.product_id = $1)`,
+      [release.productId, queries],
+    );
+    const keyed: { article_id: string; locale: string }[] =
+      featureKeys.length === 0
+        ? []
+        : await tx.query(
+            `SELECT l.article_id, l.locale FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+             WHERE l.status = 'published' AND a.feature_keys && $1::text[]`,
+            [featureKeys],
+          );
+    const wanted = [...ids.map((row) => [row.source_id, row.locale]), ...keyed.map((row) => [row.article_id, row.locale])];
+    return tx.query(
+      `SELECT l.article_id, l.locale, r.id AS revision_id, r.title, r.body_markdown, a.feature_keys,
+              GREATEST(l.published_at, l.last_reviewed_at) AS confirmed_at
+       FROM (SELECT DISTINCT * FROM unnest($1::uuid[], $2::text[]) AS w(article_id, locale)) w
+       JOIN article_locales l ON l.article_id = w.article_id AND l.locale = w.locale AND l.status = 'published'
+       JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       JOIN article_revisions r ON r.id = l.published_revision_id`,
+      [wanted.map((w) => w[0]), wanted.map((w) => w[1])],
+    );
+  }
+
+  /** Detector 2 over `article_review_schedule` (the one definition of the next review date). */
+  async scanReviewOverdue(now = new Date()): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: { article_id: string; locale: string; next_review_at: Date; review_interval_days: number }[] = await tx.query(
+        `SELECT s.article_id, s.locale, s.next_review_at, s.review_interval_days
+         FROM article_review_schedule($1) s JOIN articles a ON a.id = s.article_id AND a.deleted_at IS NULL
+         WHERE s.status = 'published' AND s.next_review_at <= $2`,
+        [this.config.articles.defaultReviewIntervalDays, now],
+      );
+      const findings = reviewOverdue(
+        rows.map((row) => ({ articleId: row.article_id, locale: row.locale, nextReviewAt: row.next_review_at, reviewIntervalDays: row.review_interval_days })),
+        now,
+      );
+      return (await raiseFlags(tx, findings.map((f) => ({ ...f, signal: StaleSignal.ReviewOverdue })))).length;
+    });
+  }
+
+  /** Detector 4: votes on each published revision within the window. */
+  async scanNegativeFeedback(now = new Date(), rule = DEFAULT_FEEDBACK_RULE): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: { article_id: string; locale: string; revision_id: string; helpful: number; not_helpful: number; comments: string[] }[] = await tx.query(
+        `SELECT f.article_id, f.locale, f.revision_id,
+                count(*) FILTER (WHERE f.is_helpful)::int AS helpful,
+                count(*) FILTER (WHERE NOT f.is_helpful)::int AS not_helpful,
+                (array_agg(f.comment ORDER BY f.created_at DESC) FILTER (WHERE NOT f.is_helpful AND f.comment IS NOT NULL))[1:5] AS comments
+         FROM article_feedback f
+         JOIN article_locales l ON l.article_id = f.article_id AND l.locale = f.locale AND l.published_revision_id = f.revision_id AND l.status = 'published'
+         WHERE f.created_at >= $1::timestamptz - make_interval(days => $2)
+         GROUP BY f.article_id, f.locale, f.revision_id
+         HAVING count(*) >= $3`,
+        [now, rule.windowDays, rule.minVotes],
+      );
+      const findings = negativeFeedback(
+        rows.map((row) => ({ articleId: row.article_id, locale: row.locale, revisionId: row.revision_id, helpful: row.helpful, notHelpful: row.not_helpful, comments: row.comments ?? [] })),
+        rule,
+      );
+      return (await raiseFlags(tx, findings.map((f) => ({ ...f, signal: StaleSignal.NegativeFeedback })))).length;
+    });
+  }
+
+  /** Detector 5 over the `article_translation_states` view (the one definition of "outdated"). */
+  async scanOutdatedTranslations(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: { article_id: string; locale: string; source_locale: string; is_outdated: boolean; source_revision_number: number | null; translated_from_revision_number: number | null }[] =
+        await tx.query(
+          `SELECT ts.article_id, ts.locale, a.source_locale, ts.is_outdated, ts.source_revision_number, ts.translated_from_revision_number
+           FROM article_translation_states ts
+           JOIN article_locales t ON t.id = ts.locale_id AND t.status = 'published'
+           JOIN articles a ON a.id = ts.article_id AND a.deleted_at IS NULL
+           WHERE ts.is_outdated`,
+        );
+      const findings = outdatedTranslations(
+        rows.map((row) => ({
+          articleId: row.article_id,
+          locale: row.locale,
+          sourceLocale: row.source_locale,
+          isOutdated: row.is_outdated,
+          sourceRevisionNumber: row.source_revision_number,
+          translatedFromRevisionNumber: row.translated_from_revision_number,
+        })),
+      );
+      return (await raiseFlags(tx, findings.map((f) => ({ ...f, signal: StaleSignal.OutdatedTranslation })))).length;
+    });
+  }
+
+  /** Detector 6 over the search analytics log: frequent queries that found nothing or were not clicked. */
+  async scanSearchGaps(now = new Date(), rule = DEFAULT_SEARCH_GAP_RULE): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: { normalized_query: string; query: string; locale: string; searches: number; zero: number; no_click: number; last_at: Date }[] = await tx.query(
+        `SELECT normalized_query, mode() WITHIN GROUP (ORDER BY query) AS query, COALESCE(locale, '') AS locale,
+                count(*)::int AS searches,
+                count(*) FILTER (WHERE result_count = 0)::int AS zero,
+                count(*) FILTER (WHERE result_count > 0 AND clicked_at IS NULL)::int AS no_click,
+                max(searched_at) AS last_at
+         FROM search_query_log
+         WHERE searched_at >= $1::timestamptz - make_interval(days => $2)
+         GROUP BY normalized_query, COALESCE(locale, '')
+         HAVING count(*) >= $3`,
+        [now, rule.windowDays, rule.minSearches],
+      );
+      const gaps = searchGaps(
+        rows.map((row) => ({
+          normalizedQuery: row.normalized_query,
+          query: row.query,
+          locale: row.locale || 'en',
+          searches: row.searches,
+          zeroResultSearches: row.zero,
+          noClickSearches: row.no_click,
+          lastSearchedAt: row.last_at,
+        })),
+        rule,
+      );
+      return (await upsertContentGaps(tx, 'search_gap', gaps)).length;
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ConflictError } from '../common/errors/app-error';
+import { JobRunner } from '../jobs/job-runner';
+import { StalenessScanService } from './staleness-scan.service';
+import { StalenessService } from './staleness.service';
+
+export const STALENESS_SCAN_JOB = 'staleness-scan';
+/** How often the scan runs: it picks up newly recorded releases and new feedback, so this is also the event latency. */
+export const STALENESS_SCAN_EVERY_SECONDS = 60;
+
+@Module({
+  providers: [StalenessService, StalenessScanService],
+  exports: [StalenessService, StalenessScanService],
+})
+export class StalenessModule implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly scans: StalenessScanService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.queue({
+      name: STALENESS_SCAN_JOB,
+      everySeconds: STALENESS_SCAN_EVERY_SECONDS,
+      run: async () => {
+        try {
+          await this.scans.scanAll();
+        } catch (error) {
+          // A scan started from the CLI or the API holds the lock: this slot has nothing to do.
+          if (!(error instanceof ConflictError)) throw error;
+        }
+      },
+    });
+  }
+}
