@@ -127,6 +127,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
       application_name: 'evergreen',
+      // Short OLTP statements only: JIT compilation (on by default where PostgreSQL has LLVM) cost the search
+      // statement 300-400 ms per call to save nothing (measured on branch search-ranking, docs/search.md).
+      options: '-c jit=off',
     },
   };
 }
