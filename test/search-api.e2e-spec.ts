@@ -9,7 +9,7 @@ import { eventually } from './support/eventually';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
 const SEARCH = `query ($input: SearchInput!) { search(input: $input) {
-  searchId total page pageSize correctedQuery
+  searchId total page pageSize correctedQuery didYouMean
   hits { kind id locale title highlightedTitle snippet slug url position }
   facets { kind { value count } category { value count } product { value count } tag { value count } locale { value count } }
 } }`;
@@ -98,8 +98,24 @@ describe('search API (PostgreSQL engine)', () => {
     const typo = await search({ text: 'pasword resett' });
     expect(typo.data?.search.hits.map((h: { title: string }) => h.title)).toEqual(['Reset your password']);
     expect(typo.data?.search.correctedQuery).toBe('password reset');
+    expect(typo.data?.search.didYouMean).toBeNull();
     expect(await titles({ text: 'reset pass' })).toEqual(['Reset your password']);
     expect(await titles({ text: '发票', locale: 'zh-CN' })).toEqual(['下载发票']);
+  });
+
+  it('offers "did you mean" when a word is unknown while the others find results, keeping the results as typed', async () => {
+    const category = await kb.category();
+    await kb.published(category.id, { title: 'Archive old shipments', bodyMarkdown: 'Shipments older than a year can be archived from the warehouse list.' });
+    await kb.published(category.id, { title: 'Warehouse shipments overview', bodyMarkdown: 'Every shipment of the warehouse.' });
+    await worker.drain();
+    const res = await search({ text: 'warehouse shipments archve' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.search.total).toBeGreaterThan(0);
+    expect(res.data?.search.correctedQuery).toBeNull();
+    expect(res.data?.search.didYouMean).toBe('warehouse shipments archive');
+    const right = await search({ text: 'warehouse shipments archive' });
+    expect(right.data?.search).toMatchObject({ didYouMean: null, correctedQuery: null });
+    expect(right.data?.search.hits[0].title).toBe('Archive old shipments');
   });
 
   it('applies synonyms and stop words admins manage', async () => {
