@@ -1,6 +1,6 @@
 /**
  * Relevance guard, part of `npm test`: a fixed part of the dev split of ../shared/eval/dup-questions (per
- * forum, 75 duplicate groups with all their questions and 150 questions in no group) loaded as published
+ * forum, 75 duplicate groups with all their questions and 100 questions in no group) loaded as published
  * articles through the admin API, indexed by the real worker, each duplicate question's title sent to the
  * delivery `search`, scored by the folder's score.mjs against that part (its pool is what was loaded). Fails
  * below search-relevance-guard.floor.json, so ranking cannot silently regress. Deterministic: fixed
@@ -11,7 +11,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { DupQuestions, EVAL_DIR, guardSubset, HAS_DATA, loadAsArticles, loadDupQuestions, METRICS, Scores, scoreTable, searchAndScore } from './dup-questions';
 import floor from './search-relevance-guard.floor.json';
 
-export const GUARD_SUBSET = { groupsPerForum: 75, distractorsPerForum: 150 };
+export const GUARD_SUBSET = { groupsPerForum: 75, distractorsPerForum: 100 };
 
 if (!HAS_DATA) process.stdout.write(`\nSearch relevance guard skipped: no data in ${EVAL_DIR} (set EVAL_DIR to the dup-questions folder)\n`);
 const describeIfData = HAS_DATA ? describe : describe.skip;
