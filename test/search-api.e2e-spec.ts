@@ -166,6 +166,19 @@ describe('search API (PostgreSQL engine)', () => {
     expect(never.data?.recordSuggestionOpened).toBe(false);
   });
 
+  it('suggests nothing for stop words only or a single letter, and something once a real word is typed', async () => {
+    await kb.published((await kb.category()).id, { title: 'How to export the ledger', bodyMarkdown: 'A guide on how to export.' });
+    await worker.drain();
+    const suggest = async (text: string): Promise<string[]> => {
+      const res = await t.delivery().send(SUGGEST, { input: { text, locale: 'en' } });
+      expect(res.errors).toBeUndefined();
+      return res.data?.suggestArticles.articles.map((a: { title: string }) => a.title);
+    };
+    for (const text of ['how to', 'How do I', 'a', 'x', 'e ', '?', '   ']) expect([text, await suggest(text)]).toEqual([text, []]);
+    expect(await suggest('how to export')).toContain('How to export the ledger');
+    expect(await suggest('ledger')).toContain('How to export the ledger');
+  });
+
   it('counts searches, zero-result searches and clicks for editors', async () => {
     await kb.published((await kb.category()).id, { title: 'Quarterly ledger export', bodyMarkdown: 'Export the ledger every quarter.' });
     await worker.drain();

@@ -487,8 +487,13 @@ export const SPELLING = {
   rareDf: 2,
   /** A rare word is replaced only by a close word found in at least this many times more documents … */
   frequentRatio: 10,
-  /** … and at least this similar (pg_trgm similarity; unknown words take any `%` match, default threshold 0.3). */
+  /** … and at least this similar. */
   rareSimilarity: 0.5,
+  /**
+   * Vocabulary words less similar than this (pg_trgm `similarity`) are never considered: the trigram index
+   * then returns far fewer rows to check (pg_trgm's default, 0.3, let 1M-word vocabularies cost tens of ms).
+   */
+  threshold: 0.45,
   /** Vocabulary words considered per query word, most similar first. */
   candidates: 5,
 };
@@ -496,7 +501,7 @@ export const SPELLING = {
 /** The parameters of `spellingSql(words.length)`. */
 export function spellingParams(words: string[], locales: readonly string[], prefixLast: boolean): unknown[] {
   const configs = [...new Set(locales.map(textSearchConfig))];
-  return [words, locales, prefixLast, configs, SPELLING.rareDf, SPELLING.candidates, SPELLING.minLength, PREFIX_TERMS, ...words];
+  return [words, locales, prefixLast, configs, SPELLING.rareDf, SPELLING.candidates, SPELLING.minLength, PREFIX_TERMS, ...words, String(SPELLING.threshold)];
 }
 
 export interface SpellingCandidate {
@@ -537,7 +542,9 @@ export function chooseSpelling(rows: SpellingRow[]): string[] | null {
 /**
  * The spelling statement for `count` words. Parameters: $1 words, $2 locales, $3 last word is a prefix,
  * $4 configurations, $5 rare df, $6 candidates, $7 min length, $8 lexemes counted per prefix, then each word
- * again ($9, $10, …). Frequent words cost one primary-key lookup in `search_terms` per configuration; the
+ * again ($9, $10, …) and last the similarity threshold. The threshold of `%` is pg_trgm's setting: `freq` sets
+ * it for this statement only (`set_config(…, true)` ends with the statement's transaction) while producing
+ * the rows whose CASE may then run a trigram lookup, so it is in force before any lookup starts. Frequent words cost one primary-key lookup in `search_terms` per configuration; the
  * trigram lookup runs only for unknown and rare words (an uncorrelated subquery is an InitPlan, evaluated only
  * when its CASE branch is taken). Each word's trigram lookup names its own parameter, never a column of
  * another row: the planner then knows the word's trigrams and costs the GIN index for them (a correlated
@@ -557,7 +564,7 @@ export function spellingSql(count: number): string {
             ORDER BY sim DESC, length(v.word), v.word LIMIT $6) c)`;
   const perWord = Array.from(
     { length: count },
-    (_, i) => `SELECT f.n, f.input, f.df, CASE WHEN f.lookup THEN ${candidates(`$${9 + i}`)} END AS candidates FROM freq f WHERE f.n = ${i + 1}`,
+    (_, i) => `SELECT f.n, f.input, f.df, CASE WHEN f.lookup AND f.threshold IS NOT NULL THEN ${candidates(`$${9 + i}`)} END AS candidates FROM freq f WHERE f.n = ${i + 1}`,
   );
   return `
   WITH w AS (
@@ -571,7 +578,9 @@ export function spellingSql(count: number): string {
              ELSE (SELECT df FROM search_terms WHERE lexeme = lex.lexeme) END), 0)::int AS df
     FROM w LEFT JOIN lex ON lex.n = w.n GROUP BY w.n, w.input),
   freq AS MATERIALIZED (
-    SELECT n, input, df, NOT (lexemes = 0 OR df > $5 OR length(input) < $7 OR input ~ '^[0-9]+$') AS lookup FROM counted)
+    SELECT n, input, df, NOT (lexemes = 0 OR df > $5 OR length(input) < $7 OR input ~ '^[0-9]+$') AS lookup,
+           set_config('pg_trgm.similarity_threshold', $${9 + count}::text, true) AS threshold
+    FROM counted)
   SELECT input, df, candidates FROM (${perWord.join(' UNION ALL ')}) r ORDER BY n`;
 }
 
