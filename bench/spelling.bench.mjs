@@ -137,6 +137,7 @@ async function main() {
     try {
       await runMigrations(url.toString());
       const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+      pool.on('error', (error) => process.stderr.write(`pool: ${error.message}\n`));
       process.stdout.write(`  ${size} words: loading ... `);
       const words = vocabulary(real, size);
       // Bulk load with the index dropped and built again, as the migration defines it (fastupdate off).

@@ -495,7 +495,12 @@ export const SPELLING = {
    */
   threshold: 0.45,
   /** Vocabulary words considered per query word, most similar first. */
-  candidates: 5,
+  candidates: 10,
+  /**
+   * The chosen word has the best similarity + frequencyWeight × log10(documents): a word in 100 documents
+   * beats a slightly closer one found once (`accessed` over `accssed` for `accwssed`).
+   */
+  frequencyWeight: 0.1,
 };
 
 /** The parameters of `spellingSql(words.length)`. */
@@ -521,8 +526,8 @@ export interface SpellingRow {
 
 /**
  * The corrected words, or null when no word changes. An unknown word (in no document) becomes its most similar
- * vocabulary word found in documents; a rare word (at most `rareDf` documents) becomes a close word
- * (`rareSimilarity`) found in `frequentRatio` times more documents. Ties in similarity go to the more frequent word.
+ * vocabulary word found in documents, weighing similarity and frequency (`frequencyWeight`); a rare word (at
+ * most `rareDf` documents) becomes a close word (`rareSimilarity`) found in `frequentRatio` times more documents.
  */
 export function chooseSpelling(rows: SpellingRow[]): string[] | null {
   let changed = false;
@@ -531,7 +536,8 @@ export function chooseSpelling(rows: SpellingRow[]): string[] | null {
     const usable = row.candidates
       .filter((c) => c.word !== row.input && c.df > 0)
       .filter((c) => row.df === 0 || (c.similarity >= SPELLING.rareSimilarity && c.df >= SPELLING.frequentRatio * Math.max(row.df, 1)))
-      .sort((a, b) => b.similarity - a.similarity || b.df - a.df || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+      .map((c) => ({ ...c, score: c.similarity + SPELLING.frequencyWeight * Math.log10(c.df) }))
+      .sort((a, b) => b.score - a.score || b.df - a.df || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
     if (usable.length === 0) return row.input;
     changed = true;
     return usable[0].word;

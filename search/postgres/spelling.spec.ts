@@ -16,8 +16,10 @@ describe('chooseSpelling (did you mean)', () => {
     ).toEqual(['password', 'reset']);
   });
 
-  it('prefers the more frequent word when two are as similar', () => {
+  it('prefers the more frequent word when two are as similar, or nearly', () => {
     expect(chooseSpelling([row('exprot', 0, [{ word: 'expert', similarity: 0.4, df: 3 }, { word: 'export', similarity: 0.4, df: 300 }])])).toEqual(['export']);
+    expect(chooseSpelling([row('accwssed', 0, [{ word: 'accssed', similarity: 0.55, df: 1 }, { word: 'accessed', similarity: 0.5, df: 120 }])])).toEqual(['accessed']);
+    expect(chooseSpelling([row('accwssed', 0, [{ word: 'accssed', similarity: 0.9, df: 1 }, { word: 'accessed', similarity: 0.5, df: 120 }])])).toEqual(['accssed']);
   });
 
   it('replaces a rare word only by a close word that is far more frequent', () => {
