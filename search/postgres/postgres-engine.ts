@@ -493,7 +493,7 @@ export const SPELLING = {
    * Vocabulary words less similar than this (pg_trgm `similarity`) are never considered: the trigram index
    * then returns far fewer rows to check (pg_trgm's default, 0.3, let 1M-word vocabularies cost tens of ms).
    */
-  threshold: 0.45,
+  threshold: 0.4,
   /** Vocabulary words considered per query word, most similar first. */
   candidates: 10,
   /**

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { PostgresSearchEngine, spellingParams, spellingSql } from '../../search/postgres/postgres-engine';
+import { PostgresSearchEngine, SPELLING, spellingParams, spellingSql } from '../../search/postgres/postgres-engine';
 import { cloneTemplateDatabase, dropDatabase } from '../support/test-database';
 import { describeSearchEngineContract, doc, query } from './search-engine.contract';
 
@@ -86,6 +86,22 @@ describe('did you mean (PostgreSQL engine)', () => {
     for (const text of ['password', 'download invoice', 'invoice pdf', 'xy']) {
       const page = await search(text);
       expect([text, page.didYouMean, page.correctedText]).toEqual([text, null, null]);
+    }
+  });
+
+  it('considers only words at least SPELLING.threshold similar, for this statement only', async () => {
+    const single = new Pool({ connectionString: database.url, max: 1 });
+    try {
+      const own = new PostgresSearchEngine(single, { locales: ['en'] });
+      await own.upsert([doc({ title: 'Receive payments' }), doc({ title: 'Receive invoices' }), doc({ title: 'Leave a review' })]);
+      // similarity('recieve', 'receive') = 0.33: above pg_trgm's default 0.3, below the engine's threshold.
+      expect(SPELLING.threshold).toBeGreaterThan(0.34);
+      expect(await own.spellingCorrection(['recieve'], ['en'], false)).toBeNull();
+      expect(await own.spellingCorrection(['recieve', 'paymnts'], ['en'], false)).toEqual(['recieve', 'payments']);
+      const { rows } = await single.query<{ threshold: string }>(`SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`);
+      expect(Number(rows[0].threshold)).toBeCloseTo(0.3);
+    } finally {
+      await single.end();
     }
   });
 
