@@ -474,8 +474,10 @@ export class PostgresSearchEngine implements SearchEngine {
    */
   async spellingCorrection(words: string[], locales: readonly string[], prefixLast: boolean): Promise<string[] | null> {
     if (words.length === 0) return null;
-    const rows = await this.db.query<SpellingRow>(spellingSql(words.length), spellingParams(words, locales, prefixLast));
-    return chooseSpelling(rows.rows);
+    // Chinese and Japanese words are never corrected: they are sent empty (no lexeme, no lookup) and put back.
+    const cjk = words.map(containsCjk);
+    const rows = await this.db.query<SpellingRow>(spellingSql(words.length), spellingParams(words.map((word, i) => (cjk[i] ? '' : word)), locales, prefixLast));
+    return chooseSpelling(rows.rows)?.map((word, i) => (cjk[i] ? words[i] : word)) ?? null;
   }
 }
 

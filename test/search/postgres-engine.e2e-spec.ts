@@ -83,7 +83,7 @@ describe('did you mean (PostgreSQL engine)', () => {
   });
 
   it('offers nothing when the words are known', async () => {
-    for (const text of ['password', 'download invoice', 'invoice pdf', 'xy']) {
+    for (const text of ['password', 'download invoice', 'invoice pdf', 'xy', '1234567', '下载发漂']) {
       const page = await search(text);
       expect([text, page.didYouMean, page.correctedText]).toEqual([text, null, null]);
     }
