@@ -12,9 +12,11 @@ export class SearchVocabularyTrigramIndex1764510000000 implements MigrationInter
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER INDEX "search_vocabulary_trgm_idx" SET (fastupdate = off)`);
         await queryRunner.query(`SELECT gin_clean_pending_list('search_vocabulary_trgm_idx'::regclass)`);
+        await queryRunner.query(`ALTER TABLE "search_vocabulary" ADD COLUMN "seen_at" timestamptz NOT NULL DEFAULT now()`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`ALTER TABLE "search_vocabulary" DROP COLUMN "seen_at"`);
         await queryRunner.query(`ALTER INDEX "search_vocabulary_trgm_idx" RESET (fastupdate)`);
     }
 }

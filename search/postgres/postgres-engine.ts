@@ -123,7 +123,7 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async upsert(documents: SearchDocument[]): Promise<void> {
-    await this.write(documents, false);
+    await this.write(documents);
   }
 
   async remove(refs: SearchDocumentRef[]): Promise<void> {
@@ -184,9 +184,11 @@ export class PostgresSearchEngine implements SearchEngine {
   async startRebuild(): Promise<IndexRebuild> {
     const [{ started }] = (await this.db.query<{ started: string }>(`SELECT now()::text AS started`)).rows;
     return {
-      upsert: (documents) => this.write(documents, true),
+      upsert: (documents) => this.write(documents, started),
       commit: async () => {
         await this.db.query('DELETE FROM search_documents WHERE indexed_at < $1::timestamptz', [started]);
+        // Words no public document contains any more (unpublished, made internal, edited away) stop being proposed.
+        await this.db.query('DELETE FROM search_vocabulary WHERE seen_at < $1::timestamptz', [started]);
         // A bulk load leaves long GIN pending lists that every search would scan: merge them now.
         await this.db.query(`SELECT gin_clean_pending_list('search_documents_tsv_idx'::regclass), gin_clean_pending_list('search_documents_title_tsv_idx'::regclass)`);
         await this.db.query('ANALYZE search_documents');
@@ -198,8 +200,12 @@ export class PostgresSearchEngine implements SearchEngine {
 
   async close(): Promise<void> {}
 
-  /** `rewrite`: same-version documents are written again (a rebuild after a configuration change). */
-  private async write(documents: SearchDocument[], rewrite: boolean): Promise<void> {
+  /**
+   * `rebuildStarted` (a rebuild): same-version documents are written again (after a configuration change), and
+   * their vocabulary words are marked as seen, so the commit can drop the words no document had.
+   */
+  private async write(documents: SearchDocument[], rebuildStarted: string | null = null): Promise<void> {
+    const rewrite = rebuildStarted !== null;
     if (documents.length === 0) return;
     const newest = new Map<string, SearchDocument>();
     for (const document of documents) {
@@ -264,11 +270,11 @@ export class PostgresSearchEngine implements SearchEngine {
         ),
       ],
     );
-    await this.addVocabulary(batch);
+    await this.addVocabulary(batch, rebuildStarted);
   }
 
   /** Words the spelling correction can suggest. */
-  private async addVocabulary(documents: SearchDocument[]): Promise<void> {
+  private async addVocabulary(documents: SearchDocument[], rebuildStarted: string | null): Promise<void> {
     const words = new Map<string, Set<string>>();
     for (const d of documents) {
       if (d.visibility !== 'public' || containsCjk(d.title)) continue;
@@ -287,8 +293,11 @@ export class PostgresSearchEngine implements SearchEngine {
     const list = pairs.map(([, word]) => word);
     if (list.length === 0) return;
     await this.db.query(
-      `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      [locales, list],
+      rebuildStarted
+        ? `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[])
+           ON CONFLICT (locale, word) DO UPDATE SET seen_at = now() WHERE search_vocabulary.seen_at < $3::timestamptz`
+        : `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      rebuildStarted ? [locales, list, rebuildStarted] : [locales, list],
     );
   }
 

@@ -105,6 +105,22 @@ describe('did you mean (PostgreSQL engine)', () => {
     }
   });
 
+  it('stops proposing words of documents that are no longer public once the index is rebuilt', async () => {
+    const gone = doc({ title: 'Zeppelin mooring checklist' });
+    await engine.upsert([gone]);
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toEqual(['zeppelin']);
+    // Unpublished: still indexed for editors (so still counted in search_terms), no longer public.
+    const hidden = { ...gone, version: gone.version + 1, visibility: 'staff' as const, status: 'draft' };
+    await engine.upsert([hidden]);
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toEqual(['zeppelin']);
+    const rebuild = await engine.startRebuild();
+    await rebuild.upsert([hidden, doc({ title: 'Change your password, rebuilt' })]);
+    await rebuild.commit();
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toBeNull();
+    const words = (await pool.query<{ word: string }>(`SELECT word FROM search_vocabulary WHERE word IN ('zeppelin', 'password', 'rebuilt')`)).rows.map((r) => r.word).sort();
+    expect(words).toEqual(['password', 'rebuilt']);
+  });
+
   it('reaches the vocabulary through its trigram index whatever the locale statistics say', async () => {
     // A large vocabulary almost all in one locale, statistics taken while it was tiny (the misestimate issue 11 saw).
     await pool.query('ANALYZE search_vocabulary');
