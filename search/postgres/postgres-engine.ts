@@ -135,7 +135,8 @@ export class PostgresSearchEngine implements SearchEngine {
    * Did you mean: the query is weak when one of its words is in no document (unknown) or in very few while a
    * close word is far more frequent (`chooseSpelling`). Nothing found: the corrected text is searched instead
    * and returned as `correctedText`. Something found: the results stay those of the text as typed and the
-   * corrected text is offered as `didYouMean`, when it finds something itself.
+   * corrected text is offered as `didYouMean`, when it finds something itself (search box, at most
+   * `SPELLING.maxWords` words).
    */
   async search(query: SearchQuery): Promise<SearchPage> {
     const locales = query.filters.locales?.length ? query.filters.locales : this.options.locales;
@@ -143,6 +144,9 @@ export class PostgresSearchEngine implements SearchEngine {
     const phrases = queryPhrases(query.text, locales[0] ?? 'en');
     const first = await this.run(query, words, locales, phrases);
     const none = { ...first, correctedText: null, didYouMean: null };
+    // Offers are for the search box: suggestions do not show them, and a pasted paragraph is not a typo.
+    const offer = query.matching === 'all' && words.length <= SPELLING.maxWords;
+    if (first.total > 0 && !offer) return none;
     const corrected = await this.spellingCorrection(words, locales, true);
     if (!corrected) return none;
     if (first.total === 0) {
@@ -507,6 +511,11 @@ export const SPELLING = {
   threshold: 0.4,
   /** Vocabulary words considered per query word, most similar first. */
   candidates: 10,
+  /**
+   * `didYouMean` is looked for in search-box queries of at most this many words; longer text and
+   * suggestions are corrected only when nothing matched (the check costs a statement and a one-hit search).
+   */
+  maxWords: 8,
   /**
    * The chosen word has the best similarity + frequencyWeight × log10(documents): a word in 100 documents
    * beats a slightly closer one found once (`accessed` over `accssed` for `accwssed`).

@@ -51,6 +51,6 @@ describeIfData('search relevance on real questions (dup-questions)', () => {
       for (const metric of METRICS) expect([metric, dev[metric]]).toEqual([metric, expect.any(Number)]);
       for (const metric of ['MAP', 'P@1'] as const) expect([metric, dev[metric] >= floor.dev[metric]]).toEqual([metric, true]);
     },
-    1_800_000,
+    3_600_000,
   );
 });

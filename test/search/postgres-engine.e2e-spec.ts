@@ -76,6 +76,15 @@ describe('did you mean (PostgreSQL engine)', () => {
     expect(page.didYouMean).toBe('download invoice pdf');
   });
 
+  it('looks for an offer in search-box queries only: not in long text, not in suggestions', async () => {
+    const long = await search('download invoise pdf for my accountant before the quarterly deadline');
+    expect(long.total).toBeGreaterThan(0);
+    expect(long.didYouMean).toBeNull();
+    const suggestion = await engine.search(query('download invoise pdf', { matching: 'any', filters: { locales: ['en'] } }));
+    expect(suggestion.total).toBeGreaterThan(0);
+    expect(suggestion.didYouMean).toBeNull();
+  });
+
   it('offers a correction for a rare word when a close word is far more frequent, keeping the hits as typed', async () => {
     const page = await search('pasword');
     expect(page.hits.map((hit) => hit.title)).toEqual(['Pasword rules (old typo kept in this title)']);
