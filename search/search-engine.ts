@@ -91,8 +91,14 @@ export interface SearchPage {
   total: number;
   totalIsEstimate: boolean;
   facets: Partial<Record<FacetName, FacetCount[]>>;
-  /** Set when the engine searched for a corrected or relaxed form of the text. */
+  /** Set when nothing matched as typed and the engine searched for a spelling-corrected form of the text instead. */
   correctedText: string | null;
+  /**
+   * A spelling-corrected form of the text to offer ("Did you mean …?") while the hits are those of the text as
+   * typed: set when a word is in no document, or in very few while a similar word is far more frequent.
+   * Engines that correct typos silently inside their matching (Meilisearch) leave it null.
+   */
+  didYouMean: string | null;
 }
 
 /** Per-locale synonyms and stop words, managed by editors and applied by every engine. */

@@ -9,7 +9,7 @@ import { eventually } from './support/eventually';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
 const SEARCH = `query ($input: SearchInput!) { search(input: $input) {
-  searchId total page pageSize correctedQuery
+  searchId total page pageSize correctedQuery didYouMean
   hits { kind id locale title highlightedTitle snippet slug url position }
   facets { kind { value count } category { value count } product { value count } tag { value count } locale { value count } }
 } }`;
@@ -98,8 +98,24 @@ describe('search API (PostgreSQL engine)', () => {
     const typo = await search({ text: 'pasword resett' });
     expect(typo.data?.search.hits.map((h: { title: string }) => h.title)).toEqual(['Reset your password']);
     expect(typo.data?.search.correctedQuery).toBe('password reset');
+    expect(typo.data?.search.didYouMean).toBeNull();
     expect(await titles({ text: 'reset pass' })).toEqual(['Reset your password']);
     expect(await titles({ text: '发票', locale: 'zh-CN' })).toEqual(['下载发票']);
+  });
+
+  it('offers "did you mean" when a word is unknown while the others find results, keeping the results as typed', async () => {
+    const category = await kb.category();
+    await kb.published(category.id, { title: 'Archive old shipments', bodyMarkdown: 'Shipments older than a year can be archived from the warehouse list.' });
+    await kb.published(category.id, { title: 'Warehouse shipments overview', bodyMarkdown: 'Every shipment of the warehouse.' });
+    await worker.drain();
+    const res = await search({ text: 'warehouse shipments archve' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.search.total).toBeGreaterThan(0);
+    expect(res.data?.search.correctedQuery).toBeNull();
+    expect(res.data?.search.didYouMean).toBe('warehouse shipments archive');
+    const right = await search({ text: 'warehouse shipments archive' });
+    expect(right.data?.search).toMatchObject({ didYouMean: null, correctedQuery: null });
+    expect(right.data?.search.hits[0].title).toBe('Archive old shipments');
   });
 
   it('applies synonyms and stop words admins manage', async () => {
@@ -148,6 +164,19 @@ describe('search API (PostgreSQL engine)', () => {
     expect(opened.data?.recordSuggestionOpened).toBe(true);
     const never = await t.delivery().send(OPENED, { input: { suggestionId: res.data?.suggestArticles.suggestionId, articleId: '00000000-0000-4000-8000-000000000000' } });
     expect(never.data?.recordSuggestionOpened).toBe(false);
+  });
+
+  it('suggests nothing for stop words only or a single letter, and something once a real word is typed', async () => {
+    await kb.published((await kb.category()).id, { title: 'How to caulk the hull', bodyMarkdown: 'A guide on how to caulk.' });
+    await worker.drain();
+    const suggest = async (text: string): Promise<string[]> => {
+      const res = await t.delivery().send(SUGGEST, { input: { text, locale: 'en' } });
+      expect(res.errors).toBeUndefined();
+      return res.data?.suggestArticles.articles.map((a: { title: string }) => a.title);
+    };
+    for (const text of ['how to', 'How do I', 'a', 'x', 'e ', '?', '   ']) expect([text, await suggest(text)]).toEqual([text, []]);
+    expect(await suggest('how to caulk')).toContain('How to caulk the hull');
+    expect(await suggest('hull')).toContain('How to caulk the hull');
   });
 
   it('counts searches, zero-result searches and clicks for editors', async () => {
@@ -283,6 +312,29 @@ describe('search API (PostgreSQL engine)', () => {
     expect(beyond.errors).toBeUndefined();
     expect(beyond.data?.search.hits).toEqual([]);
     expect(codeOf(await search({ text: 'guide', page: 0 }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('bounds the work of long OR queries: the first 256 characters (at most 24 words) count, the page stays bounded', async () => {
+    const category = await kb.category();
+    const topics = ['anchor', 'beacon', 'compass', 'dinghy', 'estuary', 'fathom', 'galley', 'hawser', 'inlet', 'jetty', 'keel', 'lagoon'];
+    for (const topic of topics) await kb.published(category.id, { title: `Bounded ${topic} guide`, bodyMarkdown: `All about the ${topic}.` });
+    await worker.drain();
+    // 10,000 characters of distinct words joined by OR, every one of which would match something.
+    const words = Array.from({ length: 2000 }, (_, i) => `${topics[i % topics.length]}${i >= topics.length ? i : ''}`);
+    const text = words.join(' OR ').slice(0, 10_000);
+    expect(text).toHaveLength(10_000);
+    const started = Date.now();
+    const res = await search({ text, pageSize: 50, facets: [] });
+    const elapsed = Date.now() - started;
+    expect(res.errors).toBeUndefined();
+    // Only the words within the first 256 characters take part: the 12 topic words are all there.
+    expect(res.data?.search.total).toBe(topics.length);
+    expect(res.data?.search.hits.length).toBeLessThanOrEqual(50);
+    // Generous on a shared machine; an unbounded query over 2,000 words would take far longer.
+    expect(elapsed).toBeLessThan(5_000);
+    const suggest = await t.delivery().send(SUGGEST, { input: { text, locale: 'en', limit: 10 } });
+    expect(suggest.errors).toBeUndefined();
+    expect(suggest.data?.suggestArticles.articles.length).toBeLessThanOrEqual(10);
   });
 
   it('rebuilds the whole index and reports no drift afterwards', async () => {

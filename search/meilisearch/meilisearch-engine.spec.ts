@@ -318,6 +318,7 @@ describe('MeilisearchEngine over HTTP', () => {
       facets: { tag: [{ value: 'account', count: 5 }, { value: 'billing', count: 3 }] },
       totalIsEstimate: false,
       correctedText: null,
+      didYouMean: null,
     });
   });
 
@@ -325,7 +326,7 @@ describe('MeilisearchEngine over HTTP', () => {
     const page = await engine.search({
       text: 'x', audience: 'staff', filters: {}, facets: ['kind'], offset: 0, limit: 5, matching: 'all', highlight: { preTag: '<b>', postTag: '</b>' },
     });
-    expect(page).toEqual({ hits: [], total: 0, totalIsEstimate: false, facets: { kind: [] }, correctedText: null });
+    expect(page).toEqual({ hits: [], total: 0, totalIsEstimate: false, facets: { kind: [] }, correctedText: null, didYouMean: null });
   });
 
   it('pages through the indexed versions by offset, ordered by key', async () => {

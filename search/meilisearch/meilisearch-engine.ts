@@ -123,7 +123,7 @@ export class MeilisearchEngine implements SearchEngine {
     } catch (error) {
       // Nothing indexed yet (no applySettings, no upsert): an empty index, not an outage.
       if (apiErrorCode(error) === 'index_not_found') {
-        return { hits: [], total: 0, totalIsEstimate: false, facets: toFacets(undefined, query.facets), correctedText: null };
+        return { hits: [], total: 0, totalIsEstimate: false, facets: toFacets(undefined, query.facets), correctedText: null, didYouMean: null };
       }
       throw error;
     }

@@ -328,6 +328,7 @@ describe('highlights', () => {
       facets: {},
       totalIsEstimate: false,
       correctedText: null,
+      didYouMean: null,
     });
   });
 });

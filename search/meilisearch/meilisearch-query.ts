@@ -450,6 +450,7 @@ export function toSearchPage(
     totalIsEstimate: (response.estimatedTotalHits ?? 0) >= MAX_EXACT_TOTAL,
     facets: toFacets(response.facetDistribution, query.facets),
     correctedText: null,
+    didYouMean: null,
   };
 }
 

@@ -32,8 +32,6 @@ const MARK_START = '\u0002';
 const MARK_END = '\u0003';
 const MARKS = /[\u0002\u0003]/g;
 const FACET_LIMIT = 50;
-/** Below this many hits the engine also tries a spelling-corrected query. */
-const TYPO_RETRY_BELOW = 1;
 const VOCABULARY_MIN_LENGTH = 3;
 const VOCABULARY_BODY_CHARS = 1500;
 /** A prefix's document frequency: the sum over at most this many lexemes it begins. */
@@ -125,7 +123,7 @@ export class PostgresSearchEngine implements SearchEngine {
   }
 
   async upsert(documents: SearchDocument[]): Promise<void> {
-    await this.write(documents, false);
+    await this.write(documents);
   }
 
   async remove(refs: SearchDocumentRef[]): Promise<void> {
@@ -133,16 +131,30 @@ export class PostgresSearchEngine implements SearchEngine {
     await this.db.query('DELETE FROM search_documents WHERE key = ANY($1::text[])', [refs.map(documentKey)]);
   }
 
+  /**
+   * Did you mean: the query is weak when one of its words is in no document (unknown) or in very few while a
+   * close word is far more frequent (`chooseSpelling`). Nothing found: the corrected text is searched instead
+   * and returned as `correctedText`. Something found: the results stay those of the text as typed and the
+   * corrected text is offered as `didYouMean`, when it finds something itself (search box, at most
+   * `SPELLING.maxWords` words).
+   */
   async search(query: SearchQuery): Promise<SearchPage> {
     const locales = query.filters.locales?.length ? query.filters.locales : this.options.locales;
     const words = this.meaningfulWords(query.text, locales);
     const phrases = queryPhrases(query.text, locales[0] ?? 'en');
     const first = await this.run(query, words, locales, phrases);
-    if (words.length === 0 || first.total >= TYPO_RETRY_BELOW) return { ...first, correctedText: null };
-    const corrected = await this.correct(words, locales, query.matching === 'all');
-    if (!corrected) return { ...first, correctedText: null };
-    const retry = await this.run(query, corrected, locales);
-    return retry.total > first.total ? { ...retry, correctedText: corrected.join(' ') } : { ...first, correctedText: null };
+    const none = { ...first, correctedText: null, didYouMean: null };
+    // Offers are for the search box: suggestions do not show them, and a pasted paragraph is not a typo.
+    const offer = query.matching === 'all' && words.length <= SPELLING.maxWords;
+    if (first.total > 0 && !offer) return none;
+    const corrected = await this.spellingCorrection(words, locales, true);
+    if (!corrected) return none;
+    if (first.total === 0) {
+      const retry = await this.run(query, corrected, locales);
+      return retry.total > 0 ? { ...retry, correctedText: corrected.join(' '), didYouMean: null } : none;
+    }
+    const check = await this.run({ ...query, offset: 0, limit: 1, facets: [] }, corrected, locales);
+    return check.total > 0 ? { ...none, didYouMean: corrected.join(' ') } : none;
   }
 
   async health(): Promise<EngineHealth> {
@@ -176,12 +188,15 @@ export class PostgresSearchEngine implements SearchEngine {
   async startRebuild(): Promise<IndexRebuild> {
     const [{ started }] = (await this.db.query<{ started: string }>(`SELECT now()::text AS started`)).rows;
     return {
-      upsert: (documents) => this.write(documents, true),
+      upsert: (documents) => this.write(documents, started),
       commit: async () => {
         await this.db.query('DELETE FROM search_documents WHERE indexed_at < $1::timestamptz', [started]);
+        // Words no public document contains any more (unpublished, made internal, edited away) stop being proposed.
+        await this.db.query('DELETE FROM search_vocabulary WHERE seen_at < $1::timestamptz', [started]);
         // A bulk load leaves long GIN pending lists that every search would scan: merge them now.
         await this.db.query(`SELECT gin_clean_pending_list('search_documents_tsv_idx'::regclass), gin_clean_pending_list('search_documents_title_tsv_idx'::regclass)`);
         await this.db.query('ANALYZE search_documents');
+        await this.db.query('ANALYZE search_vocabulary');
       },
       abort: async () => undefined,
     };
@@ -189,8 +204,12 @@ export class PostgresSearchEngine implements SearchEngine {
 
   async close(): Promise<void> {}
 
-  /** `rewrite`: same-version documents are written again (a rebuild after a configuration change). */
-  private async write(documents: SearchDocument[], rewrite: boolean): Promise<void> {
+  /**
+   * `rebuildStarted` (a rebuild): same-version documents are written again (after a configuration change), and
+   * their vocabulary words are marked as seen, so the commit can drop the words no document had.
+   */
+  private async write(documents: SearchDocument[], rebuildStarted: string | null = null): Promise<void> {
+    const rewrite = rebuildStarted !== null;
     if (documents.length === 0) return;
     const newest = new Map<string, SearchDocument>();
     for (const document of documents) {
@@ -255,11 +274,11 @@ export class PostgresSearchEngine implements SearchEngine {
         ),
       ],
     );
-    await this.addVocabulary(batch);
+    await this.addVocabulary(batch, rebuildStarted);
   }
 
   /** Words the spelling correction can suggest. */
-  private async addVocabulary(documents: SearchDocument[]): Promise<void> {
+  private async addVocabulary(documents: SearchDocument[], rebuildStarted: string | null): Promise<void> {
     const words = new Map<string, Set<string>>();
     for (const d of documents) {
       if (d.visibility !== 'public' || containsCjk(d.title)) continue;
@@ -278,8 +297,11 @@ export class PostgresSearchEngine implements SearchEngine {
     const list = pairs.map(([, word]) => word);
     if (list.length === 0) return;
     await this.db.query(
-      `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
-      [locales, list],
+      rebuildStarted
+        ? `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[])
+           ON CONFLICT (locale, word) DO UPDATE SET seen_at = now() WHERE search_vocabulary.seen_at < $3::timestamptz`
+        : `INSERT INTO search_vocabulary (locale, word) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING`,
+      rebuildStarted ? [locales, list, rebuildStarted] : [locales, list],
     );
   }
 
@@ -304,7 +326,7 @@ export class PostgresSearchEngine implements SearchEngine {
    * read from `search_terms`, which triggers keep current). Quoted phrases must match as
    * phrases. Beyond the candidates the total is a lower bound (`totalIsEstimate`), as with Meilisearch.
    */
-  private async run(query: SearchQuery, words: string[], locales: readonly string[], phrases: string[][] = []): Promise<Omit<SearchPage, 'correctedText'>> {
+  private async run(query: SearchQuery, words: string[], locales: readonly string[], phrases: string[][] = []): Promise<Omit<SearchPage, 'correctedText' | 'didYouMean'>> {
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
@@ -456,25 +478,136 @@ export class PostgresSearchEngine implements SearchEngine {
     };
   }
 
-  /** Replaces words unknown to the index by the most similar indexed word (pg_trgm); null when nothing changes. */
-  private async correct(words: string[], locales: readonly string[], prefixLast: boolean): Promise<string[] | null> {
-    const rows = await this.db.query<{ input: string; known: boolean; best: string | null }>(
-      `SELECT w.input,
-              EXISTS (SELECT 1 FROM search_vocabulary v WHERE v.locale = ANY($2::text[]) AND
-                      (v.word = w.input OR (w.last AND $3 AND v.word LIKE w.input || '%'))) AS known,
-              (SELECT v.word FROM search_vocabulary v WHERE v.locale = ANY($2::text[]) AND v.word % w.input
-                ORDER BY similarity(v.word, w.input) DESC, length(v.word), v.word LIMIT 1) AS best
-       FROM unnest($1::text[]) WITH ORDINALITY AS w0(input, n), LATERAL (SELECT w0.input, w0.n = cardinality($1::text[]) AS last) w`,
-      [words, locales, prefixLast],
-    );
-    let changed = false;
-    const corrected = rows.rows.map((row) => {
-      if (row.known || !row.best || row.input.length < VOCABULARY_MIN_LENGTH) return row.input;
-      changed = true;
-      return row.best;
-    });
-    return changed ? corrected : null;
+  /**
+   * Spelling correction on the trigram index: each query word's document frequency (from `search_terms`, in every
+   * configuration of the locales; a last word typed as a prefix counts the lexemes it begins), and for a word
+   * that is unknown or rare the most similar vocabulary words with their own document frequency. The vocabulary
+   * is reached only through its trigram index (`spellingSql`). Returns the corrected words, or null when nothing
+   * changes (`chooseSpelling`).
+   */
+  async spellingCorrection(words: string[], locales: readonly string[], prefixLast: boolean): Promise<string[] | null> {
+    if (words.length === 0) return null;
+    // Chinese and Japanese words are never corrected: they are sent empty (no lexeme, no lookup) and put back.
+    const cjk = words.map(containsCjk);
+    const rows = await this.db.query<SpellingRow>(spellingSql(words.length), spellingParams(words.map((word, i) => (cjk[i] ? '' : word)), locales, prefixLast));
+    return chooseSpelling(rows.rows)?.map((word, i) => (cjk[i] ? words[i] : word)) ?? null;
   }
+}
+
+/** When and how the engine corrects spelling (docs/search.md, "Did you mean"). */
+export const SPELLING = {
+  /** Shorter words are never corrected (and never enter the vocabulary). */
+  minLength: VOCABULARY_MIN_LENGTH,
+  /** A word found in at most this many documents is rare: it may be a typo that also occurs in a few documents. */
+  rareDf: 2,
+  /** A rare word is replaced only by a close word found in at least this many times more documents … */
+  frequentRatio: 10,
+  /** … and at least this similar. */
+  rareSimilarity: 0.5,
+  /**
+   * Vocabulary words less similar than this (pg_trgm `similarity`) are never considered: the trigram index
+   * then returns far fewer rows to check (pg_trgm's default, 0.3, let 1M-word vocabularies cost tens of ms).
+   */
+  threshold: 0.4,
+  /** Vocabulary words considered per query word, most similar first. */
+  candidates: 10,
+  /**
+   * `didYouMean` is looked for in search-box queries of at most this many words; longer text and
+   * suggestions are corrected only when nothing matched (the check costs a statement and a one-hit search).
+   */
+  maxWords: 8,
+  /**
+   * The chosen word has the best similarity + frequencyWeight × log10(documents): a word in 100 documents
+   * beats a slightly closer one found once (`accessed` over `accssed` for `accwssed`).
+   */
+  frequencyWeight: 0.1,
+};
+
+/** The parameters of `spellingSql(words.length)`. */
+export function spellingParams(words: string[], locales: readonly string[], prefixLast: boolean): unknown[] {
+  const configs = [...new Set(locales.map(textSearchConfig))];
+  return [words, locales, prefixLast, configs, SPELLING.rareDf, SPELLING.candidates, SPELLING.minLength, PREFIX_TERMS, ...words, String(SPELLING.threshold)];
+}
+
+export interface SpellingCandidate {
+  word: string;
+  similarity: number;
+  /** Documents containing the word (0: only in the vocabulary, e.g. a stop word or a word since removed). */
+  df: number;
+}
+
+export interface SpellingRow {
+  input: string;
+  /** Documents containing the word (its lexemes in any configuration of the locales). */
+  df: number;
+  /** Null when the word was not looked up: frequent, a stop word, too short. */
+  candidates: SpellingCandidate[] | null;
+}
+
+/**
+ * The corrected words, or null when no word changes. An unknown word (in no document) becomes its most similar
+ * vocabulary word found in documents, weighing similarity and frequency (`frequencyWeight`); a rare word (at
+ * most `rareDf` documents) becomes a close word (`rareSimilarity`) found in `frequentRatio` times more documents.
+ */
+export function chooseSpelling(rows: SpellingRow[]): string[] | null {
+  let changed = false;
+  const corrected = rows.map((row) => {
+    if (!row.candidates?.length) return row.input;
+    const usable = row.candidates
+      .filter((c) => c.word !== row.input && c.df > 0)
+      .filter((c) => row.df === 0 || (c.similarity >= SPELLING.rareSimilarity && c.df >= SPELLING.frequentRatio * Math.max(row.df, 1)))
+      .map((c) => ({ ...c, score: c.similarity + SPELLING.frequencyWeight * Math.log10(c.df) }))
+      .sort((a, b) => b.score - a.score || b.df - a.df || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+    if (usable.length === 0) return row.input;
+    changed = true;
+    return usable[0].word;
+  });
+  return changed ? corrected : null;
+}
+
+/**
+ * The spelling statement for `count` words. Parameters: $1 words, $2 locales, $3 last word is a prefix,
+ * $4 configurations, $5 rare df, $6 candidates, $7 min length, $8 lexemes counted per prefix, then each word
+ * again ($9, $10, …) and last the similarity threshold. The threshold of `%` is pg_trgm's setting: `freq` sets
+ * it for this statement only (`set_config(…, true)` ends with the statement's transaction) while producing
+ * the rows whose CASE may then run a trigram lookup, so it is in force before any lookup starts. Frequent words cost one primary-key lookup in `search_terms` per configuration; the
+ * trigram lookup runs only for unknown and rare words (an uncorrelated subquery is an InitPlan, evaluated only
+ * when its CASE branch is taken). Each word's trigram lookup names its own parameter, never a column of
+ * another row: the planner then knows the word's trigrams and costs the GIN index for them (a correlated
+ * `word % w.input` is costed blind and planned as a scan of the whole vocabulary), and `OFFSET 0` keeps the
+ * locale condition out of the scan, so no locale estimate can pick the primary key instead (issue 11 found
+ * 15 rows estimated against 6,531).
+ */
+export function spellingSql(count: number): string {
+  const candidates = (p: string): string => `(
+      SELECT json_agg(json_build_object('word', c.word, 'similarity', c.sim,
+               'df', coalesce((SELECT max(t.df) FROM unnest($4::regconfig[]) AS cfg(config), LATERAL unnest(to_tsvector(cfg.config, c.word)) AS x
+                               JOIN search_terms t ON t.lexeme = x.lexeme), 0))
+             ORDER BY c.sim DESC, length(c.word), c.word)
+      FROM (SELECT v.word, similarity(v.word, ${p}::text) AS sim
+            FROM (SELECT word, locale FROM search_vocabulary WHERE word % ${p}::text OFFSET 0) v
+            WHERE v.locale = ANY($2::text[])
+            ORDER BY sim DESC, length(v.word), v.word LIMIT $6) c)`;
+  const perWord = Array.from(
+    { length: count },
+    (_, i) => `SELECT f.n, f.input, f.df, CASE WHEN f.lookup AND f.threshold IS NOT NULL THEN ${candidates(`$${9 + i}`)} END AS candidates FROM freq f WHERE f.n = ${i + 1}`,
+  );
+  return `
+  WITH w AS (
+    SELECT w0.input, w0.n, (w0.n = cardinality($1::text[]) AND $3::boolean) AS prefix
+    FROM unnest($1::text[]) WITH ORDINALITY AS w0(input, n)),
+  lex AS (
+    SELECT w.n, l.lexeme, w.prefix FROM w, unnest($4::regconfig[]) AS cfg(config), LATERAL unnest(to_tsvector(cfg.config, w.input)) AS l),
+  counted AS (
+    SELECT w.n, w.input, count(lex.lexeme) AS lexemes, coalesce(max(CASE WHEN lex.prefix
+             THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= lex.lexeme AND lexeme < lex.lexeme || chr(1114111) LIMIT $8) p)
+             ELSE (SELECT df FROM search_terms WHERE lexeme = lex.lexeme) END), 0)::int AS df
+    FROM w LEFT JOIN lex ON lex.n = w.n GROUP BY w.n, w.input),
+  freq AS MATERIALIZED (
+    SELECT n, input, df, NOT (lexemes = 0 OR df > $5 OR length(input) < $7 OR input ~ '^[0-9]+$') AS lookup,
+           set_config('pg_trgm.similarity_threshold', $${9 + count}::text, true) AS threshold
+    FROM counted)
+  SELECT input, df, candidates FROM (${perWord.join(' UNION ALL ')}) r ORDER BY n`;
 }
 
 /** Escapes everything, then turns the engine's private marks into the caller's highlight tags. */

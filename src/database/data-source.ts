@@ -51,6 +51,7 @@ import { ThreadPromotionEntity } from '../moderation/entities/thread-promotion.e
 import { ContentGapEntity } from '../staleness/entities/content-gap.entity';
 import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
+import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -104,6 +105,7 @@ export const MIGRATIONS = [
   ArticleDeletionAuditAndReviewRules1764290000000,
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
+  SearchVocabularyTrigramIndex1764510000000,
   CreateForum1764600000000,
   CreateMemberNotifications1764610000000,
   CreateModeration1764620000000,

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, SearchQuery, Visibility } from '../../search/search-engine';
-import { queryWords } from '../../search/text/words';
+import { textSearchConfig } from '../../search/postgres/text-search-config';
+import { containsCjk, queryWords } from '../../search/text/words';
 import { LocalesService } from '../common/locales/locales.service';
 import { AppConfig } from '../config/app-config';
 import { articleUrl, threadUrl } from '../config/site-urls';
@@ -70,7 +71,9 @@ export class SearchService {
   /**
    * Articles (and, unless left out, solved forum threads) that may answer a question being typed: any-word
    * matching over the whole text. Solved threads come from a second query of the same engine (the engine's
-   * filters cannot say "articles, or threads that are solved"); both lists are merged by score.
+   * filters cannot say "articles, or threads that are solved"); both lists are merged by score. Until the text
+   * has a word that carries meaning (not a stop word of the locale, and two characters or more unless
+   * Chinese or Japanese), there is nothing to suggest: the answer is an empty list, whatever the engine.
    */
   async suggestArticles(
     text: string,
@@ -80,6 +83,7 @@ export class SearchService {
     includeSolvedThreads = true,
   ): Promise<Suggestions> {
     const resolved = locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
+    if (!(await this.hasMeaningfulWord(text, resolved))) return { batchId: randomUUID(), hits: [], urlOf: (hit) => this.urlOf(hit) };
     const query = (filters: SearchFilters): Promise<SearchPage> =>
       this.engine.search({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
     const [articles, threads] = await Promise.all([
@@ -120,6 +124,15 @@ export class SearchService {
 
   recordClick(searchId: string, kind: string, id: string, locale: string, position: number): void {
     this.analytics.recordClick(searchId, `${kind}:${id}:${locale}`, position);
+  }
+
+  /** Stop words are those of the locale's PostgreSQL text search configuration (the database is always PostgreSQL). */
+  private async hasMeaningfulWord(text: string, locale: string): Promise<boolean> {
+    const words = queryWords(text, locale).filter((word) => word.length > 1 || containsCjk(word));
+    if (words.length === 0) return false;
+    if (words.some(containsCjk)) return true;
+    const [{ meaningful }] = await this.dataSource.query(`SELECT length(to_tsvector($1::regconfig, $2)) > 0 AS meaningful`, [textSearchConfig(locale), words.join(' ')]);
+    return meaningful as boolean;
   }
 
   private localesOf(request: SearchRequest): string[] | undefined {

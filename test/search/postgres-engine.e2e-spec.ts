@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
-import { PostgresSearchEngine } from '../../search/postgres/postgres-engine';
+import { PostgresSearchEngine, SPELLING, spellingParams, spellingSql } from '../../search/postgres/postgres-engine';
 import { cloneTemplateDatabase, dropDatabase } from '../support/test-database';
-import { describeSearchEngineContract, doc } from './search-engine.contract';
+import { describeSearchEngineContract, doc, query } from './search-engine.contract';
 
 describeSearchEngineContract('postgres', async () => {
   const database = await cloneTemplateDatabase();
@@ -36,6 +36,111 @@ describe('search_terms (document frequencies for BM25)', () => {
     } finally {
       await pool.end();
       await dropDatabase(database.name);
+    }
+  });
+});
+
+describe('did you mean (PostgreSQL engine)', () => {
+  let database: { name: string; url: string };
+  let pool: Pool;
+  let engine: PostgresSearchEngine;
+  const search = (text: string) => engine.search(query(text, { filters: { locales: ['en'] } }));
+
+  beforeAll(async () => {
+    database = await cloneTemplateDatabase();
+    pool = new Pool({ connectionString: database.url, max: 2 });
+    engine = new PostgresSearchEngine(pool, { locales: ['en', 'de'] });
+    await engine.upsert([
+      ...Array.from({ length: 24 }, (_, i) => doc({ title: `Change your password, way ${i}`, body: 'Open the security settings.' })),
+      doc({ title: 'Pasword rules (old typo kept in this title)' }),
+      ...Array.from({ length: 6 }, (_, i) => doc({ title: `Download an invoice ${i}`, body: 'Export it as PDF.' })),
+    ]);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await dropDatabase(database.name);
+  });
+
+  it('searches the correction when nothing matches as typed', async () => {
+    const page = await search('downlod invoice');
+    expect(page.correctedText).toBe('download invoice');
+    expect(page.didYouMean).toBeNull();
+    expect(page.hits[0].title).toMatch(/^Download an invoice/);
+  });
+
+  it('offers a correction when results are weak: an unknown word among found ones', async () => {
+    const page = await search('download invoise pdf');
+    expect(page.total).toBeGreaterThan(0);
+    expect(page.hits[0].title).toMatch(/^Download an invoice/);
+    expect(page.correctedText).toBeNull();
+    expect(page.didYouMean).toBe('download invoice pdf');
+  });
+
+  it('looks for an offer in search-box queries only: not in long text, not in suggestions', async () => {
+    const long = await search('download invoise pdf for my accountant before the quarterly deadline');
+    expect(long.total).toBeGreaterThan(0);
+    expect(long.didYouMean).toBeNull();
+    const suggestion = await engine.search(query('download invoise pdf', { matching: 'any', filters: { locales: ['en'] } }));
+    expect(suggestion.total).toBeGreaterThan(0);
+    expect(suggestion.didYouMean).toBeNull();
+  });
+
+  it('offers a correction for a rare word when a close word is far more frequent, keeping the hits as typed', async () => {
+    const page = await search('pasword');
+    expect(page.hits.map((hit) => hit.title)).toEqual(['Pasword rules (old typo kept in this title)']);
+    expect(page.didYouMean).toBe('password');
+  });
+
+  it('offers nothing when the words are known', async () => {
+    for (const text of ['password', 'download invoice', 'invoice pdf', 'xy', '1234567', '下载发漂']) {
+      const page = await search(text);
+      expect([text, page.didYouMean, page.correctedText]).toEqual([text, null, null]);
+    }
+  });
+
+  it('considers only words at least SPELLING.threshold similar, for this statement only', async () => {
+    const single = new Pool({ connectionString: database.url, max: 1 });
+    try {
+      const own = new PostgresSearchEngine(single, { locales: ['en'] });
+      await own.upsert([doc({ title: 'Receive payments' }), doc({ title: 'Receive invoices' }), doc({ title: 'Leave a review' })]);
+      // similarity('recieve', 'receive') = 0.33: above pg_trgm's default 0.3, below the engine's threshold.
+      expect(SPELLING.threshold).toBeGreaterThan(0.34);
+      expect(await own.spellingCorrection(['recieve'], ['en'], false)).toBeNull();
+      expect(await own.spellingCorrection(['recieve', 'paymnts'], ['en'], false)).toEqual(['recieve', 'payments']);
+      const { rows } = await single.query<{ threshold: string }>(`SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`);
+      expect(Number(rows[0].threshold)).toBeCloseTo(0.3);
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('stops proposing words of documents that are no longer public once the index is rebuilt', async () => {
+    const gone = doc({ title: 'Zeppelin mooring checklist' });
+    await engine.upsert([gone]);
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toEqual(['zeppelin']);
+    // Unpublished: still indexed for editors (so still counted in search_terms), no longer public.
+    const hidden = { ...gone, version: gone.version + 1, visibility: 'staff' as const, status: 'draft' };
+    await engine.upsert([hidden]);
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toEqual(['zeppelin']);
+    const rebuild = await engine.startRebuild();
+    await rebuild.upsert([hidden, doc({ title: 'Change your password, rebuilt' })]);
+    await rebuild.commit();
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toBeNull();
+    const words = (await pool.query<{ word: string }>(`SELECT word FROM search_vocabulary WHERE word IN ('zeppelin', 'password', 'rebuilt')`)).rows.map((r) => r.word).sort();
+    expect(words).toEqual(['password', 'rebuilt']);
+  });
+
+  it('reaches the vocabulary through its trigram index whatever the locale statistics say', async () => {
+    // A large vocabulary almost all in one locale, statistics taken while it was tiny (the misestimate issue 11 saw).
+    await pool.query('ANALYZE search_vocabulary');
+    await pool.query(`INSERT INTO search_vocabulary (locale, word) SELECT 'en', 'w' || g FROM generate_series(1, 40000) g ON CONFLICT DO NOTHING`);
+    await pool.query(`INSERT INTO search_vocabulary (locale, word) SELECT 'de', 'wort' || g FROM generate_series(1, 15) g ON CONFLICT DO NOTHING`);
+    for (const locales of [['en'], ['en', 'de']]) {
+      const plan = (await pool.query(`EXPLAIN (FORMAT JSON) ${spellingSql(2)}`, spellingParams(['pasword', 'invoise'], locales, true))).rows[0]['QUERY PLAN'];
+      const text = JSON.stringify(plan);
+      expect(text).toContain('search_vocabulary_trgm_idx');
+      expect(text).not.toMatch(/"Relation Name":"search_vocabulary"[^}]*"Node Type":"Seq Scan"|"Node Type":"Seq Scan"[^}]*"Relation Name":"search_vocabulary"/);
+      expect(text).not.toContain('search_vocabulary_pkey');
     }
   });
 });

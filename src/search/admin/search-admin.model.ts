@@ -17,6 +17,8 @@ export class AdminSearchResults {
   @Field(() => SearchFacets) facets!: SearchFacets;
   @Field(() => [AdminSearchFacetValue], { nullable: true }) statusFacet!: AdminSearchFacetValue[] | null;
   @Field(() => String, { nullable: true }) correctedQuery!: string | null;
+  @Field(() => String, { nullable: true, description: 'A spelling-corrected form of the text to offer; the hits are those of the text as typed' })
+  didYouMean!: string | null;
 }
 
 @ObjectType()

@@ -46,6 +46,7 @@ export class SearchAdminResolver {
       facets: { kind: facet('kind'), category: facet('category'), product: facet('product'), tag: facet('tag'), locale: facet('locale') },
       statusFacet: result.facets.status ?? null,
       correctedQuery: result.correctedText,
+      didYouMean: result.didYouMean,
     };
   }
 

@@ -42,6 +42,11 @@ export class SearchResults {
   @Field(() => SearchFacets) facets!: SearchFacets;
   @Field(() => String, { nullable: true, description: 'Set when nothing matched as typed and a spelling correction was searched instead' })
   correctedQuery!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'A spelling-corrected form of the text to offer ("Did you mean …?"); the hits are those of the text as typed. Null when the text looks right',
+  })
+  didYouMean!: string | null;
 }
 
 @ObjectType()

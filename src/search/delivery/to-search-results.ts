@@ -36,5 +36,6 @@ export function toSearchResults(result: SearchResult, searchId: string): SearchR
       locale: facet(result.facets.locale),
     },
     correctedQuery: result.correctedText,
+    didYouMean: result.didYouMean,
   };
 }
