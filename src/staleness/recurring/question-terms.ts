@@ -1,0 +1,39 @@
+import porter2 from 'wink-porter2-stemmer';
+import { indexText } from '../../../search/text/words';
+
+/**
+ * Question text → terms for the recurring-question similarity. The project's tokenizer
+ * (`search/text/words.ts`: NFKC, code compounds such as `/etc/fstab` → `etcfstab` plus its parts,
+ * `c++`, CJK segmentation), lower-cased, a small stop-word list, the Porter2 stemmer
+ * (`wink-porter2-stemmer`), which beat a plural-only stemmer and no stemming on dev.
+ */
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Function words and forum boilerplate ("thanks", "help", "question") that say nothing about intent. */
+export const STOP_WORDS = new Set(
+  (
+    'a an the and or but if then else of to in on at by for with from as is are was were be been being it its this that these those ' +
+    'i me my we our you your he she they them their there here what which who whom how why when where do does did doing have has had ' +
+    'can could would should will shall may might must not no so than too very just also any some all each more most other such only own same ' +
+    'about into over after before under again further once up down out off above below between through during while am im ive dont cant ' +
+    'get got use using used want need like know one way tried try trying thanks thank please help question questions anyone someone something ' +
+    's t d ll re ve m don doesn didn isn wasn aren won hi hello regards edit update'
+  ).split(/\s+/),
+);
+
+/** Porter2 (Snowball English) stem; words with digits (versions, error codes) are kept as they are. */
+export function stem(word: string): string {
+  return /\d/.test(word) ? word : porter2(word);
+}
+
+/** The terms of a text, in order (duplicates kept: term frequency matters). */
+export function questionTerms(text: string, locale = 'en'): string[] {
+  const terms: string[] = [];
+  for (const match of indexText(text, locale).toLowerCase().matchAll(WORD)) {
+    const word = match[0];
+    if (word.length < 2 || word.length > 40 || STOP_WORDS.has(word)) continue;
+    terms.push(stem(word));
+  }
+  return terms;
+}

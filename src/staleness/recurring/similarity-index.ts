@@ -1,0 +1,373 @@
+import { questionTerms } from './question-terms';
+
+/** What the similarity sees of a forum question (a thread's title, first post, accepted answer). */
+export interface QuestionText {
+  title: string;
+  question: string;
+  acceptedAnswer?: string | null;
+}
+
+/**
+ * Ranking parameters. Tuned on the dev split of `../shared/eval/dup-questions` only
+ * (see docs/recurring-questions.md); the defaults are the tuned values.
+ */
+export interface SimilarityParams {
+  /** BM25 term-frequency saturation. */
+  k1: number;
+  /** Length normalisation of the title and body fields (BM25F). */
+  bTitle: number;
+  bBody: number;
+  /** Field weights in the document: a title word counts `titleWeight` body words. */
+  titleWeight: number;
+  /** Accepted-answer words count this much of a body word. */
+  answerWeight: number;
+  /** Query side: a word of the new question's title counts this much more than a body word. */
+  queryTitleWeight: number;
+  /** Weight of title bigrams (adjacent title terms) as extra title terms; 0 = off. */
+  bigramWeight: number;
+  /** How `similarDocs` combines the two directed similarities: their mean, the larger or the smaller. */
+  symmetry: 'mean' | 'max' | 'min';
+  /** Only the first `bodyTermLimit` terms of the question body count (long logs and pasted output drown the intent). */
+  bodyTermLimit: number;
+  /** Query terms kept (highest weight first): bounds the cost of a query on huge pools. */
+  maxQueryTerms: number;
+  /** `similarDocs` (clustering) finds candidates through only this many query terms, then scores them exactly. */
+  candidateTerms: number;
+}
+
+export const DEFAULT_SIMILARITY_PARAMS: SimilarityParams = {
+  k1: 3,
+  bTitle: 0.8,
+  bBody: 1,
+  titleWeight: 3,
+  answerWeight: 0.5,
+  queryTitleWeight: 2,
+  bigramWeight: 0.3,
+  symmetry: 'mean',
+  bodyTermLimit: 100,
+  maxQueryTerms: 64,
+  candidateTerms: 24,
+};
+
+/** A scored neighbour: `doc` is the index position given by `add`. */
+export interface Neighbour {
+  doc: number;
+  score: number;
+}
+
+interface DocVector {
+  terms: Int32Array;
+  /** Per term, its weighted count in the title and in the body (question + accepted answer). */
+  titleTf: Float32Array;
+  bodyTf: Float32Array;
+}
+
+interface Analysed {
+  title: string[];
+  body: string[];
+  answer: string[];
+}
+
+const BIGRAM = '\u0001';
+
+/** A growable posting list: document numbers and their tf~ (kept as raw field counts until scoring). */
+class Postings {
+  docs = new Int32Array(4);
+  titleTf = new Float32Array(4);
+  bodyTf = new Float32Array(4);
+  length = 0;
+
+  push(doc: number, titleTf: number, bodyTf: number): void {
+    if (this.length === this.docs.length) {
+      const size = this.docs.length * 2;
+      const docs = new Int32Array(size);
+      docs.set(this.docs);
+      const t = new Float32Array(size);
+      t.set(this.titleTf);
+      const b = new Float32Array(size);
+      b.set(this.bodyTf);
+      this.docs = docs;
+      this.titleTf = t;
+      this.bodyTf = b;
+    }
+    this.docs[this.length] = doc;
+    this.titleTf[this.length] = titleTf;
+    this.bodyTf[this.length] = bodyTf;
+    this.length += 1;
+  }
+}
+
+export function analyseQuestion(text: QuestionText, params: SimilarityParams): Analysed {
+  const title = questionTerms(text.title);
+  if (params.bigramWeight > 0) {
+    const n = title.length;
+    for (let i = 0; i + 1 < n; i += 1) title.push(`${title[i]}${BIGRAM}${title[i + 1]}`);
+  }
+  return { title, body: questionTerms(text.question).slice(0, params.bodyTermLimit), answer: text.acceptedAnswer ? questionTerms(text.acceptedAnswer) : [] };
+}
+
+/**
+ * An in-memory inverted index of questions ranked with BM25F (title and body fields with their own
+ * weights and length normalisation, title bigrams, title-weighted queries). Pseudo-relevance feedback and a
+ * title-title cosine blend were tried and lost on dev (docs/recurring-questions.md). Documents are only appended (`add`); removal is a rebuild, which the clustering service does
+ * from PostgreSQL. `normalisedSimilarity` turns a score into [0, 1] for thresholds: the score of b for
+ * query a divided by a's score against itself, averaged over both directions.
+ */
+export class SimilarityIndex {
+  readonly params: SimilarityParams;
+  private readonly termIds = new Map<string, number>();
+  private readonly postings: Postings[] = [];
+  private readonly vectors: DocVector[] = [];
+  private readonly rawTitleLength: number[] = [];
+  private readonly rawBodyLength: number[] = [];
+  private titleLengthSum = 0;
+  private bodyLengthSum = 0;
+
+  constructor(params: Partial<SimilarityParams> = {}) {
+    this.params = { ...DEFAULT_SIMILARITY_PARAMS, ...params };
+  }
+
+  get size(): number {
+    return this.vectors.length;
+  }
+
+  /** Adds a question; returns its document number (0, 1, 2, … in insertion order). */
+  add(text: QuestionText): number {
+    const doc = this.vectors.length;
+    const a = analyseQuestion(text, this.params);
+    const counts = new Map<number, [number, number]>();
+    for (const term of a.title) {
+      const id = this.termId(term);
+      const c = counts.get(id) ?? [0, 0];
+      c[0] += term.includes(BIGRAM) ? this.params.bigramWeight : 1;
+      counts.set(id, c);
+    }
+    for (const term of a.body) {
+      const id = this.termId(term);
+      const c = counts.get(id) ?? [0, 0];
+      c[1] += 1;
+      counts.set(id, c);
+    }
+    for (const term of a.answer) {
+      const id = this.termId(term);
+      const c = counts.get(id) ?? [0, 0];
+      c[1] += this.params.answerWeight;
+      counts.set(id, c);
+    }
+    const titleLength = a.title.length;
+    const bodyLength = a.body.length + a.answer.length * this.params.answerWeight;
+    const terms = new Int32Array(counts.size);
+    const titleTf = new Float32Array(counts.size);
+    const bodyTf = new Float32Array(counts.size);
+    let i = 0;
+    for (const [id, [t, b]] of counts) {
+      this.postings[id].push(doc, t, b);
+      terms[i] = id;
+      titleTf[i] = t;
+      bodyTf[i] = b;
+      i += 1;
+    }
+    this.vectors.push({ terms, titleTf, bodyTf });
+    this.rawTitleLength.push(titleLength);
+    this.rawBodyLength.push(bodyLength);
+    this.titleLengthSum += titleLength;
+    this.bodyLengthSum += bodyLength;
+    return doc;
+  }
+
+  /** Ranks the indexed documents for a question (the question itself is not excluded unless listed). */
+  search(text: QuestionText, limit: number, exclude?: (doc: number) => boolean): Neighbour[] {
+    const query = this.queryWeights(analyseQuestion(text, this.params));
+    return this.searchWeights(query, limit, exclude);
+  }
+
+  /** Ranks for an indexed document (itself excluded). */
+  searchDoc(doc: number, limit: number, exclude?: (doc: number) => boolean): Neighbour[] {
+    const query = this.docQueryWeights(doc);
+    return this.searchWeights(query, limit, (d) => d === doc || (exclude ? exclude(d) : false));
+  }
+
+  /** Score of document `doc` for the query of document `queryDoc`, divided by `queryDoc`'s self-score. */
+  directedSimilarity(queryDoc: number, doc: number): number {
+    const query = this.docQueryWeights(queryDoc);
+    const self = this.scoreOne(query, queryDoc);
+    return self > 0 ? this.scoreOne(query, doc) / self : 0;
+  }
+
+  /** Symmetric similarity in [0, 1]: the mean of both directed similarities. */
+  normalisedSimilarity(a: number, b: number): number {
+    return Math.min(1, symmetric(this.directedSimilarity(a, b), this.directedSimilarity(b, a), this.params.symmetry));
+  }
+
+  /**
+   * Neighbours of an indexed document with their normalised similarity, best first: candidates from
+   * the inverted index (`candidates` of them), then the symmetric normalised similarity of each.
+   */
+  similarDocs(doc: number, candidates: number, exclude?: (doc: number) => boolean): Neighbour[] {
+    const query = this.docQueryWeights(doc);
+    const self = this.scoreOne(query, doc);
+    if (self <= 0) return [];
+    const candidateQuery = new Map([...query.entries()].slice(0, this.params.candidateTerms));
+    const found = this.collect(this.accumulate(candidateQuery), candidates, (d) => d === doc || (exclude ? exclude(d) : false));
+    const out: Neighbour[] = [];
+    for (const c of found) {
+      const n = { doc: c.doc, score: this.scoreOne(query, c.doc) };
+      const reverse = this.directedSimilarity(n.doc, doc);
+      out.push({ doc: n.doc, score: Math.min(1, symmetric(n.score / self, reverse, this.params.symmetry)) });
+    }
+    return out.sort((x, y) => y.score - x.score);
+  }
+
+  /** The terms with the highest summed weight over some documents (content-gap "common terms"). */
+  commonTerms(docs: number[], limit: number): string[] {
+    const names = [...this.termIds.keys()];
+    const sum = new Map<number, number>();
+    for (const doc of docs) {
+      const v = this.vectors[doc];
+      for (let i = 0; i < v.terms.length; i += 1) {
+        const id = v.terms[i];
+        if (names[id].includes(BIGRAM)) continue;
+        sum.set(id, (sum.get(id) ?? 0) + this.idf(id));
+      }
+    }
+    return [...sum.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([id]) => names[id]);
+  }
+
+  private termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.postings.length;
+      this.termIds.set(term, id);
+      this.postings.push(new Postings());
+    }
+    return id;
+  }
+
+  private idf(id: number): number {
+    const n = this.vectors.length;
+    const df = this.postings[id].length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  private tfTilde(titleTf: number, bodyTf: number, doc: number): number {
+    const p = this.params;
+    const n = Math.max(1, this.vectors.length);
+    const avgTitle = this.titleLengthSum / n || 1;
+    const avgBody = this.bodyLengthSum / n || 1;
+    const t = titleTf / (1 - p.bTitle + (p.bTitle * this.rawTitleLength[doc]) / avgTitle);
+    const b = bodyTf / (1 - p.bBody + (p.bBody * this.rawBodyLength[doc]) / avgBody);
+    return p.titleWeight * t + b;
+  }
+
+  private queryWeights(a: Analysed): Map<number, number> {
+    const p = this.params;
+    const raw = new Map<number, number>();
+    const addTerm = (term: string, w: number): void => {
+      const id = this.termIds.get(term);
+      if (id === undefined) return;
+      raw.set(id, (raw.get(id) ?? 0) + w);
+    };
+    for (const term of a.title) addTerm(term, (term.includes(BIGRAM) ? p.bigramWeight : 1) * p.queryTitleWeight);
+    for (const term of a.body) addTerm(term, 1);
+    for (const term of a.answer) addTerm(term, p.answerWeight);
+    return this.finishQuery(raw);
+  }
+
+  private docQueryWeights(doc: number): Map<number, number> {
+    const p = this.params;
+    const v = this.vectors[doc];
+    const raw = new Map<number, number>();
+    for (let i = 0; i < v.terms.length; i += 1) {
+      raw.set(v.terms[i], v.titleTf[i] * p.queryTitleWeight + v.bodyTf[i]);
+    }
+    return this.finishQuery(raw);
+  }
+
+  /** Query term weight: saturated query frequency × IDF, the `maxQueryTerms` best kept. */
+  private finishQuery(raw: Map<number, number>): Map<number, number> {
+    const weighted: [number, number][] = [];
+    for (const [id, qtf] of raw) {
+      if (this.postings[id].length === 0) continue;
+      weighted.push([id, ((qtf * 2.2) / (1.2 + qtf)) * this.idf(id)]);
+    }
+    weighted.sort((a, b) => b[1] - a[1]);
+    return new Map(weighted.slice(0, this.params.maxQueryTerms));
+  }
+
+  private scoreOne(query: Map<number, number>, doc: number): number {
+    const v = this.vectors[doc];
+    const k1 = this.params.k1;
+    let score = 0;
+    for (let i = 0; i < v.terms.length; i += 1) {
+      const w = query.get(v.terms[i]);
+      if (w === undefined) continue;
+      const tf = this.tfTilde(v.titleTf[i], v.bodyTf[i], doc);
+      score += (w * tf) / (k1 + tf);
+    }
+    return score;
+  }
+
+  private scoreBuffer = new Float64Array(0);
+  private touched = new Int32Array(0);
+
+  /** Sums the BM25F contributions of `query`'s postings into a reused buffer; returns the touched documents. */
+  private accumulate(query: Map<number, number>): { scores: Float64Array; docs: Int32Array } {
+    const k1 = this.params.k1;
+    if (this.scoreBuffer.length < this.vectors.length) {
+      this.scoreBuffer = new Float64Array(Math.max(1024, this.vectors.length * 2));
+      this.touched = new Int32Array(this.scoreBuffer.length);
+    }
+    const scores = this.scoreBuffer;
+    const touched = this.touched;
+    let count = 0;
+    for (const [id, w] of query) {
+      const list = this.postings[id];
+      for (let i = 0; i < list.length; i += 1) {
+        const doc = list.docs[i];
+        const tf = this.tfTilde(list.titleTf[i], list.bodyTf[i], doc);
+        if (scores[doc] === 0) touched[count++] = doc;
+        scores[doc] += (w * tf) / (k1 + tf);
+      }
+    }
+    return { scores, docs: touched.subarray(0, count) };
+  }
+
+  /** Top `limit` of an accumulation, then clears the buffer for the next query. */
+  private collect(acc: { scores: Float64Array; docs: Int32Array }, limit: number, exclude?: (doc: number) => boolean): Neighbour[] {
+    const out = topK(acc.scores, acc.docs, limit, exclude);
+    for (const doc of acc.docs) acc.scores[doc] = 0;
+    return out;
+  }
+
+  private searchWeights(query: Map<number, number>, limit: number, exclude?: (doc: number) => boolean): Neighbour[] {
+    return this.collect(this.accumulate(query), limit, exclude);
+  }
+}
+
+function symmetric(a: number, b: number, how: SimilarityParams['symmetry']): number {
+  return how === 'max' ? Math.max(a, b) : how === 'min' ? Math.min(a, b) : (a + b) / 2;
+}
+
+/** The `k` best scores (> 0) among `docs`, best first, ties by document number. */
+export function topK(scores: Float64Array, docs: ArrayLike<number>, k: number, exclude?: (doc: number) => boolean): Neighbour[] {
+  const out: Neighbour[] = [];
+  let floor = 0;
+  for (let i = 0; i < docs.length; i += 1) {
+    const doc = docs[i];
+    const score = scores[doc];
+    if (score <= 0 || (out.length >= k && score <= floor)) continue;
+    if (exclude && exclude(doc)) continue;
+    out.push({ doc, score });
+    if (out.length > k * 2) {
+      out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+      out.length = k;
+      floor = out[k - 1].score;
+    }
+  }
+  out.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  if (out.length > k) out.length = k;
+  return out;
+}
