@@ -30,6 +30,7 @@ import { AccessTokenScopes1764288002000 } from '../../migrations/1764288002000-A
 import { ArticleDeletionAuditAndReviewRules1764290000000 } from '../../migrations/1764290000000-ArticleDeletionAuditAndReviewRules';
 import { DeliveryCategoryListing1764300000000 } from '../../migrations/1764300000000-DeliveryCategoryListing';
 import { SearchTermStats1764400000000 } from '../../migrations/1764400000000-SearchTermStats';
+import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -66,6 +67,7 @@ export const MIGRATIONS = [
   ArticleDeletionAuditAndReviewRules1764290000000,
   DeliveryCategoryListing1764300000000,
   SearchTermStats1764400000000,
+  RecurringQuestions1764710000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

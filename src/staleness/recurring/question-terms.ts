@@ -37,3 +37,21 @@ export function questionTerms(text: string, locale = 'en'): string[] {
   }
   return terms;
 }
+
+/** For each stem, the surface word it was seen as most often in these texts (to show "installing", not "instal"). */
+export function surfaceForms(texts: string[], locale = 'en'): Map<string, string> {
+  const counts = new Map<string, Map<string, number>>();
+  for (const text of texts) {
+    for (const match of indexText(text, locale).toLowerCase().matchAll(WORD)) {
+      const word = match[0];
+      if (word.length < 2 || word.length > 40 || STOP_WORDS.has(word)) continue;
+      const s = stem(word);
+      const forms = counts.get(s) ?? new Map<string, number>();
+      forms.set(word, (forms.get(word) ?? 0) + 1);
+      counts.set(s, forms);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [s, forms] of counts) out.set(s, [...forms.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0]);
+  return out;
+}
