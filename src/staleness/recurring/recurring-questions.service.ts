@@ -32,7 +32,8 @@ export interface QuestionDocument {
 
 export interface ClusterAssignment {
   sourceId: string;
-  clusterId: string;
+  /** Null only for a question stored earlier that fell out of the window at the last recluster. */
+  clusterId: string | null;
   /** Similarity to the cluster joined; null when the question started the cluster. */
   similarity: number | null;
   /** False when the question was already stored (adding it again is a no-op). */
@@ -63,6 +64,7 @@ export const DEFAULT_RECURRING_QUESTIONS_OPTIONS: RecurringQuestionsOptions = {
 
 const DAY_MS = 86_400_000;
 const BULK_ROWS = 5_000;
+const UNIQUE_VIOLATION = '23505';
 
 interface StoredRow {
   seq: number;
@@ -144,43 +146,35 @@ export class RecurringQuestionsService {
     try {
       return await this.dataSource.transaction(async (tx) => {
         await lockScope(tx, doc.scope);
-        const existing = await tx.query(`SELECT cluster_id, cluster_similarity FROM recurring_questions WHERE scope = $1 AND source_id = $2`, [
-          doc.scope,
-          doc.sourceId,
-        ]);
-        if (existing.length > 0) {
-          return { sourceId: doc.sourceId, clusterId: existing[0].cluster_id, similarity: existing[0].cluster_similarity, created: false };
-        }
         const state = await this.caughtUp(tx, doc.scope);
-        const [inserted] = await tx.query(
-          `INSERT INTO recurring_questions (scope, source_id, title, question, accepted_answer, author_id, created_at, linked_article_ids, cited_article_ids)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[]) RETURNING seq`,
-          [doc.scope, doc.sourceId, doc.title, doc.question, doc.acceptedAnswer ?? null, doc.authorId ?? null, doc.createdAt,
-            doc.linkedArticleIds ?? [], doc.citedArticleIds ?? []],
-        );
+        const known = state.docBySource.get(doc.sourceId);
+        if (known !== undefined) {
+          const [existing] = await tx.query(`SELECT cluster_id, cluster_similarity FROM recurring_questions WHERE scope = $1 AND source_id = $2`, [
+            doc.scope,
+            doc.sourceId,
+          ]);
+          return { sourceId: doc.sourceId, clusterId: existing.cluster_id, similarity: existing.cluster_similarity, created: false };
+        }
+        // Cluster first (in memory), then one statement writes the question and its cluster.
         const docNumber = this.indexRow(state, {
-          seq: Number(inserted.seq), id: '', sourceId: doc.sourceId, title: doc.title, question: doc.question,
+          seq: state.lastSeq, id: '', sourceId: doc.sourceId, title: doc.title, question: doc.question,
           acceptedAnswer: doc.acceptedAnswer ?? null, authorId: doc.authorId ?? null, createdAt: doc.createdAt, clusterId: null,
         });
         const choice = this.choose(state, docNumber, doc.createdAt.getTime());
-        let clusterId: string;
-        if (choice) {
-          clusterId = choice.cluster;
-          await tx.query(
-            `UPDATE recurring_question_clusters SET size = size + 1, first_asked_at = LEAST(first_asked_at, $2),
-               last_asked_at = GREATEST(last_asked_at, $2), updated_at = now() WHERE id = $1`,
-            [clusterId, doc.createdAt],
-          );
-        } else {
-          const [cluster] = await tx.query(
-            `INSERT INTO recurring_question_clusters (scope, size, first_asked_at, last_asked_at) VALUES ($1, 1, $2, $2) RETURNING id`,
-            [doc.scope, doc.createdAt],
-          );
-          clusterId = cluster.id;
-        }
-        await tx.query(`UPDATE recurring_questions SET cluster_id = $1, cluster_similarity = $2 WHERE seq = $3`, [
-          clusterId, choice ? choice.similarity : null, inserted.seq,
-        ]);
+        const clusterId = choice ? choice.cluster : randomUUID();
+        const [inserted] = await tx.query(
+          `WITH cluster AS (
+             INSERT INTO recurring_question_clusters AS c (id, scope, size, first_asked_at, last_asked_at) VALUES ($10, $1, 1, $7, $7)
+             ON CONFLICT (id) DO UPDATE SET size = c.size + 1, first_asked_at = LEAST(c.first_asked_at, EXCLUDED.first_asked_at),
+               last_asked_at = GREATEST(c.last_asked_at, EXCLUDED.last_asked_at), updated_at = now()
+             RETURNING id)
+           INSERT INTO recurring_questions (scope, source_id, title, question, accepted_answer, author_id, created_at, linked_article_ids,
+             cited_article_ids, cluster_id, cluster_similarity)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], cluster.id, $11 FROM cluster RETURNING seq`,
+          [doc.scope, doc.sourceId, doc.title, doc.question, doc.acceptedAnswer ?? null, doc.authorId ?? null, doc.createdAt,
+            doc.linkedArticleIds ?? [], doc.citedArticleIds ?? [], clusterId, choice ? choice.similarity : null],
+        );
+        state.lastSeq = Math.max(state.lastSeq, Number(inserted.seq));
         state.clusterOf[docNumber] = clusterId;
         state.clusterSize.set(clusterId, (state.clusterSize.get(clusterId) ?? 0) + 1);
         return { sourceId: doc.sourceId, clusterId, similarity: choice ? choice.similarity : null, created: true };
@@ -188,8 +182,50 @@ export class RecurringQuestionsService {
     } catch (error) {
       // The in-memory index may hold a row that was rolled back: rebuild it from PostgreSQL next time.
       this.scopes.delete(doc.scope);
-      throw error;
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // Stored before but outside the in-memory window (after a recluster): adding it again is a no-op.
+      const [existing] = await this.dataSource.query(
+        `SELECT cluster_id, cluster_similarity FROM recurring_questions WHERE scope = $1 AND source_id = $2`,
+        [doc.scope, doc.sourceId],
+      );
+      return { sourceId: doc.sourceId, clusterId: existing.cluster_id, similarity: existing.cluster_similarity, created: false };
     }
+  }
+
+  /**
+   * Stores many questions without clustering them (a backfill from existing threads, an evaluation pool):
+   * `recluster` assigns their clusters afterwards. Already stored (scope, sourceId) pairs are skipped.
+   * Returns how many were new.
+   */
+  async importQuestions(docs: QuestionDocument[]): Promise<number> {
+    docs.forEach(validate);
+    let added = 0;
+    for (let start = 0; start < docs.length; start += BULK_ROWS) {
+      const slice = docs.slice(start, start + BULK_ROWS);
+      const rows = await this.dataSource.query(
+        `INSERT INTO recurring_questions (scope, source_id, title, question, accepted_answer, author_id, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         ON CONFLICT (scope, source_id) DO NOTHING RETURNING seq`,
+        [
+          slice.map((d) => d.scope),
+          slice.map((d) => d.sourceId),
+          slice.map((d) => d.title),
+          slice.map((d) => d.question),
+          slice.map((d) => d.acceptedAnswer ?? null),
+          slice.map((d) => d.authorId ?? null),
+          slice.map((d) => d.createdAt),
+        ],
+      );
+      added += rows.length;
+      // Links are rare; written per row so the bulk statement stays simple.
+      for (const d of slice.filter((x) => (x.linkedArticleIds?.length ?? 0) + (x.citedArticleIds?.length ?? 0) > 0)) {
+        await this.dataSource.query(
+          `UPDATE recurring_questions SET linked_article_ids = $3::uuid[], cited_article_ids = $4::uuid[] WHERE scope = $1 AND source_id = $2`,
+          [d.scope, d.sourceId, d.linkedArticleIds ?? [], d.citedArticleIds ?? []],
+        );
+      }
+    }
+    return added;
   }
 
   /**
