@@ -331,7 +331,7 @@ export class RecurringQuestionsService {
     const scope = rows[0].scope as string;
     const state = await this.dataSource.transaction(async (tx) => this.caughtUp(tx, scope));
     const docs = threads.map((t) => state.docBySource.get(t.sourceId)).filter((d): d is number => d !== undefined);
-    const surface = surfaceForms(rows.map((r: Record<string, string>) => `${r.title}\n${r.question}`));
+    const surface = surfaceForms(rows.map((r: Record<string, string>) => `${r.title}\n${r.question}\n${r.accepted_answer ?? ''}`));
     const commonTerms = state.index.commonTerms(docs, 20).map((stem) => surface.get(stem) ?? stem);
     const windowStart = new Date(now.getTime() - this.options.windowDays * DAY_MS);
     return recurringQuestionRule(threads, articleSimilarities, commonTerms, { ...this.options.rule, windowStart });

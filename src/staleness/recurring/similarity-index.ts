@@ -218,20 +218,23 @@ export class SimilarityIndex {
     return out.sort((x, y) => y.score - x.score);
   }
 
-  /** The terms with the highest summed weight over some documents (content-gap "common terms"). */
+  /**
+   * The terms that characterise a group of documents (content-gap "common terms"): shared by the most
+   * members first (count × (1 + IDF), so a term in every member beats a rare word in one).
+   */
   commonTerms(docs: number[], limit: number): string[] {
     const names = [...this.termIds.keys()];
-    const sum = new Map<number, number>();
+    const members = new Map<number, number>();
     for (const doc of docs) {
       const v = this.vectors[doc];
       for (let i = 0; i < v.terms.length; i += 1) {
         const id = v.terms[i];
-        if (names[id].includes(BIGRAM)) continue;
-        sum.set(id, (sum.get(id) ?? 0) + this.idf(id));
+        if (!names[id].includes(BIGRAM)) members.set(id, (members.get(id) ?? 0) + 1);
       }
     }
-    return [...sum.entries()]
-      .sort((a, b) => b[1] - a[1])
+    return [...members.entries()]
+      .map(([id, count]) => [id, count * (1 + this.idf(id))] as const)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, limit)
       .map(([id]) => names[id]);
   }
