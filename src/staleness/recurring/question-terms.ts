@@ -24,8 +24,18 @@ export const STOP_WORDS = new Set(
 
 /** Porter2 (Snowball English) stem; words with digits (versions, error codes) are kept as they are. */
 export function stem(word: string): string {
-  return /\d/.test(word) ? word : porter2(word);
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = /\d/.test(word) ? word : porter2(word);
+    if (stems.size >= MAX_CACHED_STEMS) stems.clear();
+    stems.set(word, stemmed);
+  }
+  return stemmed;
 }
+
+/** Stemming is most of the cost of indexing; a forum's vocabulary repeats, so stems are memoised. */
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 500_000;
 
 /** The terms of a text, in order (duplicates kept: term frequency matters). */
 export function questionTerms(text: string, locale = 'en'): string[] {
