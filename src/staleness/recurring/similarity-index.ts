@@ -188,16 +188,13 @@ export class SimilarityIndex {
     return this.searchWeights(query, limit, (d) => d === doc || (exclude ? exclude(d) : false));
   }
 
-  /** Score of document `doc` for the query of document `queryDoc`, divided by `queryDoc`'s self-score. */
-  directedSimilarity(queryDoc: number, doc: number): number {
-    const query = this.docQueryWeights(queryDoc);
-    const self = this.scoreOne(query, queryDoc);
-    return self > 0 ? this.scoreOne(query, doc) / self : 0;
-  }
-
-  /** Symmetric similarity in [0, 1]: the mean of both directed similarities. */
+  /** Symmetric similarity in [0, 1] of two indexed documents (what `similarDocs` scores neighbours with). */
   normalisedSimilarity(a: number, b: number): number {
-    return Math.min(1, symmetric(this.directedSimilarity(a, b), this.directedSimilarity(b, a), this.params.symmetry));
+    const selfA = this.selfScore(a);
+    const selfB = this.selfScore(b);
+    if (selfA <= 0 || selfB <= 0) return 0;
+    const { forward, backward } = this.crossScores(a, b);
+    return Math.min(1, symmetric(forward / selfA, backward / selfB, this.params.symmetry));
   }
 
   /**
@@ -384,19 +381,6 @@ export class SimilarityIndex {
     }
     weighted.sort((a, b) => b[1] - a[1]);
     return new Map(weighted.slice(0, this.params.maxQueryTerms));
-  }
-
-  private scoreOne(query: Map<number, number>, doc: number): number {
-    const v = this.vectors[doc];
-    const k1 = this.params.k1;
-    let score = 0;
-    for (let i = 0; i < v.terms.length; i += 1) {
-      const w = query.get(v.terms[i]);
-      if (w === undefined) continue;
-      const tf = this.tfTilde(v.titleTf[i], v.bodyTf[i], doc);
-      score += (w * tf) / (k1 + tf);
-    }
-    return score;
   }
 
   private scoreBuffer = new Float64Array(0);
