@@ -46,7 +46,7 @@ export const DEFAULT_SIMILARITY_PARAMS: SimilarityParams = {
   symmetry: 'mean',
   bodyTermLimit: 100,
   maxQueryTerms: 64,
-  candidateTerms: 24,
+  candidateTerms: 12,
 };
 
 /** A scored neighbour: `doc` is the index position given by `add`. */
@@ -225,7 +225,7 @@ export class SimilarityIndex {
 
   /**
    * A document's full query scored against itself (every term), memoised: recomputed once the index has
-   * grown by 2 % since (IDF moves slowly), which keeps a recluster of 200,000 questions fast.
+   * grown by 10 % since (IDF moves slowly), which keeps a recluster of 200,000 questions fast.
    */
   private selfScore(doc: number): number {
     const n = this.vectors.length;
@@ -239,7 +239,7 @@ export class SimilarityIndex {
       this.selfAt = at;
     }
     const at = this.selfAt[doc];
-    if (at === 0 || n > at * 1.02) {
+    if (at === 0 || n > at * 1.1) {
       const v = this.vectors[doc];
       const k1 = this.params.k1;
       let self = 0;
