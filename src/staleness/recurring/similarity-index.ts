@@ -33,6 +33,11 @@ export interface SimilarityParams {
   maxQueryTerms: number;
   /** `similarDocs` (clustering) finds candidates through only this many query terms, then scores them exactly. */
   candidateTerms: number;
+  /**
+   * …reading at most this many of the newest entries of each term's postings: a bound on the cost of one
+   * add however large the window grows (recent questions are the ones a recurrence is about).
+   */
+  candidatePostings: number;
 }
 
 export const DEFAULT_SIMILARITY_PARAMS: SimilarityParams = {
@@ -47,6 +52,7 @@ export const DEFAULT_SIMILARITY_PARAMS: SimilarityParams = {
   bodyTermLimit: 100,
   maxQueryTerms: 64,
   candidateTerms: 12,
+  candidatePostings: 5000,
 };
 
 /** A scored neighbour: `doc` is the index position given by `add`. */
@@ -206,7 +212,7 @@ export class SimilarityIndex {
     const query = this.docQueryWeights(doc);
     if (query.size === 0) return [];
     const candidateQuery = new Map([...query.entries()].slice(0, this.params.candidateTerms));
-    const found = this.collect(this.accumulate(candidateQuery), candidates, (d) => d === doc || (exclude ? exclude(d) : false));
+    const found = this.collect(this.accumulate(candidateQuery, this.params.candidatePostings), candidates, (d) => d === doc || (exclude ? exclude(d) : false));
     if (found.length === 0) return [];
     const selfMine = this.selfScore(doc);
     if (selfMine <= 0) return [];
@@ -387,7 +393,7 @@ export class SimilarityIndex {
   private touched = new Int32Array(0);
 
   /** Sums the BM25F contributions of `query`'s postings into a reused buffer; returns the touched documents. */
-  private accumulate(query: Map<number, number>): { scores: Float64Array; docs: Int32Array } {
+  private accumulate(query: Map<number, number>, newest = Infinity): { scores: Float64Array; docs: Int32Array } {
     const k1 = this.params.k1;
     if (this.scoreBuffer.length < this.vectors.length) {
       this.scoreBuffer = new Float64Array(Math.max(1024, this.vectors.length * 2));
@@ -398,7 +404,7 @@ export class SimilarityIndex {
     let count = 0;
     for (const [id, w] of query) {
       const list = this.postings[id];
-      for (let i = 0; i < list.length; i += 1) {
+      for (let i = Math.max(0, list.length - newest); i < list.length; i += 1) {
         const doc = list.docs[i];
         const tf = this.tfTilde(list.titleTf[i], list.bodyTf[i], doc);
         if (scores[doc] === 0) touched[count++] = doc;
