@@ -114,10 +114,11 @@ export function analyseQuestion(text: QuestionText, params: SimilarityParams): A
 
 /**
  * An in-memory inverted index of questions ranked with BM25F (title and body fields with their own
- * weights and length normalisation, title bigrams, title-weighted queries). Pseudo-relevance feedback and a
- * title-title cosine blend were tried and lost on dev (docs/recurring-questions.md). Documents are only appended (`add`); removal is a rebuild, which the clustering service does
- * from PostgreSQL. `normalisedSimilarity` turns a score into [0, 1] for thresholds: the score of b for
- * query a divided by a's score against itself, averaged over both directions.
+ * weights and length normalisation, title bigrams, title-weighted queries). Pseudo-relevance feedback
+ * and a title-title cosine blend were tried and lost on dev (docs/recurring-questions.md). Documents
+ * are only appended (`add`); removal is a rebuild, which the clustering service does from PostgreSQL.
+ * `normalisedSimilarity` turns scores into [0, 1] for thresholds: the score of b for a's query divided
+ * by a's score against itself, averaged over both directions.
  */
 export class SimilarityIndex {
   readonly params: SimilarityParams;
