@@ -52,6 +52,7 @@ import { ContentGapEntity } from '../staleness/entities/content-gap.entity';
 import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
+import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -110,6 +111,7 @@ export const MIGRATIONS = [
   CreateMemberNotifications1764610000000,
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
+  RecurringQuestions1764710000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -1,0 +1,415 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
+import { chooseCluster, ClusteringParams, DEFAULT_CLUSTERING_PARAMS } from './incremental-clustering';
+import { surfaceForms } from './question-terms';
+import {
+  ArticleSimilarity,
+  ClusterThread,
+  DEFAULT_RECURRING_RULE_OPTIONS,
+  RecurringFinding,
+  recurringQuestionRule,
+  RecurringRuleOptions,
+} from './recurring-question-rule';
+import { SimilarityIndex, SimilarityParams } from './similarity-index';
+
+/** A question document: what the detector needs of a forum thread. */
+export interface QuestionDocument {
+  /** Clustering scope, e.g. a board or a product: questions of different scopes never meet. */
+  scope: string;
+  /** The thread's id (unique per scope). */
+  sourceId: string;
+  title: string;
+  question: string;
+  acceptedAnswer?: string | null;
+  authorId?: string | null;
+  createdAt: Date;
+  linkedArticleIds?: string[];
+  citedArticleIds?: string[];
+}
+
+export interface ClusterAssignment {
+  sourceId: string;
+  /** Null only for a question stored earlier that fell out of the window at the last recluster. */
+  clusterId: string | null;
+  /** Similarity to the cluster joined; null when the question started the cluster. */
+  similarity: number | null;
+  /** False when the question was already stored (adding it again is a no-op). */
+  created: boolean;
+}
+
+export interface SimilarQuestion {
+  sourceId: string;
+  score: number;
+}
+
+export interface RecurringQuestionsOptions {
+  /** Rolling window: questions older than this many days neither join nor attract clusters. */
+  windowDays: number;
+  similarity: Partial<SimilarityParams>;
+  clustering: ClusteringParams;
+  rule: Omit<RecurringRuleOptions, 'windowStart'>;
+}
+
+export const RECURRING_QUESTIONS_OPTIONS = Symbol('RECURRING_QUESTIONS_OPTIONS');
+
+export const DEFAULT_RECURRING_QUESTIONS_OPTIONS: RecurringQuestionsOptions = {
+  windowDays: 90,
+  similarity: {},
+  clustering: DEFAULT_CLUSTERING_PARAMS,
+  rule: DEFAULT_RECURRING_RULE_OPTIONS,
+};
+
+const DAY_MS = 86_400_000;
+const BULK_ROWS = 5_000;
+const UNIQUE_VIOLATION = '23505';
+
+interface StoredRow {
+  seq: number;
+  id: string;
+  sourceId: string;
+  title: string;
+  question: string;
+  acceptedAnswer: string | null;
+  authorId: string | null;
+  createdAt: Date;
+  clusterId: string | null;
+}
+
+interface RawRow {
+  seq: string;
+  id: string;
+  source_id: string;
+  title: string;
+  question: string;
+  accepted_answer: string | null;
+  author_id: string | null;
+  created_at: Date;
+  cluster_id: string | null;
+}
+
+function toStoredRow(raw: RawRow): StoredRow {
+  return {
+    seq: Number(raw.seq),
+    id: raw.id,
+    sourceId: raw.source_id,
+    title: raw.title,
+    question: raw.question,
+    acceptedAnswer: raw.accepted_answer,
+    authorId: raw.author_id,
+    createdAt: new Date(raw.created_at),
+    clusterId: raw.cluster_id,
+  };
+}
+
+const ROW_COLUMNS = 'seq, id, source_id, title, question, accepted_answer, author_id, created_at, cluster_id';
+
+/** The in-memory index of one scope: PostgreSQL rows up to `lastSeq`, in document order. */
+interface ScopeIndex {
+  index: SimilarityIndex;
+  /** Per document number. */
+  sourceIds: string[];
+  createdAt: number[];
+  clusterOf: (string | undefined)[];
+  docBySource: Map<string, number>;
+  clusterSize: Map<string, number>;
+  lastSeq: number;
+}
+
+/**
+ * The recurring-question store and its clustering (docs/recurring-questions.md). Question documents and
+ * clusters live in PostgreSQL; candidate retrieval uses an in-memory inverted index per scope, built from
+ * PostgreSQL on first use and caught up from rows other instances added (by `seq`) under a per-scope
+ * advisory lock, so several API instances assign clusters one at a time and agree.
+ */
+@Injectable()
+export class RecurringQuestionsService {
+  private readonly options: RecurringQuestionsOptions;
+  private readonly scopes = new Map<string, ScopeIndex>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(RECURRING_QUESTIONS_OPTIONS) options?: Partial<RecurringQuestionsOptions>,
+  ) {
+    this.options = { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS, ...(options ?? {}) };
+  }
+
+  /**
+   * Stores a question and assigns it to a cluster (joins the most similar cluster of the window above the
+   * threshold or starts one). One transaction. Adding the same (scope, sourceId) again returns the stored
+   * assignment and changes nothing.
+   */
+  async addQuestion(doc: QuestionDocument): Promise<ClusterAssignment> {
+    validate(doc);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        await lockScope(tx, doc.scope);
+        const state = await this.caughtUp(tx, doc.scope);
+        const known = state.docBySource.get(doc.sourceId);
+        if (known !== undefined) {
+          const [existing] = await tx.query(`SELECT cluster_id, cluster_similarity FROM recurring_questions WHERE scope = $1 AND source_id = $2`, [
+            doc.scope,
+            doc.sourceId,
+          ]);
+          return { sourceId: doc.sourceId, clusterId: existing.cluster_id, similarity: existing.cluster_similarity, created: false };
+        }
+        // Cluster first (in memory), then one statement writes the question and its cluster.
+        const docNumber = this.indexRow(state, {
+          seq: state.lastSeq, id: '', sourceId: doc.sourceId, title: doc.title, question: doc.question,
+          acceptedAnswer: doc.acceptedAnswer ?? null, authorId: doc.authorId ?? null, createdAt: doc.createdAt, clusterId: null,
+        });
+        const choice = this.choose(state, docNumber, doc.createdAt.getTime());
+        const clusterId = choice ? choice.cluster : randomUUID();
+        const [inserted] = await tx.query(
+          `WITH cluster AS (
+             INSERT INTO recurring_question_clusters AS c (id, scope, size, first_asked_at, last_asked_at) VALUES ($10, $1, 1, $7, $7)
+             ON CONFLICT (id) DO UPDATE SET size = c.size + 1, first_asked_at = LEAST(c.first_asked_at, EXCLUDED.first_asked_at),
+               last_asked_at = GREATEST(c.last_asked_at, EXCLUDED.last_asked_at), updated_at = now()
+             RETURNING id)
+           INSERT INTO recurring_questions (scope, source_id, title, question, accepted_answer, author_id, created_at, linked_article_ids,
+             cited_article_ids, cluster_id, cluster_similarity)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], cluster.id, $11 FROM cluster RETURNING seq`,
+          [doc.scope, doc.sourceId, doc.title, doc.question, doc.acceptedAnswer ?? null, doc.authorId ?? null, doc.createdAt,
+            doc.linkedArticleIds ?? [], doc.citedArticleIds ?? [], clusterId, choice ? choice.similarity : null],
+        );
+        state.lastSeq = Math.max(state.lastSeq, Number(inserted.seq));
+        state.clusterOf[docNumber] = clusterId;
+        state.clusterSize.set(clusterId, (state.clusterSize.get(clusterId) ?? 0) + 1);
+        return { sourceId: doc.sourceId, clusterId, similarity: choice ? choice.similarity : null, created: true };
+      });
+    } catch (error) {
+      // The in-memory index may hold a row that was rolled back: rebuild it from PostgreSQL next time.
+      this.scopes.delete(doc.scope);
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+      // Stored before but outside the in-memory window (after a recluster): adding it again is a no-op.
+      const [existing] = await this.dataSource.query(
+        `SELECT cluster_id, cluster_similarity FROM recurring_questions WHERE scope = $1 AND source_id = $2`,
+        [doc.scope, doc.sourceId],
+      );
+      return { sourceId: doc.sourceId, clusterId: existing.cluster_id, similarity: existing.cluster_similarity, created: false };
+    }
+  }
+
+  /**
+   * Stores many questions without clustering them (a backfill from existing threads, an evaluation pool):
+   * `recluster` assigns their clusters afterwards. Already stored (scope, sourceId) pairs are skipped.
+   * Returns how many were new.
+   */
+  async importQuestions(docs: QuestionDocument[]): Promise<number> {
+    docs.forEach(validate);
+    let added = 0;
+    for (let start = 0; start < docs.length; start += BULK_ROWS) {
+      const slice = docs.slice(start, start + BULK_ROWS);
+      const rows = await this.dataSource.query(
+        `INSERT INTO recurring_questions (scope, source_id, title, question, accepted_answer, author_id, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+         ON CONFLICT (scope, source_id) DO NOTHING RETURNING seq`,
+        [
+          slice.map((d) => d.scope),
+          slice.map((d) => d.sourceId),
+          slice.map((d) => d.title),
+          slice.map((d) => d.question),
+          slice.map((d) => d.acceptedAnswer ?? null),
+          slice.map((d) => d.authorId ?? null),
+          slice.map((d) => d.createdAt),
+        ],
+      );
+      added += rows.length;
+      // Links are rare; written per row so the bulk statement stays simple.
+      for (const d of slice.filter((x) => (x.linkedArticleIds?.length ?? 0) + (x.citedArticleIds?.length ?? 0) > 0)) {
+        await this.dataSource.query(
+          `UPDATE recurring_questions SET linked_article_ids = $3::uuid[], cited_article_ids = $4::uuid[] WHERE scope = $1 AND source_id = $2`,
+          [d.scope, d.sourceId, d.linkedArticleIds ?? [], d.citedArticleIds ?? []],
+        );
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Full recluster of a scope: every question of the window (created after `now - windowDays`), replayed in
+   * creation order through the same join-or-start rule over a fresh index; the scope's clusters are replaced
+   * in one transaction. Questions outside the window lose their cluster. Returns the number of clusters.
+   */
+  async recluster(scope: string, now = new Date()): Promise<{ questions: number; clusters: number }> {
+    const windowStart = new Date(now.getTime() - this.options.windowDays * DAY_MS);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        await lockScope(tx, scope);
+        const state = this.emptyScope();
+        const rows: StoredRow[] = (
+          await tx.query(`SELECT ${ROW_COLUMNS} FROM recurring_questions WHERE scope = $1 AND created_at >= $2 ORDER BY created_at, seq`, [scope, windowStart])
+        ).map(toStoredRow);
+        const clusterKeys: string[] = [];
+        const clusterNumber = new Map<string, number>();
+        const members: number[][] = [];
+        const similarity: (number | null)[] = [];
+        for (const row of rows) {
+          const doc = this.indexRow(state, { ...row, clusterId: null });
+          const choice = this.choose(state, doc, row.createdAt.getTime(), windowStart.getTime());
+          const key = choice ? choice.cluster : `new:${clusterKeys.length}`;
+          if (!choice) {
+            clusterNumber.set(key, clusterKeys.length);
+            clusterKeys.push(key);
+            members.push([]);
+          }
+          members[clusterNumber.get(key)!].push(doc);
+          similarity[doc] = choice ? choice.similarity : null;
+          state.clusterOf[doc] = key;
+          state.clusterSize.set(key, (state.clusterSize.get(key) ?? 0) + 1);
+        }
+        await tx.query(`UPDATE recurring_questions SET cluster_id = NULL, cluster_similarity = NULL WHERE scope = $1 AND cluster_id IS NOT NULL`, [scope]);
+        await tx.query(`DELETE FROM recurring_question_clusters WHERE scope = $1`, [scope]);
+        const ids = await this.insertClusters(tx, scope, members.map((m) => m.map((d) => rows[d].createdAt)));
+        const realId = new Map(clusterKeys.map((key, i) => [key, ids[i]]));
+        for (let doc = 0; doc < rows.length; doc += 1) state.clusterOf[doc] = realId.get(state.clusterOf[doc]!);
+        state.clusterSize = new Map([...state.clusterSize].map(([key, size]) => [realId.get(key)!, size]));
+        for (let start = 0; start < rows.length; start += BULK_ROWS) {
+          const slice = rows.slice(start, start + BULK_ROWS);
+          await tx.query(
+            `UPDATE recurring_questions q SET cluster_id = u.cluster_id, cluster_similarity = u.similarity
+             FROM unnest($1::bigint[], $2::uuid[], $3::real[]) AS u(seq, cluster_id, similarity) WHERE q.seq = u.seq`,
+            [slice.map((r) => r.seq), slice.map((_, i) => state.clusterOf[start + i]), slice.map((_, i) => similarity[start + i])],
+          );
+        }
+        state.lastSeq = rows.reduce((max, r) => Math.max(max, r.seq), 0);
+        // Rows outside the window are not in this index; later adds catch up only newer rows, which is right:
+        // old rows may not attract new questions anyway.
+        const [{ max }] = await tx.query(`SELECT coalesce(max(seq), 0) AS max FROM recurring_questions WHERE scope = $1`, [scope]);
+        state.lastSeq = Math.max(state.lastSeq, Number(max));
+        this.scopes.set(scope, state);
+        return { questions: rows.length, clusters: clusterKeys.length };
+      });
+    } catch (error) {
+      this.scopes.delete(scope);
+      throw error;
+    }
+  }
+
+  /**
+   * Earlier questions of the scope ranked by similarity to a stored question (best first). `earlierOnly`
+   * false ranks every other question (evaluation pools have no dates).
+   */
+  async similarQuestions(scope: string, sourceId: string, limit: number, earlierOnly = true): Promise<SimilarQuestion[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadUserInputError('limit must be between 1 and 1000');
+    const state = await this.dataSource.transaction(async (tx) => this.caughtUp(tx, scope));
+    const doc = state.docBySource.get(sourceId);
+    if (doc === undefined) throw new NotFoundError('Question', `${scope}/${sourceId}`);
+    const created = state.createdAt[doc];
+    const exclude = earlierOnly ? (d: number) => state.createdAt[d] > created : undefined;
+    return state.index.searchDoc(doc, limit, exclude).map((n) => ({ sourceId: state.sourceIds[n.doc], score: n.score }));
+  }
+
+  /** Every stored question of a scope with its cluster id (null: outside the window at the last recluster). */
+  async clusterAssignments(scope: string): Promise<{ sourceId: string; clusterId: string | null }[]> {
+    const rows = await this.dataSource.query(`SELECT source_id, cluster_id FROM recurring_questions WHERE scope = $1 ORDER BY seq`, [scope]);
+    return rows.map((r: { source_id: string; cluster_id: string | null }) => ({ sourceId: r.source_id, clusterId: r.cluster_id }));
+  }
+
+  /**
+   * Runs the detector rule on one cluster. `articleSimilarities` are the articles similar to the cluster,
+   * found by the caller (the staleness scan, through search); links and citations come from the store.
+   */
+  async evaluateCluster(clusterId: string, articleSimilarities: ArticleSimilarity[] = [], now = new Date()): Promise<RecurringFinding> {
+    const rows = await this.dataSource.query(
+      `SELECT q.scope, q.source_id, q.title, q.question, q.accepted_answer, q.author_id, q.created_at, q.linked_article_ids, q.cited_article_ids
+       FROM recurring_questions q WHERE q.cluster_id = $1 ORDER BY q.created_at, q.seq`,
+      [clusterId],
+    );
+    if (rows.length === 0) throw new NotFoundError('Recurring-question cluster', clusterId);
+    const threads: ClusterThread[] = rows.map((r: Record<string, unknown>) => ({
+      sourceId: r.source_id as string,
+      title: r.title as string,
+      authorId: (r.author_id as string | null) ?? null,
+      createdAt: new Date(r.created_at as string),
+      acceptedAnswer: (r.accepted_answer as string | null) ?? null,
+      linkedArticleIds: (r.linked_article_ids as string[]) ?? [],
+      citedArticleIds: (r.cited_article_ids as string[]) ?? [],
+    }));
+    const scope = rows[0].scope as string;
+    const state = await this.dataSource.transaction(async (tx) => this.caughtUp(tx, scope));
+    const docs = threads.map((t) => state.docBySource.get(t.sourceId)).filter((d): d is number => d !== undefined);
+    const surface = surfaceForms(rows.map((r: Record<string, string>) => `${r.title}\n${r.question}\n${r.accepted_answer ?? ''}`));
+    const commonTerms = state.index.commonTerms(docs, 20).map((stem) => surface.get(stem) ?? stem);
+    const windowStart = new Date(now.getTime() - this.options.windowDays * DAY_MS);
+    return recurringQuestionRule(threads, articleSimilarities, commonTerms, { ...this.options.rule, windowStart });
+  }
+
+  private choose(state: ScopeIndex, doc: number, createdAt: number, windowStart = createdAt - this.options.windowDays * DAY_MS) {
+    const params = this.options.clustering;
+    const neighbours = state.index.similarDocs(doc, params.candidates, (d) => state.createdAt[d] < windowStart || state.clusterOf[d] === undefined);
+    return chooseCluster(neighbours, (d) => state.clusterOf[d], (c) => state.clusterSize.get(c) ?? 1, params);
+  }
+
+  private emptyScope(): ScopeIndex {
+    return {
+      index: new SimilarityIndex(this.options.similarity),
+      sourceIds: [],
+      createdAt: [],
+      clusterOf: [],
+      docBySource: new Map(),
+      clusterSize: new Map(),
+      lastSeq: 0,
+    };
+  }
+
+  private indexRow(state: ScopeIndex, row: StoredRow): number {
+    const doc = state.index.add({ title: row.title, question: row.question, acceptedAnswer: row.acceptedAnswer });
+    state.sourceIds[doc] = row.sourceId;
+    state.createdAt[doc] = row.createdAt.getTime();
+    state.clusterOf[doc] = row.clusterId ?? undefined;
+    state.docBySource.set(row.sourceId, doc);
+    if (row.clusterId) state.clusterSize.set(row.clusterId, (state.clusterSize.get(row.clusterId) ?? 0) + 1);
+    state.lastSeq = Math.max(state.lastSeq, row.seq);
+    return doc;
+  }
+
+  /** The scope's index with every row PostgreSQL has (rows added by other instances included). */
+  private async caughtUp(tx: EntityManager, scope: string): Promise<ScopeIndex> {
+    let state = this.scopes.get(scope);
+    if (!state) {
+      state = this.emptyScope();
+      this.scopes.set(scope, state);
+    }
+    const rows: StoredRow[] = (
+      await tx.query(`SELECT ${ROW_COLUMNS} FROM recurring_questions WHERE scope = $1 AND seq > $2 ORDER BY seq`, [scope, state.lastSeq])
+    ).map(toStoredRow);
+    for (const row of rows) this.indexRow(state, row);
+    return state;
+  }
+
+  private async insertClusters(tx: EntityManager, scope: string, memberDates: Date[][]): Promise<string[]> {
+    const ids = memberDates.map(() => randomUUID());
+    for (let start = 0; start < memberDates.length; start += BULK_ROWS) {
+      const slice = memberDates.slice(start, start + BULK_ROWS);
+      const times = slice.map((dates) => dates.map((d) => d.getTime()));
+      await tx.query(
+        `INSERT INTO recurring_question_clusters (id, scope, size, first_asked_at, last_asked_at)
+         SELECT u.id, $1, u.size, u.first_at, u.last_at FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS u(id, size, first_at, last_at)`,
+        [
+          scope,
+          ids.slice(start, start + BULK_ROWS),
+          slice.map((d) => d.length),
+          times.map((t) => new Date(t.reduce((a, b) => Math.min(a, b)))),
+          times.map((t) => new Date(t.reduce((a, b) => Math.max(a, b)))),
+        ],
+      );
+    }
+    return ids;
+  }
+}
+
+async function lockScope(tx: EntityManager, scope: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`recurring-questions:${scope}`]);
+}
+
+function validate(doc: QuestionDocument): void {
+  const problems: { field: string; messages: string[] }[] = [];
+  if (!doc.scope?.trim()) problems.push({ field: 'scope', messages: ['must not be empty'] });
+  if (!doc.sourceId?.trim()) problems.push({ field: 'sourceId', messages: ['must not be empty'] });
+  if (!doc.title?.trim() && !doc.question?.trim()) problems.push({ field: 'title', messages: ['title or question must have text'] });
+  if (!(doc.createdAt instanceof Date) || Number.isNaN(doc.createdAt.getTime())) problems.push({ field: 'createdAt', messages: ['must be a date'] });
+  if (problems.length > 0) throw new BadUserInputError('Invalid question document', problems);
+}
