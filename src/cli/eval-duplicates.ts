@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '../../../database/data-source';
-import { startEmbeddedPostgres } from '../../../database/embedded-postgres';
-import { runMigrations } from '../../../database/prepare-database';
-import { evaluateDuplicates, formatResult } from './evaluate-duplicates';
+import { dataSourceOptions } from '../database/data-source';
+import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { runMigrations } from '../database/prepare-database';
+import { evaluateDuplicates, formatResult } from '../staleness/recurring/eval/evaluate-duplicates';
 
 function parseArgs(argv: string[]): { folder: string; split: 'dev' | 'test'; out: string; clustering: 'incremental' | 'recluster' } {
   let folder = join(__dirname, '../../../../../shared/eval/dup-questions');
