@@ -17,7 +17,7 @@ import { runMigrations } from '../database/prepare-database';
 import { evaluateDuplicates, formatResult } from '../staleness/recurring/eval/evaluate-duplicates';
 
 function parseArgs(argv: string[]): { folder: string; split: 'dev' | 'test'; out: string; clustering: 'incremental' | 'recluster' } {
-  let folder = join(__dirname, '../../../../../shared/eval/dup-questions');
+  let folder = join(__dirname, '../../../shared/eval/dup-questions');
   let split: 'dev' | 'test' = 'test';
   let out = mkdtempSync(join(tmpdir(), 'evergreen-eval-duplicates-'));
   let clustering: 'incremental' | 'recluster' = 'incremental';
