@@ -112,6 +112,10 @@ export function graphqlEndpointOptions(
           const params = (context.req.method === 'GET' ? context.req.query : context.req.body) as { operationName?: unknown } | undefined;
           // The document's part of these checks is computed once per document (documentFacts).
           const facts = documentFacts(document);
+          // GraphQL over HTTP: `variables` is a map (graphql-js asserts on anything else, e.g. `variables=true` on GET).
+          if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+            throw requestRefused([new GraphQLError('variables must be a JSON object', { extensions: { code: 'BAD_REQUEST' } })]);
+          }
           const selectionErrors = checkOperationSelection(facts.operationNames, params?.operationName);
           const textErrors = checkRequestText(document, variables);
           if (selectionErrors.length > 0 || textErrors.length > 0) throw requestRefused([...selectionErrors, ...textErrors]);

@@ -154,3 +154,8 @@ export class ResolveStaleFlagInput {
 export class ScanReleaseInput {
   @Field(() => ID) @IsUUID() releaseId!: string;
 }
+
+@ArgsType()
+export class StaleFlagIdArgs {
+  @Field(() => ID) @IsUUID() id!: string;
+}

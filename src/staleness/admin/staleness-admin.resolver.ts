@@ -9,6 +9,7 @@ import { reasonOf } from '../freshness';
 import { StalenessScanService } from '../staleness-scan.service';
 import { StalenessService } from '../staleness.service';
 import {
+  StaleFlagIdArgs,
   ContentGap,
   ContentGapsArgs,
   DismissStaleFlagInput,
@@ -67,7 +68,7 @@ export class StalenessAdminResolver {
 
   @Roles(...STAFF_ROLES)
   @Query(() => StaleFlag)
-  async staleFlag(@Args('id', { type: () => String }) id: string): Promise<StaleFlag> {
+  async staleFlag(@Args() { id }: StaleFlagIdArgs): Promise<StaleFlag> {
     return toStaleFlag(await this.staleness.getFlag(id));
   }
 
