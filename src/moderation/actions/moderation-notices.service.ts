@@ -42,7 +42,7 @@ export class ModerationNotices {
       summary: target.threadTitle,
       data: {
         action: decision.action,
-        reason: truncate(decision.reason, 500),
+        reason: fitReason(decision.reason),
         targetKind: target.kind,
         targetId: target.id,
         threadId: target.threadId,
@@ -66,7 +66,7 @@ export class ModerationNotices {
       subjectKind: 'user',
       subjectId: userId,
       summary: summaries[action],
-      data: { action, reason: truncate(reason, 500), targetKind: 'user', targetId: userId, until: until ? until.toISOString() : null },
+      data: { action, reason: fitReason(reason), targetKind: 'user', targetId: userId, until: until ? until.toISOString() : null },
     });
   }
 
@@ -85,7 +85,15 @@ export class ModerationNotices {
   }
 }
 
-function truncate(text: string | null, max: number): string | null {
-  if (text === null) return null;
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** Most bytes the reason takes in a notification's data (as JSON); the whole data must stay under MAX_DATA_BYTES. */
+export const MAX_REASON_JSON_BYTES = 800;
+
+/** The reason, cut (with an ellipsis) so that its JSON fits MAX_REASON_JSON_BYTES; the audit entry keeps it whole. */
+export function fitReason(reason: string | null): string | null {
+  if (reason === null) return null;
+  const chars = [...reason];
+  if (Buffer.byteLength(JSON.stringify(reason)) <= MAX_REASON_JSON_BYTES) return reason;
+  let keep = Math.min(chars.length, MAX_REASON_JSON_BYTES);
+  while (keep > 0 && Buffer.byteLength(JSON.stringify(`${chars.slice(0, keep).join('')}…`)) > MAX_REASON_JSON_BYTES) keep -= 1;
+  return `${chars.slice(0, keep).join('')}…`;
 }
