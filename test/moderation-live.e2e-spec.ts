@@ -123,6 +123,15 @@ describe('moderation: live queue and member notifications', () => {
     expect(details(mine[0])).toMatchObject({ action: 'reject', reason: 'advertising' });
     // Rejecting publishes nothing to the thread's followers.
     expect(await notifications(asker.client)).toEqual([]);
+
+    // A long reason (4-byte characters) still fits the notification; the audit entry keeps it whole.
+    const second = await forum.reply(author.client, thread.id, 'Buy cheap watches again.');
+    const longReason = '😀'.repeat(900);
+    expectData(await moderator.send(REJECT, { input: { postId: second.id, reason: longReason } }), 'rejectContent');
+    const latest = (await notifications(author.client)).find((n) => n.subjectId === second.id)!;
+    expect(details(latest).reason).toMatch(/^(😀)+…$/u);
+    const [audit] = await t.dataSource.query(`SELECT reason FROM audit_entries WHERE subject_id = $1 AND action = 'post.reject'`, [second.id]);
+    expect(audit.reason).toBe(longReason);
   });
 
   it('a filed flag reaches the queue watchers, and its resolution removes it', async () => {
