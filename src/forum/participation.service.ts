@@ -174,6 +174,7 @@ export class ParticipationService {
         [input.postId ? FlagTarget.Post : FlagTarget.Thread, threadId, input.postId ?? null, member.id, input.kind, input.note?.trim() || null, input.duplicateOfThreadId ?? null],
       );
       if (rows.length === 0) throw new ConflictError('You already flagged this; a moderator will look at it', { reason: 'ALREADY_FLAGGED' });
+      await this.screener.recordFlag(tx, { id: rows[0].id, threadId, kind: input.kind });
       return { id: rows[0].id, kind: input.kind, createdAt: rows[0].created_at };
     });
   }

@@ -13,8 +13,10 @@ export interface PostScreener {
    * locked until commit. A reply may leave `boardId` null (the thread's board is used).
    */
   screen(tx: EntityManager, input: { author: { id: string; role: Role; trustLevel: number }; boardId: string | null; threadId: string | null; markdown: string; plainText: string }): Promise<PostScreeningResult>;
-  /** Audits a hold under the rule's name. */
-  recordHold(tx: EntityManager, subjectKind: 'thread' | 'post', subjectId: string, screening: PostScreeningResult): Promise<void>;
+  /** Audits a hold under the rule's name and announces the new queue item to moderators. */
+  recordHold(tx: EntityManager, subjectKind: 'thread' | 'post', subjectId: string, screening: PostScreeningResult, boardId?: string | null): Promise<void>;
+  /** Announces a new flag to the moderators watching the queue. */
+  recordFlag(tx: EntityManager, flag: { id: string; threadId: string; kind: string }): Promise<void>;
   /** Takes a flag slot (RATE_LIMITED when full). */
   takeFlagSlot(tx: EntityManager, member: { id: string; role: Role }): Promise<void>;
 }

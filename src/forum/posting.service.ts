@@ -87,7 +87,7 @@ export class PostingService {
           }
           const post = await this.insertPost(tx, { threadId: thread.id, authorId: member.id, isQuestion: true, status, heldReason }, input.bodyMarkdown, rendered, input.title);
           await this.follow(tx, thread.id, member.id);
-          await this.screener.recordHold(tx, 'thread', thread.id, screening);
+          await this.screener.recordHold(tx, 'thread', thread.id, screening, board.id);
           if (!heldReason) await this.notifications.postPublished(tx, post, thread);
           await recordChange(tx, { kind: 'thread', change: heldReason ? 'held' : 'created', id: thread.id, locale: board.locale });
           await recordChange(tx, { kind: 'post', change: 'created', id: post.id });
@@ -120,7 +120,7 @@ export class PostingService {
         await tx.query('UPDATE threads SET reply_count = reply_count + 1, last_activity_at = $2 WHERE id = $1', [thread.id, post.createdAt]);
       }
       await this.follow(tx, thread.id, member.id);
-      await this.screener.recordHold(tx, 'post', post.id, screening);
+      await this.screener.recordHold(tx, 'post', post.id, screening, thread.boardId);
       // A held reply notifies nobody; moderation's approval calls ForumNotifications.postPublished.
       if (!heldReason) await this.notifications.postPublished(tx, post, thread);
       await recordChange(tx, { kind: 'post', change: heldReason ? 'held' : 'created', id: post.id });

@@ -7,6 +7,9 @@ import { ModerationQueueService } from './queue/moderation-queue.service';
 import { TrustLevelsService } from './trust/trust-levels.service';
 import { KnowledgeCaptureService } from './capture/knowledge-capture.service';
 import { ArticlesModule } from '../articles/articles.module';
+import { ForumModule } from '../forum/forum.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { ModerationNotices } from './actions/moderation-notices.service';
 
 /**
  * Moderation services (docs/moderation.md): queue, actions, audit log, auto-moderation, trust levels, knowledge
@@ -14,8 +17,8 @@ import { ArticlesModule } from '../articles/articles.module';
  */
 @Global()
 @Module({
-  imports: [ArticlesModule],
-  providers: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, TrustLevelsService, KnowledgeCaptureService, { provide: POST_SCREENER, useExisting: AutoModerationService }],
+  imports: [ArticlesModule, ForumModule, NotificationsModule],
+  providers: [ModerationNotices, ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, TrustLevelsService, KnowledgeCaptureService, { provide: POST_SCREENER, useExisting: AutoModerationService }],
   exports: [ModerationQueueService, ModerationActionsService, AuditLogService, AutoModerationService, TrustLevelsService, KnowledgeCaptureService, POST_SCREENER],
 })
 export class ModerationModule {}

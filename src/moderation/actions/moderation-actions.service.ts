@@ -17,6 +17,7 @@ import { Role } from '../../users/role.enum';
 import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settings.entity';
 import { auditModeration, ModerationActor } from '../moderation-actor';
 import { alreadyInState, sameThread, wrongStatus } from './moderation-errors';
+import { ModerationNotices } from './moderation-notices.service';
 
 /** The status actions of the shared transition table that moderators (and rules) take. */
 export type ModerationStatusAction = Extract<StatusAction, 'approve' | 'reject' | 'hide' | 'restore' | 'remove'>;
@@ -47,6 +48,7 @@ export class ModerationActionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly notices: ModerationNotices,
   ) {}
 
   /** approve / reject / hide / restore / remove a thread (with its question) or a reply. */
@@ -78,9 +80,21 @@ export class ModerationActionsService {
       subjectId: thread.id,
       reason,
       before: { status: thread.status, heldReason: thread.heldReason },
-      after: { status: result.to, authorId: thread.authorId, boardId: thread.boardId, ...(flagsUpheld > 0 ? { flagsUpheld } : {}) },
+      after: { status: result.to, authorId: thread.authorId, boardId: thread.boardId, ...(flagsUpheld.length > 0 ? { flagsUpheld: flagsUpheld.length } : {}) },
     });
     await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+    const question = await tx.findOne(PostEntity, { where: { threadId: thread.id, isQuestion: true } });
+    if (action === 'approve' && question) await this.notices.postApproved(tx, question, thread);
+    if (thread.status === ContentStatus.Pending && result.to !== ContentStatus.Pending) {
+      await this.notices.queueRemoved(tx, 'thread', [thread.id], thread.boardId, action);
+    }
+    await this.notices.queueRemoved(tx, 'flag', flagsUpheld, thread.boardId, 'upheld');
+    await this.notices.contentDecision(tx, actor, {
+      action,
+      reason,
+      authorId: thread.authorId,
+      target: { kind: 'thread', id: thread.id, threadId: thread.id, threadSlug: thread.slug, threadTitle: thread.title },
+    });
     if (action === 'reject' && thread.authorId) await this.silenceOnRepeatedRejections(tx, thread.authorId);
     return { threadId: thread.id, postId: null };
   }
@@ -113,10 +127,21 @@ export class ModerationActionsService {
       subjectId: post.id,
       reason,
       before: { status: post.status, heldReason: post.heldReason },
-      after: { status: result.to, authorId: post.authorId, threadId: thread.id, ...(unsolve ? { unsolved: true } : {}), ...(flagsUpheld > 0 ? { flagsUpheld } : {}) },
+      after: { status: result.to, authorId: post.authorId, threadId: thread.id, ...(unsolve ? { unsolved: true } : {}), ...(flagsUpheld.length > 0 ? { flagsUpheld: flagsUpheld.length } : {}) },
     });
     await recordChange(tx, { kind: 'post', change: 'updated', id: post.id });
     await recordChange(tx, { kind: 'thread', change: unsolve ? 'unsolved' : 'updated', id: thread.id });
+    if (action === 'approve') await this.notices.postApproved(tx, post, thread);
+    if (post.status === ContentStatus.Pending && result.to !== ContentStatus.Pending) {
+      await this.notices.queueRemoved(tx, 'post', [post.id], thread.boardId, action);
+    }
+    await this.notices.queueRemoved(tx, 'flag', flagsUpheld, thread.boardId, 'upheld');
+    await this.notices.contentDecision(tx, actor, {
+      action,
+      reason,
+      authorId: post.authorId,
+      target: { kind: 'post', id: post.id, threadId: thread.id, threadSlug: thread.slug, threadTitle: thread.title },
+    });
     if (action === 'reject' && post.authorId) await this.silenceOnRepeatedRejections(tx, post.authorId);
     return { threadId: thread.id, postId: post.id };
   }
@@ -258,6 +283,8 @@ export class ModerationActionsService {
         before: { status: flag.status },
         after: { status, flaggerId: flag.flaggerId, kind: flag.kind, targetKind: flag.targetKind, threadId: flag.threadId, postId: flag.postId },
       });
+      const [board]: { board_id: string }[] = await tx.query('SELECT board_id FROM threads WHERE id = $1', [flag.threadId]);
+      await this.notices.queueRemoved(tx, 'flag', [flag.id], board?.board_id ?? null, status);
       if (then) {
         if (flag.targetKind === FlagTarget.Post && flag.postId) await this.changePostStatusOrThread(tx, actor, flag.postId, then, reason);
         else await this.changeThreadStatus(tx, actor, flag.threadId, then, reason);
@@ -307,6 +334,12 @@ export class ModerationActionsService {
       });
       await recordChange(tx, { kind: 'post', change: 'updated', id: post.id });
       if (post.isQuestion || thread.acceptedPostId === post.id) await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+      await this.notices.contentDecision(tx, actor, {
+        action: 'staff_edit',
+        reason,
+        authorId: post.authorId,
+        target: { kind: 'post', id: post.id, threadId: thread.id, threadSlug: thread.slug, threadTitle: thread.title },
+      });
       return { threadId: thread.id, postId: post.id };
     });
   }
@@ -319,6 +352,7 @@ export class ModerationActionsService {
       const field = restriction === 'silence' ? 'silencedUntil' : 'suspendedUntil';
       await tx.update(UserEntity, { id: user.id }, { [field]: until });
       await auditModeration(tx, actor, { action: `user.${restriction}`, subjectKind: 'user', subjectId: user.id, reason, before: { [field]: user[field] }, after: { [field]: until } });
+      await this.notices.memberRestriction(tx, actor, user.id, restriction, until, reason);
       return tx.findOneOrFail(UserEntity, { where: { id: user.id } });
     });
   }
@@ -331,6 +365,7 @@ export class ModerationActionsService {
       if (!current || current.getTime() <= Date.now()) throw alreadyInState('member', user.id, restriction === 'silence' ? 'not silenced' : 'not suspended');
       await tx.update(UserEntity, { id: user.id }, { [field]: null });
       await auditModeration(tx, actor, { action: `user.un${restriction}`, subjectKind: 'user', subjectId: user.id, reason, before: { [field]: current }, after: { [field]: null } });
+      await this.notices.memberRestriction(tx, actor, user.id, restriction === 'silence' ? 'unsilence' : 'unsuspend', null, reason);
       return tx.findOneOrFail(UserEntity, { where: { id: user.id } });
     });
   }
@@ -358,15 +393,16 @@ export class ModerationActionsService {
       before: { silencedUntil: user.silencedUntil },
       after: { silencedUntil: until },
     });
+    await this.notices.memberRestriction(tx, { rule: REPEATED_REJECTIONS_RULE }, user.id, 'silence', until, `${rejections} posts rejected within ${settings.autoSilenceWindowDays} days`);
   }
 
   /** Removing, hiding or rejecting content upholds the open flags on it: the flaggers were right. */
-  private async upholdFlagsOnRemoval(tx: EntityManager, actor: ModerationActor, to: ContentStatus, target: { threadId?: string; postId?: string }): Promise<number> {
-    if (to !== ContentStatus.Removed && to !== ContentStatus.Hidden) return 0;
+  private async upholdFlagsOnRemoval(tx: EntityManager, actor: ModerationActor, to: ContentStatus, target: { threadId?: string; postId?: string }): Promise<string[]> {
+    if (to !== ContentStatus.Removed && to !== ContentStatus.Hidden) return [];
     const rows: { id: string }[] = target.postId
       ? await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE post_id = $1 AND status = 'open' RETURNING id`, [target.postId, actor.userId ?? null])
       : await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE thread_id = $1 AND status = 'open' RETURNING id`, [target.threadId, actor.userId ?? null]);
-    return rows.length;
+    return rows.map((row) => row.id);
   }
 
   private async changePostStatusOrThread(tx: EntityManager, actor: ModerationActor, postId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {

@@ -6,6 +6,8 @@ import { LruMap } from '../../common/lru-map';
 import type { PostScreener } from '../../forum/post-screening';
 import { BoardEntity } from '../../forum/entities/board.entity';
 import { ContentStatus } from '../../forum/entities/forum-enums';
+import { ModerationQueueChange } from '../../notifications/moderation-queue-change.enum';
+import { ModerationQueueEvents } from '../../notifications/moderation-queue-events.service';
 import { Role } from '../../users/role.enum';
 import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settings.entity';
 import { BlockedPatternEntity, BlockedPatternKind } from '../entities/blocked-pattern.entity';
@@ -43,7 +45,10 @@ export type SettingsPatch = Partial<Omit<AutoModerationSettingsEntity, 'id' | 'u
 export class AutoModerationService implements PostScreener {
   private readonly matchers = new LruMap<string, BlockedMatcher>(64);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queueEvents: ModerationQueueEvents,
+  ) {}
 
   /**
    * Takes a post slot from the member's rate limit (RATE_LIMITED when the window is full), remembers the
@@ -83,8 +88,11 @@ export class AutoModerationService implements PostScreener {
     return row ? tx.findOne(BoardEntity, { where: { id: row.board_id } }) : null;
   }
 
-  /** The audit entry of a hold, under the rule's name, in the posting transaction. */
-  async recordHold(tx: EntityManager, subjectKind: 'thread' | 'post', subjectId: string, screening: Screening): Promise<void> {
+  /**
+   * The audit entry of a hold, under the rule's name, in the posting transaction; moderators watching the
+   * queue (`moderationQueueChanged`) see the new item at commit. `boardId` is looked up when not given.
+   */
+  async recordHold(tx: EntityManager, subjectKind: 'thread' | 'post', subjectId: string, screening: Screening, boardId?: string | null): Promise<void> {
     if (!screening.heldReason) return;
     await auditModeration(tx, { rule: screening.heldReason }, {
       action: `${subjectKind}.hold`,
@@ -94,6 +102,22 @@ export class AutoModerationService implements PostScreener {
       before: null,
       after: { status: ContentStatus.Pending, rules: screening.rules },
     });
+    const board = boardId !== undefined ? boardId : await this.boardOfContent(tx, subjectKind, subjectId);
+    await this.queueEvents.publish(tx, { change: ModerationQueueChange.Added, itemKind: subjectKind, itemId: subjectId, boardId: board, reason: screening.heldReason });
+  }
+
+  /** A member's new flag entered the queue: moderators watching it see it at commit (the forum's flag use case calls this). */
+  async recordFlag(tx: EntityManager, flag: { id: string; threadId: string; kind: string }): Promise<void> {
+    const boardId = await this.boardOfContent(tx, 'thread', flag.threadId);
+    await this.queueEvents.publish(tx, { change: ModerationQueueChange.Added, itemKind: 'flag', itemId: flag.id, boardId, reason: flag.kind });
+  }
+
+  private async boardOfContent(tx: EntityManager, kind: 'thread' | 'post', id: string): Promise<string | null> {
+    const [row]: { board_id: string }[] =
+      kind === 'thread'
+        ? await tx.query('SELECT board_id FROM threads WHERE id = $1', [id])
+        : await tx.query('SELECT t.board_id FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = $1', [id]);
+    return row?.board_id ?? null;
   }
 
   /** Takes a flag slot from the member's rate limit (RATE_LIMITED when full); the forum's flag use case calls it in its transaction. */
