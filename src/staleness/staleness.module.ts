@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ConflictError } from '../common/errors/app-error';
 import { JobRunner } from '../jobs/job-runner';
+import { RecurringQuestionsModule } from './recurring/recurring-questions.module';
 import { StalenessScanService } from './staleness-scan.service';
 import { StalenessService } from './staleness.service';
 
@@ -9,6 +10,7 @@ export const STALENESS_SCAN_JOB = 'staleness-scan';
 export const STALENESS_SCAN_EVERY_SECONDS = 60;
 
 @Module({
+  imports: [RecurringQuestionsModule],
   providers: [StalenessService, StalenessScanService],
   exports: [StalenessService, StalenessScanService],
 })
