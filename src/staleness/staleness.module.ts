@@ -6,7 +6,7 @@ import { StalenessScanService } from './staleness-scan.service';
 import { StalenessService } from './staleness.service';
 
 export const STALENESS_SCAN_JOB = 'staleness-scan';
-/** How often the scan runs: it picks up newly recorded releases and new feedback, so this is also the event latency. */
+/** How often the scan runs: it picks up newly recorded releases, new feedback and new forum threads, so this is also the event latency. */
 export const STALENESS_SCAN_EVERY_SECONDS = 60;
 
 @Module({
