@@ -50,6 +50,8 @@ export abstract class AppConfig {
     scheduledPublishPollSeconds: number;
     deliveryCacheEntries: number;
   };
+  /** Detector 3, recurring forum questions (docs/recurring-questions.md). */
+  abstract readonly recurringQuestions: { minAskers: number; windowDays: number };
   abstract readonly site: { baseUrl: string; articlePath: string; threadPath: string };
   abstract readonly forum: {
     /** Hosts (lower case; `*.example.com` matches subdomains) forum images may come from. */

@@ -182,6 +182,20 @@ export class EnvironmentVariables {
   @Max(3650)
   DEFAULT_REVIEW_INTERVAL_DAYS = 180;
 
+  /** Detector 3 (recurring questions): distinct askers a cluster needs before it is flagged or becomes a content gap. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  RECURRING_MIN_ASKERS = 3;
+
+  /** Detector 3: rolling window of forum questions that cluster together, in days. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RECURRING_WINDOW_DAYS = 90;
+
   /** Separation of duties: the author of a revision may not approve, publish or schedule it (admins may). */
   @Transform(toBoolean)
   @IsBoolean()

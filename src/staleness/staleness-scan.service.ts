@@ -26,6 +26,9 @@ import {
   searchGaps,
 } from './detectors/signals';
 import { raiseFlags, upsertContentGaps } from './stale-flags.store';
+import type { RecurringQuestionsEvidence, RecurringQuestionsGapEvidence } from './evidence';
+import { articleSlugsIn, outlineMarkdown, recurringSeverity } from './recurring/recurring-findings';
+import { QuestionDocument, RecurringQuestionsService } from './recurring/recurring-questions.service';
 
 /** Advisory lock key of "a staleness scan is running" (any value unique in this database's lock space). */
 const SCAN_LOCK_KEY = 7_341_900_013;
@@ -50,8 +53,21 @@ export interface ScanSummary {
   bySignal: Record<string, number>;
 }
 
-export type ScanStep = 'releases' | 'review_overdue' | 'negative_feedback' | 'outdated_translation' | 'search_gaps';
-export const SCAN_STEPS: ScanStep[] = ['releases', 'review_overdue', 'negative_feedback', 'outdated_translation', 'search_gaps'];
+export type ScanStep = 'releases' | 'review_overdue' | 'negative_feedback' | 'outdated_translation' | 'search_gaps' | 'recurring_questions';
+export const SCAN_STEPS: ScanStep[] = ['releases', 'review_overdue', 'negative_feedback', 'outdated_translation', 'search_gaps', 'recurring_questions'];
+
+/** Forum threads fed to the recurring-question store per scan (the rest follow at the next scan). */
+export const RECURRING_FEED_BATCH = 500;
+
+export interface RecurringScanResult {
+  threadsAdded: number;
+  clustersEvaluated: number;
+  flagsRaised: number;
+  gapsCreated: number;
+}
+
+/** The clustering scope of a board's threads: clusters never cross boards. */
+export const boardScope = (boardId: string): string => `board:${boardId}`;
 
 interface CandidateRow {
   article_id: string;
@@ -76,6 +92,7 @@ export class StalenessScanService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly recurring: RecurringQuestionsService,
   ) {}
 
   /** Holds the cluster-wide scan lock while `fn` runs; CONFLICT when another scan holds it. */
@@ -116,7 +133,11 @@ export class StalenessScanService {
       add(StaleSignal.OutdatedTranslation, await this.scanOutdatedTranslations());
       onStep?.('search_gaps', ++done, SCAN_STEPS.length);
       summary.gapsCreated = await this.scanSearchGaps(now);
-      onStep?.('search_gaps', ++done, SCAN_STEPS.length);
+      onStep?.('recurring_questions', ++done, SCAN_STEPS.length);
+      const recurring = await this.scanRecurringQuestions(now);
+      add(StaleSignal.RecurringQuestions, recurring.flagsRaised);
+      summary.gapsCreated += recurring.gapsCreated;
+      onStep?.('recurring_questions', ++done, SCAN_STEPS.length);
       return summary;
     });
   }
@@ -364,5 +385,128 @@ export class StalenessScanService {
       );
       return (await upsertContentGaps(tx, 'search_gap', gaps)).length;
     });
+  }
+
+  /**
+   * Detector 3 (docs/recurring-questions.md): visible forum threads of the window not yet in the
+   * recurring-question store are added to it (oldest first, one board per scope; the store is the
+   * watermark, so adding is idempotent and a thread created since the last scan is picked up by the next
+   * one); then every cluster that grew is evaluated: with enough distinct askers it either points at an
+   * article (threads link to it, accepted answers cite it) → a `recurring_questions` stale flag with the
+   * threads as evidence, or becomes a `recurring_questions` content gap (threads, common terms, outline).
+   * Flags and gaps are written in one transaction; re-running raises and creates nothing new.
+   */
+  async scanRecurringQuestions(now = new Date()): Promise<RecurringScanResult> {
+    const { windowDays, minAskers } = this.config.recurringQuestions;
+    const rows: {
+      id: string; board_id: string; locale: string; title: string; author_id: string | null; created_at: Date;
+      question: string | null; accepted_answer: string | null; accepted_markdown: string | null; posts_markdown: string[] | null;
+    }[] = await this.dataSource.query(
+      `SELECT t.id, t.board_id, b.locale, t.title, t.author_id, t.created_at,
+              q.body_text AS question, a.body_text AS accepted_answer, a.body_markdown AS accepted_markdown,
+              (SELECT array_agg(p.body_markdown) FROM posts p WHERE p.thread_id = t.id AND p.status = 'visible') AS posts_markdown
+       FROM threads t
+       JOIN boards b ON b.id = t.board_id
+       LEFT JOIN LATERAL (SELECT p.body_text FROM posts p WHERE p.thread_id = t.id AND p.is_question ORDER BY p.created_at LIMIT 1) q ON true
+       LEFT JOIN posts a ON a.id = t.accepted_post_id AND a.status = 'visible'
+       WHERE t.status = 'visible' AND t.created_at >= $1::timestamptz - make_interval(days => $2)
+         AND NOT EXISTS (SELECT 1 FROM recurring_questions r WHERE r.scope = 'board:' || t.board_id::text AND r.source_id = t.id::text)
+       ORDER BY t.created_at, t.id
+       LIMIT ${RECURRING_FEED_BATCH}`,
+      [now, windowDays],
+    );
+    // Article links: slugs through the site's article path, resolved to published article locales.
+    const articlePath = this.config.site.articlePath;
+    const linkedSlugs = rows.map((row) => articleSlugsIn((row.posts_markdown ?? []).join('\n'), articlePath));
+    const citedSlugs = rows.map((row) => articleSlugsIn(row.accepted_markdown ?? '', articlePath));
+    const allSlugs = [...new Set(linkedSlugs.flat())];
+    const articleOfSlug = new Map<string, { articleId: string; locale: string }>();
+    if (allSlugs.length > 0) {
+      const found: { slug: string; article_id: string; locale: string }[] = await this.dataSource.query(
+        `SELECT lower(l.slug) AS slug, l.article_id, l.locale FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+         WHERE l.status = 'published' AND lower(l.slug) = ANY($1::text[])`,
+        [allSlugs],
+      );
+      for (const row of found) if (!articleOfSlug.has(row.slug)) articleOfSlug.set(row.slug, { articleId: row.article_id, locale: row.locale });
+    }
+    const idsOf = (slugs: string[]): string[] => [...new Set(slugs.map((slug) => articleOfSlug.get(slug)?.articleId).filter((id): id is string => !!id))];
+    const localeOfArticle = new Map([...articleOfSlug.values()].map((a) => [a.articleId, a.locale]));
+
+    const touched = new Map<string, { scope: string; locale: string }>();
+    let threadsAdded = 0;
+    for (const [i, row] of rows.entries()) {
+      const doc: QuestionDocument = {
+        scope: boardScope(row.board_id),
+        sourceId: row.id,
+        title: row.title,
+        question: row.question?.trim() || row.title,
+        acceptedAnswer: row.accepted_answer,
+        authorId: row.author_id,
+        createdAt: new Date(row.created_at),
+        linkedArticleIds: idsOf(linkedSlugs[i]),
+        citedArticleIds: idsOf(citedSlugs[i]),
+      };
+      const assignment = await this.recurring.addQuestion(doc);
+      if (!assignment.created) continue;
+      threadsAdded++;
+      if (assignment.clusterId) touched.set(assignment.clusterId, { scope: doc.scope, locale: row.locale });
+    }
+
+    let flagsRaised = 0;
+    let gapsCreated = 0;
+    for (const [clusterId, { scope, locale }] of touched) {
+      const finding = await this.recurring.evaluateCluster(clusterId, [], now);
+      if (finding.kind === 'none') continue;
+      const threadRows: { source_id: string; title: string; created_at: Date }[] = await this.dataSource.query(
+        `SELECT source_id, title, created_at FROM recurring_questions WHERE scope = $1 AND source_id = ANY($2::text[]) ORDER BY created_at, seq`,
+        [scope, finding.threads],
+      );
+      const threads = threadRows.map((t) => ({ threadId: t.source_id, title: t.title, createdAt: new Date(t.created_at).toISOString() }));
+      await this.dataSource.transaction(async (tx) => {
+        if (finding.kind === 'article') {
+          // One open flag per cluster and article: a grown cluster does not raise a second one while the first is open.
+          const [open] = await tx.query(
+            `SELECT 1 FROM stale_flags WHERE article_id = $1 AND signal = 'recurring_questions' AND status IN ('open', 'acknowledged') AND evidence->>'clusterId' = $2 LIMIT 1`,
+            [finding.articleId, clusterId],
+          );
+          if (open) return;
+          const [articleLocale] = await tx.query(
+            `SELECT locale FROM article_locales WHERE article_id = $1 AND status = 'published' ORDER BY (locale = $2) DESC, locale LIMIT 1`,
+            [finding.articleId, localeOfArticle.get(finding.articleId) ?? locale],
+          );
+          if (!articleLocale) return;
+          const commonTerms = await this.recurring.clusterTerms(clusterId, 8);
+          const evidence: RecurringQuestionsEvidence = { signal: 'recurring_questions', clusterId, askers: finding.askers, threads, commonTerms };
+          flagsRaised += (
+            await raiseFlags(tx, [
+              {
+                articleId: finding.articleId,
+                locale: articleLocale.locale,
+                signal: StaleSignal.RecurringQuestions,
+                severity: recurringSeverity(finding.askers, minAskers),
+                score: finding.askers,
+                evidence,
+                fingerprint: fingerprint('recurring_questions', finding.articleId, clusterId, ...[...finding.threads].sort()),
+              },
+            ])
+          ).length;
+        } else {
+          const evidence: RecurringQuestionsGapEvidence = {
+            source: 'recurring_questions',
+            clusterId,
+            askers: finding.askers,
+            threads,
+            commonTerms: finding.commonTerms,
+            outline: outlineMarkdown(finding.outline),
+          };
+          gapsCreated += (
+            await upsertContentGaps(tx, 'recurring_questions', [
+              { locale, title: finding.outline.title, weight: finding.askers, fingerprint: fingerprint('recurring_questions', clusterId), evidence },
+            ])
+          ).length;
+        }
+      });
+    }
+    return { threadsAdded, clustersEvaluated: touched.size, flagsRaised, gapsCreated };
   }
 }

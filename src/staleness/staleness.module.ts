@@ -1,14 +1,16 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ConflictError } from '../common/errors/app-error';
 import { JobRunner } from '../jobs/job-runner';
+import { RecurringQuestionsModule } from './recurring/recurring-questions.module';
 import { StalenessScanService } from './staleness-scan.service';
 import { StalenessService } from './staleness.service';
 
 export const STALENESS_SCAN_JOB = 'staleness-scan';
-/** How often the scan runs: it picks up newly recorded releases and new feedback, so this is also the event latency. */
+/** How often the scan runs: it picks up newly recorded releases, new feedback and new forum threads, so this is also the event latency. */
 export const STALENESS_SCAN_EVERY_SECONDS = 60;
 
 @Module({
+  imports: [RecurringQuestionsModule],
   providers: [StalenessService, StalenessScanService],
   exports: [StalenessService, StalenessScanService],
 })

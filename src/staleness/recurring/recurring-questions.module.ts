@@ -1,13 +1,26 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { DEFAULT_RECURRING_QUESTIONS_OPTIONS, RECURRING_QUESTIONS_OPTIONS, RecurringQuestionsOptions } from './recurring-questions.service';
 import { RecurringQuestionsService } from './recurring-questions.service';
 
 /**
- * The recurring-question store and clustering. Not imported by the app yet: the lead wires it to forum
- * threads (thread created / accepted answer changed → `addQuestion`) and to the staleness scan
- * (`evaluateCluster` → stale flag or content gap); see docs/recurring-questions.md, "Wiring".
+ * The recurring-question store and clustering, configured from RECURRING_MIN_ASKERS and
+ * RECURRING_WINDOW_DAYS. Imported by StalenessModule: the staleness scan feeds it visible forum threads
+ * and turns its clusters into stale flags or content gaps (docs/recurring-questions.md, "Wiring").
  */
 @Module({
-  providers: [RecurringQuestionsService],
+  providers: [
+    {
+      provide: RECURRING_QUESTIONS_OPTIONS,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): RecurringQuestionsOptions => ({
+        ...DEFAULT_RECURRING_QUESTIONS_OPTIONS,
+        windowDays: config.recurringQuestions.windowDays,
+        rule: { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS.rule, minAskers: config.recurringQuestions.minAskers },
+      }),
+    },
+    RecurringQuestionsService,
+  ],
   exports: [RecurringQuestionsService],
 })
 export class RecurringQuestionsModule {}

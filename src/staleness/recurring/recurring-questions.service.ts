@@ -337,6 +337,19 @@ export class RecurringQuestionsService {
     return recurringQuestionRule(threads, articleSimilarities, commonTerms, { ...this.options.rule, windowStart });
   }
 
+  /** The terms most members of a cluster share, in their most frequent surface form (evidence of a flag). */
+  async clusterTerms(clusterId: string, limit = 8): Promise<string[]> {
+    const rows: { scope: string; source_id: string; title: string; question: string; accepted_answer: string | null }[] = await this.dataSource.query(
+      `SELECT scope, source_id, title, question, accepted_answer FROM recurring_questions WHERE cluster_id = $1`,
+      [clusterId],
+    );
+    if (rows.length === 0) throw new NotFoundError('Recurring-question cluster', clusterId);
+    const state = await this.dataSource.transaction(async (tx) => this.caughtUp(tx, rows[0].scope));
+    const docs = rows.map((r) => state.docBySource.get(r.source_id)).filter((d): d is number => d !== undefined);
+    const surface = surfaceForms(rows.map((r) => `${r.title}\n${r.question}\n${r.accepted_answer ?? ''}`));
+    return state.index.commonTerms(docs, limit).map((stem) => surface.get(stem) ?? stem);
+  }
+
   private choose(state: ScopeIndex, doc: number, createdAt: number, windowStart = createdAt - this.options.windowDays * DAY_MS) {
     const params = this.options.clustering;
     const neighbours = state.index.similarDocs(doc, params.candidates, (d) => state.createdAt[d] < windowStart || state.clusterOf[d] === undefined);
