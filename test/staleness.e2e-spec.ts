@@ -23,7 +23,7 @@ const RUN_SCAN = `mutation { runStalenessScan { releasesScanned flagsRaised cont
 const ACK = `mutation ($input: StaleFlagInput!) { acknowledgeStaleFlag(input: $input) { ${FLAG_FIELDS} } }`;
 const DISMISS = `mutation ($input: DismissStaleFlagInput!) { dismissStaleFlag(input: $input) { ${FLAG_FIELDS} } }`;
 const RESOLVE = `mutation ($input: ResolveStaleFlagInput!) { resolveStaleFlag(input: $input) { ${FLAG_FIELDS} } }`;
-const FLAG = `query ($id: String!) { staleFlag(id: $id) { ${FLAG_FIELDS} } }`;
+const FLAG = `query ($id: ID!) { staleFlag(id: $id) { ${FLAG_FIELDS} } }`;
 const GAPS = `query ($source: ContentGapSource) { contentGaps(source: $source) { id source status title weight evidenceJson locale } }`;
 
 const INVOICE_EXPORT = `# Exporting invoices
