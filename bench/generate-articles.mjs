@@ -7,7 +7,8 @@
 // sections whose rendered HTML is reused (Markdown blocks separated by blank lines render independently).
 // Text is real: titles are question titles (and headings of documentation pages) and sentences come from
 // question bodies and documentation pages of the evaluation corpora in ../shared/eval (dup-questions,
-// stale-docs), picked deterministically by the article's number (same input, same knowledge base).
+// stale-docs), picked deterministically by the article's number (same input, same knowledge base). The search
+// benchmark's queries (bench/search-queries.mjs: 200 test-split question titles) are left out of the titles.
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import pg from 'pg';
 import { round, writeResults } from './lib.mjs';
+import { heldOutTitles } from './search-queries.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -51,7 +53,9 @@ function loadCorpus() {
   const docs = readJsonl(path.join(EVAL, 'stale-docs/articles.jsonl'));
   const plain = (text) => /^[A-Z][^*_#<>`[\]{}|\\$~^=]+[.?!]$/.test(text) && text.length >= 40 && text.length <= 220 && !/https?:/.test(text);
   const sentencesOf = (text) => text.split(/\n+/).flatMap((line) => line.split(/(?<=[.!?])\s+/)).map((t) => t.trim().replace(/\s+/g, ' ')).filter(plain);
-  const titles = [...new Set(questions.map((q) => q.title.trim().replace(/\s+/g, ' ')).filter((t) => t.length >= 10 && t.length <= 150 && !/[<>`]/.test(t)))];
+  // The search benchmark's queries (held-out test-split titles) are never article titles.
+  const heldOut = new Set(heldOutTitles());
+  const titles = [...new Set(questions.map((q) => q.title.trim().replace(/\s+/g, ' ')).filter((t) => t.length >= 10 && t.length <= 150 && !/[<>`]/.test(t) && !heldOut.has(t)))];
   const headings = [...new Set(docs.flatMap((d) => [...d.text.matchAll(/^#{2,3} +(.+)$/gm)].map((m) => m[1].trim())).filter((h) => h.length >= 4 && h.length <= 60 && !/[<>`[\]*_]/.test(h)))];
   const sentences = [...new Set([...questions.flatMap((q) => sentencesOf(q.body)), ...docs.flatMap((d) => sentencesOf(d.text))])];
   if (titles.length < 1000 || sentences.length < 5000) throw new Error(`corpora in ${EVAL} look incomplete: ${titles.length} titles, ${sentences.length} sentences`);
