@@ -11,6 +11,8 @@ const NOTIFICATIONS = `{ notifications(first: 50) { edges { node { kind summary 
 const APPROVE = `mutation ($input: ContentActionInput!) { approveContent(input: $input) { threadId postId } }`;
 const REJECT = `mutation ($input: RejectContentInput!) { rejectContent(input: $input) { threadId postId } }`;
 const REJECT_FLAG = `mutation ($input: ResolveFlagInput!) { rejectFlag(input: $input) { id status } }`;
+const MERGE = `mutation ($input: MergeThreadsInput!) { mergeThreads(input: $input) { threadId } }`;
+const DUPLICATE = `mutation ($input: MarkDuplicateInput!) { markThreadDuplicate(input: $input) { threadId } }`;
 const SILENCE = `mutation ($input: RestrictMemberInput!) { silenceMember(input: $input) { id silencedUntil } }`;
 
 interface NotificationNode {
@@ -157,5 +159,26 @@ describe('moderation: live queue and member notifications', () => {
     const [notice] = await notifications(silenced.client);
     expect(notice).toEqual(expect.objectContaining({ kind: 'ModerationDecision', subjectKind: 'user', subjectId: silenced.id }));
     expect(details(notice)).toMatchObject({ action: 'silence', reason: 'cool down', until });
+  });
+
+  it('the followers of a merged or duplicate thread learn where the discussion continues', async () => {
+    const asker = await member('Merged asker');
+    const other = await member('Other asker');
+    const board = await forum.board({ name: `Merge board ${tag}` });
+    const source = await forum.thread(asker.client, board.id, { title: `How do I export invoices ${tag}` });
+    const target = await forum.thread(other.client, board.id, { title: `Exporting invoices to CSV ${tag}` });
+    expectData(await moderator.send(MERGE, { input: { sourceThreadId: source.id, targetThreadId: target.id, reason: 'same question' } }), 'mergeThreads');
+    const merged = (await notifications(asker.client)).find((n) => details(n).action === 'merge');
+    expect(merged).toEqual(expect.objectContaining({ kind: 'ModerationDecision', subjectKind: 'thread', subjectId: target.id }));
+    expect(details(merged!)).toMatchObject({ reason: 'same question', targetId: source.id, threadId: target.id });
+    // The target's own asker is told nothing about the merge.
+    expect((await notifications(other.client)).filter((n) => details(n).action === 'merge')).toEqual([]);
+
+    const third = await member('Duplicate asker');
+    const duplicate = await forum.thread(third.client, board.id, { title: `Invoice export again ${tag}` });
+    expectData(await moderator.send(DUPLICATE, { input: { threadId: duplicate.id, duplicateOfThreadId: target.id, reason: 'asked before' } }), 'markThreadDuplicate');
+    const closed = (await notifications(third.client)).find((n) => details(n).action === 'mark_duplicate');
+    expect(closed).toEqual(expect.objectContaining({ subjectId: target.id }));
+    expect(details(closed!)).toMatchObject({ reason: 'asked before', targetId: duplicate.id });
   });
 });

@@ -190,6 +190,7 @@ export class ModerationActionsService {
       const source = locked.get(sourceId)!;
       const target = locked.get(targetId)!;
       const moved: { id: string }[] = await tx.query(`SELECT id FROM posts WHERE thread_id = $1`, [source.id]);
+      await this.notices.threadClosedInto(tx, actor, 'merge', source, target, reason);
       // A flag on the source thread becomes a flag on its question post (unless the flagger already flagged that post).
       await tx.query(
         `UPDATE flags f SET target_kind = 'post', post_id = q.id
@@ -243,6 +244,7 @@ export class ModerationActionsService {
       if (original.status !== ContentStatus.Visible) throw wrongStatus('thread', original.id, original.status, 'used as the original of a duplicate');
       if (thread.duplicateOfId === original.id) throw alreadyInState('thread', thread.id, 'a duplicate of this thread');
       await tx.update(ThreadEntity, { id: thread.id }, { duplicateOfId: original.id, isLocked: true });
+      await this.notices.threadClosedInto(tx, actor, 'mark_duplicate', thread, original, reason);
       const upheld: { id: string }[] = await tx.query(
         `UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now()
           WHERE thread_id = $1 AND target_kind = 'thread' AND kind = 'duplicate' AND status = 'open' RETURNING id`,

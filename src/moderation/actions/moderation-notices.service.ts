@@ -75,6 +75,34 @@ export class ModerationNotices {
     await this.forum.postPublished(tx, post, thread);
   }
 
+  /**
+   * The followers of a thread learn that it was merged into another or closed as a duplicate of one, with where the
+   * discussion continues (call before the followed thread's rows are moved or deleted).
+   */
+  async threadClosedInto(
+    tx: EntityManager,
+    actor: ModerationActor,
+    action: 'merge' | 'mark_duplicate',
+    closed: { id: string; title: string },
+    into: { id: string; slug: string; title: string },
+    reason: string | null,
+  ): Promise<void> {
+    const followers: { user_id: string }[] = await tx.query('SELECT user_id FROM thread_follows WHERE thread_id = $1', [closed.id]);
+    await this.notifications.notifyMany(
+      tx,
+      followers.map(({ user_id }) => ({
+        recipientId: user_id,
+        kind: MemberNotificationKind.ModerationDecision,
+        actorId: actor.userId ?? null,
+        subjectKind: 'thread',
+        subjectId: into.id,
+        summary: closed.title,
+        data: { action, reason: fitReason(reason), targetKind: 'thread', targetId: closed.id, threadId: into.id, threadSlug: into.slug },
+        dedupeKey: `${action}:${closed.id}`,
+      })),
+    );
+  }
+
   async queueChanged(tx: EntityManager, event: ModerationQueueEvent): Promise<void> {
     await this.queue.publish(tx, event);
   }
