@@ -241,7 +241,8 @@ describe('GraphQL subscriptions over WebSocket (graphql-transport-ws)', () => {
       ['too many tokens', `subscription { notificationAdded { ${'id '.repeat(6000)} } }`, 'QUERY_TOO_COMPLEX'],
       ['a document nested deeper than the limit', 'subscription { notificationAdded { details { key } } }', 'QUERY_TOO_COMPLEX'],
       ['too many aliases', `subscription { notificationAdded { ${Array.from({ length: 40 }, (_, i) => `a${i}: id`).join(' ')} } }`, 'QUERY_TOO_COMPLEX'],
-      ['a query (queries go over HTTP)', '{ __typename }', null],
+      ['a query (queries go over HTTP)', '{ __typename }', 'BAD_REQUEST'],
+      ['a mutation (mutations go over HTTP)', 'mutation { markNotificationsRead(input: { all: true }) { count } }', 'BAD_REQUEST'],
       ['a syntax error', 'subscription {', 'GRAPHQL_PARSE_FAILED'],
       ['two operations and no operationName', 'subscription A { notificationAdded { id } } subscription B { notificationAdded { id } }', 'BAD_REQUEST'],
     ])('refuses %s', async (_, query, code) => {

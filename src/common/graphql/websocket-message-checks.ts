@@ -1,4 +1,4 @@
-import { GraphQLError, parse } from 'graphql';
+import { DocumentNode, GraphQLError, Kind, OperationDefinitionNode, parse } from 'graphql';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { checkOperationSelection, findUnsafeText, operationNamesOf } from './request-checks';
 
@@ -34,8 +34,10 @@ export function checkStartMessage(raw: string, maxTokens: number): RefusedMessag
   const { query, variables, operationName } = payload as { query?: unknown; variables?: unknown; operationName?: unknown };
   if (typeof query !== 'string') return refuse(id, 'The query is not a GraphQL document', { code: 'GRAPHQL_PARSE_FAILED' });
   let names: string[];
+  let document: DocumentNode;
   try {
-    names = operationNamesOf(parse(query, { maxTokens, noLocation: true }));
+    document = parse(query, { maxTokens, noLocation: true });
+    names = operationNamesOf(document);
   } catch (error) {
     if (error instanceof GraphQLError && /more that \d+ tokens/.test(error.message)) {
       return refuse(id, `The document has more than ${maxTokens} tokens, the limit`, { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', allowed: maxTokens });
@@ -44,6 +46,12 @@ export function checkStartMessage(raw: string, maxTokens: number): RefusedMessag
   }
   const [selection] = checkOperationSelection(names, operationName);
   if (selection) return { id, error: selection };
+  const selected = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (names.length === 1 || d.name?.value === operationName),
+  );
+  if (selected && selected.operation !== 'subscription') {
+    return refuse(id, `Only subscriptions run over the WebSocket; send a ${selected.operation} over HTTP`, { code: 'BAD_REQUEST' });
+  }
   const unsafe = findUnsafeText(variables ?? null);
   if (unsafe) return refuse(id, `Variable $${unsafe.path} ${unsafe.reason}`, { code: 'BAD_USER_INPUT', field: unsafe.path });
   return null;
