@@ -57,14 +57,14 @@ describe('createArticleFromContentGap (admin API)', () => {
     expect(revision.body_markdown).toContain('"SSO with Okta" 8 times');
     const [article] = await t.dataSource.query(`SELECT category_id FROM articles WHERE id = $1`, [made.articleId]);
     expect(article.category_id).toBe(categoryId);
-    const audit = await t.dataSource.query(`SELECT action, after FROM audit_entries WHERE subject_kind = 'content_gap' AND subject_id = $1`, [gap.id]);
+    const audit = await t.dataSource.query(`SELECT action, after FROM audit_entries WHERE subject_kind = 'content_gap' AND subject_id = $1 AND action = 'content-gap.drafted'`, [gap.id]);
     expect(audit).toEqual([{ action: 'content-gap.drafted', after: { status: 'drafted', articleId: made.articleId } }]);
 
     const before = await articleCount();
     const again = await admin().send(FROM_GAP, { input: { gapId: gap.id } });
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'GAP_CLOSED' });
     expect(await articleCount()).toBe(before);
-    expect(await t.dataSource.query(`SELECT 1 FROM audit_entries WHERE subject_kind = 'content_gap' AND subject_id = $1`, [gap.id])).toHaveLength(1);
+    expect(await t.dataSource.query(`SELECT 1 FROM audit_entries WHERE subject_kind = 'content_gap' AND subject_id = $1 AND action = 'content-gap.drafted'`, [gap.id])).toHaveLength(1);
   });
 
   it('a recurring-questions gap: the body has its outline and questions; without categoryId the first top-level category', async () => {
