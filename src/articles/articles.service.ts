@@ -82,27 +82,30 @@ export class ArticlesService {
   }
 
   async create(author: AuthUser, command: CreateArticleCommand): Promise<SavedDraft> {
+    return this.dataSource.transaction((tx) => this.createIn(tx, author, command));
+  }
+
+  /** Creates the article inside the caller's transaction (e.g. a content gap turned into a draft). */
+  async createIn(tx: EntityManager, author: AuthUser, command: CreateArticleCommand): Promise<SavedDraft> {
     const locale = this.locales.resolve(command.locale ?? this.locales.defaultLocale, 'input.locale');
     const slug = this.checkSlug(command.slug, 'input.slug');
-    return this.dataSource.transaction(async (tx) => {
-      await this.requireCategory(tx, command.categoryId, 'input.categoryId');
-      const products = await this.requireProducts(tx, command.productIds ?? [], 'input.productIds');
-      const article = await tx.save(
-        tx.create(ArticleEntity, {
-          categoryId: command.categoryId,
-          sourceLocale: locale,
-          isInternal: command.isInternal ?? false,
-          reviewIntervalDays: command.reviewIntervalDays ?? null,
-          tags: normalizeTags(command.tags ?? []),
-          featureKeys: unique(command.featureKeys ?? []),
-          products,
-          createdBy: author.id,
-        }),
-      );
-      const saved = await this.startLocale(tx, article, locale, command, author, { slug, changeNote: command.changeNote, translatedFromRevisionId: null });
-      await recordChange(tx, { kind: 'article', id: article.id, locale, change: 'created' });
-      return { article, ...saved };
-    });
+    await this.requireCategory(tx, command.categoryId, 'input.categoryId');
+    const products = await this.requireProducts(tx, command.productIds ?? [], 'input.productIds');
+    const article = await tx.save(
+      tx.create(ArticleEntity, {
+        categoryId: command.categoryId,
+        sourceLocale: locale,
+        isInternal: command.isInternal ?? false,
+        reviewIntervalDays: command.reviewIntervalDays ?? null,
+        tags: normalizeTags(command.tags ?? []),
+        featureKeys: unique(command.featureKeys ?? []),
+        products,
+        createdBy: author.id,
+      }),
+    );
+    const saved = await this.startLocale(tx, article, locale, command, author, { slug, changeNote: command.changeNote, translatedFromRevisionId: null });
+    await recordChange(tx, { kind: 'article', id: article.id, locale, change: 'created' });
+    return { article, ...saved };
   }
 
   async updateMetadata(editor: AuthUser, command: UpdateArticleCommand): Promise<ArticleEntity> {

@@ -1,4 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { ArticlesModule } from '../articles/articles.module';
 import { ConflictError } from '../common/errors/app-error';
 import { JobRunner } from '../jobs/job-runner';
 import { RecurringQuestionsModule } from './recurring/recurring-questions.module';
@@ -10,7 +11,7 @@ export const STALENESS_SCAN_JOB = 'staleness-scan';
 export const STALENESS_SCAN_EVERY_SECONDS = 60;
 
 @Module({
-  imports: [RecurringQuestionsModule],
+  imports: [RecurringQuestionsModule, ArticlesModule],
   providers: [StalenessService, StalenessScanService],
   exports: [StalenessService, StalenessScanService],
 })

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { recordAudit } from '../common/audit/record-audit';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
 import { ContentGapEntity, ContentGapStatus } from './entities/content-gap.entity';
 import { StaleFlagEntity, StaleFlagStatus, StaleSeverity, StaleSignal } from './entities/stale-flag.entity';
 import { FreshnessInputs, freshnessOf, priorityOf } from './freshness';
+import type { AuthUser } from '../auth/auth-user';
+import { ArticlesService } from '../articles/articles.service';
+import { CategoryEntity } from '../articles/entities/category.entity';
+import { draftFromGap } from './gap-draft';
 
 export interface FreshnessFilter {
   productId?: string | null;
@@ -38,7 +42,50 @@ const OPEN_STATUSES = [StaleFlagStatus.Open, StaleFlagStatus.Acknowledged];
 /** Flag lifecycle (acknowledge, dismiss, resolve) and the prioritised freshness queue. */
 @Injectable()
 export class StalenessService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly articles: ArticlesService,
+  ) {}
+
+  /**
+   * Turns an open content gap into a draft article (title and body from the gap's evidence) and marks the
+   * gap drafted with the article id, in one transaction with an audit entry. The gap row is locked, so two
+   * parallel calls make one article; a gap no longer open is CONFLICT (GAP_CLOSED). Without a category,
+   * the first top-level category is used.
+   */
+  async createArticleFromGap(editor: AuthUser, gapId: string, categoryId?: string | null): Promise<{ gap: ContentGapEntity; articleId: string }> {
+    return this.dataSource.transaction(async (tx) => {
+      const gap = await tx.findOne(ContentGapEntity, { where: { id: gapId }, lock: { mode: 'pessimistic_write' } });
+      if (!gap) throw new NotFoundError('ContentGap', gapId);
+      if (gap.status !== ContentGapStatus.Open) {
+        throw new ConflictError(`Content gap ${gap.id} is already ${gap.status}`, { reason: 'GAP_CLOSED', status: gap.status, articleId: gap.articleId });
+      }
+      const category = categoryId ?? (await tx.findOne(CategoryEntity, { where: { parentId: IsNull() }, order: { position: 'ASC' } }))?.id;
+      if (!category) {
+        throw new BadUserInputError('There is no category to put the draft in', [{ field: 'input.categoryId', messages: ['create a category first or pass categoryId'] }]);
+      }
+      const draft = draftFromGap(gap);
+      const saved = await this.articles.createIn(tx, editor, {
+        categoryId: category,
+        locale: gap.locale,
+        title: draft.title,
+        bodyMarkdown: draft.bodyMarkdown,
+        changeNote: `Drafted from content gap ${gap.id}`,
+      });
+      const before = { status: gap.status, articleId: gap.articleId };
+      Object.assign(gap, { status: ContentGapStatus.Drafted, articleId: saved.article.id, closedAt: new Date(), closedBy: editor.id, updatedAt: new Date() });
+      await tx.save(gap);
+      await recordAudit(tx, {
+        actorId: editor.id,
+        action: 'content-gap.drafted',
+        subjectKind: 'content_gap',
+        subjectId: gap.id,
+        before,
+        after: { status: gap.status, articleId: gap.articleId },
+      });
+      return { gap, articleId: saved.article.id };
+    });
+  }
 
   async getFlag(id: string): Promise<StaleFlagEntity> {
     const flag = await this.dataSource.manager.findOneBy(StaleFlagEntity, { id });

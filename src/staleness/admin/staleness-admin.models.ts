@@ -159,3 +159,9 @@ export class ScanReleaseInput {
 export class StaleFlagIdArgs {
   @Field(() => ID) @IsUUID() id!: string;
 }
+
+@InputType()
+export class CreateArticleFromContentGapInput {
+  @Field(() => ID) @IsUUID() gapId!: string;
+  @Field(() => ID, { nullable: true, description: 'Default: the first top-level category' }) @IsOptional() @IsUUID() categoryId?: string | null;
+}

@@ -12,6 +12,7 @@ import {
   StaleFlagIdArgs,
   ContentGap,
   ContentGapsArgs,
+  CreateArticleFromContentGapInput,
   DismissStaleFlagInput,
   FreshnessQueue,
   FreshnessQueueArgs,
@@ -108,5 +109,14 @@ export class StalenessAdminResolver {
   async scanRelease(@Args('input') input: ScanReleaseInput): Promise<ReleaseScanResult> {
     const result = await this.scans.singleFlight(() => this.scans.scanRelease(input.releaseId));
     return { releaseId: result.releaseId, articlesScanned: result.articlesScanned, flagsRaised: result.flagsRaised };
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => ContentGap, {
+    description: 'Creates a draft article from an open content gap and marks the gap drafted (articleId); a gap no longer open is CONFLICT (GAP_CLOSED)',
+  })
+  async createArticleFromContentGap(@CurrentUser() editor: AuthUser, @Args('input') input: CreateArticleFromContentGapInput): Promise<ContentGap> {
+    const { gap } = await this.staleness.createArticleFromGap(editor, input.gapId, input.categoryId);
+    return toContentGap(gap);
   }
 }
