@@ -92,6 +92,13 @@ describe('knowledge base: delivery counts follow publishing', () => {
     expect(page.errors).toBeUndefined();
     expect(page.data?.articles.edges).toEqual([{ node: { id: article.id } }]);
 
+    // The page and its total come from one statement; a page past the end still carries the total.
+    const paged = `query ($id: ID, $after: String) { articles(categoryId: $id, first: 1, after: $after) { totalCount edges { node { id } } pageInfo { endCursor } } }`;
+    const first = await t.delivery().send(paged, { id: category.id });
+    const beyond = await t.delivery().send(paged, { id: category.id, after: first.data?.articles.pageInfo.endCursor });
+    expect(beyond.errors).toBeUndefined();
+    expect(beyond.data?.articles).toMatchObject({ totalCount: 1, edges: [] });
+
     const sitemap = await t.delivery().send(`{ sitemap(first: 100) { totalCount edges { node { slug } } pageInfo { hasNextPage } } }`);
     expect(sitemap.data?.sitemap.pageInfo.hasNextPage).toBe(false);
     expect(sitemap.data?.sitemap.totalCount).toBe(sitemap.data?.sitemap.edges.length);

@@ -164,10 +164,7 @@ export class DeliveryService {
     const after = args.after ? (decodeCursor(args.after, 2) as [string, string]) : null;
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
     const withTotal = args.withTotal !== false;
-    const load = async (): Promise<{ rows: PublishedSummary[]; total: number }> => {
-      const [rows, total] = await Promise.all([this.repository.list(filter, { first: args.first, after }), withTotal ? this.repository.count(filter) : 0]);
-      return { rows, total };
-    };
+    const load = (): Promise<{ rows: PublishedSummary[]; total: number }> => this.repository.listPage(filter, { first: args.first, after }, withTotal);
     const { rows, total } = this.cache.isActive ? await this.cache.get(`list:${JSON.stringify([filter, args.first, after, withTotal])}`, null, load) : await load();
     const page = rows.slice(0, args.first);
     // Cursors are encoded when read: a page usually asks for pageInfo.endCursor, not every edge's cursor.
