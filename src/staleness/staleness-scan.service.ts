@@ -334,14 +334,17 @@ export class StalenessScanService {
   /** Detector 5 over the `article_translation_states` view (the one definition of "outdated"). */
   async scanOutdatedTranslations(): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
+      const changedSince = await readScanMark(tx, StaleSignal.OutdatedTranslation);
       const rows: { article_id: string; locale: string; source_locale: string; is_outdated: boolean; source_revision_number: number | null; translated_from_revision_number: number | null }[] =
         await tx.query(
           `SELECT ts.article_id, ts.locale, a.source_locale, ts.is_outdated, ts.source_revision_number, ts.translated_from_revision_number
            FROM article_translation_states ts
            JOIN article_locales t ON t.id = ts.locale_id AND t.status = 'published'
            JOIN articles a ON a.id = ts.article_id AND a.deleted_at IS NULL
-           WHERE ts.is_outdated`,
+           WHERE ts.is_outdated AND ($1::timestamptz IS NULL OR a.updated_at >= $1)`,
+          [changedSince],
         );
+      await writeScanMark(tx, StaleSignal.OutdatedTranslation);
       const findings = outdatedTranslations(
         rows.map((row) => ({
           articleId: row.article_id,
@@ -509,4 +512,25 @@ export class StalenessScanService {
     }
     return { threadsAdded, clustersEvaluated: touched.size, flagsRaised, gapsCreated };
   }
+}
+
+const SCAN_MARK_OVERLAP = '10 minutes';
+
+/**
+ * Whether a translation is outdated changes only with a publish or an edit of its article, and each of those
+ * bumps `articles.updated_at`: a scheduled scan reads only articles changed since its mark (null: never
+ * scanned, read everything). The mark trails the scan's start by {@link SCAN_MARK_OVERLAP}, so a change
+ * committed by a transaction that started before the scan is read by the next one (raising is idempotent).
+ */
+async function readScanMark(tx: EntityManager, detector: string): Promise<Date | null> {
+  const rows: { changed_since: Date }[] = await tx.query(`SELECT changed_since FROM staleness_scan_marks WHERE detector = $1 FOR UPDATE`, [detector]);
+  return rows[0]?.changed_since ?? null;
+}
+
+async function writeScanMark(tx: EntityManager, detector: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO staleness_scan_marks (detector, changed_since) VALUES ($1, now() - $2::interval)
+     ON CONFLICT (detector) DO UPDATE SET changed_since = excluded.changed_since`,
+    [detector, SCAN_MARK_OVERLAP],
+  );
 }
