@@ -14,6 +14,8 @@ import { registerGraphiql } from './common/graphql/graphiql/graphiql';
 import { registerCors } from './common/http/cors';
 import { createRootLogger, logDestination, RequestLogController } from './common/logging';
 import { requestIdOf } from './common/request-id';
+import { registerMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Builds the application (not yet listening); shared by main, tests and benchmarks. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -46,6 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  registerMetrics(adapter.getInstance(), app.get(MetricsService), config.metrics);
   registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql', PUBLISHED_CONTENT_QUERIES);
   app.useGlobalPipes(new AppValidationPipe());
   app.flushLogs();

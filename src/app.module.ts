@@ -27,6 +27,7 @@ import { ForumDeliveryModule } from './forum/delivery/forum-delivery.module';
 import { ForumModule } from './forum/forum.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ProductsAdminModule } from './products/admin/products-admin.module';
 import { ProductsModule } from './products/products.module';
 import { ReleaseWebhookModule } from './products/webhook/release-webhook.module';
@@ -119,6 +120,7 @@ export class AppModule {
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,
+        MetricsModule,
         ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),
         ...DELIVERY_ENDPOINT.modules,
         ...ADMIN_ENDPOINT.modules,

@@ -40,6 +40,7 @@ import { ViewCounter } from './view-counter';
     AdminArticlesService,
     ArticlesRepository,
     DeliveryService,
+    DeliveryCache,
     FeedbackService,
     ViewCounter,
   ],

@@ -89,4 +89,6 @@ export abstract class AppConfig {
     /** How often the digest job mails each opted-in member their unread notifications. */
     digestMinutes: number;
   };
+  /** Prometheus metrics (src/metrics/, docs/operations.md). */
+  abstract readonly metrics: { enabled: boolean; token: string | undefined };
 }

@@ -31,6 +31,7 @@ export const SEARCH_ENGINES = ['postgres', 'meilisearch'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const INTROSPECTION_MODES = ['on', 'off', 'staff'] as const;
 export const LOG_FORMATS = ['pretty', 'json'] as const;
+export const METRICS_MODES = ['on', 'off'] as const;
 
 /** Every environment variable Evergreen reads. `.env.example` lists the same names. */
 export class EnvironmentVariables {
@@ -316,6 +317,18 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(10_080)
   NOTIFICATION_DIGEST_MINUTES = 60;
+
+  /** Prometheus metrics at /metrics. Default: on outside production; in production on only when METRICS_TOKEN is set. */
+  @IsOptional()
+  @IsIn(METRICS_MODES)
+  METRICS?: (typeof METRICS_MODES)[number];
+
+  /** Bearer token /metrics requires (at least 16 characters); unset outside production: no token. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(256)
+  METRICS_TOKEN?: string;
 }
 
 /** The names of every variable above, read from their validation rules. */

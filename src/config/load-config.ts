@@ -38,6 +38,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const locales = parseLocales(vars, problems);
   const corsOrigins = parseCorsOrigins(vars, problems);
+  if (vars.NODE_ENV === 'production' && vars.METRICS === 'on' && !vars.METRICS_TOKEN) {
+    problems.push('METRICS: /metrics is not served unauthenticated in production; set METRICS_TOKEN');
+  }
   if (vars.SEARCH_ENGINE === 'meilisearch' && !vars.MEILI_HOST) problems.push('SEARCH_ENGINE: meilisearch needs MEILI_HOST');
   if (problems.length > 0) throw new InvalidConfigError(problems);
 
@@ -99,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cacheEntries: vars.SEARCH_CACHE_ENTRIES,
     },
     mail: { smtpUrl: vars.SMTP_URL || undefined, from: vars.MAIL_FROM, digestMinutes: vars.NOTIFICATION_DIGEST_MINUTES },
+    metrics: {
+      enabled: (vars.METRICS ?? (vars.NODE_ENV !== 'production' || vars.METRICS_TOKEN ? 'on' : 'off')) === 'on',
+      token: vars.METRICS_TOKEN,
+    },
   };
 }
 

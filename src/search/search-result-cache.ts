@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SearchPage, SearchQuery } from '../../search/search-engine';
-import { LruMap } from '../common/lru-map';
+import { CacheStats, LruMap } from '../common/lru-map';
 import { ChangeNotifications } from '../common/notifications/change-notifications.service';
 import { AppConfig } from '../config/app-config';
 
@@ -43,6 +43,10 @@ export class SearchResultCache {
     const page = await search();
     if (this.listening && generation === this.generation) this.pages.set(key, page);
     return page;
+  }
+
+  stats(): CacheStats {
+    return this.pages.stats;
   }
 
   /** Drops every result (the index or the search settings changed). */

@@ -50,6 +50,6 @@ import { SearchIndexService } from './search-index.service';
     SearchIndexService,
     SearchHealthIndicator,
   ],
-  exports: [SEARCH_ENGINE, SearchService, SearchSettingsService, SearchAnalytics, IndexingWorker, SearchIndexService, SearchHealthIndicator],
+  exports: [SEARCH_ENGINE, SearchService, SearchResultCache, SearchSettingsService, SearchAnalytics, IndexingWorker, SearchIndexService, SearchHealthIndicator],
 })
 export class SearchModule {}

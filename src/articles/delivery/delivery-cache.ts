@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeNotifications } from '../../common/notifications/change-notifications.service';
-import { LruMap } from '../../common/lru-map';
+import { CacheStats, LruMap } from '../../common/lru-map';
 import { AppConfig } from '../../config/app-config';
 import { ARTICLE_CHANGED_CHANNEL, EVERYTHING } from '../../changes/content-changes';
 
@@ -69,6 +69,11 @@ export class DeliveryCache {
   /** Kept only if nothing was invalidated since `generation` was read (when the request started). */
   storeResponse(key: string, payload: string, generation: number): void {
     if (this.listening && generation === this.generation) this.responses.set(key, payload);
+  }
+
+  /** Hits, misses and entries of the content, pointer and whole-response maps (lookups made while listening). */
+  stats(): Record<'content' | 'pointers' | 'responses', CacheStats> {
+    return { content: this.values.stats, pointers: this.pointers.stats, responses: this.responses.stats };
   }
 
   /** True while invalidations arrive, i.e. while cached entries can be trusted. */
