@@ -41,6 +41,8 @@ import { StalenessAdminModule } from './staleness/admin/staleness-admin.module';
 import { StalenessModule } from './staleness/staleness.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebhooksAdminModule } from './webhooks/admin/webhooks-admin.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
 import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
@@ -73,6 +75,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     ModerationAdminModule,
     NotificationsAdminModule,
     StalenessAdminModule,
+    WebhooksAdminModule,
   ],
 };
 
@@ -117,6 +120,7 @@ export class AppModule {
         ModerationModule,
         StalenessModule,
         ReleaseWebhookModule,
+        WebhooksModule,
         AuthModule,
         HealthModule,
         ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),
