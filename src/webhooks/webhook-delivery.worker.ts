@@ -5,7 +5,7 @@ import { runInBackground } from '../common/background-work';
 import { AppConfig } from '../config/app-config';
 import { JobRunner } from '../jobs/job-runner';
 import { webhookRetryDelayMs } from './webhook-retry';
-import { payloadOf } from './webhook-rows';
+import { payloadOf, updatedRows } from './webhook-rows';
 import { sendWebhook, SendOutcome } from './webhook-sender';
 import { SIGNATURE_HEADER, signatureHeaderValue } from './webhook-signature';
 import { WebhooksService } from './webhooks.service';
@@ -138,6 +138,10 @@ export class WebhookDeliveryWorker implements OnModuleInit {
     const delayMs = webhookRetryDelayMs(attempt, settings.retryBaseMs, settings.retryMaxMs);
     const status = outcome.ok ? 'succeeded' : exhausted ? 'failed' : 'pending';
     await this.dataSource.transaction(async (tx) => {
+      // The endpoint first, as deleting it does (then its deliveries): no lock-order deadlock. Deleted meanwhile: nothing to record.
+      const endpoints: unknown[] = await tx.query('SELECT 1 FROM webhook_endpoints WHERE id = $1 FOR UPDATE', [row.endpoint_id]);
+      const deliveries: unknown[] = endpoints.length === 0 ? [] : await tx.query('SELECT 1 FROM webhook_deliveries WHERE id = $1 FOR UPDATE', [row.id]);
+      if (deliveries.length === 0) return;
       await tx.query(
         `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, is_manual, is_success, status_code, duration_ms, response_body, error)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -150,16 +154,16 @@ export class WebhookDeliveryWorker implements OnModuleInit {
         [row.id, attempt, status, delayMs],
       );
       const reason = `Disabled automatically after ${settings.disableAfterFailures} consecutive failed attempts; last: ${outcome.error ?? 'failed'}`.slice(0, 1000);
-      const [endpoint]: { disabled_now: boolean }[] = await tx.query(
+      const [endpoint] = updatedRows<{ disabled_now: boolean }>(await tx.query(
         `UPDATE webhook_endpoints e SET consecutive_failures = CASE WHEN $2 THEN 0 ELSE e.consecutive_failures + 1 END,
                 is_enabled = e.is_enabled AND ($2 OR e.consecutive_failures + 1 < $3),
                 disabled_at = CASE WHEN e.is_enabled AND NOT $2 AND e.consecutive_failures + 1 >= $3 THEN now() ELSE e.disabled_at END,
                 disabled_reason = CASE WHEN e.is_enabled AND NOT $2 AND e.consecutive_failures + 1 >= $3 THEN $4 ELSE e.disabled_reason END
-         FROM (SELECT id, is_enabled AS was_enabled FROM webhook_endpoints WHERE id = $1 FOR UPDATE) before
+         FROM (SELECT id, is_enabled AS was_enabled FROM webhook_endpoints WHERE id = $1) before
          WHERE e.id = before.id
          RETURNING before.was_enabled AND NOT e.is_enabled AS disabled_now`,
         [row.endpoint_id, outcome.ok, settings.disableAfterFailures, reason],
-      );
+      ));
       if (endpoint?.disabled_now) {
         await tx.query(
           `INSERT INTO audit_entries (actor_id, actor_rule, action, subject_kind, subject_id, reason, after)

@@ -47,8 +47,9 @@ export async function enqueueWebhookEvents(tx: EntityManager, events: readonly W
   const rows = events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data, surrogate_keys: [...new Set(event.surrogateKeys ?? [])] }));
   await tx.query(
     `WITH input AS (
-       SELECT x.id, x.type, x.data, ARRAY(SELECT jsonb_array_elements_text(x.surrogate_keys)) AS surrogate_keys, x.ord
-       FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(id uuid, type text, data jsonb, surrogate_keys jsonb, ord int)),
+       SELECT (x.v->>'id')::uuid AS id, x.v->>'type' AS type, x.v->'data' AS data,
+              ARRAY(SELECT jsonb_array_elements_text(x.v->'surrogate_keys')) AS surrogate_keys, x.ord
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(v, ord)),
      targets AS (
        SELECT i.id AS event_id, e.id AS endpoint_id, i.ord
        FROM input i JOIN webhook_endpoints e ON e.is_enabled AND (cardinality(e.event_types) = 0 OR i.type = ANY(e.event_types))),

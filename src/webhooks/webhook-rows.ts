@@ -1,5 +1,11 @@
 /** Rows of the webhook tables (raw SQL, no entities) and their one mapper each. */
 
+/** The rows of an UPDATE … RETURNING through TypeORM, which answers `[rows, affected]` for UPDATE and DELETE. */
+export function updatedRows<T>(result: unknown): T[] {
+  const value = result as unknown[];
+  return (Array.isArray(value[0]) ? value[0] : value) as T[];
+}
+
 export interface WebhookEndpointRecord {
   id: string;
   url: string;

@@ -15,6 +15,7 @@ import {
   EndpointRow,
   toDeliveryRecord,
   toEndpointRecord,
+  updatedRows,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
 } from './webhook-rows';
@@ -84,12 +85,12 @@ export class WebhooksService {
     const url = changes.url == null ? null : this.checkedUrl(changes.url);
     return this.dataSource.transaction(async (tx) => {
       const before = await this.require(tx, id, true);
-      const [row]: EndpointRow[] = await tx.query(
+      const [row] = updatedRows<EndpointRow>(await tx.query(
         `UPDATE webhook_endpoints SET url = COALESCE($2, url), description = COALESCE($3, description),
                 event_types = COALESCE($4::text[], event_types), updated_at = now()
          WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
         [id, url, changes.description == null ? null : changes.description.trim(), changes.eventTypes == null ? null : [...new Set(changes.eventTypes)]],
-      );
+      ));
       const endpoint = toEndpointRecord(row);
       await recordAudit(tx, { actorId, action: 'webhook-endpoint.updated', subjectKind: 'webhook_endpoint', subjectId: id, before: this.auditView(before), after: this.auditView(endpoint) });
       return endpoint;
@@ -100,7 +101,7 @@ export class WebhooksService {
   async setEnabled(actorId: string, id: string, enabled: boolean): Promise<WebhookEndpointRecord> {
     return this.dataSource.transaction(async (tx) => {
       const before = await this.require(tx, id, true);
-      const [row]: EndpointRow[] = await tx.query(
+      const [row] = updatedRows<EndpointRow>(await tx.query(
         enabled
           ? `UPDATE webhook_endpoints SET is_enabled = true, disabled_at = NULL, disabled_reason = NULL, consecutive_failures = 0, updated_at = now()
              WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`
@@ -108,7 +109,7 @@ export class WebhooksService {
                     disabled_reason = CASE WHEN is_enabled THEN 'Disabled by an admin' ELSE disabled_reason END, updated_at = now()
              WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
         [id],
-      );
+      ));
       const endpoint = toEndpointRecord(row);
       await recordAudit(tx, {
         actorId,
@@ -139,7 +140,7 @@ export class WebhooksService {
     const secret = newSigningSecret();
     return this.dataSource.transaction(async (tx) => {
       await this.require(tx, id, true);
-      const [row]: EndpointRow[] = await tx.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id, secret]);
+      const [row] = updatedRows<EndpointRow>(await tx.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id, secret]));
       await recordAudit(tx, { actorId, action: 'webhook-endpoint.secret-rotated', subjectKind: 'webhook_endpoint', subjectId: id });
       return { endpoint: toEndpointRecord(row), secret };
     });
