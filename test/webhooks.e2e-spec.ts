@@ -9,6 +9,7 @@ import { Role } from '../src/users/role.enum';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { enqueueWebhookEvents } from '../src/webhooks/webhook-events';
 import { verifySignature } from '../src/webhooks/webhook-signature';
+import { ACCEPT, ForumFactory } from './factories/forum';
 import { KnowledgeBaseFactory, localeOf, UNPUBLISH } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 import { eventually } from './support/eventually';
@@ -223,6 +224,30 @@ describe('outgoing webhooks', () => {
         expect(r.of('content_gap.created').map((h) => h.json.data)).toEqual([expect.objectContaining({ source: 'search_gap', locale: 'en', title: 'Refund a card payment' })]);
       }, 10_000);
       expect(r.received.map((h) => h.json.type).sort()).toEqual(['content_gap.created', 'stale_flag.raised', 'stale_flag.resolved']);
+    });
+
+    it('sends thread created and solved; a thread held for moderation is not announced', async () => {
+      const r = await receiver();
+      await register(r.url, ['ThreadCreated', 'ThreadSolved']);
+      const forum = new ForumFactory(admin);
+      const board = await forum.board({ name: 'Hooks board' });
+      const held = await forum.board({ name: 'Held board', moderationPolicy: 'HoldAll' });
+      const asker = await t.createUser({ displayName: 'Asker' });
+      await t.dataSource.query('UPDATE users SET trust_level = 2 WHERE id = $1', [asker.user.id]);
+      const member = t.delivery(await t.login(asker));
+      const thread = await forum.thread(member, board.id);
+      await forum.thread(member, held.id);
+      const replier = await t.createUser({ displayName: 'Replier' });
+      await t.dataSource.query('UPDATE users SET trust_level = 2 WHERE id = $1', [replier.user.id]);
+      const reply = await forum.reply(t.delivery(await t.login(replier)), thread.id);
+      const accepted = await member.send(ACCEPT, { input: { postId: reply.id } });
+      expect(accepted.errors).toBeUndefined();
+
+      await eventually(async () => {
+        expect(r.of('thread.created').map((h) => h.json.data.threadId)).toEqual([thread.id]);
+        expect(r.of('thread.solved').map((h) => h.json.data.threadId)).toEqual([thread.id]);
+      }, 10_000);
+      expect(r.of('thread.created')[0].json.purge.surrogateKeys).toEqual([`thread:${thread.id}`, 'threads']);
     });
 
     it('sends nothing for a change whose transaction rolls back', async () => {
