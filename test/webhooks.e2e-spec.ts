@@ -395,6 +395,28 @@ describe('outgoing webhooks', () => {
       expect((await admin.send(DELIVERIES, { endpointId: endpoint.id, after: 'nonsense' })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     });
 
+    it('keeps events for WEBHOOK_RETENTION_DAYS, longer while still being delivered; the jobs are on /health', async () => {
+      // Rows written directly: a disabled endpoint, so the worker leaves them alone.
+      const endpoint = await register('https://hooks.example.com/retention', ['ReleaseRecorded']);
+      await t.dataSource.query('UPDATE webhook_endpoints SET is_enabled = false WHERE id = $1', [endpoint.id]);
+      await t.dataSource.query(
+        `WITH ev AS (
+           INSERT INTO webhook_events (id, type, occurred_at, data)
+           SELECT gen_random_uuid(), 'release.recorded', now() - make_interval(days => days), jsonb_build_object('n', n)
+           FROM (VALUES (1, 31), (2, 31), (3, 1)) AS v(n, days) RETURNING id, data)
+         INSERT INTO webhook_deliveries (event_id, endpoint_id, status)
+         SELECT ev.id, $1, CASE WHEN ev.data->>'n' = '1' THEN 'succeeded' ELSE 'pending' END FROM ev`,
+        [endpoint.id],
+      );
+
+      expect(await t.app.get(WebhookDeliveryWorker).deleteExpired()).toBe(1);
+      const left = await t.dataSource.query(`SELECT data->>'n' AS n FROM webhook_events ORDER BY 1`);
+      expect(left).toEqual([{ n: '2' }, { n: '3' }]);
+      const health = (await t.http().get('/health')).body.details.jobs.jobs;
+      expect(health).toMatchObject({ 'webhook-delivery': { mode: 'loop', running: true }, 'webhook-retention': { mode: 'queue', running: true } });
+      expect(health['webhook-delivery'].backlog).toEqual(expect.any(Number));
+    });
+
     it('stores no event when no endpoint wants it', async () => {
       await register('https://hooks.example.com/x', ['ThreadSolved']);
       await kb.published(categoryId);

@@ -85,6 +85,8 @@ export abstract class AppConfig {
     maxAttempts: number;
     /** Consecutive failed attempts after which an endpoint is disabled. */
     disableAfterFailures: number;
+    /** Events (with their deliveries and log) older than this are deleted, unless still being delivered. */
+    retentionDays: number;
     /** Refuse loopback, private, link-local and other internal addresses (SSRF defence); on in production. */
     blockPrivateAddresses: boolean;
     /** Internal hosts, IP addresses or CIDR ranges allowed anyway. */

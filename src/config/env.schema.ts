@@ -343,6 +343,12 @@ export class EnvironmentVariables {
   @Max(10_000)
   WEBHOOK_DISABLE_AFTER_FAILURES = 20;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_RETENTION_DAYS = 30;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean()

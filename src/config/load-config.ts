@@ -98,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       retryMaxMs: Math.max(vars.WEBHOOK_RETRY_MAX_MS, vars.WEBHOOK_RETRY_BASE_MS),
       maxAttempts: vars.WEBHOOK_MAX_ATTEMPTS,
       disableAfterFailures: vars.WEBHOOK_DISABLE_AFTER_FAILURES,
+      retentionDays: vars.WEBHOOK_RETENTION_DAYS,
       blockPrivateAddresses: vars.WEBHOOK_BLOCK_PRIVATE_ADDRESSES ?? vars.NODE_ENV === 'production',
       allowedPrivateHosts: vars.WEBHOOK_ALLOWED_PRIVATE_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''),
     },

@@ -11,6 +11,8 @@ import { SIGNATURE_HEADER, signatureHeaderValue } from './webhook-signature';
 import { WebhooksService } from './webhooks.service';
 
 export const WEBHOOK_DELIVERY_JOB = 'webhook-delivery';
+export const WEBHOOK_RETENTION_JOB = 'webhook-retention';
+const RETENTION_EVERY_SECONDS = 3600;
 const IDLE_POLL_MS = 250;
 /** A claimed delivery is leased for its timeout plus this; a process that dies mid-send leaves it to be retried then. */
 const LEASE_MARGIN_SECONDS = 60;
@@ -60,6 +62,20 @@ export class WebhookDeliveryWorker implements OnModuleInit {
       backlog: async () =>
         (await this.dataSource.query(`SELECT count(*)::int AS pending FROM webhook_deliveries WHERE status = 'pending'`))[0].pending as number,
     });
+    this.jobs.queue({ name: WEBHOOK_RETENTION_JOB, everySeconds: RETENTION_EVERY_SECONDS, run: () => this.deleteExpired().then(() => undefined) });
+  }
+
+  /** Deletes events older than WEBHOOK_RETENTION_DAYS that no delivery still waits for; their deliveries and log go with them. */
+  async deleteExpired(): Promise<number> {
+    const [{ deleted }]: { deleted: number }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM webhook_events ev WHERE ev.occurred_at < now() - make_interval(days => $1)
+           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'pending')
+         RETURNING 1)
+       SELECT count(*)::int AS deleted FROM gone`,
+      [this.config.outgoingWebhooks.retentionDays],
+    );
+    return deleted;
   }
 
   start(): void {
