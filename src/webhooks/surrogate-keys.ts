@@ -1,5 +1,6 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, OperationTypeNode, parse } from 'graphql';
+import { LruMap } from '../common/lru-map';
 import { ARTICLE_LISTS_SURROGATE_KEY, articleKey, categoryKey, GLOBAL_SURROGATE_KEY, THREAD_LISTS_SURROGATE_KEY, threadKey } from './webhook-events';
 
 type Kind = 'article' | 'category' | 'thread';
@@ -84,15 +85,41 @@ export function surrogateKeyHeaders(keys: readonly string[]): { surrogateKey: st
   return { surrogateKey: kept.join(' '), cacheTag: kept.join(',') };
 }
 
-function isQuery(request: FastifyRequest): boolean {
-  const source = (request.method === 'GET' ? request.query : request.body) as { query?: unknown; operationName?: unknown } | undefined;
+/** Recent answers and documents: a response-cache hit is the same string again, so its keys are not recomputed (measured ≈ 30–100 µs per answer). */
+const MEMO_ENTRIES = 200;
+const MEMO_MAX_PAYLOAD = 32_768;
+
+/** A GET can only run a query (GraphQL over HTTP refuses mutations there, with an error, which gets no keys). */
+function isQuery(request: FastifyRequest, kinds: LruMap<string, boolean>): boolean {
+  if (request.method === 'GET') return true;
+  const source = request.body as { query?: unknown; operationName?: unknown } | undefined;
   if (!source || typeof source.query !== 'string') return false;
+  const operationName = typeof source.operationName === 'string' ? source.operationName : undefined;
+  const memoKey = `${operationName ?? ''}\n${source.query}`;
+  const known = kinds.get(memoKey);
+  if (known !== undefined) return known;
+  let query = false;
   try {
-    const operation = getOperationAST(parse(source.query), typeof source.operationName === 'string' ? source.operationName : undefined);
-    return operation?.operation === OperationTypeNode.QUERY;
+    query = getOperationAST(parse(source.query), operationName)?.operation === OperationTypeNode.QUERY;
   } catch {
-    return false;
+    query = false;
   }
+  if (source.query.length <= MEMO_MAX_PAYLOAD) kinds.set(memoKey, query);
+  return query;
+}
+
+function headersOf(payload: string, memo: LruMap<string, { surrogateKey: string; cacheTag: string } | null>): { surrogateKey: string; cacheTag: string } | null {
+  const known = memo.get(payload);
+  if (known !== undefined) return known;
+  let headers: { surrogateKey: string; cacheTag: string } | null = null;
+  try {
+    const body = JSON.parse(payload) as { data?: Record<string, unknown> | null };
+    if (body.data) headers = surrogateKeyHeaders(surrogateKeysOf(body.data));
+  } catch {
+    headers = null;
+  }
+  if (payload.length <= MEMO_MAX_PAYLOAD) memo.set(payload, headers);
+  return headers;
 }
 
 /**
@@ -100,21 +127,24 @@ function isQuery(request: FastifyRequest): boolean {
  * that cache it) and to `/sitemap.xml`. Registered before the ETag hook, so a 304 carries them too.
  */
 export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: string): void {
+  const sitemap = surrogateKeyHeaders([GLOBAL_SURROGATE_KEY, ARTICLE_LISTS_SURROGATE_KEY]);
+  const kinds = new LruMap<string, boolean>(MEMO_ENTRIES);
+  const memo = new LruMap<string, { surrogateKey: string; cacheTag: string } | null>(MEMO_ENTRIES);
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (reply.statusCode !== 200 || request.headers.authorization) return payload;
     const path = request.url.split('?')[0];
-    let keys: string[] | null = null;
-    if (path === '/sitemap.xml' && request.method === 'GET') keys = [GLOBAL_SURROGATE_KEY, ARTICLE_LISTS_SURROGATE_KEY];
-    else if (path === publicPath && (request.method === 'GET' || request.method === 'POST') && typeof payload === 'string' && !payload.includes('"errors":') && isQuery(request)) {
-      try {
-        const body = JSON.parse(payload) as { data?: Record<string, unknown> | null };
-        if (body.data) keys = surrogateKeysOf(body.data);
-      } catch {
-        keys = null;
-      }
+    let headers: { surrogateKey: string; cacheTag: string } | null = null;
+    if (path === '/sitemap.xml' && request.method === 'GET') headers = sitemap;
+    else if (
+      path === publicPath &&
+      (request.method === 'GET' || request.method === 'POST') &&
+      typeof payload === 'string' &&
+      !payload.includes('"errors":') &&
+      isQuery(request, kinds)
+    ) {
+      headers = headersOf(payload, memo);
     }
-    if (keys) {
-      const headers = surrogateKeyHeaders(keys);
+    if (headers) {
       reply.header('surrogate-key', headers.surrogateKey);
       reply.header('cache-tag', headers.cacheTag);
     }
