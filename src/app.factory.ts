@@ -16,6 +16,7 @@ import { createRootLogger, logDestination, RequestLogController } from './common
 import { requestIdOf } from './common/request-id';
 import { registerMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
+import { registerSurrogateKeys } from './webhooks/surrogate-keys';
 
 /** Builds the application (not yet listening); shared by main, tests and benchmarks. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -42,6 +43,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       { path: '/admin/graphiql', endpoint: '/admin/graphql', title: 'Evergreen admin API · GraphiQL', signIn: true, defaultQuery: '{\n  me {\n    email\n    role\n  }\n}\n' },
     ]);
   }
+  // Before the ETag hook: a 304 carries the surrogate keys too.
+  registerSurrogateKeys(adapter.getInstance(), '/graphql');
   registerGraphqlHttpCaching(adapter.getInstance(), { publicPath: '/graphql', maxAgeSeconds: 60, staleWhileRevalidateSeconds: 600 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, rootLogger), adapter, {
     bufferLogs: true,

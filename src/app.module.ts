@@ -42,6 +42,8 @@ import { StalenessAdminModule } from './staleness/admin/staleness-admin.module';
 import { StalenessModule } from './staleness/staleness.module';
 import { Role } from './users/role.enum';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { WebhooksAdminModule } from './webhooks/admin/webhooks-admin.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
 import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
@@ -74,6 +76,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     ModerationAdminModule,
     NotificationsAdminModule,
     StalenessAdminModule,
+    WebhooksAdminModule,
   ],
 };
 
@@ -118,6 +121,7 @@ export class AppModule {
         ModerationModule,
         StalenessModule,
         ReleaseWebhookModule,
+        WebhooksModule,
         AuthModule,
         HealthModule,
         MetricsModule,

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { OutboxKind, searchWorkStatement } from '../search/search-outbox';
+import { enqueueChangeWebhooks } from './change-webhooks';
 import { resolveAnsweredFlags } from './stale-flag-resolution';
 
 /** PostgreSQL channel announcing that published content may have changed; delivered at commit. */
@@ -133,7 +134,7 @@ const cacheNotifications: ChangeConsumer = ({ spec, effects, ids }) => {
   return { sql: 'SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', params: [spec.notify.channel, payloads] };
 };
 
-/** In order. Outgoing webhooks plug in here. */
+/** In order. Outgoing webhooks follow as statements of their own (enqueueChangeWebhooks): they read the saved rows. */
 const CONSUMERS: readonly ChangeConsumer[] = [touchUpdatedAt, searchOutbox, cacheNotifications];
 
 /**
@@ -179,6 +180,7 @@ export async function recordChange(tx: EntityManager, change: ContentChange): Pr
     await tx.query(sql, params);
   }
   await resolveStaleFlags(tx, recorded);
+  await enqueueChangeWebhooks(tx, recorded);
 }
 
 /**

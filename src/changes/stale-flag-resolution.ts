@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { enqueueWebhookEvents } from '../webhooks/webhook-events';
 
 /**
  * Which open stale flags an article change answers (docs/staleness.md, "Flag lifecycle"). Kept here, in
@@ -15,7 +16,8 @@ const ANSWERED: Record<string, string[]> = {
 };
 
 export async function resolveAnsweredFlags(tx: EntityManager, articleIds: readonly string[], locale: string, change: 'published' | 'verified'): Promise<void> {
-  await tx.query(
+  const reason = change === 'published' ? 'revision-published' : 'verified';
+  const closed: { id: string; article_id: string; locale: string; signal: string }[] = await tx.query(
     `WITH closed AS (
        UPDATE stale_flags f SET status = 'resolved', closed_at = now(), close_reason = $3,
               resolved_by_revision_id = CASE WHEN $3 = 'revision-published' THEN l.published_revision_id END
@@ -25,9 +27,18 @@ export async function resolveAnsweredFlags(tx: EntityManager, articleIds: readon
          AND (f.signal = ANY($4::stale_signal[])
               OR ($3 = 'revision-published' AND f.signal = 'outdated_translation'
                   AND NOT EXISTS (SELECT 1 FROM article_translation_states ts WHERE ts.locale_id = l.id AND ts.is_outdated)))
-       RETURNING f.id, f.signal)
-     INSERT INTO audit_entries (actor_id, action, subject_kind, subject_id, after)
-     SELECT NULL, 'stale-flag.resolved', 'stale_flag', closed.id, jsonb_build_object('status', 'resolved', 'reason', $3::text, 'signal', closed.signal) FROM closed`,
-    [articleIds, locale, change === 'published' ? 'revision-published' : 'verified', ANSWERED[change]],
+       RETURNING f.id, f.signal, f.article_id, f.locale),
+     audit AS (
+       INSERT INTO audit_entries (actor_id, action, subject_kind, subject_id, after)
+       SELECT NULL, 'stale-flag.resolved', 'stale_flag', closed.id, jsonb_build_object('status', 'resolved', 'reason', $3::text, 'signal', closed.signal) FROM closed)
+     SELECT id, article_id, locale, signal FROM closed`,
+    [articleIds, locale, reason, ANSWERED[change]],
+  );
+  await enqueueWebhookEvents(
+    tx,
+    closed.map((flag) => ({
+      type: 'stale_flag.resolved',
+      data: { flagId: flag.id, articleId: flag.article_id, locale: flag.locale, signal: flag.signal, reason },
+    })),
   );
 }

@@ -70,6 +70,28 @@ export abstract class AppConfig {
     searchSettingsCheckSeconds: number;
   };
   abstract readonly webhooks: { releaseSecret: string | undefined };
+  /** Outgoing webhooks (src/webhooks/, docs/webhooks.md). */
+  abstract readonly outgoingWebhooks: {
+    /** Deliver in this process. */
+    worker: boolean;
+    /** Deliveries in flight at once per instance. */
+    concurrency: number;
+    /** Per attempt, connecting to the last byte of the answer. */
+    timeoutMs: number;
+    /** First retry wait; doubled per attempt (with jitter) up to retryMaxMs. */
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** Attempts per delivery before it is marked failed. */
+    maxAttempts: number;
+    /** Consecutive failed attempts after which an endpoint is disabled. */
+    disableAfterFailures: number;
+    /** Events (with their deliveries and log) older than this are deleted, unless still being delivered. */
+    retentionDays: number;
+    /** Refuse loopback, private, link-local and other internal addresses (SSRF defence); on in production. */
+    blockPrivateAddresses: boolean;
+    /** Internal hosts, IP addresses or CIDR ranges allowed anyway. */
+    allowedPrivateHosts: readonly string[];
+  };
   abstract readonly search: {
     engine: (typeof SEARCH_ENGINES)[number];
     meilisearch: { host: string; apiKey: string | undefined; indexPrefix: string } | null;

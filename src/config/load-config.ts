@@ -93,6 +93,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       searchSettingsCheckSeconds: vars.JOB_SEARCH_SETTINGS_CHECK_SECONDS,
     },
     webhooks: { releaseSecret: vars.RELEASE_WEBHOOK_SECRET },
+    outgoingWebhooks: {
+      worker: vars.WEBHOOK_WORKER,
+      concurrency: vars.WEBHOOK_CONCURRENCY,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: Math.max(vars.WEBHOOK_RETRY_MAX_MS, vars.WEBHOOK_RETRY_BASE_MS),
+      maxAttempts: vars.WEBHOOK_MAX_ATTEMPTS,
+      disableAfterFailures: vars.WEBHOOK_DISABLE_AFTER_FAILURES,
+      retentionDays: vars.WEBHOOK_RETENTION_DAYS,
+      blockPrivateAddresses: vars.WEBHOOK_BLOCK_PRIVATE_ADDRESSES ?? vars.NODE_ENV === 'production',
+      allowedPrivateHosts: vars.WEBHOOK_ALLOWED_PRIVATE_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''),
+    },
     search: {
       engine: vars.SEARCH_ENGINE ?? (vars.MEILI_HOST ? 'meilisearch' : 'postgres'),
       meilisearch: vars.MEILI_HOST ? { host: vars.MEILI_HOST, apiKey: vars.MEILI_MASTER_KEY, indexPrefix: vars.MEILI_INDEX_PREFIX } : null,

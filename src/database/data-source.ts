@@ -53,6 +53,7 @@ import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
+import { CreateWebhooks1764820000000 } from '../../migrations/1764820000000-CreateWebhooks';
 import { StalenessScanMarks1764890000000 } from '../../migrations/1764890000000-StalenessScanMarks';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
@@ -113,6 +114,7 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  CreateWebhooks1764820000000,
   StalenessScanMarks1764890000000,
 ];
 

@@ -9,6 +9,7 @@ import { ReleaseChangeEntity } from './entities/release-change.entity';
 import { ReleaseEntity, ReleaseSource } from './entities/release.entity';
 import { PRODUCT_KEY_PATTERN } from './product-fields';
 import { normalizeReleaseContent, ReleaseContent, ReleaseContentInput, releaseDifferences } from './release-content';
+import { enqueueWebhookEvents } from '../webhooks/webhook-events';
 
 export type ProductRef = { id: string } | { key: string };
 
@@ -172,6 +173,19 @@ export class ProductsService {
     await tx.insert(ReleaseEntity, release);
     const changes = content.changes.map((change, position) => tx.create(ReleaseChangeEntity, { releaseId: release.id, position, ...change }));
     if (changes.length > 0) await tx.insert(ReleaseChangeEntity, changes);
+    await enqueueWebhookEvents(tx, [
+      {
+        type: 'release.recorded',
+        data: {
+          releaseId: release.id,
+          productId: product.id,
+          productKey: product.key,
+          version: release.version,
+          releasedAt: release.releasedAt,
+          changes: changes.map((change) => ({ kind: change.kind, summary: change.summary, featureKeys: change.featureKeys })),
+        },
+      },
+    ]);
     return { product, release, changes, created: true };
   }
 

@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import type { StaleEvidence } from './evidence';
 import type { StaleSignal } from './entities/stale-flag.entity';
 import type { ContentGapEvidence } from './evidence';
+import { enqueueWebhookEvents } from '../webhooks/webhook-events';
 
 /** A content gap to create or refresh (detector 6's findings, or detector 3's clusters). */
 export interface GapInput {
@@ -41,7 +42,7 @@ export async function raiseFlags(tx: EntityManager, flags: NewFlag[]): Promise<s
     fingerprint: flag.fingerprint,
     release_id: flag.releaseId ?? null,
   }));
-  const raised: { id: string }[] = await tx.query(
+  const raised: { id: string; article_id: string; locale: string; signal: string; severity: string }[] = await tx.query(
     `WITH input AS (
        SELECT DISTINCT ON (x.fingerprint) x.*
        FROM jsonb_to_recordset($1::jsonb) AS x(article_id uuid, locale text, signal stale_signal, severity stale_severity, score float8, evidence jsonb, fingerprint text, release_id uuid)
@@ -59,8 +60,15 @@ export async function raiseFlags(tx: EntityManager, flags: NewFlag[]): Promise<s
        SELECT NULL, 'stale-flag.raised', 'stale_flag', ins.id,
               jsonb_build_object('articleId', ins.article_id, 'locale', ins.locale, 'signal', ins.signal, 'severity', ins.severity, 'fingerprint', ins.fingerprint)
        FROM ins)
-     SELECT id FROM ins`,
+     SELECT id, article_id, locale, signal, severity FROM ins`,
     [JSON.stringify(rows)],
+  );
+  await enqueueWebhookEvents(
+    tx,
+    raised.map((flag) => ({
+      type: 'stale_flag.raised',
+      data: { flagId: flag.id, articleId: flag.article_id, locale: flag.locale, signal: flag.signal, severity: flag.severity },
+    })),
   );
   return raised.map((row) => row.id);
 }
@@ -74,7 +82,7 @@ export async function raiseFlags(tx: EntityManager, flags: NewFlag[]): Promise<s
 export async function upsertContentGaps(tx: EntityManager, source: 'recurring_questions' | 'search_gap', gaps: GapInput[]): Promise<string[]> {
   if (gaps.length === 0) return [];
   const rows = gaps.map((gap) => ({ locale: gap.locale, title: gap.title.slice(0, 500), weight: gap.weight, fingerprint: gap.fingerprint, evidence: gap.evidence }));
-  const created: { id: string }[] = await tx.query(
+  const created: { id: string; title: string; locale: string }[] = await tx.query(
     `WITH input AS (
        SELECT DISTINCT ON (x.fingerprint) x.* FROM jsonb_to_recordset($2::jsonb) AS x(locale text, title text, weight float8, fingerprint text, evidence jsonb) ORDER BY x.fingerprint),
      up AS (
@@ -82,12 +90,16 @@ export async function upsertContentGaps(tx: EntityManager, source: 'recurring_qu
        SELECT $1::content_gap_source, locale, title, fingerprint, evidence, weight FROM input
        ON CONFLICT (source, fingerprint) DO UPDATE SET evidence = EXCLUDED.evidence, weight = EXCLUDED.weight, updated_at = now()
          WHERE content_gaps.status = 'open'
-       RETURNING id, (xmax = 0) AS inserted, title),
+       RETURNING id, (xmax = 0) AS inserted, title, locale),
      audit AS (
        INSERT INTO audit_entries (actor_id, action, subject_kind, subject_id, after)
        SELECT NULL, 'content-gap.created', 'content_gap', up.id, jsonb_build_object('source', $1::text, 'title', up.title) FROM up WHERE up.inserted)
-     SELECT id FROM up WHERE inserted`,
+     SELECT id, title, locale FROM up WHERE inserted`,
     [source, JSON.stringify(rows)],
+  );
+  await enqueueWebhookEvents(
+    tx,
+    created.map((gap) => ({ type: 'content_gap.created', data: { contentGapId: gap.id, source, locale: gap.locale, title: gap.title } })),
   );
   return created.map((row) => row.id);
 }

@@ -10,6 +10,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { ArticlesService } from '../articles/articles.service';
 import { CategoryEntity } from '../articles/entities/category.entity';
 import { draftFromGap } from './gap-draft';
+import { enqueueWebhookEvents } from '../webhooks/webhook-events';
 
 export interface FreshnessFilter {
   productId?: string | null;
@@ -137,6 +138,9 @@ export class StalenessService {
       Object.assign(flag, { status: StaleFlagStatus.Resolved, closedAt: new Date(), closedBy: actorId, closeReason: note?.trim() || 'resolved' });
       await tx.save(flag);
       await recordAudit(tx, { actorId, action: 'stale-flag.resolved', subjectKind: 'stale_flag', subjectId: flag.id, before, after: { status: flag.status, reason: flag.closeReason } });
+      await enqueueWebhookEvents(tx, [
+        { type: 'stale_flag.resolved', data: { flagId: flag.id, articleId: flag.articleId, locale: flag.locale, signal: flag.signal, reason: flag.closeReason } },
+      ]);
       return flag;
     });
   }

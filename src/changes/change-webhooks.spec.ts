@@ -1,0 +1,30 @@
+import { webhookEventTypeOf } from './change-webhooks';
+import { CHANGE_EFFECTS, ChangeType, CONTENT_KINDS, ContentKind } from './content-changes';
+
+describe('webhookEventTypeOf', () => {
+  it.each([
+    ['article', 'published', 'article.published'],
+    ['article', 'unpublished', 'article.unpublished'],
+    ['article', 'archived', 'article.unpublished'],
+    ['article', 'slug-changed', 'article.slug_changed'],
+    ['article', 'deleted', 'article.deleted'],
+    ['article', 'purged', 'article.deleted'],
+    ['category', 'created', 'category.changed'],
+    ['category', 'updated', 'category.changed'],
+    ['category', 'purged', 'category.changed'],
+    ['thread', 'created', 'thread.created'],
+    ['thread', 'solved', 'thread.solved'],
+  ] as const)('%s %s is %s', (kind, change, type) => {
+    expect(webhookEventTypeOf(kind, change)).toBe(type);
+  });
+
+  it('announces nothing else: staff-only steps, held threads, posts, boards, products', () => {
+    const announced = new Set(['article/published', 'article/unpublished', 'article/archived', 'article/slug-changed', 'article/deleted', 'article/purged',
+      'category/created', 'category/updated', 'category/purged', 'thread/created', 'thread/solved']);
+    for (const kind of Object.keys(CONTENT_KINDS) as ContentKind[]) {
+      for (const change of Object.keys(CHANGE_EFFECTS) as ChangeType[]) {
+        if (!announced.has(`${kind}/${change}`)) expect([kind, change, webhookEventTypeOf(kind, change)]).toEqual([kind, change, null]);
+      }
+    }
+  });
+});

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { recordAudit } from '../common/audit/record-audit';
+import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
+import { decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { AppConfig } from '../config/app-config';
+import { AddressPolicy, endpointUrlProblem } from './address-policy';
+import { WebhookEventType } from './webhook-events';
+import { newSigningSecret } from './webhook-signature';
+import {
+  DELIVERY_SELECT,
+  DeliveryRow,
+  ENDPOINT_COLUMNS,
+  EndpointRow,
+  toDeliveryRecord,
+  toEndpointRecord,
+  updatedRows,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
+} from './webhook-rows';
+
+export interface NewEndpoint {
+  url: string;
+  description?: string | null;
+  /** Empty or absent: every event. */
+  eventTypes?: readonly WebhookEventType[] | null;
+}
+
+export interface EndpointChanges {
+  url?: string | null;
+  description?: string | null;
+  eventTypes?: readonly WebhookEventType[] | null;
+}
+
+export interface EndpointWithSecret {
+  endpoint: WebhookEndpointRecord;
+  /** Shown once: only its holder can verify signatures. */
+  secret: string;
+}
+
+export interface DeliveryPage {
+  deliveries: WebhookDeliveryRecord[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+/** The admin side of outgoing webhooks: endpoints, their secrets, the delivery log and redelivery. Each write is one transaction with its audit entry. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  get policy(): AddressPolicy {
+    return { blockPrivate: this.config.outgoingWebhooks.blockPrivateAddresses, allowed: this.config.outgoingWebhooks.allowedPrivateHosts };
+  }
+
+  async list(): Promise<WebhookEndpointRecord[]> {
+    const rows: EndpointRow[] = await this.dataSource.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints ORDER BY created_at, id`);
+    return rows.map(toEndpointRecord);
+  }
+
+  async get(id: string): Promise<WebhookEndpointRecord> {
+    return this.require(this.dataSource.manager, id, false);
+  }
+
+  async create(actorId: string, input: NewEndpoint): Promise<EndpointWithSecret> {
+    const url = this.checkedUrl(input.url);
+    const secret = newSigningSecret();
+    return this.dataSource.transaction(async (tx) => {
+      const [row]: EndpointRow[] = await tx.query(
+        `INSERT INTO webhook_endpoints (url, description, event_types, secret, created_by) VALUES ($1, $2, $3::text[], $4, $5) RETURNING ${ENDPOINT_COLUMNS}`,
+        [url, input.description?.trim() ?? '', [...new Set(input.eventTypes ?? [])], secret, actorId],
+      );
+      const endpoint = toEndpointRecord(row);
+      await recordAudit(tx, { actorId, action: 'webhook-endpoint.created', subjectKind: 'webhook_endpoint', subjectId: endpoint.id, after: this.auditView(endpoint) });
+      return { endpoint, secret };
+    });
+  }
+
+  async update(actorId: string, id: string, changes: EndpointChanges): Promise<WebhookEndpointRecord> {
+    const url = changes.url == null ? null : this.checkedUrl(changes.url);
+    return this.dataSource.transaction(async (tx) => {
+      const before = await this.require(tx, id, true);
+      const [row] = updatedRows<EndpointRow>(await tx.query(
+        `UPDATE webhook_endpoints SET url = COALESCE($2, url), description = COALESCE($3, description),
+                event_types = COALESCE($4::text[], event_types), updated_at = now()
+         WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+        [id, url, changes.description == null ? null : changes.description.trim(), changes.eventTypes == null ? null : [...new Set(changes.eventTypes)]],
+      ));
+      const endpoint = toEndpointRecord(row);
+      await recordAudit(tx, { actorId, action: 'webhook-endpoint.updated', subjectKind: 'webhook_endpoint', subjectId: id, before: this.auditView(before), after: this.auditView(endpoint) });
+      return endpoint;
+    });
+  }
+
+  /** Enabling clears an automatic disabling (and its failure count): waiting deliveries resume. */
+  async setEnabled(actorId: string, id: string, enabled: boolean): Promise<WebhookEndpointRecord> {
+    return this.dataSource.transaction(async (tx) => {
+      const before = await this.require(tx, id, true);
+      const [row] = updatedRows<EndpointRow>(await tx.query(
+        enabled
+          ? `UPDATE webhook_endpoints SET is_enabled = true, disabled_at = NULL, disabled_reason = NULL, consecutive_failures = 0, updated_at = now()
+             WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`
+          : `UPDATE webhook_endpoints SET is_enabled = false, disabled_at = COALESCE(disabled_at, now()),
+                    disabled_reason = CASE WHEN is_enabled THEN 'Disabled by an admin' ELSE disabled_reason END, updated_at = now()
+             WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+        [id],
+      ));
+      const endpoint = toEndpointRecord(row);
+      await recordAudit(tx, {
+        actorId,
+        action: enabled ? 'webhook-endpoint.enabled' : 'webhook-endpoint.disabled',
+        subjectKind: 'webhook_endpoint',
+        subjectId: id,
+        before: { isEnabled: before.isEnabled, disabledReason: before.disabledReason },
+        after: { isEnabled: endpoint.isEnabled, disabledReason: endpoint.disabledReason },
+      });
+      return endpoint;
+    });
+  }
+
+  /** Deletes the endpoint with its deliveries and their log. */
+  async delete(actorId: string, id: string): Promise<WebhookEndpointRecord> {
+    return this.dataSource.transaction(async (tx) => {
+      const endpoint = await this.require(tx, id, true);
+      await tx.query('DELETE FROM webhook_endpoints WHERE id = $1', [id]);
+      // Events no endpoint delivers any more go with it.
+      await tx.query('DELETE FROM webhook_events ev WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id)');
+      await recordAudit(tx, { actorId, action: 'webhook-endpoint.deleted', subjectKind: 'webhook_endpoint', subjectId: id, before: this.auditView(endpoint) });
+      return endpoint;
+    });
+  }
+
+  /** A new secret, effective for the next attempt; the old one stops working at once. */
+  async rotateSecret(actorId: string, id: string): Promise<EndpointWithSecret> {
+    const secret = newSigningSecret();
+    return this.dataSource.transaction(async (tx) => {
+      await this.require(tx, id, true);
+      const [row] = updatedRows<EndpointRow>(await tx.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id, secret]));
+      await recordAudit(tx, { actorId, action: 'webhook-endpoint.secret-rotated', subjectKind: 'webhook_endpoint', subjectId: id });
+      return { endpoint: toEndpointRecord(row), secret };
+    });
+  }
+
+  /** The delivery log of one endpoint, newest first, each delivery with its attempts (newest first). */
+  async deliveries(endpointId: string, filter: { status?: string | null }, first: number, after?: string | null): Promise<DeliveryPage> {
+    await this.get(endpointId);
+    const afterSeq = after ? Number(decodeCursor(after, 1)[0]) : null;
+    const params: unknown[] = [endpointId, filter.status ?? null];
+    const rows: DeliveryRow[] = await this.dataSource.query(
+      `${DELIVERY_SELECT}
+       WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2) AND ($3::bigint IS NULL OR d.seq < $3)
+       ORDER BY d.seq DESC LIMIT $4`,
+      [...params, afterSeq, first + 1],
+    );
+    const [{ total }]: { total: number }[] = await this.dataSource.query(
+      'SELECT count(*)::int AS total FROM webhook_deliveries d WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2)',
+      params,
+    );
+    const page = rows.slice(0, first).map(toDeliveryRecord);
+    return { deliveries: page, hasNextPage: rows.length > first, endCursor: page.length > 0 ? encodeCursor([page[page.length - 1].seq]) : null, totalCount: total };
+  }
+
+  async delivery(id: string): Promise<WebhookDeliveryRecord> {
+    const rows: DeliveryRow[] = await this.dataSource.query(`${DELIVERY_SELECT} WHERE d.id = $1`, [id]);
+    if (rows.length === 0) throw new NotFoundError('WebhookDelivery', id);
+    return toDeliveryRecord(rows[0]);
+  }
+
+  /**
+   * Sends a delivery again (the same event id, so receivers can de-duplicate): queued for the delivery worker
+   * at once, never sent on this request. An endpoint that is disabled is CONFLICT (ENDPOINT_DISABLED).
+   */
+  async redeliver(actorId: string, deliveryId: string): Promise<WebhookDeliveryRecord> {
+    await this.dataSource.transaction(async (tx) => {
+      const rows: { endpoint_id: string; is_enabled: boolean; status: string }[] = await tx.query(
+        `SELECT d.endpoint_id, e.is_enabled, d.status FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1 FOR UPDATE OF d`,
+        [deliveryId],
+      );
+      if (rows.length === 0) throw new NotFoundError('WebhookDelivery', deliveryId);
+      if (!rows[0].is_enabled) {
+        throw new ConflictError('The endpoint is disabled: enable it first', { reason: 'ENDPOINT_DISABLED', endpointId: rows[0].endpoint_id });
+      }
+      await tx.query(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), manual_requested = true WHERE id = $1`, [deliveryId]);
+      await recordAudit(tx, {
+        actorId,
+        action: 'webhook-delivery.redelivery-requested',
+        subjectKind: 'webhook_delivery',
+        subjectId: deliveryId,
+        before: { status: rows[0].status },
+        after: { status: 'pending' },
+      });
+    });
+    return this.delivery(deliveryId);
+  }
+
+  private checkedUrl(raw: string): string {
+    const url = raw.trim();
+    const problem = endpointUrlProblem(url, this.policy);
+    if (problem) throw new BadUserInputError(`The webhook URL ${problem}`, [{ field: 'url', messages: [`url ${problem}`] }]);
+    return url;
+  }
+
+  private async require(manager: EntityManager, id: string, lock: boolean): Promise<WebhookEndpointRecord> {
+    const rows: EndpointRow[] = await manager.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    if (rows.length === 0) throw new NotFoundError('WebhookEndpoint', id);
+    return toEndpointRecord(rows[0]);
+  }
+
+  private auditView(endpoint: WebhookEndpointRecord): Record<string, unknown> {
+    return { url: endpoint.url, description: endpoint.description, eventTypes: endpoint.eventTypes, isEnabled: endpoint.isEnabled };
+  }
+}
