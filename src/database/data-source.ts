@@ -53,6 +53,8 @@ import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
+import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
+import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -93,6 +95,7 @@ export const ENTITIES = [
   ThreadPromotionEntity,
   StaleFlagEntity,
   ContentGapEntity,
+  PreviewTokenEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -112,6 +115,7 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  CreatePreviewTokens1764800000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -137,11 +137,12 @@ export class PublishedArticlesRepository {
 
   /**
    * Newest first; keyset on (published_at, article_id); `first + 1` rows (the extra one tells whether a next
-   * page exists). With categories, each category's newest rows come from article_locales_category_published_idx
+   * page exists). Backwards (`before`): the `first + 1` rows just newer than the cursor, oldest of them first
+   * in the query and returned newest first, the extra one (the newest) telling whether a previous page exists. With categories, each category's newest rows come from article_locales_category_published_idx
    * (one index walk per category that stops after a page) and are merged; otherwise from
    * article_locales_published_idx. One named statement per combination of filters.
    */
-  async list(filter: PublishedListFilter, page: { first: number; after: [string, string] | null }): Promise<PublishedSummary[]> {
+  async list(filter: PublishedListFilter, page: { first: number; after: [string, string] | null; backward?: boolean }): Promise<PublishedSummary[]> {
     const params: unknown[] = [filter.locale, page.first + 1];
     const conditions = [`l.locale = $1`, VISIBLE];
     let name = 'delivery_list';
@@ -161,18 +162,22 @@ export class PublishedArticlesRepository {
       conditions.push(`EXISTS (SELECT 1 FROM articles a WHERE a.id = l.article_id AND a.tags @> ARRAY[$${params.length}::text])`);
       name += '_t';
     }
+    const backward = page.backward === true;
     if (page.after) {
       params.push(page.after[0], page.after[1]);
-      conditions.push(`(l.published_at, l.article_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      name += '_k';
+      conditions.push(`(l.published_at, l.article_id) ${backward ? '>' : '<'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      name += backward ? '_b' : '_k';
+    } else if (backward) {
+      name += '_z';
     }
+    const walk = backward ? 'ASC' : 'DESC';
     const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_revision_id
        FROM article_locales l WHERE ${conditions.join(' AND ')}
-       ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2`;
+       ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2`;
     const text = hasCategories
       ? `SELECT ${SUMMARY_COLUMNS}
          FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
-               ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2) l
+               ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
          JOIN article_revisions r ON r.id = l.published_revision_id
          ORDER BY l.published_at DESC, l.article_id DESC`
       : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
@@ -267,8 +272,15 @@ export class PublishedArticlesRepository {
     return new Map(counts.map((c) => [c.category_id, c.count]));
   }
 
-  /** Published URLs of a locale (or all), keyset on (locale, slug). */
-  async sitemap(locale: string | null, page: { first: number; after: [string, string] | null }, withTotal = true): Promise<{ rows: SitemapEntry[]; total: number }> {
+  /**
+   * Published URLs of a locale (or all), keyset on (locale, slug), `first + 1` rows in (locale, slug) order.
+   * Backwards (`before` in `after`): the `first + 1` rows just before the cursor.
+   */
+  async sitemap(
+    locale: string | null,
+    page: { first: number; after: [string, string] | null; backward?: boolean },
+    withTotal = true,
+  ): Promise<{ rows: SitemapEntry[]; total: number }> {
     const params: unknown[] = [locale];
     const where = `($1::text IS NULL OR l.locale = $1) AND ${VISIBLE}`;
     const [{ count }] = withTotal
@@ -279,20 +291,23 @@ export class PublishedArticlesRepository {
         )
       : [{ count: 0 }];
     let keyset = '';
+    const backward = page.backward === true;
     if (page.after) {
       params.push(page.after[0], page.after[1]);
-      keyset = 'AND (l.locale, l.slug) > ($2, $3)';
+      keyset = `AND (l.locale, l.slug) ${backward ? '<' : '>'} ($2, $3)`;
     }
+    const walk = backward ? 'DESC' : 'ASC';
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT l.locale, l.slug, l.published_at AS last_modified,
               (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
                  FROM article_locales o WHERE o.article_id = a.id AND o.status = 'published' AND o.published_revision_id IS NOT NULL) AS alternates
        FROM article_locales l JOIN articles a ON a.id = l.article_id
        WHERE ${where} ${keyset}
-       ORDER BY l.locale, l.slug
+       ORDER BY l.locale ${walk}, l.slug ${walk}
        LIMIT ${page.first + 1}`,
       params,
     );
+    if (backward) rows.reverse();
     return {
       total: count,
       rows: rows.map((row) => ({
@@ -305,7 +320,7 @@ export class PublishedArticlesRepository {
   }
 }
 
-function toPublishedArticle(row: Record<string, unknown>): PublishedArticle {
+export function toPublishedArticle(row: Record<string, unknown>): PublishedArticle {
   return {
     id: row.id as string,
     locale: row.locale as string,
