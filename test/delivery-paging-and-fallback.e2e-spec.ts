@@ -111,6 +111,14 @@ describe('delivery API: backward paging and fallback-locale feedback and views',
     }
   });
 
+  it.each([
+    ['before', { last: 2, before: Buffer.from(JSON.stringify(['not a date', 'x'])).toString('base64url') }],
+    ['after', { first: 2, after: Buffer.from(JSON.stringify(['2026-99-01T00:00:00Z', '3f1c7a7e-2b51-4f7e-9c1e-0f3a8d6c2b10'])).toString('base64url') }],
+  ])('refuses a forged article-list %s cursor with BAD_USER_INPUT naming it', async (field, variables) => {
+    const res = await t.delivery().send(ARTICLES, { categoryId, ...variables });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field }] });
+  });
+
   it('accepts feedback and views in the asked locale of an article served from the fallback locale, recorded under the served locale', async () => {
     const article = await kb.published(categoryId, { title: 'Only in English' });
     const served = await t.delivery().send(ARTICLE, { id: article.id, locale: 'ja' });

@@ -24,7 +24,7 @@ import { DeliveryService } from './delivery.service';
 import { selectsField } from './field-selection';
 import { toArticle, toArticleSummary, toCategory } from './to-article';
 
-/** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts). */
+/** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts); with an X-Preview-Token `article` may read a draft, and such requests are never cached. */
 export const PUBLISHED_CONTENT_QUERIES: ReadonlySet<string> = new Set(['article', 'articles', 'categories', 'category', 'sitemap', '__typename']);
 
 @Public()

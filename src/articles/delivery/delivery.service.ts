@@ -67,14 +67,31 @@ function pageOf<T>(rows: T[], page: PageWindow): { nodes: T[]; hasNextPage: bool
   return { nodes: more ? rows.slice(rows.length - page.size) : rows, hasNextPage: page.cursor !== null, hasPreviousPage: more };
 }
 
-function keyset(page: PageWindow): [string, string] | null {
+/**
+ * The keyset of a page's cursor; `BAD_USER_INPUT` naming `after` or `before` for anything this list did not
+ * return. `check` vets the decoded parts, so a forged cursor is refused here rather than by a SQL cast.
+ */
+function keyset(page: PageWindow, check: (parts: [string, string]) => boolean = () => true): [string, string] | null {
   if (!page.cursor) return null;
-  if (page.direction === 'forward') return decodeCursor(page.cursor, 2) as [string, string];
+  const field = page.direction === 'forward' ? 'after' : 'before';
+  const refuse = (): BadUserInputError =>
+    new BadUserInputError('The cursor is not valid', [{ field, messages: [`${field} must be a cursor returned by this list`] }]);
+  let parts: [string, string];
   try {
-    return decodeCursor(page.cursor, 2) as [string, string];
+    parts = decodeCursor(page.cursor, 2) as [string, string];
   } catch {
-    throw new BadUserInputError('The cursor is not valid', [{ field: 'before', messages: ['before must be a cursor returned by this list'] }]);
+    throw refuse();
   }
+  if (typeof parts[0] !== 'string' || typeof parts[1] !== 'string' || !check(parts)) throw refuse();
+  return parts;
+}
+
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A list cursor: (published_at with microseconds, article id). */
+function isListKeyset([publishedAt, id]: [string, string]): boolean {
+  return CURSOR_INSTANT.test(publishedAt) && !Number.isNaN(Date.parse(publishedAt)) && CURSOR_UUID.test(id);
 }
 
 /** Distinct locale tags whose resolution is remembered (valid ones only; reset when full). */
@@ -198,7 +215,7 @@ export class DeliveryService {
       const category = findCategory(await this.categoryStructure(locale), { id: args.categoryId, slug: args.categorySlug });
       categoryIds = args.includeSubcategories ? collectIds(category) : [category.id];
     }
-    const cursor = keyset(args.page);
+    const cursor = keyset(args.page, isListKeyset);
     const backward = args.page.direction === 'backward';
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
     const withTotal = args.withTotal !== false;
