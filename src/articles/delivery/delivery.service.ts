@@ -219,13 +219,8 @@ export class DeliveryService {
     const backward = args.page.direction === 'backward';
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
     const withTotal = args.withTotal !== false;
-    const load = async (): Promise<{ rows: PublishedSummary[]; total: number }> => {
-      const [rows, total] = await Promise.all([
-        this.repository.list(filter, { first: args.page.size, after: cursor, backward }),
-        withTotal ? this.repository.count(filter) : 0,
-      ]);
-      return { rows, total };
-    };
+    const load = (): Promise<{ rows: PublishedSummary[]; total: number }> =>
+      this.repository.listPage(filter, { first: args.page.size, after: cursor, backward }, withTotal);
     const { rows, total } = this.cache.isActive
       ? await this.cache.get(`list:${JSON.stringify([filter, args.page.size, cursor, backward, withTotal])}`, null, load)
       : await load();

@@ -54,6 +54,13 @@ export interface PublishedListFilter {
   tag?: string | null;
 }
 
+/** A keyset page of `list`: forwards after the cursor, or (`backward`) just before it. */
+export interface ListPage {
+  first: number;
+  after: [string, string] | null;
+  backward?: boolean;
+}
+
 export interface SitemapEntry {
   locale: string;
   slug: string;
@@ -137,12 +144,26 @@ export class PublishedArticlesRepository {
 
   /**
    * Newest first; keyset on (published_at, article_id); `first + 1` rows (the extra one tells whether a next
-   * page exists). Backwards (`before`): the `first + 1` rows just newer than the cursor, oldest of them first
-   * in the query and returned newest first, the extra one (the newest) telling whether a previous page exists. With categories, each category's newest rows come from article_locales_category_published_idx
+   * page exists). Backwards (`backward`, the cursor in `after` being a `before`): the `first + 1` rows just
+   * newer than the cursor, found by walking the same indexes the other way, returned newest first (the extra
+   * one, the newest, tells whether a previous page exists). With categories, each category's newest rows come from article_locales_category_published_idx
    * (one index walk per category that stops after a page) and are merged; otherwise from
    * article_locales_published_idx. One named statement per combination of filters.
    */
-  async list(filter: PublishedListFilter, page: { first: number; after: [string, string] | null; backward?: boolean }): Promise<PublishedSummary[]> {
+  async list(filter: PublishedListFilter, page: ListPage): Promise<PublishedSummary[]> {
+    return (await this.listPage(filter, page, false)).rows;
+  }
+
+  /**
+   * A page and, when `withTotal`, how many rows `list` pages through. Without a product or tag filter the
+   * total comes from the maintained per-category counts in the same statement (one round trip: the page is
+   * LEFT JOINed to the one-row total, so an empty page still carries it); otherwise a second count statement.
+   */
+  async listPage(
+    filter: PublishedListFilter,
+    page: ListPage,
+    withTotal: boolean,
+  ): Promise<{ rows: PublishedSummary[]; total: number }> {
     const params: unknown[] = [filter.locale, page.first + 1];
     const conditions = [`l.locale = $1`, VISIBLE];
     let name = 'delivery_list';
@@ -174,7 +195,7 @@ export class PublishedArticlesRepository {
     const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_revision_id
        FROM article_locales l WHERE ${conditions.join(' AND ')}
        ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2`;
-    const text = hasCategories
+    const pageQuery = hasCategories
       ? `SELECT ${SUMMARY_COLUMNS}
          FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
                ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
@@ -182,8 +203,22 @@ export class PublishedArticlesRepository {
          ORDER BY l.published_at DESC, l.article_id DESC`
       : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
          ORDER BY l.published_at DESC, l.article_id DESC`;
-    const rows = await this.prepared<Record<string, unknown>>(name, text, params);
-    return rows.map(toSummary);
+    const totalInline = withTotal && !filter.productKey && !filter.tag;
+    if (!totalInline) {
+      const [rows, total] = await Promise.all([
+        this.prepared<Record<string, unknown>>(name, pageQuery, params),
+        withTotal ? this.count(filter) : 0,
+      ]);
+      return { rows: rows.map(toSummary), total };
+    }
+    // published_key is fixed-width ISO text, so its byte order is time order.
+    const text = `SELECT t.total, p.* FROM
+        (SELECT coalesce(sum(count), 0)::int AS total FROM category_published_counts
+          WHERE locale = $1${hasCategories ? ' AND category_id = ANY($3::uuid[])' : ''}) t
+        LEFT JOIN LATERAL (${pageQuery}) p ON true
+      ORDER BY p.published_key COLLATE "C" DESC, p.article_id DESC`;
+    const rows = await this.prepared<Record<string, unknown>>(`${name}_n`, text, params);
+    return { rows: rows[0].article_id === null ? [] : rows.map(toSummary), total: rows[0].total as number };
   }
 
   /**
