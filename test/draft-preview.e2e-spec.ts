@@ -146,6 +146,14 @@ describe('draft preview (delivery API with X-Preview-Token)', () => {
     const revoke = await editor.send(REVOKE_TOKEN, { input: { id: revoked.id } });
     expect(revoke.data?.revokePreviewToken).toMatchObject({ id: revoked.id, isActive: false });
     expect(revoke.data?.revokePreviewToken.revokedAt).not.toBeNull();
+    // Revoking again changes nothing; minting and the first revocation are audited, without the secret.
+    expect((await editor.send(REVOKE_TOKEN, { input: { id: revoked.id } })).data?.revokePreviewToken.revokedAt).toBe(revoke.data?.revokePreviewToken.revokedAt);
+    const audit: { action: string; before: unknown; after: unknown }[] = await t.dataSource.query(
+      `SELECT action, before, after FROM audit_entries WHERE subject_kind = 'preview_token' AND subject_id = $1 ORDER BY occurred_at`,
+      [revoked.id],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['preview-token.create', 'preview-token.revoke']);
+    expect(JSON.stringify(audit)).not.toContain(revoked.token.slice(12));
     await t.dataSource.query(`UPDATE preview_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [expired.id]);
 
     const cases: [string, string, string][] = [
@@ -186,10 +194,12 @@ describe('draft preview (delivery API with X-Preview-Token)', () => {
     ['an article that does not exist', { articleId: '3f1c7a7e-2b51-4f7e-9c1e-0f3a8d6c2b10' }, 'NOT_FOUND'],
     ['a malformed article id', { articleId: 'nope' }, 'BAD_USER_INPUT'],
   ])('refuses a token with %s and writes nothing', async (_, input, code) => {
-    const before = await t.dataSource.getRepository(PreviewTokenEntity).count();
+    const audited = async (): Promise<number> => (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE subject_kind = 'preview_token'`))[0].n;
+    const [before, auditBefore] = [await t.dataSource.getRepository(PreviewTokenEntity).count(), await audited()];
     const res = await editor.send(CREATE_TOKEN, { input });
     expect(res.errors?.[0].extensions.code).toBe(code);
     expect(await t.dataSource.getRepository(PreviewTokenEntity).count()).toBe(before);
+    expect(await audited()).toBe(auditBefore);
   });
 
   it('lets only editors and admins mint, list and revoke tokens', async () => {

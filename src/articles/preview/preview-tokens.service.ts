@@ -4,6 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../common/errors/app-error';
 import { Connection, decodeCursor, encodeCursor } from '../../common/graphql/connection';
+import { recordAudit } from '../../common/audit/record-audit';
 import { LocalesService } from '../../common/locales/locales.service';
 import { ArticleEntity } from '../entities/article.entity';
 import { PreviewTokenEntity } from '../entities/preview-token.entity';
@@ -22,6 +23,9 @@ export interface CreatePreviewTokenCommand {
   expiresInSeconds?: number | null;
   label?: string | null;
 }
+
+/** The audit subject kind of preview tokens (entries `preview-token.create` and `preview-token.revoke`). */
+export const PREVIEW_TOKEN_SUBJECT = 'preview_token';
 
 export interface CreatedPreviewToken {
   /** The secret, shown once: only its hash is stored. */
@@ -49,27 +53,38 @@ export class PreviewTokensService {
     }
     const issued = issuePreviewToken();
     const seconds = command.expiresInSeconds ?? PREVIEW_TOKEN_DEFAULT_SECONDS;
-    const row = await this.dataSource.getRepository(PreviewTokenEntity).save({
-      tokenHash: issued.hash,
-      tokenPrefix: issued.prefix,
-      label: command.label?.trim() ?? '',
-      articleId: command.articleId ?? null,
-      locale,
-      createdBy: editor.id,
-      expiresAt: new Date(now.getTime() + seconds * 1000),
-      revokedAt: null,
-      revokedBy: null,
+    return this.dataSource.transaction(async (tx) => {
+      const row = await tx.save(
+        tx.create(PreviewTokenEntity, {
+          tokenHash: issued.hash,
+          tokenPrefix: issued.prefix,
+          label: command.label?.trim() ?? '',
+          articleId: command.articleId ?? null,
+          locale,
+          createdBy: editor.id,
+          expiresAt: new Date(now.getTime() + seconds * 1000),
+          revokedAt: null,
+          revokedBy: null,
+        }),
+      );
+      await recordAudit(tx, { actorId: editor.id, action: 'preview-token.create', subjectKind: PREVIEW_TOKEN_SUBJECT, subjectId: row.id, after: auditView(row) });
+      return { token: issued.token, previewToken: row };
     });
-    return { token: issued.token, previewToken: row };
   }
 
   /** Revoking twice is harmless: the first revocation's time and author stay. */
   async revoke(editor: AuthUser, id: string, now = new Date()): Promise<PreviewTokenEntity> {
-    const tokens = this.dataSource.getRepository(PreviewTokenEntity);
-    await tokens.update({ id, revokedAt: IsNull() }, { revokedAt: now, revokedBy: editor.id });
-    const row = await tokens.findOneBy({ id });
-    if (!row) throw new NotFoundError('PreviewToken', id);
-    return row;
+    return this.dataSource.transaction(async (tx) => {
+      const row = await tx.findOne(PreviewTokenEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw new NotFoundError('PreviewToken', id);
+      if (row.revokedAt) return row;
+      const before = auditView(row);
+      row.revokedAt = now;
+      row.revokedBy = editor.id;
+      await tx.save(row);
+      await recordAudit(tx, { actorId: editor.id, action: 'preview-token.revoke', subjectKind: PREVIEW_TOKEN_SUBJECT, subjectId: row.id, before, after: auditView(row) });
+      return row;
+    });
   }
 
   /** Newest first; only active tokens unless `includeInactive`. */
@@ -97,4 +112,16 @@ export class PreviewTokensService {
     if (state === 'expired') throw new UnauthenticatedError('The preview token has expired', { reason: 'PREVIEW_TOKEN_EXPIRED' });
     return { articleId: row.articleId, locale: row.locale };
   }
+}
+
+/** What the audit log keeps of a token: its scope and lifetime, never the secret or its hash. */
+function auditView(row: PreviewTokenEntity): Record<string, unknown> {
+  return {
+    label: row.label,
+    tokenPrefix: row.tokenPrefix,
+    articleId: row.articleId,
+    locale: row.locale,
+    expiresAt: row.expiresAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
 }
