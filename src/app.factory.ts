@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { DeliveryCache } from './articles/delivery/delivery-cache';
 import { registerDeliveryResponseCache } from './articles/delivery/response-cache';
 import { PUBLISHED_CONTENT_QUERIES } from './articles/delivery/articles-delivery.resolver';
+import { PREVIEW_TOKEN_HEADER } from './articles/preview/preview-http';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
@@ -45,7 +46,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   }
   // Before the ETag hook: a 304 carries the surrogate keys too.
   registerSurrogateKeys(adapter.getInstance(), '/graphql');
-  registerGraphqlHttpCaching(adapter.getInstance(), { publicPath: '/graphql', maxAgeSeconds: 60, staleWhileRevalidateSeconds: 600 });
+  registerGraphqlHttpCaching(adapter.getInstance(), {
+    publicPath: '/graphql',
+    maxAgeSeconds: 60,
+    staleWhileRevalidateSeconds: 600,
+    privateHeaders: [PREVIEW_TOKEN_HEADER],
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, rootLogger), adapter, {
     bufferLogs: true,
     abortOnError: false,

@@ -13,6 +13,9 @@ import { DeliveryService } from './delivery/delivery.service';
 import { PublishedArticlesRepository } from './delivery/published-articles.repository';
 import { FeedbackService } from './feedback.service';
 import { ViewCounter } from './view-counter';
+import { DraftArticlesRepository } from './preview/draft-articles.repository';
+import { PreviewService } from './preview/preview.service';
+import { PreviewTokensService } from './preview/preview-tokens.service';
 
 @Module({
   providers: [
@@ -30,6 +33,9 @@ import { ViewCounter } from './view-counter';
     DeliveryService,
     FeedbackService,
     ViewCounter,
+    DraftArticlesRepository,
+    PreviewTokensService,
+    PreviewService,
   ],
   exports: [
     CategoriesService,
@@ -43,6 +49,8 @@ import { ViewCounter } from './view-counter';
     DeliveryCache,
     FeedbackService,
     ViewCounter,
+    PreviewTokensService,
+    PreviewService,
   ],
 })
 export class ArticlesModule {}

@@ -38,12 +38,14 @@ export class FeedbackService {
 
   /**
    * One vote per client, article and day: a second one the same day replaces the first (a change of mind
-   * never counts twice). The vote is tied to the revision the reader saw.
+   * never counts twice). The vote is tied to the revision the reader saw: with a locale that fell back, the
+   * fallback locale's published revision, and it is recorded under that locale (docs/knowledge-base.md).
    */
   async submit(command: FeedbackCommand, client: FeedbackClient, now = new Date()): Promise<ArticleFeedbackEntity> {
-    const locale = this.delivery.locale(command.locale);
-    const article = await this.delivery.published(command.articleId, locale);
-    if (!article) throw new NotFoundError('Article', `${command.articleId} (${locale})`);
+    const requested = this.delivery.locale(command.locale);
+    const article = await this.delivery.served(command.articleId, requested);
+    if (!article) throw new NotFoundError('Article', `${command.articleId} (${requested})`);
+    const locale = article.locale;
     const day = now.toISOString().slice(0, 10);
     const clientKey = this.clientKey(client, day);
     const comment = command.comment?.trim() || null;

@@ -55,6 +55,8 @@ import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 import { CreateWebhooks1764820000000 } from '../../migrations/1764820000000-CreateWebhooks';
 import { StalenessScanMarks1764890000000 } from '../../migrations/1764890000000-StalenessScanMarks';
+import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
+import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -95,6 +97,7 @@ export const ENTITIES = [
   ThreadPromotionEntity,
   StaleFlagEntity,
   ContentGapEntity,
+  PreviewTokenEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -114,6 +117,7 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  CreatePreviewTokens1764800000000,
   CreateWebhooks1764820000000,
   StalenessScanMarks1764890000000,
 ];

@@ -296,25 +296,31 @@ export class ForumReadingService {
   }
 
   /** The replies the reader can see: the accepted answer first, then oldest first. */
-  async replies(reader: Reader, threadId: string, first: number, after: string | null): Promise<Page<PostView>> {
+  /** Backwards (`last`/`before`): the same keyset compared and walked the other way, returned in list order. */
+  async replies(reader: Reader, threadId: string, window: PageWindow): Promise<Page<PostView>> {
     const params: unknown[] = [threadId];
+    const forward = window.direction === 'forward';
     let condition = 'p.thread_id = $1 AND NOT p.is_question';
-    if (after !== null) {
-      const [rank, createdAt, id] = decodeCursor(after, 3);
+    if (window.cursor !== null) {
+      const [rank, createdAt, id] = decodeCursor(window.cursor, 3);
       params.push(rank, createdAt, id);
-      condition += ` AND (CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id) > ($2::int, $3::timestamptz, $4::uuid)`;
+      condition += ` AND (CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id) ${forward ? '>' : '<'} ($2::int, $3::timestamptz, $4::uuid)`;
     }
+    const walk = forward ? 'ASC' : 'DESC';
     let rows: PostRow[];
     try {
-      rows = await this.postRows(reader, condition, params, first + 1);
+      rows = await this.postRows(reader, condition, params, window.size + 1, `CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END ${walk}, p.created_at ${walk}, p.id ${walk}`);
     } catch (error) {
       if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
     }
+    const more = rows.length > window.size;
+    const page = rows.slice(0, window.size);
+    if (!forward) page.reverse();
     return {
-      edges: rows.slice(0, first).map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]), node: toPostView(row) })),
-      hasNextPage: rows.length > first,
-      hasPreviousPage: after !== null,
+      edges: page.map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]), node: toPostView(row) })),
+      hasNextPage: forward ? more : window.cursor !== null,
+      hasPreviousPage: forward ? window.cursor !== null : more,
       totalCount: null,
     };
   }
@@ -363,33 +369,38 @@ export class ForumReadingService {
     );
   }
 
-  /** Solved, visible threads for sitemaps, most recently solved first. */
-  async sitemap(first: number, after: string | null): Promise<Page<{ locale: string; slug: string; url: string; lastModified: Date }>> {
+  /** Solved, visible threads for sitemaps, most recently solved first; backwards like `replies`. */
+  async sitemap(window: PageWindow): Promise<Page<{ locale: string; slug: string; url: string; lastModified: Date }>> {
+    const first = window.size;
+    const forward = window.direction === 'forward';
     const params: unknown[] = [first + 1];
     let condition = `t.status = 'visible' AND t.is_solved`;
-    if (after !== null) {
-      const [updatedAt, id] = decodeCursor(after, 2);
+    if (window.cursor !== null) {
+      const [updatedAt, id] = decodeCursor(window.cursor, 2);
       params.push(updatedAt, id);
-      condition += ` AND (t.updated_at, t.id) < ($2::timestamptz, $3::uuid)`;
+      condition += ` AND (t.updated_at, t.id) ${forward ? '<' : '>'} ($2::timestamptz, $3::uuid)`;
     }
+    const walk = forward ? 'DESC' : 'ASC';
     let rows: { id: string; slug: string; locale: string; updated_at: Date; sort_key: string }[];
     try {
       rows = await this.dataSource.query(
         `SELECT t.id, t.slug, b.locale, t.updated_at, json_build_array(t.updated_at, t.id)::text AS sort_key
-         FROM threads t JOIN boards b ON b.id = t.board_id WHERE ${condition} ORDER BY t.updated_at DESC, t.id DESC LIMIT $1`,
+         FROM threads t JOIN boards b ON b.id = t.board_id WHERE ${condition} ORDER BY t.updated_at ${walk}, t.id ${walk} LIMIT $1`,
         params,
       );
     } catch (error) {
       if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
     }
+    const page = rows.slice(0, first);
+    if (!forward) page.reverse();
     return {
-      edges: rows.slice(0, first).map((row) => ({
+      edges: page.map((row) => ({
         cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]),
         node: { locale: row.locale, slug: row.slug, url: this.threadUrl(row.locale, row.slug), lastModified: row.updated_at },
       })),
-      hasNextPage: rows.length > first,
-      hasPreviousPage: after !== null,
+      hasNextPage: forward ? rows.length > first : window.cursor !== null,
+      hasPreviousPage: forward ? window.cursor !== null : rows.length > first,
       totalCount: null,
     };
   }

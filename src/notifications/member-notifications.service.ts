@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../common/errors/app-error';
-import { decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { decodeCursor, encodeCursor, PageWindow } from '../common/graphql/connection';
 import { LiveEvents } from '../common/live-events/live-events.service';
 import { MemberNotificationKind } from './member-notification-kind.enum';
 import { MemberNotificationView, NotificationRow, toMemberNotificationView } from './member-notification-view';
@@ -34,6 +34,8 @@ export interface NotifyInput {
 export interface NotificationPage {
   items: { cursor: string; node: MemberNotificationView }[];
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
   endCursor: string | null;
   totalCount: number;
   unreadCount: number;
@@ -113,22 +115,33 @@ export class MemberNotificationsService {
   }
 
   /** The recipient's notifications, newest first. */
-  async list(recipientId: string, page: { first: number; after?: string | null; unreadOnly?: boolean }): Promise<NotificationPage> {
-    const params: unknown[] = [recipientId, page.first + 1];
+  /** Newest first; backwards (`last`/`before`) the same keyset compared and walked the other way, returned newest first. */
+  async list(recipientId: string, page: { window: PageWindow; unreadOnly?: boolean }): Promise<NotificationPage> {
+    const { window } = page;
+    const forward = window.direction === 'forward';
+    const params: unknown[] = [recipientId, window.size + 1];
     const where = ['n.recipient_id = $1'];
     if (page.unreadOnly) where.push('n.read_at IS NULL');
-    if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2);
-      if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id)) {
-        throw new BadUserInputError('The cursor is not valid', [{ field: 'after', messages: ['after must be a cursor returned by this list'] }]);
+    if (window.cursor) {
+      const field = forward ? 'after' : 'before';
+      const refuse = (): BadUserInputError =>
+        new BadUserInputError('The cursor is not valid', [{ field, messages: [`${field} must be a cursor returned by this list`] }]);
+      let parts: (string | number)[];
+      try {
+        parts = decodeCursor(window.cursor, 2);
+      } catch {
+        throw refuse();
       }
+      const [createdAt, id] = parts;
+      if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id)) throw refuse();
       params.push(createdAt, id);
-      where.push('(n.created_at, n.id) < ($3::timestamptz, $4::uuid)');
+      where.push(`(n.created_at, n.id) ${forward ? '<' : '>'} ($3::timestamptz, $4::uuid)`);
     }
+    const walk = forward ? 'DESC' : 'ASC';
     const [rows, counts] = await Promise.all([
       this.dataSource.query(
         `SELECT ${NOTIFICATION_COLUMNS} FROM member_notifications n LEFT JOIN users a ON a.id = n.actor_id
-         WHERE ${where.join(' AND ')} ORDER BY n.created_at DESC, n.id DESC LIMIT $2`,
+         WHERE ${where.join(' AND ')} ORDER BY n.created_at ${walk}, n.id ${walk} LIMIT $2`,
         params,
       ) as Promise<NotificationRow[]>,
       this.dataSource.query(
@@ -136,12 +149,16 @@ export class MemberNotificationsService {
         [recipientId],
       ) as Promise<{ total: number; unread: number }[]>,
     ]);
-    const hasNextPage = rows.length > page.first;
-    const items = rows.slice(0, page.first);
+    const more = rows.length > window.size;
+    const items = rows.slice(0, window.size);
+    if (!forward) items.reverse();
+    const first = items[0];
     const last = items[items.length - 1];
     return {
       items: items.map((row) => ({ cursor: encodeCursor([row.created_at, row.id]), node: toMemberNotificationView(row) })),
-      hasNextPage,
+      hasNextPage: forward ? more : window.cursor !== null,
+      hasPreviousPage: forward ? window.cursor !== null : more,
+      startCursor: first ? encodeCursor([first.created_at, first.id]) : null,
       endCursor: last ? encodeCursor([last.created_at, last.id]) : null,
       totalCount: page.unreadOnly ? counts[0].unread : counts[0].total,
       unreadCount: counts[0].unread,

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ConnectionType } from '../../common/graphql/connection';
+import { BidirectionalPageInfo } from '../../common/graphql/connection';
 
 @ObjectType({ description: 'A category as the help site shows it' })
 export class Category {
@@ -36,12 +36,14 @@ export class ArticleSeo {
   @Field() canonicalUrl!: string;
 }
 
-@ObjectType({ description: 'A published help article' })
+@ObjectType({ description: 'A published help article (or, with a preview token, its head draft: isPreview)' })
 export class Article {
   @Field(() => ID) id!: string;
   @Field({ description: 'The locale served (differs from requestedLocale on fallback)' }) locale!: string;
   @Field() requestedLocale!: string;
   @Field() isFallback!: boolean;
+  @Field({ description: 'True when this is the head draft served to an X-Preview-Token (draft preview), not the published revision' })
+  isPreview!: boolean;
   @Field() slug!: string;
   @Field(() => String, { nullable: true, description: 'Set when the slug asked for is not the current one: redirect to this slug' })
   redirectToSlug!: string | null;
@@ -75,7 +77,17 @@ export class ArticleSummary {
 }
 
 @ObjectType()
-export class ArticleSummaryConnection extends ConnectionType(ArticleSummary) {}
+export class ArticleSummaryEdge {
+  @Field() cursor!: string;
+  @Field(() => ArticleSummary) node!: ArticleSummary;
+}
+
+@ObjectType({ description: 'Paged both ways: first/after forwards, last/before backwards' })
+export class ArticleSummaryConnection {
+  @Field(() => [ArticleSummaryEdge]) edges!: ArticleSummaryEdge[];
+  @Field(() => BidirectionalPageInfo) pageInfo!: BidirectionalPageInfo;
+  @Field(() => Int, { description: 'Computed only when selected' }) totalCount!: number;
+}
 
 @ObjectType()
 export class SitemapEntry {
@@ -87,7 +99,17 @@ export class SitemapEntry {
 }
 
 @ObjectType()
-export class SitemapEntryConnection extends ConnectionType(SitemapEntry) {}
+export class SitemapEntryEdge {
+  @Field() cursor!: string;
+  @Field(() => SitemapEntry) node!: SitemapEntry;
+}
+
+@ObjectType({ description: 'Paged both ways: first/after forwards, last/before backwards' })
+export class SitemapEntryConnection {
+  @Field(() => [SitemapEntryEdge]) edges!: SitemapEntryEdge[];
+  @Field(() => BidirectionalPageInfo) pageInfo!: BidirectionalPageInfo;
+  @Field(() => Int, { description: 'Computed only when selected' }) totalCount!: number;
+}
 
 @ObjectType()
 export class FeedbackReceipt {

@@ -4,6 +4,7 @@ import { AuthService } from '../../auth/auth.service';
 import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
 import { UnauthenticatedError } from '../../common/errors/app-error';
+import { pageWindow } from '../../common/graphql/connection';
 import { FeedbackService } from '../feedback.service';
 import { ViewCounter } from '../view-counter';
 import { Article, ArticleSummary, ArticleSummaryConnection, Category, FeedbackReceipt, SitemapEntryConnection } from './article.model';
@@ -17,11 +18,13 @@ import {
   RelatedArgs,
   SitemapArgs,
 } from './articles.args';
+import { PREVIEW_RESPONSE_HEADER, previewTokenOf } from '../preview/preview-http';
+import { PreviewService } from '../preview/preview.service';
 import { DeliveryService } from './delivery.service';
 import { selectsField } from './field-selection';
 import { toArticle, toArticleSummary, toCategory } from './to-article';
 
-/** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts). */
+/** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts); with an X-Preview-Token `article` may read a draft, and such requests are never cached. */
 export const PUBLISHED_CONTENT_QUERIES: ReadonlySet<string> = new Set(['article', 'articles', 'categories', 'category', 'sitemap', '__typename']);
 
 @Public()
@@ -32,12 +35,17 @@ export class ArticlesDeliveryResolver {
     private readonly feedback: FeedbackService,
     private readonly views: ViewCounter,
     private readonly auth: AuthService,
+    private readonly preview: PreviewService,
   ) {}
 
   @Public()
-  @Query(() => Article, { description: 'A published article by slug (current or earlier) or id; falls back to the fallback locale' })
-  async article(@Args() args: ArticleLookupArgs): Promise<Article> {
-    const resolved = await this.delivery.article(args);
+  @Query(() => Article, {
+    description:
+      'A published article by slug (current or earlier) or id; falls back to the fallback locale. With an X-Preview-Token header, the head draft of an article in the token’s scope (isPreview)',
+  })
+  async article(@Context() context: GraphqlContext, @Args() args: ArticleLookupArgs): Promise<Article> {
+    const resolved = await this.preview.article(args, previewTokenOf(context));
+    if (resolved.isPreview) void context.reply.header(PREVIEW_RESPONSE_HEADER, 'draft');
     // From the cached category structure; plain fields rather than field resolvers, which cost more per request than this.
     const path = await this.delivery.breadcrumbs(resolved.article.categoryId, resolved.article.locale);
     return toArticle(resolved, path, this.urlOf);
@@ -46,9 +54,9 @@ export class ArticlesDeliveryResolver {
   private readonly urlOf = (locale: string, slug: string): string => this.delivery.articleUrl(locale, slug);
 
   @Public()
-  @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag' })
+  @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag; paged both ways (first/after or last/before)' })
   async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
-    const page = await this.delivery.list({ ...args, withTotal: selectsField(info, 'totalCount') });
+    const page = await this.delivery.list({ ...args, page: pageWindow(args), withTotal: selectsField(info, 'totalCount') });
     return {
       ...page,
       edges: page.edges.map((edge) => ({
@@ -73,9 +81,9 @@ export class ArticlesDeliveryResolver {
   }
 
   @Public()
-  @Query(() => SitemapEntryConnection, { description: 'Every published article URL with lastModified and alternates' })
+  @Query(() => SitemapEntryConnection, { description: 'Every published article URL with lastModified and alternates; paged both ways' })
   async sitemap(@Args() args: SitemapArgs, @Info() info: GraphQLResolveInfo): Promise<SitemapEntryConnection> {
-    const page = await this.delivery.sitemap(args.locale ?? null, args.first, args.after ?? null, selectsField(info, 'totalCount'));
+    const page = await this.delivery.sitemap(args.locale ?? null, pageWindow(args), selectsField(info, 'totalCount'));
     return {
       ...page,
       edges: page.edges.map((edge) => ({
@@ -106,12 +114,13 @@ export class ArticlesDeliveryResolver {
   }
 
   @Public()
-  @Mutation(() => Boolean, { description: 'Counts one view of a published article (aggregated per day)' })
+  @Mutation(() => Boolean, {
+    description: 'Counts one view of a published article (aggregated per day), under the locale served: the fallback locale when the asked one fell back',
+  })
   async recordArticleView(@Args('input') input: ArticleViewInput): Promise<boolean> {
-    const locale = this.delivery.locale(input.locale);
-    const article = await this.delivery.published(input.articleId, locale);
+    const article = await this.delivery.served(input.articleId, this.delivery.locale(input.locale));
     if (!article) return false;
-    this.views.record(article.id, locale);
+    this.views.record(article.id, article.locale);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { PageArgs } from '../../common/graphql/connection';
+import { BidirectionalPageArgs } from '../../common/graphql/connection';
 import { IsLocaleTag, IsOptionalText } from '../../common/validation/content-fields';
 
 @ArgsType()
@@ -11,7 +11,7 @@ export class ArticleLookupArgs {
 }
 
 @ArgsType()
-export class PublishedArticlesArgs extends PageArgs {
+export class PublishedArticlesArgs extends BidirectionalPageArgs {
   @Field(() => String, { nullable: true }) @IsOptional() @IsLocaleTag() locale?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() categoryId?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @Length(1, 200) categorySlug?: string | null;
@@ -32,7 +32,7 @@ export class CategoryLookupArgs extends CategoriesArgs {
 }
 
 @ArgsType()
-export class SitemapArgs extends PageArgs {
+export class SitemapArgs extends BidirectionalPageArgs {
   @Field(() => String, { nullable: true, description: 'Omitted: every locale' }) @IsOptional() @IsLocaleTag() locale?: string | null;
 }
 

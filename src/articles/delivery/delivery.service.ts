@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
-import { Connection, decodeCursor, encodeCursor } from '../../common/graphql/connection';
+import { BidirectionalPageInfo, decodeCursor, Edge, encodeCursor, PageWindow } from '../../common/graphql/connection';
 import { LocalesService } from '../../common/locales/locales.service';
 import { AppConfig } from '../../config/app-config';
 import { articleUrl } from '../../config/site-urls';
@@ -19,6 +19,8 @@ export interface ResolvedArticle {
   requestedLocale: string;
   /** Set when the slug asked for is an earlier one: clients should redirect to the current slug. */
   redirectToSlug: string | null;
+  /** True when `article` is a head draft served to a preview token (PreviewService), not the published revision. */
+  isPreview?: boolean;
 }
 
 export interface CategoryNode extends PublishedCategory {
@@ -42,10 +44,54 @@ export interface ArticleListArgs {
   includeSubcategories: boolean;
   productKey?: string | null;
   tag?: string | null;
-  first: number;
-  after?: string | null;
+  /** `first`/`after` or `last`/`before` (pageWindow). */
+  page: PageWindow;
   /** False when the caller does not read totalCount (then it is not computed and reads 0). Default true. */
   withTotal?: boolean;
+}
+
+/** A delivery connection page: Relay paging both ways, `totalCount` 0 when not asked for. */
+export interface DeliveryPage<T> {
+  edges: Edge<T>[];
+  pageInfo: BidirectionalPageInfo;
+  totalCount: number;
+}
+
+/**
+ * Which rows of `rows` (the repository's `size + 1`, in list order) make the page, and where it sits: the
+ * extra row is past the page's end going forwards, before its start going backwards.
+ */
+function pageOf<T>(rows: T[], page: PageWindow): { nodes: T[]; hasNextPage: boolean; hasPreviousPage: boolean } {
+  const more = rows.length > page.size;
+  if (page.direction === 'forward') return { nodes: rows.slice(0, page.size), hasNextPage: more, hasPreviousPage: page.cursor !== null };
+  return { nodes: more ? rows.slice(rows.length - page.size) : rows, hasNextPage: page.cursor !== null, hasPreviousPage: more };
+}
+
+/**
+ * The keyset of a page's cursor; `BAD_USER_INPUT` naming `after` or `before` for anything this list did not
+ * return. `check` vets the decoded parts, so a forged cursor is refused here rather than by a SQL cast.
+ */
+function keyset(page: PageWindow, check: (parts: [string, string]) => boolean = () => true): [string, string] | null {
+  if (!page.cursor) return null;
+  const field = page.direction === 'forward' ? 'after' : 'before';
+  const refuse = (): BadUserInputError =>
+    new BadUserInputError('The cursor is not valid', [{ field, messages: [`${field} must be a cursor returned by this list`] }]);
+  let parts: [string, string];
+  try {
+    parts = decodeCursor(page.cursor, 2) as [string, string];
+  } catch {
+    throw refuse();
+  }
+  if (typeof parts[0] !== 'string' || typeof parts[1] !== 'string' || !check(parts)) throw refuse();
+  return parts;
+}
+
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const CURSOR_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A list cursor: (published_at with microseconds, article id). */
+function isListKeyset([publishedAt, id]: [string, string]): boolean {
+  return CURSOR_INSTANT.test(publishedAt) && !Number.isNaN(Date.parse(publishedAt)) && CURSOR_UUID.test(id);
 }
 
 /** Distinct locale tags whose resolution is remembered (valid ones only; reset when full). */
@@ -97,8 +143,7 @@ export class DeliveryService {
       throw new NotFoundError('Article', `${requestedLocale}/${lookup.slug}`);
     }
     const id = lookup.id!;
-    const article =
-      (await this.published(id, requestedLocale)) ?? (fallback && fallback !== requestedLocale ? await this.published(id, fallback) : null);
+    const article = await this.served(id, requestedLocale);
     if (!article) throw new NotFoundError('Article', id);
     return { article, requestedLocale, redirectToSlug: null };
   }
@@ -119,6 +164,15 @@ export class DeliveryService {
     if (!articleId) return null;
     const fresh = loaded as PublishedArticle | null;
     return this.cache.get(`article:${articleId}:${locale}`, articleId, async () => fresh ?? this.repository.findPublished(articleId, locale));
+  }
+
+  /**
+   * The published article a reader of `requestedLocale` is served by id: that locale's version, else the
+   * fallback locale's (what `article(id:, locale:)` answers). Feedback and views are recorded against it.
+   */
+  async served(articleId: string, requestedLocale: string): Promise<PublishedArticle | null> {
+    const fallback = this.locales.fallback;
+    return (await this.published(articleId, requestedLocale)) ?? (fallback && fallback !== requestedLocale ? this.published(articleId, fallback) : null);
   }
 
   async published(articleId: string, locale: string): Promise<PublishedArticle | null> {
@@ -154,39 +208,61 @@ export class DeliveryService {
     return findCategory(await this.categoryTree(this.locale(lookup.locale)), lookup);
   }
 
-  async list(args: ArticleListArgs): Promise<Connection<PublishedSummary>> {
+  async list(args: ArticleListArgs): Promise<DeliveryPage<PublishedSummary>> {
     const locale = this.locale(args.locale);
     let categoryIds: string[] | null = null;
     if (args.categoryId || args.categorySlug) {
       const category = findCategory(await this.categoryStructure(locale), { id: args.categoryId, slug: args.categorySlug });
       categoryIds = args.includeSubcategories ? collectIds(category) : [category.id];
     }
-    const after = args.after ? (decodeCursor(args.after, 2) as [string, string]) : null;
+    const cursor = keyset(args.page, isListKeyset);
+    const backward = args.page.direction === 'backward';
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
     const withTotal = args.withTotal !== false;
-    const load = (): Promise<{ rows: PublishedSummary[]; total: number }> => this.repository.listPage(filter, { first: args.first, after }, withTotal);
-    const { rows, total } = this.cache.isActive ? await this.cache.get(`list:${JSON.stringify([filter, args.first, after, withTotal])}`, null, load) : await load();
-    const page = rows.slice(0, args.first);
+    const load = (): Promise<{ rows: PublishedSummary[]; total: number }> =>
+      this.repository.listPage(filter, { first: args.page.size, after: cursor, backward }, withTotal);
+    const { rows, total } = this.cache.isActive
+      ? await this.cache.get(`list:${JSON.stringify([filter, args.page.size, cursor, backward, withTotal])}`, null, load)
+      : await load();
+    const { nodes, hasNextPage, hasPreviousPage } = pageOf(rows, args.page);
     // Cursors are encoded when read: a page usually asks for pageInfo.endCursor, not every edge's cursor.
-    const edges = page.map((node) => ({
+    const cursorOf = (node: PublishedSummary): string => encodeCursor([node.cursorKey ?? node.publishedAt.toISOString(), node.id]);
+    const edges = nodes.map((node) => ({
       node,
       get cursor(): string {
-        return encodeCursor([node.cursorKey ?? node.publishedAt.toISOString(), node.id]);
+        return cursorOf(node);
       },
     }));
-    return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return {
+      edges,
+      totalCount: total,
+      pageInfo: {
+        hasNextPage,
+        hasPreviousPage,
+        get startCursor(): string | null {
+          return nodes.length ? cursorOf(nodes[0]) : null;
+        },
+        get endCursor(): string | null {
+          return nodes.length ? cursorOf(nodes[nodes.length - 1]) : null;
+        },
+      },
+    };
   }
 
   async related(article: PublishedArticle, limit: number): Promise<PublishedSummary[]> {
     return this.cache.get(`related:${article.id}:${article.locale}:${limit}`, null, () => this.repository.related(article, limit));
   }
 
-  async sitemap(locale: string | null, first: number, after: string | null, withTotal = true): Promise<Connection<SitemapEntry & { url: string }>> {
+  async sitemap(locale: string | null, page: PageWindow, withTotal = true): Promise<DeliveryPage<SitemapEntry & { url: string }>> {
     const resolved = locale ? this.locales.resolve(locale) : null;
-    const keyset = after ? (decodeCursor(after, 2) as [string, string]) : null;
-    const { rows, total } = await this.repository.sitemap(resolved, { first, after: keyset }, withTotal);
-    const edges = rows.slice(0, first).map((entry) => ({ node: { ...entry, url: this.articleUrl(entry.locale, entry.slug) }, cursor: encodeCursor([entry.locale, entry.slug]) }));
-    return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+    const { rows, total } = await this.repository.sitemap(resolved, { first: page.size, after: keyset(page), backward: page.direction === 'backward' }, withTotal);
+    const { nodes, hasNextPage, hasPreviousPage } = pageOf(rows, page);
+    const edges = nodes.map((entry) => ({ node: { ...entry, url: this.articleUrl(entry.locale, entry.slug) }, cursor: encodeCursor([entry.locale, entry.slug]) }));
+    return {
+      edges,
+      totalCount: total,
+      pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    };
   }
 
   /** A URL on the public help site, which is expected to proxy /sitemap.xml to this API. */

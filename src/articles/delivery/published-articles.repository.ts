@@ -54,6 +54,13 @@ export interface PublishedListFilter {
   tag?: string | null;
 }
 
+/** A keyset page of `list`: forwards after the cursor, or (`backward`) just before it. */
+export interface ListPage {
+  first: number;
+  after: [string, string] | null;
+  backward?: boolean;
+}
+
 export interface SitemapEntry {
   locale: string;
   slug: string;
@@ -137,11 +144,13 @@ export class PublishedArticlesRepository {
 
   /**
    * Newest first; keyset on (published_at, article_id); `first + 1` rows (the extra one tells whether a next
-   * page exists). With categories, each category's newest rows come from article_locales_category_published_idx
+   * page exists). Backwards (`backward`, the cursor in `after` being a `before`): the `first + 1` rows just
+   * newer than the cursor, found by walking the same indexes the other way, returned newest first (the extra
+   * one, the newest, tells whether a previous page exists). With categories, each category's newest rows come from article_locales_category_published_idx
    * (one index walk per category that stops after a page) and are merged; otherwise from
    * article_locales_published_idx. One named statement per combination of filters.
    */
-  async list(filter: PublishedListFilter, page: { first: number; after: [string, string] | null }): Promise<PublishedSummary[]> {
+  async list(filter: PublishedListFilter, page: ListPage): Promise<PublishedSummary[]> {
     return (await this.listPage(filter, page, false)).rows;
   }
 
@@ -152,7 +161,7 @@ export class PublishedArticlesRepository {
    */
   async listPage(
     filter: PublishedListFilter,
-    page: { first: number; after: [string, string] | null },
+    page: ListPage,
     withTotal: boolean,
   ): Promise<{ rows: PublishedSummary[]; total: number }> {
     const params: unknown[] = [filter.locale, page.first + 1];
@@ -174,18 +183,22 @@ export class PublishedArticlesRepository {
       conditions.push(`EXISTS (SELECT 1 FROM articles a WHERE a.id = l.article_id AND a.tags @> ARRAY[$${params.length}::text])`);
       name += '_t';
     }
+    const backward = page.backward === true;
     if (page.after) {
       params.push(page.after[0], page.after[1]);
-      conditions.push(`(l.published_at, l.article_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-      name += '_k';
+      conditions.push(`(l.published_at, l.article_id) ${backward ? '>' : '<'} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      name += backward ? '_b' : '_k';
+    } else if (backward) {
+      name += '_z';
     }
+    const walk = backward ? 'ASC' : 'DESC';
     const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_revision_id
        FROM article_locales l WHERE ${conditions.join(' AND ')}
-       ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2`;
+       ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2`;
     const pageQuery = hasCategories
       ? `SELECT ${SUMMARY_COLUMNS}
          FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
-               ORDER BY l.published_at DESC, l.article_id DESC LIMIT $2) l
+               ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
          JOIN article_revisions r ON r.id = l.published_revision_id
          ORDER BY l.published_at DESC, l.article_id DESC`
       : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
@@ -294,8 +307,15 @@ export class PublishedArticlesRepository {
     return new Map(counts.map((c) => [c.category_id, c.count]));
   }
 
-  /** Published URLs of a locale (or all), keyset on (locale, slug). */
-  async sitemap(locale: string | null, page: { first: number; after: [string, string] | null }, withTotal = true): Promise<{ rows: SitemapEntry[]; total: number }> {
+  /**
+   * Published URLs of a locale (or all), keyset on (locale, slug), `first + 1` rows in (locale, slug) order.
+   * Backwards (`before` in `after`): the `first + 1` rows just before the cursor.
+   */
+  async sitemap(
+    locale: string | null,
+    page: { first: number; after: [string, string] | null; backward?: boolean },
+    withTotal = true,
+  ): Promise<{ rows: SitemapEntry[]; total: number }> {
     const params: unknown[] = [locale];
     const where = `($1::text IS NULL OR l.locale = $1) AND ${VISIBLE}`;
     const [{ count }] = withTotal
@@ -306,20 +326,23 @@ export class PublishedArticlesRepository {
         )
       : [{ count: 0 }];
     let keyset = '';
+    const backward = page.backward === true;
     if (page.after) {
       params.push(page.after[0], page.after[1]);
-      keyset = 'AND (l.locale, l.slug) > ($2, $3)';
+      keyset = `AND (l.locale, l.slug) ${backward ? '<' : '>'} ($2, $3)`;
     }
+    const walk = backward ? 'DESC' : 'ASC';
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT l.locale, l.slug, l.published_at AS last_modified,
               (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
                  FROM article_locales o WHERE o.article_id = a.id AND o.status = 'published' AND o.published_revision_id IS NOT NULL) AS alternates
        FROM article_locales l JOIN articles a ON a.id = l.article_id
        WHERE ${where} ${keyset}
-       ORDER BY l.locale, l.slug
+       ORDER BY l.locale ${walk}, l.slug ${walk}
        LIMIT ${page.first + 1}`,
       params,
     );
+    if (backward) rows.reverse();
     return {
       total: count,
       rows: rows.map((row) => ({
@@ -332,7 +355,7 @@ export class PublishedArticlesRepository {
   }
 }
 
-function toPublishedArticle(row: Record<string, unknown>): PublishedArticle {
+export function toPublishedArticle(row: Record<string, unknown>): PublishedArticle {
   return {
     id: row.id as string,
     locale: row.locale as string,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, Kind, parse } from 'graphql';
+import { hasPreviewToken } from '../preview/preview-http';
 import { DeliveryCache } from './delivery-cache';
 
 const CACHED_GENERATION = Symbol('responseCacheGeneration');
@@ -51,12 +52,13 @@ function isCacheableQuery(body: GraphqlBody, cacheableFields: ReadonlySet<string
 /**
  * Whole-response cache for anonymous reads of the delivery API: the same query with the same variables
  * gets the same JSON until published content changes (any NOTIFY of DeliveryCache empties it). Only
- * successful queries of `cacheableFields` are stored; mutations, other queries (search), tokens and errors
- * always execute.
+ * successful queries of `cacheableFields` are stored; mutations, other queries (search), tokens (member and
+ * preview) and errors always execute.
  */
 export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: DeliveryCache, path: string, cacheableFields: ReadonlySet<string>): void {
   fastify.addHook('preHandler', async (request, reply) => {
-    if (!cache.isActive || request.headers.authorization || request.url.split('?')[0] !== path) return;
+    // A preview token may serve drafts: such a request neither reads nor fills the cache.
+    if (!cache.isActive || request.headers.authorization || hasPreviewToken(request) || request.url.split('?')[0] !== path) return;
     const body = graphqlBody(request);
     if (!body) return;
     const tagged = request as TaggedRequest;

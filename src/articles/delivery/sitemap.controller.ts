@@ -15,7 +15,7 @@ export class SitemapController {
   @Header('content-type', 'application/xml; charset=utf-8')
   @Header('cache-control', 'public, max-age=300')
   async sitemap(@Query('page') pageParam?: string): Promise<string> {
-    const first = await this.delivery.sitemap(null, 1, null);
+    const first = await this.delivery.sitemap(null, { direction: 'forward', size: 1, cursor: null });
     const files = Math.max(1, Math.ceil(first.totalCount / URLS_PER_FILE));
     const page = pageParam === undefined ? null : Number(pageParam);
     if (page === null && files > 1) {
@@ -28,7 +28,7 @@ export class SitemapController {
     let skipped = 0;
     const skip = (wanted - 1) * URLS_PER_FILE;
     while (entries.length < URLS_PER_FILE) {
-      const batch = await this.delivery.sitemap(null, BATCH, after);
+      const batch = await this.delivery.sitemap(null, { direction: 'forward', size: BATCH, cursor: after }, false);
       for (const edge of batch.edges) {
         if (skipped < skip) skipped += 1;
         else if (entries.length < URLS_PER_FILE) entries.push(edge.node);

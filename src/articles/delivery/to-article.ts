@@ -13,6 +13,7 @@ export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf
     locale: article.locale,
     requestedLocale: resolved.requestedLocale,
     isFallback: article.locale !== resolved.requestedLocale,
+    isPreview: resolved.isPreview === true,
     slug: article.slug,
     redirectToSlug: resolved.redirectToSlug,
     title: article.title,

@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
-import { FastifyInstance } from 'fastify';
+import { FastifyInstance, FastifyRequest } from 'fastify';
 
 export interface GraphqlCachingOptions {
   /** The public (delivery) GraphQL path; anonymous GET queries there may be cached by browsers and CDNs. */
   publicPath: string;
   maxAgeSeconds: number;
   staleWhileRevalidateSeconds: number;
+  /**
+   * Request headers (lower case) that make a response personal, like Authorization: with one of them a response
+   * is `private, no-store` and gets no ETag (the delivery API's X-Preview-Token). Listed in Vary otherwise.
+   */
+  privateHeaders?: readonly string[];
 }
 
 function isPublicRead(method: string, url: string, publicPath: string, authorization: string | undefined): boolean {
   return method === 'GET' && url.split('?')[0] === publicPath && !authorization;
+}
+
+function hasAny(headers: FastifyRequest['headers'], names: readonly string[]): boolean {
+  return names.some((name) => headers[name] !== undefined);
 }
 
 /**
@@ -21,6 +30,11 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
   fastify.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?')[0];
     if (!path.endsWith('/graphql')) return payload;
+    const privateHeaders = options.privateHeaders ?? [];
+    if (hasAny(request.headers, privateHeaders)) {
+      reply.header('cache-control', 'private, no-store');
+      return payload;
+    }
     const cacheable =
       isPublicRead(request.method, request.url, options.publicPath, request.headers.authorization) &&
       reply.statusCode === 200 &&
@@ -33,7 +47,7 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
     const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
     reply.header('etag', etag);
     reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.staleWhileRevalidateSeconds}`);
-    reply.header('vary', 'Authorization');
+    reply.header('vary', ['Authorization', ...privateHeaders].join(', '));
     const offered = request.headers['if-none-match'];
     if (offered && offered.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
       reply.code(304);

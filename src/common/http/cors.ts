@@ -39,7 +39,7 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     origin: (origin, callback) => callback(null, origin !== undefined && allowed(origin)),
     methods: ['GET', 'POST', 'OPTIONS'],
     credentials: false,
-    exposedHeaders: ['x-request-id'],
+    exposedHeaders: ['x-request-id', 'x-preview'],
     maxAge: 600,
     strictPreflight: false,
   });

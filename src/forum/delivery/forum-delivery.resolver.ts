@@ -87,9 +87,9 @@ export class ForumDeliveryResolver {
   }
 
   @Public()
-  @Query(() => ThreadSitemapEntryConnection, { description: 'Solved threads for sitemaps' })
+  @Query(() => ThreadSitemapEntryConnection, { description: 'Solved threads for sitemaps; paged both ways' })
   async threadSitemap(@Args() args: ThreadSitemapArgs): Promise<ThreadSitemapEntryConnection> {
-    return toConnection(await this.reading.sitemap(args.first, args.after ?? null), (node) => node);
+    return toConnection(await this.reading.sitemap(pageWindow(args)), (node) => node);
   }
 
   @ResolveField(() => Post, { nullable: true, description: 'The question (null only if the reader may not see it)' })
@@ -104,11 +104,10 @@ export class ForumDeliveryResolver {
     return post ? toPost(post) : null;
   }
 
-  @ResolveField(() => PostConnection, { description: 'Replies: the accepted answer first, then oldest first' })
+  @ResolveField(() => PostConnection, { description: 'Replies: the accepted answer first, then oldest first; paged both ways' })
   async posts(@Parent() thread: Thread, @Args() args: PostsArgs, @Context() context: GraphqlContext): Promise<PostConnection> {
-    const page = await this.reading.replies(await this.reader(context), thread.id, args.first, args.after ?? null);
-    const connection = toConnection(page, toPost);
-    return { edges: connection.edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: connection.pageInfo.endCursor }, totalCount: thread.replyCount };
+    const page = await this.reading.replies(await this.reader(context), thread.id, pageWindow(args));
+    return { ...toConnection(page, toPost), totalCount: thread.replyCount };
   }
 
   @ResolveField(() => String, { nullable: true, description: 'schema.org QAPage JSON-LD of the visible thread, safe to paste into <script type="application/ld+json">' })

@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
-import { BidirectionalPageArgs, PageArgs } from '../../common/graphql/connection';
+import { BidirectionalPageArgs } from '../../common/graphql/connection';
 import { IsLocaleTag, IsOptionalText, IsTagList, IsTitle } from '../../common/validation/content-fields';
 import { FlagKind } from '../entities/forum-enums';
 import { ThreadSort, VoteValue } from './forum.model';
@@ -34,10 +34,10 @@ export class ThreadLookupArgs {
 }
 
 @ArgsType()
-export class PostsArgs extends PageArgs {}
+export class PostsArgs extends BidirectionalPageArgs {}
 
 @ArgsType()
-export class ThreadSitemapArgs extends PageArgs {}
+export class ThreadSitemapArgs extends BidirectionalPageArgs {}
 
 @InputType()
 export class AskQuestionInput {

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { BidirectionalConnectionType, ConnectionType } from '../../common/graphql/connection';
+import { BidirectionalConnectionType, BidirectionalPageInfo } from '../../common/graphql/connection';
 import { FlagKind } from '../entities/forum-enums';
 
 export enum TrustBadge {
@@ -82,7 +82,17 @@ export class Post {
 }
 
 @ObjectType()
-export class PostConnection extends ConnectionType(Post) {}
+export class PostEdge {
+  @Field() cursor!: string;
+  @Field(() => Post) node!: Post;
+}
+
+@ObjectType({ description: 'Replies paged both ways: first/after forwards, last/before backwards' })
+export class PostConnection {
+  @Field(() => [PostEdge]) edges!: PostEdge[];
+  @Field(() => BidirectionalPageInfo) pageInfo!: BidirectionalPageInfo;
+  @Field(() => Int) totalCount!: number;
+}
 
 @ObjectType()
 export class ThreadProduct {

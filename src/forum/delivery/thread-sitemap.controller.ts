@@ -22,7 +22,7 @@ export class ThreadSitemapController {
     const entries: SitemapUrl[] = [];
     let seen = 0;
     for (let after: string | null = null; entries.length < URLS_PER_FILE; ) {
-      const batch = await this.reading.sitemap(BATCH, after);
+      const batch = await this.reading.sitemap({ direction: 'forward', size: BATCH, cursor: after });
       for (const edge of batch.edges) {
         if (seen++ >= skip && entries.length < URLS_PER_FILE) entries.push({ url: edge.node.url, lastModified: edge.node.lastModified, alternates: [] });
       }

@@ -1,10 +1,10 @@
 import { ArgsType, Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsOptional, IsUUID } from 'class-validator';
-import { PageArgs } from '../../common/graphql/connection';
+import { BidirectionalPageArgs } from '../../common/graphql/connection';
 import { MAX_MARK_IDS } from '../member-notifications.service';
 
 @ArgsType()
-export class NotificationsArgs extends PageArgs {
+export class NotificationsArgs extends BidirectionalPageArgs {
   @Field(() => Boolean, { defaultValue: false, description: 'Only unread notifications' })
   @IsBoolean()
   unreadOnly = false;

@@ -4,6 +4,7 @@ import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
 import { SubscriptionAccess, SubscriptionContext } from '../../auth/subscription-access';
 import type { SubscriptionPubSub } from '../../common/live-events/live-events.service';
+import { pageWindow } from '../../common/graphql/connection';
 import { ALL_ROLES } from '../../users/role.enum';
 import { toMemberNotificationView } from '../member-notification-view';
 import { MemberNotificationsService, NotificationAddedEvent } from '../member-notifications.service';
@@ -22,12 +23,12 @@ export class NotificationsDeliveryResolver {
   ) {}
 
   @Roles(...ALL_ROLES)
-  @Query(() => MemberNotificationConnection, { description: "The signed-in member's notifications, newest first" })
+  @Query(() => MemberNotificationConnection, { description: "The signed-in member's notifications, newest first; paged both ways" })
   async notifications(@CurrentUser() user: AuthUser, @Args() args: NotificationsArgs): Promise<MemberNotificationConnection> {
-    const page = await this.memberNotifications.list(user.id, args);
+    const page = await this.memberNotifications.list(user.id, { window: pageWindow(args), unreadOnly: args.unreadOnly });
     return {
       edges: page.items.map(({ cursor, node }) => ({ cursor, node: toMemberNotification(node) })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: page.hasPreviousPage, startCursor: page.startCursor, endCursor: page.endCursor },
       totalCount: page.totalCount,
       unreadCount: page.unreadCount,
     };

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ConnectionType } from '../../common/graphql/connection';
+import { BidirectionalPageInfo } from '../../common/graphql/connection';
 import { MemberNotificationKind } from '../member-notification-kind.enum';
 
 @ObjectType({ description: 'One extra field of a notification, e.g. a thread slug or a moderation reason' })
@@ -24,7 +24,16 @@ export class MemberNotification {
 }
 
 @ObjectType()
-export class MemberNotificationConnection extends ConnectionType(MemberNotification) {
+export class MemberNotificationEdge {
+  @Field() cursor!: string;
+  @Field(() => MemberNotification) node!: MemberNotification;
+}
+
+@ObjectType({ description: 'Paged both ways: first/after forwards, last/before backwards' })
+export class MemberNotificationConnection {
+  @Field(() => [MemberNotificationEdge]) edges!: MemberNotificationEdge[];
+  @Field(() => BidirectionalPageInfo) pageInfo!: BidirectionalPageInfo;
+  @Field(() => Int) totalCount!: number;
   @Field(() => Int, { description: "All of the member's unread notifications, whatever the filter" }) unreadCount!: number;
 }
 
