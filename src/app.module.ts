@@ -45,6 +45,9 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
 import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
 import { PrivacyDeliveryModule } from './privacy/delivery/privacy-delivery.module';
+import { AssetsModule } from './assets/assets.module';
+import { AssetsAdminModule } from './assets/admin/assets-admin.module';
+import { AssetsDeliveryModule } from './assets/delivery/assets-delivery.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
 export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
@@ -57,6 +60,7 @@ export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
     ModerationDeliveryModule,
     NotificationsDeliveryModule,
     PrivacyDeliveryModule,
+    AssetsDeliveryModule,
   ],
 };
 
@@ -73,6 +77,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     ModerationAdminModule,
     NotificationsAdminModule,
     StalenessAdminModule,
+    AssetsAdminModule,
   ],
 };
 
@@ -116,6 +121,7 @@ export class AppModule {
         NotificationsModule,
         ModerationModule,
         StalenessModule,
+        AssetsModule,
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AssetsModule } from '../assets/assets.module';
 import { AdminArticlesService } from './admin-articles.service';
+import { ArticleAssetsService } from './article-assets.service';
 import { ArticleDeletionService } from './article-deletion.service';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
@@ -15,7 +17,9 @@ import { FeedbackService } from './feedback.service';
 import { ViewCounter } from './view-counter';
 
 @Module({
+  imports: [AssetsModule],
   providers: [
+    ArticleAssetsService,
     CategoriesService,
     ArticlesService,
     RevisionsService,
@@ -32,6 +36,7 @@ import { ViewCounter } from './view-counter';
     ViewCounter,
   ],
   exports: [
+    ArticleAssetsService,
     CategoriesService,
     ArticlesService,
     RevisionsService,

@@ -53,6 +53,9 @@ import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
+import { AssetEntity } from '../assets/entities/asset.entity';
+import { ArticleAssetEntity } from '../articles/entities/article-asset.entity';
+import { CreateAssets1764840000000 } from '../../migrations/1764840000000-CreateAssets';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -93,6 +96,8 @@ export const ENTITIES = [
   ThreadPromotionEntity,
   StaleFlagEntity,
   ContentGapEntity,
+  AssetEntity,
+  ArticleAssetEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -112,6 +117,7 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  CreateAssets1764840000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
