@@ -59,13 +59,14 @@ export class ArticleAssetsService {
     return this.assets.renderable(tx, ids);
   }
 
-  /** The article's assets, oldest attachment first. */
+  /** The article's assets, in the order they were attached (then uploaded). */
   async ofArticle(articleId: string): Promise<AssetEntity[]> {
     return this.dataSource.manager
       .createQueryBuilder(AssetEntity, 'asset')
       .innerJoin(ArticleAssetEntity, 'link', 'link.asset_id = asset.id')
       .where('link.article_id = :articleId', { articleId })
       .orderBy('link.created_at', 'ASC')
+      .addOrderBy('asset.created_at', 'ASC')
       .addOrderBy('asset.id', 'ASC')
       .getMany();
   }
