@@ -286,7 +286,7 @@ describe('assets: upload, variants, delivery', () => {
     const html = res.data?.article.bodyHtml as string;
     const base = `/assets/${image.sha256}`;
     expect(html).toContain(
-      `<img alt="Monthly chart" src="${base}/original.png" width="1200" height="800" ` +
+      `<img src="${base}/original.png" alt="Monthly chart" width="1200" height="800" ` +
         `srcset="${base}/w320.webp 320w, ${base}/w640.webp 640w, ${base}/w1024.webp 1024w, ${base}/w1200.webp 1200w" ` +
         `sizes="(max-width: 1200px) 100vw, 1200px" loading="lazy" decoding="async" />`,
     );

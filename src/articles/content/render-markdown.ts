@@ -135,24 +135,22 @@ function assetOf(reference: string | undefined, assets: ReadonlyMap<string, Mark
  * loses its src, and the image is dropped.
  */
 function transformImage(tagName: string, attribs: sanitizeHtml.Attributes, assets: ReadonlyMap<string, MarkdownAsset>): sanitizeHtml.Tag {
-  const kept: sanitizeHtml.Attributes = {};
-  if (attribs.alt !== undefined) kept.alt = attribs.alt;
-  if (attribs.title !== undefined) kept.title = attribs.title;
   const asset = assetOf(attribs.src, assets);
-  if (asset === undefined) {
-    if (attribs.src !== undefined) kept.src = attribs.src;
-    return { tagName, attribs: kept };
+  const image = asset && asset.kind === 'image' ? asset : null;
+  const kept: sanitizeHtml.Attributes = {};
+  if (image) kept.src = image.url;
+  else if (asset === undefined && attribs.src !== undefined) kept.src = attribs.src;
+  if (image) kept.alt = attribs.alt || image.alt;
+  else if (attribs.alt !== undefined) kept.alt = attribs.alt;
+  if (attribs.title !== undefined) kept.title = attribs.title;
+  if (!image) return { tagName, attribs: kept };
+  if (image.width !== null && image.height !== null) {
+    kept.width = String(image.width);
+    kept.height = String(image.height);
   }
-  if (asset === null || asset.kind !== 'image') return { tagName, attribs: kept };
-  kept.src = asset.url;
-  if (!kept.alt) kept.alt = asset.alt;
-  if (asset.width !== null && asset.height !== null) {
-    kept.width = String(asset.width);
-    kept.height = String(asset.height);
-  }
-  if (asset.variants.length > 0) {
-    kept.srcset = asset.variants.map((v) => `${v.url} ${v.width}w`).join(', ');
-    const widest = asset.width ?? asset.variants[asset.variants.length - 1].width;
+  if (image.variants.length > 0) {
+    kept.srcset = image.variants.map((v) => `${v.url} ${v.width}w`).join(', ');
+    const widest = image.width ?? image.variants[image.variants.length - 1].width;
     kept.sizes = `(max-width: ${widest}px) 100vw, ${widest}px`;
   }
   kept.loading = 'lazy';
