@@ -3,6 +3,8 @@ import { ImageFormat } from './sniff-file-type';
 
 /** Widths of the responsive WebP variants; none wider than the image itself (no upscaling). */
 export const VARIANT_WIDTHS: readonly number[] = [320, 640, 1024, 1600];
+/** The widest variant: the image's own width up to this (2× a 1024-pixel column), not beyond. */
+export const MAX_VARIANT_WIDTH = 2048;
 
 export interface ImageFile {
   /** File name under the asset's hash: `original.<ext>` or `w<width>.webp`. */
@@ -34,7 +36,8 @@ const CONTENT_TYPE: Record<ImageFormat, string> = { jpeg: 'image/jpeg', png: 'im
 /**
  * Re-encodes an uploaded image: oriented by its EXIF orientation, every metadata block (EXIF, GPS, XMP, IPTC,
  * comments) dropped, as a full-size copy in its own format plus WebP variants at VARIANT_WIDTHS narrower than it
- * and at its own width. The raw upload is never kept. The header is read first and an image of more than
+ * and at its own width (at most MAX_VARIANT_WIDTH). The raw upload is never kept. A still image is decoded twice
+ * (the full-size copy, then once at the widest variant's size, from which every variant is scaled down). The header is read first and an image of more than
  * `maxPixels` (frames counted) is refused before any decoding; sharp's `limitInputPixels` is the second bound.
  */
 export async function processImage(input: Buffer, format: ImageFormat, maxPixels: number): Promise<ProcessedImage> {
@@ -58,9 +61,13 @@ export async function processImage(input: Buffer, format: ImageFormat, maxPixels
   try {
     const original = await encode(source().rotate(), format);
     const files: ImageFile[] = [{ ...original, file: `original.${ORIGINAL_EXT[format]}`, contentType: CONTENT_TYPE[format] }];
-    const widths = [...VARIANT_WIDTHS.filter((w) => w < original.width), original.width];
+    const widest = Math.min(original.width, MAX_VARIANT_WIDTH);
+    const widths = [...VARIANT_WIDTHS.filter((w) => w < widest), widest];
+    const scaled = animated ? null : await source().rotate().resize({ width: widest, withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+    const variantSource = (): sharp.Sharp =>
+      scaled ? sharp(scaled.data, { raw: { width: scaled.info.width, height: scaled.info.height, channels: scaled.info.channels } }) : source().rotate();
     for (const target of widths) {
-      const variant = await encode(source().rotate().resize({ width: target, withoutEnlargement: true }), 'webp');
+      const variant = await encode(variantSource().resize({ width: target, withoutEnlargement: true }), 'webp');
       files.push({ ...variant, file: `w${variant.width}.webp`, contentType: 'image/webp' });
     }
     return { width: original.width, height: original.height, files };
@@ -82,7 +89,7 @@ async function encode(pipeline: sharp.Sharp, format: ImageFormat): Promise<{ bod
 function formatted(pipeline: sharp.Sharp, format: ImageFormat): sharp.Sharp {
   switch (format) {
     case 'jpeg':
-      return pipeline.jpeg({ quality: 85, mozjpeg: true });
+      return pipeline.jpeg({ quality: 85 });
     case 'png':
       return pipeline.png();
     case 'gif':
