@@ -29,6 +29,7 @@ export class CreateAssets1764840000000 implements MigrationInterface {
         await queryRunner.query(`CREATE TABLE "article_assets" (
             "article_id" uuid NOT NULL,
             "asset_id" uuid NOT NULL,
+            "is_attached" boolean NOT NULL DEFAULT false,
             "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),
             CONSTRAINT "article_assets_pkey" PRIMARY KEY ("article_id", "asset_id"))`);
         await queryRunner.query(`CREATE INDEX "article_assets_asset_idx" ON "article_assets" ("asset_id")`);

@@ -325,6 +325,11 @@ describe('assets: upload, variants, delivery', () => {
     const category = await kb.category('Lifecycle');
     const article = await kb.published(category.id, { title: 'Lifecycle', bodyMarkdown: 'No images yet.' });
 
+    const withDraft = await kb.save(article, 'en', { title: 'Lifecycle', bodyMarkdown: `Draft only: ![banner](asset:${asset.id})` });
+    expect(withDraft.locales[0].headRevision.bodyHtml).toContain(`src="/assets/${asset.sha256}/original.png"`);
+    const beforeAttach = await t.delivery().send(DELIVERED, { id: article.id });
+    expect(beforeAttach.data?.article.assets).toEqual([]);
+
     const described = expectData<UploadedAsset>(await editor.send(DESCRIBE, { input: { assetId: asset.id, alt: '  A grey banner ' } }), 'describeAsset');
     expect(described.alt).toBe('A grey banner');
     expectData(await editor.send(ATTACH, { input: { assetId: asset.id, articleId: article.id } }), 'attachAssetToArticle');

@@ -7,6 +7,7 @@ import { AssetEntity } from '../assets/entities/asset.entity';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
 import { NotFoundError } from '../common/errors/app-error';
+import { assetReferencesOf } from './content/render-markdown';
 import { ArticleAssetEntity } from './entities/article-asset.entity';
 import { ArticleEntity } from './entities/article.entity';
 
@@ -24,7 +25,11 @@ export class ArticleAssetsService {
       if (!asset) throw new NotFoundError('Asset', assetId);
       const article = await tx.findOne(ArticleEntity, { where: { id: articleId } });
       if (!article) throw new NotFoundError('Article', articleId);
-      await tx.createQueryBuilder().insert().into(ArticleAssetEntity).values({ articleId, assetId }).orIgnore().execute();
+      await tx.query(
+        `INSERT INTO article_assets (article_id, asset_id, is_attached) VALUES ($1, $2, true)
+         ON CONFLICT (article_id, asset_id) DO UPDATE SET is_attached = true`,
+        [articleId, assetId],
+      );
       await recordAudit(tx, { actorId: editor.id, action: 'article.asset.attach', subjectKind: 'article', subjectId: articleId, after: { assetId } });
       await announce(tx, articleId);
       return asset;
@@ -59,12 +64,20 @@ export class ArticleAssetsService {
     return this.assets.renderable(tx, ids);
   }
 
-  /** The article's assets, in the order they were attached (then uploaded). */
-  async ofArticle(articleId: string): Promise<AssetEntity[]> {
-    return this.dataSource.manager
+  /**
+   * The article's assets, in the order they were attached (then uploaded): all of them, or with `publicFor`
+   * (the Markdown of the published revision) only those attached by editors or referenced from that text, so
+   * an asset used only in a draft is not listed publicly.
+   */
+  async ofArticle(articleId: string, publicFor?: { bodyMarkdown: string }): Promise<AssetEntity[]> {
+    const query = this.dataSource.manager
       .createQueryBuilder(AssetEntity, 'asset')
       .innerJoin(ArticleAssetEntity, 'link', 'link.asset_id = asset.id')
-      .where('link.article_id = :articleId', { articleId })
+      .where('link.article_id = :articleId', { articleId });
+    if (publicFor) {
+      query.andWhere('(link.is_attached OR asset.id = ANY(CAST(:referenced AS uuid[])))', { referenced: assetReferencesOf(publicFor.bodyMarkdown) });
+    }
+    return query
       .orderBy('link.created_at', 'ASC')
       .addOrderBy('asset.created_at', 'ASC')
       .addOrderBy('asset.id', 'ASC')

@@ -1,4 +1,4 @@
-import { CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { AssetEntity } from '../../assets/entities/asset.entity';
 import { ArticleEntity } from './article.entity';
 
@@ -22,6 +22,10 @@ export class ArticleAssetEntity {
   @ManyToOne(() => AssetEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'asset_id', foreignKeyConstraintName: 'article_assets_asset_id_fkey' })
   asset?: AssetEntity;
+
+  /** Attached by an editor (listed in delivery whatever the text says); false: only referenced from some revision. */
+  @Column({ name: 'is_attached', type: 'boolean', default: false })
+  isAttached!: boolean;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -11,9 +11,9 @@ export class AssetsDeliveryResolver {
   constructor(private readonly articleAssets: ArticleAssetsService) {}
 
   @Public()
-  @ResolveField(() => [ArticleAsset], { description: 'Images and attachments the article uses (in its text or attached by editors)' })
+  @ResolveField(() => [ArticleAsset], { description: 'Images and attachments the article uses (in its published text, or attached by editors)' })
   async assets(@Parent() article: Article): Promise<ArticleAsset[]> {
-    const assets = await this.articleAssets.ofArticle(article.id);
+    const assets = await this.articleAssets.ofArticle(article.id, { bodyMarkdown: article.bodyMarkdown });
     return assets.map((asset) => {
       const renderable = this.articleAssets.toRenderable(asset);
       return {
