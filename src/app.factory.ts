@@ -1,3 +1,4 @@
+import fastifyMultipart from '@fastify/multipart';
 import fastifyWebsocket from '@fastify/websocket';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -38,6 +39,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // Once, at the root: GraphQL subscriptions of both schemas (graphql-transport-ws) upgrade through it.
   await adapter.getInstance().register(fastifyWebsocket, { options: { maxPayload: config.http.bodyLimitBytes } });
   checkWebsocketMessages(adapter.getInstance().websocketServer, config.graphql.maxTokens);
+  // multipart/form-data bodies are read only by the routes that ask for them (POST /admin/assets, with its own limits).
+  await adapter.getInstance().register(fastifyMultipart, { limits: { fileSize: config.assets.maxBytes, files: 1, headerPairs: 100 } });
   if (config.graphql.ide) {
     await registerGraphiql(adapter.getInstance(), [
       { path: '/graphiql', endpoint: '/graphql', title: 'Evergreen delivery API · GraphiQL', signIn: false, defaultQuery: '{\n  categories {\n    name\n  }\n}\n' },

@@ -48,6 +48,9 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
 import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
 import { PrivacyDeliveryModule } from './privacy/delivery/privacy-delivery.module';
+import { AssetsModule } from './assets/assets.module';
+import { AssetsAdminModule } from './assets/admin/assets-admin.module';
+import { AssetsDeliveryModule } from './assets/delivery/assets-delivery.module';
 
 /** Public, read-mostly: only published content and a member's own account. */
 export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
@@ -60,6 +63,7 @@ export const DELIVERY_ENDPOINT: GraphqlEndpoint = {
     ModerationDeliveryModule,
     NotificationsDeliveryModule,
     PrivacyDeliveryModule,
+    AssetsDeliveryModule,
   ],
 };
 
@@ -77,6 +81,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     NotificationsAdminModule,
     StalenessAdminModule,
     WebhooksAdminModule,
+    AssetsAdminModule,
   ],
 };
 
@@ -120,6 +125,7 @@ export class AppModule {
         NotificationsModule,
         ModerationModule,
         StalenessModule,
+        AssetsModule,
         ReleaseWebhookModule,
         WebhooksModule,
         AuthModule,

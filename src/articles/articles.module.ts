@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AssetsModule } from '../assets/assets.module';
 import { AdminArticlesService } from './admin-articles.service';
+import { ArticleAssetsService } from './article-assets.service';
 import { ArticleDeletionService } from './article-deletion.service';
 import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
@@ -18,7 +20,9 @@ import { PreviewService } from './preview/preview.service';
 import { PreviewTokensService } from './preview/preview-tokens.service';
 
 @Module({
+  imports: [AssetsModule],
   providers: [
+    ArticleAssetsService,
     CategoriesService,
     ArticlesService,
     RevisionsService,
@@ -38,6 +42,7 @@ import { PreviewTokensService } from './preview/preview-tokens.service';
     PreviewService,
   ],
   exports: [
+    ArticleAssetsService,
     CategoriesService,
     ArticlesService,
     RevisionsService,

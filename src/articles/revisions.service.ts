@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import { diffRevisions, RevisionDiff } from './revisions/diff-revisions';
-import { excerptOf, renderMarkdown } from './content/render-markdown';
+import { ArticleAssetsService } from './article-assets.service';
+import { assetReferencesOf, excerptOf, renderMarkdown } from './content/render-markdown';
 import { ArticleLocaleEntity, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
 
@@ -32,7 +33,10 @@ export interface AppendRevision {
 /** Writes immutable revisions; the HTML and excerpt are rendered here, once per revision. */
 @Injectable()
 export class RevisionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly articleAssets: ArticleAssetsService,
+  ) {}
 
   async diff(articleId: string, locale: string, fromNumber: number, toNumber: number, context?: number | null): Promise<RevisionDiff> {
     const found = await this.dataSource.manager.find(ArticleRevisionEntity, {
@@ -63,8 +67,10 @@ export class RevisionsService {
   }
 
   async append(tx: EntityManager, revision: AppendRevision): Promise<ArticleRevisionEntity> {
-    const rendered = renderMarkdown(revision.content.bodyMarkdown);
+    const assetIds = assetReferencesOf(revision.content.bodyMarkdown);
+    const rendered = renderMarkdown(revision.content.bodyMarkdown, { assets: await this.articleAssets.renderable(tx, assetIds) });
     const excerpt = revision.content.excerpt?.trim() || excerptOf(rendered.plainText);
+    await this.articleAssets.recordReferences(tx, revision.articleId, assetIds);
     return tx.save(
       tx.create(ArticleRevisionEntity, {
         articleId: revision.articleId,

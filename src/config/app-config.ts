@@ -1,4 +1,4 @@
-import { INTROSPECTION_MODES, LOG_FORMATS, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
+import { ASSET_STORAGES, INTROSPECTION_MODES, LOG_FORMATS, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
 
 /**
  * Typed configuration: the only way code outside `src/config/` reads settings.
@@ -113,4 +113,14 @@ export abstract class AppConfig {
   };
   /** Prometheus metrics (src/metrics/, docs/operations.md). */
   abstract readonly metrics: { enabled: boolean; token: string | undefined };
+  /** Images and attachments (docs/assets.md). */
+  abstract readonly assets: {
+    maxBytes: number;
+    maxPixels: number;
+    /** Base of public asset URLs, without a trailing slash. */
+    publicUrl: string;
+    storage: (typeof ASSET_STORAGES)[number];
+    /** Set when `storage` is `s3`. */
+    s3: { bucket: string; endpoint: string | undefined; region: string; accessKeyId: string | undefined; secretAccessKey: string | undefined; forcePathStyle: boolean; prefix: string } | null;
+  };
 }

@@ -32,6 +32,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export const INTROSPECTION_MODES = ['on', 'off', 'staff'] as const;
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 export const METRICS_MODES = ['on', 'off'] as const;
+export const ASSET_STORAGES = ['local', 's3'] as const;
 
 /** Every environment variable Evergreen reads. `.env.example` lists the same names. */
 export class EnvironmentVariables {
@@ -383,6 +384,54 @@ export class EnvironmentVariables {
   @MinLength(16)
   @MaxLength(256)
   METRICS_TOKEN?: string;
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  ASSET_MAX_BYTES = 10 * 1024 * 1024;
+
+  /** Largest image accepted, in pixels (width × height): bounds decompression (sharp limitInputPixels). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000_000)
+  ASSET_MAX_PIXELS = 50_000_000;
+
+  @IsIn(ASSET_STORAGES)
+  ASSET_STORAGE: (typeof ASSET_STORAGES)[number] = 'local';
+
+  /** Where asset URLs point: `/assets` (this server) or e.g. a CDN in front of the S3 bucket. */
+  @Matches(/^(\/|https?:\/\/)[^\s?#]*$/, { message: 'ASSET_PUBLIC_URL must be a path starting with / or an http(s):// URL' })
+  ASSET_PUBLIC_URL = '/assets';
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'S3_BUCKET must be an S3 bucket name' })
+  S3_BUCKET?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  @MinLength(1)
+  S3_REGION = 'us-east-1';
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Path-style bucket URLs (MinIO and most S3-compatible servers need them). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = true;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9!_.*'()\/-]{0,200}$/, { message: 'S3_PREFIX must be a key prefix (letters, digits, / and !_.*\'()-)' })
+  S3_PREFIX?: string;
 }
 
 /** The names of every variable above, read from their validation rules. */

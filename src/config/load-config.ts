@@ -42,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('METRICS: /metrics is not served unauthenticated in production; set METRICS_TOKEN');
   }
   if (vars.SEARCH_ENGINE === 'meilisearch' && !vars.MEILI_HOST) problems.push('SEARCH_ENGINE: meilisearch needs MEILI_HOST');
+  if (vars.ASSET_STORAGE === 's3' && !vars.S3_BUCKET) problems.push('ASSET_STORAGE: s3 needs S3_BUCKET');
   if (problems.length > 0) throw new InvalidConfigError(problems);
 
   return {
@@ -117,6 +118,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metrics: {
       enabled: (vars.METRICS ?? (vars.NODE_ENV !== 'production' || vars.METRICS_TOKEN ? 'on' : 'off')) === 'on',
       token: vars.METRICS_TOKEN,
+    },
+    assets: {
+      maxBytes: vars.ASSET_MAX_BYTES,
+      maxPixels: vars.ASSET_MAX_PIXELS,
+      publicUrl: vars.ASSET_PUBLIC_URL.replace(/\/+$/, ''),
+      storage: vars.ASSET_STORAGE,
+      s3:
+        vars.ASSET_STORAGE === 's3' && vars.S3_BUCKET
+          ? {
+              bucket: vars.S3_BUCKET,
+              endpoint: vars.S3_ENDPOINT,
+              region: vars.S3_REGION,
+              accessKeyId: vars.S3_ACCESS_KEY_ID,
+              secretAccessKey: vars.S3_SECRET_ACCESS_KEY,
+              forcePathStyle: vars.S3_FORCE_PATH_STYLE,
+              prefix: vars.S3_PREFIX ?? '',
+            }
+          : null,
     },
   };
 }

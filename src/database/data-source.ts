@@ -57,6 +57,9 @@ import { CreateWebhooks1764820000000 } from '../../migrations/1764820000000-Crea
 import { StalenessScanMarks1764890000000 } from '../../migrations/1764890000000-StalenessScanMarks';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
+import { AssetEntity } from '../assets/entities/asset.entity';
+import { ArticleAssetEntity } from '../articles/entities/article-asset.entity';
+import { CreateAssets1764840000000 } from '../../migrations/1764840000000-CreateAssets';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -98,6 +101,8 @@ export const ENTITIES = [
   StaleFlagEntity,
   ContentGapEntity,
   PreviewTokenEntity,
+  AssetEntity,
+  ArticleAssetEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -119,6 +124,7 @@ export const MIGRATIONS = [
   RecurringQuestions1764710000000,
   CreatePreviewTokens1764800000000,
   CreateWebhooks1764820000000,
+  CreateAssets1764840000000,
   StalenessScanMarks1764890000000,
 ];
 

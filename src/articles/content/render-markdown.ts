@@ -9,6 +9,26 @@ export interface RenderedMarkdown {
   plainText: string;
 }
 
+/** An uploaded asset as the renderer needs it: `asset:<id>` in an image or link becomes its URL. */
+export interface MarkdownAsset {
+  kind: 'image' | 'attachment';
+  /** Default alternative text, used when the Markdown gives none. */
+  alt: string;
+  url: string;
+  width: number | null;
+  height: number | null;
+  /** Width variants (WebP), narrowest first: the image's srcset. */
+  variants: readonly { url: string; width: number }[];
+}
+
+export interface RenderOptions {
+  /** Assets by id, for `![alt](asset:<id>)` and `[text](asset:<id>)`; an unknown id renders no image (and no link). */
+  assets?: ReadonlyMap<string, MarkdownAsset>;
+}
+
+const ASSET_REFERENCE = /^asset:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const ASSET_REFERENCES = /asset:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
+
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false });
 
 const HEADING_TAGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
@@ -35,7 +55,7 @@ const BASE_OPTIONS: sanitizeHtml.IOptions = {
   allowedAttributes: {
     ...Object.fromEntries(HEADING_TAGS.map((tag) => [tag, ['id']])),
     a: ['href', 'title', 'rel'],
-    img: ['src', 'alt', 'title'],
+    img: ['src', 'alt', 'title', 'width', 'height', 'srcset', 'sizes', 'loading', 'decoding'],
     th: ['align'],
     td: ['align'],
   },
@@ -46,13 +66,15 @@ const BASE_OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
 };
 
-export function renderMarkdown(source: string): RenderedMarkdown {
+export function renderMarkdown(source: string, options: RenderOptions = {}): RenderedMarkdown {
   const headingTexts: string[] = [];
+  const assets = options.assets ?? new Map<string, MarkdownAsset>();
   const sanitized = sanitizeHtml(markdown.render(source), {
     ...BASE_OPTIONS,
     transformTags: {
       ...Object.fromEntries(HEADING_TAGS.map((tag) => [tag, numberHeading(headingTexts)])),
-      a: transformLink,
+      a: (tagName, attribs) => transformLink(tagName, attribs, assets),
+      img: (tagName, attribs) => transformImage(tagName, attribs, assets),
       s: 'del',
       th: transformCell,
       td: transformCell,
@@ -68,6 +90,11 @@ export function renderMarkdown(source: string): RenderedMarkdown {
     headings: outlineOf(sanitized, headingTexts),
     plainText: plainTextOf(sanitized),
   };
+}
+
+/** The asset ids a Markdown source refers to (`asset:<id>`), lower case, each once. */
+export function assetReferencesOf(source: string): string[] {
+  return [...new Set([...source.matchAll(ASSET_REFERENCES)].map((match) => match[1].toLowerCase()))];
 }
 
 /** Cuts at whitespace or next to a Han/Kana character (those scripts have no spaces) and adds '…'. */
@@ -96,11 +123,48 @@ function isImageWithoutSource(frame: sanitizeHtml.IFrame): boolean {
   return frame.tag === 'img' && !frame.attribs.src;
 }
 
-function transformLink(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+function assetOf(reference: string | undefined, assets: ReadonlyMap<string, MarkdownAsset>): MarkdownAsset | null | undefined {
+  const id = ASSET_REFERENCE.exec((reference ?? '').trim())?.[1];
+  if (id === undefined) return undefined;
+  return assets.get(id.toLowerCase()) ?? null;
+}
+
+/**
+ * Only src, alt and title survive from the source; an image of an uploaded asset gets its URL, intrinsic size
+ * (no layout shift), the WebP variants as srcset and lazy loading. An `asset:` reference that names no image
+ * loses its src, and the image is dropped.
+ */
+function transformImage(tagName: string, attribs: sanitizeHtml.Attributes, assets: ReadonlyMap<string, MarkdownAsset>): sanitizeHtml.Tag {
+  const asset = assetOf(attribs.src, assets);
+  const image = asset && asset.kind === 'image' ? asset : null;
   const kept: sanitizeHtml.Attributes = {};
-  if (attribs.href !== undefined) kept.href = attribs.href;
+  if (image) kept.src = image.url;
+  else if (asset === undefined && attribs.src !== undefined) kept.src = attribs.src;
+  if (image) kept.alt = attribs.alt || image.alt;
+  else if (attribs.alt !== undefined) kept.alt = attribs.alt;
   if (attribs.title !== undefined) kept.title = attribs.title;
-  if (EXTERNAL_URL.test((attribs.href ?? '').trim())) kept.rel = EXTERNAL_REL;
+  if (!image) return { tagName, attribs: kept };
+  if (image.width !== null && image.height !== null) {
+    kept.width = String(image.width);
+    kept.height = String(image.height);
+  }
+  if (image.variants.length > 0) {
+    kept.srcset = image.variants.map((v) => `${v.url} ${v.width}w`).join(', ');
+    const widest = image.width ?? image.variants[image.variants.length - 1].width;
+    kept.sizes = `(max-width: ${widest}px) 100vw, ${widest}px`;
+  }
+  kept.loading = 'lazy';
+  kept.decoding = 'async';
+  return { tagName, attribs: kept };
+}
+
+function transformLink(tagName: string, attribs: sanitizeHtml.Attributes, assets: ReadonlyMap<string, MarkdownAsset>): sanitizeHtml.Tag {
+  const kept: sanitizeHtml.Attributes = {};
+  const asset = assetOf(attribs.href, assets);
+  if (asset) kept.href = asset.url;
+  else if (asset === undefined && attribs.href !== undefined) kept.href = attribs.href;
+  if (attribs.title !== undefined) kept.title = attribs.title;
+  if (EXTERNAL_URL.test((kept.href ?? '').trim())) kept.rel = EXTERNAL_REL;
   return { tagName, attribs: kept };
 }
 

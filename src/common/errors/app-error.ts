@@ -6,7 +6,9 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'UNAUTHENTICATED'
   | 'BAD_USER_INPUT'
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE';
 
 /**
  * Errors services throw on purpose; the GraphQL error formatter exposes code, message and details.
@@ -63,4 +65,18 @@ export class BadUserInputError extends AppError {
   constructor(message: string, fields: FieldProblem[] = []) {
     super(message, fields.length > 0 ? { fields } : {});
   }
+}
+
+/** A body or file larger than the configured limit (`details.maxBytes`). */
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+
+  constructor(message: string, maxBytes: number) {
+    super(message, { maxBytes });
+  }
+}
+
+/** A file whose content (sniffed, not its name or declared type) is not accepted; `details.reason` says why. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
 }

@@ -2,7 +2,7 @@ import { FastifyReply } from 'fastify';
 import { AppError, ErrorCode } from '../../common/errors/app-error';
 
 /** Error codes of the webhook's HTTP answers: the GraphQL codes plus transport-level ones. */
-export type WebhookErrorCode = ErrorCode | 'WEBHOOK_DISABLED' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL_SERVER_ERROR';
+export type WebhookErrorCode = ErrorCode | 'WEBHOOK_DISABLED' | 'INTERNAL_SERVER_ERROR';
 
 export interface WebhookErrorBody {
   error: { code: WebhookErrorCode; message: string; [detail: string]: unknown };
@@ -15,6 +15,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
 };
 
 /** Sets the reply's status and returns the error body for the handler (or hook) to send. */

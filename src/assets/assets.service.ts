@@ -1,0 +1,244 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user';
+import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
+import { recordAudit } from '../common/audit/record-audit';
+import { ConflictError, NotFoundError, UnsupportedMediaTypeError } from '../common/errors/app-error';
+import { Connection, decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { AppConfig } from '../config/app-config';
+import { ImageRefusedError, processImage } from './content/process-image';
+import { sniffFileType, SniffedType } from './content/sniff-file-type';
+import { AssetEntity, AssetFile } from './entities/asset.entity';
+import { ASSET_STORAGE } from './storage/asset-storage';
+import type { AssetStorage } from './storage/asset-storage';
+import { assetUrl } from './asset-urls';
+
+export interface AssetUpload {
+  filename: string;
+  bytes: Buffer;
+  alt?: string;
+}
+
+export interface UploadedAsset {
+  asset: AssetEntity;
+  /** False when the same bytes had been uploaded before: the existing asset is returned. */
+  created: boolean;
+}
+
+export interface AssetListFilter {
+  kind?: 'image' | 'attachment' | null;
+  first: number;
+  after?: string | null;
+}
+
+/** What the Markdown renderer needs to turn `asset:<id>` into a URL (and an image into srcset). */
+export interface RenderableAsset {
+  id: string;
+  kind: 'image' | 'attachment';
+  alt: string;
+  /** URL of `original.<ext>`. */
+  url: string;
+  width: number | null;
+  height: number | null;
+  /** WebP width variants, narrowest first (images only). */
+  variants: { url: string; width: number; height: number }[];
+}
+
+const FOREIGN_KEY_VIOLATION = '23503';
+const UNIQUE_VIOLATION = '23505';
+const FILENAME_UNSAFE = /[\u0000-\u001f\u007f"\\/]/g;
+
+/** Uploads (sniffed, processed, stored content-addressed), descriptions and deletion of assets. */
+@Injectable()
+export class AssetsService {
+  private readonly logger = new Logger(AssetsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(ASSET_STORAGE) private readonly storage: AssetStorage,
+    private readonly config: AppConfig,
+  ) {}
+
+  async upload(uploader: AuthUser, upload: AssetUpload): Promise<UploadedAsset> {
+    const type = this.sniff(upload);
+    const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
+    const existing = await this.dataSource.manager.findOne(AssetEntity, { where: { sha256 } });
+    if (existing) return { asset: existing, created: false };
+
+    const files = await this.storeFiles(sha256, type, upload.bytes);
+    const image = files.find((f) => f.file.startsWith('original.'));
+    try {
+      const asset = await this.dataSource.transaction(async (tx) => {
+        const saved = await tx.save(
+          tx.create(AssetEntity, {
+            sha256,
+            kind: type.kind,
+            contentType: type.contentType,
+            filename: cleanFilename(upload.filename, type.ext),
+            byteSize: upload.bytes.length,
+            width: image?.width ?? null,
+            height: image?.height ?? null,
+            alt: upload.alt?.trim() ?? '',
+            files,
+            uploadedById: uploader.id,
+          }),
+        );
+        await recordAudit(tx, {
+          actorId: uploader.id,
+          action: 'asset.upload',
+          subjectKind: 'asset',
+          subjectId: saved.id,
+          after: { sha256, kind: saved.kind, contentType: saved.contentType, filename: saved.filename, byteSize: saved.byteSize },
+        });
+        return saved;
+      });
+      return { asset, created: true };
+    } catch (error) {
+      // The same bytes uploaded at the same moment: the other upload's row stands (its files are these files).
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        const winner = await this.dataSource.manager.findOne(AssetEntity, { where: { sha256 } });
+        if (winner) return { asset: winner, created: false };
+      }
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<AssetEntity> {
+    const asset = await this.dataSource.manager.findOne(AssetEntity, { where: { id } });
+    if (!asset) throw new NotFoundError('Asset', id);
+    return asset;
+  }
+
+  async list(filter: AssetListFilter): Promise<Connection<AssetEntity>> {
+    const query = this.dataSource.manager
+      .createQueryBuilder(AssetEntity, 'a')
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .take(filter.first + 1);
+    if (filter.kind) query.andWhere('a.kind = :kind', { kind: filter.kind });
+    const totalCount = await query.clone().getCount();
+    if (filter.after) {
+      const [createdAt, id] = decodeCursor(filter.after, 2);
+      query.andWhere('(a.created_at, a.id) < (:createdAt, :id)', { createdAt, id });
+    }
+    const rows = await query.getMany();
+    const page = rows.slice(0, filter.first);
+    const edges = page.map((node) => ({ node, cursor: encodeCursor([node.createdAt.toISOString(), node.id]) }));
+    return { edges, totalCount, pageInfo: { hasNextPage: rows.length > filter.first, endCursor: edges[edges.length - 1]?.cursor ?? null } };
+  }
+
+  async describe(editor: AuthUser, id: string, alt: string): Promise<AssetEntity> {
+    return this.dataSource.transaction(async (tx) => {
+      const asset = await tx.findOne(AssetEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!asset) throw new NotFoundError('Asset', id);
+      const before = asset.alt;
+      asset.alt = alt.trim();
+      const saved = await tx.save(asset);
+      await recordAudit(tx, { actorId: editor.id, action: 'asset.describe', subjectKind: 'asset', subjectId: id, before: { alt: before }, after: { alt: saved.alt } });
+      await announceArticlesChanged(tx);
+      return saved;
+    });
+  }
+
+  /** Deletes the row, then the files. CONFLICT `ASSET_IN_USE` while an article uses the asset. */
+  async delete(admin: AuthUser, id: string): Promise<AssetEntity> {
+    const deleted = await this.dataSource
+      .transaction(async (tx) => {
+        const asset = await tx.findOne(AssetEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!asset) throw new NotFoundError('Asset', id);
+        await tx.delete(AssetEntity, { id });
+        await recordAudit(tx, {
+          actorId: admin.id,
+          action: 'asset.delete',
+          subjectKind: 'asset',
+          subjectId: id,
+          before: { sha256: asset.sha256, kind: asset.kind, filename: asset.filename, alt: asset.alt },
+        });
+        return asset;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+          throw new ConflictError('The asset is used by an article: detach it (and remove it from the article text) first', { reason: 'ASSET_IN_USE' });
+        }
+        throw error;
+      });
+    try {
+      await this.storage.delete(deleted.files.map((f) => `${deleted.sha256}/${f.file}`));
+    } catch (error) {
+      // The row is gone, so the files are no longer served; leftovers only take space.
+      this.logger.warn({ err: error, assetId: id, sha256: deleted.sha256 }, 'Could not delete the files of a deleted asset');
+    }
+    return { ...deleted, id };
+  }
+
+  /** The assets among `ids` that exist, ready for rendering; run in the caller's transaction. */
+  async renderable(manager: EntityManager, ids: readonly string[]): Promise<Map<string, RenderableAsset>> {
+    if (ids.length === 0) return new Map();
+    const assets = await manager.find(AssetEntity, { where: { id: In([...new Set(ids)]) } });
+    return new Map(assets.map((asset) => [asset.id, this.toRenderable(asset)]));
+  }
+
+  toRenderable(asset: AssetEntity): RenderableAsset {
+    const base = this.config.assets.publicUrl;
+    const original = asset.files.find((f) => f.file.startsWith('original.')) ?? asset.files[0];
+    return {
+      id: asset.id,
+      kind: asset.kind,
+      alt: asset.alt,
+      url: assetUrl(base, asset.sha256, original.file),
+      width: asset.width,
+      height: asset.height,
+      variants: asset.files
+        .filter((f) => f.file.startsWith('w') && f.width !== null && f.height !== null)
+        .map((f) => ({ url: assetUrl(base, asset.sha256, f.file), width: f.width ?? 0, height: f.height ?? 0 }))
+        .sort((a, b) => a.width - b.width),
+    };
+  }
+
+  /** The asset row for a public file request, or null when no asset has that file. */
+  async findServable(sha256: string, file: string): Promise<{ asset: AssetEntity; file: AssetFile } | null> {
+    const asset = await this.dataSource.manager.findOne(AssetEntity, { where: { sha256 } });
+    const found = asset?.files.find((f) => f.file === file);
+    return asset && found ? { asset, file: found } : null;
+  }
+
+  private sniff(upload: AssetUpload): SniffedType {
+    const sniffed = sniffFileType(upload.bytes, upload.filename);
+    if (!sniffed.ok) throw new UnsupportedMediaTypeError(sniffed.message, { reason: sniffed.reason, ...(sniffed.detected ? { detected: sniffed.detected } : {}) });
+    return sniffed.type;
+  }
+
+  private async storeFiles(sha256: string, type: SniffedType, bytes: Buffer): Promise<AssetFile[]> {
+    if (type.kind === 'attachment') {
+      const file = `original.${type.ext}`;
+      await this.storage.put(`${sha256}/${file}`, bytes, type.contentType);
+      return [{ file, contentType: type.contentType, byteSize: bytes.length, width: null, height: null }];
+    }
+    let processed;
+    try {
+      processed = await processImage(bytes, type.format as Parameters<typeof processImage>[1], this.config.assets.maxPixels);
+    } catch (error) {
+      if (!(error instanceof ImageRefusedError)) throw error;
+      const { refusal } = error;
+      if (refusal.reason === 'TOO_MANY_PIXELS') {
+        throw new UnsupportedMediaTypeError(`The image has more than ${refusal.maxPixels} pixels`, { ...refusal });
+      }
+      throw new UnsupportedMediaTypeError('The image could not be decoded (damaged or truncated)', { reason: refusal.reason });
+    }
+    for (const file of processed.files) await this.storage.put(`${sha256}/${file.file}`, file.body, file.contentType);
+    return processed.files.map((f) => ({ file: f.file, contentType: f.contentType, byteSize: f.body.length, width: f.width, height: f.height }));
+  }
+}
+
+/** Delivered article HTML and `Article.assets` show asset data: every instance's delivery cache drops it at commit. */
+async function announceArticlesChanged(tx: EntityManager): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [ARTICLE_CHANGED_CHANNEL, '']);
+}
+
+/** The base name, without control characters, quotes or slashes, at most 200 characters; its extension kept. */
+export function cleanFilename(filename: string, ext: string): string {
+  const base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').trim().slice(0, 200);
+  return base === '' || base.startsWith('.') ? `file.${ext}` : base;
+}
