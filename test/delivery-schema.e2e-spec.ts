@@ -62,6 +62,20 @@ describe('delivery schema ergonomics (issue 14)', () => {
       }
     });
 
+    it('keeps a null answer out of HTTP and response caches, as the NOT_FOUND error was', async () => {
+      const query = '{ categories { id } article(slug: "made-up-slug") { title } }';
+      for (let i = 0; i < 2; i++) {
+        const res = await t.http().get('/graphql').query({ query });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ data: { categories: expect.any(Array), article: null } });
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.headers['x-cache']).toBeUndefined();
+      }
+      const found = await kb.published((await kb.category()).id, { title: 'Cacheable page' });
+      const cacheable = await t.http().get('/graphql').query({ query: `{ article(id: "${found.id}") { title } }` });
+      expect(cacheable.headers['cache-control']).toMatch(/^public/);
+    });
+
     it('still resolves an old slug with a redirect hint, and still refuses bad input', async () => {
       const article = await kb.published((await kb.category()).id, { title: 'Rename me' });
       expectData(await editor.send(CHANGE_SLUG, { input: { articleId: article.id, locale: 'en', slug: 'renamed', baseMetadataVersion: article.metadataVersion } }), 'changeArticleSlug');

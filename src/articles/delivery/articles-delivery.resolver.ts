@@ -4,6 +4,7 @@ import { AuthService } from '../../auth/auth.service';
 import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
 import { UnauthenticatedError } from '../../common/errors/app-error';
+import { markResponseUncacheable } from '../../common/graphql/uncacheable-response';
 import { FeedbackService } from '../feedback.service';
 import { ViewCounter } from '../view-counter';
 import { Article, ArticleSummary, ArticleSummaryConnection, Category, FeedbackReceipt, SitemapEntryConnection } from './article.model';
@@ -39,9 +40,13 @@ export class ArticlesDeliveryResolver {
     nullable: true,
     description: 'A published article by slug (current or earlier) or id; falls back to the fallback locale. Null (no error) when no published article matches',
   })
-  async article(@Args() args: ArticleLookupArgs): Promise<Article | null> {
+  async article(@Args() args: ArticleLookupArgs, @Context() context: GraphqlContext): Promise<Article | null> {
     const resolved = await this.delivery.article(args);
-    if (!resolved) return null;
+    if (!resolved) {
+      // Like the NOT_FOUND error it replaces: never cached, so made-up slugs cannot fill the caches.
+      markResponseUncacheable(context.req);
+      return null;
+    }
     // From the cached category structure; plain fields rather than field resolvers, which cost more per request than this.
     const path = await this.delivery.breadcrumbs(resolved.article.categoryId, resolved.article.locale);
     return toArticle(resolved, path, this.urls);
