@@ -1,3 +1,4 @@
+import { DeliverySeoAndOutline1764810000000 } from '../migrations/1764810000000-DeliverySeoAndOutline';
 import { ProductsService } from '../src/products/products.service';
 import { IndexingWorker } from '../src/search/indexing-worker';
 import { Role } from '../src/users/role.enum';
@@ -118,6 +119,28 @@ describe('delivery schema ergonomics (issue 14)', () => {
       const article = await kb.published((await kb.category()).id, { title: 'Stored outline', bodyMarkdown: '## One\n\ntext' });
       const [row] = await t.dataSource.query(`SELECT outline, reading_time_minutes FROM article_revisions WHERE article_id = $1`, [article.id]);
       expect(row).toEqual({ outline: [{ level: 2, text: 'One', anchor: 'one' }], reading_time_minutes: 1 });
+    });
+  });
+
+  describe('migration', () => {
+    it('backfills the outline and reading time of revisions written before it (down, then up)', async () => {
+      const article = await kb.published((await kb.category()).id, { title: 'Before the migration', bodyMarkdown: `## First step\n\n${'word '.repeat(500)}\n\n### Détails & notes` });
+      const migration = new DeliverySeoAndOutline1764810000000();
+      const runner = t.dataSource.createQueryRunner();
+      try {
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      const [row] = await t.dataSource.query(`SELECT outline, reading_time_minutes FROM article_revisions WHERE article_id = $1`, [article.id]);
+      expect(row).toEqual({
+        outline: [
+          { level: 2, text: 'First step', anchor: 'first-step' },
+          { level: 3, text: 'Détails & notes', anchor: 'détails-notes' },
+        ],
+        reading_time_minutes: 2,
+      });
     });
   });
 
