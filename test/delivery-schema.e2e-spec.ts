@@ -166,7 +166,17 @@ describe('delivery schema ergonomics (issue 14)', () => {
       expect(found.data?.search.hits).toEqual(
         expect.arrayContaining([expect.objectContaining({ id: first.id, categoryId: category.id, categoryName: 'Passwords', categorySlug: 'passwords', authorName: 'Rosa Editor' })]),
       );
-      for (const res of [list, page, found]) expect(JSON.stringify(res.data)).not.toContain(editorEmail);
+      const suggested = await publicApi().send(`query ($input: SuggestArticlesInput!) { suggestArticles(input: $input) { articles { id categoryName authorName } } }`, {
+        input: { text: 'reset my password', locale: 'en' },
+      });
+      expect(suggested.data?.suggestArticles.articles).toEqual(expect.arrayContaining([{ id: first.id, categoryName: 'Passwords', authorName: 'Rosa Editor' }]));
+      // The admin search shares the facet type: the same values and labels.
+      const staff = await editor.send(`query ($input: AdminSearchInput!) { adminSearch(input: $input) { facets { kind { value label count } } hits { hit { id categoryName } } } }`, {
+        input: { text: 'password', locale: 'en', facets: ['Kind'] },
+      });
+      expect(staff.data?.adminSearch.facets.kind).toEqual([{ value: 'Article', label: 'Help article', count: 2 }]);
+      expect(staff.data?.adminSearch.hits.map((h: { hit: { categoryName: string } }) => h.hit.categoryName)).toEqual(['Passwords', 'Passwords']);
+      for (const res of [list, page, found, suggested]) expect(JSON.stringify(res.data)).not.toContain(editorEmail);
     });
   });
 

@@ -21,113 +21,104 @@ export interface HitDetails {
   authorName: string | null;
 }
 
+export interface SearchPageLabels {
+  facets: Record<PublicFacetName, LabeledFacetCount[] | null>;
+  /** By `hitKey`. */
+  hits: Map<string, HitDetails>;
+}
+
 /** Display names of the kinds (the GraphQL enum names are the values). */
 const KIND_LABELS: Record<SearchKind, string> = { [SearchKind.Article]: 'Help article', [SearchKind.Thread]: 'Forum thread' };
 
 const KIND_NAMES = new Map<string, string>(Object.entries(SearchKind).map(([name, value]) => [value, name]));
 
-interface CategoryLabelRow {
-  id: string;
-  name: string;
-  slug: string;
-}
-
-interface HitRow {
-  kind: string;
-  id: string;
-  locale: string;
+/** One row per named thing: a hit (`article`, `thread`), a `category` or a `product`. */
+interface LabelRow {
+  what: 'article' | 'thread' | 'category' | 'product';
+  /** Hit, category id or product key. */
+  ref: string;
+  locale: string | null;
   category_id: string | null;
-  author_name: string | null;
+  name: string | null;
+  slug: string | null;
 }
 
 /**
+ * Articles: their category and the author of the published revision (none for an unpublished one); threads:
+ * who asked; categories named in $6, else $7, else any locale; products by key. One statement per search.
+ */
+const LABELS_SQL = `
+WITH hit_articles AS (
+  SELECT h.id, h.locale, a.category_id, u.display_name AS author_name
+  FROM unnest($1::uuid[], $2::text[]) AS h(id, locale)
+  JOIN articles a ON a.id = h.id
+  LEFT JOIN article_locales l ON l.article_id = h.id AND l.locale = h.locale
+  LEFT JOIN article_revisions r ON r.id = l.published_revision_id
+  LEFT JOIN users u ON u.id = r.author_id),
+category_names AS (
+  SELECT c.id, t.name, t.slug
+  FROM (SELECT unnest($4::uuid[]) AS id UNION SELECT category_id FROM hit_articles) c
+  JOIN LATERAL (
+    SELECT ct.name, ct.slug FROM category_translations ct WHERE ct.category_id = c.id
+    ORDER BY (ct.locale = $6) DESC, (ct.locale = $7::text) DESC, ct.locale LIMIT 1) t ON true)
+SELECT 'article' AS what, id::text AS ref, locale, category_id::text AS category_id, author_name AS name, NULL AS slug FROM hit_articles
+UNION ALL
+SELECT 'thread', t.id::text, b.locale, NULL, u.display_name, NULL
+FROM threads t JOIN boards b ON b.id = t.board_id LEFT JOIN users u ON u.id = t.author_id WHERE t.id = ANY($3::uuid[])
+UNION ALL
+SELECT 'category', id::text, NULL, NULL, name, slug FROM category_names
+UNION ALL
+SELECT 'product', key, NULL, NULL, name, NULL FROM products WHERE key = ANY($5::text[])`;
+
+/**
  * Turns engine facets into values the search filters accept (kinds as SearchKind spells them, category ids,
- * product keys, tags, locale tags) with labels, and finds each hit's category and author: one or two queries
- * per search, whatever the page size.
+ * product keys, tags, locale tags) with labels, and finds each hit's category and author: one statement per
+ * search whatever the page size, none when there is nothing to name.
  */
 @Injectable()
 export class SearchLabels {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** `locale`: the language of labels (category names, locale names); `fallback` when a category has no name in it. */
-  async facets(
-    facets: Partial<Record<FacetName, FacetCount[]>>,
-    locale: string,
-    fallback: string | null,
-  ): Promise<Record<PublicFacetName, LabeledFacetCount[] | null>> {
-    const categoryIds = (facets.category ?? []).map((f) => f.value);
-    const productKeys = (facets.product ?? []).map((f) => f.value);
-    const [categories, products] = await Promise.all([this.categoryNames(categoryIds, locale, fallback), this.productNames(productKeys)]);
-    const label = (values: FacetCount[] | undefined, valueOf: (raw: string) => string, labelOf: (raw: string) => string): LabeledFacetCount[] | null =>
-      values ? values.map((f) => ({ value: valueOf(f.value), label: labelOf(f.value), count: f.count })) : null;
-    const same = (raw: string): string => raw;
-    return {
-      kind: label(facets.kind, (raw) => KIND_NAMES.get(raw) ?? raw, (raw) => KIND_LABELS[raw as SearchKind] ?? raw),
-      category: label(facets.category, same, (id) => categories.get(id)?.name ?? id),
-      product: label(facets.product, same, (key) => products.get(key) ?? key),
-      tag: label(facets.tag, same, same),
-      locale: label(facets.locale, same, (tag) => localeName(tag, locale)),
-    };
-  }
-
-  /**
-   * Keyed by `kind:id:locale`. Articles: their category (named in `locale`, else `fallback`) and the author of the
-   * published revision (none for an unpublished one); threads: their author.
-   */
-  async hits(hits: SearchHit[], locale: string, fallback: string | null): Promise<Map<string, HitDetails>> {
-    const details = new Map<string, HitDetails>();
-    if (hits.length === 0) return details;
-    const rows: HitRow[] = await this.dataSource.query(
-      `SELECT 'article' AS kind, h.id, h.locale, a.category_id, u.display_name AS author_name
-       FROM unnest($1::uuid[], $2::text[]) AS h(id, locale)
-       JOIN articles a ON a.id = h.id
-       LEFT JOIN article_locales l ON l.article_id = h.id AND l.locale = h.locale
-       LEFT JOIN article_revisions r ON r.id = l.published_revision_id
-       LEFT JOIN users u ON u.id = r.author_id
-       UNION ALL
-       SELECT 'thread', t.id, b.locale, NULL, u.display_name
-       FROM threads t JOIN boards b ON b.id = t.board_id LEFT JOIN users u ON u.id = t.author_id
-       WHERE t.id = ANY($3::uuid[])`,
-      [
-        hits.filter((h) => h.kind === 'article').map((h) => h.id),
-        hits.filter((h) => h.kind === 'article').map((h) => h.locale),
-        hits.filter((h) => h.kind === 'thread').map((h) => h.id),
-      ],
-    );
-    const categoryIds = [...new Set(rows.map((row) => row.category_id).filter((id): id is string => id !== null))];
-    const categories = await this.categoryNames(categoryIds, locale, fallback);
+  async label(page: { hits: SearchHit[]; facets: Partial<Record<FacetName, FacetCount[]>> }, locale: string, fallback: string | null): Promise<SearchPageLabels> {
+    const articles = page.hits.filter((h) => h.kind === 'article');
+    const threadIds = page.hits.filter((h) => h.kind === 'thread').map((h) => h.id);
+    const categoryIds = (page.facets.category ?? []).map((f) => f.value);
+    const productKeys = (page.facets.product ?? []).map((f) => f.value);
+    const rows: LabelRow[] =
+      articles.length + threadIds.length + categoryIds.length + productKeys.length === 0
+        ? []
+        : await this.dataSource.query(LABELS_SQL, [articles.map((h) => h.id), articles.map((h) => h.locale), threadIds, categoryIds, productKeys, locale, fallback]);
+    const categories = new Map(rows.filter((row) => row.what === 'category').map((row) => [row.ref, row]));
+    const products = new Map(rows.filter((row) => row.what === 'product').map((row) => [row.ref, row.name ?? row.ref]));
+    const hits = new Map<string, HitDetails>();
     for (const row of rows) {
+      if (row.what !== 'article' && row.what !== 'thread') continue;
       const category = row.category_id ? categories.get(row.category_id) : undefined;
-      details.set(hitKey(row), {
+      hits.set(hitKey({ kind: row.what, id: row.ref, locale: row.locale ?? '' }), {
         categoryId: row.category_id,
         categoryName: category?.name ?? null,
         categorySlug: category?.slug ?? null,
-        authorName: row.author_name,
+        authorName: row.name,
       });
     }
-    return details;
-  }
-
-  private async categoryNames(ids: string[], locale: string, fallback: string | null): Promise<Map<string, CategoryLabelRow>> {
-    if (ids.length === 0) return new Map();
-    const rows: CategoryLabelRow[] = await this.dataSource.query(
-      `SELECT c.id, t.name, t.slug FROM unnest($1::uuid[]) AS c(id)
-       JOIN LATERAL (
-         SELECT ct.name, ct.slug FROM category_translations ct WHERE ct.category_id = c.id
-         ORDER BY (ct.locale = $2) DESC, (ct.locale = $3::text) DESC, ct.locale LIMIT 1) t ON true`,
-      [ids, locale, fallback],
-    );
-    return new Map(rows.map((row) => [row.id, row]));
-  }
-
-  private async productNames(keys: string[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows: { key: string; name: string }[] = await this.dataSource.query(`SELECT key, name FROM products WHERE key = ANY($1::text[])`, [keys]);
-    return new Map(rows.map((row) => [row.key, row.name]));
+    const labelled = (values: FacetCount[] | undefined, valueOf: (raw: string) => string, labelOf: (raw: string) => string): LabeledFacetCount[] | null =>
+      values ? values.map((f) => ({ value: valueOf(f.value), label: labelOf(f.value), count: f.count })) : null;
+    const same = (raw: string): string => raw;
+    return {
+      hits,
+      facets: {
+        kind: labelled(page.facets.kind, (raw) => KIND_NAMES.get(raw) ?? raw, (raw) => KIND_LABELS[raw as SearchKind] ?? raw),
+        category: labelled(page.facets.category, same, (id) => categories.get(id)?.name ?? id),
+        product: labelled(page.facets.product, same, (key) => products.get(key) ?? key),
+        tag: labelled(page.facets.tag, same, same),
+        locale: labelled(page.facets.locale, same, (tag) => localeName(tag, locale)),
+      },
+    };
   }
 }
 
-/** The key of a hit in `hits()`'s map. */
+/** The key of a hit in `SearchPageLabels.hits`. */
 export function hitKey(hit: { kind: string; id: string; locale: string }): string {
   return `${hit.kind}:${hit.id}:${hit.locale}`;
 }

@@ -75,11 +75,8 @@ export class SearchService {
     const searchId =
       audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
     const labelLocale = locales?.[0] ?? this.locales.defaultLocale;
-    const [labeledFacets, hitDetails] = await Promise.all([
-      this.labels.facets(page.facets, labelLocale, this.locales.fallback),
-      this.labels.hits(page.hits, labelLocale, this.locales.fallback),
-    ]);
-    return { ...page, searchId, labeledFacets, hitDetails, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
+    const labels = await this.labels.label(page, labelLocale, this.locales.fallback);
+    return { ...page, searchId, labeledFacets: labels.facets, hitDetails: labels.hits, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
   }
 
   /**
@@ -114,7 +111,7 @@ export class SearchService {
         [batchId, shown.map((s) => s.hit.id), shown.map((s) => s.hit.locale), shown.map((s) => s.position)],
       );
     }
-    return { batchId, hits, hitDetails: await this.labels.hits(hits, resolved, this.locales.fallback), urlOf: (hit) => this.urlOf(hit) };
+    return { batchId, hits, hitDetails: (await this.labels.label({ hits, facets: {} }, resolved, this.locales.fallback)).hits, urlOf: (hit) => this.urlOf(hit) };
   }
 
   /** Returns false when that suggestion was never shown. */
