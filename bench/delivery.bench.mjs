@@ -25,9 +25,11 @@ const SEGMENT_SECONDS = Math.max(2, Math.round(DURATION_SECONDS / ROUNDS));
 const SEGMENT_WARMUP_SECONDS = 1;
 /** Issue 10's targets with the caches off, plus the earlier ones. */
 const TARGETS = { minArticleRatioOff: 0.5, maxCategoryP99MsOff: 50, minArticleRatioOn: 0.3, maxPublishP95Ms: 50 };
+/** BENCH_ARTICLE_FIELDS=extended also asks for the page fields of issue 14 (table of contents, reading time, author, og:image, robots). */
+const EXTENDED_FIELDS = process.env.BENCH_ARTICLE_FIELDS === 'extended';
 const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
-  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
-  category { id name slug } breadcrumbs { name slug } } }`;
+  id title bodyHtml excerpt lastModified seo { title description canonicalUrl${EXTENDED_FIELDS ? ' ogImage robots' : ''} } alternates { locale url }
+  category { id name slug } breadcrumbs { name slug }${EXTENDED_FIELDS ? ' headings { level text anchor } readingTimeMinutes authorName' : ''} } }`;
 const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
   totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
 

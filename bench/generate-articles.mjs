@@ -94,6 +94,7 @@ async function main() {
   const distDataSource = path.join(ROOT, 'dist/src/database/data-source.js');
   if (!fs.existsSync(distRenderer)) throw new Error('Build first: npm run build');
   const { renderMarkdown, excerptOf } = require(distRenderer);
+  const { outlineOfHtml, readingTimeMinutes } = require(path.join(ROOT, 'dist/src/articles/content/article-outline.js'));
   const { dataSourceOptions } = require(distDataSource);
   const { DataSource } = require('typeorm');
 
@@ -131,7 +132,7 @@ async function main() {
     const count = Math.min(BATCH, ARTICLES - offset);
     const a = { id: [], category: [], tags: [], features: [] };
     const ap = { article: [], product: [] };
-    const r = { id: [], article: [], locale: [], number: [], title: [], md: [], html: [], text: [], excerpt: [] };
+    const r = { id: [], article: [], locale: [], number: [], title: [], md: [], html: [], text: [], excerpt: [], outline: [], minutes: [] };
     const l = { article: [], locale: [], slug: [], published: [], age: [] };
     for (let k = 0; k < count; k += 1) {
       const i = offset + k;
@@ -160,6 +161,8 @@ async function main() {
           r.html.push(`${introHtml}${sharedHtml[section]}`);
           r.text.push(`${intro} ${sharedText[section]}`);
           r.excerpt.push(excerptOf(intro));
+          r.outline.push(JSON.stringify(outlineOfHtml(r.html.at(-1))));
+          r.minutes.push(readingTimeMinutes(r.text.at(-1)));
           if (number === 3) publishedId = revisionId;
         }
         l.article.push(id);
@@ -177,10 +180,11 @@ async function main() {
     );
     await client.query('INSERT INTO article_products (article_id, product_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [ap.article, ap.product]);
     await client.query(
-      `INSERT INTO article_revisions (id, article_id, locale, number, title, body_markdown, body_html, body_text, headings, excerpt, author_id, change_note)
-       SELECT id, article, locale, number, title, md, html, text, '{Steps,Notes}', excerpt, $10, 'generated'
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS t(id, article, locale, number, title, md, html, text, excerpt)`,
-      [r.id, r.article, r.locale, r.number, r.title, r.md, r.html, r.text, r.excerpt, authorId],
+      `INSERT INTO article_revisions (id, article_id, locale, number, title, body_markdown, body_html, body_text, headings, excerpt, author_id, change_note, outline, reading_time_minutes)
+       SELECT id, article, locale, number, title, md, html, text, '{Steps,Notes}', excerpt, $10, 'generated', outline::jsonb, minutes
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $11::text[], $12::int[])
+         AS t(id, article, locale, number, title, md, html, text, excerpt, outline, minutes)`,
+      [r.id, r.article, r.locale, r.number, r.title, r.md, r.html, r.text, r.excerpt, authorId, r.outline, r.minutes],
     );
     await client.query(
       `INSERT INTO article_locales (article_id, locale, status, slug, head_revision_number, published_revision_id, published_at, first_published_at, last_reviewed_at)

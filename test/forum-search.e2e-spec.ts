@@ -56,7 +56,7 @@ describe('forum threads in search', () => {
 
     const found = await search('charged twice', { facets: ['Kind'] });
     expect(found.hits).toEqual([expect.objectContaining({ kind: 'Thread', id: thread.id, title: 'Refund a duplicate charge', url: 'https://help.example.test/en/community/refund-a-duplicate-charge' })]);
-    expect(found.facets.kind).toEqual([{ value: 'thread', count: 1 }]);
+    expect(found.facets.kind).toEqual([{ value: 'Thread', count: 1 }]);
     // The accepted answer's words find the thread; a reply that is not accepted does not.
     expect((await search('reimburse')).hits.map((hit) => hit.id)).toEqual([thread.id]);
     await forum.reply(bob, thread.id, 'Unrelated chatter about zeppelins.');

@@ -65,7 +65,7 @@ describe('search API (PostgreSQL engine)', () => {
     expect(hit.snippet).not.toMatch(/<script|<strong/);
     expect(hit.url).toMatch(/\/en\/articles\/download-an-invoice$/);
     expect(res.data?.search.facets.category).toEqual(expect.arrayContaining([{ value: billing.id, count: 2 }, { value: invoices.id, count: 1 }]));
-    expect(res.data?.search.facets.kind).toEqual([{ value: 'article', count: 2 }]);
+    expect(res.data?.search.facets.kind).toEqual([{ value: 'Article', count: 2 }]);
 
     expect(await titles({ text: 'invoice', filters: { categoryIds: [invoices.id] } })).toEqual(['Download an invoice']);
     expect(await titles({ text: 'invoice', filters: { tags: ['automation'] } })).toEqual(['Invoice reminders']);

@@ -22,6 +22,8 @@ export interface ArticleMetadata {
   featureKeys?: string[];
   tags?: string[];
   isInternal?: boolean;
+  /** One of ROBOTS_DIRECTIVES (validated at the edge); null: index,follow. */
+  robots?: string | null;
   reviewIntervalDays?: number | null;
 }
 
@@ -96,6 +98,7 @@ export class ArticlesService {
         categoryId: command.categoryId,
         sourceLocale: locale,
         isInternal: command.isInternal ?? false,
+        robots: command.robots ?? null,
         reviewIntervalDays: command.reviewIntervalDays ?? null,
         tags: normalizeTags(command.tags ?? []),
         featureKeys: unique(command.featureKeys ?? []),
@@ -131,6 +134,7 @@ export class ArticlesService {
       if (command.featureKeys !== undefined) article.featureKeys = unique(command.featureKeys);
       if (command.tags !== undefined) article.tags = normalizeTags(command.tags);
       if (command.isInternal !== undefined) article.isInternal = command.isInternal;
+      if (command.robots !== undefined) article.robots = command.robots;
       if (command.reviewIntervalDays !== undefined) article.reviewIntervalDays = command.reviewIntervalDays;
       article.updatedAt = new Date();
       article.metadataVersion += 1;

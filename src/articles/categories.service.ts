@@ -14,12 +14,18 @@ export interface CategoryTranslationInput {
   name: string;
   slug?: string | null;
   description?: string | null;
+  /** SEO fields: omitted (undefined) keeps the stored value; null clears it. */
+  seoTitle?: string | null;
+  seoDescription?: string | null;
+  ogImageUrl?: string | null;
 }
 
 export interface CreateCategoryCommand {
   parentId?: string | null;
   position?: number | null;
   reviewIntervalDays?: number | null;
+  /** One of ROBOTS_DIRECTIVES (validated at the edge); null: index,follow. */
+  robots?: string | null;
   translations: CategoryTranslationInput[];
 }
 
@@ -27,6 +33,8 @@ export interface UpdateCategoryCommand {
   id: string;
   /** Omitted: unchanged; null: back to the configured default. */
   reviewIntervalDays?: number | null;
+  /** Omitted: unchanged; null: back to index,follow. */
+  robots?: string | null;
   /** Upserted per locale; other locales stay. */
   translations?: CategoryTranslationInput[];
   removeLocales?: string[];
@@ -72,7 +80,7 @@ export class CategoriesService {
       if (parentId) await this.getById(parentId, tx);
       const position = await this.openSlot(tx, parentId, command.position, 'input.position');
       const category = await tx.save(
-        tx.create(CategoryEntity, { parentId, position, reviewIntervalDays: command.reviewIntervalDays ?? null }),
+        tx.create(CategoryEntity, { parentId, position, reviewIntervalDays: command.reviewIntervalDays ?? null, robots: command.robots ?? null }),
       );
       await this.saveTranslations(tx, category.id, translations);
       await recordChange(tx, { kind: 'category', id: category.id, change: 'created' });
@@ -88,6 +96,7 @@ export class CategoriesService {
       if (command.reviewIntervalDays !== undefined) {
         await tx.update(CategoryEntity, { id: category.id }, { reviewIntervalDays: command.reviewIntervalDays });
       }
+      if (command.robots !== undefined) await tx.update(CategoryEntity, { id: category.id }, { robots: command.robots });
       if (removeLocales.length > 0) {
         const remaining = category.translations.filter(
           (t) => !removeLocales.includes(t.locale) && !translations.some((n) => n.locale === t.locale),
@@ -199,7 +208,15 @@ export class CategoriesService {
           { field: `${field}.${index}.slug`, messages: ['slug must be lower-case letters, digits and single dashes, up to 80 characters'] },
         ]);
       }
-      return { locale, name, slug: input.slug ?? null, description: input.description?.trim() ?? '' };
+      return {
+        locale,
+        name,
+        slug: input.slug ?? null,
+        description: input.description?.trim() ?? '',
+        seoTitle: input.seoTitle,
+        seoDescription: input.seoDescription,
+        ogImageUrl: input.ogImageUrl,
+      };
     });
   }
 
@@ -214,6 +231,9 @@ export class CategoriesService {
           name: translation.name,
           slug,
           description: translation.description ?? existing?.description ?? '',
+          seoTitle: translation.seoTitle !== undefined ? translation.seoTitle || null : (existing?.seoTitle ?? null),
+          seoDescription: translation.seoDescription !== undefined ? translation.seoDescription || null : (existing?.seoDescription ?? null),
+          ogImageUrl: translation.ogImageUrl !== undefined ? translation.ogImageUrl || null : (existing?.ogImageUrl ?? null),
         }),
       );
     }

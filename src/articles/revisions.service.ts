@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import { diffRevisions, RevisionDiff } from './revisions/diff-revisions';
 import { ArticleAssetsService } from './article-assets.service';
+import { outlineOfHtml, readingTimeMinutes } from './content/article-outline';
 import { assetReferencesOf, excerptOf, renderMarkdown } from './content/render-markdown';
 import { ArticleLocaleEntity, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -15,6 +16,8 @@ export interface RevisionContent {
   excerpt?: string | null;
   seoTitle?: string | null;
   seoDescription?: string | null;
+  /** Open Graph image URL (validated at the edge). */
+  ogImageUrl?: string | null;
 }
 
 export type HeadRevision = Omit<AppendRevision, 'articleId' | 'locale' | 'number'>;
@@ -84,6 +87,9 @@ export class RevisionsService {
         excerpt,
         seoTitle: revision.content.seoTitle?.trim() || null,
         seoDescription: revision.content.seoDescription?.trim() || null,
+        ogImageUrl: revision.content.ogImageUrl?.trim() || null,
+        outline: outlineOfHtml(rendered.html),
+        readingTimeMinutes: readingTimeMinutes(rendered.plainText),
         authorId: revision.authorId,
         changeNote: revision.changeNote?.trim() ?? '',
         translatedFromRevisionId: revision.translatedFromRevisionId ?? null,

@@ -219,6 +219,10 @@ export class EnvironmentVariables {
   @Matches(/^\/.*\{slug\}/, { message: 'SITE_THREAD_PATH must start with / and contain {slug}' })
   SITE_THREAD_PATH = '/{locale}/community/{slug}';
 
+  @IsString()
+  @Matches(/^\/.*\{slug\}/, { message: 'SITE_CATEGORY_PATH must start with / and contain {slug}' })
+  SITE_CATEGORY_PATH = '/{locale}/categories/{slug}';
+
   /** Hosts forum posts may show images from, comma-separated (`*.example.com` for subdomains); empty: no images. */
   @IsString()
   @Matches(/^(\s*(\*\.)?[a-z0-9.-]+(:\d+)?\s*(,\s*(\*\.)?[a-z0-9.-]+(:\d+)?\s*)*)?$/i, {

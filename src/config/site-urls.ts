@@ -11,3 +11,9 @@ export function threadUrl(site: AppConfig['site'], locale: string, slug: string)
   const path = site.threadPath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
   return `${site.baseUrl}${path}`;
 }
+
+/** The URL of a category page on the public help site (`SITE_BASE_URL` + `SITE_CATEGORY_PATH`). */
+export function categoryUrl(site: AppConfig['site'], locale: string, slug: string): string {
+  const path = site.categoryPath.replace('{locale}', encodeURIComponent(locale)).replace('{slug}', encodeURIComponent(slug));
+  return `${site.baseUrl}${path}`;
+}

@@ -60,6 +60,7 @@ import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000
 import { AssetEntity } from '../assets/entities/asset.entity';
 import { ArticleAssetEntity } from '../articles/entities/article-asset.entity';
 import { CreateAssets1764840000000 } from '../../migrations/1764840000000-CreateAssets';
+import { DeliverySeoAndOutline1764810000000 } from '../../migrations/1764810000000-DeliverySeoAndOutline';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -123,6 +124,7 @@ export const MIGRATIONS = [
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
   CreatePreviewTokens1764800000000,
+  DeliverySeoAndOutline1764810000000,
   CreateWebhooks1764820000000,
   CreateAssets1764840000000,
   StalenessScanMarks1764890000000,

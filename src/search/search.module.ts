@@ -17,6 +17,7 @@ import { SearchSettingsService } from './search-settings.service';
 import { SearchService } from './search.service';
 import { SearchResultCache } from './search-result-cache';
 import { SearchIndexService } from './search-index.service';
+import { SearchLabels } from './search-labels';
 
 @Module({
   imports: [TerminusModule],
@@ -47,6 +48,7 @@ import { SearchIndexService } from './search-index.service';
     SearchSettingsService,
     SearchService,
     SearchResultCache,
+    SearchLabels,
     SearchIndexService,
     SearchHealthIndicator,
   ],

@@ -11,6 +11,8 @@ import { articleUrl, threadUrl } from '../config/site-urls';
 import { SearchAnalytics } from './search-analytics';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchResultCache } from './search-result-cache';
+import type { HitDetails, LabeledFacetCount, PublicFacetName } from './search-labels';
+import { SearchLabels } from './search-labels';
 
 export interface SearchRequest {
   text: string;
@@ -26,6 +28,10 @@ export interface SearchRequest {
 export interface SearchResult extends SearchPage {
   /** For recordSearchClick (delivery searches only). */
   searchId: string | null;
+  /** The facets as values the filters accept, with labels. */
+  labeledFacets: Record<PublicFacetName, LabeledFacetCount[] | null>;
+  /** Category and author of each hit, by `hitKey`. */
+  hitDetails: Map<string, HitDetails>;
   page: number;
   pageSize: number;
   urlOf(hit: SearchHit): string | null;
@@ -34,6 +40,8 @@ export interface SearchResult extends SearchPage {
 export interface Suggestions {
   batchId: string;
   hits: SearchHit[];
+  /** Category and author of each hit, by `hitKey`. */
+  hitDetails: Map<string, HitDetails>;
   urlOf(hit: SearchHit): string | null;
 }
 
@@ -47,6 +55,7 @@ export class SearchService {
     private readonly config: AppConfig,
     private readonly analytics: SearchAnalytics,
     private readonly resultCache: SearchResultCache,
+    private readonly labels: SearchLabels,
   ) {}
 
   async search(request: SearchRequest, audience: Visibility): Promise<SearchResult> {
@@ -65,7 +74,9 @@ export class SearchService {
     const page = audience === 'public' ? await this.resultCache.get(query, () => this.engine.search(query)) : await this.engine.search(query);
     const searchId =
       audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
-    return { ...page, searchId, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
+    const labelLocale = locales?.[0] ?? this.locales.defaultLocale;
+    const labels = await this.labels.label(page, labelLocale, this.locales.fallback);
+    return { ...page, searchId, labeledFacets: labels.facets, hitDetails: labels.hits, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
   }
 
   /**
@@ -83,7 +94,7 @@ export class SearchService {
     includeSolvedThreads = true,
   ): Promise<Suggestions> {
     const resolved = locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
-    if (!(await this.hasMeaningfulWord(text, resolved))) return { batchId: randomUUID(), hits: [], urlOf: (hit) => this.urlOf(hit) };
+    if (!(await this.hasMeaningfulWord(text, resolved))) return { batchId: randomUUID(), hits: [], hitDetails: new Map(), urlOf: (hit) => this.urlOf(hit) };
     const query = (filters: SearchFilters): Promise<SearchPage> =>
       this.engine.search({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
     const [articles, threads] = await Promise.all([
@@ -100,7 +111,7 @@ export class SearchService {
         [batchId, shown.map((s) => s.hit.id), shown.map((s) => s.hit.locale), shown.map((s) => s.position)],
       );
     }
-    return { batchId, hits, urlOf: (hit) => this.urlOf(hit) };
+    return { batchId, hits, hitDetails: (await this.labels.label({ hits, facets: {} }, resolved, this.locales.fallback)).hits, urlOf: (hit) => this.urlOf(hit) };
   }
 
   /** Returns false when that suggestion was never shown. */

@@ -13,6 +13,8 @@ export class AdminArticleRevision {
   @Field({ description: 'Plain text' }) excerpt!: string;
   @Field(() => String, { nullable: true }) seoTitle!: string | null;
   @Field(() => String, { nullable: true }) seoDescription!: string | null;
+  @Field(() => String, { nullable: true, description: 'Open Graph image URL' }) ogImageUrl!: string | null;
+  @Field(() => Int, { description: 'Computed when the revision was saved' }) readingTimeMinutes!: number;
   @Field(() => ID, { nullable: true }) authorId!: string | null;
   @Field() changeNote!: string;
   @Field(() => ID, { nullable: true, description: 'Translations: the source-locale revision this was translated from' })
@@ -65,6 +67,8 @@ export class AdminArticle {
   @Field(() => ID) categoryId!: string;
   @Field() sourceLocale!: string;
   @Field() isInternal!: boolean;
+  @Field(() => String, { nullable: true, description: 'The robots setting; null: index,follow' }) robots!: string | null;
+  @Field({ description: 'What its pages say to search engines: noindex,nofollow while internal or deleted, else robots' }) effectiveRobots!: string;
   @Field(() => Int, { nullable: true, description: "Own review interval; null: the category's" }) reviewIntervalDays!: number | null;
   @Field(() => [String]) tags!: string[];
   @Field(() => [String]) featureKeys!: string[];

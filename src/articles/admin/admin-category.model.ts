@@ -6,6 +6,9 @@ export class AdminCategoryTranslation {
   @Field() name!: string;
   @Field() slug!: string;
   @Field() description!: string;
+  @Field(() => String, { nullable: true, description: 'Null: the name' }) seoTitle!: string | null;
+  @Field(() => String, { nullable: true, description: 'Null: the description' }) seoDescription!: string | null;
+  @Field(() => String, { nullable: true, description: 'Open Graph image URL' }) ogImageUrl!: string | null;
 }
 
 @ObjectType({ description: 'A node of the category tree; the tree is the flat list ordered by parent and position' })
@@ -15,6 +18,7 @@ export class AdminCategory {
   @Field(() => Int, { description: 'Order among siblings, from 0' }) position!: number;
   @Field(() => Int, { nullable: true, description: 'Review interval for its articles; null: the configured default' })
   reviewIntervalDays!: number | null;
+  @Field(() => String, { nullable: true, description: 'The robots setting; null: index,follow (noindex while it has no published article)' }) robots!: string | null;
   @Field(() => [AdminCategoryTranslation]) translations!: AdminCategoryTranslation[];
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;

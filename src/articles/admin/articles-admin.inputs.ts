@@ -2,7 +2,11 @@ import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageArgs } from '../../common/graphql/connection';
 import { IsFeatureKeyList, IsLocaleTag, IsMarkdownBody, IsOptionalText, IsTagList, IsTitle } from '../../common/validation/content-fields';
+import { IsOptionalHttpUrl } from '../../common/validation/seo-fields';
+import { IsOptionalRobotsDirective } from '../../common/validation/seo-fields';
 import { ArticleStatus } from './article-enums';
+
+const ROBOTS_DESCRIPTION = 'Robots meta of its pages: index,follow | noindex,follow | index,nofollow | noindex,nofollow; null: index,follow';
 
 @InputType({ isAbstract: true })
 abstract class RevisionContentInput {
@@ -11,6 +15,9 @@ abstract class RevisionContentInput {
   @Field(() => String, { nullable: true, description: 'Plain text; derived from the body when omitted' }) @IsOptionalText(500) excerpt?: string | null;
   @Field(() => String, { nullable: true }) @IsOptionalText(200) seoTitle?: string | null;
   @Field(() => String, { nullable: true }) @IsOptionalText(500) seoDescription?: string | null;
+  @Field(() => String, { nullable: true, description: 'Open Graph image (absolute http or https URL, up to 2048 characters)' })
+  @IsOptionalHttpUrl()
+  ogImageUrl?: string | null;
   @Field(() => String, { nullable: true }) @IsOptionalText(1000) changeNote?: string | null;
 }
 
@@ -23,6 +30,7 @@ export class CreateArticleInput extends RevisionContentInput {
   @Field(() => [String], { nullable: true }) @IsFeatureKeyList() featureKeys?: string[];
   @Field(() => [String], { nullable: true }) @IsTagList() tags?: string[];
   @Field(() => Boolean, { nullable: true, description: 'Staff only; never on the delivery API' }) @IsOptional() @IsBoolean() isInternal?: boolean;
+  @Field(() => String, { nullable: true, description: ROBOTS_DESCRIPTION }) @IsOptionalRobotsDirective() robots?: string | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) reviewIntervalDays?: number | null;
 }
 
@@ -39,6 +47,7 @@ export class UpdateArticleInput {
   @Field(() => [String], { nullable: true }) @IsFeatureKeyList() featureKeys?: string[];
   @Field(() => [String], { nullable: true }) @IsTagList() tags?: string[];
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() isInternal?: boolean;
+  @Field(() => String, { nullable: true, description: `${ROBOTS_DESCRIPTION}; omitted: unchanged` }) @IsOptionalRobotsDirective() robots?: string | null;
   @Field(() => Int, { nullable: true, description: "Omitted: unchanged; null: use the category's" })
   @IsOptional()
   @IsInt()

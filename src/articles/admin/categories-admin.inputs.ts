@@ -1,7 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsLocaleTag } from '../../common/validation/content-fields';
+import { IsLocaleTag, IsOptionalText } from '../../common/validation/content-fields';
+import { IsOptionalHttpUrl, IsOptionalRobotsDirective } from '../../common/validation/seo-fields';
+
+const ROBOTS_DESCRIPTION = 'Robots meta of its pages: index,follow | noindex,follow | index,nofollow | noindex,nofollow; null: index,follow';
 
 @InputType()
 export class CategoryTranslationInput {
@@ -13,6 +16,11 @@ export class CategoryTranslationInput {
   @MaxLength(80)
   slug?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @Field(() => String, { nullable: true, description: 'SEO title; null: the name' }) @IsOptionalText(200) seoTitle?: string | null;
+  @Field(() => String, { nullable: true, description: 'SEO description; null: the description' }) @IsOptionalText(500) seoDescription?: string | null;
+  @Field(() => String, { nullable: true, description: 'Open Graph image (absolute http or https URL, up to 2048 characters)' })
+  @IsOptionalHttpUrl()
+  ogImageUrl?: string | null;
 }
 
 @InputType()
@@ -24,6 +32,7 @@ export class CreateCategoryInput {
   @Min(0)
   position?: number | null;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(3650) reviewIntervalDays?: number | null;
+  @Field(() => String, { nullable: true, description: ROBOTS_DESCRIPTION }) @IsOptionalRobotsDirective() robots?: string | null;
   @Field(() => [CategoryTranslationInput])
   @IsArray()
   @ArrayMaxSize(50)
@@ -41,6 +50,7 @@ export class UpdateCategoryInput {
   @Min(1)
   @Max(3650)
   reviewIntervalDays?: number | null;
+  @Field(() => String, { nullable: true, description: `${ROBOTS_DESCRIPTION}; omitted: unchanged` }) @IsOptionalRobotsDirective() robots?: string | null;
   @Field(() => [CategoryTranslationInput], { nullable: true, description: 'Added or replaced per locale' })
   @IsOptional()
   @IsArray()

@@ -1,4 +1,5 @@
 import { ArticleView, LocaleView } from '../articles.repository';
+import { articleRobots } from '../content/robots';
 import { ArticleRevisionEntity } from '../entities/article-revision.entity';
 import { AdminArticle, AdminArticleLocale, AdminArticleRevision } from './admin-article.model';
 
@@ -13,6 +14,8 @@ export function toAdminRevision(revision: ArticleRevisionEntity): AdminArticleRe
     excerpt: revision.excerpt,
     seoTitle: revision.seoTitle,
     seoDescription: revision.seoDescription,
+    ogImageUrl: revision.ogImageUrl,
+    readingTimeMinutes: revision.readingTimeMinutes,
     authorId: revision.authorId,
     changeNote: revision.changeNote,
     translatedFromRevisionId: revision.translatedFromRevisionId,
@@ -57,6 +60,8 @@ export function toAdminArticle(view: ArticleView): AdminArticle {
     categoryId: article.categoryId,
     sourceLocale: article.sourceLocale,
     isInternal: article.isInternal,
+    robots: article.robots,
+    effectiveRobots: articleRobots({ robots: article.robots, isInternal: article.isInternal, isDeleted: article.deletedAt !== null }),
     reviewIntervalDays: article.reviewIntervalDays,
     tags: article.tags,
     featureKeys: article.featureKeys,

@@ -1,6 +1,15 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { BidirectionalPageInfo } from '../../common/graphql/connection';
 
+@ObjectType({ description: 'What a category page puts in <head>' })
+export class CategorySeo {
+  @Field({ description: 'SEO title, else the name' }) title!: string;
+  @Field({ description: 'SEO description, else the description' }) description!: string;
+  @Field({ description: 'SITE_BASE_URL + SITE_CATEGORY_PATH' }) canonicalUrl!: string;
+  @Field(() => String, { nullable: true, description: 'Open Graph image URL (og:image)' }) ogImage!: string | null;
+  @Field({ description: '<meta name="robots"> content, e.g. index,follow; noindex while no published article is in it or below' }) robots!: string;
+}
+
 @ObjectType({ description: 'A category as the help site shows it' })
 export class Category {
   @Field(() => ID) id!: string;
@@ -13,6 +22,7 @@ export class Category {
   @Field(() => Int, { description: 'Published articles directly in this category' }) articleCount!: number;
   @Field(() => Int, { description: 'Published articles in this category and below' }) totalArticleCount!: number;
   @Field(() => [Category]) children!: Category[];
+  @Field(() => CategorySeo) seo!: CategorySeo;
 }
 
 @ObjectType()
@@ -34,6 +44,15 @@ export class ArticleSeo {
   @Field({ description: 'SEO description, else the excerpt' }) description!: string;
   @Field() canonicalSlug!: string;
   @Field() canonicalUrl!: string;
+  @Field(() => String, { nullable: true, description: 'Open Graph image URL (og:image)' }) ogImage!: string | null;
+  @Field({ description: '<meta name="robots"> content: index,follow unless an editor chose otherwise' }) robots!: string;
+}
+
+@ObjectType({ description: 'A heading of the article body, for a table of contents' })
+export class ArticleHeading {
+  @Field(() => Int, { description: '1 to 6 (h1 to h6)' }) level!: number;
+  @Field({ description: 'Plain text' }) text!: string;
+  @Field({ description: 'The id attribute of the heading in bodyHtml: link to #anchor' }) anchor!: string;
 }
 
 @ObjectType({ description: 'A published help article (or, with a preview token, its head draft: isPreview)' })
@@ -52,6 +71,10 @@ export class Article {
   @Field({ description: 'Sanitized HTML, safe to inject' }) bodyHtml!: string;
   @Field({ description: 'Plain text' }) excerpt!: string;
   @Field(() => Int) revisionNumber!: number;
+  @Field(() => [ArticleHeading], { description: 'Every heading of bodyHtml in document order (its table of contents)' }) headings!: ArticleHeading[];
+  @Field(() => Int, { description: 'Minutes to read: words at ~230 a minute, Chinese and Japanese characters at ~500; at least 1' })
+  readingTimeMinutes!: number;
+  @Field(() => String, { nullable: true, description: 'Display name of the author of the published revision' }) authorName!: string | null;
   @Field(() => ArticleSeo) seo!: ArticleSeo;
   @Field(() => [ArticleAlternate]) alternates!: ArticleAlternate[];
   @Field() publishedAt!: Date;
@@ -73,6 +96,9 @@ export class ArticleSummary {
   @Field() title!: string;
   @Field() excerpt!: string;
   @Field(() => ID) categoryId!: string;
+  @Field({ description: 'In the locale of the list, else a fallback' }) categoryName!: string;
+  @Field() categorySlug!: string;
+  @Field(() => String, { nullable: true, description: 'Display name of the author of the published revision' }) authorName!: string | null;
   @Field() publishedAt!: Date;
 }
 

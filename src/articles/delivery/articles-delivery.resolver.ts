@@ -5,6 +5,7 @@ import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
 import { UnauthenticatedError } from '../../common/errors/app-error';
 import { pageWindow } from '../../common/graphql/connection';
+import { markResponseUncacheable } from '../../common/graphql/uncacheable-response';
 import { FeedbackService } from '../feedback.service';
 import { ViewCounter } from '../view-counter';
 import { Article, ArticleSummary, ArticleSummaryConnection, Category, FeedbackReceipt, SitemapEntryConnection } from './article.model';
@@ -22,7 +23,7 @@ import { PREVIEW_RESPONSE_HEADER, previewTokenOf } from '../preview/preview-http
 import { PreviewService } from '../preview/preview.service';
 import { DeliveryService } from './delivery.service';
 import { selectsField } from './field-selection';
-import { toArticle, toArticleSummary, toCategory } from './to-article';
+import { SiteUrls, toArticle, toArticleSummary, toCategory } from './to-article';
 
 /** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts); with an X-Preview-Token `article` may read a draft, and such requests are never cached. */
 export const PUBLISHED_CONTENT_QUERIES: ReadonlySet<string> = new Set(['article', 'articles', 'categories', 'category', 'sitemap', '__typename']);
@@ -40,27 +41,37 @@ export class ArticlesDeliveryResolver {
 
   @Public()
   @Query(() => Article, {
+    nullable: true,
     description:
-      'A published article by slug (current or earlier) or id; falls back to the fallback locale. With an X-Preview-Token header, the head draft of an article in the token’s scope (isPreview)',
+      'A published article by slug (current or earlier) or id; falls back to the fallback locale. Null (no error) when no published article matches. With an X-Preview-Token header, the head draft of an article in the token’s scope (isPreview)',
   })
-  async article(@Context() context: GraphqlContext, @Args() args: ArticleLookupArgs): Promise<Article> {
+  async article(@Context() context: GraphqlContext, @Args() args: ArticleLookupArgs): Promise<Article | null> {
     const resolved = await this.preview.article(args, previewTokenOf(context));
+    if (!resolved) {
+      // Like the NOT_FOUND error it replaces: never cached, so made-up slugs cannot fill the caches.
+      markResponseUncacheable(context.req);
+      return null;
+    }
     if (resolved.isPreview) void context.reply.header(PREVIEW_RESPONSE_HEADER, 'draft');
     // From the cached category structure; plain fields rather than field resolvers, which cost more per request than this.
     const path = await this.delivery.breadcrumbs(resolved.article.categoryId, resolved.article.locale);
-    return toArticle(resolved, path, this.urlOf);
+    return toArticle(resolved, path, this.urls);
   }
 
-  private readonly urlOf = (locale: string, slug: string): string => this.delivery.articleUrl(locale, slug);
+  private readonly urls: SiteUrls = {
+    article: (locale, slug) => this.delivery.articleUrl(locale, slug),
+    category: (locale, slug) => this.delivery.categoryUrl(locale, slug),
+  };
 
   @Public()
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag; paged both ways (first/after or last/before)' })
   async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
     const page = await this.delivery.list({ ...args, page: pageWindow(args), withTotal: selectsField(info, 'totalCount') });
+    const categories = await this.delivery.categoryLabels(this.delivery.locale(args.locale));
     return {
       ...page,
       edges: page.edges.map((edge) => ({
-        node: toArticleSummary(edge.node),
+        node: toArticleSummary(edge.node, categories.get(edge.node.categoryId)),
         get cursor(): string {
           return edge.cursor;
         },
@@ -71,13 +82,13 @@ export class ArticlesDeliveryResolver {
   @Public()
   @Query(() => [Category], { description: 'The category tree (roots with nested children) with published article counts' })
   async categories(@Args() args: CategoriesArgs): Promise<Category[]> {
-    return (await this.delivery.categoryTree(this.delivery.locale(args.locale))).roots.map(toCategory);
+    return (await this.delivery.categoryTree(this.delivery.locale(args.locale))).roots.map((node) => toCategory(node, this.urls.category));
   }
 
   @Public()
   @Query(() => Category)
   async category(@Args() args: CategoryLookupArgs): Promise<Category> {
-    return toCategory(await this.delivery.category(args));
+    return toCategory(await this.delivery.category(args), this.urls.category);
   }
 
   @Public()
@@ -96,7 +107,9 @@ export class ArticlesDeliveryResolver {
   @ResolveField(() => [ArticleSummary], { description: 'Published articles sharing the category, products or tags' })
   async related(@Parent() article: Article, @Args() args: RelatedArgs): Promise<ArticleSummary[]> {
     const published = await this.delivery.published(article.id, article.locale);
-    return published ? (await this.delivery.related(published, args.limit)).map(toArticleSummary) : [];
+    if (!published) return [];
+    const categories = await this.delivery.categoryLabels(published.locale);
+    return (await this.delivery.related(published, args.limit)).map((summary) => toArticleSummary(summary, categories.get(summary.categoryId)));
   }
 
   @Public()

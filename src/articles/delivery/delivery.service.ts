@@ -3,7 +3,7 @@ import { BadUserInputError, NotFoundError } from '../../common/errors/app-error'
 import { BidirectionalPageInfo, decodeCursor, Edge, encodeCursor, PageWindow } from '../../common/graphql/connection';
 import { LocalesService } from '../../common/locales/locales.service';
 import { AppConfig } from '../../config/app-config';
-import { articleUrl } from '../../config/site-urls';
+import { articleUrl, categoryUrl } from '../../config/site-urls';
 import { CategoryTreeCache } from './category-tree-cache';
 import { DeliveryCache } from './delivery-cache';
 import { PublishedArticle, PublishedArticlesRepository, PublishedCategory, PublishedSummary, SitemapEntry } from './published-articles.repository';
@@ -122,8 +122,8 @@ export class DeliveryService {
     return resolved;
   }
 
-  /** By slug (current or earlier) or id, in the asked locale, else the fallback locale. */
-  async article(lookup: ArticleLookup): Promise<ResolvedArticle> {
+  /** By slug (current or earlier) or id, in the asked locale, else the fallback locale; null when nothing public matches. */
+  async article(lookup: ArticleLookup): Promise<ResolvedArticle | null> {
     if (!lookup.slug === !lookup.id) {
       throw new BadUserInputError('Give either a slug or an id', [{ field: 'slug', messages: ['exactly one of slug and id is required'] }]);
     }
@@ -140,12 +140,11 @@ export class DeliveryService {
         if (translated) return { article: translated, requestedLocale, redirectToSlug: translated.slug };
         return { article: inFallback, requestedLocale, redirectToSlug: inFallback.slug === slug ? null : inFallback.slug };
       }
-      throw new NotFoundError('Article', `${requestedLocale}/${lookup.slug}`);
+      return null;
     }
     const id = lookup.id!;
     const article = await this.served(id, requestedLocale);
-    if (!article) throw new NotFoundError('Article', id);
-    return { article, requestedLocale, redirectToSlug: null };
+    return article ? { article, requestedLocale, redirectToSlug: null } : null;
   }
 
   /** By current or earlier slug: one query on a miss, which also fills the article's own cache entry. */
@@ -202,6 +201,11 @@ export class DeliveryService {
     const path: CategoryNode[] = [];
     for (let node = tree.byId.get(categoryId); node; node = node.parentId ? tree.byId.get(node.parentId) : undefined) path.unshift(node);
     return path;
+  }
+
+  /** Name and slug of every category in a locale (else a fallback), from the cached structure: list items carry them. */
+  async categoryLabels(locale: string): Promise<ReadonlyMap<string, { name: string; slug: string }>> {
+    return (await this.categoryStructure(locale)).byId;
   }
 
   async category(lookup: { id?: string | null; slug?: string | null; locale?: string | null }): Promise<CategoryNode> {
@@ -272,6 +276,10 @@ export class DeliveryService {
 
   articleUrl(locale: string, slug: string): string {
     return articleUrl(this.config.site, locale, slug);
+  }
+
+  categoryUrl(locale: string, slug: string): string {
+    return categoryUrl(this.config.site, locale, slug);
   }
 }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Pool, QueryResultRow } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { OutlineHeading } from '../content/article-outline';
 
 export interface PublishedCategory {
   id: string;
@@ -13,6 +14,11 @@ export interface PublishedCategory {
   description: string;
   /** The locale the name is in (the asked one, else a fallback). */
   locale: string;
+  seoTitle: string | null;
+  seoDescription: string | null;
+  ogImageUrl: string | null;
+  /** The category's robots setting (null: the default). */
+  robots: string | null;
 }
 
 export interface PublishedArticle {
@@ -27,6 +33,13 @@ export interface PublishedArticle {
   excerpt: string;
   seoTitle: string | null;
   seoDescription: string | null;
+  ogImageUrl: string | null;
+  /** The article's robots setting (null: the default); internal articles never get here. */
+  robots: string | null;
+  outline: OutlineHeading[];
+  readingTimeMinutes: number;
+  /** Display name of the published revision's author; null when it has none. */
+  authorName: string | null;
   publishedAt: Date;
   firstPublishedAt: Date;
   categoryId: string;
@@ -44,6 +57,8 @@ export interface PublishedSummary {
   title: string;
   excerpt: string;
   categoryId: string;
+  /** Display name of the published revision's author; null when it has none. */
+  authorName: string | null;
   publishedAt: Date;
 }
 
@@ -76,11 +91,12 @@ export interface SitemapEntry {
 const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT l.is_internal`;
 
 /** `published_at` once, as text with microseconds (the keyset cursor needs them; the Date is made from it). */
-const SUMMARY_COLUMNS = `l.article_id, l.locale, l.slug, r.title, r.excerpt, l.category_id,
+const SUMMARY_COLUMNS = `l.article_id, l.locale, l.slug, r.title, r.excerpt, l.category_id, u.display_name AS author_name,
   to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key`;
 
 const ARTICLE_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title, r.body_markdown, r.body_html, r.excerpt,
-  r.seo_title, r.seo_description, l.published_at, l.first_published_at, a.category_id, a.tags,
+  r.seo_title, r.seo_description, r.og_image_url, r.outline, r.reading_time_minutes, a.robots, u.display_name AS author_name,
+  l.published_at, l.first_published_at, a.category_id, a.tags,
   (SELECT coalesce(json_agg(json_build_object('id', p.id, 'key', p.key, 'name', p.name) ORDER BY p.key), '[]')
      FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id) AS products,
   (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
@@ -123,6 +139,7 @@ export class PublishedArticlesRepository {
        JOIN article_locales l ON l.article_id = s.article_id AND l.locale = s.locale
        JOIN articles a ON a.id = l.article_id
        JOIN article_revisions r ON r.id = l.published_revision_id
+       LEFT JOIN users u ON u.id = r.author_id
        WHERE s.locale = $1 AND s.slug = $2 AND ${VISIBLE}`,
       [locale, slug],
     );
@@ -136,6 +153,7 @@ export class PublishedArticlesRepository {
        FROM article_locales l
        JOIN articles a ON a.id = l.article_id
        JOIN article_revisions r ON r.id = l.published_revision_id
+       LEFT JOIN users u ON u.id = r.author_id
        WHERE l.article_id = $1 AND l.locale = $2 AND ${VISIBLE}`,
       [articleId, locale],
     );
@@ -200,8 +218,10 @@ export class PublishedArticlesRepository {
          FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
                ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
          JOIN article_revisions r ON r.id = l.published_revision_id
+         LEFT JOIN users u ON u.id = r.author_id
          ORDER BY l.published_at DESC, l.article_id DESC`
       : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
+         LEFT JOIN users u ON u.id = r.author_id
          ORDER BY l.published_at DESC, l.article_id DESC`;
     const totalInline = withTotal && !filter.productKey && !filter.tag;
     if (!totalInline) {
@@ -249,13 +269,14 @@ export class PublishedArticlesRepository {
   /** Articles sharing the category, products or tags, best overlap first. */
   async related(article: PublishedArticle, limit: number): Promise<PublishedSummary[]> {
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT l.article_id, l.locale, l.slug, r.title, r.excerpt, a.category_id, l.published_at,
+      `SELECT l.article_id, l.locale, l.slug, r.title, r.excerpt, a.category_id, u.display_name AS author_name, l.published_at,
               (CASE WHEN a.category_id = $3 THEN 2 ELSE 0 END)
               + 3 * (SELECT count(*) FROM article_products ap WHERE ap.article_id = a.id AND ap.product_id = ANY($4::uuid[]))
               + cardinality(ARRAY(SELECT unnest(a.tags) INTERSECT SELECT unnest($5::text[]))) AS score
        FROM article_locales l
        JOIN articles a ON a.id = l.article_id
        JOIN article_revisions r ON r.id = l.published_revision_id
+       LEFT JOIN users u ON u.id = r.author_id
        WHERE l.locale = $1 AND ${VISIBLE} AND a.id <> $2
          AND (a.category_id = $3 OR a.tags && $5::text[]
               OR EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = a.id AND ap.product_id = ANY($4::uuid[])))
@@ -270,6 +291,7 @@ export class PublishedArticlesRepository {
       title: row.title as string,
       excerpt: row.excerpt as string,
       categoryId: row.category_id as string,
+      authorName: row.author_name as string | null,
       publishedAt: row.published_at as Date,
     }));
   }
@@ -278,7 +300,7 @@ export class PublishedArticlesRepository {
   async categories(locale: string, fallback: string | null): Promise<PublishedCategory[]> {
     const rows = await this.prepared<Record<string, unknown>>(
       'delivery_categories',
-      `SELECT c.id, c.parent_id, c.position, t.slug, t.name, t.description, t.locale
+      `SELECT c.id, c.parent_id, c.position, c.robots, t.slug, t.name, t.description, t.locale, t.seo_title, t.seo_description, t.og_image_url
        FROM categories c
        JOIN LATERAL (
          SELECT * FROM category_translations ct WHERE ct.category_id = c.id
@@ -294,6 +316,10 @@ export class PublishedArticlesRepository {
       name: row.name as string,
       description: row.description as string,
       locale: row.locale as string,
+      seoTitle: row.seo_title as string | null,
+      seoDescription: row.seo_description as string | null,
+      ogImageUrl: row.og_image_url as string | null,
+      robots: row.robots as string | null,
     }));
   }
 
@@ -368,6 +394,11 @@ export function toPublishedArticle(row: Record<string, unknown>): PublishedArtic
     excerpt: row.excerpt as string,
     seoTitle: row.seo_title as string | null,
     seoDescription: row.seo_description as string | null,
+    ogImageUrl: row.og_image_url as string | null,
+    robots: row.robots as string | null,
+    outline: row.outline as OutlineHeading[],
+    readingTimeMinutes: row.reading_time_minutes as number,
+    authorName: row.author_name as string | null,
     publishedAt: row.published_at as Date,
     firstPublishedAt: row.first_published_at as Date,
     categoryId: row.category_id as string,
@@ -385,6 +416,7 @@ function toSummary(row: Record<string, unknown>): PublishedSummary {
     title: row.title as string,
     excerpt: row.excerpt as string,
     categoryId: row.category_id as string,
+    authorName: row.author_name as string | null,
     // An ISO date-time with microseconds: Date keeps milliseconds, as the driver's own parsing would.
     publishedAt: new Date(row.published_key as string),
     cursorKey: row.published_key as string,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, Kind, parse } from 'graphql';
 import { hasPreviewToken } from '../preview/preview-http';
+import { isResponseUncacheable } from '../../common/graphql/uncacheable-response';
 import { DeliveryCache } from './delivery-cache';
 
 const CACHED_GENERATION = Symbol('responseCacheGeneration');
@@ -74,7 +75,7 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
     const tagged = request as TaggedRequest;
     const generation = tagged[CACHED_GENERATION];
     if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    if (payload.includes('"errors":')) return payload;
+    if (payload.includes('"errors":') || isResponseUncacheable(request)) return payload;
     const body = graphqlBody(request);
     if (body && isCacheableQuery(body, cacheableFields)) cache.storeResponse(keyOf(body), payload, generation);
     return payload;

@@ -1,13 +1,23 @@
 import { jsonLdString } from '../../common/json-ld';
+import { articleRobots, categoryRobots } from '../content/robots';
 import { articleJsonLd } from './article-json-ld';
 import { CategoryNode, ResolvedArticle } from './delivery.service';
 import { PublishedSummary } from './published-articles.repository';
 import { Article, ArticleSummary, Category } from './article.model';
 
+export type UrlOf = (locale: string, slug: string) => string;
+
+/** Public URLs of the help site's pages. */
+export interface SiteUrls {
+  article: UrlOf;
+  category: UrlOf;
+}
+
 /** `path`: the article's category and its ancestors, root first (DeliveryService.breadcrumbs). */
-export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf: (locale: string, slug: string) => string): Article {
+export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urls: SiteUrls): Article {
   const { article } = resolved;
-  const breadcrumbs = path.map(toCategory);
+  // Every category on the path holds this published article, whatever counts the cached structure carries.
+  const breadcrumbs = path.map((node) => toCategory(node, urls.category, true));
   return {
     id: article.id,
     locale: article.locale,
@@ -21,13 +31,19 @@ export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf
     bodyHtml: article.bodyHtml,
     excerpt: article.excerpt,
     revisionNumber: article.revisionNumber,
+    headings: article.outline,
+    readingTimeMinutes: article.readingTimeMinutes,
+    authorName: article.authorName,
     seo: {
       title: article.seoTitle ?? article.title,
       description: article.seoDescription ?? article.excerpt,
       canonicalSlug: article.slug,
-      canonicalUrl: urlOf(article.locale, article.slug),
+      canonicalUrl: urls.article(article.locale, article.slug),
+      ogImage: article.ogImageUrl,
+      // The delivery queries never return internal or deleted articles.
+      robots: articleRobots({ robots: article.robots, isInternal: false, isDeleted: false }),
     },
-    alternates: article.alternates.map((a) => ({ ...a, url: urlOf(a.locale, a.slug) })),
+    alternates: article.alternates.map((a) => ({ ...a, url: urls.article(a.locale, a.slug) })),
     publishedAt: article.publishedAt,
     firstPublishedAt: article.firstPublishedAt,
     lastModified: article.publishedAt,
@@ -40,7 +56,7 @@ export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf
       articleJsonLd({
         title: article.title,
         description: article.seoDescription ?? article.excerpt,
-        url: urlOf(article.locale, article.slug),
+        url: urls.article(article.locale, article.slug),
         locale: article.locale,
         firstPublishedAt: article.firstPublishedAt,
         lastModified: article.publishedAt,
@@ -51,7 +67,8 @@ export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urlOf
   };
 }
 
-export function toArticleSummary(summary: PublishedSummary): ArticleSummary {
+/** `category`: the summary's category from the cached structure of the list's locale. */
+export function toArticleSummary(summary: PublishedSummary, category: { name: string; slug: string } | undefined): ArticleSummary {
   return {
     id: summary.id,
     locale: summary.locale,
@@ -59,11 +76,15 @@ export function toArticleSummary(summary: PublishedSummary): ArticleSummary {
     title: summary.title,
     excerpt: summary.excerpt,
     categoryId: summary.categoryId,
+    categoryName: category?.name ?? '',
+    categorySlug: category?.slug ?? '',
+    authorName: summary.authorName,
     publishedAt: summary.publishedAt,
   };
 }
 
-export function toCategory(node: CategoryNode): Category {
+/** `holdsPublished`: the caller knows a published article is in it (its counts may read 0, as in breadcrumbs). */
+export function toCategory(node: CategoryNode, urlOf: UrlOf, holdsPublished = false): Category {
   return {
     id: node.id,
     parentId: node.parentId,
@@ -76,7 +97,16 @@ export function toCategory(node: CategoryNode): Category {
     totalArticleCount: node.totalArticleCount,
     // Built only when a query asks for it (breadcrumbs and an article's category rarely do).
     get children(): Category[] {
-      return node.children.map(toCategory);
+      return node.children.map((child) => toCategory(child, urlOf));
+    },
+    get seo(): Category['seo'] {
+      return {
+        title: node.seoTitle ?? node.name,
+        description: node.seoDescription ?? node.description,
+        canonicalUrl: urlOf(node.locale, node.slug),
+        ogImage: node.ogImageUrl,
+        robots: categoryRobots({ robots: node.robots, publishedArticles: holdsPublished ? Math.max(1, node.totalArticleCount) : node.totalArticleCount }),
+      };
     },
   };
 }

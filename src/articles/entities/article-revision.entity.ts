@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { OutlineHeading } from '../content/article-outline';
 import { ArticleEntity } from './article.entity';
 
 /** Immutable: every save of an article in a locale appends one. */
@@ -48,6 +49,18 @@ export class ArticleRevisionEntity {
 
   @Column({ name: 'seo_description', type: 'text', nullable: true })
   seoDescription!: string | null;
+
+  /** Open Graph image URL (http or https). */
+  @Column({ name: 'og_image_url', type: 'text', nullable: true })
+  ogImageUrl!: string | null;
+
+  /** Table of contents: every heading of `bodyHtml` with its level, text and `id` (content/article-outline.ts). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  outline!: OutlineHeading[];
+
+  /** Computed from `bodyText` when the revision is written (content/article-outline.ts). */
+  @Column({ name: 'reading_time_minutes', type: 'integer', default: 1 })
+  readingTimeMinutes!: number;
 
   @Column({ name: 'author_id', type: 'uuid', nullable: true })
   authorId!: string | null;

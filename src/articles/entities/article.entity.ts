@@ -39,6 +39,10 @@ export class ArticleEntity {
   @Column({ name: 'is_internal', type: 'boolean', default: false })
   isInternal!: boolean;
 
+  /** `<meta name="robots">` of its pages (one of ROBOTS_DIRECTIVES); null: index,follow. */
+  @Column({ type: 'text', nullable: true })
+  robots!: string | null;
+
   /** Null: the category's interval (or the configured default). */
   @Column({ name: 'review_interval_days', type: 'integer', nullable: true })
   reviewIntervalDays!: number | null;

@@ -23,4 +23,14 @@ export class CategoryTranslationEntity {
 
   @Column({ type: 'text', default: '' })
   description!: string;
+
+  @Column({ name: 'seo_title', type: 'text', nullable: true })
+  seoTitle!: string | null;
+
+  @Column({ name: 'seo_description', type: 'text', nullable: true })
+  seoDescription!: string | null;
+
+  /** Open Graph image URL (http or https). */
+  @Column({ name: 'og_image_url', type: 'text', nullable: true })
+  ogImageUrl!: string | null;
 }

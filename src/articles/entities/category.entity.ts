@@ -23,6 +23,10 @@ export class CategoryEntity {
   @Column({ name: 'review_interval_days', type: 'integer', nullable: true })
   reviewIntervalDays!: number | null;
 
+  /** `<meta name="robots">` of its pages (one of ROBOTS_DIRECTIVES); null: index,follow. */
+  @Column({ type: 'text', nullable: true })
+  robots!: string | null;
+
   @OneToMany(() => CategoryTranslationEntity, (translation) => translation.category)
   translations?: CategoryTranslationEntity[];
 

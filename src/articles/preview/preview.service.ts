@@ -21,7 +21,7 @@ export class PreviewService {
   ) {}
 
   /** `previewToken` undefined: no preview asked for. A token that is not usable: UNAUTHENTICATED. */
-  async article(lookup: ArticleLookup, previewToken: string | undefined): Promise<ResolvedArticle> {
+  async article(lookup: ArticleLookup, previewToken: string | undefined): Promise<ResolvedArticle | null> {
     if (previewToken === undefined) return this.delivery.article(lookup);
     const scope = await this.tokens.authorize(previewToken);
     const requestedLocale = this.delivery.locale(lookup.locale);

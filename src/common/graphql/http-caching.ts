@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FastifyInstance, FastifyRequest } from 'fastify';
+import { isResponseUncacheable } from './uncacheable-response';
 
 export interface GraphqlCachingOptions {
   /** The public (delivery) GraphQL path; anonymous GET queries there may be cached by browsers and CDNs. */
@@ -23,8 +24,8 @@ function hasAny(headers: FastifyRequest['headers'], names: readonly string[]): b
 
 /**
  * HTTP caching for GraphQL. Anonymous GET queries on the delivery endpoint that succeed get a short public
- * max-age and a strong ETag (answering If-None-Match with 304); everything else — POST, tokens, errors, the
- * admin API — is `no-store`.
+ * max-age and a strong ETag (answering If-None-Match with 304); everything else — POST, tokens, errors, responses a
+ * resolver marked uncacheable, the admin API — is `no-store`.
  */
 export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: GraphqlCachingOptions): void {
   fastify.addHook('onSend', async (request, reply, payload) => {
@@ -39,7 +40,8 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
       isPublicRead(request.method, request.url, options.publicPath, request.headers.authorization) &&
       reply.statusCode === 200 &&
       typeof payload === 'string' &&
-      !payload.includes('"errors":');
+      !payload.includes('"errors":') &&
+      !isResponseUncacheable(request);
     if (!cacheable) {
       reply.header('cache-control', 'no-store');
       return payload;

@@ -36,14 +36,13 @@ export class SearchAdminResolver {
       'staff',
     );
     const offset = (result.page - 1) * result.pageSize;
-    const facet = (name: 'kind' | 'category' | 'product' | 'tag' | 'locale') => result.facets[name] ?? null;
     return {
       total: result.total,
       totalIsEstimate: result.totalIsEstimate,
       page: result.page,
       pageSize: result.pageSize,
-      hits: result.hits.map((hit, index) => ({ hit: toSearchHit(hit, offset + index + 1, result.urlOf(hit)), status: hit.status })),
-      facets: { kind: facet('kind'), category: facet('category'), product: facet('product'), tag: facet('tag'), locale: facet('locale') },
+      hits: result.hits.map((hit, index) => ({ hit: toSearchHit(hit, offset + index + 1, result.urlOf(hit), result.hitDetails), status: hit.status })),
+      facets: result.labeledFacets,
       statusFacet: result.facets.status ?? null,
       correctedQuery: result.correctedText,
       didYouMean: result.didYouMean,

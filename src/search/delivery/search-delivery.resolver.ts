@@ -34,8 +34,8 @@ export class SearchDeliveryResolver {
   @Public()
   @Query(() => SuggestedArticles, { description: 'Articles and solved forum threads (each hit has its kind) that may answer the question a visitor is typing (deflection)' })
   async suggestArticles(@Args('input') input: SuggestArticlesInput): Promise<SuggestedArticles> {
-    const { batchId, hits, urlOf } = await this.searchService.suggestArticles(input.text, input.locale ?? null, input.limit, DEFAULT_HIGHLIGHT, input.includeSolvedThreads);
-    return { suggestionId: batchId, articles: hits.map((hit, index) => toSearchHit(hit, index + 1, urlOf(hit))) };
+    const { batchId, hits, hitDetails, urlOf } = await this.searchService.suggestArticles(input.text, input.locale ?? null, input.limit, DEFAULT_HIGHLIGHT, input.includeSolvedThreads);
+    return { suggestionId: batchId, articles: hits.map((hit, index) => toSearchHit(hit, index + 1, urlOf(hit), hitDetails)) };
   }
 
   @Public()

@@ -1,20 +1,21 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { SearchKind } from '../search-enums';
 
-@ObjectType()
+@ObjectType({ description: 'A facet value: send `value` back in the matching filter (SearchFiltersInput) to narrow the search' })
 export class SearchFacetValue {
-  @Field() value!: string;
+  @Field({ description: 'Exactly what the filter takes: a SearchKind name, a category id, a product key, a tag or a locale tag' }) value!: string;
+  @Field({ description: 'What to show: the kind, category, product or locale name (the tag itself for tags)' }) label!: string;
   @Field(() => Int) count!: number;
 }
 
 @ObjectType({ description: 'Counts per value among all matches (not only this page)' })
 export class SearchFacets {
-  @Field(() => [SearchFacetValue], { nullable: true }) kind!: SearchFacetValue[] | null;
-  @Field(() => [SearchFacetValue], { nullable: true, description: 'Category ids (a match counts for its category and every ancestor)' })
+  @Field(() => [SearchFacetValue], { nullable: true, description: 'SearchKind names (Article, Thread), for filters.kinds' }) kind!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true, description: 'Category ids for filters.categoryIds, named in the search locale (a match counts for its category and every ancestor)' })
   category!: SearchFacetValue[] | null;
-  @Field(() => [SearchFacetValue], { nullable: true }) product!: SearchFacetValue[] | null;
-  @Field(() => [SearchFacetValue], { nullable: true }) tag!: SearchFacetValue[] | null;
-  @Field(() => [SearchFacetValue], { nullable: true }) locale!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true, description: 'Product keys for filters.productKeys, labelled with product names' }) product!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true, description: 'Tags for filters.tags' }) tag!: SearchFacetValue[] | null;
+  @Field(() => [SearchFacetValue], { nullable: true, description: 'Locale tags for filters.locales, labelled with the language name' }) locale!: SearchFacetValue[] | null;
 }
 
 @ObjectType()
@@ -27,6 +28,11 @@ export class SearchHitResult {
   @Field({ description: 'HTML-safe excerpt around the matches' }) snippet!: string;
   @Field() slug!: string;
   @Field(() => String, { nullable: true }) url!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Articles: their category' }) categoryId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Articles: their category’s name in the search locale (else a fallback)' }) categoryName!: string | null;
+  @Field(() => String, { nullable: true }) categorySlug!: string | null;
+  @Field(() => String, { nullable: true, description: 'Display name of the author (articles: of the published revision; threads: who asked)' })
+  authorName!: string | null;
   @Field(() => Float) score!: number;
   @Field(() => Int, { description: '1-based rank in the whole result list (send it with recordSearchClick)' }) position!: number;
 }

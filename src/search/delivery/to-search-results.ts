@@ -1,9 +1,11 @@
-import type { FacetCount, SearchHit } from '../../../search/search-engine';
+import type { SearchHit } from '../../../search/search-engine';
+import { HitDetails, hitKey } from '../search-labels';
 import { SearchResult } from '../search.service';
 import { SearchKind } from '../search-enums';
 import { SearchHitResult, SearchResults } from './search.model';
 
-export function toSearchHit(hit: SearchHit, position: number, url: string | null): SearchHitResult {
+export function toSearchHit(hit: SearchHit, position: number, url: string | null, details: Map<string, HitDetails>): SearchHitResult {
+  const detail = details.get(hitKey(hit));
   return {
     kind: hit.kind as SearchKind,
     id: hit.id,
@@ -13,13 +15,16 @@ export function toSearchHit(hit: SearchHit, position: number, url: string | null
     snippet: hit.snippet,
     slug: hit.slug,
     url,
+    categoryId: detail?.categoryId ?? null,
+    categoryName: detail?.categoryName ?? null,
+    categorySlug: detail?.categorySlug ?? null,
+    authorName: detail?.authorName ?? null,
     score: hit.score,
     position,
   };
 }
 
 export function toSearchResults(result: SearchResult, searchId: string): SearchResults {
-  const facet = (values: FacetCount[] | undefined) => (values ? values.map((v) => ({ value: v.value, count: v.count })) : null);
   const offset = (result.page - 1) * result.pageSize;
   return {
     searchId,
@@ -27,14 +32,8 @@ export function toSearchResults(result: SearchResult, searchId: string): SearchR
     totalIsEstimate: result.totalIsEstimate,
     page: result.page,
     pageSize: result.pageSize,
-    hits: result.hits.map((hit, index) => toSearchHit(hit, offset + index + 1, result.urlOf(hit))),
-    facets: {
-      kind: facet(result.facets.kind),
-      category: facet(result.facets.category),
-      product: facet(result.facets.product),
-      tag: facet(result.facets.tag),
-      locale: facet(result.facets.locale),
-    },
+    hits: result.hits.map((hit, index) => toSearchHit(hit, offset + index + 1, result.urlOf(hit), result.hitDetails)),
+    facets: result.labeledFacets,
     correctedQuery: result.correctedText,
     didYouMean: result.didYouMean,
   };
