@@ -31,6 +31,10 @@ describe('tokenize', () => {
     expect(terms).toEqual(expect.arrayContaining(['#build.rollupoptions', 'build', 'rollup', 'option', '#ssrloadmodule', 'ssr', 'load', 'module', 'force', 'flag']));
     expect(terms).not.toContain('the');
   });
+
+  it('drops a stop word that plural normalisation would otherwise turn into a term (`always`, `fixes`)', () => {
+    expect(tokenize('always fixes the server port').map((t) => t.term)).toEqual(['server', 'port']);
+  });
 });
 
 describe('passagesOf', () => {

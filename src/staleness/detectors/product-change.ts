@@ -80,10 +80,10 @@ export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   strongScore: 2.75,
   featureKeyVote: 1,
   flagThreshold: 3,
-  maxFlagged: 7,
+  maxFlagged: 8,
   minFlagged: 2,
   relativeFlag: 0.3,
-  kindWeights: { removed: 1.5, deprecated: 1.4, changed: 1, security: 1, added: 0.75, fixed: 0.2 },
+  kindWeights: { removed: 1.5, deprecated: 1.4, changed: 0.75, security: 1, added: 0.75, fixed: 0.3 },
 };
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';

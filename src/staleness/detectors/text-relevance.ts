@@ -59,7 +59,8 @@ export function tokenize(text: string): Token[] {
     if (isIdentifier) tokens.push({ term: `#${raw.toLowerCase()}`, start, end });
     for (const part of camelParts) {
       const term = normalizeTerm(part);
-      if (term.length < 3 || STOP_WORDS.has(term) || /^\d+$/.test(term)) continue;
+      // A stop word is dropped before and after normalisation (`always` → `alway` must not slip through).
+      if (term.length < 3 || STOP_WORDS.has(term) || STOP_WORDS.has(part.toLowerCase()) || /^\d+$/.test(term)) continue;
       tokens.push({ term, start, end });
     }
   }
