@@ -2,6 +2,7 @@ import { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, OperationTypeNode, parse } from 'graphql';
 import { LruMap } from '../common/lru-map';
 import { ARTICLE_LISTS_SURROGATE_KEY, articleKey, categoryKey, GLOBAL_SURROGATE_KEY, THREAD_LISTS_SURROGATE_KEY, threadKey } from './webhook-events';
+import { isResponseUncacheable } from '../common/graphql/uncacheable-response';
 
 type Kind = 'article' | 'category' | 'thread';
 
@@ -131,7 +132,8 @@ export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: stri
   const kinds = new LruMap<string, boolean>(MEMO_ENTRIES);
   const memo = new LruMap<string, { surrogateKey: string; cacheTag: string } | null>(MEMO_ENTRIES);
   fastify.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode !== 200 || request.headers.authorization) return payload;
+    // Answers kept out of every cache (e.g. a null `article` for an unknown slug) name nothing to purge.
+    if (reply.statusCode !== 200 || request.headers.authorization || isResponseUncacheable(request)) return payload;
     const path = request.url.split('?')[0];
     let headers: { surrogateKey: string; cacheTag: string } | null = null;
     if (path === '/sitemap.xml' && request.method === 'GET') headers = sitemap;

@@ -17,6 +17,7 @@ import { CategoryEntity } from './category.entity';
 /** What an article is about; its text lives in per-locale revisions (`ArticleLocaleEntity`). */
 @Entity('articles')
 @Index('articles_category_idx', ['categoryId'])
+@Index('articles_updated_at_idx', ['updatedAt'])
 @Index('articles_tags_idx', { synchronize: false })
 @Index('articles_feature_keys_idx', { synchronize: false })
 @Check('articles_review_interval_check', '"review_interval_days" IS NULL OR "review_interval_days" BETWEEN 1 AND 3650')
