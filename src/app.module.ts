@@ -3,6 +3,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { Logger as PinoRootLogger } from 'pino';
+import { ApiKeysAdminModule } from './api-keys/admin/api-keys-admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ArticlesAdminModule } from './articles/admin/articles-admin.module';
 import { ArticlesModule } from './articles/articles.module';
 import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.module';
@@ -73,6 +75,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     ModerationAdminModule,
     NotificationsAdminModule,
     StalenessAdminModule,
+    ApiKeysAdminModule,
   ],
 };
 
@@ -119,6 +122,7 @@ export class AppModule {
         ReleaseWebhookModule,
         AuthModule,
         HealthModule,
+        ApiKeysModule,
         ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),
         ...DELIVERY_ENDPOINT.modules,
         ...ADMIN_ENDPOINT.modules,

@@ -52,6 +52,8 @@ import { ContentGapEntity } from '../staleness/entities/content-gap.entity';
 import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
+import { CreateDeliveryApiKeys1764830000000 } from '../../migrations/1764830000000-CreateDeliveryApiKeys';
+import { DeliveryApiKeyEntity } from '../api-keys/entities/delivery-api-key.entity';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
@@ -93,6 +95,7 @@ export const ENTITIES = [
   ThreadPromotionEntity,
   StaleFlagEntity,
   ContentGapEntity,
+  DeliveryApiKeyEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -112,6 +115,7 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  CreateDeliveryApiKeys1764830000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -1,0 +1,64 @@
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../config/app-config';
+import { DeliveryApiKeysService } from './delivery-api-keys.service';
+import { rateLimitHeaders } from './rate-limit/rate-limit-headers';
+import { DeliveryRateLimiter, RateLimitSubject } from './rate-limit/delivery-rate-limiter';
+
+/** The header front ends send their key in; `Authorization` stays for members' tokens. */
+export const API_KEY_HEADER = 'x-api-key';
+
+export interface DeliveryGateOptions {
+  /** The delivery GraphQL path (`/graphql`). */
+  path: string;
+  keys: DeliveryApiKeysService;
+  limiter: DeliveryRateLimiter;
+  config: AppConfig['deliveryAccess'];
+}
+
+/**
+ * The delivery API's front door, before the body is parsed: the API key (`X-Api-Key`) is checked according to
+ * `DELIVERY_API_KEYS`, then the request is counted against its key's limit, or its client address's limit when it
+ * has no key (the address Fastify reports: with `TRUST_PROXY`, the one in X-Forwarded-For). Every counted answer
+ * carries the RateLimit-* headers; an excess is answered 429 with `Retry-After` and a RATE_LIMITED GraphQL error.
+ * WebSocket upgrades pass (browsers cannot send headers with them). The admin API is not limited here (staff only, signed in; sign-in itself is throttled).
+ */
+export function registerDeliveryGate(fastify: FastifyInstance, options: DeliveryGateOptions): void {
+  const { config, keys, limiter } = options;
+  fastify.addHook('onRequest', async (request, reply) => {
+    if ((request.method !== 'GET' && request.method !== 'POST') || request.url.split('?')[0] !== options.path) return;
+    // Subscriptions (WebSocket upgrades): browsers cannot set headers on them; each subscription is authorized on its own.
+    if (request.headers.upgrade) return;
+    let subject: RateLimitSubject = { key: `ip:${request.ip}`, limit: config.perIp };
+    if (config.apiKeys !== 'off') {
+      const presented = apiKeyOf(request);
+      if (presented === null && config.apiKeys === 'required') {
+        return refuse(reply, 401, 'This API needs an API key: send it as "X-Api-Key: <key>"', { code: 'UNAUTHENTICATED', reason: 'API_KEY_REQUIRED' });
+      }
+      if (presented !== null) {
+        const identity = await keys.authenticate(presented);
+        if (typeof identity === 'string') return refuse(reply, 401, identity, { code: 'UNAUTHENTICATED', reason: 'API_KEY_INVALID' });
+        subject = { key: `key:${identity.id}`, limit: identity.rateLimit ?? config.perKey };
+      }
+    }
+    const decision = await limiter.hit(subject);
+    if (!decision) return;
+    reply.headers(rateLimitHeaders(decision, limiter.windowSeconds));
+    if (!decision.allowed) {
+      return refuse(reply, 429, `Too many requests; try again in ${decision.resetSeconds} s`, {
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: decision.resetSeconds,
+      });
+    }
+  });
+}
+
+/** The key of the request, or null; an empty or repeated header counts as a (wrong) key, not as none. */
+function apiKeyOf(request: FastifyRequest): string | null {
+  const value = request.headers[API_KEY_HEADER];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(',') : value.trim();
+}
+
+function refuse(reply: FastifyReply, status: number, message: string, extensions: Record<string, unknown>): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ errors: [{ message, extensions }] }));
+}
