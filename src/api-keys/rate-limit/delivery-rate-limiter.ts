@@ -1,9 +1,11 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
 import { RateLimitDecision, RateLimitStore } from './rate-limit-store';
 import { RedisRateLimitStore } from './redis-rate-limit-store';
 
+/** How long start-up waits for Redis before serving (counting in memory until it connects). */
+const CONNECT_WAIT_MS = 3_000;
 /** At most one warning per this interval while Redis is failing. */
 const WARN_EVERY_MS = 30_000;
 
@@ -20,7 +22,7 @@ export interface RateLimitSubject {
  * API stays up and each instance still limits on its own until Redis is back (docs/front-end.md).
  */
 @Injectable()
-export class DeliveryRateLimiter implements OnApplicationShutdown {
+export class DeliveryRateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryRateLimiter.name);
   private readonly memory = new MemoryRateLimitStore();
   private readonly shared: RedisRateLimitStore | null;
@@ -51,6 +53,13 @@ export class DeliveryRateLimiter implements OnApplicationShutdown {
       }
     }
     return this.memory.hitNow(subject.key, subject.limit, this.windowSeconds);
+  }
+
+  /** The first requests after start-up are counted in Redis, not in memory while the connection opens. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.shared && !(await this.shared.connected(CONNECT_WAIT_MS))) {
+      this.logger.warn(`Redis did not answer within ${CONNECT_WAIT_MS} ms; counting rate limits in this instance until it does`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -46,6 +46,21 @@ export class RedisRateLimitStore implements RateLimitStore {
     return decide(count, limit, ttlMs);
   }
 
+  /** Resolves once connected, or after `timeoutMs` (then requests are counted in memory until it connects). */
+  async connected(timeoutMs: number): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const done = (ready: boolean): void => {
+        clearTimeout(timer);
+        this.redis.off('ready', onReady);
+        resolve(ready);
+      };
+      const onReady = (): void => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.redis.once('ready', onReady);
+    });
+  }
+
   async close(): Promise<void> {
     this.redis.disconnect();
     return Promise.resolve();
