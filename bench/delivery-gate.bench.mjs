@@ -142,7 +142,7 @@ async function main() {
 
 - Date: ${env.date}; Node ${env.node}; ${env.cpuCount} × ${env.cpuModel}
 - Load: autocannon, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${DURATION_SECONDS} s per target, ${ROUNDS} rounds (configurations interleaved), best round shown with all rounds' req/s; app in production mode (child process), database \`${new URL(DATABASE_URL).pathname.slice(1)}\`
-- Query: \`${QUERY}\` (no SQL: measures the HTTP + GraphQL path and the gate only)
+- Query: \`${QUERY}\` (no SQL; anonymous POSTs of it are answered from the in-process response cache): measures the HTTP path and the gate, not the database
 - Machine load (uptime) before: \`${loadBefore}\`; after: \`${loadAfter}\` — a shared machine: compare rows of this run, not absolute figures across runs
 
 ${markdownTable(
