@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp } from './support/create-test-app';
@@ -88,10 +89,22 @@ describe('delivery rate limits, counted in memory (no REDIS_URL)', () => {
     const ip = newAddress();
     const defaultKey = await createKey(t);
     const ownLimitKey = await createKey(t, 8);
-    expect(statuses(await burst(12, () => ask(t, { ip, key: defaultKey })))).toEqual({ 200: 5, 429: 7 });
-    expect(statuses(await burst(12, () => ask(t, { ip, key: ownLimitKey })))).toEqual({ 200: 8, 429: 4 });
-    // The address itself has used nothing: keyed requests count against their key only.
-    expect((await ask(t, { ip })).headers['ratelimit-remaining']).toBe(String(LIMIT - 1));
+    // One request each first: a key's first lookup also counts against the address (see the next case).
+    expect((await ask(t, { ip, key: defaultKey })).headers['ratelimit-limit']).toBe('5');
+    expect((await ask(t, { ip, key: ownLimitKey })).headers['ratelimit-limit']).toBe('8');
+    expect(statuses(await burst(12, () => ask(t, { ip, key: defaultKey })))).toEqual({ 200: 4, 429: 8 });
+    expect(statuses(await burst(12, () => ask(t, { ip, key: ownLimitKey })))).toEqual({ 200: 7, 429: 5 });
+    // Keyed requests count against their key only; the address paid just for the first lookup of each key.
+    expect((await ask(t, { ip })).headers['ratelimit-remaining']).toBe(String(LIMIT - 3));
+  });
+
+  it('counts lookups of unknown keys against the address, so random keys cannot reach the database without limit', async () => {
+    const ip = newAddress();
+    const answers = [];
+    for (let i = 0; i < LIMIT + 3; i += 1) answers.push(await ask(t, { ip, key: `egk_random-${i}` }));
+    expect(answers.map((a) => a.status)).toEqual([...Array<number>(LIMIT).fill(401), 429, 429, 429]);
+    const { queries } = await t.countQueries(() => ask(t, { ip, key: 'egk_yet-another' }));
+    expect(queries).toEqual([]);
   });
 
   it('does not limit the admin API', async () => {
@@ -134,6 +147,13 @@ describe('delivery rate limits shared through Redis', () => {
     const answers = await burst(50, () => ask(first, { ip }));
     expect(statuses(answers)).toEqual({ 200: LIMIT, 429: 50 - LIMIT });
     expect(answers.find((a) => a.status === 429)!.code).toBe('RATE_LIMITED');
+    // Counted in Redis, not in the instance's memory.
+    const redis = new Redis('redis://127.0.0.1:6379/0');
+    try {
+      expect(await redis.get(`${prefix}rl:ip:${ip}`)).toBe('50');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('counts the requests of two instances together', async () => {

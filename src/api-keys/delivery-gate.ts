@@ -2,6 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { DeliveryApiKeysService } from './delivery-api-keys.service';
 import { rateLimitHeaders } from './rate-limit/rate-limit-headers';
+import { RateLimitDecision } from './rate-limit/rate-limit-store';
 import { DeliveryRateLimiter, RateLimitSubject } from './rate-limit/delivery-rate-limiter';
 
 /** The header front ends send their key in; `Authorization` stays for members' tokens. */
@@ -28,27 +29,38 @@ export function registerDeliveryGate(fastify: FastifyInstance, options: Delivery
     if ((request.method !== 'GET' && request.method !== 'POST') || request.url.split('?')[0] !== options.path) return;
     // Subscriptions (WebSocket upgrades): browsers cannot set headers on them; each subscription is authorized on its own.
     if (request.headers.upgrade) return;
-    let subject: RateLimitSubject = { key: `ip:${request.ip}`, limit: config.perIp };
+    const byAddress: RateLimitSubject = { key: `ip:${request.ip}`, limit: config.perIp };
+    let subject = byAddress;
     if (config.apiKeys !== 'off') {
       const presented = apiKeyOf(request);
       if (presented === null && config.apiKeys === 'required') {
         return refuse(reply, 401, 'This API needs an API key: send it as "X-Api-Key: <key>"', { code: 'UNAUTHENTICATED', reason: 'API_KEY_REQUIRED' });
       }
       if (presented !== null) {
-        const identity = await keys.authenticate(presented);
+        let identity = keys.peek(presented);
+        if (identity === undefined) {
+          // A lookup costs a query: an uncached key counts against the address first, so a stream of random
+          // keys is limited like keyless requests instead of reaching the database each time.
+          const decision = await limiter.hit(byAddress);
+          if (decision && !decision.allowed) return tooMany(reply, decision, limiter.windowSeconds);
+          identity = await keys.authenticate(presented);
+        }
         if (typeof identity === 'string') return refuse(reply, 401, identity, { code: 'UNAUTHENTICATED', reason: 'API_KEY_INVALID' });
         subject = { key: `key:${identity.id}`, limit: identity.rateLimit ?? config.perKey };
       }
     }
     const decision = await limiter.hit(subject);
     if (!decision) return;
+    if (!decision.allowed) return tooMany(reply, decision, limiter.windowSeconds);
     reply.headers(rateLimitHeaders(decision, limiter.windowSeconds));
-    if (!decision.allowed) {
-      return refuse(reply, 429, `Too many requests; try again in ${decision.resetSeconds} s`, {
-        code: 'RATE_LIMITED',
-        retryAfterSeconds: decision.resetSeconds,
-      });
-    }
+  });
+}
+
+function tooMany(reply: FastifyReply, decision: RateLimitDecision, windowSeconds: number): FastifyReply {
+  reply.headers(rateLimitHeaders(decision, windowSeconds));
+  return refuse(reply, 429, `Too many requests; try again in ${decision.resetSeconds} s`, {
+    code: 'RATE_LIMITED',
+    retryAfterSeconds: decision.resetSeconds,
   });
 }
 
