@@ -183,6 +183,22 @@ describe('delivery API keys: DELIVERY_API_KEYS=required', () => {
     expect((await deliver(t, { authorization: `Bearer ${memberToken}` }, '{ me { email } }')).status).toBe(401);
   });
 
+  it('lets browser front ends on allowed origins send the key and read the rate-limit headers (CORS)', async () => {
+    const preflight = await t
+      .http()
+      .options('/graphql')
+      .set('origin', 'http://localhost:5173')
+      .set('access-control-request-method', 'POST')
+      .set('access-control-request-headers', 'content-type, x-api-key');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/x-api-key/i);
+    const { key } = await createKey(t, token);
+    const res = await t.http().post('/graphql').set('origin', 'http://localhost:5173').set('x-api-key', key).send({ query: '{ __typename }' });
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-expose-headers']).toMatch(/ratelimit-remaining/i);
+    expect(res.headers['access-control-expose-headers']).toMatch(/retry-after/i);
+  });
+
   it('leaves the admin API alone', async () => {
     expect((await t.admin(token).send('{ me { email } }')).errors).toBeUndefined();
   });
