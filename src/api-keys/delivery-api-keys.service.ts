@@ -57,6 +57,8 @@ type CachedLookup = { identity: ApiKeyIdentity | string; expiresAt: number };
 export class DeliveryApiKeysService {
   private readonly cache = new LruMap<string, CachedLookup>(CACHE_ENTRIES);
   private listening = false;
+  /** Lookups under way, by hash: a burst with a key not yet cached queries the database once. */
+  private readonly inFlight = new Map<string, Promise<ApiKeyIdentity | string>>();
   /** Bumped by every notification: a lookup that overlapped one may have read the old row and is not cached. */
   private generation = 0;
 
@@ -68,11 +70,14 @@ export class DeliveryApiKeysService {
       onNotification: (keyHash) => {
         this.generation += 1;
         this.cache.deleteWhere((hash) => hash === keyHash);
+        // A lookup under way may have read the old row: later requests start a new one.
+        this.inFlight.delete(keyHash);
       },
       onListeningChanged: (listening) => {
         this.generation += 1;
         this.listening = listening;
         this.cache.clear();
+        this.inFlight.clear();
       },
     });
   }
@@ -145,6 +150,18 @@ export class DeliveryApiKeysService {
     const hash = hashDeliveryApiKey(key);
     const cached = this.cache.get(hash);
     if (cached && cached.expiresAt > now) return cached.identity;
+    let lookup = this.inFlight.get(hash);
+    if (!lookup) {
+      const started: Promise<ApiKeyIdentity | string> = this.lookUp(hash, now).finally(() => {
+        if (this.inFlight.get(hash) === started) this.inFlight.delete(hash);
+      });
+      this.inFlight.set(hash, started);
+      lookup = started;
+    }
+    return lookup;
+  }
+
+  private async lookUp(hash: string, now: number): Promise<ApiKeyIdentity | string> {
     const generation = this.generation;
     const row = await this.dataSource.getRepository(DeliveryApiKeyEntity).findOneBy({ keyHash: hash });
     const identity = !row ? 'The API key is not valid' : row.revokedAt ? 'The API key has been revoked' : { id: row.id, rateLimit: row.rateLimit };
