@@ -156,6 +156,28 @@ describe('delivery API keys: DELIVERY_API_KEYS=optional (the default)', () => {
   });
 });
 
+describe('delivery API keys when the lookup fails', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers 500 INTERNAL_SERVER_ERROR with the generic message, and keyless requests still pass', async () => {
+    await t.dataSource.query('ALTER TABLE delivery_api_keys RENAME TO delivery_api_keys_away');
+    try {
+      const res = await deliver(t, { 'x-api-key': 'egk_some-key-while-the-table-is-gone' });
+      expect(res.status).toBe(500);
+      expect(res.body.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expect((await deliver(t)).status).toBe(200);
+    } finally {
+      await t.dataSource.query('ALTER TABLE delivery_api_keys_away RENAME TO delivery_api_keys');
+    }
+    // Not cached as unknown: once the lookup works, the same key is checked for real.
+    expect((await deliver(t, { 'x-api-key': 'egk_some-key-while-the-table-is-gone' })).body.errors?.[0].message).toBe('The API key is not valid');
+  });
+});
+
 describe('delivery API keys: DELIVERY_API_KEYS=required', () => {
   let t: TestApp;
   let token: string;

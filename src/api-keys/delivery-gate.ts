@@ -43,7 +43,13 @@ export function registerDeliveryGate(fastify: FastifyInstance, options: Delivery
           // keys is limited like keyless requests instead of reaching the database each time.
           const decision = await limiter.hit(byAddress);
           if (decision && !decision.allowed) return tooMany(reply, decision, limiter.windowSeconds);
-          identity = await keys.authenticate(presented);
+          try {
+            identity = await keys.authenticate(presented);
+          } catch (error) {
+            // The database is unreachable: the key cannot be checked (the same answer as any request needing it then).
+            request.log.error({ err: error }, 'Could not look up a delivery API key');
+            return refuse(reply, 500, 'Internal server error', { code: 'INTERNAL_SERVER_ERROR' });
+          }
         }
         if (typeof identity === 'string') return refuse(reply, 401, identity, { code: 'UNAUTHENTICATED', reason: 'API_KEY_INVALID' });
         subject = { key: `key:${identity.id}`, limit: identity.rateLimit ?? config.perKey };
