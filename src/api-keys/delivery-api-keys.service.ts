@@ -96,8 +96,7 @@ export class DeliveryApiKeysService {
         }),
       );
       await recordAudit(tx, { actorId: actor.id, action: 'delivery_api_key.create', subjectKind: 'delivery_api_key', subjectId: saved.id, after: describe(saved) });
-      // An instance may have cached this hash as unknown (a client sending the key before it existed).
-      await notifyChanged(tx, saved.keyHash);
+      // No NOTIFY: no instance can have cached a hash of 256 fresh random bits as unknown.
       return saved;
     });
     return { key, apiKey };
