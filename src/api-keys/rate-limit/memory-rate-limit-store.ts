@@ -5,7 +5,7 @@ interface Window {
   count: number;
 }
 
-/** Windows ended this long ago are dropped by the next sweep. */
+/** Ended windows are dropped every this many hits (the map stays as large as the live subjects). */
 const SWEEP_EVERY_HITS = 10_000;
 
 /**
