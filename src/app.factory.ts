@@ -4,6 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { registerDeliveryGate } from './api-keys/delivery-gate';
+import { DeliveryApiKeysService } from './api-keys/delivery-api-keys.service';
+import { DeliveryRateLimiter } from './api-keys/rate-limit/delivery-rate-limiter';
 import { DeliveryCache } from './articles/delivery/delivery-cache';
 import { registerDeliveryResponseCache } from './articles/delivery/response-cache';
 import { PUBLISHED_CONTENT_QUERIES } from './articles/delivery/articles-delivery.resolver';
@@ -12,6 +15,7 @@ import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
 import { checkWebsocketMessages } from './common/graphql/websocket-message-checks';
+import { registerPersistedQueries } from './common/graphql/persisted-queries';
 import { registerGraphiql } from './common/graphql/graphiql/graphiql';
 import { registerCors } from './common/http/cors';
 import { createRootLogger, logDestination, RequestLogController } from './common/logging';
@@ -61,6 +65,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   app.useLogger(app.get(Logger));
   registerMetrics(adapter.getInstance(), app.get(MetricsService), config.metrics);
+  // API key and rate limit first (onRequest), then persisted queries (preValidation), then the response cache (preHandler).
+  registerDeliveryGate(adapter.getInstance(), {
+    path: '/graphql',
+    keys: app.get(DeliveryApiKeysService),
+    limiter: app.get(DeliveryRateLimiter),
+    config: config.deliveryAccess,
+  });
+  registerPersistedQueries(adapter.getInstance(), { path: '/graphql', maxEntries: config.deliveryAccess.persistedQueryEntries });
   registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql', PUBLISHED_CONTENT_QUERIES);
   app.useGlobalPipes(new AppValidationPipe());
   app.flushLogs();

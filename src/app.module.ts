@@ -3,6 +3,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { Logger as PinoRootLogger } from 'pino';
+import { ApiKeysAdminModule } from './api-keys/admin/api-keys-admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ArticlesAdminModule } from './articles/admin/articles-admin.module';
 import { ArticlesModule } from './articles/articles.module';
 import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.module';
@@ -82,6 +84,7 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
     StalenessAdminModule,
     WebhooksAdminModule,
     AssetsAdminModule,
+    ApiKeysAdminModule,
   ],
 };
 
@@ -131,6 +134,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         MetricsModule,
+        ApiKeysModule,
         ...[DELIVERY_ENDPOINT, ADMIN_ENDPOINT].map(graphqlModule),
         ...DELIVERY_ENDPOINT.modules,
         ...ADMIN_ENDPOINT.modules,

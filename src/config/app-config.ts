@@ -1,4 +1,4 @@
-import { ASSET_STORAGES, INTROSPECTION_MODES, LOG_FORMATS, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
+import { ASSET_STORAGES, DELIVERY_API_KEY_MODES, INTROSPECTION_MODES, LOG_FORMATS, LOG_LEVELS, NODE_ENVS, SEARCH_ENGINES } from './env.schema';
 
 /**
  * Typed configuration: the only way code outside `src/config/` reads settings.
@@ -35,6 +35,20 @@ export abstract class AppConfig {
     /** Who may introspect both schemas: everyone, nobody, or signed-in staff (every role but member). */
     introspection: (typeof INTROSPECTION_MODES)[number];
     ide: boolean;
+  };
+  /** Delivery API keys, rate limits and persisted queries (docs/front-end.md). */
+  abstract readonly deliveryAccess: {
+    apiKeys: (typeof DELIVERY_API_KEY_MODES)[number];
+    windowSeconds: number;
+    /** Requests per window per client address (keyless requests); 0: no limit. */
+    perIp: number;
+    /** Requests per window per API key without its own limit; 0: no limit. */
+    perKey: number;
+    /** Unset: counters are held per instance. */
+    redisUrl: string | undefined;
+    redisKeyPrefix: string;
+    /** Automatic persisted queries kept per instance; 0: off. */
+    persistedQueryEntries: number;
   };
   abstract readonly locales: {
     /** Canonical BCP 47 tags, e.g. `zh-CN`. */

@@ -33,6 +33,7 @@ export const INTROSPECTION_MODES = ['on', 'off', 'staff'] as const;
 export const LOG_FORMATS = ['pretty', 'json'] as const;
 export const METRICS_MODES = ['on', 'off'] as const;
 export const ASSET_STORAGES = ['local', 's3'] as const;
+export const DELIVERY_API_KEY_MODES = ['optional', 'required', 'off'] as const;
 
 /** Every environment variable Evergreen reads. `.env.example` lists the same names. */
 export class EnvironmentVariables {
@@ -158,6 +159,49 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(INTROSPECTION_MODES)
   GRAPHQL_INTROSPECTION?: (typeof INTROSPECTION_MODES)[number];
+
+  /** Delivery API keys (`X-Api-Key`): checked when sent (`optional`), needed on every request (`required`), or ignored (`off`). */
+  @IsIn(DELIVERY_API_KEY_MODES)
+  DELIVERY_API_KEYS: (typeof DELIVERY_API_KEY_MODES)[number] = 'optional';
+
+  /** Length of the delivery API's rate-limit window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** Delivery requests per window per client address without an API key (0: no limit). Default: 600 in production, 0 otherwise. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_IP?: number;
+
+  /** Delivery requests per window per API key, unless the key has its own limit (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  RATE_LIMIT_PER_KEY = 6000;
+
+  /** Redis shared by the API instances for rate-limit counters, e.g. redis://127.0.0.1:6379/0; unset: each instance counts alone. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true }, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of every Redis key Evergreen writes (several deployments may share one Redis). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 letters, digits or : _ . -' })
+  REDIS_KEY_PREFIX = 'evergreen:';
+
+  /** Automatic persisted queries remembered per instance (0: persisted queries off). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  PERSISTED_QUERY_ENTRIES = 2000;
 
   @Transform(toInt)
   @IsInt()

@@ -73,6 +73,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       introspection: vars.GRAPHQL_INTROSPECTION ?? (vars.NODE_ENV === 'production' ? 'staff' : 'on'),
       ide: vars.GRAPHIQL && vars.NODE_ENV !== 'production',
     },
+    deliveryAccess: {
+      apiKeys: vars.DELIVERY_API_KEYS,
+      windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS,
+      perIp: vars.RATE_LIMIT_PER_IP ?? (vars.NODE_ENV === 'production' ? 600 : 0),
+      perKey: vars.RATE_LIMIT_PER_KEY,
+      redisUrl: vars.REDIS_URL,
+      redisKeyPrefix: vars.REDIS_KEY_PREFIX,
+      persistedQueryEntries: vars.PERSISTED_QUERY_ENTRIES,
+    },
     locales,
     articles: {
       defaultReviewIntervalDays: vars.DEFAULT_REVIEW_INTERVAL_DAYS,
@@ -188,6 +197,6 @@ function parseCorsOrigins(vars: EnvironmentVariables, problems: string[]): strin
 function describeProblem(error: ValidationError): string[] {
   const messages = Object.values(error.constraints ?? {}).map((message) => message.replace(new RegExp(`^${error.property} `), ''));
   if (messages.length === 0) return [];
-  const secret = error.property === 'JWT_SECRET' || error.property.endsWith('PASSWORD') || error.property.endsWith('KEY');
+  const secret = error.property === 'JWT_SECRET' || error.property === 'REDIS_URL' || error.property.endsWith('PASSWORD') || error.property.endsWith('KEY');
   return [`${error.property}: ${messages.join('; ')} (got ${secret ? 'a hidden value' : JSON.stringify(error.value)})`];
 }

@@ -52,6 +52,8 @@ import { ContentGapEntity } from '../staleness/entities/content-gap.entity';
 import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
+import { CreateDeliveryApiKeys1764830000000 } from '../../migrations/1764830000000-CreateDeliveryApiKeys';
+import { DeliveryApiKeyEntity } from '../api-keys/entities/delivery-api-key.entity';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 import { CreateWebhooks1764820000000 } from '../../migrations/1764820000000-CreateWebhooks';
 import { StalenessScanMarks1764890000000 } from '../../migrations/1764890000000-StalenessScanMarks';
@@ -104,6 +106,7 @@ export const ENTITIES = [
   PreviewTokenEntity,
   AssetEntity,
   ArticleAssetEntity,
+  DeliveryApiKeyEntity,
 ];
 export const MIGRATIONS = [
   CreateUsersAndAuth1763856000000,
@@ -126,6 +129,7 @@ export const MIGRATIONS = [
   CreatePreviewTokens1764800000000,
   DeliverySeoAndOutline1764810000000,
   CreateWebhooks1764820000000,
+  CreateDeliveryApiKeys1764830000000,
   CreateAssets1764840000000,
   StalenessScanMarks1764890000000,
 ];

@@ -49,7 +49,8 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
     const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
     reply.header('etag', etag);
     reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.staleWhileRevalidateSeconds}`);
-    reply.header('vary', ['Authorization', ...privateHeaders].join(', '));
+    // A CDN must not answer a request with another key's (or no key's) cached response: keys may be required.
+    reply.header('vary', ['Authorization', 'X-Api-Key', ...privateHeaders].join(', '));
     const offered = request.headers['if-none-match'];
     if (offered && offered.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
       reply.code(304);

@@ -39,7 +39,8 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     origin: (origin, callback) => callback(null, origin !== undefined && allowed(origin)),
     methods: ['GET', 'POST', 'OPTIONS'],
     credentials: false,
-    exposedHeaders: ['x-request-id', 'x-preview'],
+    // Rate-limit state (docs/front-end.md) is readable by browser front ends too.
+    exposedHeaders: ['x-request-id', 'x-preview', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'],
     maxAge: 600,
     strictPreflight: false,
   });

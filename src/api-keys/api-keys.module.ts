@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { DeliveryApiKeysService } from './delivery-api-keys.service';
+import { DeliveryRateLimiter } from './rate-limit/delivery-rate-limiter';
+
+/** Delivery API keys and the delivery API's rate limits (docs/front-end.md); wired to HTTP in app.factory.ts. */
+@Module({ providers: [DeliveryApiKeysService, DeliveryRateLimiter], exports: [DeliveryApiKeysService, DeliveryRateLimiter] })
+export class ApiKeysModule {}
