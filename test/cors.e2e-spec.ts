@@ -48,6 +48,15 @@ describe('CORS', () => {
       },
     );
 
+    it('keeps Vary: Origin on cacheable GET answers, so a CDN never serves the CORS headers of one origin to another', async () => {
+      const res = await t.http().get('/graphql').query(QUERY).set('origin', 'https://help.example.com');
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toMatch(/public/);
+      expect(res.headers['access-control-allow-origin']).toBe('https://help.example.com');
+      const vary = String(res.headers.vary).split(',').map((name) => name.trim().toLowerCase());
+      expect(vary).toEqual(expect.arrayContaining(['origin', 'authorization', 'x-api-key', 'x-preview-token']));
+    });
+
     it('leaves requests without an Origin (servers, curl) as they were', async () => {
       const res = await t.http().post('/graphql').send(QUERY);
       expect(res.status).toBe(200);

@@ -23,6 +23,20 @@ function hasAny(headers: FastifyRequest['headers'], names: readonly string[]): b
 }
 
 /**
+ * Adds names to a Vary header without dropping what is there: CORS sets `Vary: Origin`, and a shared cache that
+ * lost it would hand one origin's Access-Control-Allow-Origin (or its absence) to another origin.
+ */
+function mergeVary(current: unknown, names: readonly string[]): string {
+  const existing = (Array.isArray(current) ? current.join(',') : typeof current === 'string' ? current : '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const merged = [...existing];
+  for (const name of names) if (!merged.some((present) => present.toLowerCase() === name.toLowerCase())) merged.push(name);
+  return merged.join(', ');
+}
+
+/**
  * HTTP caching for GraphQL. Anonymous GET queries on the delivery endpoint that succeed get a short public
  * max-age and a strong ETag (answering If-None-Match with 304); everything else — POST, tokens, errors, responses a
  * resolver marked uncacheable, the admin API — is `no-store`.
@@ -50,7 +64,7 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
     reply.header('etag', etag);
     reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.staleWhileRevalidateSeconds}`);
     // A CDN must not answer a request with another key's (or no key's) cached response: keys may be required.
-    reply.header('vary', ['Authorization', 'X-Api-Key', ...privateHeaders].join(', '));
+    reply.header('vary', mergeVary(reply.getHeader('vary'), ['Authorization', 'X-Api-Key', ...privateHeaders]));
     const offered = request.headers['if-none-match'];
     if (offered && offered.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
       reply.code(304);
