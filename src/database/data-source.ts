@@ -53,6 +53,8 @@ import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
+import { SuggestionKinds1764860000000 } from '../../migrations/1764860000000-SuggestionKinds';
+import { AnswerPromotedNotifications1764860001000 } from '../../migrations/1764860001000-AnswerPromotedNotifications';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -112,6 +114,8 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  SuggestionKinds1764860000000,
+  AnswerPromotedNotifications1764860001000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
