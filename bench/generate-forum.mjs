@@ -7,7 +7,7 @@
 // a long tail up to 400), authors Zipf-like (a few members write much), votes skewed towards early and accepted
 // answers, ~30% of threads solved with an accepted answer. Every post has its first revision (post_revisions) and
 // rendered HTML; every thread's author follows it.
-// Text is real: titles and question bodies from ../shared/eval/dup-questions, reply sentences from the question
+// Text is real: titles (minus the search benchmark's held-out queries) and question bodies from ../shared/eval/dup-questions, reply sentences from the question
 // bodies and the documentation pages of ../shared/eval/stale-docs. Bodies come from a pool of distinct texts, each
 // rendered ONCE with the app's own renderer (dist/src/forum/content/render-post.js) and reused.
 // Rows are written with multi-row INSERT … SELECT FROM unnest(arrays) in batches, inside one transaction per batch,
@@ -23,6 +23,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { round, writeResults } from './lib.mjs';
+import { heldOutTitles } from './search-queries.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -71,7 +72,9 @@ function loadCorpus() {
       .flatMap((line) => line.split(/(?<=[.!?])\s+/))
       .map(clean)
       .filter((t) => t.length >= 30 && t.length <= 240 && /^[A-Z]/.test(t) && !/^#/.test(t));
-  const titles = [...new Set(questions.map((q) => clean(q.title)).filter((t) => t.length >= 10 && t.length <= 180))];
+  // The search benchmark's queries (held-out test-split titles, bench/search-queries.mjs) are never thread titles.
+  const heldOut = new Set(heldOutTitles());
+  const titles = [...new Set(questions.map((q) => clean(q.title)).filter((t) => t.length >= 10 && t.length <= 180 && !heldOut.has(t)))];
   // Question bodies as Markdown, cut at a paragraph boundary near 1,200 characters.
   const bodies = [...new Set(questions.map((q) => q.body.trim()).filter((b) => b.length >= 40).map((b) => (b.length <= 1200 ? b : b.slice(0, b.lastIndexOf('\n', 1200) > 200 ? b.lastIndexOf('\n', 1200) : 1200))))];
   const sentences = [...new Set([...questions.flatMap((q) => sentencesOf(q.body)), ...docs.flatMap((d) => sentencesOf(d.text))])];
