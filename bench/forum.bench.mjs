@@ -4,7 +4,8 @@
 //   off   DELIVERY_CACHE_ENTRIES=0 (no published-content cache, no whole-response cache);
 //   on    the default caches;
 // and a bare-SQL reference in the same rounds: the very statements the service runs for that page (copied from
-// src/forum/forum-reading.service.ts, anonymous reader), 50 concurrent callers on a pg pool of the app's size,
+// src/forum/forum-reading.service.ts, anonymous reader, named prepared statements like the service's), 50 concurrent
+// callers on a pg pool of the app's size,
 // no HTTP/GraphQL — so the API's own share is visible as the ratio. Rounds are interleaved (sql, off, on, sql, …)
 // so machine noise hits all alike.
 //   thread page  thread(slug) with its question, accepted answer and the first 20 replies, authors and votes,
@@ -16,6 +17,7 @@
 //   held     a trust-level-0 member replies in a `hold_all` board (as above, plus the hold's audit entry).
 // p50 / p95 / p99 of each; the database's load average and the process's `uptime` are written with the results.
 import { execSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
@@ -47,16 +49,17 @@ const SQL_THREAD = `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of
   EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $2::uuid) AS is_following,
   (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
   FROM ${THREAD_FROM} WHERE t.slug = $1 AND ${READABLE('t')}`;
-const POSTS = (condition, base) => `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
+const POSTS = (condition, base, orderBy = 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id') => `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
   p.revision_number, p.score, p.upvote_count, p.downvote_count, v.value AS my_vote, p.created_at, p.edited_at, ${AUTHOR},
   json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key
   FROM posts p JOIN threads t ON t.id = p.thread_id LEFT JOIN users u ON u.id = p.author_id
   LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${base + 1}::uuid
   WHERE ${condition} AND ${READABLE('p').replaceAll('$3', `$${base + 2}`).replaceAll('$2', `$${base + 1}`)} AND ${READABLE('t').replaceAll('$3', `$${base + 2}`).replaceAll('$2', `$${base + 1}`)}
-  ORDER BY CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id LIMIT $${base + 3}`;
+  ORDER BY ${orderBy} LIMIT $${base + 3}`;
 const SQL_QUESTION = POSTS('p.thread_id = $1 AND p.is_question', 1);
-const SQL_ACCEPTED = POSTS('p.thread_id = $1 AND p.id = $2::uuid', 2);
-const SQL_REPLIES = POSTS('p.thread_id = $1 AND NOT p.is_question', 1);
+const SQL_ACCEPTED = POSTS('p.thread_id = $1 AND p.id = t.accepted_post_id AND NOT p.is_question', 1);
+// The replies after the accepted answer, along posts_thread_created_idx (first page).
+const SQL_REPLIES = POSTS('p.thread_id = $1 AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id', 1, 'p.created_at, p.id');
 const SQL_BOARD_ID = 'SELECT id FROM boards WHERE slug = $1';
 const SQL_BOARD_PAGE = `SELECT ${THREAD_COLUMNS}, json_build_array(t.is_pinned::int, t.last_activity_at, t.id)::text AS sort_key FROM ${THREAD_FROM}
   WHERE t.status = 'visible' AND true AND t.board_id = $1::uuid ORDER BY t.is_pinned::int DESC, t.last_activity_at DESC, t.id DESC LIMIT $2::int`;
@@ -67,6 +70,8 @@ process.once('SIGINT', async () => {
   process.exit(130);
 });
 
+/** A named prepared statement, as the service runs it (src/database/prepared-query.ts). */
+const named = (p, text, values) => p.query({ name: `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values });
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 const uptime = () => execSync('uptime').toString().trim();
 
@@ -217,14 +222,14 @@ async function main() {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_SIZE });
   const anonymous = [null, false];
   const sqlThreadPage = async (p) => {
-    const { rows: [thread] } = await p.query(SQL_THREAD, [pick(slugs), ...anonymous]);
-    await p.query(SQL_QUESTION, [thread.id, ...anonymous, 1]);
-    if (thread.accepted_post_id) await p.query(SQL_ACCEPTED, [thread.id, thread.accepted_post_id, ...anonymous, 1]);
-    await p.query(SQL_REPLIES, [thread.id, ...anonymous, 21]);
+    const { rows: [thread] } = await named(p, SQL_THREAD, [pick(slugs), ...anonymous]);
+    await named(p, SQL_QUESTION, [thread.id, ...anonymous, 1]);
+    const accepted = (await named(p, SQL_ACCEPTED, [thread.id, ...anonymous, 1])).rows;
+    await named(p, SQL_REPLIES, [thread.id, ...anonymous, 21 - accepted.length]);
   };
   const sqlBoardPage = async (p) => {
-    const { rows: [board] } = await p.query(SQL_BOARD_ID, [pick(boards)]);
-    await p.query(SQL_BOARD_PAGE, [board.id, 21]);
+    const { rows: [board] } = await named(p, SQL_BOARD_ID, [pick(boards)]);
+    await named(p, SQL_BOARD_PAGE, [board.id, 21]);
   };
   const loadBefore = uptime();
   const off = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' });

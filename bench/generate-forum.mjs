@@ -282,7 +282,7 @@ async function main() {
     boards: BOARDS,
     solvedThreads: solved,
     acceptedShare,
-    maxReplies: Math.max(...counts),
+    maxReplies: counts.reduce((a, b) => Math.max(a, b), 0),
     threadsWithoutReplies: counts.filter((c) => c === 0).length,
     seconds: { render: round((renderedAt - started) / 1000, 1), load: round((loadedAt - renderedAt) / 1000, 1), vacuumAnalyze: round((vacuumedAt - loadedAt) / 1000, 1), total: seconds },
     indexing,

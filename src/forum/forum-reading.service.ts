@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
+import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
+import { preparedQuery } from '../database/prepared-query';
 import { jsonLdString } from '../common/json-ld';
 import { AppConfig } from '../config/app-config';
 import { threadUrl } from '../config/site-urls';
@@ -212,7 +214,7 @@ export class ForumReadingService {
     // Only the filters given become conditions, so the planner sees plain equalities (and the partial indexes).
     const conditions = [`t.status = 'visible'`, sort.where];
     if (filter.boardSlug) {
-      const [board]: { id: string }[] = await this.dataSource.query('SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
+      const [board] = await preparedQuery<{ id: string }>(this.dataSource, 'SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
       if (!board) throw new NotFoundError('Board', filter.boardSlug);
       conditions.push(`t.board_id = ${param(board.id, 'uuid')}`);
     }
@@ -234,7 +236,8 @@ export class ForumReadingService {
     const limit = param(window.size + 1, 'int');
     let rows: ThreadRow[];
     try {
-      rows = await this.dataSource.query(
+      rows = await preparedQuery<ThreadRow & QueryResultRow>(
+        this.dataSource,
         `SELECT ${THREAD_COLUMNS}, json_build_array(${keyList})::text AS sort_key FROM ${THREAD_FROM}
          WHERE ${pageConditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`,
         params,
@@ -412,7 +415,8 @@ export class ForumReadingService {
   }
 
   private async threadRow(reader: Reader, condition: string, key: string): Promise<ThreadDetailRow | null> {
-    const [row]: ThreadDetailRow[] = await this.dataSource.query(
+    const [row] = await preparedQuery<ThreadDetailRow & QueryResultRow>(
+      this.dataSource,
       `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id,
               EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $2::uuid) AS is_following,
               (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
@@ -424,7 +428,8 @@ export class ForumReadingService {
 
   private async postRows(reader: Reader, condition: string, params: unknown[], limit: number, orderBy?: string): Promise<PostRow[]> {
     const base = params.length;
-    return this.dataSource.query(
+    return preparedQuery<PostRow & QueryResultRow>(
+      this.dataSource,
       `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
               p.revision_number, p.score, p.upvote_count, p.downvote_count, v.value AS my_vote, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
               json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key
