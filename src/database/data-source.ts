@@ -55,6 +55,7 @@ import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 import { SuggestionKinds1764860000000 } from '../../migrations/1764860000000-SuggestionKinds';
 import { AnswerPromotedNotifications1764860001000 } from '../../migrations/1764860001000-AnswerPromotedNotifications';
+import { MemberNameLookupIndex1764860002000 } from '../../migrations/1764860002000-MemberNameLookupIndex';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -116,6 +117,7 @@ export const MIGRATIONS = [
   RecurringQuestions1764710000000,
   SuggestionKinds1764860000000,
   AnswerPromotedNotifications1764860001000,
+  MemberNameLookupIndex1764860002000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
