@@ -70,7 +70,7 @@ process.once('SIGINT', async () => {
   process.exit(130);
 });
 
-/** A named prepared statement, as the service runs it (src/database/prepared-query.ts). */
+/** A named prepared statement, as the service runs it (src/common/sql/prepared-query.ts). */
 const named = (p, text, values) => p.query({ name: `bench_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values });
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
 const uptime = () => execSync('uptime').toString().trim();

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
-import { preparedQuery } from '../database/prepared-query';
+import { preparedQuery } from '../common/sql/prepared-query';
 import { jsonLdString } from '../common/json-ld';
 import { AppConfig } from '../config/app-config';
 import { threadUrl } from '../config/site-urls';

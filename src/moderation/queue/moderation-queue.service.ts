@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryResultRow } from 'pg';
 import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../../common/graphql/connection';
-import { preparedQuery } from '../../database/prepared-query';
+import { preparedQuery } from '../../common/sql/prepared-query';
 
 export type QueueItemKind = 'thread' | 'post' | 'flag';
 
