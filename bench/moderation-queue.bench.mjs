@@ -6,6 +6,7 @@
 // in sequence (no cache exists on this path): the first page (20 items) alone, with its counts per reason,
 // filtered by a board, and filtered by a reason; p50 / p95 / p99 per request.
 import argon2 from 'argon2';
+import { execSync } from 'node:child_process';
 import * as os from 'node:os';
 import pg from 'pg';
 import { environment, markdownTable, round, startApp, stopChild, writeResults } from './lib.mjs';
@@ -140,23 +141,31 @@ async function main() {
     const seeded = await seed(db);
     const board = (await db.query(`SELECT id FROM boards ORDER BY position LIMIT 1`)).rows[0].id;
     const plan = (await db.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT 1 FROM threads WHERE status = 'pending' ORDER BY created_at, id LIMIT 21`)).rows[0]['QUERY PLAN'][0];
+    // Where the first page's SQL spends its time: planning vs execution (median of 20 EXPLAIN ANALYZE runs), and the plan.
+    const explains = [];
+    for (let i = 0; i < 20; i += 1) explains.push((await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${QUEUE_SQL}`)).rows[0]['QUERY PLAN'][0]);
+    const mid = (key) => round(explains.map((e) => e[key]).sort((a, b) => a - b)[10], 3);
+    const queuePlan = { planningMs: mid('Planning Time'), executionMs: mid('Execution Time'), text: (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${QUEUE_SQL}`)).rows.map((r) => r['QUERY PLAN']).join('\n') };
+    process.stdout.write(`  first page SQL: planning ${queuePlan.planningMs} ms, execution ${queuePlan.executionMs} ms (median of 20 EXPLAIN ANALYZE)\n`);
     process.stdout.write(`  seeded in ${seeded.seconds} s: ${seeded.pending} pending items\n`);
     const login = await gql(url, null, `mutation { login(input: { email: "moderator@bench.test", password: "bench-moderator-password" }) { accessToken } }`);
     const token = login.login.accessToken;
     // References in the same run: the HTTP + auth + GraphQL floor, and the queue's SQL alone.
     const floor = await measure('reference: { __typename } on the admin API', url, token, '{ __typename }', {}, () => gql(url, token, '{ __typename }', {}));
     const sqlOnly = await measure('reference: the first page SQL alone (pg client)', url, token, null, {}, () => db.query(QUEUE_SQL));
+    const sqlPrepared = await measure('reference: the same SQL as a named prepared statement', url, token, null, {}, () => db.query({ name: 'bench-queue-first-page', text: QUEUE_SQL }));
     await db.end();
     const results = [
       floor,
       sqlOnly,
+      sqlPrepared,
       await measure('first page (20 items)', url, token, PAGE, {}),
       await measure('first page + counts per reason', url, token, PAGE_WITH_COUNTS, {}),
       await measure('first page, one board', url, token, PAGE, { boardId: board }),
       await measure('first page, reason auto:links', url, token, PAGE, { reason: 'auto:links' }),
     ];
     const loadAverage = os.loadavg().map((n) => round(n, 1));
-    const json = { environment: environment(), loadAverage, seeded, targetMs: TARGET_MS, pendingThreadsPlan: plan.Plan['Node Type'], results };
+    const json = { environment: environment(), loadAverage, uptime: execSync('uptime').toString().trim(), seeded, targetMs: TARGET_MS, pendingThreadsPlan: plan.Plan['Node Type'], queuePlan, results };
     const markdown = [
       '# Moderation queue benchmark',
       '',
@@ -168,8 +177,14 @@ async function main() {
       markdownTable(['request', 'p50 ms', 'p95 ms', 'p99 ms'], results.map((r) => [r.label, r.p50Ms, r.p95Ms, r.p99Ms])),
       '',
       `Machine: ${json.environment.cpuCount} × ${json.environment.cpuModel}, Node ${json.environment.node}, ${json.environment.date}; shared with other`,
-      `work while measured (load average ${loadAverage.join(' / ')} over 1 / 5 / 15 min on ${json.environment.cpuCount} cores: figures are noisy;`,
+      `work while measured (\`${json.uptime}\` — load average over 1 / 5 / 15 min on ${json.environment.cpuCount} cores: figures are noisy;`,
       'compare rows of one run). Run: `npm run bench:moderation`.',
+      '',
+      `First page SQL, median of 20 \`EXPLAIN ANALYZE\` in the same run: planning ${queuePlan.planningMs} ms, execution ${queuePlan.executionMs} ms. Plan:`,
+      '',
+      '```',
+      queuePlan.text,
+      '```',
       '',
     ].join('\n');
     writeResults('moderation', json, markdown);

@@ -134,6 +134,51 @@ describe('forum threads in search', () => {
     expect(articlesOnly.articles.map((hit) => hit.kind)).toEqual(['Article']);
   });
 
+  it('records opened thread suggestions as deflection and reports it per kind', async () => {
+    const editor = t.admin(await t.login(await t.createUser({ role: Role.Editor })));
+    const kb = new KnowledgeBaseFactory(editor);
+    const article = await kb.published((await kb.category('Printers')).id, { title: 'Pair a gizmo printer', bodyMarkdown: 'Hold the gizmo button for five seconds.' });
+    const board = await forum.board({ name: 'Printers board' });
+    const solved = await forum.thread(ann, board.id, { title: 'Gizmo printer will not pair', bodyMarkdown: 'My gizmo printer does not pair.' });
+    const answer = await forum.reply(bob, solved.id, 'Reset the gizmo printer first.');
+    await ann.send(ACCEPT, { input: { postId: answer.id } });
+    await worker.drain();
+    // Earlier tests' suggestions are before this instant.
+    const from = ((await t.dataSource.query(`SELECT clock_timestamp() AS at`))[0].at as Date).toISOString();
+    const suggest = async () =>
+      expectData<{ suggestionId: string; articles: { kind: string; id: string }[] }>(await t.delivery().send(SUGGEST, { input: { text: 'gizmo printer pairing', locale: 'en' } }), 'suggestArticles');
+    const OPENED = `mutation ($input: SuggestionOpenedInput!) { recordSuggestionOpened(input: $input) }`;
+
+    const first = await suggest();
+    expect(first.articles.map((hit) => hit.id).sort()).toEqual([article.id, solved.id].sort());
+    expect((await t.delivery().send(OPENED, { input: { suggestionId: first.suggestionId, threadId: solved.id } })).data?.recordSuggestionOpened).toBe(true);
+    // The thread's id is not an article of that batch, nor an unknown thread.
+    expect((await t.delivery().send(OPENED, { input: { suggestionId: first.suggestionId, articleId: solved.id } })).data?.recordSuggestionOpened).toBe(false);
+    expect((await t.delivery().send(OPENED, { input: { suggestionId: first.suggestionId, threadId: article.id } })).data?.recordSuggestionOpened).toBe(false);
+    const second = await suggest();
+    expect((await t.delivery().send(OPENED, { input: { suggestionId: second.suggestionId, articleId: article.id } })).data?.recordSuggestionOpened).toBe(true);
+    await suggest(); // shown, nothing opened
+
+    const before = (await t.dataSource.query(`SELECT count(*)::int AS n, count(opened_at)::int AS opened FROM article_suggestions`))[0];
+    for (const input of [{ suggestionId: first.suggestionId }, { suggestionId: first.suggestionId, articleId: article.id, threadId: solved.id }]) {
+      const refused = await t.delivery().send(OPENED, { input });
+      expect(refused.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n, count(opened_at)::int AS opened FROM article_suggestions`))[0]).toEqual(before);
+
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const report = expectData<{ suggestionRequests: number; suggestionRequestsOpened: number; deflectionByKind: { kind: string; suggestionRequests: number; suggestionRequestsOpened: number; suggestionsShown: number; suggestionsOpened: number }[] }>(
+      await staffAdmin.send(`query ($from: DateTime!, $to: DateTime!) { searchAnalytics(from: $from, to: $to) { suggestionRequests suggestionRequestsOpened deflectionByKind { kind suggestionRequests suggestionRequestsOpened suggestionsShown suggestionsOpened } } }`, { from, to }),
+      'searchAnalytics',
+    );
+    expect(report.suggestionRequests).toBe(3);
+    expect(report.suggestionRequestsOpened).toBe(2);
+    expect(report.deflectionByKind).toEqual([
+      { kind: 'Article', suggestionRequests: 3, suggestionRequestsOpened: 1, suggestionsShown: 3, suggestionsOpened: 1 },
+      { kind: 'Thread', suggestionRequests: 3, suggestionRequestsOpened: 1, suggestionsShown: 3, suggestionsOpened: 1 },
+    ]);
+  });
+
   it('rebuilds threads into the index and reports no drift', async () => {
     const index = t.app.get(SearchIndexService);
     await worker.drain();

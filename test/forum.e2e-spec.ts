@@ -202,6 +202,32 @@ describe('forum: members on the delivery API', () => {
     expect(expectData(await ann.send(UNACCEPT, { input: { threadId: thread.id } }), 'unacceptAnswer')).toMatchObject({ isSolved: false, acceptedAnswer: null });
   });
 
+  it('pages replies with the accepted answer first and every other reply once, oldest first; refuses a forged cursor', async () => {
+    const thread = await forum.thread(ann, board.id, { title: 'Paging replies with an accepted answer', bodyMarkdown: 'Which reply?' });
+    const replies = [];
+    for (let i = 1; i <= 5; i++) replies.push(await forum.reply(i % 2 ? bob : cy, thread.id, `Reply number ${i}`));
+    expectData(await ann.send(ACCEPT, { input: { postId: replies[2].id } }), 'acceptAnswer');
+    type RepliesPage = { posts: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string; isAccepted: boolean } }[] } };
+    const seen: string[][] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const res: RepliesPage = expectData<RepliesPage>(await t.delivery().send(THREAD, { id: thread.id, first: 2, after }), 'thread');
+      seen.push(res.posts.edges.map((edge) => edge.node.id));
+      if (!res.posts.pageInfo.hasNextPage) break;
+      after = res.posts.pageInfo.endCursor;
+    }
+    const ids = replies.map((reply) => reply.id);
+    expect(seen).toEqual([[ids[2], ids[0]], [ids[1], ids[3]], [ids[4]]]);
+    // Page size 1: the accepted answer alone, then the others from the start.
+    const one = expectData<RepliesPage>(await t.delivery().send(THREAD, { id: thread.id, first: 1 }), 'thread');
+    expect(one.posts.edges.map((edge) => edge.node.id)).toEqual([ids[2]]);
+    const next = expectData<RepliesPage>(await t.delivery().send(THREAD, { id: thread.id, first: 10, after: one.posts.pageInfo.endCursor }), 'thread');
+    expect(next.posts.edges.map((edge) => edge.node.id)).toEqual([ids[0], ids[1], ids[3], ids[4]]);
+    const forged = Buffer.from(JSON.stringify([7, '2020-01-01T00:00:00Z', ids[0]])).toString('base64url');
+    const refused = await t.delivery().send(THREAD, { id: thread.id, first: 2, after: forged });
+    expect(refused.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('follows and unfollows a thread', async () => {
     const thread = await forum.thread(ann, board.id);
     expect(expectData(await bob.send(FOLLOW, { input: { threadId: thread.id } }), 'followThread')).toMatchObject({ isFollowing: true });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
@@ -8,6 +8,7 @@ import { LocalesService } from '../common/locales/locales.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { Role } from '../users/role.enum';
 import { AppConfig } from '../config/app-config';
+import { ARTICLE_PUBLICATION_LISTENER, ArticlePublicationListener } from './article-publication-listener';
 import { ArticlesService, staleBase } from './articles.service';
 import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -61,6 +62,7 @@ export class PublishingService {
     private readonly articles: ArticlesService,
     private readonly revisions: RevisionsService,
     private readonly config: AppConfig,
+    @Optional() @Inject(ARTICLE_PUBLICATION_LISTENER) private readonly publicationListener: ArticlePublicationListener | null = null,
   ) {}
 
   async requestReview(editor: AuthUser, ref: RevisionRef, reviewerId: string | null): Promise<ArticleLocaleEntity> {
@@ -261,6 +263,7 @@ export class PublishingService {
     state.status = status;
     state.publishedRevisionId = revision.id;
     state.publishedAt = now;
+    const isFirstPublication = state.firstPublishedAt === null;
     state.firstPublishedAt ??= now;
     state.lastReviewedAt = now;
     state.lastReviewedBy = publishedBy;
@@ -288,6 +291,7 @@ export class PublishingService {
     });
     // After the update: stale-flag resolution reads the published state.
     await recordChange(tx, { kind: 'article', id: state.articleId, locale: state.locale, change: 'published' });
+    await this.publicationListener?.articlePublished(tx, { articleId: state.articleId, locale: state.locale, isFirstPublication, publishedBy });
     return state;
   }
 

@@ -63,6 +63,9 @@ import { AssetEntity } from '../assets/entities/asset.entity';
 import { ArticleAssetEntity } from '../articles/entities/article-asset.entity';
 import { CreateAssets1764840000000 } from '../../migrations/1764840000000-CreateAssets';
 import { DeliverySeoAndOutline1764810000000 } from '../../migrations/1764810000000-DeliverySeoAndOutline';
+import { SuggestionKinds1764860000000 } from '../../migrations/1764860000000-SuggestionKinds';
+import { AnswerPromotedNotifications1764860001000 } from '../../migrations/1764860001000-AnswerPromotedNotifications';
+import { MemberNameLookupIndex1764860002000 } from '../../migrations/1764860002000-MemberNameLookupIndex';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -131,6 +134,9 @@ export const MIGRATIONS = [
   CreateWebhooks1764820000000,
   CreateDeliveryApiKeys1764830000000,
   CreateAssets1764840000000,
+  SuggestionKinds1764860000000,
+  AnswerPromotedNotifications1764860001000,
+  MemberNameLookupIndex1764860002000,
   StalenessScanMarks1764890000000,
 ];
 

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
+import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
+import { preparedQuery } from '../common/sql/prepared-query';
 import { jsonLdString } from '../common/json-ld';
 import { AppConfig } from '../config/app-config';
 import { threadUrl } from '../config/site-urls';
@@ -212,7 +214,7 @@ export class ForumReadingService {
     // Only the filters given become conditions, so the planner sees plain equalities (and the partial indexes).
     const conditions = [`t.status = 'visible'`, sort.where];
     if (filter.boardSlug) {
-      const [board]: { id: string }[] = await this.dataSource.query('SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
+      const [board] = await preparedQuery<{ id: string }>(this.dataSource, 'SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
       if (!board) throw new NotFoundError('Board', filter.boardSlug);
       conditions.push(`t.board_id = ${param(board.id, 'uuid')}`);
     }
@@ -234,7 +236,8 @@ export class ForumReadingService {
     const limit = param(window.size + 1, 'int');
     let rows: ThreadRow[];
     try {
-      rows = await this.dataSource.query(
+      rows = await preparedQuery<ThreadRow & QueryResultRow>(
+        this.dataSource,
         `SELECT ${THREAD_COLUMNS}, json_build_array(${keyList})::text AS sort_key FROM ${THREAD_FROM}
          WHERE ${pageConditions.join(' AND ')} ORDER BY ${order} LIMIT ${limit}`,
         params,
@@ -295,21 +298,19 @@ export class ForumReadingService {
     return rows[0] ? toPostView(rows[0]) : null;
   }
 
-  /** The replies the reader can see: the accepted answer first, then oldest first. */
-  /** Backwards (`last`/`before`): the same keyset compared and walked the other way, returned in list order. */
+  /**
+   * The replies the reader can see: the accepted answer first, then oldest first. Forwards, two index walks
+   * rather than one sort: the accepted answer by its id (first page only), then the other replies along
+   * `posts_thread_created_idx` (thread, created_at, id) up to the page size — a page of a thread with
+   * thousands of replies reads ~20 rows, not all of them (measured in bench/results/forum.md).
+   * Backwards (`last`/`before`): the (rank, created_at, id) keyset compared and walked the other way,
+   * returned in list order. The cursor is (rank, createdAt, id), rank 0 for the accepted answer, 1 for the others.
+   */
   async replies(reader: Reader, threadId: string, window: PageWindow): Promise<Page<PostView>> {
-    const params: unknown[] = [threadId];
     const forward = window.direction === 'forward';
-    let condition = 'p.thread_id = $1 AND NOT p.is_question';
-    if (window.cursor !== null) {
-      const [rank, createdAt, id] = decodeCursor(window.cursor, 3);
-      params.push(rank, createdAt, id);
-      condition += ` AND (CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id) ${forward ? '>' : '<'} ($2::int, $3::timestamptz, $4::uuid)`;
-    }
-    const walk = forward ? 'ASC' : 'DESC';
     let rows: PostRow[];
     try {
-      rows = await this.postRows(reader, condition, params, window.size + 1, `CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END ${walk}, p.created_at ${walk}, p.id ${walk}`);
+      rows = forward ? await this.repliesForward(reader, threadId, window) : await this.repliesBackward(reader, threadId, window);
     } catch (error) {
       if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
@@ -323,6 +324,35 @@ export class ForumReadingService {
       hasPreviousPage: forward ? window.cursor !== null : more,
       totalCount: null,
     };
+  }
+
+  private async repliesForward(reader: Reader, threadId: string, window: PageWindow): Promise<PostRow[]> {
+    let afterOthers: [string, string] | null = null;
+    if (window.cursor !== null) {
+      const [rank, createdAt, id] = decodeCursor(window.cursor, 3);
+      if (rank !== 0 && rank !== 1) throw invalidCursorError();
+      if (rank === 1) afterOthers = [String(createdAt), String(id)];
+    }
+    const accepted = window.cursor === null ? await this.postRows(reader, 'p.thread_id = $1 AND p.id = t.accepted_post_id AND NOT p.is_question', [threadId], 1) : [];
+    const params: unknown[] = [threadId];
+    let condition = 'p.thread_id = $1 AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id';
+    if (afterOthers) {
+      params.push(...afterOthers);
+      condition += ' AND (p.created_at, p.id) > ($2::timestamptz, $3::uuid)';
+    }
+    const others = await this.postRows(reader, condition, params, window.size + 1 - accepted.length, 'p.created_at, p.id');
+    return [...accepted, ...others];
+  }
+
+  private async repliesBackward(reader: Reader, threadId: string, window: PageWindow): Promise<PostRow[]> {
+    const params: unknown[] = [threadId];
+    let condition = 'p.thread_id = $1 AND NOT p.is_question';
+    if (window.cursor !== null) {
+      const [rank, createdAt, id] = decodeCursor(window.cursor, 3);
+      params.push(rank, createdAt, id);
+      condition += ` AND (CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id) < ($2::int, $3::timestamptz, $4::uuid)`;
+    }
+    return this.postRows(reader, condition, params, window.size + 1, 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END DESC, p.created_at DESC, p.id DESC');
   }
 
   async post(reader: Reader, postId: string): Promise<PostView> {
@@ -410,7 +440,8 @@ export class ForumReadingService {
   }
 
   private async threadRow(reader: Reader, condition: string, key: string): Promise<ThreadDetailRow | null> {
-    const [row]: ThreadDetailRow[] = await this.dataSource.query(
+    const [row] = await preparedQuery<ThreadDetailRow & QueryResultRow>(
+      this.dataSource,
       `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id,
               EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $2::uuid) AS is_following,
               (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
@@ -422,7 +453,8 @@ export class ForumReadingService {
 
   private async postRows(reader: Reader, condition: string, params: unknown[], limit: number, orderBy?: string): Promise<PostRow[]> {
     const base = params.length;
-    return this.dataSource.query(
+    return preparedQuery<PostRow & QueryResultRow>(
+      this.dataSource,
       `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
               p.revision_number, p.score, p.upvote_count, p.downvote_count, v.value AS my_vote, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
               json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key

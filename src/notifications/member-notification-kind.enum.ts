@@ -6,6 +6,8 @@ export enum MemberNotificationKind {
   AnswerAccepted = 'answer_accepted',
   Mention = 'mention',
   ModerationDecision = 'moderation_decision',
+  AnswerPromoted = 'answer_promoted',
+  PromotedArticlePublished = 'promoted_article_published',
 }
 
 registerEnumType(MemberNotificationKind, {
@@ -16,5 +18,7 @@ registerEnumType(MemberNotificationKind, {
     AnswerAccepted: { description: "The member's answer was accepted" },
     Mention: { description: 'Someone mentioned the member' },
     ModerationDecision: { description: "A moderator decided on the member's post or thread" },
+    AnswerPromoted: { description: "A help article was drafted from the member's accepted answer (credit)" },
+    PromotedArticlePublished: { description: "The help article drafted from the member's accepted answer was published" },
   },
 });

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, SearchQuery, Visibility } from '../../search/search-engine';
 import { textSearchConfig } from '../../search/postgres/text-search-config';
 import { containsCjk, queryWords } from '../../search/text/words';
+import { BadUserInputError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
 import { AppConfig } from '../config/app-config';
 import { articleUrl, threadUrl } from '../config/site-urls';
@@ -43,6 +44,26 @@ export interface Suggestions {
   /** Category and author of each hit, by `hitKey`. */
   hitDetails: Map<string, HitDetails>;
   urlOf(hit: SearchHit): string | null;
+}
+
+export type SuggestionKind = 'article' | 'thread';
+export const SUGGESTION_KINDS: readonly SuggestionKind[] = ['article', 'thread'];
+
+export interface DeflectionByKind {
+  kind: SuggestionKind;
+  /** suggestArticles calls that showed at least one suggestion of this kind. */
+  batches: number;
+  /** Those after which a suggestion of this kind was opened. */
+  batchesOpened: number;
+  suggestionsShown: number;
+  suggestionsOpened: number;
+}
+
+export interface Deflection {
+  batches: number;
+  batchesOpened: number;
+  suggestionsShown: number;
+  byKind: DeflectionByKind[];
 }
 
 /** Searches through the configured engine; public searches are logged for analytics. */
@@ -103,34 +124,50 @@ export class SearchService {
     ]);
     const hits = threads ? [...articles.hits, ...threads.hits].sort((a, b) => b.score - a.score).slice(0, limit) : articles.hits;
     const batchId = randomUUID();
-    const shown = hits.map((hit, index) => ({ hit, position: index + 1 })).filter(({ hit }) => hit.kind === 'article');
+    const shown = hits.map((hit, index) => ({ hit, position: index + 1 }));
     if (shown.length > 0) {
       await this.dataSource.query(
-        `INSERT INTO article_suggestions (batch_id, article_id, locale, position)
-         SELECT $1, article_id, locale, position FROM unnest($2::uuid[], $3::text[], $4::int[]) AS s(article_id, locale, position)`,
-        [batchId, shown.map((s) => s.hit.id), shown.map((s) => s.hit.locale), shown.map((s) => s.position)],
+        `INSERT INTO article_suggestions (batch_id, kind, subject_id, locale, position)
+         SELECT $1, kind, subject_id, locale, position FROM unnest($2::text[], $3::uuid[], $4::text[], $5::int[]) AS s(kind, subject_id, locale, position)`,
+        [batchId, shown.map((s) => s.hit.kind), shown.map((s) => s.hit.id), shown.map((s) => s.hit.locale), shown.map((s) => s.position)],
       );
     }
     return { batchId, hits, hitDetails: (await this.labels.label({ hits, facets: {} }, resolved, this.locales.fallback)).hits, urlOf: (hit) => this.urlOf(hit) };
   }
 
-  /** Returns false when that suggestion was never shown. */
-  async recordSuggestionOpened(batchId: string, articleId: string): Promise<boolean> {
+  /** Returns false when that suggestion (this article or thread in this batch) was never shown. */
+  async recordSuggestionOpened(batchId: string, opened: { articleId?: string | null; threadId?: string | null }): Promise<boolean> {
+    if (Boolean(opened.articleId) === Boolean(opened.threadId)) {
+      const messages = ['give exactly one of articleId and threadId'];
+      throw new BadUserInputError('Give the opened article or the opened thread', [{ field: 'articleId', messages }, { field: 'threadId', messages }]);
+    }
+    const [kind, subjectId]: [SuggestionKind, string] = opened.articleId ? ['article', opened.articleId] : ['thread', opened.threadId as string];
     const [{ updated }] = await this.dataSource.query(
-      `WITH u AS (UPDATE article_suggestions SET opened_at = coalesce(opened_at, now()) WHERE batch_id = $1 AND article_id = $2 RETURNING id)
+      `WITH u AS (UPDATE article_suggestions SET opened_at = coalesce(opened_at, now()) WHERE batch_id = $1 AND kind = $2 AND subject_id = $3 RETURNING id)
        SELECT count(*)::int AS updated FROM u`,
-      [batchId, articleId],
+      [batchId, kind, subjectId],
     );
     return (updated as number) > 0;
   }
 
-  async deflection(from: Date, to: Date): Promise<{ batches: number; batchesOpened: number; suggestionsShown: number }> {
-    const [row] = await this.dataSource.query(
-      `SELECT count(DISTINCT batch_id)::int AS batches, count(DISTINCT batch_id) FILTER (WHERE opened_at IS NOT NULL)::int AS opened, count(*)::int AS shown
-       FROM article_suggestions WHERE shown_at >= $1 AND shown_at < $2`,
+  /**
+   * Deflection over [from, to): suggestion batches (suggestArticles calls that showed something) and those after
+   * which a suggestion was opened, in all and per kind of suggestion (article, solved thread).
+   */
+  async deflection(from: Date, to: Date): Promise<Deflection> {
+    const rows: { kind: SuggestionKind | null; batches: number; opened: number; shown: number; opened_suggestions: number }[] = await this.dataSource.query(
+      `SELECT kind, count(DISTINCT batch_id)::int AS batches, count(DISTINCT batch_id) FILTER (WHERE opened_at IS NOT NULL)::int AS opened,
+              count(*)::int AS shown, count(*) FILTER (WHERE opened_at IS NOT NULL)::int AS opened_suggestions
+         FROM article_suggestions WHERE shown_at >= $1 AND shown_at < $2
+        GROUP BY GROUPING SETS ((), (kind))`,
       [from, to],
     );
-    return { batches: row.batches, batchesOpened: row.opened, suggestionsShown: row.shown };
+    const total = rows.find((row) => row.kind === null);
+    const byKind = SUGGESTION_KINDS.map((kind) => {
+      const row = rows.find((r) => r.kind === kind);
+      return { kind, batches: row?.batches ?? 0, batchesOpened: row?.opened ?? 0, suggestionsShown: row?.shown ?? 0, suggestionsOpened: row?.opened_suggestions ?? 0 };
+    });
+    return { batches: total?.batches ?? 0, batchesOpened: total?.opened ?? 0, suggestionsShown: total?.shown ?? 0, byKind };
   }
 
   recordClick(searchId: string, kind: string, id: string, locale: string, position: number): void {

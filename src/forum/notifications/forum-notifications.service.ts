@@ -77,6 +77,48 @@ export class ForumNotifications {
     });
   }
 
+  /**
+   * Credit for knowledge capture: the accepted answer's author learns that a help article was drafted from their
+   * answer (`answer_promoted`), once per thread.
+   */
+  async answerPromoted(tx: EntityManager, actorId: string, answer: { id: string; authorId: string | null }, thread: NotifiedThread, articleId: string): Promise<void> {
+    if (!answer.authorId) return;
+    await this.notifications.notify(tx, {
+      recipientId: answer.authorId,
+      kind: MemberNotificationKind.AnswerPromoted,
+      actorId,
+      subjectKind: 'post',
+      subjectId: answer.id,
+      summary: thread.title,
+      data: { threadId: thread.id, threadSlug: thread.slug, postId: answer.id, articleId },
+      dedupeKey: `promoted:${thread.id}`,
+    });
+  }
+
+  /**
+   * The article drafted from the answer went public: its author is told, with the article's address, once per
+   * article and locale (republishing a later revision is quiet).
+   */
+  async promotedArticlePublished(
+    tx: EntityManager,
+    actorId: string | null,
+    answer: { id: string; authorId: string | null },
+    thread: NotifiedThread,
+    article: { id: string; locale: string; slug: string; title: string; url: string },
+  ): Promise<void> {
+    if (!answer.authorId) return;
+    await this.notifications.notify(tx, {
+      recipientId: answer.authorId,
+      kind: MemberNotificationKind.PromotedArticlePublished,
+      actorId,
+      subjectKind: 'article',
+      subjectId: article.id,
+      summary: article.title,
+      data: { threadId: thread.id, threadSlug: thread.slug, postId: answer.id, articleId: article.id, articleSlug: article.slug, articleUrl: article.url, locale: article.locale },
+      dedupeKey: `promoted-published:${article.id}:${article.locale}`,
+    });
+  }
+
   private mentionInputs(post: NotifiedPost, thread: NotifiedThread, mentioned: readonly string[]): NotifyInput[] {
     return mentioned.map((recipientId) => ({
       recipientId,

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ArticleEntity } from '../../articles/entities/article.entity';
+import { PostEntity } from '../../forum/entities/post.entity';
 import { ThreadEntity } from '../../forum/entities/thread.entity';
 
 /** A thread turned into a help article (knowledge capture): the link both ways. */
@@ -19,6 +20,14 @@ export class ThreadPromotionEntity {
   @ManyToOne(() => ArticleEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'article_id', foreignKeyConstraintName: 'thread_promotions_article_fk' })
   article?: ArticleEntity;
+
+  /** The accepted answer the article was drafted from: its author is credited (null once the post is purged). */
+  @Column({ name: 'answer_post_id', type: 'uuid', nullable: true })
+  answerPostId!: string | null;
+
+  @ManyToOne(() => PostEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'answer_post_id', foreignKeyConstraintName: 'thread_promotions_answer_post_fk' })
+  answerPost?: PostEntity;
 
   @Column({ name: 'promoted_by', type: 'uuid', nullable: true })
   promotedBy!: string | null;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { QueryResultRow } from 'pg';
 import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../../common/graphql/connection';
+import { preparedQuery } from '../../common/sql/prepared-query';
 
 export type QueueItemKind = 'thread' | 'post' | 'flag';
 
@@ -123,7 +125,9 @@ export class ModerationQueueService {
          WHERE f.status = 'open' AND ${cursorFor('f')} AND ${boardSql('t')} AND ${reasonSql("'flag:' || f.kind")}
          ORDER BY f.created_at, f.id LIMIT ${limit})`);
     }
-    const rows: RawItem[] = await this.dataSource.query(
+    // A named prepared statement per shape: planning this statement costs as much as running it.
+    const rows = await preparedQuery<RawItem & QueryResultRow>(
+      this.dataSource,
       `WITH page AS (SELECT * FROM (${parts.join(' UNION ALL ')}) items ORDER BY created_at, item_id LIMIT ${limit})
        SELECT i.kind, i.item_id, i.created_at, i.created_at::text AS created_key, i.reason,
               t.board_id, b.name AS board_name, i.thread_id, t.title AS thread_title, i.post_id,

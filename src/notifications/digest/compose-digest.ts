@@ -20,6 +20,8 @@ const WHAT: Record<MemberNotificationKind, { phrase: string; nobody: string }> =
   [MemberNotificationKind.AnswerAccepted]: { phrase: 'accepted your answer', nobody: 'Someone' },
   [MemberNotificationKind.Mention]: { phrase: 'mentioned you', nobody: 'Someone' },
   [MemberNotificationKind.ModerationDecision]: { phrase: 'made a moderation decision on your post', nobody: 'A moderator' },
+  [MemberNotificationKind.AnswerPromoted]: { phrase: 'is turning your accepted answer into a help article', nobody: 'An editor' },
+  [MemberNotificationKind.PromotedArticlePublished]: { phrase: 'published the help article made from your answer', nobody: 'The help team' },
 };
 
 /** One line of text: no line breaks (mail headers, list items), trimmed. */

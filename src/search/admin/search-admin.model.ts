@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { SearchFacets, SearchHitResult } from '../delivery/search.model';
+import { SearchKind } from '../search-enums';
 
 @ObjectType()
 export class AdminSearchHit {
@@ -49,6 +50,15 @@ export class AdminSearchQueryCount {
   @Field(() => Int) zeroResults!: number;
 }
 
+@ObjectType({ description: 'Deflection by kind of suggestion: help articles or solved forum threads' })
+export class AdminDeflectionByKind {
+  @Field(() => SearchKind) kind!: SearchKind;
+  @Field(() => Int, { description: 'suggestArticles calls that showed at least one suggestion of this kind' }) suggestionRequests!: number;
+  @Field(() => Int, { description: 'Those calls after which a suggestion of this kind was opened' }) suggestionRequestsOpened!: number;
+  @Field(() => Int, { description: 'Suggestions of this kind shown' }) suggestionsShown!: number;
+  @Field(() => Int, { description: 'Suggestions of this kind opened' }) suggestionsOpened!: number;
+}
+
 @ObjectType({ description: 'Searches made on the delivery API over a period' })
 export class AdminSearchAnalytics {
   @Field(() => Int) searches!: number;
@@ -57,6 +67,7 @@ export class AdminSearchAnalytics {
   @Field(() => [AdminSearchQueryCount]) topQueries!: AdminSearchQueryCount[];
   @Field(() => [AdminSearchQueryCount]) zeroResultQueries!: AdminSearchQueryCount[];
   @Field(() => [AdminSearchQueryCount], { description: 'Queries that found something but whose results were never opened' }) noClickQueries!: AdminSearchQueryCount[];
-  @Field(() => Int, { description: 'suggestArticles calls' }) suggestionRequests!: number;
-  @Field(() => Int, { description: 'suggestArticles calls after which a suggested article was opened (deflected questions)' }) suggestionRequestsOpened!: number;
+  @Field(() => Int, { description: 'suggestArticles calls that showed at least one suggestion' }) suggestionRequests!: number;
+  @Field(() => Int, { description: 'suggestArticles calls after which a suggested article or solved thread was opened (deflected questions)' }) suggestionRequestsOpened!: number;
+  @Field(() => [AdminDeflectionByKind], { description: 'The same per kind of suggestion (Article, Thread)' }) deflectionByKind!: AdminDeflectionByKind[];
 }

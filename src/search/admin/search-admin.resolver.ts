@@ -4,7 +4,7 @@ import { BadUserInputError } from '../../common/errors/app-error';
 import { ADMIN_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { toSearchHit } from '../delivery/to-search-results';
 import { SearchAnalytics } from '../search-analytics';
-import { SearchFacet } from '../search-enums';
+import { SearchFacet, SearchKind } from '../search-enums';
 import { SearchSettingsService } from '../search-settings.service';
 import { SearchService } from '../search.service';
 import { AdminSearchAnalytics, AdminSearchResults, AdminSearchStopWord, AdminSearchSynonyms } from './search-admin.model';
@@ -104,6 +104,13 @@ export class SearchAdminResolver {
       noClickQueries: report.noClickQueries,
       suggestionRequests: deflection.batches,
       suggestionRequestsOpened: deflection.batchesOpened,
+      deflectionByKind: deflection.byKind.map((k) => ({
+        kind: k.kind === 'article' ? SearchKind.Article : SearchKind.Thread,
+        suggestionRequests: k.batches,
+        suggestionRequestsOpened: k.batchesOpened,
+        suggestionsShown: k.suggestionsShown,
+        suggestionsOpened: k.suggestionsOpened,
+      })),
     };
   }
 }

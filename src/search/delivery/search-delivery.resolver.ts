@@ -46,8 +46,8 @@ export class SearchDeliveryResolver {
   }
 
   @Public()
-  @Mutation(() => Boolean, { description: 'Records that a suggested article was opened (deflection); false when it was not suggested' })
+  @Mutation(() => Boolean, { description: 'Records that a suggested article or solved thread was opened (deflection); false when it was not suggested in that batch' })
   async recordSuggestionOpened(@Args('input') input: SuggestionOpenedInput): Promise<boolean> {
-    return this.searchService.recordSuggestionOpened(input.suggestionId, input.articleId);
+    return this.searchService.recordSuggestionOpened(input.suggestionId, { articleId: input.articleId, threadId: input.threadId });
   }
 }

@@ -61,5 +61,8 @@ export class SearchClickInput {
 @InputType()
 export class SuggestionOpenedInput {
   @Field(() => ID) @IsUUID() suggestionId!: string;
-  @Field(() => ID) @IsUUID() articleId!: string;
+  @Field(() => ID, { nullable: true, description: 'The opened suggestion when it is an article (exactly one of articleId and threadId)' })
+  @IsOptional() @IsUUID() articleId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The opened suggestion when it is a solved thread (exactly one of articleId and threadId)' })
+  @IsOptional() @IsUUID() threadId?: string | null;
 }

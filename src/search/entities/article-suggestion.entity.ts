@@ -1,7 +1,8 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** An article suggested to a visitor typing a question (deflection), and whether it was opened. */
+/** An article or a solved thread suggested to a visitor typing a question (deflection), and whether it was opened. */
 @Entity('article_suggestions')
+@Check('article_suggestions_kind_check', `"kind" IN ('article', 'thread')`)
 @Index('article_suggestions_shown_at_idx', ['shownAt'])
 @Index('article_suggestions_batch_idx', ['batchId'])
 export class ArticleSuggestionEntity {
@@ -12,8 +13,13 @@ export class ArticleSuggestionEntity {
   @Column({ name: 'batch_id', type: 'uuid' })
   batchId!: string;
 
-  @Column({ name: 'article_id', type: 'uuid' })
-  articleId!: string;
+  /** What was suggested: `article` or `thread`. */
+  @Column({ type: 'text', default: 'article' })
+  kind!: 'article' | 'thread';
+
+  /** The article's or the thread's id. */
+  @Column({ name: 'subject_id', type: 'uuid' })
+  subjectId!: string;
 
   @Column({ type: 'text' })
   locale!: string;

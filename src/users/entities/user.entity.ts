@@ -3,6 +3,8 @@ import { Role } from '../role.enum';
 
 @Entity('users')
 @Index('users_email_key', { synchronize: false })
+// lower(regexp_replace(btrim(display_name), '\s+', ' ', 'g')): mentions (migration 1764860002000).
+@Index('users_display_name_key_idx', { synchronize: false })
 @Check('users_trust_level_check', '"trust_level" BETWEEN 0 AND 4')
 export class UserEntity {
   @PrimaryGeneratedColumn('uuid')
