@@ -53,6 +53,7 @@ import { StaleFlagEntity } from '../staleness/entities/stale-flag.entity';
 import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-CreateStaleness';
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
+import { FreshnessLiveEvents1764870000000 } from '../../migrations/1764870000000-FreshnessLiveEvents';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -112,6 +113,7 @@ export const MIGRATIONS = [
   CreateModeration1764620000000,
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
+  FreshnessLiveEvents1764870000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
