@@ -54,6 +54,7 @@ import { CreateStaleness1764700000000 } from '../../migrations/1764700000000-Cre
 import { SearchVocabularyTrigramIndex1764510000000 } from '../../migrations/1764510000000-SearchVocabularyTrigramIndex';
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 import { FreshnessLiveEvents1764870000000 } from '../../migrations/1764870000000-FreshnessLiveEvents';
+import { RecurringQuestionRemovals1764870001000 } from '../../migrations/1764870001000-RecurringQuestionRemovals';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -114,6 +115,7 @@ export const MIGRATIONS = [
   CreateStaleness1764700000000,
   RecurringQuestions1764710000000,
   FreshnessLiveEvents1764870000000,
+  RecurringQuestionRemovals1764870001000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
