@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/app-error';
@@ -29,6 +29,9 @@ import { raiseFlags, upsertContentGaps } from './stale-flags.store';
 import type { RecurringQuestionsEvidence, RecurringQuestionsGapEvidence } from './evidence';
 import { articleSlugsIn, outlineMarkdown, recurringSeverity } from './recurring/recurring-findings';
 import { QuestionDocument, RecurringQuestionsService } from './recurring/recurring-questions.service';
+import type { ArticleSimilarity } from './recurring/recurring-question-rule';
+import type { SearchEngine } from '../../search/search-engine';
+import { SEARCH_ENGINE } from '../search/search-engine.token';
 
 /** Advisory lock key of "a staleness scan is running" (any value unique in this database's lock space). */
 const SCAN_LOCK_KEY = 7_341_900_013;
@@ -55,6 +58,9 @@ export interface ScanSummary {
 
 export type ScanStep = 'releases' | 'review_overdue' | 'negative_feedback' | 'outdated_translation' | 'search_gaps' | 'recurring_questions';
 export const SCAN_STEPS: ScanStep[] = ['releases', 'review_overdue', 'negative_feedback', 'outdated_translation', 'search_gaps', 'recurring_questions'];
+
+/** Search hits scored as the article a recurring-question cluster may point at. */
+export const RECURRING_ARTICLE_CANDIDATES = 5;
 
 /** Forum threads fed to the recurring-question store per scan (the rest follow at the next scan). */
 export const RECURRING_FEED_BATCH = 500;
@@ -100,6 +106,7 @@ export class StalenessScanService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly recurring: RecurringQuestionsService,
+    @Inject(SEARCH_ENGINE) private readonly searchEngine: SearchEngine,
   ) {}
 
   /** Holds the cluster-wide scan lock while `fn` runs; CONFLICT when another scan holds it. */
@@ -512,6 +519,37 @@ export class StalenessScanService {
     }));
   }
 
+  /**
+   * Published articles of the board's locale found by the search port for a cluster's common terms (the best
+   * RECURRING_ARTICLE_CANDIDATES), with their similarity to the cluster's questions.
+   */
+  private async similarArticles(clusterId: string, locale: string, commonTerms: string[]): Promise<ArticleSimilarity[]> {
+    if (commonTerms.length === 0) return [];
+    const page = await this.searchEngine.search({
+      text: commonTerms.slice(0, 8).join(' '),
+      audience: 'public',
+      filters: { kinds: ['article'], locales: [locale] },
+      facets: [],
+      offset: 0,
+      limit: RECURRING_ARTICLE_CANDIDATES,
+      matching: 'any',
+      highlight: { preTag: '', postTag: '' },
+    });
+    if (page.hits.length === 0) return [];
+    const articles: { article_id: string; title: string; body: string }[] = await this.dataSource.query(
+      `SELECT l.article_id, r.title, r.body_text AS body
+       FROM article_locales l
+       JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       JOIN article_revisions r ON r.id = l.published_revision_id
+       WHERE l.article_id = ANY($1::uuid[]) AND l.locale = $2 AND l.status = 'published'`,
+      [page.hits.map((hit) => hit.id), locale],
+    );
+    return this.recurring.articleSimilarities(
+      clusterId,
+      articles.map((a) => ({ articleId: a.article_id, title: a.title, body: a.body })),
+    );
+  }
+
   /** Evaluates clusters that changed: a stale flag on the article they point at, or a content gap. */
   private async evaluateRecurringClusters(touched: Map<string, { scope: string; locale: string }>, now: Date): Promise<{ flagsRaised: number; gapsCreated: number }> {
     const { minAskers } = this.config.recurringQuestions;
@@ -519,7 +557,11 @@ export class StalenessScanService {
     let gapsCreated = 0;
     for (const [clusterId, { scope, locale }] of touched) {
       if (!(await this.recurring.clusterHasMembers(clusterId))) continue; // its last member left
-      const finding = await this.recurring.evaluateCluster(clusterId, [], now);
+      const first = await this.recurring.evaluateCluster(clusterId, [], now);
+      if (first.kind === 'none') continue;
+      // No thread links to an article and no accepted answer cites one: is a published article similar enough?
+      const similar = first.kind === 'content-gap' ? await this.similarArticles(clusterId, locale, first.commonTerms) : [];
+      const finding = similar.length > 0 ? await this.recurring.evaluateCluster(clusterId, similar, now) : first;
       if (finding.kind === 'none') continue;
       const threadRows: { source_id: string; title: string; created_at: Date }[] = await this.dataSource.query(
         `SELECT source_id, title, created_at FROM recurring_questions WHERE scope = $1 AND source_id = ANY($2::text[]) ORDER BY created_at, seq`,
@@ -540,7 +582,17 @@ export class StalenessScanService {
           );
           if (!articleLocale) return;
           const commonTerms = await this.recurring.clusterTerms(clusterId, 8);
-          const evidence: RecurringQuestionsEvidence = { signal: 'recurring_questions', clusterId, askers: finding.askers, threads, commonTerms };
+          const { support } = finding;
+          const pointedBy = support.linkingThreads > 0 ? 'links' : support.citingAnswers > 0 ? 'citations' : 'similarity';
+          const evidence: RecurringQuestionsEvidence = {
+            signal: 'recurring_questions',
+            clusterId,
+            askers: finding.askers,
+            threads,
+            commonTerms,
+            pointedBy,
+            ...(pointedBy === 'similarity' ? { articleSimilarity: Math.round(support.similarity * 1000) / 1000 } : {}),
+          };
           flagsRaised += (
             await raiseFlags(tx, [
               {

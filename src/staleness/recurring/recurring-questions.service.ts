@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
 import { chooseCluster, ClusteringParams, DEFAULT_CLUSTERING_PARAMS } from './incremental-clustering';
+import { articleClusterSimilarity } from './article-similarity';
 import { surfaceForms } from './question-terms';
 import {
   ArticleSimilarity,
@@ -432,6 +433,27 @@ export class RecurringQuestionsService {
     const commonTerms = state.index.commonTerms(docs, 20).map((stem) => surface.get(stem) ?? stem);
     const windowStart = new Date(now.getTime() - this.options.windowDays * DAY_MS);
     return recurringQuestionRule(threads, articleSimilarities, commonTerms, { ...this.options.rule, windowStart });
+  }
+
+  /**
+   * Similarity (0–1, `articleClusterSimilarity`) of each article to a cluster's questions, with IDF over the
+   * scope's stored questions: the third way a cluster points at an article (docs/recurring-questions.md).
+   */
+  async articleSimilarities(clusterId: string, articles: { articleId: string; title: string; body: string }[]): Promise<ArticleSimilarity[]> {
+    if (articles.length === 0) return [];
+    const rows: { scope: string; title: string; question: string }[] = await this.dataSource.query(
+      `SELECT scope, title, question FROM recurring_questions WHERE cluster_id = $1`,
+      [clusterId],
+    );
+    if (rows.length === 0) throw new NotFoundError('Recurring-question cluster', clusterId);
+    const state = await this.dataSource.transaction(async (tx) => this.caughtUp(tx, rows[0].scope));
+    const n = state.index.size;
+    const idf = (term: string): number => {
+      const df = state.index.documentFrequency(term);
+      return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    };
+    const members = rows.map((r) => ({ title: r.title, question: r.question }));
+    return articles.map((a) => ({ articleId: a.articleId, similarity: articleClusterSimilarity(members, a, idf) }));
   }
 
   /** Whether any stored question is in the cluster (a cluster whose members all left has none). */

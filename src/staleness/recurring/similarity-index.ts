@@ -312,6 +312,12 @@ export class SimilarityIndex {
       .map(([id]) => names[id]);
   }
 
+  /** How many indexed documents contain a term (0 when unknown): IDF for measures outside the ranking. */
+  documentFrequency(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.postings[id].length;
+  }
+
   private termId(term: string): number {
     let id = this.termIds.get(term);
     if (id === undefined) {
