@@ -16,7 +16,8 @@ import { environment, ROOT } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const dist = (p) => require(path.join(ROOT, 'dist', p));
-const { SimilarityIndex } = dist('src/staleness/recurring/similarity-index.js');
+// BENCH_ENGINE_MODULE: another build of similarity-index.js (e.g. the previous version, to compare speed and clustering hash).
+const { SimilarityIndex } = process.env.BENCH_ENGINE_MODULE ? require(path.resolve(process.env.BENCH_ENGINE_MODULE)) : dist('src/staleness/recurring/similarity-index.js');
 const { chooseCluster, DEFAULT_CLUSTERING_PARAMS } = dist('src/staleness/recurring/incremental-clustering.js');
 const { RecurringQuestionsService } = dist('src/staleness/recurring/recurring-questions.service.js');
 const { dataSourceOptions } = dist('src/database/data-source.js');
