@@ -4,9 +4,11 @@
  * signal; editors and admins only. Events come from database triggers, delivered at commit (decision 0019).
  */
 import { Client } from 'graphql-ws';
+import { LiveEvents } from '../src/common/live-events/live-events.service';
 import { Role } from '../src/users/role.enum';
 import { KnowledgeBaseFactory, VERIFY } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
+import { eventually } from './support/eventually';
 import { listenForWebsockets, subscribed, SubscriptionProbe, wsClient } from './support/subscriptions';
 
 const CHANGED = `subscription ($filter: FreshnessFilterInput) {
@@ -60,6 +62,11 @@ describe('freshnessQueueChanged (admin subscription)', () => {
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.dispose()));
+    // The next test counts its own subscriptions: wait until these are gone from the app.
+    await eventually(async () => {
+      const left = t.app.get(LiveEvents).subscriberCount('freshness-queue-changed');
+      if (left > 0) throw new Error(`${left} subscriptions still registered`);
+    });
   });
   afterAll(() => t.close());
 
@@ -151,7 +158,8 @@ describe('freshnessQueueChanged (admin subscription)', () => {
   it('sends nothing for a transaction that rolls back', async () => {
     const all: Probe = new SubscriptionProbe(open(editorToken), CHANGED);
     await subscribed(t, 'freshness-queue-changed', 1);
-    const [article] = await t.dataSource.query(`SELECT id FROM articles LIMIT 1`);
+    const kb = new KnowledgeBaseFactory(editor);
+    const article = await kb.published((await kb.category('Rollback')).id, { title: 'Rolled back' });
     await expect(
       t.dataSource.transaction(async (tx) => {
         await tx.query(`INSERT INTO stale_flags (article_id, locale, signal, severity, score, evidence, fingerprint) VALUES ($1, 'en', 'review_overdue', 'low', 1, '{}', 'rolled-back')`, [
