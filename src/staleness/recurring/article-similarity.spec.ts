@@ -1,38 +1,10 @@
-import { articleClusterSimilarity, articleCoverage, clusterProfile } from './article-similarity';
+import { articleClusterSimilarity } from './article-similarity';
 
 const CLUSTER = [
   { title: 'How do I reset two-factor authentication?', question: 'I lost my phone with the authenticator app and cannot log in.' },
   { title: 'Reset two-factor authentication after losing my phone', question: 'The authenticator app was on the phone I lost.' },
   { title: 'Lost phone, need to reset 2FA', question: 'Cannot log in without the authenticator app; how to reset two-factor authentication?' },
 ];
-
-describe('clusterProfile', () => {
-  it('keeps the terms most askers used, by share', () => {
-    const profile = clusterProfile(CLUSTER);
-    // Used by all three askers (share 1), before terms two of them used.
-    expect([...profile.entries()].filter(([, share]) => share === 1).map(([term]) => term)).toEqual(expect.arrayContaining(['authent', 'phone', 'reset']));
-    expect([...profile.values()]).toEqual([...profile.values()].sort((a, b) => b - a));
-    expect(profile.has('2fa')).toBe(false); // one asker only
-    expect(clusterProfile([])).toEqual(new Map());
-  });
-});
-
-describe('articleCoverage', () => {
-  const profile = clusterProfile(CLUSTER);
-  it('is high for the article that answers the questions and low for an unrelated one', () => {
-    const answer = articleCoverage(profile, {
-      title: 'Resetting two-factor authentication',
-      body: 'If you lost the phone with your authenticator app, you cannot log in with a code. Ask an admin to reset two-factor authentication.',
-    });
-    const unrelated = articleCoverage(profile, { title: 'Exporting invoices', body: 'Open Billing, choose Invoices and Export to download a CSV file.' });
-    expect(answer).toBeGreaterThan(0.9);
-    expect(unrelated).toBe(0);
-  });
-
-  it('is 0 for an empty profile', () => {
-    expect(articleCoverage(new Map(), { title: 'Anything', body: 'at all' })).toBe(0);
-  });
-});
 
 describe('articleClusterSimilarity', () => {
   // IDF as over a forum where "phone" and "log" are common and the rest rare.
