@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/app-error';
@@ -30,7 +30,7 @@ import type { RecurringQuestionsEvidence, RecurringQuestionsGapEvidence } from '
 import { articleSlugsIn, outlineMarkdown, recurringSeverity } from './recurring/recurring-findings';
 import { QuestionDocument, RecurringQuestionsService } from './recurring/recurring-questions.service';
 import type { ArticleSimilarity } from './recurring/recurring-question-rule';
-import type { SearchEngine } from '../../search/search-engine';
+import type { SearchEngine, SearchPage } from '../../search/search-engine';
 import { SEARCH_ENGINE } from '../search/search-engine.token';
 
 /** Advisory lock key of "a staleness scan is running" (any value unique in this database's lock space). */
@@ -99,6 +99,7 @@ interface CandidateRow {
  */
 @Injectable()
 export class StalenessScanService {
+  private readonly logger = new Logger(StalenessScanService.name);
   /** Above this many published locales in a product, candidates are prefiltered with the search index. */
   fullScanLimit = FULL_SCAN_LIMIT;
 
@@ -525,16 +526,23 @@ export class StalenessScanService {
    */
   private async similarArticles(clusterId: string, locale: string, commonTerms: string[]): Promise<ArticleSimilarity[]> {
     if (commonTerms.length === 0) return [];
-    const page = await this.searchEngine.search({
-      text: commonTerms.slice(0, 8).join(' '),
-      audience: 'public',
-      filters: { kinds: ['article'], locales: [locale] },
-      facets: [],
-      offset: 0,
-      limit: RECURRING_ARTICLE_CANDIDATES,
-      matching: 'any',
-      highlight: { preTag: '', postTag: '' },
-    });
+    let page: SearchPage;
+    try {
+      page = await this.searchEngine.search({
+        text: commonTerms.slice(0, 8).join(' '),
+        audience: 'public',
+        filters: { kinds: ['article'], locales: [locale] },
+        facets: [],
+        offset: 0,
+        limit: RECURRING_ARTICLE_CANDIDATES,
+        matching: 'any',
+        highlight: { preTag: '', postTag: '' },
+      });
+    } catch (error) {
+      // A search outage must not stop the scan: without candidates the cluster is judged on links and citations.
+      this.logger.warn(`Similar articles of cluster ${clusterId} not searched: ${(error as Error).message}`);
+      return [];
+    }
     if (page.hits.length === 0) return [];
     const articles: { article_id: string; title: string; body: string }[] = await this.dataSource.query(
       `SELECT l.article_id, r.title, r.body_text AS body
