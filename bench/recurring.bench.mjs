@@ -6,7 +6,7 @@
 //      `recluster` of the scope (reads, clusters, writes 200,000 rows), then `addQuestion` one at a time.
 // Run: npm run bench:recurring  (BENCH_THREADS=… to change the size). Results: bench/results/recurring.{json,md}.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +16,8 @@ import { environment, ROOT } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const dist = (p) => require(path.join(ROOT, 'dist', p));
-const { SimilarityIndex } = dist('src/staleness/recurring/similarity-index.js');
+// BENCH_ENGINE_MODULE: another build of similarity-index.js (e.g. the previous version, to compare speed and clustering hash).
+const { SimilarityIndex } = process.env.BENCH_ENGINE_MODULE ? require(path.resolve(process.env.BENCH_ENGINE_MODULE)) : dist('src/staleness/recurring/similarity-index.js');
 const { chooseCluster, DEFAULT_CLUSTERING_PARAMS } = dist('src/staleness/recurring/incremental-clustering.js');
 const { RecurringQuestionsService } = dist('src/staleness/recurring/recurring-questions.service.js');
 const { dataSourceOptions } = dist('src/database/data-source.js');
@@ -108,6 +109,9 @@ async function engine() {
   const reclusterMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const memory = mem.stop();
+  // Which clusters resulted, as one hash (cluster numbers are given in order, so equal hashes = equal clusterings):
+  // a faster engine must give the same hash as the one before it for the same BENCH_THREADS.
+  const clusteringHash = createHash('sha1').update(Buffer.from(Int32Array.from(clusterOf).buffer)).digest('hex').slice(0, 16);
   const adds = [];
   const addsCpu = process.cpuUsage();
   for (const t of threadsFor(SINGLE_ADDS)) {
@@ -120,6 +124,7 @@ async function engine() {
     reclusterSeconds: +(reclusterMs / 1000).toFixed(1),
     reclusterCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
     clusters,
+    clusteringHash,
     memory,
     addOne: latencies(adds),
     addOneCpuMeanMs: +((addCpu.user + addCpu.system) / 1000 / SINGLE_ADDS).toFixed(2),
@@ -206,7 +211,7 @@ const md = [
         `| service: first add on a fresh instance (loads the index from PostgreSQL) | ${b.coldStartSeconds} s | |`,
       ]),
   '',
-  `Clusters: ${a ? `engine ${a.clusters}` : ''}${b.clusters ? ` service ${b.clusters}` : ''}.`,
+  `Clusters: ${a ? `engine ${a.clusters} (clustering hash ${a.clusteringHash})` : ''}${b.clusters ? ` service ${b.clusters}` : ''}.`,
   '',
 ].join('\n');
 fs.writeFileSync(path.join(ROOT, `bench/results/recurring${suffix}.md`), md);

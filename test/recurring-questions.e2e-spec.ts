@@ -108,6 +108,43 @@ describe('RecurringQuestionsService', () => {
     expect(new Set(concurrent.map((x) => x.clusterId))).toEqual(new Set([a.clusterId]));
   });
 
+  it('re-feeds an edited question and removes another; a second instance catches both up', async () => {
+    const s = scope();
+    const other = new RecurringQuestionsService(dataSource);
+    const wifi = await service.addQuestion(doc(s, 0, WIFI[0]));
+    await service.addQuestion(doc(s, 1, WIFI[1]));
+    const printer = await other.addQuestion(doc(s, 2, OTHER[1]));
+    expect((await service.addQuestion(doc(s, 3, WIFI[2]))).clusterId).toBe(wifi.clusterId);
+
+    // t1 now asks about the printer: it leaves the wifi cluster and joins the printer one.
+    const update = await service.updateQuestion(doc(s, 1, ['Printer only prints blank pages', 'The HP printer feeds paper but each page comes out blank with cups.']));
+    expect(update).toMatchObject({ previousClusterId: wifi.clusterId, clusterId: printer.clusterId });
+    expect(await service.removeQuestion(s, 't3')).toEqual({ previousClusterId: wifi.clusterId, removed: true });
+    expect(await service.removeQuestion(s, 't3')).toEqual({ previousClusterId: null, removed: false });
+    const sizes = await dataSource.query(`SELECT id, size FROM recurring_question_clusters WHERE scope = $1`, [s]);
+    expect(Object.fromEntries(sizes.map((r: { id: string; size: number }) => [r.id, r.size]))).toEqual({ [wifi.clusterId!]: 1, [printer.clusterId!]: 2 });
+
+    // The other instance: the removed question matches nothing, the edited one matches as edited.
+    const ranked = await other.similarQuestions(s, 't2', 10, false);
+    expect(ranked.map((r) => r.sourceId)).not.toContain('t3');
+    expect(ranked[0].sourceId).toBe('t1');
+    const again = await other.addQuestion(doc(s, 4, WIFI[2], { sourceId: 'n4' }));
+    expect(again.clusterId).toBe(wifi.clusterId);
+    expect(await dataSource.query(`SELECT size FROM recurring_question_clusters WHERE id = $1`, [wifi.clusterId])).toEqual([{ size: 2 }]);
+
+    // A full recluster agrees with what the incremental path now has, and leaves the removed question out.
+    const assignments = await service.clusterAssignments(s);
+    const groups = (rows: { sourceId: string; clusterId: string | null }[]) => {
+      const by = new Map<string, string[]>();
+      for (const r of rows) if (r.clusterId) by.set(r.clusterId, [...(by.get(r.clusterId) ?? []), r.sourceId]);
+      return [...by.values()].map((g) => g.sort().join(',')).sort();
+    };
+    expect(groups(assignments)).toEqual(['n4,t0', 't1,t2']);
+    expect(await service.recluster(s, NOW)).toEqual({ questions: 4, clusters: 2 });
+    expect(groups(await service.clusterAssignments(s))).toEqual(['n4,t0', 't1,t2']);
+    await expect(service.updateQuestion(doc(s, 9, WIFI[0]))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('ranks earlier questions, most similar first', async () => {
     const s = scope();
     for (const [i, text] of [OTHER[0], WIFI[0], OTHER[1], WIFI[1]].entries()) await service.addQuestion(doc(s, i, text));

@@ -66,6 +66,8 @@ import { DeliverySeoAndOutline1764810000000 } from '../../migrations/17648100000
 import { SuggestionKinds1764860000000 } from '../../migrations/1764860000000-SuggestionKinds';
 import { AnswerPromotedNotifications1764860001000 } from '../../migrations/1764860001000-AnswerPromotedNotifications';
 import { MemberNameLookupIndex1764860002000 } from '../../migrations/1764860002000-MemberNameLookupIndex';
+import { FreshnessLiveEvents1764870000000 } from '../../migrations/1764870000000-FreshnessLiveEvents';
+import { RecurringQuestionRemovals1764870001000 } from '../../migrations/1764870001000-RecurringQuestionRemovals';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
 export const ENTITIES = [
@@ -137,6 +139,8 @@ export const MIGRATIONS = [
   SuggestionKinds1764860000000,
   AnswerPromotedNotifications1764860001000,
   MemberNameLookupIndex1764860002000,
+  FreshnessLiveEvents1764870000000,
+  RecurringQuestionRemovals1764870001000,
   StalenessScanMarks1764890000000,
 ];
 

@@ -52,6 +52,10 @@ export interface RecurringQuestionsEvidence {
   askers: number;
   threads: { threadId: string; title: string; createdAt: string }[];
   commonTerms: string[];
+  /** Why the cluster points at this article: threads link to it, accepted answers cite it, or its text is similar. */
+  pointedBy?: 'links' | 'citations' | 'similarity';
+  /** The article's similarity to the questions (0–1) when `pointedBy` is `similarity`. */
+  articleSimilarity?: number;
 }
 
 export type StaleEvidence =

@@ -41,7 +41,9 @@ export function reasonOf(flag: FreshnessInputs['flags'][number]): string {
     case 'outdated_translation':
       return `${flag.severity}: translated from revision ${e.translatedFromRevisionNumber ?? 'none'}, source is at ${e.sourceRevisionNumber}`;
     case 'recurring_questions':
-      return `${flag.severity}: ${e.askers} people kept asking about it in the forum`;
+      return e.pointedBy === 'similarity'
+        ? `${flag.severity}: ${e.askers} people kept asking questions similar to it in the forum (similarity ${e.articleSimilarity?.toFixed(2) ?? '?'})`
+        : `${flag.severity}: ${e.askers} people kept asking about it in the forum`;
     default:
       return `${flag.severity}: ${flag.signal}`;
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError } from '../common/errors/app-error';
@@ -29,6 +29,9 @@ import { raiseFlags, upsertContentGaps } from './stale-flags.store';
 import type { RecurringQuestionsEvidence, RecurringQuestionsGapEvidence } from './evidence';
 import { articleSlugsIn, outlineMarkdown, recurringSeverity } from './recurring/recurring-findings';
 import { QuestionDocument, RecurringQuestionsService } from './recurring/recurring-questions.service';
+import type { ArticleSimilarity } from './recurring/recurring-question-rule';
+import type { SearchEngine, SearchPage } from '../../search/search-engine';
+import { SEARCH_ENGINE } from '../search/search-engine.token';
 
 /** Advisory lock key of "a staleness scan is running" (any value unique in this database's lock space). */
 const SCAN_LOCK_KEY = 7_341_900_013;
@@ -56,15 +59,25 @@ export interface ScanSummary {
 export type ScanStep = 'releases' | 'review_overdue' | 'negative_feedback' | 'outdated_translation' | 'search_gaps' | 'recurring_questions';
 export const SCAN_STEPS: ScanStep[] = ['releases', 'review_overdue', 'negative_feedback', 'outdated_translation', 'search_gaps', 'recurring_questions'];
 
+/** Search hits scored as the article a recurring-question cluster may point at. */
+export const RECURRING_ARTICLE_CANDIDATES = 5;
+
 /** Forum threads fed to the recurring-question store per scan (the rest follow at the next scan). */
 export const RECURRING_FEED_BATCH = 500;
 
 export interface RecurringScanResult {
   threadsAdded: number;
+  /** Stored threads whose title, question or accepted answer changed (or that came back), fed again. */
+  threadsUpdated: number;
+  /** Stored threads hidden, removed, merged away or moved to another board: out of their cluster. */
+  threadsRemoved: number;
   clustersEvaluated: number;
   flagsRaised: number;
   gapsCreated: number;
 }
+
+/** A thread's question text as fed to the store (SQL, so a change is found by comparing in SQL): the question post, else the title. */
+const QUESTION_TEXT_SQL = `coalesce(nullif(btrim(q.body_text, E' \\t\\r\\n'), ''), t.title)`;
 
 /** The clustering scope of a board's threads: clusters never cross boards. */
 export const boardScope = (boardId: string): string => `board:${boardId}`;
@@ -86,6 +99,7 @@ interface CandidateRow {
  */
 @Injectable()
 export class StalenessScanService {
+  private readonly logger = new Logger(StalenessScanService.name);
   /** Above this many published locales in a product, candidates are prefiltered with the search index. */
   fullScanLimit = FULL_SCAN_LIMIT;
 
@@ -93,6 +107,7 @@ export class StalenessScanService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly recurring: RecurringQuestionsService,
+    @Inject(SEARCH_ENGINE) private readonly searchEngine: SearchEngine,
   ) {}
 
   /** Holds the cluster-wide scan lock while `fn` runs; CONFLICT when another scan holds it. */
@@ -400,65 +415,164 @@ export class StalenessScanService {
    * Flags and gaps are written in one transaction; re-running raises and creates nothing new.
    */
   async scanRecurringQuestions(now = new Date()): Promise<RecurringScanResult> {
-    const { windowDays, minAskers } = this.config.recurringQuestions;
+    const { windowDays } = this.config.recurringQuestions;
+    const touched = new Map<string, { scope: string; locale: string }>();
+
+    // Threads edited, hidden, removed, merged away or moved since they were fed: re-fed or taken out.
+    const changed: { scope: string; source_id: string; locale: string; present: boolean }[] = await this.dataSource.query(
+      `SELECT r.scope, r.source_id, b.locale, (t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope) AS present
+       FROM recurring_questions r
+       JOIN boards b ON 'board:' || b.id::text = r.scope
+       LEFT JOIN threads t ON t.id::text = r.source_id
+       LEFT JOIN LATERAL (SELECT p.body_text FROM posts p WHERE p.thread_id = t.id AND p.is_question ORDER BY p.created_at LIMIT 1) q ON true
+       LEFT JOIN posts a ON a.id = t.accepted_post_id AND a.status = 'visible'
+       WHERE r.scope LIKE 'board:%' AND r.created_at >= $1::timestamptz - make_interval(days => $2)
+         AND CASE WHEN t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope
+                  THEN r.removed_at IS NOT NULL OR r.title <> t.title OR r.question <> ${QUESTION_TEXT_SQL}
+                       OR r.accepted_answer IS DISTINCT FROM a.body_text
+                  ELSE r.removed_at IS NULL END
+       ORDER BY r.seq
+       LIMIT ${RECURRING_FEED_BATCH}`,
+      [now, windowDays],
+    );
+    let threadsRemoved = 0;
+    for (const row of changed.filter((c) => !c.present)) {
+      const removed = await this.recurring.removeQuestion(row.scope, row.source_id);
+      if (!removed.removed) continue;
+      threadsRemoved++;
+      if (removed.previousClusterId) touched.set(removed.previousClusterId, { scope: row.scope, locale: row.locale });
+    }
+    const edited = changed.filter((c) => c.present).map((c) => c.source_id);
+    let threadsUpdated = 0;
+    if (edited.length > 0) {
+      for (const { doc, locale } of await this.questionDocuments('t.id = ANY($1::uuid[])', [edited])) {
+        const update = await this.recurring.updateQuestion(doc);
+        threadsUpdated++;
+        if (update.previousClusterId) touched.set(update.previousClusterId, { scope: doc.scope, locale });
+        touched.set(update.clusterId, { scope: doc.scope, locale });
+      }
+    }
+
+    // New threads.
+    const fresh = await this.questionDocuments(
+      `t.status = 'visible' AND t.created_at >= $1::timestamptz - make_interval(days => $2)
+       AND NOT EXISTS (SELECT 1 FROM recurring_questions r WHERE r.scope = 'board:' || t.board_id::text AND r.source_id = t.id::text)`,
+      [now, windowDays],
+      RECURRING_FEED_BATCH,
+    );
+    let threadsAdded = 0;
+    for (const { doc, locale } of fresh) {
+      const assignment = await this.recurring.addQuestion(doc);
+      if (!assignment.created) continue;
+      threadsAdded++;
+      if (assignment.clusterId) touched.set(assignment.clusterId, { scope: doc.scope, locale });
+    }
+    const { flagsRaised, gapsCreated } = await this.evaluateRecurringClusters(touched, now);
+    return { threadsAdded, threadsUpdated, threadsRemoved, clustersEvaluated: touched.size, flagsRaised, gapsCreated };
+  }
+
+  /**
+   * Forum threads (oldest first) as question documents: title, question post (the title when empty),
+   * accepted answer, and the published articles any visible post links to or the accepted answer cites
+   * (slugs through the site's article path).
+   */
+  private async questionDocuments(where: string, params: unknown[], limit?: number): Promise<{ doc: QuestionDocument; locale: string }[]> {
     const rows: {
       id: string; board_id: string; locale: string; title: string; author_id: string | null; created_at: Date;
-      question: string | null; accepted_answer: string | null; accepted_markdown: string | null; posts_markdown: string[] | null;
+      question: string; accepted_answer: string | null; accepted_markdown: string | null; posts_markdown: string[] | null;
     }[] = await this.dataSource.query(
       `SELECT t.id, t.board_id, b.locale, t.title, t.author_id, t.created_at,
-              q.body_text AS question, a.body_text AS accepted_answer, a.body_markdown AS accepted_markdown,
+              ${QUESTION_TEXT_SQL} AS question, a.body_text AS accepted_answer, a.body_markdown AS accepted_markdown,
               (SELECT array_agg(p.body_markdown) FROM posts p WHERE p.thread_id = t.id AND p.status = 'visible') AS posts_markdown
        FROM threads t
        JOIN boards b ON b.id = t.board_id
        LEFT JOIN LATERAL (SELECT p.body_text FROM posts p WHERE p.thread_id = t.id AND p.is_question ORDER BY p.created_at LIMIT 1) q ON true
        LEFT JOIN posts a ON a.id = t.accepted_post_id AND a.status = 'visible'
-       WHERE t.status = 'visible' AND t.created_at >= $1::timestamptz - make_interval(days => $2)
-         AND NOT EXISTS (SELECT 1 FROM recurring_questions r WHERE r.scope = 'board:' || t.board_id::text AND r.source_id = t.id::text)
+       WHERE ${where}
        ORDER BY t.created_at, t.id
-       LIMIT ${RECURRING_FEED_BATCH}`,
-      [now, windowDays],
+       ${limit ? `LIMIT ${limit}` : ''}`,
+      params,
     );
-    // Article links: slugs through the site's article path, resolved to published article locales.
     const articlePath = this.config.site.articlePath;
     const linkedSlugs = rows.map((row) => articleSlugsIn((row.posts_markdown ?? []).join('\n'), articlePath));
     const citedSlugs = rows.map((row) => articleSlugsIn(row.accepted_markdown ?? '', articlePath));
     const allSlugs = [...new Set(linkedSlugs.flat())];
-    const articleOfSlug = new Map<string, { articleId: string; locale: string }>();
+    const articleOfSlug = new Map<string, string>();
     if (allSlugs.length > 0) {
-      const found: { slug: string; article_id: string; locale: string }[] = await this.dataSource.query(
-        `SELECT lower(l.slug) AS slug, l.article_id, l.locale FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+      const found: { slug: string; article_id: string }[] = await this.dataSource.query(
+        `SELECT lower(l.slug) AS slug, l.article_id FROM article_locales l JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
          WHERE l.status = 'published' AND lower(l.slug) = ANY($1::text[])`,
         [allSlugs],
       );
-      for (const row of found) if (!articleOfSlug.has(row.slug)) articleOfSlug.set(row.slug, { articleId: row.article_id, locale: row.locale });
+      for (const row of found) if (!articleOfSlug.has(row.slug)) articleOfSlug.set(row.slug, row.article_id);
     }
-    const idsOf = (slugs: string[]): string[] => [...new Set(slugs.map((slug) => articleOfSlug.get(slug)?.articleId).filter((id): id is string => !!id))];
-    const localeOfArticle = new Map([...articleOfSlug.values()].map((a) => [a.articleId, a.locale]));
-
-    const touched = new Map<string, { scope: string; locale: string }>();
-    let threadsAdded = 0;
-    for (const [i, row] of rows.entries()) {
-      const doc: QuestionDocument = {
+    const idsOf = (slugs: string[]): string[] => [...new Set(slugs.map((slug) => articleOfSlug.get(slug)).filter((id): id is string => !!id))];
+    return rows.map((row, i) => ({
+      locale: row.locale,
+      doc: {
         scope: boardScope(row.board_id),
         sourceId: row.id,
         title: row.title,
-        question: row.question?.trim() || row.title,
+        question: row.question,
         acceptedAnswer: row.accepted_answer,
         authorId: row.author_id,
         createdAt: new Date(row.created_at),
         linkedArticleIds: idsOf(linkedSlugs[i]),
         citedArticleIds: idsOf(citedSlugs[i]),
-      };
-      const assignment = await this.recurring.addQuestion(doc);
-      if (!assignment.created) continue;
-      threadsAdded++;
-      if (assignment.clusterId) touched.set(assignment.clusterId, { scope: doc.scope, locale: row.locale });
-    }
+      },
+    }));
+  }
 
+  /**
+   * Published articles of the board's locale found by the search port for a cluster's common terms (the best
+   * RECURRING_ARTICLE_CANDIDATES), with their similarity to the cluster's questions.
+   */
+  private async similarArticles(clusterId: string, locale: string, commonTerms: string[]): Promise<ArticleSimilarity[]> {
+    if (commonTerms.length === 0) return [];
+    let page: SearchPage;
+    try {
+      page = await this.searchEngine.search({
+        text: commonTerms.slice(0, 8).join(' '),
+        audience: 'public',
+        filters: { kinds: ['article'], locales: [locale] },
+        facets: [],
+        offset: 0,
+        limit: RECURRING_ARTICLE_CANDIDATES,
+        matching: 'any',
+        highlight: { preTag: '', postTag: '' },
+      });
+    } catch (error) {
+      // A search outage must not stop the scan: without candidates the cluster is judged on links and citations.
+      this.logger.warn(`Similar articles of cluster ${clusterId} not searched: ${(error as Error).message}`);
+      return [];
+    }
+    if (page.hits.length === 0) return [];
+    const articles: { article_id: string; title: string; body: string }[] = await this.dataSource.query(
+      `SELECT l.article_id, r.title, r.body_text AS body
+       FROM article_locales l
+       JOIN articles a ON a.id = l.article_id AND a.deleted_at IS NULL
+       JOIN article_revisions r ON r.id = l.published_revision_id
+       WHERE l.article_id = ANY($1::uuid[]) AND l.locale = $2 AND l.status = 'published'`,
+      [page.hits.map((hit) => hit.id), locale],
+    );
+    return this.recurring.articleSimilarities(
+      clusterId,
+      articles.map((a) => ({ articleId: a.article_id, title: a.title, body: a.body })),
+    );
+  }
+
+  /** Evaluates clusters that changed: a stale flag on the article they point at, or a content gap. */
+  private async evaluateRecurringClusters(touched: Map<string, { scope: string; locale: string }>, now: Date): Promise<{ flagsRaised: number; gapsCreated: number }> {
+    const { minAskers } = this.config.recurringQuestions;
     let flagsRaised = 0;
     let gapsCreated = 0;
     for (const [clusterId, { scope, locale }] of touched) {
-      const finding = await this.recurring.evaluateCluster(clusterId, [], now);
+      if (!(await this.recurring.clusterHasMembers(clusterId))) continue; // its last member left
+      const first = await this.recurring.evaluateCluster(clusterId, [], now);
+      if (first.kind === 'none') continue;
+      // No thread links to an article and no accepted answer cites one: is a published article similar enough?
+      const similar = first.kind === 'content-gap' ? await this.similarArticles(clusterId, locale, first.commonTerms) : [];
+      const finding = similar.length > 0 ? await this.recurring.evaluateCluster(clusterId, similar, now) : first;
       if (finding.kind === 'none') continue;
       const threadRows: { source_id: string; title: string; created_at: Date }[] = await this.dataSource.query(
         `SELECT source_id, title, created_at FROM recurring_questions WHERE scope = $1 AND source_id = ANY($2::text[]) ORDER BY created_at, seq`,
@@ -475,11 +589,21 @@ export class StalenessScanService {
           if (open) return;
           const [articleLocale] = await tx.query(
             `SELECT locale FROM article_locales WHERE article_id = $1 AND status = 'published' ORDER BY (locale = $2) DESC, locale LIMIT 1`,
-            [finding.articleId, localeOfArticle.get(finding.articleId) ?? locale],
+            [finding.articleId, locale],
           );
           if (!articleLocale) return;
           const commonTerms = await this.recurring.clusterTerms(clusterId, 8);
-          const evidence: RecurringQuestionsEvidence = { signal: 'recurring_questions', clusterId, askers: finding.askers, threads, commonTerms };
+          const { support } = finding;
+          const pointedBy = support.linkingThreads > 0 ? 'links' : support.citingAnswers > 0 ? 'citations' : 'similarity';
+          const evidence: RecurringQuestionsEvidence = {
+            signal: 'recurring_questions',
+            clusterId,
+            askers: finding.askers,
+            threads,
+            commonTerms,
+            pointedBy,
+            ...(pointedBy === 'similarity' ? { articleSimilarity: Math.round(support.similarity * 1000) / 1000 } : {}),
+          };
           flagsRaised += (
             await raiseFlags(tx, [
               {
@@ -510,7 +634,7 @@ export class StalenessScanService {
         }
       });
     }
-    return { threadsAdded, clustersEvaluated: touched.size, flagsRaised, gapsCreated };
+    return { flagsRaised, gapsCreated };
   }
 }
 

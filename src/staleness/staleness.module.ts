@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
 import { ConflictError } from '../common/errors/app-error';
 import { JobRunner } from '../jobs/job-runner';
+import { SearchModule } from '../search/search.module';
 import { RecurringQuestionsModule } from './recurring/recurring-questions.module';
 import { StalenessScanService } from './staleness-scan.service';
 import { StalenessService } from './staleness.service';
@@ -11,7 +12,7 @@ export const STALENESS_SCAN_JOB = 'staleness-scan';
 export const STALENESS_SCAN_EVERY_SECONDS = 60;
 
 @Module({
-  imports: [RecurringQuestionsModule, ArticlesModule],
+  imports: [RecurringQuestionsModule, ArticlesModule, SearchModule],
   providers: [StalenessService, StalenessScanService],
   exports: [StalenessService, StalenessScanService],
 })

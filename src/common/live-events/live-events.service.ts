@@ -10,7 +10,7 @@ export const LIVE_EVENTS_CHANNEL = 'evergreen_live_events';
 export const MAX_LIVE_EVENT_BYTES = 7900;
 
 /** Subscription topics; one per GraphQL subscription field. */
-export const LIVE_TOPICS = ['member-notification-added', 'moderation-queue-changed'] as const;
+export const LIVE_TOPICS = ['member-notification-added', 'moderation-queue-changed', 'freshness-queue-changed'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 /** What subscription resolvers get as `@Context('pubsub')` over the websocket (Mercurius' subscription context). */

@@ -3,40 +3,13 @@ import { Type } from 'class-transformer';
 import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ContentGapSource, ContentGapStatus } from '../entities/content-gap.entity';
 import { StaleFlagStatus, StaleSeverity, StaleSignal } from '../entities/stale-flag.entity';
+import { ProductChangeEvidence, StaleFlagEvidence, StaleFlagEvidenceType } from './stale-flag-evidence.models';
 
 registerEnumType(StaleSignal, { name: 'StaleSignal', description: 'Which detector raised a stale flag' });
 registerEnumType(StaleSeverity, { name: 'StaleSeverity' });
 registerEnumType(StaleFlagStatus, { name: 'StaleFlagStatus', description: 'open → acknowledged → resolved / dismissed' });
 registerEnumType(ContentGapSource, { name: 'ContentGapSource' });
 registerEnumType(ContentGapStatus, { name: 'ContentGapStatus' });
-
-@ObjectType({ description: 'A passage of the article (offsets into the published revision body) that matched a change' })
-export class MatchedPassage {
-  @Field(() => Int) start!: number;
-  @Field(() => Int) end!: number;
-  @Field() heading!: string;
-  @Field() excerpt!: string;
-  @Field(() => Float) score!: number;
-}
-
-@ObjectType()
-export class MatchedChange {
-  @Field(() => ID, { nullable: true, description: 'The release change entry; null for a line of the release notes' }) changeId!: string | null;
-  @Field() kind!: string;
-  @Field() summary!: string;
-  @Field(() => Float) score!: number;
-  @Field() viaFeatureKey!: boolean;
-  @Field(() => [MatchedPassage]) passages!: MatchedPassage[];
-}
-
-@ObjectType({ description: 'Evidence of a product-change flag' })
-export class ProductChangeEvidence {
-  @Field(() => ID) releaseId!: string;
-  @Field() version!: string;
-  @Field(() => ID) revisionId!: string;
-  @Field(() => Float) score!: number;
-  @Field(() => [MatchedChange]) changes!: MatchedChange[];
-}
 
 @ObjectType({ description: 'A signal that an article (in one locale) may no longer be right' })
 export class StaleFlag {
@@ -49,7 +22,13 @@ export class StaleFlag {
   @Field(() => Float) score!: number;
   @Field({ description: 'One line for editors' }) reason!: string;
   @Field({ description: 'The evidence as JSON; its shape depends on the signal (docs/staleness.md)' }) evidenceJson!: string;
-  @Field(() => ProductChangeEvidence, { nullable: true }) productChange!: ProductChangeEvidence | null;
+  @Field(() => StaleFlagEvidence, {
+    nullable: true,
+    description: 'The evidence, typed per signal (null only for a stored shape that does not match its signal)',
+  })
+  evidence!: StaleFlagEvidenceType | null;
+  @Field(() => ProductChangeEvidence, { nullable: true, description: 'Same as `evidence` for a product-change flag (kept for compatibility)' })
+  productChange!: ProductChangeEvidence | null;
   @Field() raisedAt!: Date;
   @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => ID, { nullable: true }) acknowledgedBy!: string | null;

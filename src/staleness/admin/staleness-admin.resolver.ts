@@ -8,6 +8,7 @@ import { StaleFlagEntity } from '../entities/stale-flag.entity';
 import { reasonOf } from '../freshness';
 import { StalenessScanService } from '../staleness-scan.service';
 import { StalenessService } from '../staleness.service';
+import { toStaleFlagEvidence } from './to-stale-flag-evidence';
 import {
   StaleFlagIdArgs,
   ContentGap,
@@ -26,6 +27,7 @@ import {
 
 export function toStaleFlag(flag: StaleFlagEntity): StaleFlag {
   const e = flag.evidence;
+  const evidence = toStaleFlagEvidence(flag.signal, e);
   return {
     id: flag.id,
     articleId: flag.articleId,
@@ -36,10 +38,8 @@ export function toStaleFlag(flag: StaleFlagEntity): StaleFlag {
     score: flag.score,
     reason: reasonOf({ signal: flag.signal, severity: flag.severity, raisedAt: flag.raisedAt, evidence: e }),
     evidenceJson: JSON.stringify(e),
-    productChange:
-      e.signal === 'product_change'
-        ? { releaseId: e.release.id, version: e.release.version, revisionId: e.revisionId, score: e.score, changes: e.changes }
-        : null,
+    evidence,
+    productChange: evidence?.kind === 'product_change' ? evidence : null,
     raisedAt: flag.raisedAt,
     acknowledgedAt: flag.acknowledgedAt,
     acknowledgedBy: flag.acknowledgedBy,

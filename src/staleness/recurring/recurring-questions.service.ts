@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
 import { chooseCluster, ClusteringParams, DEFAULT_CLUSTERING_PARAMS } from './incremental-clustering';
+import { articleClusterSimilarity } from './article-similarity';
 import { surfaceForms } from './question-terms';
 import {
   ArticleSimilarity,
@@ -76,6 +77,8 @@ interface StoredRow {
   authorId: string | null;
   createdAt: Date;
   clusterId: string | null;
+  /** Set when the thread was hidden, removed, merged away or moved (the row leaves every cluster). */
+  removedAt?: Date | null;
 }
 
 interface RawRow {
@@ -88,6 +91,7 @@ interface RawRow {
   author_id: string | null;
   created_at: Date;
   cluster_id: string | null;
+  removed_at: Date | null;
 }
 
 function toStoredRow(raw: RawRow): StoredRow {
@@ -101,10 +105,11 @@ function toStoredRow(raw: RawRow): StoredRow {
     authorId: raw.author_id,
     createdAt: new Date(raw.created_at),
     clusterId: raw.cluster_id,
+    removedAt: raw.removed_at ? new Date(raw.removed_at) : null,
   };
 }
 
-const ROW_COLUMNS = 'seq, id, source_id, title, question, accepted_answer, author_id, created_at, cluster_id';
+const ROW_COLUMNS = 'seq, id, source_id, title, question, accepted_answer, author_id, created_at, cluster_id, removed_at';
 
 /** The in-memory index of one scope: PostgreSQL rows up to `lastSeq`, in document order. */
 interface ScopeIndex {
@@ -115,7 +120,18 @@ interface ScopeIndex {
   clusterOf: (string | undefined)[];
   docBySource: Map<string, number>;
   clusterSize: Map<string, number>;
+  /** Documents of questions since edited (their new text is a new document) or removed: they match nothing. */
+  retired: Set<number>;
   lastSeq: number;
+}
+
+/** The outcome of re-feeding an edited question. */
+export interface QuestionUpdate {
+  sourceId: string;
+  /** The cluster it was in before (null: none, or it had been removed). */
+  previousClusterId: string | null;
+  clusterId: string;
+  similarity: number | null;
 }
 
 /**
@@ -240,7 +256,10 @@ export class RecurringQuestionsService {
         await lockScope(tx, scope);
         const state = this.emptyScope();
         const rows: StoredRow[] = (
-          await tx.query(`SELECT ${ROW_COLUMNS} FROM recurring_questions WHERE scope = $1 AND created_at >= $2 ORDER BY created_at, seq`, [scope, windowStart])
+          await tx.query(`SELECT ${ROW_COLUMNS} FROM recurring_questions WHERE scope = $1 AND created_at >= $2 AND removed_at IS NULL ORDER BY created_at, seq`, [
+            scope,
+            windowStart,
+          ])
         ).map(toStoredRow);
         const clusterKeys: string[] = [];
         const clusterNumber = new Map<string, number>();
@@ -289,6 +308,85 @@ export class RecurringQuestionsService {
   }
 
   /**
+   * Re-feeds a stored question whose text changed (title, question, accepted answer, links): it leaves its
+   * cluster and joins the most similar cluster of the window, or starts one, by the same rule as a new
+   * question; a removed question comes back the same way. One transaction; the row gets a new `seq` so other
+   * instances catch the change up. NOT_FOUND when the question was never stored.
+   */
+  async updateQuestion(doc: QuestionDocument): Promise<QuestionUpdate> {
+    validate(doc);
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        await lockScope(tx, doc.scope);
+        const state = await this.caughtUp(tx, doc.scope);
+        const [stored] = await tx.query(`SELECT cluster_id FROM recurring_questions WHERE scope = $1 AND source_id = $2`, [doc.scope, doc.sourceId]);
+        if (!stored) throw new NotFoundError('Question', `${doc.scope}/${doc.sourceId}`);
+        const previousClusterId: string | null = stored.cluster_id;
+        const old = state.docBySource.get(doc.sourceId);
+        if (old !== undefined) this.retire(state, old);
+        const docNumber = this.indexRow(state, {
+          seq: state.lastSeq, id: '', sourceId: doc.sourceId, title: doc.title, question: doc.question,
+          acceptedAnswer: doc.acceptedAnswer ?? null, authorId: doc.authorId ?? null, createdAt: doc.createdAt, clusterId: null,
+        });
+        const choice = this.choose(state, docNumber, doc.createdAt.getTime());
+        const clusterId = choice ? choice.cluster : randomUUID();
+        await tx.query(
+          `INSERT INTO recurring_question_clusters (id, scope, size, first_asked_at, last_asked_at) VALUES ($1, $2, 0, $3, $3) ON CONFLICT (id) DO NOTHING`,
+          [clusterId, doc.scope, doc.createdAt],
+        );
+        // TypeORM returns [rows, affected] for an UPDATE.
+        const [[updated]] = await tx.query(
+          `UPDATE recurring_questions SET title = $3, question = $4, accepted_answer = $5, author_id = $6, linked_article_ids = $7::uuid[],
+             cited_article_ids = $8::uuid[], cluster_id = $9, cluster_similarity = $10, removed_at = NULL,
+             seq = nextval(pg_get_serial_sequence('recurring_questions', 'seq'))
+           WHERE scope = $1 AND source_id = $2 RETURNING seq`,
+          [doc.scope, doc.sourceId, doc.title, doc.question, doc.acceptedAnswer ?? null, doc.authorId ?? null, doc.linkedArticleIds ?? [],
+            doc.citedArticleIds ?? [], clusterId, choice ? choice.similarity : null],
+        );
+        await recountClusters(tx, [clusterId, previousClusterId]);
+        state.lastSeq = Math.max(state.lastSeq, Number(updated.seq));
+        state.clusterOf[docNumber] = clusterId;
+        state.clusterSize.set(clusterId, (state.clusterSize.get(clusterId) ?? 0) + 1);
+        return { sourceId: doc.sourceId, previousClusterId, clusterId, similarity: choice ? choice.similarity : null };
+      });
+    } catch (error) {
+      this.scopes.delete(doc.scope);
+      throw error;
+    }
+  }
+
+  /**
+   * Takes a stored question out of its cluster for good (its thread was hidden, removed, merged away or moved):
+   * the row stays, marked removed, and matches nothing. Returns the cluster it left (null: it was in none, or
+   * is not stored, or was already removed).
+   */
+  async removeQuestion(scope: string, sourceId: string): Promise<{ previousClusterId: string | null; removed: boolean }> {
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        await lockScope(tx, scope);
+        const state = await this.caughtUp(tx, scope);
+        const [stored] = await tx.query(`SELECT cluster_id FROM recurring_questions WHERE scope = $1 AND source_id = $2 AND removed_at IS NULL`, [scope, sourceId]);
+        if (!stored) return { previousClusterId: null, removed: false };
+        // TypeORM returns [rows, affected] for an UPDATE.
+        const [[updated]] = await tx.query(
+          `UPDATE recurring_questions SET removed_at = now(), cluster_id = NULL, cluster_similarity = NULL,
+             seq = nextval(pg_get_serial_sequence('recurring_questions', 'seq'))
+           WHERE scope = $1 AND source_id = $2 RETURNING seq`,
+          [scope, sourceId],
+        );
+        await recountClusters(tx, [stored.cluster_id]);
+        const old = state.docBySource.get(sourceId);
+        if (old !== undefined) this.retire(state, old);
+        state.lastSeq = Math.max(state.lastSeq, Number(updated.seq));
+        return { previousClusterId: stored.cluster_id, removed: true };
+      });
+    } catch (error) {
+      this.scopes.delete(scope);
+      throw error;
+    }
+  }
+
+  /**
    * Earlier questions of the scope ranked by similarity to a stored question (best first). `earlierOnly`
    * false ranks every other question (evaluation pools have no dates).
    */
@@ -298,7 +396,7 @@ export class RecurringQuestionsService {
     const doc = state.docBySource.get(sourceId);
     if (doc === undefined) throw new NotFoundError('Question', `${scope}/${sourceId}`);
     const created = state.createdAt[doc];
-    const exclude = earlierOnly ? (d: number) => state.createdAt[d] > created : undefined;
+    const exclude = (d: number) => state.retired.has(d) || (earlierOnly && state.createdAt[d] > created);
     return state.index.searchDoc(doc, limit, exclude).map((n) => ({ sourceId: state.sourceIds[n.doc], score: n.score }));
   }
 
@@ -337,6 +435,33 @@ export class RecurringQuestionsService {
     return recurringQuestionRule(threads, articleSimilarities, commonTerms, { ...this.options.rule, windowStart });
   }
 
+  /**
+   * Similarity (0–1, `articleClusterSimilarity`) of each article to a cluster's questions, with IDF over the
+   * scope's stored questions: the third way a cluster points at an article (docs/recurring-questions.md).
+   */
+  async articleSimilarities(clusterId: string, articles: { articleId: string; title: string; body: string }[]): Promise<ArticleSimilarity[]> {
+    if (articles.length === 0) return [];
+    const rows: { scope: string; title: string; question: string }[] = await this.dataSource.query(
+      `SELECT scope, title, question FROM recurring_questions WHERE cluster_id = $1`,
+      [clusterId],
+    );
+    if (rows.length === 0) throw new NotFoundError('Recurring-question cluster', clusterId);
+    const state = await this.dataSource.transaction(async (tx) => this.caughtUp(tx, rows[0].scope));
+    const n = state.index.size;
+    const idf = (term: string): number => {
+      const df = state.index.documentFrequency(term);
+      return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    };
+    const members = rows.map((r) => ({ title: r.title, question: r.question }));
+    return articles.map((a) => ({ articleId: a.articleId, similarity: articleClusterSimilarity(members, a, idf) }));
+  }
+
+  /** Whether any stored question is in the cluster (a cluster whose members all left has none). */
+  async clusterHasMembers(clusterId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(`SELECT 1 FROM recurring_questions WHERE cluster_id = $1 LIMIT 1`, [clusterId]);
+    return !!row;
+  }
+
   /** The terms most members of a cluster share, in their most frequent surface form (evidence of a flag). */
   async clusterTerms(clusterId: string, limit = 8): Promise<string[]> {
     const rows: { scope: string; source_id: string; title: string; question: string; accepted_answer: string | null }[] = await this.dataSource.query(
@@ -364,6 +489,7 @@ export class RecurringQuestionsService {
       clusterOf: [],
       docBySource: new Map(),
       clusterSize: new Map(),
+      retired: new Set(),
       lastSeq: 0,
     };
   }
@@ -389,8 +515,28 @@ export class RecurringQuestionsService {
     const rows: StoredRow[] = (
       await tx.query(`SELECT ${ROW_COLUMNS} FROM recurring_questions WHERE scope = $1 AND seq > $2 ORDER BY seq`, [scope, state.lastSeq])
     ).map(toStoredRow);
-    for (const row of rows) this.indexRow(state, row);
+    for (const row of rows) this.applyRow(state, row);
     return state;
+  }
+
+  /**
+   * A row caught up from PostgreSQL: a new question is indexed; an edited one (a row seen before, given a new
+   * `seq`) retires its old document and indexes the new text; a removed one only retires its document.
+   */
+  private applyRow(state: ScopeIndex, row: StoredRow): void {
+    const old = state.docBySource.get(row.sourceId);
+    if (old !== undefined) this.retire(state, old);
+    if (row.removedAt) state.lastSeq = Math.max(state.lastSeq, row.seq);
+    else this.indexRow(state, row);
+  }
+
+  /** Takes a document out of its cluster and out of every match (the index itself is append-only). */
+  private retire(state: ScopeIndex, doc: number): void {
+    const cluster = state.clusterOf[doc];
+    if (cluster !== undefined) state.clusterSize.set(cluster, Math.max(0, (state.clusterSize.get(cluster) ?? 1) - 1));
+    state.clusterOf[doc] = undefined;
+    state.retired.add(doc);
+    if (state.docBySource.get(state.sourceIds[doc]) === doc) state.docBySource.delete(state.sourceIds[doc]);
   }
 
   private async insertClusters(tx: EntityManager, scope: string, memberDates: Date[][]): Promise<string[]> {
@@ -412,6 +558,22 @@ export class RecurringQuestionsService {
     }
     return ids;
   }
+}
+
+/** Size and asked-at range of clusters from their member rows (after a member left or joined). */
+async function recountClusters(tx: EntityManager, clusterIds: (string | null)[]): Promise<void> {
+  const ids = [...new Set(clusterIds.filter((id): id is string => id !== null))];
+  if (ids.length === 0) return;
+  await tx.query(
+    `UPDATE recurring_question_clusters c SET size = s.size, first_asked_at = coalesce(s.first_at, c.first_asked_at),
+       last_asked_at = coalesce(s.last_at, c.last_asked_at), updated_at = now()
+     FROM (SELECT id, (SELECT count(*)::int FROM recurring_questions q WHERE q.cluster_id = u.id) AS size,
+                  (SELECT min(created_at) FROM recurring_questions q WHERE q.cluster_id = u.id) AS first_at,
+                  (SELECT max(created_at) FROM recurring_questions q WHERE q.cluster_id = u.id) AS last_at
+           FROM unnest($1::uuid[]) AS u(id)) s
+     WHERE c.id = s.id`,
+    [ids],
+  );
 }
 
 async function lockScope(tx: EntityManager, scope: string): Promise<void> {
