@@ -1,5 +1,4 @@
 import { FastifyInstance, FastifyRequest } from 'fastify';
-import { getOperationAST, OperationTypeNode, parse } from 'graphql';
 import { LruMap } from '../common/lru-map';
 import { ARTICLE_LISTS_SURROGATE_KEY, articleKey, categoryKey, GLOBAL_SURROGATE_KEY, THREAD_LISTS_SURROGATE_KEY, threadKey } from './webhook-events';
 import { isResponseUncacheable } from '../common/graphql/uncacheable-response';
@@ -90,25 +89,6 @@ export function surrogateKeyHeaders(keys: readonly string[]): { surrogateKey: st
 const MEMO_ENTRIES = 200;
 const MEMO_MAX_PAYLOAD = 32_768;
 
-/** A GET can only run a query (GraphQL over HTTP refuses mutations there, with an error, which gets no keys). */
-function isQuery(request: FastifyRequest, kinds: LruMap<string, boolean>): boolean {
-  if (request.method === 'GET') return true;
-  const source = request.body as { query?: unknown; operationName?: unknown } | undefined;
-  if (!source || typeof source.query !== 'string') return false;
-  const operationName = typeof source.operationName === 'string' ? source.operationName : undefined;
-  const memoKey = `${operationName ?? ''}\n${source.query}`;
-  const known = kinds.get(memoKey);
-  if (known !== undefined) return known;
-  let query = false;
-  try {
-    query = getOperationAST(parse(source.query), operationName)?.operation === OperationTypeNode.QUERY;
-  } catch {
-    query = false;
-  }
-  if (source.query.length <= MEMO_MAX_PAYLOAD) kinds.set(memoKey, query);
-  return query;
-}
-
 function headersOf(payload: string, memo: LruMap<string, { surrogateKey: string; cacheTag: string } | null>): { surrogateKey: string; cacheTag: string } | null {
   const known = memo.get(payload);
   if (known !== undefined) return known;
@@ -124,12 +104,11 @@ function headersOf(payload: string, memo: LruMap<string, { surrogateKey: string;
 }
 
 /**
- * Adds `Surrogate-Key` and `Cache-Tag` to anonymous, successful delivery queries (GET, and POST for CDNs
- * that cache it) and to `/sitemap.xml`. Registered before the ETag hook, so a 304 carries them too.
+ * Adds `Surrogate-Key` and `Cache-Tag` to anonymous, successful delivery queries sent as GET (the
+ * cacheable ones; a GET can only run a query) and to `/sitemap.xml`. Registered before the ETag hook, so a 304 carries them too.
  */
 export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: string): void {
   const sitemap = surrogateKeyHeaders([GLOBAL_SURROGATE_KEY, ARTICLE_LISTS_SURROGATE_KEY]);
-  const kinds = new LruMap<string, boolean>(MEMO_ENTRIES);
   const memo = new LruMap<string, { surrogateKey: string; cacheTag: string } | null>(MEMO_ENTRIES);
   fastify.addHook('onSend', async (request, reply, payload) => {
     // Answers kept out of every cache (e.g. a null `article` for an unknown slug) name nothing to purge.
@@ -137,13 +116,8 @@ export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: stri
     const path = request.url.split('?')[0];
     let headers: { surrogateKey: string; cacheTag: string } | null = null;
     if (path === '/sitemap.xml' && request.method === 'GET') headers = sitemap;
-    else if (
-      path === publicPath &&
-      (request.method === 'GET' || request.method === 'POST') &&
-      typeof payload === 'string' &&
-      !payload.includes('"errors":') &&
-      isQuery(request, kinds)
-    ) {
+    // Only GET answers are cacheable (POST answers are `no-store`): computing keys for them would be pure cost.
+    else if (path === publicPath && request.method === 'GET' && typeof payload === 'string' && !payload.includes('"errors":')) {
       headers = headersOf(payload, memo);
     }
     if (headers) {

@@ -52,18 +52,21 @@ export function toArticle(resolved: ResolvedArticle, path: CategoryNode[], urls:
     categoryId: article.categoryId,
     category: breadcrumbs[breadcrumbs.length - 1],
     breadcrumbs,
-    jsonLd: jsonLdString(
-      articleJsonLd({
-        title: article.title,
-        description: article.seoDescription ?? article.excerpt,
-        url: urls.article(article.locale, article.slug),
-        locale: article.locale,
-        firstPublishedAt: article.firstPublishedAt,
-        lastModified: article.publishedAt,
-        section: breadcrumbs[breadcrumbs.length - 1]?.name ?? null,
-        tags: article.tags,
-      }),
-    ),
+    // Built only when a query selects it: most pages render their own head tags.
+    get jsonLd(): string {
+      return jsonLdString(
+        articleJsonLd({
+          title: article.title,
+          description: article.seoDescription ?? article.excerpt,
+          url: urls.article(article.locale, article.slug),
+          locale: article.locale,
+          firstPublishedAt: article.firstPublishedAt,
+          lastModified: article.publishedAt,
+          section: breadcrumbs[breadcrumbs.length - 1]?.name ?? null,
+          tags: article.tags,
+        }),
+      );
+    },
   };
 }
 
