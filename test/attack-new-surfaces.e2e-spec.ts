@@ -5,7 +5,8 @@
  * INTERNAL_SERVER_ERROR), and a refused request must leave nothing behind.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
@@ -20,6 +21,7 @@ const CREATE_TOKEN = `mutation ($input: CreatePreviewTokenInput!) { createPrevie
 const REVOKE_TOKEN = `mutation ($input: PreviewTokenIdInput!) { revokePreviewToken(input: $input) { id revokedAt isActive } }`;
 const CREATE_WEBHOOK = `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id url } } }`;
 const DELIVERIES = `query ($endpointId: ID!) { webhookDeliveries(endpointId: $endpointId, first: 10) { edges { node { id status attempts log { isManual } } } } }`;
+const DELIVERIES_WITH_BODY = `query ($endpointId: ID!) { webhookDeliveries(endpointId: $endpointId, first: 10) { edges { node { id status attempts log { statusCode responseBody error } } } } }`;
 const REDELIVER = `mutation ($input: RedeliverWebhookInput!) { redeliverWebhook(input: $input) { id status } }`;
 const ARTICLE = `query ($slug: String, $locale: String) { article(slug: $slug, locale: $locale) { id title isPreview } }`;
 const BAD_STRINGS = ['a\u0000b', 'x\ud800y', '\udc00', 'ok\ud83d'];
@@ -167,6 +169,15 @@ describe('attacks on the new surfaces', () => {
       expect(res.body.asset.filename).not.toMatch(/[\u0000-\u001f/\\]/);
       expect(res.body.asset.filename).not.toContain('..\u002f');
       for (const file of await storedFiles()) expect(path.relative(dataDir, file).startsWith('..')).toBe(false);
+    });
+
+    it('shortens a long file name without splitting a character in two', async () => {
+      const res = await post(multipart([{ name: 'file', filename: `${'a'.repeat(199)}\u{1f600}\u{1f600}.png`, value: await freshPng() }]));
+      expectClientError(res);
+      expect(res.status).toBe(201);
+      expect(res.body.asset.filename).toBe('a'.repeat(199));
+      const huge = await post(multipart([{ name: 'file', filename: `${'\u{1f600}'.repeat(5000)}.png`, value: await freshPng() }]));
+      expectClientError(huge);
     });
 
     it('refuses 1,000 fields, two file parts, an empty file and unknown fields with BAD_USER_INPUT', async () => {
@@ -329,6 +340,31 @@ describe('attacks on the new surfaces', () => {
         expect([url, res.errors?.[0].extensions.code]).toEqual([url, 'BAD_USER_INPUT']);
       }
       expect(await count('webhook_endpoints')).toBe(before);
+    });
+
+    it('records the answer of a receiver whose body holds NUL bytes and broken UTF-8', async () => {
+      const hostile = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(500, { 'content-type': 'text/plain' }).end(Buffer.from([0x62, 0x61, 0x64, 0x00, 0xed, 0xa0, 0x80, 0x00, 0x21])));
+      });
+      await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.2', resolve));
+      try {
+        const hostilePort = (hostile.address() as AddressInfo).port;
+        const created = await admin.send(CREATE_WEBHOOK, { input: { url: `http://127.0.0.2:${hostilePort}/hook`, eventTypes: ['ArticlePublished'] } });
+        const endpointId = created.data!.createWebhookEndpoint.endpoint.id as string;
+        await kb.published(categoryId, { title: 'Answered with NUL' });
+        await eventually(async () => {
+          const res = await admin.send(DELIVERIES_WITH_BODY, { endpointId });
+          const [delivery] = res.data!.webhookDeliveries.edges.map((e: { node: any }) => e.node);
+          expect(delivery).toMatchObject({ status: 'Failed', attempts: 1 });
+          expect(delivery.log[0].statusCode).toBe(500);
+          expect(delivery.log[0].responseBody).toMatch(/^bad.*!$/);
+          expect(delivery.log[0].responseBody).not.toContain('\u0000');
+        }, 10_000);
+      } finally {
+        hostile.closeAllConnections();
+        await new Promise((resolve) => hostile.close(resolve));
+      }
     });
 
     it('parallel redeliveries of one delivery coalesce into exactly one extra attempt', async () => {

@@ -239,6 +239,7 @@ async function announceArticlesChanged(tx: EntityManager): Promise<void> {
 
 /** The base name, without control characters, quotes or slashes, at most 200 characters; its extension kept. */
 export function cleanFilename(filename: string, ext: string): string {
-  const base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').trim().slice(0, 200);
+  // Cut at 200 UTF-16 units without leaving half of a surrogate pair (the audit's jsonb refuses one).
+  const base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').trim().slice(0, 200).replace(/[\ud800-\udbff]$/, '');
   return base === '' || base.startsWith('.') ? `file.${ext}` : base;
 }
