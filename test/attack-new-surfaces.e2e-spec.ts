@@ -180,6 +180,16 @@ describe('attacks on the new surfaces', () => {
       expectClientError(huge);
     });
 
+    it('20 parallel uploads of the same bytes store one asset and answer 201 once', async () => {
+      const bytes = await freshPng();
+      const form = multipart([{ name: 'file', filename: 'same.png', value: bytes }]);
+      const answers = await Promise.all(Array.from({ length: 20 }, () => post(form)));
+      for (const res of answers) expectClientError(res);
+      expect(answers.filter((res) => res.status === 201)).toHaveLength(1);
+      expect(answers.filter((res) => res.status === 200)).toHaveLength(19);
+      expect(new Set(answers.map((res) => res.body.asset.id)).size).toBe(1);
+    });
+
     it('refuses 1,000 fields, two file parts, an empty file and unknown fields with BAD_USER_INPUT', async () => {
       const assetsBefore = await count('assets');
       const many = Array.from({ length: 1000 }, (_, i) => ({ name: i % 2 ? 'alt' : `f${i}`, value: 'x' }));
@@ -330,6 +340,10 @@ describe('attacks on the new surfaces', () => {
         `http://2130706433:${port}/graphql`,
         `http://0x7f.1:${port}/graphql`,
         `http://0.0.0.0:${port}/graphql`,
+        `http://127.0.0.1.:${port}/graphql`,
+        `http://[0:0:0:0:0:ffff:7f00:1]:${port}/graphql`,
+        `http://017700000001:${port}/graphql`,
+        `http://127.1:${port}/graphql`,
         'file:///etc/passwd',
         'gopher://127.0.0.1:6379/_FLUSHALL',
         `http://user:pass@hooks.example.com/`,

@@ -41,6 +41,8 @@ type Path = keyof typeof schemas;
 /** Values that pass the usual validators (so a poisoned copy reaches the services and the database). */
 const plausibleString = fc.oneof(
   fc.constantFrom('en', 'de', 'hello', 'getting-started', 'Getting started', 'member@example.test', 'password-123456', 'a good title'),
+  // URLs and directives that pass the SEO, Open Graph and webhook validators.
+  fc.constantFrom('https://example.com/og.png', 'https://hooks.example.com/evergreen', 'http://127.0.0.1:9/hook', 'noindex,nofollow', 'index, follow'),
   fc.stringMatching(/^[a-z][a-z0-9-]{2,20}$/),
   fc.stringMatching(/^[a-z]{3,10}@[a-z]{3,8}\.test$/),
 );
@@ -226,7 +228,21 @@ interface PlannedRequest {
   body: string;
   contentType: string;
   method: 'POST' | 'GET';
+  /** X-Preview-Token header value (delivery API only). */
+  previewToken?: string;
 }
+
+/** Preview token header values: the real token, well-formed unknown ones, and junk a header can carry. */
+const REAL_PREVIEW_TOKENS: string[] = [];
+const headerSafe = (text: string): string => text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '');
+const hostilePreviewToken: fc.Arbitrary<string> = fc.oneof(
+  fc.nat({ max: 1 }).map((i) => REAL_PREVIEW_TOKENS[i] ?? 'egpv_none'),
+  fc.stringMatching(/^egpv_[A-Za-z0-9_-]{43}$/),
+  fc.constantFrom('', ' ', 'egpv_', 'Bearer egpv_x', 'egp_0123456789', 'egpv_é', 'null', '%00', '\t'),
+  fc.integer({ min: 100, max: 8000 }).map((n) => `egpv_${'A'.repeat(n)}`),
+  fc.string({ maxLength: 60 }).map(headerSafe),
+  fc.string({ unit: 'binary', maxLength: 60 }).map(headerSafe),
+);
 
 function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
   const schema: GraphQLSchema = schemas[path];
@@ -244,9 +260,10 @@ function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
         poison: fc.option(fc.tuple(fc.nat(), fc.constantFrom('\u0000', '\ud800', '\udc00')), { freq: 2 }),
         caller: fc.constantFrom(...callers),
         asGet: fc.double({ min: 0, max: 1 }).map((r) => r < 0.05),
+        previewToken: fc.option(hostilePreviewToken, { freq: 4 }),
       }),
     )
-    .map(({ root, field, values, asLiterals, poison, caller, asGet }) => {
+    .map(({ root, field, values, asLiterals, poison, caller, asGet, previewToken }) => {
       if (poison) poisonOneString(values, poison[0], poison[1]);
       const variableDefinitions: string[] = [];
       const argumentsText: string[] = [];
@@ -266,7 +283,8 @@ function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
         argumentsText.length ? `(${argumentsText.join(', ')})` : ''
       }${selectionOf(getNamedType(field.type))} }`;
       const method: 'GET' | 'POST' = asGet && keyword === 'query' ? 'GET' : 'POST';
-      return { path, caller, kind: 'operation' as const, body: JSON.stringify({ query, variables }), contentType: 'application/json', method };
+      const header = path === '/graphql' && previewToken !== null ? { previewToken } : {};
+      return { path, caller, kind: 'operation' as const, body: JSON.stringify({ query, variables }), contentType: 'application/json', method, ...header };
     });
 }
 
@@ -344,6 +362,10 @@ describe('generated bad input over both schemas', () => {
       tokens[caller as keyof typeof users] = await t.login(user);
       REAL_IDS.push(user.user.id);
     }
+    const preview = await t
+      .admin(tokens.editor)
+      .send('mutation { createPreviewToken(input: { locale: "en", label: "bad input" }) { token } }');
+    REAL_PREVIEW_TOKENS.push(preview.data!.createPreviewToken.token);
   });
   afterAll(() => t.close());
 
@@ -392,6 +414,7 @@ describe('generated bad input over both schemas', () => {
       req = t.http().post(planned.path).set('content-type', planned.contentType).send(planned.body);
     }
     if (token) req = req.set('authorization', `Bearer ${token}`);
+    if (planned.previewToken !== undefined) req = req.set('x-preview-token', planned.previewToken);
     const res = await req;
     return { status: res.status, text: res.text ?? '' };
   }
