@@ -341,8 +341,27 @@ const malformedRequest: fc.Arbitrary<PlannedRequest> = fc
   })
   .map((r) => ({ ...r, kind: 'raw' as const }));
 
+/** The article query with a preview token header (the one field that reads it), args mostly plausible. */
+const previewRequest: fc.Arbitrary<PlannedRequest> = fc
+  .record({
+    previewToken: hostilePreviewToken,
+    variables: fc.record({ slug: fc.oneof(plausibleString, hostileString), locale: fc.oneof(fc.constantFrom('en', 'de', 'zh-CN'), hostileString), id: fc.option(hostileId) }, { requiredKeys: [] }),
+    caller: fc.constantFrom('anonymous' as const, 'member' as const, 'editor' as const),
+    method: fc.constantFrom<'POST' | 'GET'>('POST', 'GET'),
+  })
+  .map(({ previewToken, variables, caller, method }) => ({
+    path: '/graphql' as const,
+    caller,
+    kind: 'operation' as const,
+    body: JSON.stringify({ query: 'query Preview($slug: String, $locale: String, $id: ID) { article(slug: $slug, locale: $locale, id: $id) { __typename id title isPreview } }', variables }),
+    contentType: 'application/json',
+    method,
+    previewToken,
+  }));
+
 const plannedRequest = fc.oneof(
   { weight: 5, arbitrary: operationRequest('/graphql') },
+  { weight: 1, arbitrary: previewRequest },
   { weight: 6, arbitrary: operationRequest('/admin/graphql') },
   { weight: 2, arbitrary: malformedRequest },
 );
@@ -374,6 +393,7 @@ describe('generated bad input over both schemas', () => {
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     const codes = new Map<string, number>();
+    let previewRefusals = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < requests.length) {
@@ -382,6 +402,7 @@ describe('generated bad input over both schemas', () => {
         const { status, text } = await send(planned);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         for (const m of text.matchAll(/"code":"([A-Z_]+)"/g)) codes.set(m[1], (codes.get(m[1]) ?? 0) + 1);
+        if (text.includes('"reason":"PREVIEW_TOKEN_')) previewRefusals += 1;
         if (status >= 500 || text.includes('INTERNAL_SERVER_ERROR')) {
           failures.push(`${planned.method} ${planned.path} as ${planned.caller}: ${status} ${text.slice(0, 300)}\n    body: ${planned.body.slice(0, 500)}`);
         }
@@ -394,6 +415,8 @@ describe('generated bad input over both schemas', () => {
     // The generator must reach both success and refusal, or it tests little.
     expect(statuses.get(200)).toBeGreaterThan(REQUESTS / 10);
     expect(statuses.get(400)).toBeGreaterThan(REQUESTS / 10);
+    // The hostile X-Preview-Token headers reach the preview check.
+    expect(previewRefusals).toBeGreaterThan(0);
   }, 180_000);
 
   async function send(planned: PlannedRequest): Promise<{ status: number; text: string }> {
