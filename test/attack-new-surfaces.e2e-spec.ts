@@ -325,6 +325,53 @@ describe('attacks on the new surfaces', () => {
     });
   });
 
+  describe('forged cursors on the new admin lists', () => {
+    const cursor = (parts: unknown[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const forged = [
+      cursor(['2026-01-01T00:00:00.000Z', 'not-a-uuid']),
+      cursor(['not-a-date', '00000000-0000-4000-8000-000000000000']),
+      cursor(['+275760-09-13T00:00:00.000Z', '00000000-0000-4000-8000-000000000000']),
+      cursor([1e308, -1]),
+      cursor(['2026-01-01T00:00:00.000Z\u0000', '00000000-0000-4000-8000-000000000000']),
+      cursor(['', '']),
+      cursor(['not-a-uuid']),
+      cursor(['abc']),
+      cursor([1.5]),
+      cursor(['1', '2', '3']),
+      'A'.repeat(100_000),
+    ];
+
+    it.each([
+      ['previewTokens', 'query ($after: String) { previewTokens(after: $after, includeInactive: true) { totalCount } }', {}],
+      ['assets', 'query ($after: String) { assets(after: $after) { totalCount } }', {}],
+      ['webhookDeliveries', 'query ($after: String, $endpointId: ID!) { webhookDeliveries(after: $after, endpointId: $endpointId) { totalCount } }', { endpointId: 'endpoint' }],
+      ['articles', 'query ($after: String) { articles(after: $after) { totalCount } }', {}],
+      ['articlesDueForReview', 'query ($after: String) { articlesDueForReview(after: $after) { totalCount } }', {}],
+      ['outdatedTranslations', 'query ($after: String) { outdatedTranslations(after: $after) { totalCount } }', {}],
+      ['articleRevisions', 'query ($after: String, $articleId: ID!) { articleRevisions(after: $after, articleId: $articleId, locale: "en") { totalCount } }', { articleId: 'article' }],
+      ['articleFeedbackComments', 'query ($after: String, $articleId: ID!) { articleFeedbackComments(after: $after, articleId: $articleId) { totalCount } }', { articleId: 'article' }],
+      ['auditLog', 'query ($after: String) { auditLog(after: $after) { totalCount } }', {}],
+      ['moderationQueue', 'query ($after: String) { moderationQueue(after: $after) { __typename } }', {}],
+      ['products', 'query ($after: String) { products(after: $after) { totalCount } }', {}],
+      ['users', 'query ($after: String) { users(after: $after) { totalCount } }', {}],
+    ])('%s refuses forged after cursors with BAD_USER_INPUT', async (_name, query, extra) => {
+      let variables: Record<string, unknown> = { ...extra };
+      if ('articleId' in extra) variables = { articleId: (await kb.published(categoryId, { title: `Cursor target ${_name}` })).id };
+      if ('endpointId' in extra) {
+        const created = await admin.send(CREATE_WEBHOOK, { input: { url: 'https://hooks.example.com/cursor' } });
+        variables = { endpointId: created.data!.createWebhookEndpoint.endpoint.id };
+      }
+      // A forged cursor of the right shape may simply select a page; anything else is BAD_USER_INPUT, never a 500.
+      const failures: string[] = [];
+      for (const after of forged) {
+        const res = await admin.send(query, { ...variables, after });
+        const code = res.errors?.[0].extensions.code ?? 'accepted';
+        if (res.status >= 500 || !['BAD_USER_INPUT', 'accepted'].includes(code)) failures.push(`${Buffer.from(after, 'base64url').toString().slice(0, 60)} → ${res.status} ${code}`);
+      }
+      expect(failures).toEqual([]);
+    });
+  });
+
   describe('webhooks', () => {
     it('refuses NUL and unpaired surrogates in URL and description, and the API itself as a target', async () => {
       const before = await count('webhook_endpoints');
