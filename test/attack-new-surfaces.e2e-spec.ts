@@ -292,6 +292,36 @@ describe('attacks on the new surfaces', () => {
     });
   });
 
+  describe('SEO and asset text through GraphQL', () => {
+    it('refuses NUL, unpaired surrogates and non-http URLs in SEO fields and alt text, writing nothing', async () => {
+      const CREATE = `mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`;
+      const DESCRIBE = `mutation ($input: DescribeAssetInput!) { describeAsset(input: $input) { id alt } }`;
+      const categories = await count('categories');
+      const translation = (extra: Record<string, unknown>) => ({ translations: [{ locale: 'en', name: 'SEO attack', ...extra }] });
+      const attempts: Record<string, unknown>[] = [];
+      for (const bad of BAD_STRINGS) {
+        attempts.push(translation({ seoTitle: bad }), translation({ seoDescription: bad }), translation({ ogImageUrl: `https://example.com/${bad}.png` }), { ...translation({}), robots: bad });
+      }
+      for (const url of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', '//example.com/x.png', 'https://' + 'a'.repeat(2100) + '.com/']) {
+        attempts.push(translation({ ogImageUrl: url }));
+      }
+      attempts.push({ ...translation({}), robots: 'noindex,nofollow,noarchive,' + 'x'.repeat(5000) });
+      const failures: string[] = [];
+      for (const input of attempts) {
+        const res = await editor.send(CREATE, { input });
+        if (res.errors?.[0].extensions.code !== 'BAD_USER_INPUT') failures.push(`${JSON.stringify(input).slice(0, 120)} → ${res.status} ${res.errors?.[0].extensions.code ?? 'accepted'}`);
+      }
+      expect(failures).toEqual([]);
+      expect(await count('categories')).toBe(categories);
+
+      const uploaded = await post(multipart([{ name: 'alt', value: 'before' }, { name: 'file', filename: 'd.png', value: await freshPng() }]));
+      for (const alt of [...BAD_STRINGS, 'x'.repeat(1001)]) {
+        expect((await editor.send(DESCRIBE, { input: { assetId: uploaded.body.asset.id, alt } })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      }
+      expect((await t.dataSource.query('SELECT alt FROM assets WHERE id = $1', [uploaded.body.asset.id]))[0].alt).toBe('before');
+    });
+  });
+
   describe('backward pagination', () => {
     it('refuses out-of-range last and forged or oversized before cursors on every delivery connection', async () => {
       const member = t.delivery(await t.login(await t.createUser({ role: Role.Member })));
