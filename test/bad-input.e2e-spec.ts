@@ -137,6 +137,11 @@ const hostileId = fc.oneof(
   fc.integer(),
 );
 
+/** Cursors of the right encoding (base64url JSON arrays) holding wrong values: they get past the decoding. */
+const forgedCursor: fc.Arbitrary<string> = fc
+  .array(fc.oneof(hostileDate, hostileId, hostileInt, fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-01-01 00:00:00.123456+00', '00000000-0000-4000-8000-000000000000')), { minLength: 1, maxLength: 3 })
+  .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url'));
+
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   hostileInt,
@@ -255,7 +260,15 @@ function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
       fc.record({
         root: fc.constant(root),
         field: fc.constant(field as GraphQLField<unknown, unknown>),
-        values: fc.tuple(...field.args.map((arg) => fc.tuple(fc.constant(arg), fc.double({ min: 0, max: 1 }).map((r) => r < 0.35), valueFor(arg.type, 0)))),
+        values: fc.tuple(
+          ...field.args.map((arg) =>
+            fc.tuple(
+              fc.constant(arg),
+              fc.double({ min: 0, max: 1 }).map((r) => r < 0.35),
+              arg.name === 'after' || arg.name === 'before' ? fc.oneof(forgedCursor, valueFor(arg.type, 0)) : valueFor(arg.type, 0),
+            ),
+          ),
+        ),
         asLiterals: fc.double({ min: 0, max: 1 }).map((r) => r < 0.15),
         poison: fc.option(fc.tuple(fc.nat(), fc.constantFrom('\u0000', '\ud800', '\udc00')), { freq: 2 }),
         caller: fc.constantFrom(...callers),
