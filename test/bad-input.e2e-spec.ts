@@ -138,8 +138,13 @@ const hostileId = fc.oneof(
 );
 
 /** Cursors of the right encoding (base64url JSON arrays) holding wrong values: they get past the decoding. */
+const cursorPart = fc.oneof(hostileDate, hostileId, hostileInt, fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-01-01 00:00:00.123456+00', '00000000-0000-4000-8000-000000000000'));
 const forgedCursor: fc.Arbitrary<string> = fc
-  .array(fc.oneof(hostileDate, hostileId, hostileInt, fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-01-01 00:00:00.123456+00', '00000000-0000-4000-8000-000000000000')), { minLength: 1, maxLength: 3 })
+  .oneof(
+    // The common shape, [instant, id], with one of the two wrong.
+    { weight: 3, arbitrary: fc.tuple(fc.oneof(fc.constant('2026-01-01T00:00:00.000Z'), hostileDate), fc.oneof(fc.uuid(), hostileId)) },
+    { weight: 1, arbitrary: fc.array(cursorPart, { minLength: 1, maxLength: 3 }) },
+  )
   .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url'));
 
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
@@ -265,7 +270,7 @@ function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
             fc.tuple(
               fc.constant(arg),
               fc.double({ min: 0, max: 1 }).map((r) => r < 0.35),
-              arg.name === 'after' || arg.name === 'before' ? fc.oneof(forgedCursor, valueFor(arg.type, 0)) : valueFor(arg.type, 0),
+              arg.name === 'after' || arg.name === 'before' ? fc.oneof({ weight: 2, arbitrary: forgedCursor }, { weight: 1, arbitrary: valueFor(arg.type, 0) }) : valueFor(arg.type, 0),
             ),
           ),
         ),
