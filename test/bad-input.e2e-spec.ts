@@ -41,6 +41,8 @@ type Path = keyof typeof schemas;
 /** Values that pass the usual validators (so a poisoned copy reaches the services and the database). */
 const plausibleString = fc.oneof(
   fc.constantFrom('en', 'de', 'hello', 'getting-started', 'Getting started', 'member@example.test', 'password-123456', 'a good title'),
+  // URLs and directives that pass the SEO, Open Graph and webhook validators.
+  fc.constantFrom('https://example.com/og.png', 'https://hooks.example.com/evergreen', 'http://127.0.0.1:9/hook', 'noindex,nofollow', 'index, follow'),
   fc.stringMatching(/^[a-z][a-z0-9-]{2,20}$/),
   fc.stringMatching(/^[a-z]{3,10}@[a-z]{3,8}\.test$/),
 );
@@ -135,6 +137,16 @@ const hostileId = fc.oneof(
   fc.integer(),
 );
 
+/** Cursors of the right encoding (base64url JSON arrays) holding wrong values: they get past the decoding. */
+const cursorPart = fc.oneof(hostileDate, hostileId, hostileInt, fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-01-01 00:00:00.123456+00', '00000000-0000-4000-8000-000000000000'));
+const forgedCursor: fc.Arbitrary<string> = fc
+  .oneof(
+    // The common shape, [instant, id], with one of the two wrong.
+    { weight: 3, arbitrary: fc.tuple(fc.oneof(fc.constant('2026-01-01T00:00:00.000Z'), hostileDate), fc.oneof(fc.uuid(), hostileId)) },
+    { weight: 1, arbitrary: fc.array(cursorPart, { minLength: 1, maxLength: 3 }) },
+  )
+  .map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url'));
+
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   hostileInt,
@@ -226,7 +238,21 @@ interface PlannedRequest {
   body: string;
   contentType: string;
   method: 'POST' | 'GET';
+  /** X-Preview-Token header value (delivery API only). */
+  previewToken?: string;
 }
+
+/** Preview token header values: the real token, well-formed unknown ones, and junk a header can carry. */
+const REAL_PREVIEW_TOKENS: string[] = [];
+const headerSafe = (text: string): string => text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '');
+const hostilePreviewToken: fc.Arbitrary<string> = fc.oneof(
+  fc.nat({ max: 1 }).map((i) => REAL_PREVIEW_TOKENS[i] ?? 'egpv_none'),
+  fc.stringMatching(/^egpv_[A-Za-z0-9_-]{43}$/),
+  fc.constantFrom('', ' ', 'egpv_', 'Bearer egpv_x', 'egp_0123456789', 'egpv_é', 'null', '%00', '\t'),
+  fc.integer({ min: 100, max: 8000 }).map((n) => `egpv_${'A'.repeat(n)}`),
+  fc.string({ maxLength: 60 }).map(headerSafe),
+  fc.string({ unit: 'binary', maxLength: 60 }).map(headerSafe),
+);
 
 function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
   const schema: GraphQLSchema = schemas[path];
@@ -239,14 +265,23 @@ function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
       fc.record({
         root: fc.constant(root),
         field: fc.constant(field as GraphQLField<unknown, unknown>),
-        values: fc.tuple(...field.args.map((arg) => fc.tuple(fc.constant(arg), fc.double({ min: 0, max: 1 }).map((r) => r < 0.35), valueFor(arg.type, 0)))),
+        values: fc.tuple(
+          ...field.args.map((arg) =>
+            fc.tuple(
+              fc.constant(arg),
+              fc.double({ min: 0, max: 1 }).map((r) => r < 0.35),
+              arg.name === 'after' || arg.name === 'before' ? fc.oneof({ weight: 2, arbitrary: forgedCursor }, { weight: 1, arbitrary: valueFor(arg.type, 0) }) : valueFor(arg.type, 0),
+            ),
+          ),
+        ),
         asLiterals: fc.double({ min: 0, max: 1 }).map((r) => r < 0.15),
         poison: fc.option(fc.tuple(fc.nat(), fc.constantFrom('\u0000', '\ud800', '\udc00')), { freq: 2 }),
         caller: fc.constantFrom(...callers),
         asGet: fc.double({ min: 0, max: 1 }).map((r) => r < 0.05),
+        previewToken: fc.option(hostilePreviewToken, { freq: 4 }),
       }),
     )
-    .map(({ root, field, values, asLiterals, poison, caller, asGet }) => {
+    .map(({ root, field, values, asLiterals, poison, caller, asGet, previewToken }) => {
       if (poison) poisonOneString(values, poison[0], poison[1]);
       const variableDefinitions: string[] = [];
       const argumentsText: string[] = [];
@@ -266,7 +301,8 @@ function operationRequest(path: Path): fc.Arbitrary<PlannedRequest> {
         argumentsText.length ? `(${argumentsText.join(', ')})` : ''
       }${selectionOf(getNamedType(field.type))} }`;
       const method: 'GET' | 'POST' = asGet && keyword === 'query' ? 'GET' : 'POST';
-      return { path, caller, kind: 'operation' as const, body: JSON.stringify({ query, variables }), contentType: 'application/json', method };
+      const header = path === '/graphql' && previewToken !== null ? { previewToken } : {};
+      return { path, caller, kind: 'operation' as const, body: JSON.stringify({ query, variables }), contentType: 'application/json', method, ...header };
     });
 }
 
@@ -323,8 +359,27 @@ const malformedRequest: fc.Arbitrary<PlannedRequest> = fc
   })
   .map((r) => ({ ...r, kind: 'raw' as const }));
 
+/** The article query with a preview token header (the one field that reads it), args mostly plausible. */
+const previewRequest: fc.Arbitrary<PlannedRequest> = fc
+  .record({
+    previewToken: hostilePreviewToken,
+    variables: fc.record({ slug: fc.oneof(plausibleString, hostileString), locale: fc.oneof(fc.constantFrom('en', 'de', 'zh-CN'), hostileString), id: fc.option(hostileId) }, { requiredKeys: [] }),
+    caller: fc.constantFrom('anonymous' as const, 'member' as const, 'editor' as const),
+    method: fc.constantFrom<'POST' | 'GET'>('POST', 'GET'),
+  })
+  .map(({ previewToken, variables, caller, method }) => ({
+    path: '/graphql' as const,
+    caller,
+    kind: 'operation' as const,
+    body: JSON.stringify({ query: 'query Preview($slug: String, $locale: String, $id: ID) { article(slug: $slug, locale: $locale, id: $id) { __typename id title isPreview } }', variables }),
+    contentType: 'application/json',
+    method,
+    previewToken,
+  }));
+
 const plannedRequest = fc.oneof(
   { weight: 5, arbitrary: operationRequest('/graphql') },
+  { weight: 1, arbitrary: previewRequest },
   { weight: 6, arbitrary: operationRequest('/admin/graphql') },
   { weight: 2, arbitrary: malformedRequest },
 );
@@ -344,6 +399,10 @@ describe('generated bad input over both schemas', () => {
       tokens[caller as keyof typeof users] = await t.login(user);
       REAL_IDS.push(user.user.id);
     }
+    const preview = await t
+      .admin(tokens.editor)
+      .send('mutation { createPreviewToken(input: { locale: "en", label: "bad input" }) { token } }');
+    REAL_PREVIEW_TOKENS.push(preview.data!.createPreviewToken.token);
   });
   afterAll(() => t.close());
 
@@ -352,6 +411,7 @@ describe('generated bad input over both schemas', () => {
     const failures: string[] = [];
     const statuses = new Map<number, number>();
     const codes = new Map<string, number>();
+    let previewRefusals = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < requests.length) {
@@ -360,6 +420,7 @@ describe('generated bad input over both schemas', () => {
         const { status, text } = await send(planned);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         for (const m of text.matchAll(/"code":"([A-Z_]+)"/g)) codes.set(m[1], (codes.get(m[1]) ?? 0) + 1);
+        if (text.includes('"reason":"PREVIEW_TOKEN_')) previewRefusals += 1;
         if (status >= 500 || text.includes('INTERNAL_SERVER_ERROR')) {
           failures.push(`${planned.method} ${planned.path} as ${planned.caller}: ${status} ${text.slice(0, 300)}\n    body: ${planned.body.slice(0, 500)}`);
         }
@@ -372,6 +433,8 @@ describe('generated bad input over both schemas', () => {
     // The generator must reach both success and refusal, or it tests little.
     expect(statuses.get(200)).toBeGreaterThan(REQUESTS / 10);
     expect(statuses.get(400)).toBeGreaterThan(REQUESTS / 10);
+    // The hostile X-Preview-Token headers reach the preview check.
+    expect(previewRefusals).toBeGreaterThan(0);
   }, 180_000);
 
   async function send(planned: PlannedRequest): Promise<{ status: number; text: string }> {
@@ -392,6 +455,7 @@ describe('generated bad input over both schemas', () => {
       req = t.http().post(planned.path).set('content-type', planned.contentType).send(planned.body);
     }
     if (token) req = req.set('authorization', `Bearer ${token}`);
+    if (planned.previewToken !== undefined) req = req.set('x-preview-token', planned.previewToken);
     const res = await req;
     return { status: res.status, text: res.text ?? '' };
   }

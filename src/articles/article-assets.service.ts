@@ -19,6 +19,11 @@ export class ArticleAssetsService {
     private readonly assets: AssetsService,
   ) {}
 
+  /** NOT_FOUND unless the article exists: an upload that attaches checks it first, so a refused upload stores nothing. */
+  async requireArticle(articleId: string): Promise<void> {
+    if (!(await this.dataSource.getRepository(ArticleEntity).existsBy({ id: articleId }))) throw new NotFoundError('Article', articleId);
+  }
+
   async attach(editor: AuthUser, assetId: string, articleId: string): Promise<AssetEntity> {
     return this.dataSource.transaction(async (tx) => {
       const asset = await tx.findOne(AssetEntity, { where: { id: assetId } });

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { Brackets, DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { Connection, decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { Connection, decodeCursor, decodeTimeIdCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
 import { CategoriesService } from './categories.service';
 import { ArticleLocaleEntity, ArticleStatus } from './entities/article-locale.entity';
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
@@ -77,7 +78,7 @@ export class ArticlesRepository {
     await this.applyFilter(query, filter);
     const total = await query.clone().getCount();
     if (page.after) {
-      const [updatedAt, id] = decodeCursor(page.after, 2);
+      const [updatedAt, id] = decodeTimeIdCursor(page.after);
       query.andWhere(`(date_trunc('milliseconds', a.updated_at), a.id) < (:updatedAt::timestamptz, :id::uuid)`, { updatedAt, id });
     }
     const rows = await query.orderBy(`date_trunc('milliseconds', a.updated_at)`, 'DESC').addOrderBy('a.id', 'DESC').take(page.first + 1).getMany();
@@ -160,7 +161,7 @@ export class ArticlesRepository {
     const params: unknown[] = [this.config.articles.defaultReviewIntervalDays, filter.dueBefore, filter.locale ?? null];
     let cursorClause = '';
     if (page.after) {
-      const [dueAt, id] = decodeCursor(page.after, 2);
+      const [dueAt, id] = decodeTimeIdCursor(page.after);
       params.push(dueAt, id);
       cursorClause = `AND (date_trunc('milliseconds', due.next_review_at), due.locale_id) > ($4::timestamptz, $5::uuid)`;
     }
@@ -191,6 +192,7 @@ export class ArticlesRepository {
     let cursorClause = '';
     if (page.after) {
       const [id] = decodeCursor(page.after, 1);
+      if (typeof id !== 'string' || !isUUID(id)) throw invalidCursorError();
       params.push(id);
       cursorClause = 'AND t.id > $2::uuid';
     }
@@ -215,6 +217,7 @@ export class ArticlesRepository {
     const total = await query.clone().getCount();
     if (page.after) {
       const [number] = decodeCursor(page.after, 1);
+      if (!Number.isSafeInteger(number)) throw invalidCursorError();
       query.andWhere('r.number < :number', { number });
     }
     const rows = await query.orderBy('r.number', 'DESC').take(page.first + 1).getMany();

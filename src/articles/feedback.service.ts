@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
-import { Connection, decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
 import { DeliveryService } from './delivery/delivery.service';
 import { ArticleFeedbackEntity } from './entities/article-feedback.entity';
@@ -85,7 +85,7 @@ export class FeedbackService {
     if (locale) query.andWhere('f.locale = :locale', { locale });
     const total = await query.clone().getCount();
     if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2);
+      const [createdAt, id] = decodeTimeIdCursor(page.after);
       query.andWhere(`(date_trunc('milliseconds', f.created_at), f.id) < (:createdAt::timestamptz, :id::uuid)`, { createdAt, id });
     }
     const rows = await query.orderBy(`date_trunc('milliseconds', f.created_at)`, 'DESC').addOrderBy('f.id', 'DESC').take(page.first + 1).getMany();

@@ -6,7 +6,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
 import { ConflictError, NotFoundError, UnsupportedMediaTypeError } from '../common/errors/app-error';
-import { Connection, decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
 import { ImageRefusedError, processImage } from './content/process-image';
 import { sniffFileType, SniffedType } from './content/sniff-file-type';
@@ -120,7 +120,7 @@ export class AssetsService {
     if (filter.kind) query.andWhere('a.kind = :kind', { kind: filter.kind });
     const totalCount = await query.clone().getCount();
     if (filter.after) {
-      const [createdAt, id] = decodeCursor(filter.after, 2);
+      const [createdAt, id] = decodeTimeIdCursor(filter.after);
       query.andWhere('(a.created_at, a.id) < (:createdAt, :id)', { createdAt, id });
     }
     const rows = await query.getMany();
@@ -239,6 +239,7 @@ async function announceArticlesChanged(tx: EntityManager): Promise<void> {
 
 /** The base name, without control characters, quotes or slashes, at most 200 characters; its extension kept. */
 export function cleanFilename(filename: string, ext: string): string {
-  const base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').trim().slice(0, 200);
+  // Cut at 200 UTF-16 units without leaving half of a surrogate pair (the audit's jsonb refuses one).
+  const base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').trim().slice(0, 200).replace(/[\ud800-\udbff]$/, '');
   return base === '' || base.startsWith('.') ? `file.${ext}` : base;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
-import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
+import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { hashPassword } from './passwords';
 import { UserEntity } from './entities/user.entity';
 import { Role } from './role.enum';
@@ -22,7 +22,6 @@ export interface UserFilter {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -74,10 +73,7 @@ export class UsersService {
     if (!filter.includeDeactivated) query.andWhere('u.deactivated_at IS NULL');
     const totalCount = await query.getCount();
     if (filter.after) {
-      const [createdAt, id] = decodeCursor(filter.after, 2);
-      if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID.test(id)) {
-        throw invalidCursorError();
-      }
+      const [createdAt, id] = decodeTimeIdCursor(filter.after);
       // JavaScript dates hold milliseconds; PostgreSQL keeps microseconds: compare at the cursor's precision.
       query.andWhere(`(date_trunc('milliseconds', u.created_at), u.id) > (:createdAt::timestamptz, :id::uuid)`, { createdAt, id });
     }

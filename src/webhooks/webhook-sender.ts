@@ -72,7 +72,8 @@ export function sendWebhook(req: SendRequest, now: () => number = Date.now): Pro
         kept += chunk.length;
       });
       const finish = (): void => {
-        const body = Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8');
+        // Decoding turns broken UTF-8 into U+FFFD; a NUL byte survives it, and PostgreSQL text refuses it (the attempt would never be recorded).
+        const body = Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString('utf8').replace(/\u0000/g, '\ufffd');
         const ok = status >= 200 && status < 300;
         let error: string | null = null;
         if (status >= 300 && status < 400) error = `Redirect (HTTP ${status}${response.headers.location ? ` to ${response.headers.location}` : ''}) not followed`;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../common/audit/record-audit';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
-import { decodeCursor, encodeCursor } from '../common/graphql/connection';
+import { decodeCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
 import { AddressPolicy, endpointUrlProblem } from './address-policy';
 import { WebhookEventType } from './webhook-events';
@@ -150,6 +150,7 @@ export class WebhooksService {
   async deliveries(endpointId: string, filter: { status?: string | null }, first: number, after?: string | null): Promise<DeliveryPage> {
     await this.get(endpointId);
     const afterSeq = after ? Number(decodeCursor(after, 1)[0]) : null;
+    if (afterSeq !== null && !Number.isSafeInteger(afterSeq)) throw invalidCursorError();
     const params: unknown[] = [endpointId, filter.status ?? null];
     const rows: DeliveryRow[] = await this.dataSource.query(
       `${DELIVERY_SELECT}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user';
 import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../common/errors/app-error';
-import { Connection, decodeCursor, encodeCursor } from '../../common/graphql/connection';
+import { Connection, decodeTimeIdCursor, encodeCursor } from '../../common/graphql/connection';
 import { recordAudit } from '../../common/audit/record-audit';
 import { LocalesService } from '../../common/locales/locales.service';
 import { ArticleEntity } from '../entities/article.entity';
@@ -93,7 +93,7 @@ export class PreviewTokensService {
     if (!includeInactive) query.where('t.revoked_at IS NULL AND t.expires_at > :now', { now });
     const total = await query.clone().getCount();
     if (page.after) {
-      const [createdAt, id] = decodeCursor(page.after, 2);
+      const [createdAt, id] = decodeTimeIdCursor(page.after);
       query.andWhere(`(date_trunc('milliseconds', t.created_at), t.id) < (:createdAt::timestamptz, :id::uuid)`, { createdAt, id });
     }
     const rows = await query.orderBy(`date_trunc('milliseconds', t.created_at)`, 'DESC').addOrderBy('t.id', 'DESC').take(page.first + 1).getMany();

@@ -44,6 +44,7 @@ export class AssetUploadController {
       if (alt.length > ALT_MAX_LENGTH) throw new BadUserInputError('alt is too long', [{ field: 'alt', messages: [`at most ${ALT_MAX_LENGTH} characters`] }]);
       const articleId = form.fields.articleId;
       if (articleId !== undefined && !isUUID(articleId)) throw new BadUserInputError('articleId must be a UUID', [{ field: 'articleId', messages: ['articleId must be a UUID'] }]);
+      if (articleId !== undefined) await this.articleAssets.requireArticle(articleId);
       const { asset, created } = await this.assets.upload(editor, { filename: form.filename, bytes: form.bytes, alt });
       if (articleId !== undefined) await this.articleAssets.attach(editor, asset.id, articleId);
       reply.status(created ? 201 : 200);

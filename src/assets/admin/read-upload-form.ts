@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/errors/app-error';
+import { unsafeTextReason } from '../../common/graphql/request-checks';
 
 export interface UploadForm {
   filename: string;
@@ -32,7 +33,11 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
           throw new BadUserInputError(`Unknown form field "${part.fieldname}"`, [{ field: part.fieldname, messages: ['allowed fields: file, alt, articleId'] }]);
         }
         if (part.valueTruncated) throw new BadUserInputError(`The field "${part.fieldname}" is too long`, [{ field: part.fieldname, messages: [`at most ${FIELD_MAX_BYTES} bytes`] }]);
-        fields[part.fieldname] = String(part.value);
+        const value = String(part.value);
+        // Form fields skip the GraphQL request checks: PostgreSQL stores no NUL, so refuse it here (not a 500 later).
+        const unsafe = unsafeTextReason(value);
+        if (unsafe) throw new BadUserInputError(`The field "${part.fieldname}" ${unsafe}`, [{ field: part.fieldname, messages: [`${part.fieldname} ${unsafe}`] }]);
+        fields[part.fieldname] = value;
       }
     }
   } catch (error) {

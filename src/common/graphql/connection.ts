@@ -73,6 +73,30 @@ export function decodeCursor(cursor: string, arity: number): (string | number)[]
   throw invalidCursorError();
 }
 
+const TIME_ID_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** ISO 8601 as JavaScript prints it, or PostgreSQL's `timestamptz::text` (space, offset `+00`). */
+const TIME_ID_INSTANT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+/** Whether PostgreSQL's `::timestamptz` takes the text as it is: the format above, a real calendar day, year 1 or later. */
+export function isCursorInstant(text: string): boolean {
+  const m = TIME_ID_INSTANT.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const date = new Date(Date.UTC(2000, month - 1, day));
+  date.setUTCFullYear(year);
+  return year >= 1 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+}
+
+/**
+ * A `[instant, uuid]` cursor, checked before it reaches the SQL casts (`::timestamptz`, `::uuid`), where a
+ * forged one would fail as a 500: returned unchanged (its precision kept), or BAD_USER_INPUT.
+ */
+export function decodeTimeIdCursor(cursor: string): [string, string] {
+  const [time, id] = decodeCursor(cursor, 2);
+  if (typeof time !== 'string' || !isCursorInstant(time) || typeof id !== 'string' || !TIME_ID_UUID.test(id)) throw invalidCursorError();
+  return [time, id];
+}
+
 export function invalidCursorError(): BadUserInputError {
   return new BadUserInputError('The cursor is not valid', [{ field: 'after', messages: ['after must be a cursor returned by this list'] }]);
 }

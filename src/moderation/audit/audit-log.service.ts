@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../../common/graphql/connection';
+import { Connection, decodeTimeIdCursor, encodeCursor } from '../../common/graphql/connection';
 import { BadUserInputError } from '../../common/errors/app-error';
 import { toCsv } from './audit-csv';
 
@@ -51,7 +51,6 @@ interface RawRow {
 /** Rows one CSV export returns at most; narrow the filter (time range) for more. */
 export const AUDIT_CSV_MAX_ROWS = 50_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads the append-only audit log: newest first, filtered, keyset-paged; and its CSV export. */
 @Injectable()
@@ -61,8 +60,7 @@ export class AuditLogService {
   async list(filter: AuditLogFilter, first: number, after: string | null): Promise<Connection<AuditLogRow>> {
     const { where, params } = this.where(filter);
     if (after) {
-      const [occurred, id] = decodeCursor(after, 2);
-      if (typeof occurred !== 'string' || Number.isNaN(Date.parse(occurred)) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursorError();
+      const [occurred, id] = decodeTimeIdCursor(after);
       params.push(occurred, id);
       where.push(`(a.occurred_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }

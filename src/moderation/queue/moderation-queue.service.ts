@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { QueryResultRow } from 'pg';
-import { Connection, decodeCursor, encodeCursor, invalidCursorError } from '../../common/graphql/connection';
+import { Connection, decodeTimeIdCursor, encodeCursor } from '../../common/graphql/connection';
 import { preparedQuery } from '../../common/sql/prepared-query';
 
 export type QueueItemKind = 'thread' | 'post' | 'flag';
@@ -70,7 +70,6 @@ interface RawItem {
   flagger_rejected: number | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXCERPT_CHARS = 280;
 
 /**
@@ -91,8 +90,7 @@ export class ModerationQueueService {
     let cursorSql = 'true';
     const cursorFor = (alias: string) => cursorSql.replaceAll('X.', `${alias}.`);
     if (after) {
-      const [createdAt, id] = decodeCursor(after, 2);
-      if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt)) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursorError();
+      const [createdAt, id] = decodeTimeIdCursor(after);
       params.push(createdAt, id);
       cursorSql = `(X.created_at, X.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
