@@ -46,7 +46,8 @@ export interface RenderableAsset {
   variants: { url: string; width: number; height: number }[];
 }
 
-const FOREIGN_KEY_VIOLATION = '23503';
+/** ON DELETE RESTRICT: foreign_key_violation up to PostgreSQL 17, restrict_violation from 18 (the embedded server). */
+const REFERENCED_ROW_CODES = new Set(['23503', '23001']);
 const UNIQUE_VIOLATION = '23505';
 const FILENAME_UNSAFE = /[\u0000-\u001f\u007f"\\/]/g;
 
@@ -159,7 +160,7 @@ export class AssetsService {
         return asset;
       })
       .catch((error: unknown) => {
-        if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+        if (error instanceof QueryFailedError && REFERENCED_ROW_CODES.has((error.driverError as { code?: string }).code ?? '')) {
           throw new ConflictError('The asset is used by an article: detach it (and remove it from the article text) first', { reason: 'ASSET_IN_USE' });
         }
         throw error;
