@@ -118,8 +118,8 @@ function embed(text: { title: string; body: string }, stats: Stats, opts: { weig
   return v;
 }
 
-/** SIF's common-component removal: subtract each vector's projection on the first principal direction of the pool. */
-function removeCommon(vs: Float32Array[]): void {
+/** SIF's common-component removal: subtract each vector's projection on the first principal direction of the pool (returned). */
+function removeCommon(vs: Float32Array[]): Float32Array {
   // Power iteration on the (uncentred) covariance.
   let u = new Float32Array(DIM).fill(1 / Math.sqrt(DIM));
   for (let it = 0; it < 30; it += 1) {
@@ -135,17 +135,21 @@ function removeCommon(vs: Float32Array[]): void {
     for (let i = 0; i < DIM; i += 1) next[i] /= n;
     u = next;
   }
-  for (const v of vs) {
-    let d = 0;
-    for (let i = 0; i < DIM; i += 1) d += v[i] * u[i];
-    let n = 0;
-    for (let i = 0; i < DIM; i += 1) {
-      v[i] -= d * u[i];
-      n += v[i] * v[i];
-    }
-    n = Math.sqrt(n) || 1;
-    for (let i = 0; i < DIM; i += 1) v[i] /= n;
+  for (const v of vs) project(v, u);
+  return u;
+}
+
+/** Removes direction `u` from `v` and renormalises it. */
+function project(v: Float32Array, u: Float32Array): void {
+  let d = 0;
+  for (let i = 0; i < DIM; i += 1) d += v[i] * u[i];
+  let n = 0;
+  for (let i = 0; i < DIM; i += 1) {
+    v[i] -= d * u[i];
+    n += v[i] * v[i];
   }
+  n = Math.sqrt(n) || 1;
+  for (let i = 0; i < DIM; i += 1) v[i] /= n;
 }
 
 const dot = (a: Float32Array, b: Float32Array) => {
@@ -209,6 +213,8 @@ interface Pool {
   docOf: Map<string, number>;
   stats: Stats;
   vecs?: Float32Array[];
+  /** The removed common direction, when there is one (title query vectors get the same treatment). */
+  common?: Float32Array;
 }
 
 function buildPool(forum: string, docs: Q[]): Pool {
@@ -273,18 +279,20 @@ function queryVector(pool: Pool, q: Q, doc: number): Float32Array {
   let v = titleVec.get(q.id);
   if (!v) {
     v = embed({ title: q.title, body: '' }, pool.stats, embedOpts);
+    if (pool.common && projectQueries) project(v, pool.common);
     titleVec.set(q.id, v);
   }
   return v;
 }
 
 let removePcInClusters = false;
+let projectQueries = false;
 let embedOpts = { weighting: 'sif' as 'sif' | 'idf', titleWeight: 2, bodyLimit: 100 };
 
 function computeVecs(pools: Pool[], removePc: boolean): void {
   for (const p of pools) {
     p.vecs = p.docs.map((q) => embed(q, p.stats, embedOpts));
-    if (removePc) removeCommon(p.vecs);
+    p.common = removePc ? removeCommon(p.vecs) : undefined;
   }
   titleVec = new Map();
 }
@@ -424,6 +432,19 @@ if (vectors) {
 // The table is learnt from the indexed questions. The split's query questions are left out of it (a title query's own
 // body must not feed its expansion: in use the asker's question is not in the index); `--leaky` keeps them.
 const queryIds = new Set(queries.map((q) => q.query));
+// Third pass (title queries): the query vector gets the pool's common direction removed too; rerank depth.
+if (vectors) {
+  currentMode = 'title';
+  projectQueries = true;
+  for (const titleOnly of [false, true]) {
+    embedOpts = { weighting: 'idf', titleWeight: 2, bodyLimit: titleOnly ? 0 : 100 };
+    computeVecs(pools, true);
+    for (const lambda of [0.4, 0.8, 1.2])
+      for (const depth of [20, 100]) run(`v3 title: +${lambda}·cos idf-pc-q${titleOnly ? ' title-only' : ''} top${depth}`, () => fmt(retrieval(pools, 'title', blendRerank(lambda, depth)), R));
+  }
+  projectQueries = false;
+}
+
 const tables = new Map(pools.map((p) => [p.forum, translationTable(args.includes('--leaky') ? p.docs : p.docs.filter((q) => !queryIds.has(q.id)), 5, 50)] as const));
 for (const mode of ['title', 'question'] as Mode[]) {
   currentMode = mode;
