@@ -3,6 +3,7 @@
  * scans are idempotent and single-flight, the flag lifecycle (acknowledge, dismiss with suppression,
  * resolve; publish and verify resolve what they answer), the other detectors and the freshness queue.
  */
+import { DEFAULT_PRODUCT_CHANGE_PARAMETERS } from '../src/staleness/detectors/product-change';
 import { StalenessScanService } from '../src/staleness/staleness-scan.service';
 import { Role } from '../src/users/role.enum';
 import { KnowledgeBaseFactory, localeOf, VERIFY } from './factories/knowledge-base';
@@ -280,4 +281,33 @@ describe('staleness engine (admin API)', () => {
     const bad = await admin().send(QUEUE, { filter: { productId: 'not-a-uuid' } });
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
+
+  it('history prior: articles edited after the product\'s earlier release rank first among the ones not flagged', async () => {
+    const scans = t.app.get(StalenessScanService);
+    const product = await admin().send(`mutation { createProduct(input: { key: "ledger-history", name: "Ledger history" }) { id } }`);
+    const historyProductId = product.data!.createProduct.id as string;
+    const body = '# Payment limits\n\nA payment above the daily limit needs a second approver.';
+    const [a, b, c] = [await kb.published(categoryId, { title: 'Limits A', bodyMarkdown: body, productIds: [historyProductId] }), await kb.published(categoryId, { title: 'Limits B', bodyMarkdown: body, productIds: [historyProductId] }), await kb.published(categoryId, { title: 'Limits C', bodyMarkdown: body, productIds: [historyProductId] })];
+    // Unrelated pages of the same product, so that the payment words are rare enough to match.
+    for (const topic of ['Exporting invoices as CSV files', 'Team roles and permissions', 'Tax totals and rounding', 'Connecting a bank feed']) {
+      await kb.published(categoryId, { title: topic, bodyMarkdown: `# ${topic}\n\n${topic} explained step by step.`, productIds: [historyProductId] });
+    }
+    const record = async (version: string, summary: string): Promise<string> => {
+      const res = await admin().send(RECORD_RELEASE, { input: { productId: historyProductId, version, releasedAt: new Date().toISOString(), notesMarkdown: '', changes: [{ kind: 'Changed', summary, featureKeys: [] }] } });
+      if (!res.data?.recordRelease) throw new Error(JSON.stringify(res.errors));
+      return res.data.recordRelease.release.id;
+    };
+    await record('1.0.0', 'Nothing about the pages here');
+    // Editors change C (only) after 1.0.0.
+    await kb.publish(await kb.save(c, 'en', { title: 'Limits C', bodyMarkdown: `${body}\n\nRevised after 1.0.0.` }), 'en');
+    const second = await record('1.1.0', 'The daily payment limit needs a second approver above 10,000');
+    const result = await scans.scanRelease(second, { ...DEFAULT_PRODUCT_CHANGE_PARAMETERS, maxFlagged: 1, minFlagged: 1 });
+    expect(result.findings.filter((f) => f.flagged)).toHaveLength(1);
+    // C's revision is longer, so its text match is the weakest of the three: without the prior it would rank last.
+    expect(result.findings.map((f) => f.articleId)).toHaveLength(3);
+    expect([a.id, b.id]).toContain(result.findings[0].articleId);
+    expect(result.findings[1]).toMatchObject({ articleId: c.id, flagged: false });
+    expect(result.findings[1].score).toBeLessThan(result.findings[2].score);
+  });
 });
+

@@ -39,6 +39,8 @@ const SCAN_LOCK_KEY = 7_341_900_013;
 export const FULL_SCAN_LIMIT = 2000;
 /** Matches per change entry taken from the search index when prefiltering (before the product filter). */
 const PREFILTER_PER_ENTRY = 100;
+/** Earlier releases of the product read for the history prior (the most recent ones). */
+export const HISTORY_RELEASES = 50;
 
 export interface ReleaseScanResult {
   releaseId: string;
@@ -189,7 +191,9 @@ export class StalenessScanService {
         notesMarkdown: release.notesMarkdown,
         changes: changes.map((change) => ({ id: change.id, kind: change.kind as EntryKind, summary: change.summary, featureKeys: change.featureKeys })),
       };
+      const history = await this.editHistory(tx, release, candidates);
       const findings: ProductChangeFinding[] = [];
+      const positionOf = new Map<ProductChangeFinding, number>();
       const revisionOf = new Map<string, string>();
       for (const rows of byLocale.values()) {
         const articles: ArticleInput[] = rows.map((row) => {
@@ -201,11 +205,17 @@ export class StalenessScanService {
             body: row.body_markdown,
             featureKeys: row.feature_keys,
             lastConfirmedAt: row.confirmed_at,
+            history: history.get(`${row.article_id}/${row.locale}`),
           };
         });
-        findings.push(...detectProductChange(input, articles, params));
+        detectProductChange(input, articles, params).forEach((finding, position) => {
+          findings.push(finding);
+          positionOf.set(finding, position);
+        });
       }
-      findings.sort((a, b) => b.score - a.score);
+      // Flagged first; then each locale's own order (the detector orders the unflagged rest with the
+      // history prior), locales interleaved by position.
+      findings.sort((a, b) => Number(b.flagged) - Number(a.flagged) || positionOf.get(a)! - positionOf.get(b)! || b.score - a.score);
       const flagged = findings.filter((finding) => finding.flagged);
       const raised = await raiseFlags(
         tx,
@@ -244,6 +254,35 @@ export class StalenessScanService {
       );
       return { releaseId: release.id, version: release.version, articlesScanned: candidates.length, flagsRaised: raised.length, findings };
     });
+  }
+
+  /**
+   * The history prior's input (detector 1): for each candidate locale, over the product's earlier release
+   * cycles (from one release to the next, the last one ending at this release; the latest
+   * HISTORY_RELEASES), how many it existed through and in how many editors saved a new revision of it.
+   */
+  private async editHistory(tx: EntityManager, release: ReleaseEntity, candidates: CandidateRow[]): Promise<Map<string, { cycles: number; edited: number }>> {
+    const out = new Map<string, { cycles: number; edited: number }>();
+    if (candidates.length === 0) return out;
+    const rows: { article_id: string; locale: string; cycles: number; edited: number }[] = await tx.query(
+      `WITH earlier AS (
+         SELECT released_at FROM releases
+         WHERE product_id = $1 AND id <> $2 AND released_at < $3
+         ORDER BY released_at DESC LIMIT ${HISTORY_RELEASES}),
+       cycle AS (SELECT released_at AS starts, lead(released_at, 1, $3::timestamptz) OVER (ORDER BY released_at) AS ends FROM earlier),
+       cand AS (SELECT DISTINCT * FROM unnest($4::uuid[], $5::text[]) AS c(article_id, locale))
+       SELECT c.article_id, c.locale, count(*)::int AS cycles,
+              count(*) FILTER (WHERE EXISTS (
+                SELECT 1 FROM article_revisions r
+                WHERE r.article_id = c.article_id AND r.locale = c.locale AND r.created_at > cycle.starts AND r.created_at <= cycle.ends))::int AS edited
+       FROM cand c
+       JOIN article_locales l ON l.article_id = c.article_id AND l.locale = c.locale
+       JOIN cycle ON l.created_at <= cycle.starts
+       GROUP BY c.article_id, c.locale`,
+      [release.productId, release.id, release.releasedAt, candidates.map((c) => c.article_id), candidates.map((c) => c.locale)],
+    );
+    for (const row of rows) out.set(`${row.article_id}/${row.locale}`, { cycles: row.cycles, edited: row.edited });
+    return out;
   }
 
   private async candidates(tx: EntityManager, release: ReleaseEntity, changes: ReleaseChangeEntity[], featureKeys: string[]): Promise<CandidateRow[]> {

@@ -28,7 +28,7 @@ const HAS_DATA = existsSync(join(FOLDER, 'releases.jsonl'));
     expect(result.releases).toBe(floor.releases);
     expect(result.score.strict.f1).toBeGreaterThanOrEqual(floor.strict_f1);
     expect(result.score.strict.recall_at_10).toBeGreaterThanOrEqual(floor.strict_recall_at_10);
-  }, 120_000);
+  }, 300_000);
 });
 
 if (!HAS_DATA) process.stdout.write(`\nstale-docs evaluation skipped: no data in ${FOLDER}\n`);

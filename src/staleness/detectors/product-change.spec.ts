@@ -1,4 +1,4 @@
-import { detectProductChange, ReleaseInput } from './product-change';
+import { DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, historyFactors, ReleaseInput } from './product-change';
 import { passagesOf, tokenize } from './text-relevance';
 
 const article = (id: string, body: string, extra: Partial<{ featureKeys: string[]; lastConfirmedAt: Date | null }> = {}) => ({
@@ -83,5 +83,35 @@ describe('detectProductChange', () => {
     const fromNotes = detectProductChange(release([], '## 3.0.0\n* feat: server.host accepts a list of addresses'), ARTICLES);
     expect(fromNotes[0].articleId).toBe('server');
     expect(fromNotes[0].entries[0].entryId).toBeNull();
+  });
+
+  it('orders the articles it does not flag by how often editors changed them after earlier releases, flags unchanged', () => {
+    const body = '# Server options\n\n## server.port\n\nThe dev server listens on port 3000.';
+    const params = { ...DEFAULT_PRODUCT_CHANGE_PARAMETERS, maxFlagged: 1, minFlagged: 1 };
+    const changes = release([{ id: 'c1', kind: 'changed', summary: 'The default server.port is now 5173', featureKeys: [] }]);
+    const plain = ['a', 'b', 'c'].map((id) => article(id, body));
+    const withHistory = [
+      { ...article('a', body), history: { cycles: 4, edited: 0 } },
+      { ...article('b', body), history: { cycles: 4, edited: 0 } },
+      { ...article('c', body), history: { cycles: 4, edited: 4 } },
+    ];
+    const before = detectProductChange(changes, plain, params);
+    const after = detectProductChange(changes, withHistory, params);
+    expect(before.map((f) => [f.articleId, f.flagged])).toEqual([['a', true], ['b', false], ['c', false]]);
+    expect(after.map((f) => [f.articleId, f.flagged])).toEqual([['a', true], ['c', false], ['b', false]]);
+    expect(after.map((f) => f.score)).toEqual(before.map((f) => f.score));
+  });
+
+  it('history factors: 1 without history, above 1 for often-edited articles, below for never-edited ones', () => {
+    const p = DEFAULT_PRODUCT_CHANGE_PARAMETERS;
+    expect(historyFactors([article('a', 'x'), article('b', 'y')], p)).toEqual([1, 1]);
+    const [often, never, unknown] = historyFactors(
+      [{ ...article('a', 'x'), history: { cycles: 6, edited: 5 } }, { ...article('b', 'y'), history: { cycles: 6, edited: 0 } }, article('c', 'z')],
+      p,
+    );
+    expect(often).toBeGreaterThan(1);
+    expect(never).toBeLessThan(1);
+    expect(unknown).toBeCloseTo(1, 9);
+    expect(historyFactors([{ ...article('a', 'x'), history: { cycles: 6, edited: 5 } }], { ...p, historyWeight: 0 })).toEqual([1]);
   });
 });

@@ -38,6 +38,12 @@ export interface ArticleInput {
   featureKeys: string[];
   /** Latest of: the published revision's time, the last verification. Null when never. */
   lastConfirmedAt: Date | null;
+  /**
+   * The article's revision history against the product's earlier releases: `cycles` = earlier release
+   * cycles it was published through (from one release to the next), `edited` = how many of them saw a
+   * new published revision (editors changed it after that release). Absent or zero cycles: no prior.
+   */
+  history?: { cycles: number; edited: number };
 }
 
 export interface ProductChangeParameters {
@@ -67,6 +73,14 @@ export interface ProductChangeParameters {
   /** Also flag articles scoring ≥ relativeFlag × the best article's score. */
   relativeFlag: number;
   kindWeights: Record<EntryKind, number>;
+  /**
+   * History prior, for the ranking of the articles not flagged (flagging is unchanged): their votes and
+   * support are multiplied by (rate / base rate)^historyWeight, where rate is the article's smoothed share
+   * of earlier release cycles after which editors changed it ((edited + historySmoothing × base) /
+   * (cycles + historySmoothing)) and base that share over all candidates. 0 turns it off.
+   */
+  historyWeight: number;
+  historySmoothing: number;
 }
 
 export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
@@ -84,7 +98,21 @@ export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   minFlagged: 2,
   relativeFlag: 0.3,
   kindWeights: { removed: 1.5, deprecated: 1.4, changed: 0.75, security: 1, added: 0.75, fixed: 0.3 },
+  historyWeight: 1.5,
+  historySmoothing: 2,
 };
+
+/** Per article, the history prior's factor (1 when there is no history or the prior is off). */
+export function historyFactors(articles: ArticleInput[], params: ProductChangeParameters): number[] {
+  const cycles = articles.reduce((sum, a) => sum + (a.history?.cycles ?? 0), 0);
+  const edited = articles.reduce((sum, a) => sum + (a.history?.edited ?? 0), 0);
+  if (params.historyWeight === 0 || cycles === 0 || edited === 0) return articles.map(() => 1);
+  const base = edited / cycles;
+  return articles.map((a) => {
+    const rate = ((a.history?.edited ?? 0) + params.historySmoothing * base) / ((a.history?.cycles ?? 0) + params.historySmoothing);
+    return Math.pow(rate / base, params.historyWeight);
+  });
+}
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 
@@ -173,6 +201,10 @@ export function detectProductChange(
   const matched = new Map<number, MatchedEntry[]>();
   const support = new Array<number>(prepared.length).fill(0);
   const queries = changeQueries(release);
+  const prior = historyFactors(articles, params);
+  // The history-weighted votes and support that order the articles not flagged.
+  const priorVotes = new Array<number>(prepared.length).fill(0);
+  const priorSupport = new Array<number>(prepared.length).fill(0);
 
   // Scores are in units of the rarest possible term's IDF, so thresholds mean the same in a knowledge
   // base of ten passages and of ten thousand.
@@ -199,10 +231,15 @@ export function detectProductChange(
     });
     const kindWeight = params.kindWeights[entry.kind];
     for (const candidate of perArticle) {
-      if (best >= params.minEntryScore) support[candidate.index] += kindWeight * (candidate.score / best) * Math.min(1, best / params.strongScore);
+      if (best >= params.minEntryScore) {
+        const relative = kindWeight * (candidate.score / best) * Math.min(1, best / params.strongScore);
+        support[candidate.index] += relative;
+        priorSupport[candidate.index] += prior[candidate.index] * relative;
+      }
       let vote = 0;
       if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best) {
         vote = kindWeight * Math.pow(candidate.score / best, params.sharpness) * Math.min(1, best / params.strongScore);
+        priorVotes[candidate.index] += prior[candidate.index] * vote;
       }
       if (candidate.viaKey) vote += kindWeight * params.featureKeyVote;
       if (vote <= 0) continue;
@@ -236,5 +273,11 @@ export function detectProductChange(
     finding.flagged = linked || (passes && rank < params.maxFlagged && finding.score > 0);
     finding.severity = severityOf(finding.score, finding.entries, params);
   });
-  return findings;
+  // The flagged articles first, as decided; the rest by history-weighted votes, then support.
+  const indexOf = new Map(prepared.map((p, i) => [p.input.articleId, i]));
+  const rest = findings.filter((f) => !f.flagged);
+  const votesOf = (f: ProductChangeFinding): number => priorVotes[indexOf.get(f.articleId)!];
+  const supportOf = (f: ProductChangeFinding): number => priorSupport[indexOf.get(f.articleId)!];
+  rest.sort((a, b) => votesOf(b) - votesOf(a) || supportOf(b) - supportOf(a) || (a.articleId < b.articleId ? -1 : 1));
+  return [...findings.filter((f) => f.flagged), ...rest];
 }

@@ -91,7 +91,8 @@ export function scoreWithFolder(folder: string, predictions: string, split: stri
 export async function runStaleEval(app: INestApplicationContext, options: StaleEvalOptions): Promise<StaleEvalResult> {
   const started = Date.now();
   const split = options.split ?? 'dev';
-  let releases: EvalRelease[] = loadStaleDocsFolder(options.folder, split);
+  const all: EvalRelease[] = loadStaleDocsFolder(options.folder);
+  let releases = all.filter((release) => release.split === split);
   if (options.limit) releases = releases.slice(0, options.limit);
   const users = app.get(UsersService);
   const categories = app.get(CategoriesService);
@@ -103,25 +104,51 @@ export async function runStaleEval(app: INestApplicationContext, options: StaleE
   const editor = sessionUser(editorRow);
   const category = await categories.create({ translations: [{ locale: 'en', name: `Stale eval ${runId}`, slug: `stale-eval-${runId}` }] });
 
+  // One product through the whole history, as a real knowledge base: each release's snapshot is loaded as
+  // edits of the same articles (new pages created, changed pages revised and published, removed pages
+  // archived), so the scan sees which articles editors changed after earlier releases (the history prior).
+  // Releases before the first scored one are loaded as history only (the protocol allows reading them).
+  const product = await products.createProduct({ key: productKeyOf('history', runId), name: `Eval ${split}` });
+  const firstScored = all.findIndex((r) => r.version === releases[0]?.version);
+  const lastScored = all.findIndex((r) => r.version === releases[releases.length - 1]?.version);
+  const scored = new Set(releases.map((r) => r.version));
+  const state = new Map<string, { articleId: string; head: number; text: string; archived: boolean }>();
+  const pathOf = new Map<string, string>();
   const predictions: Prediction[] = [];
   let articleCount = 0;
-  for (const [index, release] of releases.entries()) {
-    options.onRelease?.(index, releases.length, release.version);
-    const product = await products.createProduct({ key: productKeyOf(release.version, runId), name: `Eval ${release.version}` });
-    const pathOf = new Map<string, string>();
+  let done = 0;
+  for (const release of firstScored < 0 ? [] : all.slice(0, lastScored + 1)) {
+    const isScored = scored.has(release.version);
+    if (isScored) options.onRelease?.(done, releases.length, release.version);
     for (const [path, markdown] of release.articles) {
-      const created = await articles.create(editor, {
-        categoryId: category.id,
-        locale: 'en',
-        slug: `${slugOf(path)}-${runId}-${slugOf(release.version)}`.slice(0, 200),
-        title: titleOf(path, markdown).slice(0, 200),
-        bodyMarkdown: markdown,
-        productIds: [product.id],
-      });
-      const head = created.locales.find((l) => l.state.locale === 'en')!.head;
-      await articles.publish(editor, { articleId: created.article.id, revisionId: head.id });
-      pathOf.set(created.article.id, path);
-      articleCount += 1;
+      const known = state.get(path);
+      const title = titleOf(path, markdown).slice(0, 200);
+      if (!known) {
+        const created = await articles.create(editor, {
+          categoryId: category.id,
+          locale: 'en',
+          slug: `${slugOf(path)}-${runId}`.slice(0, 200),
+          title,
+          bodyMarkdown: markdown,
+          productIds: [product.id],
+        });
+        const head = created.locales.find((l) => l.state.locale === 'en')!.head;
+        await articles.publish(editor, { articleId: created.article.id, revisionId: head.id });
+        state.set(path, { articleId: created.article.id, head: head.number, text: markdown, archived: false });
+        pathOf.set(created.article.id, path);
+      } else if (known.text !== markdown || known.archived) {
+        if (known.archived) await articles.unarchive(editor, { articleId: known.articleId, locale: 'en' });
+        const saved = await articles.saveDraft(editor, { articleId: known.articleId, locale: 'en', baseRevisionNumber: known.head, title, bodyMarkdown: markdown });
+        const head = saved.locales.find((l) => l.state.locale === 'en')!.head;
+        await articles.publish(editor, { articleId: known.articleId, revisionId: head.id });
+        Object.assign(known, { head: head.number, text: markdown, archived: false });
+      }
+      if (isScored) articleCount += 1;
+    }
+    for (const [path, known] of state) {
+      if (known.archived || release.articles.has(path)) continue;
+      await articles.archive(editor, { articleId: known.articleId, locale: 'en' });
+      known.archived = true;
     }
     const changes = parseReleaseNotes(release.notes).map((change) => ({
       kind: change.kind as ChangeKind,
@@ -138,6 +165,7 @@ export async function runStaleEval(app: INestApplicationContext, options: StaleE
       source: ReleaseSource.Admin,
       recordedBy: editor.id,
     });
+    if (!isScored) continue;
     const result = await scans.scanRelease(recorded.release.id, options.params);
     const ranking = result.findings.map((finding) => pathOf.get(finding.articleId)!);
     for (const path of [...release.articles.keys()].sort()) if (!ranking.includes(path)) ranking.push(path);
@@ -146,6 +174,7 @@ export async function runStaleEval(app: INestApplicationContext, options: StaleE
       flagged: result.findings.filter((finding) => finding.flagged).map((finding) => pathOf.get(finding.articleId)!),
       ranking,
     });
+    done += 1;
   }
   options.onRelease?.(releases.length, releases.length, '');
   mkdirSync(dirname(options.out), { recursive: true });
