@@ -101,11 +101,15 @@ export function rssMb(pid) {
   return { rss: round(kb('VmRSS') / 1024, 1), peak: round(kb('VmHWM') / 1024, 1) };
 }
 
-/** Starts the built API in production mode on a free port against `databaseUrl`; resolves once /health answers. */
-export async function startApp(databaseUrl, extraEnv = {}) {
+/**
+ * Starts the built API in production mode on a free port against `databaseUrl`; resolves once /health answers.
+ * `main`: another build's dist/src/main.js (an A/B run against an earlier commit), run from its checkout;
+ * `nodeArgs`: options for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
+ */
+export async function startApp(databaseUrl, extraEnv = {}, main = MAIN, nodeArgs = []) {
   const port = await freePort();
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', ...extraEnv };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: path.resolve(path.dirname(main), '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

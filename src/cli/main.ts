@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConflictError } from '../common/errors/app-error';
 import { createRootLogger, logDestination } from '../common/logging';
@@ -20,6 +21,7 @@ const COMMANDS = {
   'search:worker': 'drain the search outbox until stopped (for SEARCH_WORKER=false API processes)',
   scan: 'run every staleness detector once (new releases, review dates, feedback, translations, search gaps); CONFLICT while another scan runs',
   'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
+  'delivery:repair': 'recount published articles per category and recopy what list pages read onto locale rows (after manual SQL with triggers off)',
 } as const;
 
 type Command = keyof typeof COMMANDS;
@@ -60,6 +62,12 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       if (command === 'scan') return await scan(app.get(StalenessScanService));
+      if (command === 'delivery:repair') {
+        // The SQL function of migration DeliveryListingCopies: one transaction, returns the rows it corrected.
+        const [{ fixed }] = await app.get(DataSource).query(`SELECT repair_delivery_listing() AS fixed`);
+        process.stdout.write(fixed ? `Repaired ${fixed} row(s) of category counts and list copies.\n` : 'Category counts and list copies were right; nothing changed.\n');
+        return 0;
+      }
       return await run(command, app.get(SearchIndexService), app.get(IndexingWorker), config);
     } finally {
       await app.close();
@@ -90,7 +98,7 @@ async function scan(scans: StalenessScanService): Promise<number> {
   }
 }
 
-async function run(command: Exclude<Command, 'create-admin' | 'scan'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function run(command: Exclude<Command, 'create-admin' | 'scan' | 'delivery:repair'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);

@@ -67,6 +67,7 @@ import { SuggestionKinds1764860000000 } from '../../migrations/1764860000000-Sug
 import { AnswerPromotedNotifications1764860001000 } from '../../migrations/1764860001000-AnswerPromotedNotifications';
 import { MemberNameLookupIndex1764860002000 } from '../../migrations/1764860002000-MemberNameLookupIndex';
 import { FreshnessLiveEvents1764870000000 } from '../../migrations/1764870000000-FreshnessLiveEvents';
+import { DeliveryListingCopies1764910000000 } from '../../migrations/1764910000000-DeliveryListingCopies';
 import { RecurringQuestionRemovals1764870001000 } from '../../migrations/1764870001000-RecurringQuestionRemovals';
 
 /** Listed explicitly (no globs) so the app, the CLI and the tests load exactly the same set. */
@@ -142,6 +143,7 @@ export const MIGRATIONS = [
   FreshnessLiveEvents1764870000000,
   RecurringQuestionRemovals1764870001000,
   StalenessScanMarks1764890000000,
+  DeliveryListingCopies1764910000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -22,11 +22,14 @@ import {
 import { PREVIEW_RESPONSE_HEADER, previewTokenOf } from '../preview/preview-http';
 import { PreviewService } from '../preview/preview.service';
 import { DeliveryService } from './delivery.service';
-import { selectsField } from './field-selection';
+import { selectsField, selectsPath } from './field-selection';
 import { SiteUrls, toArticle, toArticleSummary, toCategory } from './to-article';
 
 /** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts); with an X-Preview-Token `article` may read a draft, and such requests are never cached. */
 export const PUBLISHED_CONTENT_QUERIES: ReadonlySet<string> = new Set(['article', 'articles', 'categories', 'category', 'sitemap', '__typename']);
+
+/** An article list's author names need a join: made only when a query asks for them. */
+const AUTHOR_NAME = ['edges', 'node', 'authorName'] as const;
 
 @Public()
 @Resolver(() => Article)
@@ -66,7 +69,12 @@ export class ArticlesDeliveryResolver {
   @Public()
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag; paged both ways (first/after or last/before)' })
   async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
-    const page = await this.delivery.list({ ...args, page: pageWindow(args), withTotal: selectsField(info, 'totalCount') });
+    const page = await this.delivery.list({
+      ...args,
+      page: pageWindow(args),
+      withTotal: selectsField(info, 'totalCount'),
+      withAuthor: selectsPath(info, AUTHOR_NAME),
+    });
     const categories = await this.delivery.categoryLabels(this.delivery.locale(args.locale));
     return {
       ...page,

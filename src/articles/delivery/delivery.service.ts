@@ -48,6 +48,8 @@ export interface ArticleListArgs {
   page: PageWindow;
   /** False when the caller does not read totalCount (then it is not computed and reads 0). Default true. */
   withTotal?: boolean;
+  /** False when the caller does not read authorName (then it is null). Default true. */
+  withAuthor?: boolean;
 }
 
 /** A delivery connection page: Relay paging both ways, `totalCount` 0 when not asked for. */
@@ -223,10 +225,11 @@ export class DeliveryService {
     const backward = args.page.direction === 'backward';
     const filter = { locale, categoryIds, productKey: args.productKey?.trim().toLowerCase() || null, tag: args.tag?.trim().toLowerCase() || null };
     const withTotal = args.withTotal !== false;
+    const withAuthor = args.withAuthor !== false;
     const load = (): Promise<{ rows: PublishedSummary[]; total: number }> =>
-      this.repository.listPage(filter, { first: args.page.size, after: cursor, backward }, withTotal);
+      this.repository.listPage(filter, { first: args.page.size, after: cursor, backward, withAuthor }, withTotal);
     const { rows, total } = this.cache.isActive
-      ? await this.cache.get(`list:${JSON.stringify([filter, args.page.size, cursor, backward, withTotal])}`, null, load)
+      ? await this.cache.get(`list:${JSON.stringify([filter, args.page.size, cursor, backward, withTotal, withAuthor])}`, null, load)
       : await load();
     const { nodes, hasNextPage, hasPreviousPage } = pageOf(rows, args.page);
     // Cursors are encoded when read: a page usually asks for pageInfo.endCursor, not every edge's cursor.

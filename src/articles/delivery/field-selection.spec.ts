@@ -1,5 +1,5 @@
 import { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, Kind, OperationDefinitionNode, parse } from 'graphql';
-import { selectsField } from './field-selection';
+import { selectsField, selectsPath } from './field-selection';
 
 /** The parts of GraphQLResolveInfo selectsField reads, for the first root field of `query`. */
 function infoOf(query: string): GraphQLResolveInfo {
@@ -22,5 +22,20 @@ describe('selectsField', () => {
     expect(selectsField(infoOf('{ articles { edges { cursor } } }'), 'totalCount')).toBe(false);
     expect(selectsField(infoOf('{ articles { edges { node { totalCount } } } }'), 'totalCount')).toBe(false);
     expect(selectsField(infoOf('{ articles { ...Page ...Page } } fragment Page on ArticleSummaryConnection { pageInfo { hasNextPage } }'), 'totalCount')).toBe(false);
+  });
+
+  it('follows a path through fields, aliases and fragments at any depth', () => {
+    const path = ['edges', 'node', 'authorName'];
+    expect(selectsPath(infoOf('{ articles { edges { node { authorName } } } }'), path)).toBe(true);
+    expect(selectsPath(infoOf('{ articles { e: edges { n: node { a: authorName } } } }'), path)).toBe(true);
+    expect(selectsPath(infoOf('{ articles { edges { ...Edge } } } fragment Edge on ArticleSummaryEdge { node { ... on ArticleSummary { ...Item } } } fragment Item on ArticleSummary { authorName }'), path)).toBe(true);
+    expect(selectsPath(infoOf('{ articles { edges { node { id } ...Edge } } } fragment Edge on ArticleSummaryEdge { node { authorName } }'), path)).toBe(true);
+  });
+
+  it('does not follow a path that stops short or branches elsewhere', () => {
+    const path = ['edges', 'node', 'authorName'];
+    expect(selectsPath(infoOf('{ articles { edges { node { id title } } } }'), path)).toBe(false);
+    expect(selectsPath(infoOf('{ articles { authorName edges { cursor } } }'), path)).toBe(false);
+    expect(selectsPath(infoOf('{ articles { edges { ...E } pageInfo { ...E } } } fragment E on ArticleSummaryEdge { cursor }'), path)).toBe(false);
   });
 });

@@ -74,6 +74,8 @@ export interface ListPage {
   first: number;
   after: [string, string] | null;
   backward?: boolean;
+  /** False when nobody reads `authorName` (then it is null and users are not joined). Default true. */
+  withAuthor?: boolean;
 }
 
 export interface SitemapEntry {
@@ -90,9 +92,14 @@ export interface SitemapEntry {
  */
 const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT l.is_internal`;
 
-/** `published_at` once, as text with microseconds (the keyset cursor needs them; the Date is made from it). */
-const SUMMARY_COLUMNS = `l.article_id, l.locale, l.slug, r.title, r.excerpt, l.category_id, u.display_name AS author_name,
-  to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key`;
+/**
+ * A list item, from the locale row alone: title, excerpt and author are the published revision's, copied onto
+ * the row by a trigger (migration DeliveryListingCopies). `published_at` once, as text with microseconds (the
+ * keyset cursor needs them; the Date is made from it). The author's name needs the users join (`u`), made only
+ * when a query selects it.
+ */
+const summaryColumns = (withAuthor: boolean): string => `l.article_id, l.locale, l.slug, l.published_title AS title, l.published_excerpt AS excerpt, l.category_id,
+  ${withAuthor ? 'u.display_name' : 'NULL::text'} AS author_name, to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key`;
 
 const ARTICLE_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title, r.body_markdown, r.body_html, r.excerpt,
   r.seo_title, r.seo_description, r.og_image_url, r.outline, r.reading_time_minutes, a.robots, u.display_name AS author_name,
@@ -104,6 +111,9 @@ const ARTICLE_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, 
 
 @Injectable()
 export class PublishedArticlesRepository {
+  /** List statement texts by statement name (a few dozen combinations of filters at most). */
+  private readonly listStatements = new Map<string, string>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -209,35 +219,42 @@ export class PublishedArticlesRepository {
     } else if (backward) {
       name += '_z';
     }
-    const walk = backward ? 'ASC' : 'DESC';
-    const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_revision_id
-       FROM article_locales l WHERE ${conditions.join(' AND ')}
-       ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2`;
-    const pageQuery = hasCategories
-      ? `SELECT ${SUMMARY_COLUMNS}
-         FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
-               ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
-         JOIN article_revisions r ON r.id = l.published_revision_id
-         LEFT JOIN users u ON u.id = r.author_id
-         ORDER BY l.published_at DESC, l.article_id DESC`
-      : `SELECT ${SUMMARY_COLUMNS} FROM (${newest}) l JOIN article_revisions r ON r.id = l.published_revision_id
-         LEFT JOIN users u ON u.id = r.author_id
-         ORDER BY l.published_at DESC, l.article_id DESC`;
+    const withAuthor = page.withAuthor !== false;
+    if (!withAuthor) name += '_na';
     const totalInline = withTotal && !filter.productKey && !filter.tag;
+    if (totalInline) name += '_n';
+    // The statement text follows from the name (which encodes every choice above): built once per process.
+    let text = this.listStatements.get(name);
+    if (text === undefined) {
+      const walk = backward ? 'ASC' : 'DESC';
+      const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_title, l.published_excerpt, l.published_author_id
+         FROM article_locales l WHERE ${conditions.join(' AND ')}
+         ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2`;
+      const authorJoin = withAuthor ? 'LEFT JOIN users u ON u.id = l.published_author_id' : '';
+      const pageQuery = hasCategories
+        ? `SELECT ${summaryColumns(withAuthor)}
+           FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
+                 ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
+           ${authorJoin}
+           ORDER BY l.published_at DESC, l.article_id DESC`
+        : `SELECT ${summaryColumns(withAuthor)} FROM (${newest}) l
+           ${authorJoin}
+           ORDER BY l.published_at DESC, l.article_id DESC`;
+      // published_key is fixed-width ISO text, so its byte order is time order.
+      text = totalInline
+        ? `SELECT t.total, p.* FROM
+            (SELECT coalesce(sum(count), 0)::int AS total FROM category_published_counts
+              WHERE locale = $1${hasCategories ? ' AND category_id = ANY($3::uuid[])' : ''}) t
+            LEFT JOIN LATERAL (${pageQuery}) p ON true
+          ORDER BY p.published_key COLLATE "C" DESC, p.article_id DESC`
+        : pageQuery;
+      this.listStatements.set(name, text);
+    }
     if (!totalInline) {
-      const [rows, total] = await Promise.all([
-        this.prepared<Record<string, unknown>>(name, pageQuery, params),
-        withTotal ? this.count(filter) : 0,
-      ]);
+      const [rows, total] = await Promise.all([this.prepared<Record<string, unknown>>(name, text, params), withTotal ? this.count(filter) : 0]);
       return { rows: rows.map(toSummary), total };
     }
-    // published_key is fixed-width ISO text, so its byte order is time order.
-    const text = `SELECT t.total, p.* FROM
-        (SELECT coalesce(sum(count), 0)::int AS total FROM category_published_counts
-          WHERE locale = $1${hasCategories ? ' AND category_id = ANY($3::uuid[])' : ''}) t
-        LEFT JOIN LATERAL (${pageQuery}) p ON true
-      ORDER BY p.published_key COLLATE "C" DESC, p.article_id DESC`;
-    const rows = await this.prepared<Record<string, unknown>>(`${name}_n`, text, params);
+    const rows = await this.prepared<Record<string, unknown>>(name, text, params);
     return { rows: rows[0].article_id === null ? [] : rows.map(toSummary), total: rows[0].total as number };
   }
 

@@ -74,6 +74,16 @@ export class ArticleLocaleEntity {
   @JoinColumn({ name: 'published_revision_id' })
   publishedRevision?: ArticleRevisionEntity | null;
 
+  /** Copies of the published revision's title, excerpt and author, kept by a database trigger (never written here): list pages read no revisions. */
+  @Column({ name: 'published_title', type: 'text', nullable: true, insert: false, update: false, select: false })
+  publishedTitle?: string | null;
+
+  @Column({ name: 'published_excerpt', type: 'text', nullable: true, insert: false, update: false, select: false })
+  publishedExcerpt?: string | null;
+
+  @Column({ name: 'published_author_id', type: 'uuid', nullable: true, insert: false, update: false, select: false })
+  publishedAuthorId?: string | null;
+
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
