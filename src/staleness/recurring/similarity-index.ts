@@ -338,6 +338,7 @@ export class SimilarityIndex {
     const selfA = this.selfScore(a);
     const selfB = this.selfScore(b);
     if (selfA <= 0 || selfB <= 0) return 0;
+    this.prepare(a);
     this.crossScores(a, b);
     return Math.min(1, symmetric(this.forward / selfA, this.backward / selfB, this.params.symmetry));
   }
@@ -356,6 +357,7 @@ export class SimilarityIndex {
     const selfMine = this.selfScore(doc);
     if (selfMine <= 0) return [];
     const out: Neighbour[] = [];
+    this.prepare(doc);
     for (const c of found) {
       this.crossScores(doc, c.doc);
       const selfOther = this.selfScore(c.doc);
@@ -407,21 +409,47 @@ export class SimilarityIndex {
   private forward = 0;
   private backward = 0;
 
-  /** BM25F of b for a's full query (`forward`) and of a for b's (`backward`), by merging their sorted terms. */
+  /** Per term of the document `prepare`d for `crossScores`: its query weight and its tf~ (computed once for all candidates). */
+  private preparedWeight = new Float64Array(64);
+  private preparedTf = new Float64Array(64);
+
+  /** Computes a's query weights and tf~ once, for `crossScores(a, …)` with many b (the same arithmetic as per pair). */
+  private prepare(a: number): void {
+    const titleWeight = this.params.titleWeight;
+    const titleNormA = this.titleNorm(a);
+    const bodyNormA = this.bodyNorm(a);
+    const from = this.docStart[a];
+    const to = this.docStart[a + 1];
+    this.preparedWeight = grown(this.preparedWeight, to - from);
+    this.preparedTf = grown(this.preparedTf, to - from);
+    const terms = this.docTerms;
+    const titleTf = this.docTitleTf;
+    const bodyTf = this.docBodyTf;
+    for (let i = from; i < to; i += 1) {
+      this.preparedWeight[i - from] = this.queryWeight(titleTf[i], bodyTf[i], terms[i]);
+      this.preparedTf[i - from] = titleWeight * (titleTf[i] / titleNormA) + bodyTf[i] / bodyNormA;
+    }
+  }
+
+  /**
+   * BM25F of b for a's full query (`forward`) and of a for b's (`backward`), by merging their sorted terms;
+   * `prepare(a)` must have been called since the index last changed.
+   */
   private crossScores(a: number, b: number): void {
     const k1 = this.params.k1;
     // `tfTilde` with each document's length norms computed once (the same arithmetic, so the same scores).
     const titleWeight = this.params.titleWeight;
-    const titleNormA = this.titleNorm(a);
-    const bodyNormA = this.bodyNorm(a);
     const titleNormB = this.titleNorm(b);
     const bodyNormB = this.bodyNorm(b);
     const terms = this.docTerms;
     const titleTf = this.docTitleTf;
     const bodyTf = this.docBodyTf;
+    const weightA = this.preparedWeight;
+    const tfTildeA = this.preparedTf;
     let forward = 0;
     let backward = 0;
-    let i = this.docStart[a];
+    const fromA = this.docStart[a];
+    let i = fromA;
     const endA = this.docStart[a + 1];
     let j = this.docStart[b];
     const endB = this.docStart[b + 1];
@@ -432,8 +460,8 @@ export class SimilarityIndex {
       else if (tb < ta) j += 1;
       else {
         const tfB = titleWeight * (titleTf[j] / titleNormB) + bodyTf[j] / bodyNormB;
-        forward += (this.queryWeight(titleTf[i], bodyTf[i], ta) * tfB) / (k1 + tfB);
-        const tfA = titleWeight * (titleTf[i] / titleNormA) + bodyTf[i] / bodyNormA;
+        forward += (weightA[i - fromA] * tfB) / (k1 + tfB);
+        const tfA = tfTildeA[i - fromA];
         backward += (this.queryWeight(titleTf[j], bodyTf[j], tb) * tfA) / (k1 + tfA);
         i += 1;
         j += 1;
