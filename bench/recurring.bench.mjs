@@ -26,7 +26,8 @@ const { DataSource } = require('typeorm');
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 200_000);
 const SINGLE_ADDS = 1000;
-const EVAL = path.join(ROOT, '../shared/eval');
+// BENCH_EVAL_DIR: the shared evaluation data when this checkout is not next to it (a worktree elsewhere).
+const EVAL = process.env.BENCH_EVAL_DIR ?? path.join(ROOT, '../shared/eval');
 
 // ---- real text ------------------------------------------------------------------------------------
 const readLines = (f) => fs.readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -158,6 +159,12 @@ async function service() {
       const cpu = process.cpuUsage(cpu0);
       const reclusterCpuSeconds = +((cpu.user + cpu.system) / 1e6).toFixed(1);
       const memory = mem.stop();
+      // The service's clustering as one hash (clusters numbered in order of their first member): equal hashes, equal clusters.
+      const number = new Map();
+      const assigned = (await dataSource.query(`SELECT cluster_id FROM recurring_questions WHERE scope = $1 ORDER BY created_at, seq`, [scope])).map(
+        (r) => (number.has(r.cluster_id) ? number.get(r.cluster_id) : (number.set(r.cluster_id, number.size), number.size - 1)),
+      );
+      const clusteringHash = createHash('sha1').update(Buffer.from(Int32Array.from(assigned).buffer)).digest('hex').slice(0, 16);
       const adds = [];
       for (const [i, x] of threadsFor(200).entries()) {
         const s = performance.now();
@@ -169,7 +176,7 @@ async function service() {
       t = performance.now();
       await fresh.addQuestion({ ...threadsFor(1)[0], scope, sourceId: 'cold' });
       const coldStartSeconds = +((performance.now() - t) / 1000).toFixed(1);
-      return { importSeconds, reclusterSeconds, reclusterCpuSeconds, clusters: result.clusters, memory, addOne: latencies(adds), coldStartSeconds };
+      return { importSeconds, reclusterSeconds, reclusterCpuSeconds, clusters: result.clusters, clusteringHash, memory, addOne: latencies(adds), coldStartSeconds };
     } finally {
       await dataSource.destroy();
     }
@@ -211,7 +218,7 @@ const md = [
         `| service: first add on a fresh instance (loads the index from PostgreSQL) | ${b.coldStartSeconds} s | |`,
       ]),
   '',
-  `Clusters: ${a ? `engine ${a.clusters} (clustering hash ${a.clusteringHash})` : ''}${b.clusters ? ` service ${b.clusters}` : ''}.`,
+  `Clusters: ${a ? `engine ${a.clusters} (clustering hash ${a.clusteringHash})` : ''}${b.clusters ? ` service ${b.clusters} (clustering hash ${b.clusteringHash})` : ''}.`,
   '',
 ].join('\n');
 fs.writeFileSync(path.join(ROOT, `bench/results/recurring${suffix}.md`), md);

@@ -37,13 +37,26 @@ export function stem(word: string): string {
 const stems = new Map<string, string>();
 const MAX_CACHED_STEMS = 500_000;
 
+/** A lower-cased word of `textWords` → its term, or null when it is not a term (too short or long, a stop word). */
+export function wordTerm(word: string): string | null {
+  if (word.length < 2 || word.length > 40 || STOP_WORDS.has(word)) return null;
+  return stem(word);
+}
+
+/**
+ * The lower-cased words of a text before filtering and stemming, in order: `questionTerms` is `wordTerm` of
+ * each. Exposed so an index can memoise word → term id (most words of a forum repeat).
+ */
+export function textWords(text: string, locale = 'en'): IterableIterator<RegExpMatchArray> {
+  return indexText(text, locale).toLowerCase().matchAll(WORD);
+}
+
 /** The terms of a text, in order (duplicates kept: term frequency matters). */
 export function questionTerms(text: string, locale = 'en'): string[] {
   const terms: string[] = [];
-  for (const match of indexText(text, locale).toLowerCase().matchAll(WORD)) {
-    const word = match[0];
-    if (word.length < 2 || word.length > 40 || STOP_WORDS.has(word)) continue;
-    terms.push(stem(word));
+  for (const match of textWords(text, locale)) {
+    const term = wordTerm(match[0]);
+    if (term !== null) terms.push(term);
   }
   return terms;
 }

@@ -65,6 +65,8 @@ export const DEFAULT_RECURRING_QUESTIONS_OPTIONS: RecurringQuestionsOptions = {
 
 const DAY_MS = 86_400_000;
 const BULK_ROWS = 5_000;
+/** Rows fetched at a time by `recluster`'s cursor. */
+const CURSOR_ROWS = 5_000;
 const UNIQUE_VIOLATION = '23505';
 
 interface StoredRow {
@@ -255,51 +257,75 @@ export class RecurringQuestionsService {
       return await this.dataSource.transaction(async (tx) => {
         await lockScope(tx, scope);
         const state = this.emptyScope();
-        const rows: StoredRow[] = (
-          await tx.query(`SELECT ${ROW_COLUMNS} FROM recurring_questions WHERE scope = $1 AND created_at >= $2 AND removed_at IS NULL ORDER BY created_at, seq`, [
-            scope,
-            windowStart,
-          ])
-        ).map(toStoredRow);
+        // Rows are read through a cursor, a batch at a time, and only what the scope index keeps of each (seq, source
+        // id, creation time) outlives its batch: the texts of 200,000 threads are never all held at once.
+        await tx.query(
+          `DECLARE recluster_rows NO SCROLL CURSOR FOR
+             SELECT seq, id, source_id, title, question, accepted_answer, author_id, created_at, NULL AS cluster_id, removed_at
+             FROM recurring_questions WHERE scope = $1 AND created_at >= $2 AND removed_at IS NULL ORDER BY created_at, seq`,
+          [scope, windowStart],
+        );
+        const seqs: number[] = [];
+        /** Per cluster number (in order of creation): its size, first and last asked-at times. */
         const clusterKeys: string[] = [];
         const clusterNumber = new Map<string, number>();
-        const members: number[][] = [];
+        const firstAt: number[] = [];
+        const lastAt: number[] = [];
         const similarity: (number | null)[] = [];
-        for (const row of rows) {
-          const doc = this.indexRow(state, { ...row, clusterId: null });
-          const choice = this.choose(state, doc, row.createdAt.getTime(), windowStart.getTime());
-          const key = choice ? choice.cluster : `new:${clusterKeys.length}`;
-          if (!choice) {
-            clusterNumber.set(key, clusterKeys.length);
-            clusterKeys.push(key);
-            members.push([]);
+        for (;;) {
+          const batch: RawRow[] = await tx.query(`FETCH ${CURSOR_ROWS} FROM recluster_rows`);
+          for (const raw of batch) {
+            const row = toStoredRow(raw);
+            const doc = this.indexRow(state, row);
+            const createdAt = row.createdAt.getTime();
+            const choice = this.choose(state, doc, createdAt, windowStart.getTime());
+            const key = choice ? choice.cluster : `new:${clusterKeys.length}`;
+            if (!choice) {
+              clusterNumber.set(key, clusterKeys.length);
+              clusterKeys.push(key);
+              firstAt.push(createdAt);
+              lastAt.push(createdAt);
+            } else {
+              const number = clusterNumber.get(key)!;
+              firstAt[number] = Math.min(firstAt[number], createdAt);
+              lastAt[number] = Math.max(lastAt[number], createdAt);
+            }
+            seqs[doc] = row.seq;
+            similarity[doc] = choice ? choice.similarity : null;
+            state.clusterOf[doc] = key;
+            state.clusterSize.set(key, (state.clusterSize.get(key) ?? 0) + 1);
           }
-          members[clusterNumber.get(key)!].push(doc);
-          similarity[doc] = choice ? choice.similarity : null;
-          state.clusterOf[doc] = key;
-          state.clusterSize.set(key, (state.clusterSize.get(key) ?? 0) + 1);
+          if (batch.length < CURSOR_ROWS) break;
         }
+        await tx.query(`CLOSE recluster_rows`);
+        const questions = seqs.length;
         await tx.query(`UPDATE recurring_questions SET cluster_id = NULL, cluster_similarity = NULL WHERE scope = $1 AND cluster_id IS NOT NULL`, [scope]);
         await tx.query(`DELETE FROM recurring_question_clusters WHERE scope = $1`, [scope]);
-        const ids = await this.insertClusters(tx, scope, members.map((m) => m.map((d) => rows[d].createdAt)));
+        const ids = await this.insertClusters(
+          tx,
+          scope,
+          clusterKeys.map((key) => state.clusterSize.get(key)!),
+          firstAt,
+          lastAt,
+        );
         const realId = new Map(clusterKeys.map((key, i) => [key, ids[i]]));
-        for (let doc = 0; doc < rows.length; doc += 1) state.clusterOf[doc] = realId.get(state.clusterOf[doc]!);
+        for (let doc = 0; doc < questions; doc += 1) state.clusterOf[doc] = realId.get(state.clusterOf[doc]!);
         state.clusterSize = new Map([...state.clusterSize].map(([key, size]) => [realId.get(key)!, size]));
-        for (let start = 0; start < rows.length; start += BULK_ROWS) {
-          const slice = rows.slice(start, start + BULK_ROWS);
+        for (let start = 0; start < questions; start += BULK_ROWS) {
+          const end = Math.min(questions, start + BULK_ROWS);
           await tx.query(
             `UPDATE recurring_questions q SET cluster_id = u.cluster_id, cluster_similarity = u.similarity
              FROM unnest($1::bigint[], $2::uuid[], $3::real[]) AS u(seq, cluster_id, similarity) WHERE q.seq = u.seq`,
-            [slice.map((r) => r.seq), slice.map((_, i) => state.clusterOf[start + i]), slice.map((_, i) => similarity[start + i])],
+            [seqs.slice(start, end), state.clusterOf.slice(start, end), similarity.slice(start, end)],
           );
         }
-        state.lastSeq = rows.reduce((max, r) => Math.max(max, r.seq), 0);
+        state.lastSeq = seqs.reduce((max, seq) => Math.max(max, seq), 0);
         // Rows outside the window are not in this index; later adds catch up only newer rows, which is right:
         // old rows may not attract new questions anyway.
         const [{ max }] = await tx.query(`SELECT coalesce(max(seq), 0) AS max FROM recurring_questions WHERE scope = $1`, [scope]);
         state.lastSeq = Math.max(state.lastSeq, Number(max));
         this.scopes.set(scope, state);
-        return { questions: rows.length, clusters: clusterKeys.length };
+        return { questions, clusters: clusterKeys.length };
       });
     } catch (error) {
       this.scopes.delete(scope);
@@ -539,20 +565,19 @@ export class RecurringQuestionsService {
     if (state.docBySource.get(state.sourceIds[doc]) === doc) state.docBySource.delete(state.sourceIds[doc]);
   }
 
-  private async insertClusters(tx: EntityManager, scope: string, memberDates: Date[][]): Promise<string[]> {
-    const ids = memberDates.map(() => randomUUID());
-    for (let start = 0; start < memberDates.length; start += BULK_ROWS) {
-      const slice = memberDates.slice(start, start + BULK_ROWS);
-      const times = slice.map((dates) => dates.map((d) => d.getTime()));
+  private async insertClusters(tx: EntityManager, scope: string, sizes: number[], firstAt: number[], lastAt: number[]): Promise<string[]> {
+    const ids = sizes.map(() => randomUUID());
+    for (let start = 0; start < sizes.length; start += BULK_ROWS) {
+      const end = Math.min(sizes.length, start + BULK_ROWS);
       await tx.query(
         `INSERT INTO recurring_question_clusters (id, scope, size, first_asked_at, last_asked_at)
          SELECT u.id, $1, u.size, u.first_at, u.last_at FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS u(id, size, first_at, last_at)`,
         [
           scope,
-          ids.slice(start, start + BULK_ROWS),
-          slice.map((d) => d.length),
-          times.map((t) => new Date(t.reduce((a, b) => Math.min(a, b)))),
-          times.map((t) => new Date(t.reduce((a, b) => Math.max(a, b)))),
+          ids.slice(start, end),
+          sizes.slice(start, end),
+          firstAt.slice(start, end).map((t) => new Date(t)),
+          lastAt.slice(start, end).map((t) => new Date(t)),
         ],
       );
     }

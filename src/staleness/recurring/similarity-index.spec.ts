@@ -66,4 +66,39 @@ describe('SimilarityIndex', () => {
     expect(index.searchDoc(a, 5)).toEqual([]);
     expect(index.similarDocs(a, 5)).toEqual([]);
   });
+
+  it('scores every posting by BM25F whatever the layout: postings moved between blocks, lengths beyond the norm table', () => {
+    // 1,100 documents of 1,100 distinct body lengths (answers of 0…1,099 words at half weight): more than the
+    // 1,024 tabulated norms, so the last ones are normed directly; `common` is in every document (its block moves
+    // many times). Words with digits are neither stemmed nor stop words, so the counts below are exact.
+    const index = new SimilarityIndex();
+    const n = 1100;
+    for (let i = 0; i < n; i += 1) {
+      index.add({ title: '', question: `common x${i} y${i % 7}`, acceptedAnswer: i > 0 ? Array(i).fill(`pad${i}`).join(' ') : null });
+    }
+    expect(index.size).toBe(n);
+    expect(index.documentFrequency('common')).toBe(n);
+    expect(index.documentFrequency('y3')).toBe(Math.ceil((n - 3) / 7));
+    expect(index.documentFrequency('x1099')).toBe(1);
+    const p = index.params;
+    const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    const weight = (qtf: number, df: number) => ((qtf * 2.2) / (1.2 + qtf)) * idf(df);
+    const bodyLength = (i: number) => 3 + i * p.answerWeight;
+    let sum = 0;
+    for (let i = 0; i < n; i += 1) sum += bodyLength(i);
+    const bodyNorm = (i: number) => 1 - p.bBody + (p.bBody * bodyLength(i)) / (sum / n);
+    const score = (i: number, query: [number, number][]) =>
+      query.reduce((total, [qw, tf]) => {
+        const t = tf / bodyNorm(i);
+        return total + (qw * t) / (p.k1 + t);
+      }, 0);
+    const ranked = index.searchDoc(0, n);
+    expect(ranked).toHaveLength(n - 1);
+    for (const { doc, score: got } of ranked) {
+      // Document 0's query: common (df n), x0 (df 1), y0 (df ⌈n/7⌉), each once in the body.
+      const query: [number, number][] = [[weight(1, n), 1]];
+      if (doc % 7 === 0) query.push([weight(1, Math.ceil(n / 7)), 1]);
+      expect(got).toBeCloseTo(score(doc, query), 9);
+    }
+  });
 });
