@@ -1,5 +1,5 @@
 // Loads a large published knowledge base straight into PostgreSQL for the delivery and search benchmarks.
-//   npm run bench:generate -- [--articles 100000] [--database postgres://…/evergreen_bench_kb]   (BENCH_EVAL=<dir>: the corpora, default ../shared/eval)
+//   npm run bench:generate -- [--articles 100000] [--database postgres://…/evergreen_bench_kb]   (BENCH_EVAL_DIR=<dir>: the corpora, default ../shared/eval)
 // Creates the database if needed, runs the migrations (through the built app's data source), empties the
 // knowledge-base tables and inserts: 20 categories, 5 products, N articles with 3 revisions each in `en`
 // (about 2 KB of Markdown per revision) and, for 20% of them, 3 more in `de`; the third revision is published.
@@ -41,8 +41,8 @@ function pick(list, i) {
   return list[i % list.length];
 }
 
-/** The evaluation corpora: BENCH_EVAL, else ../shared/eval next to the checkout (bench/search-queries.mjs reads the same). */
-const EVAL = process.env.BENCH_EVAL ?? path.join(ROOT, '../shared/eval');
+/** The evaluation corpora: BENCH_EVAL_DIR, else ../shared/eval next to the checkout (bench/search-queries.mjs reads the same). */
+const EVAL = process.env.BENCH_EVAL_DIR ?? path.join(ROOT, '../shared/eval');
 
 function readJsonl(file) {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
