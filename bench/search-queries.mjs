@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const EVAL = path.join(fileURLToPath(new URL('..', import.meta.url)), '../shared/eval/dup-questions');
+const EVAL = path.join(process.env.BENCH_EVAL_DIR ?? path.join(fileURLToPath(new URL('..', import.meta.url)), '../shared/eval'), 'dup-questions');
 export const HELD_OUT_COUNT = 200;
 
 function readJsonl(file) {
