@@ -102,10 +102,11 @@ export function rssMb(pid) {
 }
 
 /** Starts the built API in production mode on a free port against `databaseUrl`; resolves once /health answers. */
-export async function startApp(databaseUrl, extraEnv = {}) {
+/** Starts the built app (or another build's `main.js`, e.g. of earlier code for a before/after run) on a free port. */
+export async function startApp(databaseUrl, extraEnv = {}, main = MAIN) {
   const port = await freePort();
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', ...extraEnv };
-  const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
