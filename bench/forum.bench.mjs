@@ -336,7 +336,9 @@ async function main() {
   }
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(error);
+  // A server that failed to start leaves the ones started before it running: stop them.
+  await Promise.all(children.map((child) => stopChild(child, 5000)));
   process.exit(1);
 });
