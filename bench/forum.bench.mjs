@@ -17,6 +17,7 @@
 //   held     a trust-level-0 member replies in a `hold_all` board (as above, plus the hold's audit entry).
 // p50 / p95 / p99 of each; the database's load average and the process's `uptime` are written with the results.
 import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import argon2 from 'argon2';
@@ -30,6 +31,7 @@ const SEGMENT_SECONDS = Math.max(2, Math.round(DURATION_SECONDS / ROUNDS));
 const REPLIES = Number(process.env.BENCH_REPLIES ?? 200);
 const POOL_SIZE = 10; // the app's default DB_POOL_SIZE
 const TARGETS = { pageP99MsOff: 30, replyP95Ms: 40 };
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
 const THREAD_QUERY = `query ($slug: String!) { thread(slug: $slug) { id title slug isSolved replyCount score tags author { displayName trustLevel badge }
   question { id bodyHtml score upvoteCount downvoteCount createdAt author { displayName trustLevel badge } }
@@ -39,30 +41,10 @@ const BOARD_QUERY = `query ($board: String!) { threads(boardSlug: $board, first:
   edges { cursor node { id slug title excerpt replyCount score isSolved isPinned lastActivityAt tags author { displayName badge } } } pageInfo { hasNextPage endCursor } } }`;
 const REPLY = `mutation ($input: ReplyInput!) { replyToThread(input: $input) { id status } }`;
 
-// The service's statements (src/forum/forum-reading.service.ts) for an anonymous reader.
-const AUTHOR = 'u.display_name AS author_name, u.trust_level AS author_trust, u.role AS author_role';
-const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved, t.tags,
-  t.reply_count, t.score, t.created_at, t.last_activity_at, t.solved_at, left(q.body_text, 201) AS excerpt, ${AUTHOR}`;
-const THREAD_FROM = `threads t JOIN boards b ON b.id = t.board_id LEFT JOIN posts q ON q.thread_id = t.id AND q.is_question LEFT JOIN users u ON u.id = t.author_id`;
-const READABLE = (a) => `(${a}.status = 'visible' OR (${a}.status = 'pending' AND ($3::boolean OR ${a}.author_id = $2::uuid)))`;
-const SQL_THREAD = `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id,
-  EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $2::uuid) AS is_following,
-  (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
-  FROM ${THREAD_FROM} WHERE t.slug = $1 AND ${READABLE('t')}`;
-const POSTS = (condition, base, orderBy = 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id') => `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
-  p.revision_number, p.score, p.upvote_count, p.downvote_count, v.value AS my_vote, p.created_at, p.edited_at, ${AUTHOR},
-  json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key
-  FROM posts p JOIN threads t ON t.id = p.thread_id LEFT JOIN users u ON u.id = p.author_id
-  LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${base + 1}::uuid
-  WHERE ${condition} AND ${READABLE('p').replaceAll('$3', `$${base + 2}`).replaceAll('$2', `$${base + 1}`)} AND ${READABLE('t').replaceAll('$3', `$${base + 2}`).replaceAll('$2', `$${base + 1}`)}
-  ORDER BY ${orderBy} LIMIT $${base + 3}`;
-const SQL_QUESTION = POSTS('p.thread_id = $1 AND p.is_question', 1);
-const SQL_ACCEPTED = POSTS('p.thread_id = $1 AND p.id = t.accepted_post_id AND NOT p.is_question', 1);
-// The replies after the accepted answer, along posts_thread_created_idx (first page).
-const SQL_REPLIES = POSTS('p.thread_id = $1 AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id', 1, 'p.created_at, p.id');
-const SQL_BOARD_ID = 'SELECT id FROM boards WHERE slug = $1';
-const SQL_BOARD_PAGE = `SELECT ${THREAD_COLUMNS}, json_build_array(t.is_pinned::int, t.last_activity_at, t.id)::text AS sort_key FROM ${THREAD_FROM}
-  WHERE t.status = 'visible' AND true AND t.board_id = $1::uuid ORDER BY t.is_pinned::int DESC, t.last_activity_at DESC, t.id DESC LIMIT $2::int`;
+import * as S from './forum-statements.mjs';
+
+const { SQL_THREAD, SQL_HEAD, SQL_BOARD_PAGE, B_SQL_THREAD, B_SQL_QUESTION, B_SQL_ACCEPTED, B_SQL_REPLIES, B_SQL_BOARD_ID, B_SQL_BOARD_PAGE } = S;
+const BASELINE_MAIN = process.env.BENCH_BASELINE_MAIN || null;
 
 const children = [];
 process.once('SIGINT', async () => {
@@ -80,7 +62,17 @@ function run(opts) {
 }
 
 /** The app under 50 connections for SEGMENT_SECONDS (after 1 s of warm-up); counts GraphQL errors. */
-async function apiSegment(url, makeBody) {
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere). */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+async function apiSegment(url, makeBody, pid) {
   let graphqlErrors = 0;
   const opts = {
     url: `${url}/graphql`,
@@ -96,8 +88,11 @@ async function apiSegment(url, makeBody) {
   };
   await run({ ...opts, duration: 1 });
   graphqlErrors = 0;
+  const cpuBefore = cpuMs(pid);
   const r = await run({ ...opts, duration: SEGMENT_SECONDS });
-  return { requests: r.requests.total, rps: r.requests.total / SEGMENT_SECONDS, p50: r.latency.p50, p95: r.latency.p97_5 ?? r.latency.p90, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + graphqlErrors };
+  const cpuAfter = cpuMs(pid);
+  const cpuMsPerRequest = cpuBefore === null || cpuAfter === null || r.requests.total === 0 ? null : (cpuAfter - cpuBefore) / r.requests.total;
+  return { requests: r.requests.total, rps: r.requests.total / SEGMENT_SECONDS, p50: r.latency.p50, p95: r.latency.p97_5 ?? r.latency.p90, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + graphqlErrors, cpuMsPerRequest };
 }
 
 /** 50 concurrent callers running `page()` (the page's statements) on a pool of the app's size, for SEGMENT_SECONDS. */
@@ -128,7 +123,11 @@ async function interleaved(title, targets) {
   console.log(`${title}: ${ROUNDS} rounds x ${targets.length} targets, 1 s warm-up + ${SEGMENT_SECONDS} s each`);
   const segments = targets.map(() => []);
   for (let round_ = 0; round_ < ROUNDS; round_ += 1) {
-    for (const [i, target] of targets.entries()) segments[i].push(await target.run());
+    // Each round starts at another target, so no target always runs right after the same neighbour.
+    for (let k = 0; k < targets.length; k += 1) {
+      const i = (k + round_) % targets.length;
+      segments[i].push(await targets[i].run());
+    }
   }
   return targets.map((target, i) => {
     const s = segments[i];
@@ -140,8 +139,9 @@ async function interleaved(title, targets) {
       worstP99Ms: Math.max(...s.map((x) => x.p99)),
       non2xx: s.reduce((a, x) => a + x.non2xx, 0),
       errors: s.reduce((a, x) => a + x.errors, 0),
+      serverCpuMsPerRequest: s.every((x) => typeof x.cpuMsPerRequest === 'number') ? round(median(s.map((x) => x.cpuMsPerRequest)), 3) : null,
     };
-    console.log(`  ${figures.label}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms (worst ${figures.worstP99Ms})${figures.errors || figures.non2xx ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx` : ''}`);
+    console.log(`  ${figures.label}: ${figures.requestsPerSecond} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms (worst ${figures.worstP99Ms})${figures.serverCpuMsPerRequest === null ? '' : `, server CPU ${figures.serverCpuMsPerRequest} ms/request`}${figures.errors || figures.non2xx ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx` : ''}`);
     return figures;
   });
 }
@@ -222,34 +222,56 @@ async function main() {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_SIZE });
   const anonymous = [null, false];
   const sqlThreadPage = async (p) => {
-    const { rows: [thread] } = await named(p, SQL_THREAD, [pick(slugs), ...anonymous]);
-    await named(p, SQL_QUESTION, [thread.id, ...anonymous, 1]);
-    const accepted = (await named(p, SQL_ACCEPTED, [thread.id, ...anonymous, 1])).rows;
-    await named(p, SQL_REPLIES, [thread.id, ...anonymous, 21 - accepted.length]);
+    const { rows: [thread] } = await named(p, SQL_THREAD, [pick(slugs)]);
+    await named(p, SQL_HEAD, [thread.id, 21]);
   };
-  const sqlBoardPage = async (p) => {
-    const { rows: [board] } = await named(p, SQL_BOARD_ID, [pick(boards)]);
-    await named(p, SQL_BOARD_PAGE, [board.id, 21]);
+  const sqlBoardPage = async (p) => named(p, SQL_BOARD_PAGE, [pick(boards), 21]);
+  const sqlThreadPageBefore = async (p) => {
+    const { rows: [thread] } = await named(p, B_SQL_THREAD, [pick(slugs), ...anonymous]);
+    await named(p, B_SQL_QUESTION, [thread.id, ...anonymous, 1]);
+    const accepted = (await named(p, B_SQL_ACCEPTED, [thread.id, ...anonymous, 1])).rows;
+    await named(p, B_SQL_REPLIES, [thread.id, ...anonymous, 21 - accepted.length]);
+  };
+  const sqlBoardPageBefore = async (p) => {
+    const { rows: [board] } = await named(p, B_SQL_BOARD_ID, [pick(boards)]);
+    await named(p, B_SQL_BOARD_PAGE, [board.id, 21]);
   };
   const loadBefore = uptime();
   const off = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' });
   children.push(off.child);
   const on = await startApp(DATABASE_URL, { SEARCH_WORKER: 'false' });
   children.push(on.child);
+  // The same database served by a build of the earlier code (caches off), for before/after in the same rounds.
+  const baseline = BASELINE_MAIN ? await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' }, BASELINE_MAIN) : null;
+  if (baseline) children.push(baseline.child);
   try {
     // Shape check before measuring: each page answers without errors.
     const sample = await gql(off.url, THREAD_QUERY, { slug: slugs[0] });
     if (!sample.thread.posts.edges.length) throw new Error('thread page without replies');
     await gql(off.url, BOARD_QUERY, { board: boards[0] });
+    const threadBody = () => ({ query: THREAD_QUERY, variables: { slug: pick(slugs) } });
+    const boardBody = () => ({ query: BOARD_QUERY, variables: { board: pick(boards) } });
     const threadResults = await interleaved('thread page (first 20 replies)', [
       { label: 'thread page: bare SQL (same statements, pg pool)', run: () => sqlSegment(pool, sqlThreadPage) },
-      { label: 'thread page: API, caches off', run: () => apiSegment(off.url, () => ({ query: THREAD_QUERY, variables: { slug: pick(slugs) } })) },
-      { label: 'thread page: API, caches on', run: () => apiSegment(on.url, () => ({ query: THREAD_QUERY, variables: { slug: pick(slugs) } })) },
+      { label: 'thread page: API, caches off', run: () => apiSegment(off.url, threadBody, off.child.pid) },
+      { label: 'thread page: API, caches on', run: () => apiSegment(on.url, threadBody, on.child.pid) },
+      ...(baseline
+        ? [
+            { label: 'thread page: bare SQL before (5 statements)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
+            { label: 'thread page: API before, caches off', run: () => apiSegment(baseline.url, threadBody, baseline.child.pid) },
+          ]
+        : []),
     ]);
     const boardResults = await interleaved('board page (first 20 threads, latest activity)', [
       { label: 'board page: bare SQL (same statements, pg pool)', run: () => sqlSegment(pool, sqlBoardPage) },
-      { label: 'board page: API, caches off', run: () => apiSegment(off.url, () => ({ query: BOARD_QUERY, variables: { board: pick(boards) } })) },
-      { label: 'board page: API, caches on', run: () => apiSegment(on.url, () => ({ query: BOARD_QUERY, variables: { board: pick(boards) } })) },
+      { label: 'board page: API, caches off', run: () => apiSegment(off.url, boardBody, off.child.pid) },
+      { label: 'board page: API, caches on', run: () => apiSegment(on.url, boardBody, on.child.pid) },
+      ...(baseline
+        ? [
+            { label: 'board page: bare SQL before (2 statements)', run: () => sqlSegment(pool, sqlBoardPageBefore) },
+            { label: 'board page: API before, caches off', run: () => apiSegment(baseline.url, boardBody, baseline.child.pid) },
+          ]
+        : []),
     ]);
     const loadMid = uptime();
     console.log(`replies through the API, one client, ${REPLIES} each (after 10 warm-up)`);
@@ -261,9 +283,14 @@ async function main() {
     const loadAfter = uptime();
     const plans = {};
     for (const [name, sql, params] of [
-      ['thread by slug', SQL_THREAD, [slugs[0], ...anonymous]],
-      ['first 21 replies', SQL_REPLIES, [sample.thread.id, ...anonymous, 21]],
-      ['board page', SQL_BOARD_PAGE, [(await db.query(SQL_BOARD_ID, [boards[0]])).rows[0].id, 21]],
+      ['thread by slug', SQL_THREAD, [slugs[0]]],
+      ['thread posts: question, accepted answer, first 21 replies', SQL_HEAD, [sample.thread.id, 21]],
+      ['board page', SQL_BOARD_PAGE, [boards[0], 21]],
+      ['before: thread by slug', B_SQL_THREAD, [slugs[0], ...anonymous]],
+      ['before: question', B_SQL_QUESTION, [sample.thread.id, ...anonymous, 1]],
+      ['before: accepted answer', B_SQL_ACCEPTED, [sample.thread.id, ...anonymous, 1]],
+      ['before: first 21 replies', B_SQL_REPLIES, [sample.thread.id, ...anonymous, 21]],
+      ['before: board page', B_SQL_BOARD_PAGE, [(await db.query(B_SQL_BOARD_ID, [boards[0]])).rows[0].id, 21]],
     ]) {
       const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${sql}`, params);
       plans[name] = rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -271,7 +298,7 @@ async function main() {
     const env = environment();
     const json = { environment: { ...env, segmentSeconds: SEGMENT_SECONDS, rounds: ROUNDS }, data: { threads, posts }, uptime: { before: loadBefore, middle: loadMid, after: loadAfter }, targets: TARGETS, threadPage: threadResults, boardPage: boardResults, replies: replyResults, plans };
     const ratio = (api, sql) => round(api.p50Ms / sql.p50Ms, 1);
-    const pageRows = [...threadResults, ...boardResults].map((r) => [r.label, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.worstP99Ms, r.errors + r.non2xx]);
+    const pageRows = [...threadResults, ...boardResults].map((r) => [r.label, r.requestsPerSecond, r.p50Ms, r.p99Ms, r.worstP99Ms, r.serverCpuMsPerRequest ?? '', r.errors + r.non2xx]);
     const markdown = [
       '# Forum benchmark',
       '',
@@ -280,7 +307,7 @@ async function main() {
       'own statements for the page, 50 concurrent callers on a pool of 10 connections (the app\'s default), no HTTP or GraphQL.',
       `Targets: page p99 < ${TARGETS.pageP99MsOff} ms with caches off; reply p95 < ${TARGETS.replyP95Ms} ms.`,
       '',
-      markdownTable(['target', 'req/s', 'p50 ms', 'p99 ms', 'worst p99 ms', 'errors'], pageRows),
+      markdownTable(['target', 'req/s', 'p50 ms', 'p99 ms', 'worst p99 ms', 'server CPU ms/request', 'errors'], pageRows),
       '',
       `API ÷ bare SQL at p50, caches off: thread page ${ratio(threadResults[1], threadResults[0])}×, board page ${ratio(boardResults[1], boardResults[0])}×.`,
       '',
@@ -305,10 +332,13 @@ async function main() {
     await db.end();
     await stopChild(off.child);
     await stopChild(on.child);
+    if (baseline) await stopChild(baseline.child);
   }
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(error);
+  // A server that failed to start leaves the ones started before it running: stop them.
+  await Promise.all(children.map((child) => stopChild(child, 5000)));
   process.exit(1);
 });

@@ -35,7 +35,7 @@ const BOARDS = 20;
 const INDEX = process.env.BENCH_INDEX !== '0';
 const BATCH_THREADS = 2000;
 const TARGET_SECONDS = 600;
-const EVAL = path.join(ROOT, '../shared/eval');
+const EVAL = process.env.BENCH_EVAL_DIR ?? path.join(ROOT, '../shared/eval'); // BENCH_EVAL_DIR: from a worktree elsewhere
 
 /** Small deterministic PRNG (mulberry32): the same inputs give the same forum. */
 function rng(seed) {
@@ -256,6 +256,8 @@ async function main() {
     if ((offset / BATCH_THREADS) % 10 === 0) process.stdout.write(`  ${offset + t.id.length} / ${THREADS} threads, ${posts} posts, ${votes} votes, ${round((Date.now() - started) / 1000, 1)} s\n`);
   }
   await client.query(`SET session_replication_role = DEFAULT`);
+  // Triggers were off while loading: the thread excerpts the posts trigger keeps (migration 1764920000000).
+  await client.query(`UPDATE threads t SET excerpt = left(q.body_text, 201) FROM posts q WHERE q.thread_id = t.id AND q.is_question`);
   const loadedAt = Date.now();
   process.stdout.write(`  loaded in ${round((loadedAt - started) / 1000, 1)} s; VACUUM ANALYZE ...\n`);
   await client.query('VACUUM (ANALYZE)');

@@ -114,7 +114,7 @@ export async function startApp(databaseUrl, extraEnv = {}, main = MAIN, nodeArgs
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; ; ) {
+  for (const deadline = Date.now() + 300_000; ; ) { // generous: a loaded shared machine starts it slowly
     if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
     if (Date.now() > deadline) {
       await stopChild(child, 5000);

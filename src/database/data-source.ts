@@ -57,6 +57,7 @@ import { DeliveryApiKeyEntity } from '../api-keys/entities/delivery-api-key.enti
 import { RecurringQuestions1764710000000 } from '../../migrations/1764710000000-RecurringQuestions';
 import { CreateWebhooks1764820000000 } from '../../migrations/1764820000000-CreateWebhooks';
 import { StalenessScanMarks1764890000000 } from '../../migrations/1764890000000-StalenessScanMarks';
+import { ThreadExcerpts1764920000000 } from '../../migrations/1764920000000-ThreadExcerpts';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -144,6 +145,7 @@ export const MIGRATIONS = [
   RecurringQuestionRemovals1764870001000,
   StalenessScanMarks1764890000000,
   DeliveryListingCopies1764910000000,
+  ThreadExcerpts1764920000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

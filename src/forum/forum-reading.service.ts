@@ -13,7 +13,7 @@ import { threadJsonLd } from './content/thread-json-ld';
 import { ContentStatus, ModerationPolicy } from './entities/forum-enums';
 import { PostRevisionEntity } from './entities/post-revision.entity';
 import { postNotFound, threadNotFound } from './forum-errors';
-import { Reader, readableSql } from './status/content-status';
+import { Reader, readableSqlFor } from './status/content-status';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered' | 'solved';
 
@@ -170,9 +170,12 @@ const SORTS: Record<ThreadSort, SortSpec> = {
 const EXCERPT_LENGTH = 200;
 const AUTHOR_COLUMNS = 'u.display_name AS author_name, u.trust_level AS author_trust, u.role AS author_role';
 const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved, t.tags,
-  t.reply_count, t.score, t.created_at, t.last_activity_at, t.solved_at, left(q.body_text, ${EXCERPT_LENGTH + 1}) AS excerpt, ${AUTHOR_COLUMNS}`;
+  t.reply_count, t.score, t.created_at, t.last_activity_at, t.solved_at, t.excerpt, ${AUTHOR_COLUMNS}`;
+/**
+ * `t.excerpt`: the question's first EXCERPT_LENGTH + 1 characters, kept on the thread by a trigger on posts
+ * (migration 1764920000000) so a list page does not join 20 question posts (wide rows) for 200 characters.
+ */
 const THREAD_FROM = `threads t JOIN boards b ON b.id = t.board_id
-  LEFT JOIN posts q ON q.thread_id = t.id AND q.is_question
   LEFT JOIN users u ON u.id = t.author_id`;
 /** Answers shown in a thread's JSON-LD besides the accepted one. */
 const SUGGESTED_ANSWERS = 3;
@@ -213,11 +216,9 @@ export class ForumReadingService {
     };
     // Only the filters given become conditions, so the planner sees plain equalities (and the partial indexes).
     const conditions = [`t.status = 'visible'`, sort.where];
-    if (filter.boardSlug) {
-      const [board] = await preparedQuery<{ id: string }>(this.dataSource, 'SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
-      if (!board) throw new NotFoundError('Board', filter.boardSlug);
-      conditions.push(`t.board_id = ${param(board.id, 'uuid')}`);
-    }
+    // The board by its slug inside the page's statement (an InitPlan: one round trip); an empty page then checks
+    // whether the board exists (NOT_FOUND) or just has no such threads.
+    if (filter.boardSlug) conditions.push(`t.board_id = (SELECT id FROM boards WHERE slug = ${param(filter.boardSlug, 'text')})`);
     if (filter.locale) conditions.push(`b.locale = ${param(filter.locale, 'text')}`);
     if (filter.tag) conditions.push(`t.tags @> ARRAY[${param(filter.tag.trim().toLowerCase(), 'text')}]`);
     if (filter.productKey) {
@@ -245,6 +246,10 @@ export class ForumReadingService {
     } catch (error) {
       if (isInvalidInput(error)) throw invalidCursorError();
       throw error;
+    }
+    if (rows.length === 0 && filter.boardSlug) {
+      const [board] = await preparedQuery<{ id: string }>(this.dataSource, 'SELECT id FROM boards WHERE slug = $1', [filter.boardSlug]);
+      if (!board) throw new NotFoundError('Board', filter.boardSlug);
     }
     const more = rows.length > window.size;
     const page = rows.slice(0, window.size);
@@ -355,6 +360,45 @@ export class ForumReadingService {
     return this.postRows(reader, condition, params, window.size + 1, 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END DESC, p.created_at DESC, p.id DESC');
   }
 
+  /**
+   * The head of a thread page in one statement: the question, the accepted answer and the first page of replies
+   * (`size` of them, forwards, no cursor) — what `question`, `acceptedAnswer` and `replies(first: size)` return,
+   * row for row, for one round trip instead of four (three branches of a UNION ALL, each an index lookup or a
+   * walk of `posts_thread_created_idx` that stops at the page size).
+   */
+  async threadHead(reader: Reader, threadId: string, size: number): Promise<ThreadHead> {
+    const values: unknown[] = [threadId];
+    const { columns, from, readable } = postSelect(reader, values);
+    values.push(size + 1);
+    const limit = `$${values.length}::int`;
+    const rows = await preparedQuery<PostRow & { part: number } & QueryResultRow>(
+      this.dataSource,
+      `(SELECT 0 AS part, ${columns} FROM ${from} WHERE p.thread_id = $1::uuid AND p.is_question AND ${readable} LIMIT 1)
+       UNION ALL
+       (SELECT 1 AS part, ${columns} FROM ${from} WHERE p.thread_id = $1::uuid AND p.id = t.accepted_post_id AND ${readable} LIMIT 1)
+       UNION ALL
+       (SELECT 2 AS part, ${columns} FROM ${from}
+        WHERE p.thread_id = $1::uuid AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id AND ${readable}
+        ORDER BY p.created_at, p.id LIMIT ${limit})`,
+      values,
+    );
+    const question = rows.find((row) => row.part === 0);
+    const accepted = rows.find((row) => row.part === 1);
+    // As repliesForward: the accepted answer (unless it is the question) first, then the others, size + 1 at most.
+    const listed = [...(accepted && !accepted.is_question ? [accepted] : []), ...rows.filter((row) => row.part === 2)].slice(0, size + 1);
+    const page = listed.slice(0, size);
+    return {
+      question: question ? toPostView(question) : null,
+      accepted: accepted ? toPostView(accepted) : null,
+      replies: {
+        edges: page.map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]), node: toPostView(row) })),
+        hasNextPage: listed.length > size,
+        hasPreviousPage: false,
+        totalCount: null,
+      },
+    };
+  }
+
   async post(reader: Reader, postId: string): Promise<PostView> {
     const [row] = await this.postRows(reader, 'p.id = $1::uuid', [postId], 1);
     if (!row) throw postNotFound(postId);
@@ -440,30 +484,29 @@ export class ForumReadingService {
   }
 
   private async threadRow(reader: Reader, condition: string, key: string): Promise<ThreadDetailRow | null> {
+    const values: unknown[] = [key];
+    const readable = readableSqlFor(['t'], reader, values);
+    // Anonymous readers follow nothing: no lookup in thread_follows.
+    const following = reader.userId === null ? 'false' : `EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $${values.push(reader.userId)}::uuid)`;
     const [row] = await preparedQuery<ThreadDetailRow & QueryResultRow>(
       this.dataSource,
-      `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id,
-              EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $2::uuid) AS is_following,
+      `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id, ${following} AS is_following,
               (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
-       FROM ${THREAD_FROM} WHERE ${condition} AND ${readableSql('t', 2, 3)}`,
-      [key, reader.userId, reader.isStaff],
+       FROM ${THREAD_FROM} WHERE ${condition} AND ${readable}`,
+      values,
     );
     return row ?? null;
   }
 
   private async postRows(reader: Reader, condition: string, params: unknown[], limit: number, orderBy?: string): Promise<PostRow[]> {
-    const base = params.length;
+    const values = [...params];
+    const { columns, from, readable } = postSelect(reader, values);
+    values.push(limit);
     return preparedQuery<PostRow & QueryResultRow>(
       this.dataSource,
-      `SELECT p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
-              p.revision_number, p.score, p.upvote_count, p.downvote_count, v.value AS my_vote, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
-              json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key
-       FROM posts p JOIN threads t ON t.id = p.thread_id
-       LEFT JOIN users u ON u.id = p.author_id
-       LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${base + 1}::uuid
-       WHERE ${condition} AND ${readableSql('p', base + 1, base + 2)} AND ${readableSql('t', base + 1, base + 2)}
-       ORDER BY ${orderBy ?? 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id'} LIMIT $${base + 3}`,
-      [...params, reader.userId, reader.isStaff, limit],
+      `SELECT ${columns} FROM ${from} WHERE ${condition} AND ${readable}
+       ORDER BY ${orderBy ?? 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id'} LIMIT $${values.length}`,
+      values,
     );
   }
 
@@ -490,6 +533,35 @@ export class ForumReadingService {
       solvedAt: row.solved_at,
     };
   }
+}
+
+/** The head of a thread page (ForumReadingService.threadHead). */
+export interface ThreadHead {
+  question: PostView | null;
+  accepted: PostView | null;
+  replies: Page<PostView>;
+}
+
+/**
+ * Select list, joins and readability rule of a post statement for one reader, appending the reader's parameters to
+ * `values`. Anonymous readers get no `post_votes` join (`my_vote` is NULL) and the plain `status = 'visible'` rule.
+ */
+function postSelect(reader: Reader, values: unknown[]): { columns: string; from: string; readable: string } {
+  const readable = readableSqlFor(['p', 't'], reader, values);
+  let vote = 'NULL::int AS my_vote';
+  let voteJoin = '';
+  if (reader.userId !== null) {
+    values.push(reader.userId);
+    vote = 'v.value AS my_vote';
+    voteJoin = `LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${values.length}::uuid`;
+  }
+  return {
+    columns: `p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
+              p.revision_number, p.score, p.upvote_count, p.downvote_count, ${vote}, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
+              json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key`,
+    from: `posts p JOIN threads t ON t.id = p.thread_id LEFT JOIN users u ON u.id = p.author_id ${voteJoin}`,
+    readable,
+  };
 }
 
 interface BoardRow {

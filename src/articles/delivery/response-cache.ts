@@ -3,9 +3,13 @@ import { FastifyInstance, FastifyRequest } from 'fastify';
 import { getOperationAST, Kind, parse } from 'graphql';
 import { hasPreviewToken } from '../preview/preview-http';
 import { isResponseUncacheable } from '../../common/graphql/uncacheable-response';
+import { LruMap } from '../../common/lru-map';
 import { DeliveryCache } from './delivery-cache';
 
 const CACHED_GENERATION = Symbol('responseCacheGeneration');
+/** Documents whose cacheability is remembered; longer ones are parsed on every request (not kept in memory). */
+const DECIDED_DOCUMENTS = 500;
+const MAX_DECIDED_LENGTH = 10_000;
 const SERVED_FROM_CACHE = Symbol('servedFromResponseCache');
 
 interface GraphqlBody {
@@ -57,11 +61,26 @@ function isCacheableQuery(body: GraphqlBody, cacheableFields: ReadonlySet<string
  * preview) and errors always execute.
  */
 export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: DeliveryCache, path: string, cacheableFields: ReadonlySet<string>): void {
+  // Whether a document is cacheable depends on its text only: decided once per document (a parse), not on every
+  // request. Other queries (the forum's, search) then cost the cache nothing: no body hash, no lookup that must miss,
+  // no second parse when the response is sent (bench/results/forum.md: "caches on" ran slower than "off").
+  const decisions = new LruMap<string, boolean>(DECIDED_DOCUMENTS);
+  const cacheable = (body: GraphqlBody): boolean => {
+    const key = `${typeof body.operationName === 'string' ? body.operationName : ''}\u0000${body.query as string}`;
+    if (key.length > MAX_DECIDED_LENGTH) return isCacheableQuery(body, cacheableFields);
+    let decision = decisions.get(key);
+    if (decision === undefined) {
+      decision = isCacheableQuery(body, cacheableFields);
+      decisions.set(key, decision);
+    }
+    return decision;
+  };
+
   fastify.addHook('preHandler', async (request, reply) => {
     // A preview token may serve drafts: such a request neither reads nor fills the cache.
     if (!cache.isActive || request.headers.authorization || hasPreviewToken(request) || request.url.split('?')[0] !== path) return;
     const body = graphqlBody(request);
-    if (!body) return;
+    if (!body || !cacheable(body)) return;
     const tagged = request as TaggedRequest;
     tagged[CACHED_GENERATION] = cache.currentGeneration;
     const hit = cache.response(keyOf(body));
@@ -76,8 +95,9 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
     const generation = tagged[CACHED_GENERATION];
     if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     if (payload.includes('"errors":') || isResponseUncacheable(request)) return payload;
+    // Tagged in preHandler only when the document is cacheable.
     const body = graphqlBody(request);
-    if (body && isCacheableQuery(body, cacheableFields)) cache.storeResponse(keyOf(body), payload, generation);
+    if (body) cache.storeResponse(keyOf(body), payload, generation);
     return payload;
   });
 }

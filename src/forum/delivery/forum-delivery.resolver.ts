@@ -40,6 +40,7 @@ import {
   VoteInput,
 } from './forum.inputs';
 import { toBoard, toConnection, toPost, toThread, toThreadSummary } from './to-forum';
+import { attachThreadHead, threadHead, threadHeadPlan } from './thread-head';
 
 const ANONYMOUS: Reader = { userId: null, isStaff: false };
 
@@ -82,8 +83,13 @@ export class ForumDeliveryResolver {
 
   @Public()
   @Query(() => Thread, { description: 'A thread by id or slug (an earlier slug answers with redirectToSlug); pending threads only for their author and staff' })
-  async thread(@Context() context: GraphqlContext, @Args() args: ThreadLookupArgs): Promise<Thread> {
-    return toThread(await this.reading.thread(await this.reader(context), args));
+  async thread(@Context() context: GraphqlContext, @Args() args: ThreadLookupArgs, @Info() info: GraphQLResolveInfo): Promise<Thread> {
+    const reader = await this.reader(context);
+    const thread = toThread(await this.reading.thread(reader, args));
+    // The page's posts in one statement when they are asked for (question, accepted answer, first page of replies).
+    const plan = threadHeadPlan(info);
+    if (plan) attachThreadHead(thread, plan.repliesSize, () => this.reading.threadHead(reader, thread.id, plan.repliesSize ?? 0));
+    return thread;
   }
 
   @Public()
@@ -94,19 +100,26 @@ export class ForumDeliveryResolver {
 
   @ResolveField(() => Post, { nullable: true, description: 'The question (null only if the reader may not see it)' })
   async question(@Parent() thread: Thread, @Context() context: GraphqlContext): Promise<Post | null> {
-    const post = await this.reading.question(await this.reader(context), thread.id);
+    const head = threadHead(thread);
+    const post = head ? (await head.load()).question : await this.reading.question(await this.reader(context), thread.id);
     return post ? toPost(post) : null;
   }
 
   @ResolveField(() => Post, { nullable: true })
   async acceptedAnswer(@Parent() thread: Thread, @Context() context: GraphqlContext): Promise<Post | null> {
-    const post = await this.reading.acceptedAnswer(await this.reader(context), thread);
+    const head = threadHead(thread);
+    const post = head ? (await head.load()).accepted : await this.reading.acceptedAnswer(await this.reader(context), thread);
     return post ? toPost(post) : null;
   }
 
   @ResolveField(() => PostConnection, { description: 'Replies: the accepted answer first, then oldest first; paged both ways' })
   async posts(@Parent() thread: Thread, @Args() args: PostsArgs, @Context() context: GraphqlContext): Promise<PostConnection> {
-    const page = await this.reading.replies(await this.reader(context), thread.id, pageWindow(args));
+    const window = pageWindow(args);
+    const head = threadHead(thread);
+    const page =
+      head && head.repliesSize === window.size && window.direction === 'forward' && window.cursor === null
+        ? (await head.load()).replies
+        : await this.reading.replies(await this.reader(context), thread.id, window);
     return { ...toConnection(page, toPost), totalCount: thread.replyCount };
   }
 

@@ -108,6 +108,10 @@ export class ThreadEntity {
   @JoinColumn({ name: 'duplicate_of_id' })
   duplicateOf?: ThreadEntity;
 
+  /** The question's first 201 characters of plain text, kept by the `threads_excerpt_sync` trigger on posts (migration 1764920000000); read by thread lists. */
+  @Column({ type: 'text', nullable: true, insert: false, update: false, select: false })
+  excerpt!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

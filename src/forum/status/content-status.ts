@@ -50,3 +50,21 @@ export interface Reader {
 export function readableSql(alias: string, userIdParam: number, isStaffParam: number): string {
   return `(${alias}.status = 'visible' OR (${alias}.status = 'pending' AND ($${isStaffParam}::boolean OR ${alias}.author_id = $${userIdParam}::uuid)))`;
 }
+
+/** Whether `reader` sees only visible content (anonymous, not staff): then `readableSql` is plain `status = 'visible'`. */
+export function isPublicReader(reader: Reader): boolean {
+  return reader.userId === null && !reader.isStaff;
+}
+
+/**
+ * `readableSql` specialised for one reader, with its parameters appended to `params`: for an anonymous reader the
+ * rule is `status = 'visible'` and takes no parameter (a different statement text, so the planner also sees the
+ * plain equality and the partial indexes over visible rows); otherwise the reader's id and staff flag.
+ */
+export function readableSqlFor(aliases: readonly string[], reader: Reader, params: unknown[]): string {
+  if (isPublicReader(reader)) return aliases.map((alias) => `${alias}.status = 'visible'`).join(' AND ');
+  params.push(reader.userId, reader.isStaff);
+  const userIdParam = params.length - 1;
+  const isStaffParam = params.length;
+  return aliases.map((alias) => readableSql(alias, userIdParam, isStaffParam)).join(' AND ');
+}
