@@ -36,9 +36,11 @@ export interface ReplayScore {
 }
 
 const HISTORY_RELEASES = 50;
+const loaded = new Map<string, ReturnType<typeof loadStaleDocsFolder>>();
 
 export function replay(folder: string, split: string, params: ProductChangeParameters, mergeBy = 1, only?: Set<string>): ReplayScore & { perCase: { name: string; f1: number; r10: number; flagged: number; gold: number }[] } {
-  const all = loadStaleDocsFolder(folder);
+  const all = loaded.get(folder) ?? loadStaleDocsFolder(folder);
+  loaded.set(folder, all);
   const goldRows = readFileSync(join(folder, 'releases.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
