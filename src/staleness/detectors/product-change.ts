@@ -11,7 +11,7 @@
  * is not a fix is always flagged). Articles revised or verified after the
  * release are never flagged.
  */
-import { bm25, Corpus, Passage, passagesOf, tokenize, TokenizeOptions } from './text-relevance';
+import { bm25, Corpus, Passage, passagesOf, tokenize } from './text-relevance';
 import { EntryKind, parseReleaseNotes } from './release-notes';
 
 export interface ChangeEntryInput {
@@ -81,34 +81,6 @@ export interface ProductChangeParameters {
    */
   historyWeight: number;
   historySmoothing: number;
-  /** Query weight of a word written as inline code (`` `base` ``) matched as code in an article; 0 turns it off. */
-  codeSpanWeight: number;
-  /** Query weight of a dotted identifier's last segment (`holdUntilCrawlEnd` of `optimizeDeps.holdUntilCrawlEnd`); 0 turns it off. */
-  identifierSuffixWeight: number;
-  /** Query weight of a dotted identifier's namespace (`build.` of `build.cssMinify`); 0 turns it off. */
-  identifierPrefixWeight: number;
-  /** Query weight of two consecutive words (phrase proximity); 0 turns it off. */
-  bigramWeight: number;
-  /**
-   * Query terms said by many entries of the same notes count less: each term's query weight × (its IDF
-   * over the entries / the highest such IDF)^notesIdfPower; 0 turns it off.
-   */
-  notesIdfPower: number;
-  /**
-   * A change said more than once (the same summary and kind in several beta sections of the notes, or
-   * recorded twice) is one query, voting once.
-   */
-  dedupeEntries: boolean;
-  /** The absolute flag threshold grows as (entries / thresholdEntries)^thresholdGrowth beyond thresholdEntries; 0 growth turns it off. */
-  thresholdEntries: number;
-  thresholdGrowth: number;
-  /** IDF counted over articles (a term's document = the article) instead of passages. */
-  idfOverArticles: boolean;
-  /**
-   * Beyond the first minFlagged, flagging stops at the first article whose votes fall below elbowRatio ×
-   * the previous article's (a gap in the scores); 0 turns it off.
-   */
-  elbowRatio: number;
 }
 
 export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
@@ -128,21 +100,7 @@ export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   kindWeights: { removed: 1.5, deprecated: 1.4, changed: 0.75, security: 1, added: 0.75, fixed: 0.3 },
   historyWeight: 1.5,
   historySmoothing: 2,
-  codeSpanWeight: 0,
-  identifierSuffixWeight: 0,
-  bigramWeight: 0,
-  identifierPrefixWeight: 0,
-  notesIdfPower: 0,
-  thresholdEntries: 100,
-  thresholdGrowth: 0,
-  dedupeEntries: false,
-  idfOverArticles: false,
-  elbowRatio: 0,
 };
-
-function tokenizeOptions(params: ProductChangeParameters): TokenizeOptions {
-  return { codeSpans: params.codeSpanWeight > 0, identifierSuffixes: params.identifierSuffixWeight > 0, bigrams: params.bigramWeight > 0, identifierPrefixes: params.identifierPrefixWeight > 0 };
-}
 
 /** Per article, the history prior's factor (1 when there is no history or the prior is off). */
 export function historyFactors(articles: ArticleInput[], params: ProductChangeParameters): number[] {
@@ -154,17 +112,6 @@ export function historyFactors(articles: ArticleInput[], params: ProductChangePa
     const rate = ((a.history?.edited ?? 0) + params.historySmoothing * base) / ((a.history?.cycles ?? 0) + params.historySmoothing);
     return Math.pow(rate / base, params.historyWeight);
   });
-}
-
-/** Article-level document frequencies (a term counted once per article), scaled to the passage count. */
-function articleFrequencies(prepared: PreparedArticle[]): { df: Map<string, number>; size: number } {
-  const df = new Map<string, number>();
-  for (const article of prepared) {
-    const seen = new Set<string>();
-    for (const passage of article.passages) for (const term of passage.tf.keys()) seen.add(term);
-    for (const term of seen) df.set(term, (df.get(term) ?? 0) + 1);
-  }
-  return { df, size: prepared.length };
 }
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
@@ -206,20 +153,10 @@ interface PreparedArticle {
   passages: Passage[];
 }
 
-/** Whether an identifier-form token came from a dotted identifier's last segment rather than a code span. */
-function isSuffixOnly(text: string, token: { start: number; end: number; term: string }): boolean {
-  return text.slice(token.start, token.end).includes('.');
-}
-
 function queryOf(entry: ChangeEntryInput, params: ProductChangeParameters): Map<string, number> {
   const query = new Map<string, number>();
-  const options = tokenizeOptions(params);
-  const idTerms = new Set(tokenize(entry.summary).filter((t) => t.term.startsWith('#')).map((t) => t.term));
-  for (const token of tokenize(entry.summary, options)) {
-    let weight = 1;
-    if (token.term.includes('~')) weight = params.bigramWeight;
-    else if (token.term.endsWith('.')) weight = params.identifierPrefixWeight;
-    else if (token.term.startsWith('#')) weight = idTerms.has(token.term) ? params.identifierWeight : /[.:/]/.test(token.term) ? params.identifierWeight : token.term.length > 1 && isSuffixOnly(entry.summary, token) ? params.identifierSuffixWeight : params.codeSpanWeight;
+  for (const token of tokenize(entry.summary)) {
+    const weight = token.term.startsWith('#') ? params.identifierWeight : 1;
     query.set(token.term, Math.max(query.get(token.term) ?? 0, weight));
   }
   for (const key of entry.featureKeys) {
@@ -244,17 +181,6 @@ export function changeQueries(release: ReleaseInput): ChangeEntryInput[] {
   return [...release.changes, ...extra];
 }
 
-/** The first of each group of entries with the same kind and (case- and space-insensitive) summary. */
-export function distinctEntries(entries: ChangeEntryInput[]): ChangeEntryInput[] {
-  const seen = new Set<string>();
-  return entries.filter((entry) => {
-    const key = `${entry.kind} ${entry.summary.trim().toLowerCase().replace(/\s+/g, ' ')}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 function severityOf(score: number, entries: MatchedEntry[], params: ProductChangeParameters): Severity {
   const topKind = Math.max(0, ...entries.filter((e) => e.vote > 0).map((e) => KIND_RANK[e.kind]));
   const strength = score / Math.max(params.flagThreshold, 1e-9);
@@ -269,14 +195,12 @@ export function detectProductChange(
   articles: ArticleInput[],
   params: ProductChangeParameters = DEFAULT_PRODUCT_CHANGE_PARAMETERS,
 ): ProductChangeFinding[] {
-  const options = tokenizeOptions(params);
-  const prepared: PreparedArticle[] = articles.map((input) => ({ input, passages: passagesOf(input.body, 1500, options) }));
+  const prepared: PreparedArticle[] = articles.map((input) => ({ input, passages: passagesOf(input.body) }));
   const corpus = new Corpus();
   for (const article of prepared) for (const passage of article.passages) corpus.add(passage.tf, passage.length);
-  if (params.idfOverArticles) corpus.useDocumentFrequencies(articleFrequencies(prepared));
   const matched = new Map<number, MatchedEntry[]>();
   const support = new Array<number>(prepared.length).fill(0);
-  const queries = params.dedupeEntries ? distinctEntries(changeQueries(release)) : changeQueries(release);
+  const queries = changeQueries(release);
   const prior = historyFactors(articles, params);
   // The history-weighted votes and support that order the articles not flagged.
   const priorVotes = new Array<number>(prepared.length).fill(0);
@@ -285,16 +209,8 @@ export function detectProductChange(
   // Scores are in units of the rarest possible term's IDF, so thresholds mean the same in a knowledge
   // base of ten passages and of ten thousand.
   const unit = Math.max(corpus.idf('\u0000 no such term'), 1e-9);
-  const entryQueries = queries.map((entry) => queryOf(entry, params));
-  if (params.notesIdfPower > 0) {
-    const entryDf = new Map<string, number>();
-    for (const query of entryQueries) for (const term of query.keys()) entryDf.set(term, (entryDf.get(term) ?? 0) + 1);
-    const idfOf = (df: number): number => Math.log(1 + (entryQueries.length - df + 0.5) / (df + 0.5));
-    const highest = Math.max(idfOf(0), 1e-9);
-    for (const query of entryQueries) for (const [term, weight] of query) query.set(term, weight * Math.pow(idfOf(entryDf.get(term) ?? 0) / highest, params.notesIdfPower));
-  }
-  for (const [entryIndex, entry] of queries.entries()) {
-    const query = entryQueries[entryIndex];
+  for (const entry of queries) {
+    const query = queryOf(entry, params);
     const keys = new Set(entry.featureKeys.map((key) => key.toLowerCase()));
     const perArticle: { index: number; score: number; passages: MatchedPassage[]; viaKey: boolean }[] = [];
     let best = 0;
@@ -350,14 +266,11 @@ export function detectProductChange(
   // Votes first; articles no entry singled out are ordered by their support (the rest of the ranking).
   findings.sort((a, b) => b.score - a.score || b.support - a.support || (a.articleId < b.articleId ? -1 : 1));
   const top = findings[0]?.score ?? 0;
-  let elbowReached = false;
   findings.forEach((finding, rank) => {
-    if (params.elbowRatio > 0 && rank >= params.minFlagged && finding.score < params.elbowRatio * findings[rank - 1].score) elbowReached = true;
     // An explicit feature-key link to a change that is not a mere fix is always raised.
     const linked = finding.entries.some((entry) => entry.viaFeatureKey && entry.kind !== 'fixed');
-    const threshold = params.flagThreshold * Math.pow(Math.max(1, queries.length / params.thresholdEntries), params.thresholdGrowth);
-    const passes = finding.score >= threshold || finding.score >= params.relativeFlag * top || rank < params.minFlagged;
-    finding.flagged = linked || (passes && !elbowReached && rank < params.maxFlagged && finding.score > 0);
+    const passes = finding.score >= params.flagThreshold || finding.score >= params.relativeFlag * top || rank < params.minFlagged;
+    finding.flagged = linked || (passes && rank < params.maxFlagged && finding.score > 0);
     finding.severity = severityOf(finding.score, finding.entries, params);
   });
   // The flagged articles first, as decided; the rest by history-weighted votes, then support.

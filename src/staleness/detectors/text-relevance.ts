@@ -41,35 +41,13 @@ function splitCamel(word: string): string[] {
     .split(' ');
 }
 
-/** Extra matching forms the product-change detector can ask the tokenizer for (all off by default). */
-export interface TokenizeOptions {
-  /** A word inside an inline code span (`` `base` ``) also yields its identifier form (`#base`). */
-  codeSpans?: boolean;
-  /** A dotted identifier (`optimizeDeps.holdUntilCrawlEnd`) also yields its last segment's identifier form. */
-  identifierSuffixes?: boolean;
-  /** A dotted identifier (`build.cssMinify`) also yields its namespace (`#build.`). */
-  identifierPrefixes?: boolean;
-  /** Two consecutive kept words also yield a phrase term (`dep~optimization`). */
-  bigrams?: boolean;
-}
-
-/** Offset ranges of the inline code spans of a markdown text (fenced blocks are not inline spans). */
-function inlineCodeRanges(text: string): [number, number][] {
-  const ranges: [number, number][] = [];
-  for (const m of text.matchAll(/(?<!`)`([^`\n]{1,200})`(?!`)/g)) ranges.push([m.index! + 1, m.index! + m[0].length - 1]);
-  return ranges;
-}
-
 /**
  * Words of a text with their offsets. A code-like token (`build.rollupOptions`, `import.meta.glob`,
  * `--force`, `ssrLoadModule`) yields its whole form (marked as an identifier) and its parts; camelCase is
  * split too. Stop words and pure numbers are dropped, except inside an identifier's whole form.
  */
-export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
+export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const code = options.codeSpans ? inlineCodeRanges(text) : [];
-  let codeAt = 0;
-  let previousWord: Token | null = null;
   for (const match of text.matchAll(RAW_TOKEN)) {
     const raw = match[0].replace(/^[-_$@]+|[-_$@]+$/g, '');
     if (!raw) continue;
@@ -79,41 +57,18 @@ export function tokenize(text: string, options: TokenizeOptions = {}): Token[] {
     const camelParts = parts.flatMap(splitCamel).filter(Boolean);
     const isIdentifier = parts.length > 1 || camelParts.length > parts.length;
     if (isIdentifier) tokens.push({ term: `#${raw.toLowerCase()}`, start, end });
-    if (options.identifierSuffixes && raw.includes('.') && parts.length > 1) {
-      const lastPart = parts[parts.length - 1];
-      if (lastPart.length >= 3 && !/^\d+$/.test(lastPart)) tokens.push({ term: `#${lastPart.toLowerCase()}`, start, end });
-    }
-    if (options.identifierPrefixes && /^[\p{L}_$][\p{L}\p{N}_$-]*\.[\p{L}_$]/u.test(raw)) {
-      const namespace = raw.slice(0, raw.indexOf('.') + 1).toLowerCase();
-      if (namespace.length >= 4) tokens.push({ term: `#${namespace}`, start, end });
-    }
-    if (options.codeSpans && !isIdentifier) {
-      while (codeAt < code.length && code[codeAt][1] < start) codeAt += 1;
-      const inCode = codeAt < code.length && code[codeAt][0] <= start && end <= code[codeAt][1];
-      if (inCode && raw.length >= 3 && !/^\d+$/.test(raw)) tokens.push({ term: `#${raw.toLowerCase()}`, start, end });
-    }
-    let keptWord = false;
     for (const part of camelParts) {
       const term = normalizeTerm(part);
       // A stop word is dropped before and after normalisation (`always` → `alway` must not slip through).
       if (term.length < 3 || STOP_WORDS.has(term) || STOP_WORDS.has(part.toLowerCase()) || /^\d+$/.test(term)) continue;
-      const token = { term, start, end };
-      if (options.bigrams && !isIdentifier && previousWord && previousWord.term !== term && start - previousWord.end <= 24) {
-        tokens.push({ term: `${previousWord.term}~${term}`, start: previousWord.start, end });
-      }
-      tokens.push(token);
-      if (!isIdentifier) {
-        previousWord = token;
-        keptWord = true;
-      }
+      tokens.push({ term, start, end });
     }
-    if (!keptWord && (isIdentifier || camelParts.length === 0)) previousWord = null;
   }
   return tokens;
 }
 
-export function terms(text: string, options: TokenizeOptions = {}): string[] {
-  return tokenize(text, options).map((token) => token.term);
+export function terms(text: string): string[] {
+  return tokenize(text).map((token) => token.term);
 }
 
 export interface Passage {
@@ -130,7 +85,7 @@ export interface Passage {
  * Cuts a markdown body into passages: one per heading section, long sections cut further at blank lines
  * into pieces of about `maxChars`. Front matter (`---` … `---`) is skipped. Offsets point into `body`.
  */
-export function passagesOf(body: string, maxChars = 1500, options: TokenizeOptions = {}): Passage[] {
+export function passagesOf(body: string, maxChars = 1500): Passage[] {
   let offset = 0;
   const frontMatter = /^---\n[\s\S]*?\n---\n/.exec(body);
   if (frontMatter) offset = frontMatter[0].length;
@@ -168,7 +123,7 @@ export function passagesOf(body: string, maxChars = 1500, options: TokenizeOptio
       const tf = new Map<string, number>();
       let length = 0;
       // The heading is part of the section text already; it counts twice, as a title would.
-      for (const term of [...terms(text, options), ...terms(piece.heading, options)]) {
+      for (const term of [...terms(text), ...terms(piece.heading)]) {
         tf.set(term, (tf.get(term) ?? 0) + 1);
         length += 1;
       }
@@ -193,20 +148,10 @@ export class Corpus {
     return this.size === 0 ? 1 : this.totalLength / this.size;
   }
 
-  private idfDf: Map<string, number> | null = null;
-  private idfSize = 0;
-
-  /** Take IDF from other document frequencies (e.g. per article) while lengths stay the passages'. */
-  useDocumentFrequencies(frequencies: { df: Map<string, number>; size: number }): void {
-    this.idfDf = frequencies.df;
-    this.idfSize = frequencies.size;
-  }
-
   /** BM25 IDF (the non-negative form). */
   idf(term: string): number {
-    const df = (this.idfDf ?? this.df).get(term) ?? 0;
-    const size = this.idfDf ? this.idfSize : this.size;
-    return Math.log(1 + (size - df + 0.5) / (df + 0.5));
+    const df = this.df.get(term) ?? 0;
+    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 }
 
