@@ -7,7 +7,9 @@
  * notes of all merged cycles, the gold of all of them that the snapshot still holds), which look like
  * the long major releases the detector has not been tuned on.
  *
- *   npx ts-node --transpile-only src/cli/eval-stale-replay.ts <folder> [--split dev] [--params '{"k1":1}']
+ *   npm run eval:stale:replay -- <folder> [--split dev] [--params '{"k1":1}'] [--per-case] [--only 2.2.0,2.3.0]
+ *
+ * `--params` overrides DEFAULT_PRODUCT_CHANGE_PARAMETERS; `--only` scores just those releases (no merging).
  *
  * Reads gold (`changed_pages`) only to score. The service eval stays the reference: confirm a choice
  * there.
