@@ -7,6 +7,9 @@
 import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replay } from '../../src/cli/eval-stale-replay';
+import { DEFAULT_PRODUCT_CHANGE_PARAMETERS } from '../../src/staleness/detectors/product-change';
+import { loadStaleDocsFolder } from '../../src/staleness/eval/stale-docs-format';
 import { formatScoreTable, runStaleEval } from '../../src/staleness/eval/stale-eval';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import floor from './stale-docs.floor.json';
@@ -28,6 +31,15 @@ const HAS_DATA = existsSync(join(FOLDER, 'releases.jsonl'));
     expect(result.releases).toBe(floor.releases);
     expect(result.score.strict.f1).toBeGreaterThanOrEqual(floor.strict_f1);
     expect(result.score.strict.recall_at_10).toBeGreaterThanOrEqual(floor.strict_recall_at_10);
+
+    // The in-memory replay used for tuning (npm run eval:stale:replay) must give the service's figures.
+    const versions = new Set(loadStaleDocsFolder(FOLDER, 'dev').slice(0, floor.releases).map((r) => r.version));
+    const replayed = replay(FOLDER, 'dev', DEFAULT_PRODUCT_CHANGE_PARAMETERS, 1, versions);
+    expect(replayed.cases).toBe(result.score.releases_scored);
+    expect(replayed.precision).toBeCloseTo(result.score.strict.precision, 6);
+    expect(replayed.recall).toBeCloseTo(result.score.strict.recall, 6);
+    expect(replayed.r5).toBeCloseTo(result.score.strict.recall_at_5, 6);
+    expect(replayed.r10).toBeCloseTo(result.score.strict.recall_at_10, 6);
   }, 300_000);
 });
 
