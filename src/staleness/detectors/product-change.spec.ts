@@ -1,4 +1,4 @@
-import { DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, historyFactors, ReleaseInput } from './product-change';
+import { changeQueries, DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, historyFactors, ReleaseInput } from './product-change';
 import { passagesOf, tokenize } from './text-relevance';
 
 const article = (id: string, body: string, extra: Partial<{ featureKeys: string[]; lastConfirmedAt: Date | null }> = {}) => ({
@@ -83,6 +83,18 @@ describe('detectProductChange', () => {
     const fromNotes = detectProductChange(release([], '## 3.0.0\n* feat: server.host accepts a list of addresses'), ARTICLES);
     expect(fromNotes[0].articleId).toBe('server');
     expect(fromNotes[0].entries[0].entryId).toBeNull();
+  });
+
+  it('counts a change said several times (the same bullet under several beta headings) once', () => {
+    const entry = (id: string, summary: string) => ({ id, kind: 'changed' as const, summary, featureKeys: [] });
+    const once = detectProductChange(release([entry('c1', 'server.host accepts a list of addresses'), entry('c9', 'minify with esbuild')]), ARTICLES);
+    const repeated = detectProductChange(
+      release([entry('c1', 'server.host accepts a list of addresses'), entry('c2', ' Server.host  accepts a list of addresses'), entry('c3', 'server.host accepts a list of addresses'), entry('c9', 'minify with esbuild')]),
+      ARTICLES,
+    );
+    expect(repeated.map((f) => [f.articleId, f.score, f.flagged])).toEqual(once.map((f) => [f.articleId, f.score, f.flagged]));
+    expect(repeated[0].entries.map((e) => e.entryId)).toEqual(['c1']);
+    expect(changeQueries(release([entry('c1', 'server.host accepts a list'), { ...entry('c2', 'server.host accepts a list'), kind: 'removed' }])).map((e) => e.id)).toEqual(['c1', 'c2']);
   });
 
   it('orders the articles it does not flag by how often editors changed them after earlier releases, flags unchanged', () => {

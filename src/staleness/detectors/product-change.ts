@@ -168,17 +168,31 @@ function queryOf(entry: ChangeEntryInput, params: ProductChangeParameters): Map<
   return query;
 }
 
-/** The entries plus the lines of the notes that no entry already says. */
+function summaryKey(summary: string): string {
+  return summary.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/**
+ * The entries plus the lines of the notes that no entry already says. A change said more than once (the
+ * same bullet under several beta headings, or recorded twice) is one query and votes once.
+ */
 export function changeQueries(release: ReleaseInput): ChangeEntryInput[] {
-  const seen = new Set(release.changes.map((change) => change.summary.trim().toLowerCase()));
+  const seenEntries = new Set<string>();
+  const entries = release.changes.filter((change) => {
+    const key = `${change.kind}\u0000${summaryKey(change.summary)}\u0000${[...change.featureKeys].map((k) => k.toLowerCase()).sort().join(',')}`;
+    if (seenEntries.has(key)) return false;
+    seenEntries.add(key);
+    return true;
+  });
+  const seen = new Set(release.changes.map((change) => summaryKey(change.summary)));
   const extra: ChangeEntryInput[] = [];
   for (const parsed of parseReleaseNotes(release.notesMarkdown)) {
-    const key = parsed.summary.trim().toLowerCase();
+    const key = summaryKey(parsed.summary);
     if (seen.has(key)) continue;
     seen.add(key);
     extra.push({ id: null, kind: parsed.kind, summary: parsed.summary, featureKeys: parsed.scopes });
   }
-  return [...release.changes, ...extra];
+  return [...entries, ...extra];
 }
 
 function severityOf(score: number, entries: MatchedEntry[], params: ProductChangeParameters): Severity {
