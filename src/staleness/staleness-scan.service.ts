@@ -462,7 +462,7 @@ export class StalenessScanService {
       `SELECT r.scope, r.source_id, b.locale, (t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope) AS present
        FROM recurring_questions r
        JOIN boards b ON 'board:' || b.id::text = r.scope
-       LEFT JOIN threads t ON t.id::text = r.source_id
+       LEFT JOIN threads t ON t.id = (CASE WHEN r.source_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN r.source_id::uuid END)
        LEFT JOIN LATERAL (SELECT p.body_text FROM posts p WHERE p.thread_id = t.id AND p.is_question ORDER BY p.created_at LIMIT 1) q ON true
        LEFT JOIN posts a ON a.id = t.accepted_post_id AND a.status = 'visible'
        WHERE r.scope LIKE 'board:%' AND r.created_at >= $1::timestamptz - make_interval(days => $2)
