@@ -243,7 +243,7 @@ async function main() {
       { label: 'thread page: API, caches on', run: () => apiSegment(on.url, threadBody, on.child.pid) },
       ...(baseline
         ? [
-            { label: 'thread page: bare SQL before (5 statements)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
+            { label: 'thread page: bare SQL before (the baseline build: 2 statements)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
             { label: 'thread page: API before, caches off', run: () => apiSegment(baseline.url, threadBody, baseline.child.pid) },
           ]
         : []),
@@ -254,7 +254,7 @@ async function main() {
       { label: 'board page: API, caches on', run: () => apiSegment(on.url, boardBody, on.child.pid) },
       ...(baseline
         ? [
-            { label: 'board page: bare SQL before (2 statements)', run: () => sqlSegment(pool, sqlBoardPageBefore) },
+            { label: 'board page: bare SQL before (the baseline build)', run: () => sqlSegment(pool, sqlBoardPageBefore) },
             { label: 'board page: API before, caches off', run: () => apiSegment(baseline.url, boardBody, baseline.child.pid) },
           ]
         : []),
@@ -288,6 +288,7 @@ async function main() {
       `${threads} threads, ${posts} posts (\`npm run bench:forum:generate\`). Delivery GraphQL API of the built server, ${CONNECTIONS} connections,`,
       `${ROUNDS} interleaved rounds of ${SEGMENT_SECONDS} s per target (medians of the rounds; "worst" = worst round). Bare SQL = the service's`,
       'own statements for the page, 50 concurrent callers on a pool of 10 connections (the app\'s default), no HTTP or GraphQL.',
+      ...(BASELINE_MAIN ? [`"Before" rows: the build in BENCH_BASELINE_MAIN (\`${BASELINE_MAIN}\`, caches off) and its statements (bench/forum-statements.mjs, \`B_*\`).`] : []),
       `Targets: page p99 < ${TARGETS.pageP99MsOff} ms with caches off; reply p95 < ${TARGETS.replyP95Ms} ms.`,
       '',
       markdownTable(['target', 'req/s', 'p50 ms', 'p99 ms', 'worst p99 ms', 'server CPU ms/request', 'errors'], pageRows),
