@@ -4,7 +4,6 @@ import { MAX_PAGE_SIZE } from '../../common/graphql/query-limits';
 import type { ThreadHead } from '../forum-reading.service';
 import type { Thread } from './forum.model';
 
-const HEAD = Symbol('threadHead');
 
 interface AttachedHead {
   /** Page size of the replies it holds; null: none (only the question and the accepted answer). */
@@ -12,7 +11,8 @@ interface AttachedHead {
   head: ThreadHead;
 }
 
-type WithHead = Thread & { [HEAD]?: AttachedHead };
+/** Heads by thread object (a WeakMap rather than a hidden property on each thread: cheaper per request). */
+const HEADS = new WeakMap<Thread, AttachedHead>();
 
 /**
  * What of a thread page the `thread` query's selection asks for, so its posts can be read with the thread in one
@@ -59,9 +59,9 @@ function firstPageSize(info: GraphQLResolveInfo, node: FieldNode): number | null
 
 /** Gives the thread the head of its page, read with it (the `question`, `acceptedAnswer` and `posts` resolvers use it). */
 export function attachThreadHead(thread: Thread, repliesSize: number | null, head: ThreadHead): void {
-  Object.defineProperty(thread, HEAD, { enumerable: false, value: { repliesSize, head } satisfies AttachedHead });
+  HEADS.set(thread, { repliesSize, head });
 }
 
 export function threadHead(thread: Thread): AttachedHead | undefined {
-  return (thread as WithHead)[HEAD];
+  return HEADS.get(thread);
 }
