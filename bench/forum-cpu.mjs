@@ -7,6 +7,7 @@
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
 import { round, startApp, stopChild } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_forum';
@@ -14,12 +15,6 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BASELINE_MAIN = process.env.BENCH_BASELINE_MAIN || null;
 const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-const THREAD_QUERY = `query ($slug: String!) { thread(slug: $slug) { id title slug isSolved replyCount score tags author { displayName trustLevel badge }
-  question { id bodyHtml score upvoteCount downvoteCount createdAt author { displayName trustLevel badge } }
-  acceptedAnswer { id }
-  posts(first: 20) { edges { cursor node { id bodyHtml score upvoteCount downvoteCount isAccepted createdAt author { displayName trustLevel badge } } } pageInfo { hasNextPage endCursor } } } }`;
-const BOARD_QUERY = `query ($board: String!) { threads(boardSlug: $board, first: 20) {
-  edges { cursor node { id slug title excerpt replyCount score isSolved isPinned lastActivityAt tags author { displayName badge } } } pageInfo { hasNextPage endCursor } } }`;
 
 const cpuMs = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -23,6 +23,7 @@ import * as os from 'node:os';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
 import { CONNECTIONS, DURATION_SECONDS, environment, markdownTable, round, startApp, stopChild, writeResults } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_forum';
@@ -33,17 +34,11 @@ const POOL_SIZE = 10; // the app's default DB_POOL_SIZE
 const TARGETS = { pageP99MsOff: 30, replyP95Ms: 40 };
 const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
-const THREAD_QUERY = `query ($slug: String!) { thread(slug: $slug) { id title slug isSolved replyCount score tags author { displayName trustLevel badge }
-  question { id bodyHtml score upvoteCount downvoteCount createdAt author { displayName trustLevel badge } }
-  acceptedAnswer { id }
-  posts(first: 20) { edges { cursor node { id bodyHtml score upvoteCount downvoteCount isAccepted createdAt author { displayName trustLevel badge } } } pageInfo { hasNextPage endCursor } } } }`;
-const BOARD_QUERY = `query ($board: String!) { threads(boardSlug: $board, first: 20) {
-  edges { cursor node { id slug title excerpt replyCount score isSolved isPinned lastActivityAt tags author { displayName badge } } } pageInfo { hasNextPage endCursor } } }`;
 const REPLY = `mutation ($input: ReplyInput!) { replyToThread(input: $input) { id status } }`;
 
 import * as S from './forum-statements.mjs';
 
-const { SQL_THREAD, SQL_HEAD, SQL_BOARD_PAGE, B_SQL_THREAD, B_SQL_QUESTION, B_SQL_ACCEPTED, B_SQL_REPLIES, B_SQL_BOARD_ID, B_SQL_BOARD_PAGE } = S;
+const { SQL_THREAD_PAGE, SQL_BOARD_PAGE, B_SQL_THREAD, B_SQL_HEAD, B_SQL_BOARD_PAGE } = S;
 const BASELINE_MAIN = process.env.BENCH_BASELINE_MAIN || null;
 
 const children = [];
@@ -220,22 +215,13 @@ async function main() {
   const writers = await prepareWriters(db);
   const visibleThreads = (await db.query(`SELECT id FROM threads WHERE status = 'visible' AND board_id IN (SELECT id FROM boards WHERE moderation_policy = 'open') ORDER BY random() LIMIT 2000`)).rows.map((r) => r.id);
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_SIZE });
-  const anonymous = [null, false];
-  const sqlThreadPage = async (p) => {
-    const { rows: [thread] } = await named(p, SQL_THREAD, [pick(slugs)]);
-    await named(p, SQL_HEAD, [thread.id, 21]);
-  };
+  const sqlThreadPage = async (p) => named(p, SQL_THREAD_PAGE, [pick(slugs), 21]);
   const sqlBoardPage = async (p) => named(p, SQL_BOARD_PAGE, [pick(boards), 21]);
   const sqlThreadPageBefore = async (p) => {
-    const { rows: [thread] } = await named(p, B_SQL_THREAD, [pick(slugs), ...anonymous]);
-    await named(p, B_SQL_QUESTION, [thread.id, ...anonymous, 1]);
-    const accepted = (await named(p, B_SQL_ACCEPTED, [thread.id, ...anonymous, 1])).rows;
-    await named(p, B_SQL_REPLIES, [thread.id, ...anonymous, 21 - accepted.length]);
+    const { rows: [thread] } = await named(p, B_SQL_THREAD, [pick(slugs)]);
+    await named(p, B_SQL_HEAD, [thread.id, 21]);
   };
-  const sqlBoardPageBefore = async (p) => {
-    const { rows: [board] } = await named(p, B_SQL_BOARD_ID, [pick(boards)]);
-    await named(p, B_SQL_BOARD_PAGE, [board.id, 21]);
-  };
+  const sqlBoardPageBefore = async (p) => named(p, B_SQL_BOARD_PAGE, [pick(boards), 21]);
   const loadBefore = uptime();
   const off = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' });
   children.push(off.child);
@@ -257,7 +243,7 @@ async function main() {
       { label: 'thread page: API, caches on', run: () => apiSegment(on.url, threadBody, on.child.pid) },
       ...(baseline
         ? [
-            { label: 'thread page: bare SQL before (5 statements)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
+            { label: 'thread page: bare SQL before (the baseline build: 2 statements)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
             { label: 'thread page: API before, caches off', run: () => apiSegment(baseline.url, threadBody, baseline.child.pid) },
           ]
         : []),
@@ -268,7 +254,7 @@ async function main() {
       { label: 'board page: API, caches on', run: () => apiSegment(on.url, boardBody, on.child.pid) },
       ...(baseline
         ? [
-            { label: 'board page: bare SQL before (2 statements)', run: () => sqlSegment(pool, sqlBoardPageBefore) },
+            { label: 'board page: bare SQL before (the baseline build)', run: () => sqlSegment(pool, sqlBoardPageBefore) },
             { label: 'board page: API before, caches off', run: () => apiSegment(baseline.url, boardBody, baseline.child.pid) },
           ]
         : []),
@@ -283,14 +269,11 @@ async function main() {
     const loadAfter = uptime();
     const plans = {};
     for (const [name, sql, params] of [
-      ['thread by slug', SQL_THREAD, [slugs[0]]],
-      ['thread posts: question, accepted answer, first 21 replies', SQL_HEAD, [sample.thread.id, 21]],
+      ['thread page: thread by slug with question, accepted answer, first 21 replies', SQL_THREAD_PAGE, [slugs[0], 21]],
       ['board page', SQL_BOARD_PAGE, [boards[0], 21]],
-      ['before: thread by slug', B_SQL_THREAD, [slugs[0], ...anonymous]],
-      ['before: question', B_SQL_QUESTION, [sample.thread.id, ...anonymous, 1]],
-      ['before: accepted answer', B_SQL_ACCEPTED, [sample.thread.id, ...anonymous, 1]],
-      ['before: first 21 replies', B_SQL_REPLIES, [sample.thread.id, ...anonymous, 21]],
-      ['before: board page', B_SQL_BOARD_PAGE, [(await db.query(B_SQL_BOARD_ID, [boards[0]])).rows[0].id, 21]],
+      ['before: thread by slug', B_SQL_THREAD, [slugs[0]]],
+      ['before: thread posts: question, accepted answer, first 21 replies', B_SQL_HEAD, [sample.thread.id, 21]],
+      ['before: board page', B_SQL_BOARD_PAGE, [boards[0], 21]],
     ]) {
       const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${sql}`, params);
       plans[name] = rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -305,6 +288,7 @@ async function main() {
       `${threads} threads, ${posts} posts (\`npm run bench:forum:generate\`). Delivery GraphQL API of the built server, ${CONNECTIONS} connections,`,
       `${ROUNDS} interleaved rounds of ${SEGMENT_SECONDS} s per target (medians of the rounds; "worst" = worst round). Bare SQL = the service's`,
       'own statements for the page, 50 concurrent callers on a pool of 10 connections (the app\'s default), no HTTP or GraphQL.',
+      ...(BASELINE_MAIN ? [`"Before" rows: the build in BENCH_BASELINE_MAIN (\`${BASELINE_MAIN}\`, caches off) and its statements (bench/forum-statements.mjs, \`B_*\`).`] : []),
       `Targets: page p99 < ${TARGETS.pageP99MsOff} ms with caches off; reply p95 < ${TARGETS.replyP95Ms} ms.`,
       '',
       markdownTable(['target', 'req/s', 'p50 ms', 'p99 ms', 'worst p99 ms', 'server CPU ms/request', 'errors'], pageRows),

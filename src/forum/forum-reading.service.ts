@@ -73,7 +73,6 @@ export interface PostView {
   status: ContentStatus;
   bodyMarkdown: string;
   bodyHtml: string;
-  bodyText: string;
   revisionNumber: number;
   score: number;
   upvoteCount: number;
@@ -131,6 +130,16 @@ interface ThreadDetailRow extends ThreadRow {
   duplicate_of_id: string | null;
   is_following: boolean;
   products: { key: string; name: string }[] | null;
+  /** Only when asked for (threadRow's headSize): the page's post rows as JSON, dates as ISO strings. */
+  head?: HeadRow[] | null;
+}
+
+/** A post row of a thread row's `head` column (JSON: timestamps are strings, the sort key an array). */
+interface HeadRow extends Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key'> {
+  part: 0 | 1 | 2;
+  created_at: string;
+  edited_at: string | null;
+  sort_key: (string | number)[];
 }
 
 interface PostRow extends AuthorColumns {
@@ -141,7 +150,6 @@ interface PostRow extends AuthorColumns {
   status: ContentStatus;
   body_markdown: string;
   body_html: string;
-  body_text: string;
   revision_number: number;
   score: number;
   upvote_count: number;
@@ -150,6 +158,11 @@ interface PostRow extends AuthorColumns {
   created_at: Date;
   edited_at: Date | null;
   sort_key: string;
+}
+
+/** A post row with its plain text (only the JSON-LD reads it). */
+interface PostTextRow extends PostRow {
+  body_text: string;
 }
 
 interface SortSpec {
@@ -272,16 +285,32 @@ export class ForumReadingService {
 
   /** A thread by id or by slug (current or earlier: then `redirectToSlug` names the current one). */
   async thread(reader: Reader, lookup: { id?: string | null; slug?: string | null }): Promise<ThreadView> {
+    return (await this.threadWithHead(reader, lookup, null)).thread;
+  }
+
+  /**
+   * A thread page in one statement: the thread (as `thread`) with the head of its posts — the question, the
+   * accepted answer and the first `repliesSize` replies forwards (none when null) — what `question`,
+   * `acceptedAnswer` and `replies(first: repliesSize)` return, row for row. The posts come as one JSON column of
+   * the thread's row (three index lookups or walks of `posts_thread_created_idx` that stop at the page size), so
+   * the page is one round trip rather than two (bench/results/forum.md).
+   */
+  async threadPage(reader: Reader, lookup: { id?: string | null; slug?: string | null }, repliesSize: number | null): Promise<{ thread: ThreadView; head: ThreadHead }> {
+    const { thread, head } = await this.threadWithHead(reader, lookup, repliesSize ?? 0);
+    return { thread, head: head! };
+  }
+
+  private async threadWithHead(reader: Reader, lookup: { id?: string | null; slug?: string | null }, headSize: number | null): Promise<{ thread: ThreadView; head: ThreadHead | null }> {
     const key = lookup.id ?? lookup.slug ?? '';
-    let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key);
+    let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key, headSize);
     let redirectToSlug: string | null = null;
     if (!row && lookup.slug && !lookup.id) {
       const [redirect]: { thread_id: string }[] = await this.dataSource.query('SELECT thread_id FROM thread_slug_redirects WHERE slug = $1', [lookup.slug]);
-      if (redirect) row = await this.threadRow(reader, 't.id = $1::uuid', redirect.thread_id);
+      if (redirect) row = await this.threadRow(reader, 't.id = $1::uuid', redirect.thread_id, headSize);
       if (row) redirectToSlug = row.slug;
     }
     if (!row) throw threadNotFound(key);
-    return {
+    const thread: ThreadView = {
       ...this.toThreadSummary(row),
       redirectToSlug,
       acceptedPostId: row.accepted_post_id,
@@ -289,6 +318,7 @@ export class ForumReadingService {
       duplicateOfId: row.duplicate_of_id,
       isFollowing: row.is_following,
     };
+    return { thread, head: headSize === null ? null : toThreadHead(row.head ?? [], headSize) };
   }
 
   /** The question post of a thread the reader can see. */
@@ -360,45 +390,6 @@ export class ForumReadingService {
     return this.postRows(reader, condition, params, window.size + 1, 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END DESC, p.created_at DESC, p.id DESC');
   }
 
-  /**
-   * The head of a thread page in one statement: the question, the accepted answer and the first page of replies
-   * (`size` of them, forwards, no cursor) — what `question`, `acceptedAnswer` and `replies(first: size)` return,
-   * row for row, for one round trip instead of four (three branches of a UNION ALL, each an index lookup or a
-   * walk of `posts_thread_created_idx` that stops at the page size).
-   */
-  async threadHead(reader: Reader, threadId: string, size: number): Promise<ThreadHead> {
-    const values: unknown[] = [threadId];
-    const { columns, from, readable } = postSelect(reader, values);
-    values.push(size + 1);
-    const limit = `$${values.length}::int`;
-    const rows = await preparedQuery<PostRow & { part: number } & QueryResultRow>(
-      this.dataSource,
-      `(SELECT 0 AS part, ${columns} FROM ${from} WHERE p.thread_id = $1::uuid AND p.is_question AND ${readable} LIMIT 1)
-       UNION ALL
-       (SELECT 1 AS part, ${columns} FROM ${from} WHERE p.thread_id = $1::uuid AND p.id = t.accepted_post_id AND ${readable} LIMIT 1)
-       UNION ALL
-       (SELECT 2 AS part, ${columns} FROM ${from}
-        WHERE p.thread_id = $1::uuid AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id AND ${readable}
-        ORDER BY p.created_at, p.id LIMIT ${limit})`,
-      values,
-    );
-    const question = rows.find((row) => row.part === 0);
-    const accepted = rows.find((row) => row.part === 1);
-    // As repliesForward: the accepted answer (unless it is the question) first, then the others, size + 1 at most.
-    const listed = [...(accepted && !accepted.is_question ? [accepted] : []), ...rows.filter((row) => row.part === 2)].slice(0, size + 1);
-    const page = listed.slice(0, size);
-    return {
-      question: question ? toPostView(question) : null,
-      accepted: accepted ? toPostView(accepted) : null,
-      replies: {
-        edges: page.map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]), node: toPostView(row) })),
-        hasNextPage: listed.length > size,
-        hasPreviousPage: false,
-        totalCount: null,
-      },
-    };
-  }
-
   async post(reader: Reader, postId: string): Promise<PostView> {
     const [row] = await this.postRows(reader, 'p.id = $1::uuid', [postId], 1);
     if (!row) throw postNotFound(postId);
@@ -418,19 +409,29 @@ export class ForumReadingService {
     const row = await this.threadRow(anonymous, 't.id = $1::uuid', threadId);
     if (!row || row.status !== ContentStatus.Visible) return null;
     const url = this.threadUrl(row.locale, row.slug);
-    const question = await this.question(anonymous, threadId);
+    const [question] = await this.postRows<PostTextRow>(anonymous, 'p.thread_id = $1 AND p.is_question', [threadId], 1, undefined, true);
     if (!question) return null;
-    const accepted = await this.acceptedAnswer(anonymous, { id: threadId, acceptedPostId: row.accepted_post_id });
-    const suggested = (
-      await this.postRows(anonymous, 'p.thread_id = $1 AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id', [threadId], SUGGESTED_ANSWERS, 'p.score DESC, p.created_at, p.id')
-    ).map(toPostView);
-    const asJsonLd = (post: PostView) => ({
-      text: post.bodyText,
-      authorName: post.author.displayName ?? 'Deleted member',
-      createdAt: post.createdAt,
-      upvoteCount: post.upvoteCount,
-      url: `${url}#post-${post.id}`,
-    });
+    const [accepted] = row.accepted_post_id
+      ? await this.postRows<PostTextRow>(anonymous, 'p.thread_id = $1 AND p.id = $2::uuid', [threadId, row.accepted_post_id], 1, undefined, true)
+      : [];
+    const suggested = await this.postRows<PostTextRow>(
+      anonymous,
+      'p.thread_id = $1 AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id',
+      [threadId],
+      SUGGESTED_ANSWERS,
+      'p.score DESC, p.created_at, p.id',
+      true,
+    );
+    const asJsonLd = (postRow: PostTextRow) => {
+      const post = toPostView(postRow);
+      return {
+        text: postRow.body_text,
+        authorName: post.author.displayName ?? 'Deleted member',
+        createdAt: post.createdAt,
+        upvoteCount: post.upvoteCount,
+        url: `${url}#post-${post.id}`,
+      };
+    };
     return jsonLdString(
       threadJsonLd({
         title: row.title,
@@ -483,26 +484,45 @@ export class ForumReadingService {
     return threadUrl(this.config.site, locale, slug);
   }
 
-  private async threadRow(reader: Reader, condition: string, key: string): Promise<ThreadDetailRow | null> {
+  /**
+   * The thread's row for the reader; with `headSize`, also its `head` column: the question (part 0), the accepted
+   * answer (part 1) and the first `headSize` + 1 other replies (part 2, oldest first), as a JSON array of post rows.
+   */
+  private async threadRow(reader: Reader, condition: string, key: string, headSize: number | null = null): Promise<ThreadDetailRow | null> {
     const values: unknown[] = [key];
     const readable = readableSqlFor(['t'], reader, values);
     // Anonymous readers follow nothing: no lookup in thread_follows.
     const following = reader.userId === null ? 'false' : `EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $${values.push(reader.userId)}::uuid)`;
+    let head = '';
+    if (headSize !== null) {
+      // Correlated to the thread row (`t`, already readable); UNION ALL keeps the branches' order.
+      const { columns, from, readable: postReadable } = postSelect(reader, values, 'outer');
+      const limit = `$${values.push(headSize + 1)}::int`;
+      head = `, (SELECT json_agg(h) FROM (
+          (SELECT 0 AS part, ${columns} FROM ${from} WHERE p.thread_id = t.id AND p.is_question AND ${postReadable} LIMIT 1)
+          UNION ALL
+          (SELECT 1 AS part, ${columns} FROM ${from} WHERE p.id = t.accepted_post_id AND p.thread_id = t.id AND ${postReadable} LIMIT 1)
+          UNION ALL
+          (SELECT 2 AS part, ${columns} FROM ${from}
+           WHERE p.thread_id = t.id AND NOT p.is_question AND p.id IS DISTINCT FROM t.accepted_post_id AND ${postReadable}
+           ORDER BY p.created_at, p.id LIMIT ${limit})) h) AS head`;
+    }
     const [row] = await preparedQuery<ThreadDetailRow & QueryResultRow>(
       this.dataSource,
       `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id, ${following} AS is_following,
-              (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products
+              (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products${head}
        FROM ${THREAD_FROM} WHERE ${condition} AND ${readable}`,
       values,
     );
     return row ?? null;
   }
 
-  private async postRows(reader: Reader, condition: string, params: unknown[], limit: number, orderBy?: string): Promise<PostRow[]> {
+  /** Post rows the reader can see; `withText`: with their plain text (`body_text`). */
+  private async postRows<Row extends PostRow = PostRow>(reader: Reader, condition: string, params: unknown[], limit: number, orderBy?: string, withText = false): Promise<Row[]> {
     const values = [...params];
-    const { columns, from, readable } = postSelect(reader, values);
+    const { columns, from, readable } = postSelect(reader, values, 'join', withText);
     values.push(limit);
-    return preparedQuery<PostRow & QueryResultRow>(
+    return preparedQuery<Row & QueryResultRow>(
       this.dataSource,
       `SELECT ${columns} FROM ${from} WHERE ${condition} AND ${readable}
        ORDER BY ${orderBy ?? 'CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id'} LIMIT $${values.length}`,
@@ -535,7 +555,7 @@ export class ForumReadingService {
   }
 }
 
-/** The head of a thread page (ForumReadingService.threadHead). */
+/** The head of a thread page (ForumReadingService.threadPage). */
 export interface ThreadHead {
   question: PostView | null;
   accepted: PostView | null;
@@ -545,9 +565,12 @@ export interface ThreadHead {
 /**
  * Select list, joins and readability rule of a post statement for one reader, appending the reader's parameters to
  * `values`. Anonymous readers get no `post_votes` join (`my_vote` is NULL) and the plain `status = 'visible'` rule.
+ * `thread`: 'join' joins the post's thread as `t` (and requires it readable too); 'outer' leaves `t` to the enclosing
+ * statement, whose thread row is already readable, and gives the sort key as JSON (the rows are aggregated as JSON).
+ * `withText`: also the plain text, `body_text` (the delivery API shows only Markdown and HTML).
  */
-function postSelect(reader: Reader, values: unknown[]): { columns: string; from: string; readable: string } {
-  const readable = readableSqlFor(['p', 't'], reader, values);
+function postSelect(reader: Reader, values: unknown[], thread: 'join' | 'outer' = 'join', withText = false): { columns: string; from: string; readable: string } {
+  const readable = readableSqlFor(thread === 'join' ? ['p', 't'] : ['p'], reader, values);
   let vote = 'NULL::int AS my_vote';
   let voteJoin = '';
   if (reader.userId !== null) {
@@ -556,11 +579,32 @@ function postSelect(reader: Reader, values: unknown[]): { columns: string; from:
     voteJoin = `LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${values.length}::uuid`;
   }
   return {
-    columns: `p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html, p.body_text,
+    columns: `p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html,${withText ? ' p.body_text,' : ''}
               p.revision_number, p.score, p.upvote_count, p.downvote_count, ${vote}, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
-              json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)::text AS sort_key`,
-    from: `posts p JOIN threads t ON t.id = p.thread_id LEFT JOIN users u ON u.id = p.author_id ${voteJoin}`,
+              json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)${thread === 'join' ? '::text' : ''} AS sort_key`,
+    from: `posts p ${thread === 'join' ? 'JOIN threads t ON t.id = p.thread_id ' : ''}LEFT JOIN users u ON u.id = p.author_id ${voteJoin}`,
     readable,
+  };
+}
+
+/**
+ * The head of a thread page from its rows (threadRow's `head`): as `question`, `acceptedAnswer` and the first
+ * replies page (`size`) would answer — the accepted answer (unless it is the question) first, then the others.
+ */
+function toThreadHead(rows: HeadRow[], size: number): ThreadHead {
+  const question = rows.find((row) => row.part === 0);
+  const accepted = rows.find((row) => row.part === 1);
+  const listed = [...(accepted && !accepted.is_question ? [accepted] : []), ...rows.filter((row) => row.part === 2)].slice(0, size + 1);
+  const page = listed.slice(0, size);
+  return {
+    question: question ? headPostView(question) : null,
+    accepted: accepted ? headPostView(accepted) : null,
+    replies: {
+      edges: page.map((row) => ({ cursor: encodeCursor(row.sort_key), node: headPostView(row) })),
+      hasNextPage: listed.length > size,
+      hasPreviousPage: false,
+      totalCount: null,
+    },
   };
 }
 
@@ -597,6 +641,15 @@ function toAuthor(row: AuthorColumns): ForumAuthorView {
 }
 
 function toPostView(row: PostRow): PostView {
+  return postView(row, row.created_at, row.edited_at);
+}
+
+/** A post of a thread row's `head` (JSON): its timestamps parsed as `Date`s as the driver parses columns. */
+function headPostView(row: HeadRow): PostView {
+  return postView(row, new Date(row.created_at), row.edited_at === null ? null : new Date(row.edited_at));
+}
+
+function postView(row: Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key'>, createdAt: Date, editedAt: Date | null): PostView {
   return {
     id: row.id,
     threadId: row.thread_id,
@@ -605,15 +658,14 @@ function toPostView(row: PostRow): PostView {
     status: row.status,
     bodyMarkdown: row.body_markdown,
     bodyHtml: row.body_html,
-    bodyText: row.body_text,
     revisionNumber: row.revision_number,
     score: row.score,
     upvoteCount: row.upvote_count,
     downvoteCount: row.downvote_count,
     myVote: row.my_vote ?? 0,
     author: toAuthor(row),
-    createdAt: row.created_at,
-    editedAt: row.edited_at,
+    createdAt,
+    editedAt,
   };
 }
 

@@ -85,10 +85,13 @@ export class ForumDeliveryResolver {
   @Query(() => Thread, { description: 'A thread by id or slug (an earlier slug answers with redirectToSlug); pending threads only for their author and staff' })
   async thread(@Context() context: GraphqlContext, @Args() args: ThreadLookupArgs, @Info() info: GraphQLResolveInfo): Promise<Thread> {
     const reader = await this.reader(context);
-    const thread = toThread(await this.reading.thread(reader, args));
-    // The page's posts in one statement when they are asked for (question, accepted answer, first page of replies).
+    // The page's posts read with the thread, in one statement, when they are asked for (question, accepted answer,
+    // first page of replies).
     const plan = threadHeadPlan(info);
-    if (plan) attachThreadHead(thread, plan.repliesSize, () => this.reading.threadHead(reader, thread.id, plan.repliesSize ?? 0));
+    if (!plan) return toThread(await this.reading.thread(reader, args));
+    const page = await this.reading.threadPage(reader, args, plan.repliesSize);
+    const thread = toThread(page.thread);
+    attachThreadHead(thread, plan.repliesSize, page.head);
     return thread;
   }
 
@@ -101,14 +104,14 @@ export class ForumDeliveryResolver {
   @ResolveField(() => Post, { nullable: true, description: 'The question (null only if the reader may not see it)' })
   async question(@Parent() thread: Thread, @Context() context: GraphqlContext): Promise<Post | null> {
     const head = threadHead(thread);
-    const post = head ? (await head.load()).question : await this.reading.question(await this.reader(context), thread.id);
+    const post = head ? head.head.question : await this.reading.question(await this.reader(context), thread.id);
     return post ? toPost(post) : null;
   }
 
   @ResolveField(() => Post, { nullable: true })
   async acceptedAnswer(@Parent() thread: Thread, @Context() context: GraphqlContext): Promise<Post | null> {
     const head = threadHead(thread);
-    const post = head ? (await head.load()).accepted : await this.reading.acceptedAnswer(await this.reader(context), thread);
+    const post = head ? head.head.accepted : await this.reading.acceptedAnswer(await this.reader(context), thread);
     return post ? toPost(post) : null;
   }
 
@@ -118,7 +121,7 @@ export class ForumDeliveryResolver {
     const head = threadHead(thread);
     const page =
       head && head.repliesSize === window.size && window.direction === 'forward' && window.cursor === null
-        ? (await head.load()).replies
+        ? head.head.replies
         : await this.reading.replies(await this.reader(context), thread.id, window);
     return { ...toConnection(page, toPost), totalCount: thread.replyCount };
   }

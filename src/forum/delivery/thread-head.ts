@@ -4,19 +4,19 @@ import { MAX_PAGE_SIZE } from '../../common/graphql/query-limits';
 import type { ThreadHead } from '../forum-reading.service';
 import type { Thread } from './forum.model';
 
-const HEAD = Symbol('threadHead');
 
-interface HeadLoader {
+interface AttachedHead {
   /** Page size of the replies it holds; null: none (only the question and the accepted answer). */
   repliesSize: number | null;
-  load(): Promise<ThreadHead>;
+  head: ThreadHead;
 }
 
-type WithHead = Thread & { [HEAD]?: HeadLoader };
+/** Heads by thread object (a WeakMap rather than a hidden property on each thread: cheaper per request). */
+const HEADS = new WeakMap<Thread, AttachedHead>();
 
 /**
- * What of a thread page the `thread` query's selection asks for, so its posts can be read in one statement
- * (ForumReadingService.threadHead) rather than one or two per field: null when none of `question`,
+ * What of a thread page the `thread` query's selection asks for, so its posts can be read with the thread in one
+ * statement (ForumReadingService.threadPage) rather than one or two per field: null when none of `question`,
  * `acceptedAnswer`, `posts` is selected. `repliesSize` is the page size when `posts` is selected exactly once as a
  * first page forwards (no cursor, no `last`/`before`, a valid `first`); any other `posts` runs its own statement.
  */
@@ -57,12 +57,11 @@ function firstPageSize(info: GraphQLResolveInfo, node: FieldNode): number | null
   return typeof size === 'number' && Number.isInteger(size) && size >= 1 && size <= MAX_PAGE_SIZE ? size : null;
 }
 
-/** Gives the thread a head loader, run once on first use (by whichever field resolver comes first). */
-export function attachThreadHead(thread: Thread, repliesSize: number | null, load: () => Promise<ThreadHead>): void {
-  let loaded: Promise<ThreadHead> | null = null;
-  Object.defineProperty(thread, HEAD, { enumerable: false, value: { repliesSize, load: () => (loaded ??= load()) } satisfies HeadLoader });
+/** Gives the thread the head of its page, read with it (the `question`, `acceptedAnswer` and `posts` resolvers use it). */
+export function attachThreadHead(thread: Thread, repliesSize: number | null, head: ThreadHead): void {
+  HEADS.set(thread, { repliesSize, head });
 }
 
-export function threadHead(thread: Thread): HeadLoader | undefined {
-  return (thread as WithHead)[HEAD];
+export function threadHead(thread: Thread): AttachedHead | undefined {
+  return HEADS.get(thread);
 }
