@@ -1,5 +1,7 @@
 // The cold category page, before and after a change, side by side (issue 10): caches off, 50 connections.
 //   npm run build && BENCH_BASELINE=<checkout of the earlier commit, built> node bench/category-page.bench.mjs
+//   BENCH_PAGE=article: the cold article page instead (`article(slug)` as in delivery.bench.mjs, a random slug of all
+//   published English ones), written to bench/results/article-page.{md,json}
 //   (BENCH_DURATION=<s per variant and round>, BENCH_ROUNDS=<n>, BENCH_DATABASE=<url>, BENCH_PROFILE=1: a
 //   --cpu-prof profile of this checkout's server, written to the temp directory as category-page.cpuprofile)
 // Two servers (this build and, with BENCH_BASELINE, the baseline's) run on the same database and are measured
@@ -20,6 +22,11 @@ const SECONDS = Math.max(2, Number(process.env.BENCH_DURATION) || 5);
 const BASELINE = process.env.BENCH_BASELINE ? path.join(path.resolve(process.env.BENCH_BASELINE), 'dist/src/main.js') : null;
 const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
   totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
+const ARTICLE_PAGE = process.env.BENCH_PAGE === 'article';
+const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
+  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
+  category { id name slug } breadcrumbs { name slug } } }`;
+const PAGE = ARTICLE_PAGE ? 'article-page' : 'category-page';
 
 function run(opts) {
   return new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
@@ -52,6 +59,7 @@ async function main() {
   await db.connect();
   const categories = (await db.query('SELECT id FROM categories ORDER BY id')).rows.map((r) => r.id);
   const [{ articles }] = (await db.query(`SELECT count(*)::int AS articles FROM articles`)).rows;
+  const slugs = ARTICLE_PAGE ? (await db.query(`SELECT slug FROM article_locales WHERE locale = 'en' AND status = 'published'`)).rows.map((r) => r.slug) : [];
   /** PostgreSQL backends serving a process: its connections' local ports (ss) matched with pg_stat_activity.client_port. */
   const backends = async (pid) => {
     const ports = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5432 )'], { encoding: 'utf8' })
@@ -63,14 +71,17 @@ async function main() {
   const profileDir = os.tmpdir();
   if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE})`, main: BASELINE, rounds: [] });
   variants.push({ key: 'after', label: 'this build', main: MAIN, rounds: [], profile: process.env.BENCH_PROFILE === '1' });
-  const body = () => JSON.stringify({ query: CATEGORY_QUERY, variables: { categoryId: categories[Math.floor(Math.random() * categories.length)] } });
+  const body = () =>
+    ARTICLE_PAGE
+      ? JSON.stringify({ query: ARTICLE_QUERY, variables: { slug: slugs[Math.floor(Math.random() * slugs.length)], locale: 'en' } })
+      : JSON.stringify({ query: CATEGORY_QUERY, variables: { categoryId: categories[Math.floor(Math.random() * categories.length)] } });
   try {
     for (const v of variants) {
       const extra = { DELIVERY_CACHE_ENTRIES: '0' };
-      const nodeArgs = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--cpu-prof-name=category-page.cpuprofile'] : [];
+      const nodeArgs = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${PAGE}.cpuprofile`] : [];
       v.app = await startApp(DATABASE_URL, extra, v.main, nodeArgs);
       const probe = await postJson(`${v.app.url}/graphql`, JSON.parse(body()));
-      if (!probe.text.includes('"totalCount"')) throw new Error(`unexpected answer from ${v.label}: ${probe.text.slice(0, 300)}`);
+      if (!probe.text.includes(ARTICLE_PAGE ? '"bodyHtml"' : '"totalCount"')) throw new Error(`unexpected answer from ${v.label}: ${probe.text.slice(0, 300)}`);
     }
     // Start-up work (migrations check, the first staleness scan, job schedules) would land in the first segments.
     for (const v of variants) {
@@ -82,7 +93,7 @@ async function main() {
         if (busy < 100) break;
       }
     }
-    console.log(`Category page, caches off: ${articles} articles, ${categories.length} categories, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per variant`);
+    console.log(`${ARTICLE_PAGE ? 'Article' : 'Category'} page, caches off: ${articles} articles, ${categories.length} categories, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per variant`);
     for (let r = 1; r <= ROUNDS; r += 1) {
       for (const v of variants) {
         const opts = { url: `${v.app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] };
@@ -102,7 +113,7 @@ async function main() {
           load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
         };
         v.rounds.push(s);
-        console.log(`  round ${r} ${v.key}: ${Math.round(s.requests / s.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, Node ${round(s.nodeMs / s.requests, 3)} + PostgreSQL ${round(s.pgMs / s.requests, 3)} CPU ms/page (${pgPids.length} backends), load ${s.load}`);
+        console.log(`  round ${r} ${v.key}: ${Math.round(s.requests / s.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, Node ${round(s.nodeMs / s.requests, 3)} + PostgreSQL ${round(s.pgMs / s.requests, 3)} CPU ms/${ARTICLE_PAGE ? "request" : "page"} (${pgPids.length} backends), load ${s.load}`);
       }
     }
   } finally {
@@ -129,19 +140,19 @@ async function main() {
     summary.map((s) => [s.label, s.requestsPerSecond, s.p50, s.p99, s.worstP99, s.nodeCpuMsPerPage, s.postgresCpuMsPerPage, s.errors]),
   );
   const loads = variants.flatMap((v) => v.rounds.map((s) => s.load.split(' ')[0]));
-  const markdown = `# Category page, caches off, side by side (${articles} articles)
+  const markdown = `# ${ARTICLE_PAGE ? 'Article' : 'Category'} page, caches off, side by side (${articles} articles)
 
-Command: \`npm run build && BENCH_BASELINE=${process.env.BENCH_BASELINE ?? ''} BENCH_DURATION=${SECONDS} BENCH_ROUNDS=${ROUNDS} node bench/category-page.bench.mjs\`
+Command: \`npm run build && BENCH_BASELINE=${process.env.BENCH_BASELINE ?? ''} BENCH_DURATION=${SECONDS} BENCH_ROUNDS=${ROUNDS}${ARTICLE_PAGE ? ' BENCH_PAGE=article' : ''} node bench/category-page.bench.mjs\`
 
 - Date: ${env.date}; Node ${env.node}; ${env.cpuCount} × ${env.cpuModel}; 1-minute load average during the rounds ${Math.min(...loads)}–${Math.max(...loads)} (shared machine: compare the rows of this run)
-- \`articles(categoryId, first: 20)\` with excerpts, totalCount and pageInfo, a random category of ${categories.length} per request; \`DELIVERY_CACHE_ENTRIES=0\`; ${CONNECTIONS} connections; each round 1 s warm-up + ${SECONDS} s per variant, variants interleaved
+- ${ARTICLE_PAGE ? `\`article(slug, locale)\` with category and breadcrumbs, a random slug of ${slugs.length} per request` : `\`articles(categoryId, first: 20)\` with excerpts, totalCount and pageInfo, a random category of ${categories.length} per request`}; \`DELIVERY_CACHE_ENTRIES=0\`; ${CONNECTIONS} connections; each round 1 s warm-up + ${SECONDS} s per variant, variants interleaved
 - both servers idle (under 5 % CPU over 2 s) before the first round, so start-up work is not counted
 - CPU ms/page: user + system CPU time of the server process, and of the PostgreSQL backends serving its connections, during the measured seconds, divided by the pages answered
 
 ${table}
 `;
   console.log(`\n${markdown}`);
-  writeResults('category-page', { environment: env, articles, rounds: ROUNDS, seconds: SECONDS, summary }, markdown);
+  writeResults(PAGE, { environment: env, articles, rounds: ROUNDS, seconds: SECONDS, summary }, markdown);
 }
 
 main().catch((error) => {

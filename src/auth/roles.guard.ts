@@ -16,13 +16,32 @@ export class RolesGuard implements CanActivate {
     private readonly authService: AuthService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType<GqlContextType>() !== 'graphql') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+  /** Each resolver's rule, read from its metadata once (decorators do not change at run time): true when public. */
+  private readonly rules = new WeakMap<Function, Map<Function, true | Role[]>>();
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles || roles.length === 0) {
+  private ruleOf(context: ExecutionContext): true | Role[] {
+    const handler = context.getHandler();
+    const owner = context.getClass();
+    let byClass = this.rules.get(handler);
+    let rule = byClass?.get(owner);
+    if (rule === undefined) {
+      const targets = [handler, owner];
+      rule = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) ? true : (this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets) ?? []);
+      if (!byClass) this.rules.set(handler, (byClass = new Map()));
+      byClass.set(owner, rule);
+    }
+    return rule;
+  }
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (context.getType<GqlContextType>() !== 'graphql') return true;
+    const rule = this.ruleOf(context);
+    // Public resolvers (every delivery read) are answered without a promise.
+    return rule === true ? true : this.checkRoles(context, rule);
+  }
+
+  private async checkRoles(context: ExecutionContext, roles: Role[]): Promise<boolean> {
+    if (roles.length === 0) {
       throw new Error(`${context.getClass().name}.${context.getHandler().name} declares no roles`);
     }
     const graphqlContext = GqlExecutionContext.create(context).getContext<GraphqlContext>();

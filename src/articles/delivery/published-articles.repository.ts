@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Pool, QueryResultRow } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { OutlineHeading } from '../content/article-outline';
+import { queryKnownShape } from '../../common/sql/known-shape-query';
 
 export interface PublishedCategory {
   id: string;
@@ -118,8 +119,9 @@ export class PublishedArticlesRepository {
 
   /**
    * The hot delivery queries run as named prepared statements on the pool TypeORM manages: PostgreSQL parses
-   * them once per connection and can reuse their plan (planning cost more than executing them). The socket is
-   * corked while the driver writes Bind/Describe/Execute/Sync, so each query costs one write instead of four.
+   * them once per connection and can reuse their plan (planning cost more than executing them), and describes
+   * their result once per connection (`queryKnownShape`). The socket is corked while the driver writes
+   * Bind/Execute/Sync, so each query costs one write instead of three.
    */
   private async prepared<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
@@ -128,9 +130,9 @@ export class PublishedArticlesRepository {
     try {
       const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection?.stream;
       stream?.cork?.();
-      const pending = client.query<T & QueryResultRow>({ name, text, values });
+      const pending = queryKnownShape<T & QueryResultRow>(client, name, text, values);
       stream?.uncork?.();
-      return (await pending).rows;
+      return await pending;
     } catch (error) {
       // A failed query leaves the connection usable; a lost one must not go back to the pool.
       if (!(error instanceof Error && 'code' in error)) broken = error as Error;

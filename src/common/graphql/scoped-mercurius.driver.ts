@@ -1,6 +1,7 @@
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { FastifyInstance } from 'fastify';
 import mercurius, { MercuriusOptions } from 'mercurius';
+import { serializeDataOnlyAnswersNatively } from './data-only-serializer';
 import { registerGraphqlOverHttp } from './graphql-over-http';
 import { dropPlainPropertyResolvers } from './plain-field-reads';
 import { reachableSchema } from './reachable-schema';
@@ -31,7 +32,9 @@ export class ScopedMercuriusDriver extends MercuriusDriver {
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     await app.register(
       async (scope) => {
-        registerGraphqlOverHttp(scope, { path: `${routePrefix ?? ''}${options.path ?? '/graphql'}`, maxTokens: maxTokens ?? 5000 });
+        const graphqlPath = `${routePrefix ?? ''}${options.path ?? '/graphql'}`;
+        registerGraphqlOverHttp(scope, { path: graphqlPath, maxTokens: maxTokens ?? 5000 });
+        serializeDataOnlyAnswersNatively(scope, graphqlPath);
         await scope.register(mercurius, options as MercuriusOptions);
         for (const plugin of plugins ?? []) await scope.register(plugin.plugin, plugin.options ?? {});
         for (const [hookName, hook] of Object.entries(hooks ?? {})) {
