@@ -36,6 +36,11 @@ const VOCABULARY_MIN_LENGTH = 3;
 const VOCABULARY_BODY_CHARS = 1500;
 /** A prefix's document frequency: the sum over at most this many lexemes it begins. */
 const PREFIX_TERMS = 200;
+/**
+ * Ranking: a last word typed as a prefix is scored through its completions in `search_terms` (every lexeme of
+ * every document) when they are at most this many; beyond, through a prefix test on every lexeme (slower).
+ */
+const PREFIX_WANTED = 200;
 
 /** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
 /** A LIKE pattern matching every text that starts with the value of `column` (its wildcards escaped). */
@@ -379,7 +384,9 @@ export class PostgresSearchEngine implements SearchEngine {
       candidates = `SELECT key, 0::float8 AS score FROM (SELECT key FROM search_documents ${where(...phraseFilter)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}) b`;
       scored = `SELECT key, score FROM candidates`;
     } else {
-      // Stop words only (`how to`): the text inside titles, so such a query never silently finds nothing.
+      // Stop words only (`how to`): the text inside titles, so such a query never silently finds nothing. The
+      // condition on `found` stays outside the scan's subquery: it is then checked before the scan starts (below
+      // the scan, a parallel plan started its workers on every search, 20–40 ms, to find nothing to do).
       candidates = `
         WITH found AS MATERIALIZED (
           SELECT DISTINCT key FROM (
@@ -390,20 +397,38 @@ export class PostgresSearchEngine implements SearchEngine {
               LATERAL (SELECT key FROM search_documents ${where(`tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${r.candidates}) c) u)
         SELECT key, false AS fallback FROM found
         UNION ALL
-        (SELECT key, true FROM search_documents ${where(`lower(title) LIKE ${param(`%${words.join(' ')}%`)}`, `NOT EXISTS (SELECT 1 FROM found)`)} LIMIT ${cap})`;
+        SELECT key, true FROM (SELECT key FROM search_documents ${where(`lower(title) LIKE ${param(`%${words.join(' ')}%`)}`)} LIMIT ${cap}) t
+        WHERE NOT EXISTS (SELECT 1 FROM found)`;
       // BM25F: field weights on term frequency; document length as its number of distinct lexemes, against
-      // the candidates' average (one pass over each candidate's tsvector). The pass keeps only the query's
-      // lexemes (an array test per lexeme) before weighing them and joining them to their words: weighing
-      // and joining every lexeme of every candidate cost 3× more.
+      // the candidates' average. Each candidate's tsvector is cut down to the query's lexemes (`wanted`) in C
+      // before anything is unnested, one field at a time so the weights survive: `ts_filter` keeps the field,
+      // `setweight(…, lexemes)` marks the query's lexemes with a label the field does not use, `ts_filter`
+      // keeps those. Unnesting every lexeme of every candidate (about 160 each) cost 3× more. A last word whose
+      // completions are too many to list (`wanted.wide`) falls back to that unnest with a prefix test.
       scored = `
         WITH tf AS MATERIALIZED (
           SELECT c.key, length(d.tsv)::float8 AS dl, m.i, m.lexeme, m.w
           FROM candidates c JOIN search_documents d ON d.key = c.key
           LEFT JOIN LATERAL (
-            SELECT t.i, t.lexeme, (SELECT sum(CASE x WHEN 'A' THEN ${r.title} WHEN 'B' THEN ${r.headings} ELSE ${r.body} END) FROM unnest(u.weights) x)::float8 AS w
-            FROM (SELECT * FROM unnest(d.tsv) u
-                  WHERE u.lexeme = ANY((SELECT array_agg(lexeme) FROM terms WHERE NOT prefix)::text[])
-                     OR u.lexeme LIKE ANY((SELECT coalesce(array_agg(${LIKE_PREFIX('lexeme')}), '{}') FROM terms WHERE prefix)::text[])) u
+            SELECT t.i, t.lexeme, u.w
+            FROM (
+              SELECT f.lexeme, sum(f.w)::float8 AS w FROM (
+                SELECT p.lexeme, cardinality(p.positions) * ${r.title} AS w
+                FROM unnest(ts_filter(setweight(ts_filter(d.tsv, '{a}'), 'd', (SELECT lexemes FROM wanted)), '{d}')) p
+                UNION ALL
+                SELECT p.lexeme, cardinality(p.positions) * ${r.headings}
+                FROM unnest(ts_filter(setweight(ts_filter(d.tsv, '{b}'), 'a', (SELECT lexemes FROM wanted)), '{a}')) p
+                UNION ALL
+                SELECT p.lexeme, cardinality(p.positions) * ${r.body}
+                FROM unnest(ts_filter(setweight(ts_filter(d.tsv, '{c,d}'), 'a', (SELECT lexemes FROM wanted)), '{a}')) p) f
+              WHERE NOT (SELECT wide FROM wanted)
+              GROUP BY f.lexeme
+              UNION ALL
+              SELECT u.lexeme, (SELECT sum(CASE x WHEN 'A' THEN ${r.title} WHEN 'B' THEN ${r.headings} ELSE ${r.body} END) FROM unnest(u.weights) x)::float8
+              FROM unnest(d.tsv) u
+              WHERE (SELECT wide FROM wanted)
+                AND (u.lexeme = ANY((SELECT array_agg(lexeme) FROM terms WHERE NOT prefix)::text[])
+                     OR u.lexeme LIKE ANY((SELECT coalesce(array_agg(${LIKE_PREFIX('lexeme')}), '{}') FROM terms WHERE prefix)::text[]))) u
             JOIN terms t ON t.lexeme = u.lexeme OR (t.prefix AND starts_with(u.lexeme, t.lexeme))
           ) m ON true),
         avg AS (SELECT greatest(avg(dl), 1) AS avgdl FROM (SELECT DISTINCT key, dl FROM tf) k),
@@ -434,7 +459,13 @@ export class PostgresSearchEngine implements SearchEngine {
              SELECT l.lexeme, greatest(CASE WHEN l.prefix
                       THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= l.lexeme AND lexeme < l.lexeme || chr(1114111) LIMIT ${PREFIX_TERMS}) p)
                       ELSE (SELECT df FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
-             FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),`
+             FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),
+         wanted AS MATERIALIZED (
+           SELECT coalesce(array_agg(DISTINCT x.lexeme), '{}')::text[] AS lexemes, count(*) FILTER (WHERE x.completion) > ${PREFIX_WANTED} AS wide FROM (
+             SELECT lexeme, false AS completion FROM terms
+             UNION ALL
+             SELECT c.lexeme, true FROM (SELECT DISTINCT lexeme FROM terms WHERE prefix) p,
+               LATERAL (SELECT lexeme FROM search_terms WHERE lexeme >= p.lexeme AND lexeme < p.lexeme || chr(1114111) AND df > 0 LIMIT ${PREFIX_WANTED + 1}) c) x),`
       : '';
     const sql = `
       WITH ${termCtes}
