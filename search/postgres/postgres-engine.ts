@@ -36,11 +36,7 @@ const VOCABULARY_MIN_LENGTH = 3;
 const VOCABULARY_BODY_CHARS = 1500;
 /** A prefix's document frequency: the sum over at most this many lexemes it begins. */
 const PREFIX_TERMS = 200;
-/**
- * Ranking: a last word typed as a prefix is scored through its completions in `search_terms` (every lexeme of
- * every document) when they are at most this many; beyond, through a prefix test on every lexeme (slower).
- */
-const PREFIX_WANTED = 200;
+
 
 /** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
 /** A LIKE pattern matching every text that starts with the value of `column` (its wildcards escaped). */
@@ -59,6 +55,12 @@ export const RANKING = {
   mostMin: 1,
   /** Documents of the rarest query words added to the all-words matches as ranking candidates. */
   candidates: 1500,
+  /**
+   * Not a relevance parameter: a last word typed as a prefix is weighed through its completions in `search_terms`
+   * (every lexeme of every document) when they are at most this many, else through a prefix test on every
+   * lexeme of every candidate (the same scores, slower).
+   */
+  prefixCompletions: 200,
 };
 
 /** A document's facet values in one array (`facet_values`), each prefixed by its facet: counted in one pass. */
@@ -464,11 +466,11 @@ export class PostgresSearchEngine implements SearchEngine {
                       ELSE (SELECT df FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
              FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),
          wanted AS MATERIALIZED (
-           SELECT coalesce(array_agg(DISTINCT x.lexeme), '{}')::text[] AS lexemes, count(*) FILTER (WHERE x.completion) > ${PREFIX_WANTED} AS wide FROM (
+           SELECT coalesce(array_agg(DISTINCT x.lexeme), '{}')::text[] AS lexemes, count(*) FILTER (WHERE x.completion) > ${r.prefixCompletions} AS wide FROM (
              SELECT lexeme, false AS completion FROM terms
              UNION ALL
              SELECT c.lexeme, true FROM (SELECT DISTINCT lexeme FROM terms WHERE prefix) p,
-               LATERAL (SELECT lexeme FROM search_terms WHERE lexeme >= p.lexeme AND lexeme < p.lexeme || chr(1114111) AND df > 0 LIMIT ${PREFIX_WANTED + 1}) c) x),`
+               LATERAL (SELECT lexeme FROM search_terms WHERE lexeme >= p.lexeme AND lexeme < p.lexeme || chr(1114111) AND df > 0 LIMIT ${r.prefixCompletions + 1}) c) x),`
       : '';
     const sql = `
       WITH ${termCtes}
