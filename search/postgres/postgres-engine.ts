@@ -37,6 +37,7 @@ const VOCABULARY_BODY_CHARS = 1500;
 /** A prefix's document frequency: the sum over at most this many lexemes it begins. */
 const PREFIX_TERMS = 200;
 
+
 /** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
 /** A LIKE pattern matching every text that starts with the value of `column` (its wildcards escaped). */
 const LIKE_PREFIX = (column: string): string => `replace(replace(replace(${column}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
@@ -54,6 +55,12 @@ export const RANKING = {
   mostMin: 1,
   /** Documents of the rarest query words added to the all-words matches as ranking candidates. */
   candidates: 1500,
+  /**
+   * Not a relevance parameter: a last word typed as a prefix is weighed through its completions in `search_terms`
+   * (every lexeme of every document) when they are at most this many, else through a prefix test on every
+   * lexeme of every candidate (the same scores, slower).
+   */
+  prefixCompletions: 200,
 };
 
 /** A document's facet values in one array (`facet_values`), each prefixed by its facet: counted in one pass. */
@@ -375,43 +382,66 @@ export class PostgresSearchEngine implements SearchEngine {
     const lastIndex = words.length - 1;
     let candidates: string;
     let scored: string;
+    // Candidates carry their row's address (`tid`): each is read once more, by address, for its ranking data,
+    // published time and facet values (a primary-key lookup per candidate cost as much as the ranking step).
     if (!hasText) {
-      candidates = `SELECT key, 0::float8 AS score FROM (SELECT key FROM search_documents ${where(...phraseFilter)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}) b`;
-      scored = `SELECT key, score FROM candidates`;
+      candidates = `SELECT key, tid, 0::float8 AS score FROM (SELECT key, ctid AS tid FROM search_documents ${where(...phraseFilter)} ORDER BY published_at DESC NULLS LAST, key LIMIT ${cap}) b`;
+      scored = `SELECT c.key, c.score, d.published_at, d.facet_values FROM candidates c JOIN search_documents d ON d.ctid = c.tid`;
     } else {
-      // Stop words only (`how to`): the text inside titles, so such a query never silently finds nothing.
+      // Stop words only (`how to`): the text inside titles, so such a query never silently finds nothing. The
+      // condition on `found` stays outside the scan's subquery: it is then checked before the scan starts (below
+      // the scan, a parallel plan started its workers on every search, 20–40 ms, to find nothing to do).
       candidates = `
         WITH found AS MATERIALIZED (
-          SELECT DISTINCT key FROM (
-            (SELECT key FROM search_documents ${where(`tsv @@ ${allQuery}`, ...phraseFilter)} LIMIT ${cap})
+          SELECT DISTINCT key, tid FROM (
+            (SELECT key, ctid AS tid FROM search_documents ${where(`tsv @@ ${allQuery}`, ...phraseFilter)} LIMIT ${cap})
             UNION ALL
-            SELECT c.key FROM (SELECT lexeme FROM (SELECT lexeme, sum(least(df, ${r.candidates})) OVER (ORDER BY df, lexeme) - least(df, ${r.candidates}) AS before FROM stats WHERE df > 0) s
+            SELECT c.key, c.tid FROM (SELECT lexeme FROM (SELECT lexeme, sum(least(df, ${r.candidates})) OVER (ORDER BY df, lexeme) - least(df, ${r.candidates}) AS before FROM stats WHERE df > 0) s
                                WHERE before < ${r.candidates}) t,
-              LATERAL (SELECT key FROM search_documents ${where(`tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${r.candidates}) c) u)
-        SELECT key, false AS fallback FROM found
+              LATERAL (SELECT key, ctid AS tid FROM search_documents ${where(`tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${r.candidates}) c) u)
+        SELECT key, tid, false AS fallback FROM found
         UNION ALL
-        (SELECT key, true FROM search_documents ${where(`lower(title) LIKE ${param(`%${words.join(' ')}%`)}`, `NOT EXISTS (SELECT 1 FROM found)`)} LIMIT ${cap})`;
+        SELECT key, tid, true FROM (SELECT key, ctid AS tid FROM search_documents ${where(`lower(title) LIKE ${param(`%${words.join(' ')}%`)}`)} LIMIT ${cap}) t
+        WHERE NOT EXISTS (SELECT 1 FROM found)`;
       // BM25F: field weights on term frequency; document length as its number of distinct lexemes, against
-      // the candidates' average (one pass over each candidate's tsvector). The pass keeps only the query's
-      // lexemes (an array test per lexeme) before weighing them and joining them to their words: weighing
-      // and joining every lexeme of every candidate cost 3× more.
+      // the candidates' average. Each candidate's tsvector is cut down to the query's lexemes (`wanted`) in C
+      // before anything is unnested: `setweight(…, lexemes)` marks them with a label no field uses (D) and
+      // `ts_filter` keeps them, with all their positions; the same on the title's own tsvector (`title_tsv`, the
+      // A part of `tsv`) and on the headings (B) gives their occurrences there. A word's weighted frequency is
+      // then body × all + (title − body) × in title + (headings − body) × in headings. Unnesting every lexeme of
+      // every candidate (about 160 each) and weighing it cost 3× more. A last word whose completions are too
+      // many to list (`wanted.wide`) falls back to that unnest with a prefix test.
       scored = `
-        WITH tf AS MATERIALIZED (
-          SELECT c.key, length(d.tsv)::float8 AS dl, m.i, m.lexeme, m.w
-          FROM candidates c JOIN search_documents d ON d.key = c.key
-          LEFT JOIN LATERAL (
-            SELECT t.i, t.lexeme, (SELECT sum(CASE x WHEN 'A' THEN ${r.title} WHEN 'B' THEN ${r.headings} ELSE ${r.body} END) FROM unnest(u.weights) x)::float8 AS w
-            FROM (SELECT * FROM unnest(d.tsv) u
-                  WHERE u.lexeme = ANY((SELECT array_agg(lexeme) FROM terms WHERE NOT prefix)::text[])
-                     OR u.lexeme LIKE ANY((SELECT coalesce(array_agg(${LIKE_PREFIX('lexeme')}), '{}') FROM terms WHERE prefix)::text[])) u
-            JOIN terms t ON t.lexeme = u.lexeme OR (t.prefix AND starts_with(u.lexeme, t.lexeme))
-          ) m ON true),
-        avg AS (SELECT greatest(avg(dl), 1) AS avgdl FROM (SELECT DISTINCT key, dl FROM tf) k),
+        WITH docs AS MATERIALIZED (
+          SELECT c.key, c.fallback, d.published_at, d.facet_values, length(d.tsv)::float8 AS dl,
+                 CASE WHEN NOT w.wide THEN ts_filter(setweight(d.tsv, 'd', w.lexemes), '{d}') END AS all_hits,
+                 CASE WHEN NOT w.wide THEN ts_filter(setweight(d.title_tsv, 'a', w.lexemes), '{a}') END AS title_hits,
+                 CASE WHEN NOT w.wide THEN ts_filter(setweight(ts_filter(d.tsv, '{b}'), 'd', w.lexemes), '{d}') END AS heading_hits,
+                 CASE WHEN w.wide THEN d.tsv END AS whole
+          FROM candidates c CROSS JOIN wanted w JOIN search_documents d ON d.ctid = c.tid),
+        tf AS MATERIALIZED (
+          SELECT docs.key, docs.dl, t.i, t.lexeme, u.w
+          FROM docs, LATERAL (
+            SELECT f.lexeme, sum(f.w)::float8 AS w FROM (
+              SELECT p.lexeme, cardinality(p.positions) * ${r.body} AS w FROM unnest(docs.all_hits) p
+              UNION ALL
+              SELECT p.lexeme, cardinality(p.positions) * ${r.title - r.body} FROM unnest(docs.title_hits) p
+              UNION ALL
+              SELECT p.lexeme, cardinality(p.positions) * ${r.headings - r.body} FROM unnest(docs.heading_hits) p) f
+            GROUP BY f.lexeme
+            UNION ALL
+            SELECT u.lexeme, (SELECT sum(CASE x WHEN 'A' THEN ${r.title} WHEN 'B' THEN ${r.headings} ELSE ${r.body} END) FROM unnest(u.weights) x)::float8
+            FROM unnest(docs.whole) u
+            WHERE u.lexeme = ANY((SELECT array_agg(lexeme) FROM terms WHERE NOT prefix)::text[])
+               OR u.lexeme LIKE ANY((SELECT coalesce(array_agg(${LIKE_PREFIX('lexeme')}), '{}') FROM terms WHERE prefix)::text[])) u
+          JOIN terms t ON t.lexeme = u.lexeme OR (t.prefix AND starts_with(u.lexeme, t.lexeme))),
+        avg AS (SELECT greatest(avg(dl), 1) AS avgdl FROM docs),
         per_word AS (
           SELECT tf.key, tf.i, max(st.idf * tf.w * ${r.k1 + 1} / (tf.w + ${r.k1} * (${1 - r.b} + ${r.b} * tf.dl / (SELECT avgdl FROM avg)))) AS part
-          FROM tf JOIN stats st ON st.lexeme = tf.lexeme WHERE tf.i IS NOT NULL GROUP BY tf.key, tf.i)
-        SELECT c.key, CASE WHEN nw.n = 0 OR c.fallback THEN 1 ELSE coalesce(s.score, 0) * power(coalesce(s.matched, 0)::float8 / nw.n, ${r.coverage}) END AS score
-        FROM candidates c
+          FROM tf JOIN stats st ON st.lexeme = tf.lexeme GROUP BY tf.key, tf.i)
+        SELECT c.key, CASE WHEN nw.n = 0 OR c.fallback THEN 1 ELSE coalesce(s.score, 0) * power(coalesce(s.matched, 0)::float8 / nw.n, ${r.coverage}) END AS score,
+               c.published_at, c.facet_values
+        FROM docs c
         CROSS JOIN (SELECT count(DISTINCT i) AS n FROM terms) nw
         LEFT JOIN (SELECT key, sum(part) AS score, count(*) AS matched FROM per_word GROUP BY key) s ON s.key = c.key
         WHERE nw.n = 0 OR c.fallback OR coalesce(s.matched, 0) >= CASE WHEN ${param(query.matching)} = 'any' THEN 1 WHEN nw.n <= 2 THEN nw.n ELSE greatest(${r.mostMin}, ceil(nw.n * ${r.most})) END`;
@@ -434,13 +464,18 @@ export class PostgresSearchEngine implements SearchEngine {
              SELECT l.lexeme, greatest(CASE WHEN l.prefix
                       THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= l.lexeme AND lexeme < l.lexeme || chr(1114111) LIMIT ${PREFIX_TERMS}) p)
                       ELSE (SELECT df FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
-             FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),`
+             FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),
+         wanted AS MATERIALIZED (
+           SELECT coalesce(array_agg(DISTINCT x.lexeme), '{}')::text[] AS lexemes, count(*) FILTER (WHERE x.completion) > ${r.prefixCompletions} AS wide FROM (
+             SELECT lexeme, false AS completion FROM terms
+             UNION ALL
+             SELECT c.lexeme, true FROM (SELECT DISTINCT lexeme FROM terms WHERE prefix) p,
+               LATERAL (SELECT lexeme FROM search_terms WHERE lexeme >= p.lexeme AND lexeme < p.lexeme || chr(1114111) AND df > 0 LIMIT ${r.prefixCompletions + 1}) c) x),`
       : '';
     const sql = `
       WITH ${termCtes}
       candidates AS MATERIALIZED (${candidates}),
-      matches AS MATERIALIZED (
-        SELECT s.key, s.score, d.published_at, d.facet_values FROM (${scored}) s JOIN search_documents d ON d.key = s.key),
+      matches AS MATERIALIZED (${scored}),
       page AS (
         SELECT * FROM matches ORDER BY score DESC, published_at DESC NULLS LAST, key
         LIMIT ${param(query.limit)} OFFSET ${param(query.offset)})

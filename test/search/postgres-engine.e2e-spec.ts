@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { PostgresSearchEngine, SPELLING, spellingParams, spellingSql } from '../../search/postgres/postgres-engine';
+import { PostgresSearchEngine, RANKING, SPELLING, spellingParams, spellingSql } from '../../search/postgres/postgres-engine';
 import { cloneTemplateDatabase, dropDatabase } from '../support/test-database';
 import { describeSearchEngineContract, doc, query } from './search-engine.contract';
 
@@ -36,6 +36,57 @@ describe('search_terms (document frequencies for BM25)', () => {
     } finally {
       await pool.end();
       await dropDatabase(database.name);
+    }
+  });
+});
+
+describe('BM25F weighing (PostgreSQL engine)', () => {
+  let database: { name: string; url: string };
+  let pool: Pool;
+  let engine: PostgresSearchEngine;
+  const walrus = doc({ title: 'Walrus tusks', headings: ['Walrus care'], body: 'The walrus eats clams. Walrus, walrus and tusks.' });
+  const seal = doc({ title: 'Seal diet', body: 'A walrus was seen near the seal, eating clams.' });
+  const north = doc({ title: 'Walruses of the north', body: 'Tusks and more tusks, clams for a walrus.' });
+  const scores = async (text: string): Promise<Map<string, number>> =>
+    new Map((await engine.search(query(text, { filters: { locales: ['en'] }, matching: 'any' }))).hits.map((hit) => [hit.id, hit.score]));
+
+  beforeAll(async () => {
+    database = await cloneTemplateDatabase();
+    pool = new Pool({ connectionString: database.url, max: 2 });
+    engine = new PostgresSearchEngine(pool, { locales: ['en'] });
+    await engine.upsert([walrus, seal, north, doc({ title: 'Penguins', body: 'Nothing about the others.' })]);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await dropDatabase(database.name);
+  });
+
+  it('weighs each occurrence by its field: title ×4, headings ×2, body ×1, with BM25 saturation and length normalisation', async () => {
+    const dl = new Map((await pool.query<{ source_id: string; dl: number }>('SELECT source_id, length(tsv) AS dl FROM search_documents')).rows.map((r) => [r.source_id, r.dl]));
+    const candidates = [walrus, seal, north];
+    const avgdl = candidates.reduce((sum, d) => sum + dl.get(d.id)!, 0) / candidates.length;
+    // 4 documents; `walrus` is in 3, `eats` (stem `eat`, the query's last word as a prefix) in 2 (`eats`, `eating`).
+    const idf = (df: number): number => Math.log(1 + (4 - df + 0.5) / (df + 0.5));
+    const part = (df: number, w: number, id: string): number =>
+      (idf(df) * w * (RANKING.k1 + 1)) / (w + RANKING.k1 * (1 - RANKING.b + (RANKING.b * dl.get(id)!) / avgdl));
+    const found = await scores('walrus eat');
+    // walrus: title 1 × 4 + headings 1 × 2 + body 3 × 1 = 9; eat: body 1 (`eats`).
+    expect(found.get(walrus.id)).toBeCloseTo(part(3, 9, walrus.id) + part(2, 1, walrus.id), 10);
+    expect(found.get(seal.id)).toBeCloseTo(part(3, 1, seal.id) + part(2, 1, seal.id), 10);
+    // north: `walruses` (title) and `walrus` (body) are one lexeme: 4 + 1; no `eat`, so coverage (1/2)^0.5.
+    expect(found.get(north.id)).toBeCloseTo(part(3, 5, north.id) * Math.pow(1 / 2, RANKING.coverage), 10);
+  });
+
+  it('gives the same scores when a prefix has too many completions to list (the slower prefix test)', async () => {
+    const listed = await scores('walrus tusk clam');
+    const saved = RANKING.prefixCompletions;
+    RANKING.prefixCompletions = 0;
+    try {
+      const tested = await scores('walrus tusk clam');
+      expect([...tested.keys()].sort()).toEqual([...listed.keys()].sort());
+      for (const [id, score] of listed) expect(tested.get(id)).toBeCloseTo(score, 10);
+    } finally {
+      RANKING.prefixCompletions = saved;
     }
   });
 });
