@@ -167,7 +167,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
       application_name: 'evergreen',
       // Short OLTP statements only: JIT compilation (on by default where PostgreSQL has LLVM) cost the search
       // statement 300-400 ms per call to save nothing (measured on branch search-ranking, docs/search.md).
-      options: '-c jit=off',
+      // Synchronized scans start a sequential scan where another one is; search takes the first N matches of
+      // a frequent word without an order, so two identical searches could rank different candidates.
+      options: '-c jit=off -c synchronize_seqscans=off',
     },
   };
 }
