@@ -108,7 +108,7 @@ export function rssMb(pid) {
  */
 export async function startApp(databaseUrl, extraEnv = {}, main = MAIN, nodeArgs = []) {
   const port = await freePort();
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', ...extraEnv };
+  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', STALENESS_SCAN_SECONDS: '0', ...extraEnv };
   const child = spawn(process.execPath, [...nodeArgs, main], { cwd: path.resolve(path.dirname(main), '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));

@@ -82,6 +82,12 @@ export abstract class AppConfig {
     viewFlushSeconds: number;
     searchAnalyticsFlushSeconds: number;
     searchSettingsCheckSeconds: number;
+    /**
+     * How often the staleness scan runs across all instances (it picks up new releases, feedback and forum
+     * threads, so this is also the detectors' latency); 0 = never on a schedule (the `scan` command and the
+     * API's scan mutations still run it).
+     */
+    stalenessScanSeconds: number;
   };
   abstract readonly webhooks: { releaseSecret: string | undefined };
   /** Outgoing webhooks (src/webhooks/, docs/webhooks.md). */

@@ -313,6 +313,12 @@ export class EnvironmentVariables {
   @Transform(toInt)
   @IsInt()
   @Min(0)
+  @Max(86400)
+  STALENESS_SCAN_SECONDS = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   @Max(1_000_000)
   DELIVERY_CACHE_ENTRIES = 20_000;
 

@@ -46,6 +46,12 @@ describe('loadConfig', () => {
     expect(config.graphql.ide).toBe(false);
   });
 
+  it('runs the staleness scan every minute by default, on another schedule or never', () => {
+    expect(loadConfig({}).jobs.stalenessScanSeconds).toBe(60);
+    expect(loadConfig({ STALENESS_SCAN_SECONDS: '300' }).jobs.stalenessScanSeconds).toBe(300);
+    expect(loadConfig({ STALENESS_SCAN_SECONDS: '0' }).jobs.stalenessScanSeconds).toBe(0);
+  });
+
   it.each([
     [{ PORT: '70000' }, /^PORT: /],
     [{ PORT: '3.5' }, /^PORT: /],
@@ -59,6 +65,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production' }, /^JWT_SECRET: must be set/],
     [{ DEMO_ADMIN_EMAIL: 'nope' }, /^DEMO_ADMIN_EMAIL: /],
     [{ SEED_DEMO: 'maybe' }, /^SEED_DEMO: /],
+    [{ STALENESS_SCAN_SECONDS: '-1' }, /^STALENESS_SCAN_SECONDS: /],
+    [{ STALENESS_SCAN_SECONDS: 'hourly' }, /^STALENESS_SCAN_SECONDS: /],
     [{ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32), SEED_DEMO: 'true' }, /^SEED_DEMO: .*never seeded .*create-admin/],
   ])('refuses %j naming the variable', (env, pattern) => {
     expect(problemsOf(env)).toEqual([expect.stringMatching(pattern)]);

@@ -101,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       viewFlushSeconds: vars.JOB_VIEW_FLUSH_SECONDS,
       searchAnalyticsFlushSeconds: vars.JOB_SEARCH_ANALYTICS_FLUSH_SECONDS,
       searchSettingsCheckSeconds: vars.JOB_SEARCH_SETTINGS_CHECK_SECONDS,
+      stalenessScanSeconds: vars.STALENESS_SCAN_SECONDS,
     },
     webhooks: { releaseSecret: vars.RELEASE_WEBHOOK_SECRET },
     outgoingWebhooks: {

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
 import { ConflictError } from '../common/errors/app-error';
+import { AppConfig } from '../config/app-config';
 import { JobRunner } from '../jobs/job-runner';
 import { SearchModule } from '../search/search.module';
 import { RecurringQuestionsModule } from './recurring/recurring-questions.module';
@@ -8,8 +9,6 @@ import { StalenessScanService } from './staleness-scan.service';
 import { StalenessService } from './staleness.service';
 
 export const STALENESS_SCAN_JOB = 'staleness-scan';
-/** How often the scan runs: it picks up newly recorded releases, new feedback and new forum threads, so this is also the event latency. */
-export const STALENESS_SCAN_EVERY_SECONDS = 60;
 
 @Module({
   imports: [RecurringQuestionsModule, ArticlesModule, SearchModule],
@@ -20,12 +19,15 @@ export class StalenessModule implements OnModuleInit {
   constructor(
     private readonly jobs: JobRunner,
     private readonly scans: StalenessScanService,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
+    const everySeconds = this.config.jobs.stalenessScanSeconds;
+    if (everySeconds === 0) return;
     this.jobs.queue({
       name: STALENESS_SCAN_JOB,
-      everySeconds: STALENESS_SCAN_EVERY_SECONDS,
+      everySeconds,
       run: async () => {
         try {
           await this.scans.scanAll();
