@@ -116,9 +116,10 @@ export function registerPersistedQueries(fastify: FastifyInstance, options: Pers
     }
   });
 
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // A callback hook rather than an async one: no promise and microtask per response (issue 10, cold paths).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     const pending = (request as TaggedRequest)[TO_REGISTER];
     if (pending && reply.statusCode === 200) store.set(pending.hash, pending.query);
-    return payload;
+    return done(null, payload);
   });
 }
