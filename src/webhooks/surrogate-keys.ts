@@ -110,10 +110,9 @@ function headersOf(payload: string, memo: LruMap<string, { surrogateKey: string;
 export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: string): void {
   const sitemap = surrogateKeyHeaders([GLOBAL_SURROGATE_KEY, ARTICLE_LISTS_SURROGATE_KEY]);
   const memo = new LruMap<string, { surrogateKey: string; cacheTag: string } | null>(MEMO_ENTRIES);
-  // A callback hook rather than an async one: no promise and microtask per response (issue 10, cold paths).
-  fastify.addHook('onSend', (request, reply, payload, done) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
     // Answers kept out of every cache (e.g. a null `article` for an unknown slug) name nothing to purge.
-    if (reply.statusCode !== 200 || request.headers.authorization || isResponseUncacheable(request)) return done(null, payload);
+    if (reply.statusCode !== 200 || request.headers.authorization || isResponseUncacheable(request)) return payload;
     const path = request.url.split('?')[0];
     let headers: { surrogateKey: string; cacheTag: string } | null = null;
     if (path === '/sitemap.xml' && request.method === 'GET') headers = sitemap;
@@ -125,6 +124,6 @@ export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: stri
       reply.header('surrogate-key', headers.surrogateKey);
       reply.header('cache-tag', headers.cacheTag);
     }
-    return done(null, payload);
+    return payload;
   });
 }

@@ -90,15 +90,14 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
     }
   });
 
-  // A callback hook rather than an async one: no promise and microtask per response (issue 10, cold paths).
-  fastify.addHook('onSend', (request, reply, payload, done) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
     const tagged = request as TaggedRequest;
     const generation = tagged[CACHED_GENERATION];
-    if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
-    if (payload.includes('"errors":') || isResponseUncacheable(request)) return done(null, payload);
+    if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (payload.includes('"errors":') || isResponseUncacheable(request)) return payload;
     // Tagged in preHandler only when the document is cacheable.
     const body = graphqlBody(request);
     if (body) cache.storeResponse(keyOf(body), payload, generation);
-    return done(null, payload);
+    return payload;
   });
 }

@@ -69,12 +69,11 @@ export function registerGraphqlOverHttp(scope: FastifyInstance, options: Graphql
     if (errors.length > 0) throw requestRefused(errors);
   });
 
-  // A callback hook rather than an async one: no promise and microtask per response (issue 10, cold paths).
-  scope.addHook('onSend', (request, reply, payload, done) => {
-    if (!isGraphqlRoute(request)) return done(null, payload);
+  scope.addHook('onSend', async (request, reply, payload) => {
+    if (!isGraphqlRoute(request)) return payload;
     if (negotiateGraphqlMediaType(request.headers.accept) === GRAPHQL_RESPONSE_MEDIA_TYPE) {
       reply.header('content-type', `${GRAPHQL_RESPONSE_MEDIA_TYPE}; charset=utf-8`);
     }
-    return done(null, payload);
+    return payload;
   });
 }

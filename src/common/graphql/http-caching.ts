@@ -42,14 +42,13 @@ function mergeVary(current: unknown, names: readonly string[]): string {
  * resolver marked uncacheable, the admin API — is `no-store`.
  */
 export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: GraphqlCachingOptions): void {
-  // A callback hook rather than an async one: no promise and microtask per response (issue 10, cold paths).
-  fastify.addHook('onSend', (request, reply, payload, done) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
     const path = request.url.split('?')[0];
-    if (!path.endsWith('/graphql')) return done(null, payload);
+    if (!path.endsWith('/graphql')) return payload;
     const privateHeaders = options.privateHeaders ?? [];
     if (hasAny(request.headers, privateHeaders)) {
       reply.header('cache-control', 'private, no-store');
-      return done(null, payload);
+      return payload;
     }
     const cacheable =
       isPublicRead(request.method, request.url, options.publicPath, request.headers.authorization) &&
@@ -59,7 +58,7 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
       !isResponseUncacheable(request);
     if (!cacheable) {
       reply.header('cache-control', 'no-store');
-      return done(null, payload);
+      return payload;
     }
     const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
     reply.header('etag', etag);
@@ -69,8 +68,8 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
     const offered = request.headers['if-none-match'];
     if (offered && offered.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
       reply.code(304);
-      return done(null, '');
+      return '';
     }
-    return done(null, payload);
+    return payload;
   });
 }

@@ -116,10 +116,9 @@ export function registerPersistedQueries(fastify: FastifyInstance, options: Pers
     }
   });
 
-  // A callback hook rather than an async one: no promise and microtask per response (issue 10, cold paths).
-  fastify.addHook('onSend', (request, reply, payload, done) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
     const pending = (request as TaggedRequest)[TO_REGISTER];
     if (pending && reply.statusCode === 200) store.set(pending.hash, pending.query);
-    return done(null, payload);
+    return payload;
   });
 }
