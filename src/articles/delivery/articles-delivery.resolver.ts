@@ -69,22 +69,11 @@ export class ArticlesDeliveryResolver {
   @Public()
   @Query(() => ArticleSummaryConnection, { description: 'Published articles, newest first, by category, product or tag; paged both ways (first/after or last/before)' })
   async articles(@Args() args: PublishedArticlesArgs, @Info() info: GraphQLResolveInfo): Promise<ArticleSummaryConnection> {
-    const page = await this.delivery.list({
-      ...args,
-      page: pageWindow(args),
-      withTotal: selectsField(info, 'totalCount'),
-      withAuthor: selectsPath(info, AUTHOR_NAME),
-    });
     const categories = await this.delivery.categoryLabels(this.delivery.locale(args.locale));
-    return {
-      ...page,
-      edges: page.edges.map((edge) => ({
-        node: toArticleSummary(edge.node, categories.get(edge.node.categoryId)),
-        get cursor(): string {
-          return edge.cursor;
-        },
-      })),
-    };
+    return this.delivery.list(
+      { ...args, page: pageWindow(args), withTotal: selectsField(info, 'totalCount'), withAuthor: selectsPath(info, AUTHOR_NAME) },
+      (summary) => toArticleSummary(summary, categories.get(summary.categoryId)),
+    );
   }
 
   @Public()

@@ -1,0 +1,46 @@
+// What an uncached request allocates (issue 10): starts this build with caches off and allocation sampling preloaded
+// (bench/heap-sampling-preload.cjs), warms it up, samples over BENCH_DURATION seconds of 50-connection load and prints
+// the biggest allocators per request (bench/heap-profile-top.mjs).
+//   npm run build && BENCH_PAGE=article|category BENCH_DURATION=5 node bench/heap-profile.mjs
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { CONNECTIONS, MAIN, startApp, stopChild } from './lib.mjs';
+
+const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
+const SECONDS = Math.max(2, Number(process.env.BENCH_DURATION) || 5);
+const ARTICLE_PAGE = process.env.BENCH_PAGE !== 'category';
+const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
+  totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
+const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
+  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
+  category { id name slug } breadcrumbs { name slug } } }`;
+const file = path.join(os.tmpdir(), `${ARTICLE_PAGE ? 'article' : 'category'}-page.heapprofile`);
+
+const run = (opts) => new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
+const db = new pg.Client({ connectionString: DATABASE_URL });
+await db.connect();
+const slugs = ARTICLE_PAGE ? (await db.query(`SELECT slug FROM article_locales WHERE locale = 'en' AND status = 'published'`)).rows.map((r) => r.slug) : [];
+const categories = (await db.query('SELECT id FROM categories ORDER BY id')).rows.map((r) => r.id);
+await db.end();
+const body = () =>
+  ARTICLE_PAGE
+    ? JSON.stringify({ query: ARTICLE_QUERY, variables: { slug: slugs[Math.floor(Math.random() * slugs.length)], locale: 'en' } })
+    : JSON.stringify({ query: CATEGORY_QUERY, variables: { categoryId: categories[Math.floor(Math.random() * categories.length)] } });
+const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', HEAP_PROFILE_FILE: file }, MAIN, ['--require', path.resolve('bench/heap-sampling-preload.cjs')]);
+try {
+  const opts = { url: `${app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] };
+  await run({ ...opts, duration: 3 });
+  app.child.kill('SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const result = await run({ ...opts, duration: SECONDS });
+  app.child.kill('SIGUSR2');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const requests = result.requests.total;
+  console.log(`${requests} requests (${result.non2xx} non-2xx), ${(requests / SECONDS).toFixed(0)} req/s`);
+  console.log(execFileSync(process.execPath, [path.resolve('bench/heap-profile-top.mjs'), file, String(requests), process.env.ROWS ?? '40'], { encoding: 'utf8' }));
+} finally {
+  await stopChild(app.child);
+}
