@@ -4,9 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { registerDeliveryGate } from './api-keys/delivery-gate';
-import { DeliveryApiKeysService } from './api-keys/delivery-api-keys.service';
-import { DeliveryRateLimiter } from './api-keys/rate-limit/delivery-rate-limiter';
+import { DeliveryGate, registerDeliveryGate } from './api-keys/delivery-gate';
 import { DeliveryCache } from './articles/delivery/delivery-cache';
 import { registerDeliveryResponseCache } from './articles/delivery/response-cache';
 import { PUBLISHED_CONTENT_QUERIES } from './articles/delivery/articles-delivery.resolver';
@@ -66,12 +64,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   registerMetrics(adapter.getInstance(), app.get(MetricsService), config.metrics);
   // API key and rate limit first (onRequest), then persisted queries (preValidation), then the response cache (preHandler).
-  registerDeliveryGate(adapter.getInstance(), {
-    path: '/graphql',
-    keys: app.get(DeliveryApiKeysService),
-    limiter: app.get(DeliveryRateLimiter),
-    config: config.deliveryAccess,
-  });
+  registerDeliveryGate(adapter.getInstance(), '/graphql', app.get(DeliveryGate));
   registerPersistedQueries(adapter.getInstance(), { path: '/graphql', maxEntries: config.deliveryAccess.persistedQueryEntries });
   registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql', PUBLISHED_CONTENT_QUERIES);
   app.useGlobalPipes(new AppValidationPipe());

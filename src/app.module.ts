@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { Logger as PinoRootLogger } from 'pino';
 import { ApiKeysAdminModule } from './api-keys/admin/api-keys-admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { DeliveryGate } from './api-keys/delivery-gate';
 import { ArticlesAdminModule } from './articles/admin/articles-admin.module';
 import { ArticlesModule } from './articles/articles.module';
 import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.module';
@@ -91,9 +92,9 @@ export const ADMIN_ENDPOINT: GraphqlEndpoint = {
 function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
-    imports: [AuthModule],
-    inject: [AppConfig, AuthService, LiveEvents, SubscriptionAccess],
-    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents, subscriptionAccess: SubscriptionAccess) =>
+    imports: [AuthModule, ApiKeysModule],
+    inject: [AppConfig, AuthService, LiveEvents, SubscriptionAccess, DeliveryGate],
+    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents, subscriptionAccess: SubscriptionAccess, gate: DeliveryGate) =>
       graphqlEndpointOptions(endpoint, config, {
         async isStaff(requestContext) {
           const context = requestContext as GraphqlContext;
@@ -101,7 +102,11 @@ function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
           return context.auth.user !== null && context.auth.user.role !== Role.Member;
         },
         subscriptionEmitter: liveEvents.emitter,
-        authenticateSubscription: (context) => subscriptionAccess.start(context),
+        async authenticateSubscription(context) {
+          // The delivery API's key and rate limit apply to each subscription start as to each HTTP request.
+          if (endpoint === DELIVERY_ENDPOINT) await gate.admitSubscription(context);
+          await subscriptionAccess.start(context);
+        },
       }),
   });
 }

@@ -1,4 +1,6 @@
+import { Injectable, Logger } from '@nestjs/common';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
 import { AppConfig } from '../config/app-config';
 import { DeliveryApiKeysService } from './delivery-api-keys.service';
 import { rateLimitHeaders } from './rate-limit/rate-limit-headers';
@@ -8,65 +10,110 @@ import { DeliveryRateLimiter, RateLimitSubject } from './rate-limit/delivery-rat
 /** The header front ends send their key in; `Authorization` stays for members' tokens. */
 export const API_KEY_HEADER = 'x-api-key';
 
-export interface DeliveryGateOptions {
-  /** The delivery GraphQL path (`/graphql`). */
-  path: string;
-  keys: DeliveryApiKeysService;
-  limiter: DeliveryRateLimiter;
-  config: AppConfig['deliveryAccess'];
+/** What the gate decided for one caller: let in (with its rate-limit headers, if counted), or refused. */
+export type GateVerdict =
+  | { admitted: true; headers?: Record<string, string> }
+  | { admitted: false; status: number; message: string; extensions: Record<string, unknown>; headers?: Record<string, string> };
+
+/** What a subscription's context holds of its websocket (WebsocketContext, without depending on GraphQL code). */
+interface SubscriptionCaller {
+  req: FastifyRequest;
+  _connectionInit?: unknown;
 }
 
 /**
- * The delivery API's front door, before the body is parsed: the API key (`X-Api-Key`) is checked according to
- * `DELIVERY_API_KEYS`, then the request is counted against its key's limit, or its client address's limit when it
- * has no key (the address Fastify reports: with `TRUST_PROXY`, the one in X-Forwarded-For). Every counted answer
- * carries the RateLimit-* headers; an excess is answered 429 with `Retry-After` and a RATE_LIMITED GraphQL error.
- * WebSocket upgrades pass (browsers cannot send headers with them). The admin API is not limited here (staff only, signed in; sign-in itself is throttled).
+ * The delivery API's front door. Over HTTP, before the body is parsed: the API key (`X-Api-Key`) is checked
+ * according to `DELIVERY_API_KEYS`, then the request is counted against its key's limit, or its client address's
+ * limit when it has no key (the address Fastify reports: with `TRUST_PROXY`, the one in X-Forwarded-For). Every
+ * counted answer carries the RateLimit-* headers; an excess is answered 429 with `Retry-After` and a RATE_LIMITED
+ * GraphQL error. Websockets: browsers cannot send headers with an upgrade, so the upgrade counts against its
+ * address only, and each subscription start is checked like a request, with the key from the `connection_init`
+ * payload (`{ "x-api-key": "<key>" }`, or under `headers`; else the upgrade's own header). The admin API is not
+ * limited here (staff only, signed in; sign-in itself is throttled).
  */
-export function registerDeliveryGate(fastify: FastifyInstance, options: DeliveryGateOptions): void {
-  const { config, keys, limiter } = options;
-  fastify.addHook('onRequest', async (request, reply) => {
-    if ((request.method !== 'GET' && request.method !== 'POST') || request.url.split('?')[0] !== options.path) return;
-    // Subscriptions (WebSocket upgrades): browsers cannot set headers on them; each subscription is authorized on its own.
-    if (request.headers.upgrade) return;
-    const byAddress: RateLimitSubject = { key: `ip:${request.ip}`, limit: config.perIp };
+@Injectable()
+export class DeliveryGate {
+  private readonly logger = new Logger(DeliveryGate.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly keys: DeliveryApiKeysService,
+    private readonly limiter: DeliveryRateLimiter,
+  ) {}
+
+  /** A caller presenting `presented` (null: no key) from address `ip`. */
+  async admit(presented: string | null, ip: string): Promise<GateVerdict> {
+    const access = this.config.deliveryAccess;
+    const byAddress: RateLimitSubject = { key: `ip:${ip}`, limit: access.perIp };
     let subject = byAddress;
-    if (config.apiKeys !== 'off') {
-      const presented = apiKeyOf(request);
-      if (presented === null && config.apiKeys === 'required') {
-        return refuse(reply, 401, 'This API needs an API key: send it as "X-Api-Key: <key>"', { code: 'UNAUTHENTICATED', reason: 'API_KEY_REQUIRED' });
+    if (access.apiKeys !== 'off') {
+      if (presented === null && access.apiKeys === 'required') {
+        return refusal(401, 'This API needs an API key: send it as "X-Api-Key: <key>"', { code: 'UNAUTHENTICATED', reason: 'API_KEY_REQUIRED' });
       }
       if (presented !== null) {
-        let identity = keys.peek(presented);
+        let identity = this.keys.peek(presented);
         if (identity === undefined) {
           // A lookup costs a query: an uncached key counts against the address first, so a stream of random
           // keys is limited like keyless requests instead of reaching the database each time.
-          const decision = await limiter.hit(byAddress);
-          if (decision && !decision.allowed) return tooMany(reply, decision, limiter.windowSeconds);
+          const decision = await this.limiter.hit(byAddress);
+          if (decision && !decision.allowed) return this.tooMany(decision);
           try {
-            identity = await keys.authenticate(presented);
+            identity = await this.keys.authenticate(presented);
           } catch (error) {
             // The database is unreachable: the key cannot be checked (the same answer as any request needing it then).
-            request.log.error({ err: error }, 'Could not look up a delivery API key');
-            return refuse(reply, 500, 'Internal server error', { code: 'INTERNAL_SERVER_ERROR' });
+            this.logger.error({ err: error }, 'Could not look up a delivery API key');
+            return refusal(500, 'Internal server error', { code: 'INTERNAL_SERVER_ERROR' });
           }
         }
-        if (typeof identity === 'string') return refuse(reply, 401, identity, { code: 'UNAUTHENTICATED', reason: 'API_KEY_INVALID' });
-        subject = { key: `key:${identity.id}`, limit: identity.rateLimit ?? config.perKey };
+        if (typeof identity === 'string') return refusal(401, identity, { code: 'UNAUTHENTICATED', reason: 'API_KEY_INVALID' });
+        subject = { key: `key:${identity.id}`, limit: identity.rateLimit ?? access.perKey };
       }
     }
-    const decision = await limiter.hit(subject);
-    if (!decision) return;
-    if (!decision.allowed) return tooMany(reply, decision, limiter.windowSeconds);
-    reply.headers(rateLimitHeaders(decision, limiter.windowSeconds));
-  });
+    return this.count(subject);
+  }
+
+  /** A websocket upgrade: counted against its address (the key, if any, is checked per subscription). */
+  admitUpgrade(ip: string): Promise<GateVerdict> {
+    return this.count({ key: `ip:${ip}`, limit: this.config.deliveryAccess.perIp });
+  }
+
+  /** A delivery subscription that is starting; throws the refusal as a GraphQL error with its code. */
+  async admitSubscription(context: SubscriptionCaller): Promise<void> {
+    const verdict = await this.admit(subscriptionApiKey(context), context.req.ip);
+    if (!verdict.admitted) throw new GraphQLError(verdict.message, { extensions: verdict.extensions });
+  }
+
+  private async count(subject: RateLimitSubject): Promise<GateVerdict> {
+    const decision = await this.limiter.hit(subject);
+    if (!decision) return { admitted: true };
+    if (!decision.allowed) return this.tooMany(decision);
+    return { admitted: true, headers: rateLimitHeaders(decision, this.limiter.windowSeconds) };
+  }
+
+  private tooMany(decision: RateLimitDecision): GateVerdict {
+    return {
+      ...refusal(429, `Too many requests; try again in ${decision.resetSeconds} s`, { code: 'RATE_LIMITED', retryAfterSeconds: decision.resetSeconds }),
+      headers: rateLimitHeaders(decision, this.limiter.windowSeconds),
+    };
+  }
 }
 
-function tooMany(reply: FastifyReply, decision: RateLimitDecision, windowSeconds: number): FastifyReply {
-  reply.headers(rateLimitHeaders(decision, windowSeconds));
-  return refuse(reply, 429, `Too many requests; try again in ${decision.resetSeconds} s`, {
-    code: 'RATE_LIMITED',
-    retryAfterSeconds: decision.resetSeconds,
+function refusal(status: number, message: string, extensions: Record<string, unknown>): GateVerdict {
+  return { admitted: false, status, message, extensions };
+}
+
+/** Puts the gate in front of the delivery GraphQL path (`path`, `/graphql`), GET and POST, upgrades included. */
+export function registerDeliveryGate(fastify: FastifyInstance, path: string, gate: DeliveryGate): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if ((request.method !== 'GET' && request.method !== 'POST') || request.url.split('?')[0] !== path) return;
+    const verdict = request.headers.upgrade ? await gate.admitUpgrade(request.ip) : await gate.admit(apiKeyOf(request), request.ip);
+    if (verdict.headers) reply.headers(verdict.headers);
+    if (!verdict.admitted) {
+      return reply
+        .code(verdict.status)
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ errors: [{ message: verdict.message, extensions: verdict.extensions }] }));
+    }
   });
 }
 
@@ -77,6 +124,22 @@ function apiKeyOf(request: FastifyRequest): string | null {
   return Array.isArray(value) ? value.join(',') : value.trim();
 }
 
-function refuse(reply: FastifyReply, status: number, message: string, extensions: Record<string, unknown>): FastifyReply {
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ errors: [{ message, extensions }] }));
+/**
+ * The key a websocket client presented: `x-api-key` in its `connection_init` payload or in the payload's
+ * `headers` (Mercurius' convention), else the upgrade request's header; null when none. A value that is not a
+ * string counts as a wrong key.
+ */
+export function subscriptionApiKey(context: SubscriptionCaller): string | null {
+  const payload = context._connectionInit;
+  for (const holder of [payload, isObject(payload) ? payload.headers : undefined]) {
+    if (isObject(holder) && API_KEY_HEADER in holder) {
+      const value = holder[API_KEY_HEADER];
+      return typeof value === 'string' ? value.trim() : '';
+    }
+  }
+  return apiKeyOf(context.req);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
