@@ -2,7 +2,8 @@
 //   npm run build && BENCH_BASELINE=<checkout of the earlier commit, built> node bench/category-page.bench.mjs
 //   BENCH_PAGE=article: the cold article page instead (`article(slug)` as in delivery.bench.mjs, a random slug of all
 //   published English ones), written to bench/results/article-page.{md,json}
-//   (BENCH_DURATION=<s per variant and round>, BENCH_ROUNDS=<n>, BENCH_DATABASE=<url>, BENCH_PROFILE=1: a
+//   (BENCH_DURATION=<s per variant and round>, BENCH_ROUNDS=<n>, BENCH_DATABASE=<url>, BENCH_NODE_ARGS and
+//   BENCH_BASELINE_NODE_ARGS: Node flags of each server, BENCH_PROFILE=1: a
 //   --cpu-prof profile of this checkout's server, written to the temp directory as category-page.cpuprofile)
 // Two servers (this build and, with BENCH_BASELINE, the baseline's) run on the same database and are measured
 // interleaved round by round, so machine noise hits both alike. Per variant: req/s, p50/p99, and CPU time per
@@ -69,8 +70,8 @@ async function main() {
 
   const variants = [];
   const profileDir = os.tmpdir();
-  if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE})`, main: BASELINE, rounds: [] });
-  variants.push({ key: 'after', label: 'this build', main: MAIN, rounds: [], profile: process.env.BENCH_PROFILE === '1' });
+  if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE}${process.env.BENCH_BASELINE_NODE_ARGS ? `, ${process.env.BENCH_BASELINE_NODE_ARGS}` : ''})`, main: BASELINE, rounds: [] });
+  variants.push({ key: 'after', label: `this build${process.env.BENCH_NODE_ARGS ? ` (${process.env.BENCH_NODE_ARGS})` : ''}`, main: MAIN, rounds: [], profile: process.env.BENCH_PROFILE === '1' });
   const body = () =>
     ARTICLE_PAGE
       ? JSON.stringify({ query: ARTICLE_QUERY, variables: { slug: slugs[Math.floor(Math.random() * slugs.length)], locale: 'en' } })
@@ -78,7 +79,8 @@ async function main() {
   try {
     for (const v of variants) {
       const extra = { DELIVERY_CACHE_ENTRIES: '0' };
-      const nodeArgs = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${PAGE}.cpuprofile`] : [];
+      const flags = (v.key === 'before' ? process.env.BENCH_BASELINE_NODE_ARGS : process.env.BENCH_NODE_ARGS)?.split(' ').filter(Boolean) ?? [];
+      const nodeArgs = [...flags, ...(v.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${PAGE}.cpuprofile`] : [])];
       v.app = await startApp(DATABASE_URL, extra, v.main, nodeArgs);
       const probe = await postJson(`${v.app.url}/graphql`, JSON.parse(body()));
       if (!probe.text.includes(ARTICLE_PAGE ? '"bodyHtml"' : '"totalCount"')) throw new Error(`unexpected answer from ${v.label}: ${probe.text.slice(0, 300)}`);

@@ -22,7 +22,7 @@ import {
 import { PREVIEW_RESPONSE_HEADER, previewTokenOf } from '../preview/preview-http';
 import { PreviewService } from '../preview/preview.service';
 import { DeliveryService } from './delivery.service';
-import { selectsField, selectsPath } from './field-selection';
+import { articlePartsOf, selectsField, selectsPath } from './field-selection';
 import { SiteUrls, toArticle, toArticleSummary, toCategory } from './to-article';
 
 /** Delivery queries that only read published content: their responses may be cached whole (response-cache.ts); with an X-Preview-Token `article` may read a draft, and such requests are never cached. */
@@ -48,8 +48,9 @@ export class ArticlesDeliveryResolver {
     description:
       'A published article by slug (current or earlier) or id; falls back to the fallback locale. Null (no error) when no published article matches. With an X-Preview-Token header, the head draft of an article in the token’s scope (isPreview)',
   })
-  async article(@Context() context: GraphqlContext, @Args() args: ArticleLookupArgs): Promise<Article | null> {
-    const resolved = await this.preview.article(args, previewTokenOf(context));
+  async article(@Context() context: GraphqlContext, @Args() args: ArticleLookupArgs, @Info() info: GraphQLResolveInfo): Promise<Article | null> {
+    const lookup = { slug: args.slug, id: args.id, locale: args.locale, parts: articlePartsOf(info) };
+    const resolved = await this.preview.article(lookup, previewTokenOf(context));
     if (!resolved) {
       // Like the NOT_FOUND error it replaces: never cached, so made-up slugs cannot fill the caches.
       markResponseUncacheable(context.req);

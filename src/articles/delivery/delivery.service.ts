@@ -6,12 +6,22 @@ import { AppConfig } from '../../config/app-config';
 import { articleUrl, categoryUrl } from '../../config/site-urls';
 import { CategoryTreeCache } from './category-tree-cache';
 import { DeliveryCache } from './delivery-cache';
-import { PublishedArticle, PublishedArticlesRepository, PublishedCategory, PublishedSummary, SitemapEntry } from './published-articles.repository';
+import {
+  ALL_ARTICLE_PARTS,
+  ArticleParts,
+  PublishedArticle,
+  PublishedArticlesRepository,
+  PublishedCategory,
+  PublishedSummary,
+  SitemapEntry,
+} from './published-articles.repository';
 
 export interface ArticleLookup {
   slug?: string | null;
   id?: string | null;
   locale?: string | null;
+  /** What the caller shows; with the caches off the rest is not read. Default: everything. */
+  parts?: ArticleParts;
 }
 
 export interface ResolvedArticle {
@@ -169,27 +179,28 @@ export class DeliveryService {
     }
     const requestedLocale = this.locale(lookup.locale);
     const fallback = this.locales.fallback;
+    const parts = lookup.parts ?? ALL_ARTICLE_PARTS;
     if (lookup.slug) {
       const slug = lookup.slug.trim().normalize('NFKC').toLowerCase();
-      const found = await this.bySlug(requestedLocale, slug);
+      const found = await this.bySlug(requestedLocale, slug, parts);
       if (found) return { article: found, requestedLocale, redirectToSlug: found.slug === slug ? null : found.slug };
       // A slug of the fallback locale: the asked locale's version when there is one, else the fallback's.
-      const inFallback = fallback && fallback !== requestedLocale ? await this.bySlug(fallback, slug) : null;
+      const inFallback = fallback && fallback !== requestedLocale ? await this.bySlug(fallback, slug, parts) : null;
       if (inFallback) {
-        const translated = await this.published(inFallback.id, requestedLocale);
+        const translated = await this.published(inFallback.id, requestedLocale, parts);
         if (translated) return { article: translated, requestedLocale, redirectToSlug: translated.slug };
         return { article: inFallback, requestedLocale, redirectToSlug: inFallback.slug === slug ? null : inFallback.slug };
       }
       return null;
     }
     const id = lookup.id!;
-    const article = await this.served(id, requestedLocale);
+    const article = await this.served(id, requestedLocale, parts);
     return article ? { article, requestedLocale, redirectToSlug: null } : null;
   }
 
   /** By current or earlier slug: one query on a miss, which also fills the article's own cache entry. */
-  private async bySlug(locale: string, slug: string): Promise<PublishedArticle | null> {
-    if (!this.cache.isActive) return this.repository.findPublishedBySlug(locale, slug);
+  private async bySlug(locale: string, slug: string, parts: ArticleParts): Promise<PublishedArticle | null> {
+    if (!this.cache.isActive) return this.repository.findPublishedBySlug(locale, slug, parts);
     let loaded: PublishedArticle | null = null;
     const articleId = await this.cache.get(
       `slug:${locale}:${slug}`,
@@ -209,13 +220,17 @@ export class DeliveryService {
    * The published article a reader of `requestedLocale` is served by id: that locale's version, else the
    * fallback locale's (what `article(id:, locale:)` answers). Feedback and views are recorded against it.
    */
-  async served(articleId: string, requestedLocale: string): Promise<PublishedArticle | null> {
+  async served(articleId: string, requestedLocale: string, parts: ArticleParts = ALL_ARTICLE_PARTS): Promise<PublishedArticle | null> {
     const fallback = this.locales.fallback;
-    return (await this.published(articleId, requestedLocale)) ?? (fallback && fallback !== requestedLocale ? this.published(articleId, fallback) : null);
+    return (
+      (await this.published(articleId, requestedLocale, parts)) ??
+      (fallback && fallback !== requestedLocale ? this.published(articleId, fallback, parts) : null)
+    );
   }
 
-  async published(articleId: string, locale: string): Promise<PublishedArticle | null> {
-    if (!this.cache.isActive) return this.repository.findPublished(articleId, locale);
+  /** `parts`: see ArticleLookup; the cached article always has every part. */
+  async published(articleId: string, locale: string, parts: ArticleParts = ALL_ARTICLE_PARTS): Promise<PublishedArticle | null> {
+    if (!this.cache.isActive) return this.repository.findPublished(articleId, locale, parts);
     return this.cache.get(`article:${articleId}:${locale}`, articleId, () => this.repository.findPublished(articleId, locale));
   }
 

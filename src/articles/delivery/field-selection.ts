@@ -1,4 +1,5 @@
 import { FieldNode, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
+import type { ArticleParts } from './published-articles.repository';
 
 /**
  * Whether the current field's selection asks for `name` directly under it (through fragments too), so a
@@ -45,4 +46,34 @@ function walk(info: GraphQLResolveInfo, path: readonly string[]): boolean {
       return inSet(info.fragments[selection.name.value]?.selectionSet, depth);
     });
   return info.fieldNodes.some((node: FieldNode) => inSet(node.selectionSet, 0));
+}
+
+/**
+ * The fields of `Article` that read each optional part of a published article (ArticleParts); a field resolver
+ * on Article that reads one of them (like `assets`, which reads the Markdown) must be listed here.
+ */
+const ARTICLE_PART_FIELDS: Record<keyof ArticleParts, readonly string[]> = {
+  markdown: ['bodyMarkdown', 'assets'],
+  products: ['products'],
+  outline: ['headings'],
+  author: ['authorName'],
+};
+
+const partsByNode = new WeakMap<FieldNode, ArticleParts>();
+
+/** The parts of an article the current `article` field's selection shows (per parsed document, fragments and aliases included). */
+export function articlePartsOf(info: GraphQLResolveInfo): ArticleParts {
+  const node = info.fieldNodes[0];
+  let parts = partsByNode.get(node);
+  if (!parts) {
+    const shows = (fields: readonly string[]) => fields.some((field) => selectsField(info, field));
+    parts = Object.freeze({
+      markdown: shows(ARTICLE_PART_FIELDS.markdown),
+      products: shows(ARTICLE_PART_FIELDS.products),
+      outline: shows(ARTICLE_PART_FIELDS.outline),
+      author: shows(ARTICLE_PART_FIELDS.author),
+    });
+    partsByNode.set(node, parts);
+  }
+  return parts;
 }

@@ -102,18 +102,51 @@ const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL 
 const summaryColumns = (withAuthor: boolean): string => `l.article_id, l.locale, l.slug, l.published_title AS title, l.published_excerpt AS excerpt, l.category_id,
   ${withAuthor ? 'u.display_name' : 'NULL::text'} AS author_name, to_char(l.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_key`;
 
-const ARTICLE_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title, r.body_markdown, r.body_html, r.excerpt,
-  r.seo_title, r.seo_description, r.og_image_url, r.outline, r.reading_time_minutes, a.robots, u.display_name AS author_name,
-  l.published_at, l.first_published_at, a.category_id, a.tags,
-  (SELECT coalesce(json_agg(json_build_object('id', p.id, 'key', p.key, 'name', p.name) ORDER BY p.key), '[]')
-     FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id) AS products,
+/**
+ * Columns of an article that feed only some fields: with the caches off, a query that does not select those fields
+ * gets a statement without them (the Markdown source is as long as the HTML, products and the author need joins,
+ * the outline is parsed JSON). Everything else, the cached path included, reads all of them.
+ */
+export interface ArticleParts {
+  /** `bodyMarkdown` */
+  markdown: boolean;
+  /** `products` */
+  products: boolean;
+  /** `headings` */
+  outline: boolean;
+  /** `authorName` */
+  author: boolean;
+}
+
+export const ALL_ARTICLE_PARTS: Readonly<ArticleParts> = Object.freeze({ markdown: true, products: true, outline: true, author: true });
+
+const articleColumns = (parts: ArticleParts): string => `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title,
+  ${parts.markdown ? 'r.body_markdown' : "''::text AS body_markdown"}, r.body_html, r.excerpt,
+  r.seo_title, r.seo_description, r.og_image_url, ${parts.outline ? 'r.outline' : "'[]'::jsonb AS outline"}, r.reading_time_minutes, a.robots,
+  ${parts.author ? 'u.display_name' : 'NULL::text'} AS author_name, l.published_at, l.first_published_at, a.category_id, a.tags,
+  ${
+    parts.products
+      ? `(SELECT coalesce(json_agg(json_build_object('id', p.id, 'key', p.key, 'name', p.name) ORDER BY p.key), '[]')
+     FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id)`
+      : `'[]'::json`
+  } AS products,
   (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
      FROM article_locales o WHERE o.article_id = a.id AND o.status = 'published' AND o.published_revision_id IS NOT NULL) AS alternates`;
+
+const authorJoin = (parts: ArticleParts): string => (parts.author ? 'LEFT JOIN users u ON u.id = r.author_id' : '');
+
+/** `delivery_article_by_slug` for every part, else a suffix naming the parts left out (at most 16 statements). */
+function articleStatementName(base: string, parts: ArticleParts): string {
+  const left = (parts.markdown ? '' : 'm') + (parts.products ? '' : 'p') + (parts.outline ? '' : 'o') + (parts.author ? '' : 'a');
+  return left ? `${base}_no_${left}` : base;
+}
 
 @Injectable()
 export class PublishedArticlesRepository {
   /** List statement texts by statement name (a few dozen combinations of filters at most). */
   private readonly listStatements = new Map<string, string>();
+  /** Article statement texts by statement name (one per combination of ArticleParts). */
+  private readonly articleStatements = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -142,34 +175,52 @@ export class PublishedArticlesRepository {
     }
   }
 
-  /** A published article by a current or earlier slug, in one query; `slug` is its current slug. */
-  async findPublishedBySlug(locale: string, slug: string): Promise<PublishedArticle | null> {
+  /**
+   * A published article by a current or earlier slug, in one query; `slug` is its current slug. Fields whose
+   * `parts` are left out read as empty (`''`, `[]`, null): only for callers that do not show them.
+   */
+  async findPublishedBySlug(locale: string, slug: string, parts: ArticleParts = ALL_ARTICLE_PARTS): Promise<PublishedArticle | null> {
+    const name = articleStatementName('delivery_article_by_slug', parts);
     const rows = await this.prepared<Record<string, unknown>>(
-      'delivery_article_by_slug',
-      `SELECT ${ARTICLE_COLUMNS}
+      name,
+      this.articleStatement(
+        name,
+        () => `SELECT ${articleColumns(parts)}
        FROM article_slugs s
        JOIN article_locales l ON l.article_id = s.article_id AND l.locale = s.locale
        JOIN articles a ON a.id = l.article_id
        JOIN article_revisions r ON r.id = l.published_revision_id
-       LEFT JOIN users u ON u.id = r.author_id
+       ${authorJoin(parts)}
        WHERE s.locale = $1 AND s.slug = $2 AND ${VISIBLE}`,
+      ),
       [locale, slug],
     );
     return rows[0] ? toPublishedArticle(rows[0]) : null;
   }
 
-  async findPublished(articleId: string, locale: string): Promise<PublishedArticle | null> {
+  /** As findPublishedBySlug, by id. */
+  async findPublished(articleId: string, locale: string, parts: ArticleParts = ALL_ARTICLE_PARTS): Promise<PublishedArticle | null> {
+    const name = articleStatementName('delivery_article_by_id', parts);
     const rows = await this.prepared<Record<string, unknown>>(
-      'delivery_article_by_id',
-      `SELECT ${ARTICLE_COLUMNS}
+      name,
+      this.articleStatement(
+        name,
+        () => `SELECT ${articleColumns(parts)}
        FROM article_locales l
        JOIN articles a ON a.id = l.article_id
        JOIN article_revisions r ON r.id = l.published_revision_id
-       LEFT JOIN users u ON u.id = r.author_id
+       ${authorJoin(parts)}
        WHERE l.article_id = $1 AND l.locale = $2 AND ${VISIBLE}`,
+      ),
       [articleId, locale],
     );
     return rows[0] ? toPublishedArticle(rows[0]) : null;
+  }
+
+  private articleStatement(name: string, build: () => string): string {
+    let text = this.articleStatements.get(name);
+    if (text === undefined) this.articleStatements.set(name, (text = build()));
+    return text;
   }
 
   /**
