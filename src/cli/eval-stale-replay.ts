@@ -16,9 +16,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArticleInput, DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, ProductChangeParameters } from '../staleness/detectors/product-change';
+import { ArticleInput, DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, ProductChangeParameters, SemanticVectors } from '../staleness/detectors/product-change';
 import { parseReleaseNotes } from '../staleness/detectors/release-notes';
 import { loadStaleDocsFolder, titleOf } from '../staleness/eval/stale-docs-format';
+import { articleChunks, summaryText } from '../staleness/semantic/semantic-text';
+import { loadVectorCache, textKey } from './stale-semantic-cache';
 
 interface Case {
   name: string;
@@ -40,7 +42,42 @@ export interface ReplayScore {
 const HISTORY_RELEASES = 50;
 const loaded = new Map<string, ReturnType<typeof loadStaleDocsFolder>>();
 
-export function replay(folder: string, split: string, params: ProductChangeParameters, mergeBy = 1, only?: Set<string>): ReplayScore & { perCase: { name: string; f1: number; r10: number; flagged: number; gold: number }[] } {
+function unit(v: Float32Array): Float32Array {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n) || 1;
+  return v.map((x) => x / n);
+}
+
+/** Vectors from a cache written by `stale-semantic-cache.ts` (unit length), per text. */
+export function semanticLookup(cacheDir: string): (text: string) => Float32Array | undefined {
+  const cache = loadVectorCache(cacheDir);
+  const normal = new Map<string, Float32Array>();
+  return (text) => {
+    const key = textKey(text);
+    let v = normal.get(key);
+    if (!v) {
+      const raw = cache.get(key);
+      if (!raw) return undefined;
+      v = unit(raw);
+      normal.set(key, v);
+    }
+    return v;
+  };
+}
+
+const chunkMemo = new Map<string, Float32Array[]>();
+function chunkVectors(title: string, body: string, vectorOf: (text: string) => Float32Array | undefined): Float32Array[] {
+  const key = `${title}\u0000${body}`;
+  let vectors = chunkMemo.get(key);
+  if (!vectors) {
+    vectors = articleChunks(title, body).map((chunk) => vectorOf(chunk.text)).filter((v): v is Float32Array => v !== undefined);
+    chunkMemo.set(key, vectors);
+  }
+  return vectors;
+}
+
+export function replay(folder: string, split: string, params: ProductChangeParameters, mergeBy = 1, only?: Set<string>, vectorOf?: (text: string) => Float32Array | undefined): ReplayScore & { perCase: { name: string; f1: number; r10: number; flagged: number; gold: number }[] } {
   const all = loaded.get(folder) ?? loadStaleDocsFolder(folder);
   loaded.set(folder, all);
   const goldRows = readFileSync(join(folder, 'releases.jsonl'), 'utf8')
@@ -97,7 +134,11 @@ export function replay(folder: string, split: string, params: ProductChangeParam
       lastConfirmedAt: null,
       history: historyAt(c.index, path),
     }));
-    const findings = detectProductChange({ id: c.name, version: c.name, releasedAt: new Date(), notesMarkdown: c.notes, changes }, articles, params);
+    const semantic: SemanticVectors | undefined = vectorOf && {
+      summary: (summary) => vectorOf(summaryText(summary)),
+      articles: articles.map((a) => chunkVectors(a.title, a.body, vectorOf)),
+    };
+    const findings = detectProductChange({ id: c.name, version: c.name, releasedAt: new Date(), notesMarkdown: c.notes, changes }, articles, params, semantic);
     const flagged = findings.filter((f) => f.flagged).map((f) => f.articleId);
     const ranking = findings.map((f) => f.articleId);
     for (const path of [...paths].sort()) if (!ranking.includes(path)) ranking.push(path);
@@ -120,18 +161,20 @@ function main(): void {
   let overrides: Partial<ProductChangeParameters> = {};
   let perCase = false;
   let only: Set<string> | undefined;
+  let vectorOf: ((text: string) => Float32Array | undefined) | undefined;
   for (let i = 1; i < args.length; i++) {
     if (args[i] === '--split') split = args[++i];
     else if (args[i] === '--params') overrides = JSON.parse(args[++i]) as Partial<ProductChangeParameters>;
     else if (args[i] === '--per-case') perCase = true;
     else if (args[i] === '--only') only = new Set(args[++i].split(','));
+    else if (args[i] === '--semantic') vectorOf = semanticLookup(args[++i]);
   }
   const params = { ...DEFAULT_PRODUCT_CHANGE_PARAMETERS, ...overrides };
   const f = (x: number): string => x.toFixed(3);
   let objective = 0;
   const merges = only ? [1] : [1, 2, 3];
   for (const mergeBy of merges) {
-    const s = replay(folder, split, params, mergeBy, only);
+    const s = replay(folder, split, params, mergeBy, only, vectorOf);
     objective += s.f1 + 0.5 * s.r10 + 0.25 * s.r5;
     process.stdout.write(`${split}x${mergeBy}  cases ${s.cases}  P ${f(s.precision)} R ${f(s.recall)} F1 ${f(s.f1)} R@5 ${f(s.r5)} R@10 ${f(s.r10)} flagged ${s.flagged.toFixed(1)}\n`);
     if (perCase) for (const c of s.perCase) process.stdout.write(`   ${c.name.padEnd(24)} gold ${c.gold} flagged ${c.flagged} F1 ${f(c.f1)} R@10 ${f(c.r10)}\n`);
