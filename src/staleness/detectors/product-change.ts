@@ -101,6 +101,8 @@ export interface ProductChangeParameters {
   semanticSupportWeight: number;
   /** Like semanticRerank, but only for the votes that order the articles not flagged (flags unchanged). */
   semanticRankRerank: number;
+  /** An entry's lexical vote counts only for articles whose cosine is ≥ semanticGate × the entry's best (0: off). */
+  semanticGate: number;
 }
 
 /** Unit-length vectors of the change summaries and of each article's chunks (same order as the articles). */
@@ -134,6 +136,7 @@ export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   semanticRerank: 0,
   semanticSupportWeight: 0,
   semanticRankRerank: 0,
+  semanticGate: 0,
 };
 
 function bestDot(query: Float32Array, chunks: Float32Array[] | undefined): number {
@@ -255,7 +258,7 @@ export function detectProductChange(
   params: ProductChangeParameters = DEFAULT_PRODUCT_CHANGE_PARAMETERS,
   semantic?: SemanticVectors,
 ): ProductChangeFinding[] {
-  const useSemantic = semantic !== undefined && (params.semanticWeight > 0 || params.semanticRankWeight > 0 || params.semanticRerank > 0 || params.semanticSupportWeight > 0 || params.semanticRankRerank > 0 || params.lexicalWeight !== 1);
+  const useSemantic = semantic !== undefined && (params.semanticWeight > 0 || params.semanticRankWeight > 0 || params.semanticRerank > 0 || params.semanticSupportWeight > 0 || params.semanticRankRerank > 0 || params.semanticGate > 0 || params.lexicalWeight !== 1);
   const prepared: PreparedArticle[] = articles.map((input) => ({ input, passages: passagesOf(input.body) }));
   const corpus = new Corpus();
   for (const article of prepared) for (const passage of article.passages) corpus.add(passage.tf, passage.length);
@@ -323,7 +326,8 @@ export function detectProductChange(
         priorSupport[candidate.index] += prior[candidate.index] * relative;
       }
       let vote = 0;
-      if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best) {
+      const gated = vector !== undefined && params.semanticGate > 0 && cosines[candidate.index] < params.semanticGate * bestCosine;
+      if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best && !gated) {
         vote = kindWeight * Math.pow(candidate.score / best, params.sharpness) * Math.min(1, best / params.strongScore);
         const rankFactor = params.semanticRankRerank > 0 ? Math.pow((cosines[candidate.index] + 0.05) / (bestCosine + 0.05), params.semanticRankRerank) : 1;
         priorVotes[candidate.index] += prior[candidate.index] * vote * rankFactor;
