@@ -9,7 +9,8 @@
  *
  *   npm run eval:stale:replay -- <folder> [--split dev] [--params '{"k1":1}'] [--per-case] [--only 2.2.0,2.3.0]
  *
- * `--params` overrides DEFAULT_PRODUCT_CHANGE_PARAMETERS; `--only` scores just those releases (no merging).
+ * `--params` overrides DEFAULT_PRODUCT_CHANGE_PARAMETERS; `--only` scores just those releases (no merging);
+ * `--semantic <cache-dir>` passes sentence vectors from `npm run eval:stale:embed` (the semantic* parameters).
  *
  * Reads gold (`changed_pages`) only to score. The service eval stays the reference: confirm a choice
  * there.
@@ -19,8 +20,8 @@ import { join } from 'node:path';
 import { ArticleInput, DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, ProductChangeParameters, SemanticVectors } from '../staleness/detectors/product-change';
 import { parseReleaseNotes } from '../staleness/detectors/release-notes';
 import { loadStaleDocsFolder, titleOf } from '../staleness/eval/stale-docs-format';
-import { articleChunks, summaryText } from '../staleness/semantic/semantic-text';
-import { loadVectorCache, textKey } from './stale-semantic-cache';
+import { articleChunks, summaryText } from '../staleness/eval/semantic-text';
+import { semanticLookup } from '../staleness/eval/semantic-vectors';
 
 interface Case {
   name: string;
@@ -41,30 +42,6 @@ export interface ReplayScore {
 
 const HISTORY_RELEASES = 50;
 const loaded = new Map<string, ReturnType<typeof loadStaleDocsFolder>>();
-
-function unit(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n) || 1;
-  return v.map((x) => x / n);
-}
-
-/** Vectors from a cache written by `stale-semantic-cache.ts` (unit length), per text. */
-export function semanticLookup(cacheDir: string): (text: string) => Float32Array | undefined {
-  const cache = loadVectorCache(cacheDir);
-  const normal = new Map<string, Float32Array>();
-  return (text) => {
-    const key = textKey(text);
-    let v = normal.get(key);
-    if (!v) {
-      const raw = cache.get(key);
-      if (!raw) return undefined;
-      v = unit(raw);
-      normal.set(key, v);
-    }
-    return v;
-  };
-}
 
 const chunkMemo = new Map<string, Float32Array[]>();
 function chunkVectors(title: string, body: string, vectorOf: (text: string) => Float32Array | undefined): Float32Array[] {

@@ -82,30 +82,18 @@ export interface ProductChangeParameters {
   historyWeight: number;
   historySmoothing: number;
   /**
-   * Sentence-encoder similarity (only when the caller passes vectors, `SemanticVectors`): an entry's
-   * semantic match with an article is the best cosine of its summary with the article's chunks (title,
-   * passages), m = max(0, cos − semanticFloor). `semanticWeight` adds semanticWeight × m to the lexical
-   * match (which `lexicalWeight` scales) before votes are counted, so it moves flags;
-   * `semanticRankWeight` adds, for the ranking of the articles not flagged only, a semantic vote
-   * kindWeight × (m / best m)^sharpness for articles within relativeCutoff of the entry's best m.
+   * Sentence-encoder rerank (experiment, off by default; used only when the caller passes
+   * `SemanticVectors`, which the service does not — see docs/staleness.md, fifth round). With c an
+   * article's best cosine to the entry's summary over its chunks and c* the entry's best over the
+   * articles, the lexical match is multiplied by ((c + 0.05) / (c* + 0.05))^semanticRerank before votes
+   * are counted (moves flags), and the votes that order the articles not flagged by the same factor
+   * with exponent semanticRankRerank (ranking only). 0 turns each off.
    */
-  lexicalWeight: number;
-  semanticWeight: number;
-  semanticFloor: number;
-  semanticRankWeight: number;
-  /** Semantic votes for the ranking only from entries whose best m reaches this. */
-  semanticMinBest: number;
-  /** Rerank: the lexical match × ((cos + 0.05) / (the entry's best cos + 0.05))^semanticRerank (0: off). */
   semanticRerank: number;
-  /** For the ranking below the flags: adds semanticSupportWeight × kindWeight × m / best m to every article's support. */
-  semanticSupportWeight: number;
-  /** Like semanticRerank, but only for the votes that order the articles not flagged (flags unchanged). */
   semanticRankRerank: number;
-  /** An entry's lexical vote counts only for articles whose cosine is ≥ semanticGate × the entry's best (0: off). */
-  semanticGate: number;
 }
 
-/** Unit-length vectors of the change summaries and of each article's chunks (same order as the articles). */
+/** Unit-length sentence vectors: of a change summary, and of each article's chunks (in the articles' order). */
 export interface SemanticVectors {
   summary(summary: string): Float32Array | undefined;
   articles: (Float32Array[] | undefined)[];
@@ -128,26 +116,23 @@ export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   kindWeights: { removed: 1.5, deprecated: 1.4, changed: 0.75, security: 1, added: 0.75, fixed: 0.3 },
   historyWeight: 1.5,
   historySmoothing: 2,
-  lexicalWeight: 1,
-  semanticWeight: 0,
-  semanticFloor: 0.2,
-  semanticRankWeight: 0,
-  semanticMinBest: 0,
   semanticRerank: 0,
-  semanticSupportWeight: 0,
   semanticRankRerank: 0,
-  semanticGate: 0,
 };
 
-function bestDot(query: Float32Array, chunks: Float32Array[] | undefined): number {
-  if (!chunks) return 0;
-  let best = -1;
-  for (const chunk of chunks) {
+/** The best dot product of a unit vector with any of an article's unit chunk vectors (0 when none). */
+function bestCosine(query: Float32Array, chunks: Float32Array[] | undefined): number {
+  let best = 0;
+  for (const chunk of chunks ?? []) {
     let dot = 0;
     for (let i = 0; i < query.length; i++) dot += query[i] * chunk[i];
     if (dot > best) best = dot;
   }
-  return Math.max(0, best);
+  return best;
+}
+
+function semanticFactor(cosine: number, best: number, exponent: number): number {
+  return exponent > 0 ? Math.pow((cosine + 0.05) / (best + 0.05), exponent) : 1;
 }
 
 /** Per article, the history prior's factor (1 when there is no history or the prior is off). */
@@ -258,7 +243,7 @@ export function detectProductChange(
   params: ProductChangeParameters = DEFAULT_PRODUCT_CHANGE_PARAMETERS,
   semantic?: SemanticVectors,
 ): ProductChangeFinding[] {
-  const useSemantic = semantic !== undefined && (params.semanticWeight > 0 || params.semanticRankWeight > 0 || params.semanticRerank > 0 || params.semanticSupportWeight > 0 || params.semanticRankRerank > 0 || params.semanticGate > 0 || params.lexicalWeight !== 1);
+  const useSemantic = semantic !== undefined && (params.semanticRerank > 0 || params.semanticRankRerank > 0);
   const prepared: PreparedArticle[] = articles.map((input) => ({ input, passages: passagesOf(input.body) }));
   const corpus = new Corpus();
   for (const article of prepared) for (const passage of article.passages) corpus.add(passage.tf, passage.length);
@@ -269,7 +254,6 @@ export function detectProductChange(
   // The history-weighted votes and support that order the articles not flagged.
   const priorVotes = new Array<number>(prepared.length).fill(0);
   const priorSupport = new Array<number>(prepared.length).fill(0);
-  const semanticVotes = new Array<number>(prepared.length).fill(0);
 
   // Scores are in units of the rarest possible term's IDF, so thresholds mean the same in a knowledge
   // base of ten passages and of ten thousand.
@@ -280,10 +264,8 @@ export function detectProductChange(
     const perArticle: { index: number; score: number; passages: MatchedPassage[]; viaKey: boolean }[] = [];
     let best = 0;
     const vector = useSemantic ? semantic.summary(entry.summary) : undefined;
-    const cosines = prepared.map((_, index) => (vector ? bestDot(vector, semantic!.articles[index]) : 0));
-    const bestCosine = Math.max(0, ...cosines);
-    const meaning = cosines.map((c) => Math.max(0, c - params.semanticFloor));
-    const bestMeaning = Math.max(0, ...meaning);
+    const cosines = prepared.map((_, index) => (vector ? bestCosine(vector, semantic!.articles[index]) : 0));
+    const topCosine = Math.max(0, ...cosines);
     prepared.forEach((article, index) => {
       const scored: MatchedPassage[] = [];
       let top = 0;
@@ -295,30 +277,12 @@ export function detectProductChange(
           scored.push({ start: passage.start, end: passage.end, heading: passage.heading, excerpt: '', score });
         }
       }
-      if (useSemantic && vector) {
-        if (params.semanticRerank > 0) top *= Math.pow((cosines[index] + 0.05) / (bestCosine + 0.05), params.semanticRerank);
-        top = params.lexicalWeight * top + params.semanticWeight * meaning[index];
-      }
+      if (vector) top *= semanticFactor(cosines[index], topCosine, params.semanticRerank);
       const viaKey = article.input.featureKeys.some((key) => keys.has(key.toLowerCase()));
       best = Math.max(best, top);
       perArticle.push({ index, score: top, passages: scored, viaKey });
     });
     const kindWeight = params.kindWeights[entry.kind];
-    if (params.semanticSupportWeight > 0 && bestMeaning > 0) {
-      meaning.forEach((m, index) => {
-        const vote = params.semanticSupportWeight * kindWeight * (m / bestMeaning);
-        semanticVotes[index] += vote;
-        priorSupport[index] += prior[index] * vote;
-      });
-    }
-    if (params.semanticRankWeight > 0 && bestMeaning > 0 && bestMeaning >= params.semanticMinBest) {
-      meaning.forEach((m, index) => {
-        if (m < params.relativeCutoff * bestMeaning) return;
-        const vote = params.semanticRankWeight * kindWeight * Math.pow(m / bestMeaning, params.sharpness);
-        semanticVotes[index] += vote;
-        priorVotes[index] += prior[index] * vote;
-      });
-    }
     for (const candidate of perArticle) {
       if (best >= params.minEntryScore) {
         const relative = kindWeight * (candidate.score / best) * Math.min(1, best / params.strongScore);
@@ -326,10 +290,9 @@ export function detectProductChange(
         priorSupport[candidate.index] += prior[candidate.index] * relative;
       }
       let vote = 0;
-      const gated = vector !== undefined && params.semanticGate > 0 && cosines[candidate.index] < params.semanticGate * bestCosine;
-      if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best && !gated) {
+      if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best) {
         vote = kindWeight * Math.pow(candidate.score / best, params.sharpness) * Math.min(1, best / params.strongScore);
-        const rankFactor = params.semanticRankRerank > 0 ? Math.pow((cosines[candidate.index] + 0.05) / (bestCosine + 0.05), params.semanticRankRerank) : 1;
+        const rankFactor = vector ? semanticFactor(cosines[candidate.index], topCosine, params.semanticRankRerank) : 1;
         priorVotes[candidate.index] += prior[candidate.index] * vote * rankFactor;
       }
       if (candidate.viaKey) vote += kindWeight * params.featureKeyVote;
@@ -348,7 +311,7 @@ export function detectProductChange(
   prepared.forEach((prep, index) => {
     const article = prep.input;
     const entries = matched.get(index) ?? [];
-    if (entries.length === 0 && support[index] <= 0 && semanticVotes[index] <= 0) return;
+    if (entries.length === 0 && support[index] <= 0) return;
     if (article.lastConfirmedAt && article.lastConfirmedAt.getTime() > release.releasedAt.getTime()) return;
     const score = entries.reduce((sum, e) => sum + e.vote, 0);
     entries.sort((a, b) => b.vote - a.vote);
