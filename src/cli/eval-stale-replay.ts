@@ -9,16 +9,21 @@
  *
  *   npm run eval:stale:replay -- <folder> [--split dev] [--params '{"k1":1}'] [--per-case] [--only 2.2.0,2.3.0]
  *
- * `--params` overrides DEFAULT_PRODUCT_CHANGE_PARAMETERS; `--only` scores just those releases (no merging).
+ * `--params` overrides DEFAULT_PRODUCT_CHANGE_PARAMETERS; `--only` scores just those releases (no merging);
+ * `--semantic <cache-dir>` passes sentence vectors from `npm run eval:stale:embed` (the semantic* parameters);
+ * `--out <file>` writes the split's predictions (not the merged cases) for the folder's score.mjs;
+ * `--merges 1` scores the split alone (default 1,2,3: the split and its stress sets).
  *
  * Reads gold (`changed_pages`) only to score. The service eval stays the reference: confirm a choice
  * there.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArticleInput, DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, ProductChangeParameters } from '../staleness/detectors/product-change';
+import { ArticleInput, DEFAULT_PRODUCT_CHANGE_PARAMETERS, detectProductChange, ProductChangeParameters, SemanticVectors } from '../staleness/detectors/product-change';
 import { parseReleaseNotes } from '../staleness/detectors/release-notes';
-import { loadStaleDocsFolder, titleOf } from '../staleness/eval/stale-docs-format';
+import { loadStaleDocsFolder, Prediction, titleOf } from '../staleness/eval/stale-docs-format';
+import { articleChunks, summaryText } from '../staleness/eval/semantic-text';
+import { semanticLookup } from '../staleness/eval/semantic-vectors';
 
 interface Case {
   name: string;
@@ -40,7 +45,18 @@ export interface ReplayScore {
 const HISTORY_RELEASES = 50;
 const loaded = new Map<string, ReturnType<typeof loadStaleDocsFolder>>();
 
-export function replay(folder: string, split: string, params: ProductChangeParameters, mergeBy = 1, only?: Set<string>): ReplayScore & { perCase: { name: string; f1: number; r10: number; flagged: number; gold: number }[] } {
+const chunkMemo = new Map<string, Float32Array[]>();
+function chunkVectors(title: string, body: string, vectorOf: (text: string) => Float32Array | undefined): Float32Array[] {
+  const key = `${title}\u0000${body}`;
+  let vectors = chunkMemo.get(key);
+  if (!vectors) {
+    vectors = articleChunks(title, body).map((chunk) => vectorOf(chunk.text)).filter((v): v is Float32Array => v !== undefined);
+    chunkMemo.set(key, vectors);
+  }
+  return vectors;
+}
+
+export function replay(folder: string, split: string, params: ProductChangeParameters, mergeBy = 1, only?: Set<string>, vectorOf?: (text: string) => Float32Array | undefined, predictions?: Prediction[]): ReplayScore & { perCase: { name: string; f1: number; r10: number; flagged: number; gold: number }[] } {
   const all = loaded.get(folder) ?? loadStaleDocsFolder(folder);
   loaded.set(folder, all);
   const goldRows = readFileSync(join(folder, 'releases.jsonl'), 'utf8')
@@ -97,10 +113,15 @@ export function replay(folder: string, split: string, params: ProductChangeParam
       lastConfirmedAt: null,
       history: historyAt(c.index, path),
     }));
-    const findings = detectProductChange({ id: c.name, version: c.name, releasedAt: new Date(), notesMarkdown: c.notes, changes }, articles, params);
+    const semantic: SemanticVectors | undefined = vectorOf && {
+      summary: (summary) => vectorOf(summaryText(summary)),
+      articles: articles.map((a) => chunkVectors(a.title, a.body, vectorOf)),
+    };
+    const findings = detectProductChange({ id: c.name, version: c.name, releasedAt: new Date(), notesMarkdown: c.notes, changes }, articles, params, semantic);
     const flagged = findings.filter((f) => f.flagged).map((f) => f.articleId);
     const ranking = findings.map((f) => f.articleId);
     for (const path of [...paths].sort()) if (!ranking.includes(path)) ranking.push(path);
+    predictions?.push({ version: c.name, flagged, ranking });
     if (c.gold.size === 0) continue;
     const hits = flagged.filter((p) => c.gold.has(p)).length;
     const p = flagged.length ? hits / flagged.length : 0;
@@ -120,18 +141,26 @@ function main(): void {
   let overrides: Partial<ProductChangeParameters> = {};
   let perCase = false;
   let only: Set<string> | undefined;
+  let vectorOf: ((text: string) => Float32Array | undefined) | undefined;
+  let out: string | undefined;
+  let merges = [1, 2, 3];
   for (let i = 1; i < args.length; i++) {
     if (args[i] === '--split') split = args[++i];
     else if (args[i] === '--params') overrides = JSON.parse(args[++i]) as Partial<ProductChangeParameters>;
     else if (args[i] === '--per-case') perCase = true;
     else if (args[i] === '--only') only = new Set(args[++i].split(','));
+    else if (args[i] === '--semantic') vectorOf = semanticLookup(args[++i]);
+    else if (args[i] === '--out') out = args[++i];
+    else if (args[i] === '--merges') merges = args[++i].split(',').map(Number);
   }
   const params = { ...DEFAULT_PRODUCT_CHANGE_PARAMETERS, ...overrides };
   const f = (x: number): string => x.toFixed(3);
   let objective = 0;
-  const merges = only ? [1] : [1, 2, 3];
+  if (only) merges = [1];
   for (const mergeBy of merges) {
-    const s = replay(folder, split, params, mergeBy, only);
+    const predictions: Prediction[] = [];
+    const s = replay(folder, split, params, mergeBy, only, vectorOf, predictions);
+    if (out && mergeBy === 1) writeFileSync(out, predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
     objective += s.f1 + 0.5 * s.r10 + 0.25 * s.r5;
     process.stdout.write(`${split}x${mergeBy}  cases ${s.cases}  P ${f(s.precision)} R ${f(s.recall)} F1 ${f(s.f1)} R@5 ${f(s.r5)} R@10 ${f(s.r10)} flagged ${s.flagged.toFixed(1)}\n`);
     if (perCase) for (const c of s.perCase) process.stdout.write(`   ${c.name.padEnd(24)} gold ${c.gold} flagged ${c.flagged} F1 ${f(c.f1)} R@10 ${f(c.r10)}\n`);

@@ -127,3 +127,30 @@ describe('detectProductChange', () => {
     expect(historyFactors([{ ...article('a', 'x'), history: { cycles: 6, edited: 5 } }], { ...p, historyWeight: 0 })).toEqual([1]);
   });
 });
+
+describe('detectProductChange with sentence vectors (experiment hook)', () => {
+  const twins = [
+    article('alpha', '# Proxy\n\nThe dev server proxy forwards websocket requests.'),
+    article('beta', '# Proxy\n\nThe dev server proxy forwards websocket requests.'),
+    ...ARTICLES,
+  ];
+  const changes = release([{ id: 'c1', kind: 'changed', summary: 'proxy websocket requests', featureKeys: [] }]);
+  const semantic = {
+    summary: () => new Float32Array([1, 0]),
+    articles: [[new Float32Array([0.2, 0.98])], [new Float32Array([0.9, 0.44])], ...ARTICLES.map(() => undefined)],
+  };
+
+  it('changes nothing while the semantic parameters are 0', () => {
+    expect(detectProductChange(changes, twins, DEFAULT_PRODUCT_CHANGE_PARAMETERS, semantic)).toEqual(detectProductChange(changes, twins));
+  });
+
+  it('reranks lexically tied articles by the cosine of their chunks to the change', () => {
+    const plain = detectProductChange(changes, twins);
+    expect(plain.slice(0, 2).map((f) => f.articleId)).toEqual(['alpha', 'beta']);
+    expect(plain[0].score).toBeGreaterThan(0);
+    expect(plain[0].score).toBeCloseTo(plain[1].score);
+    const reranked = detectProductChange(changes, twins, { ...DEFAULT_PRODUCT_CHANGE_PARAMETERS, semanticRerank: 1 }, semantic);
+    expect(reranked[0].articleId).toBe('beta');
+    expect(reranked[0].score).toBeGreaterThan(reranked[1].score);
+  });
+});

@@ -81,6 +81,22 @@ export interface ProductChangeParameters {
    */
   historyWeight: number;
   historySmoothing: number;
+  /**
+   * Sentence-encoder rerank (experiment, off by default; used only when the caller passes
+   * `SemanticVectors`, which the service does not — see docs/staleness.md, fifth round). With c an
+   * article's best cosine to the entry's summary over its chunks and c* the entry's best over the
+   * articles, the lexical match is multiplied by ((c + 0.05) / (c* + 0.05))^semanticRerank before votes
+   * are counted (moves flags), and the votes that order the articles not flagged by the same factor
+   * with exponent semanticRankRerank (ranking only). 0 turns each off.
+   */
+  semanticRerank: number;
+  semanticRankRerank: number;
+}
+
+/** Unit-length sentence vectors: of a change summary, and of each article's chunks (in the articles' order). */
+export interface SemanticVectors {
+  summary(summary: string): Float32Array | undefined;
+  articles: (Float32Array[] | undefined)[];
 }
 
 export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
@@ -100,7 +116,24 @@ export const DEFAULT_PRODUCT_CHANGE_PARAMETERS: ProductChangeParameters = {
   kindWeights: { removed: 1.5, deprecated: 1.4, changed: 0.75, security: 1, added: 0.75, fixed: 0.3 },
   historyWeight: 1.5,
   historySmoothing: 2,
+  semanticRerank: 0,
+  semanticRankRerank: 0,
 };
+
+/** The best dot product of a unit vector with any of an article's unit chunk vectors (0 when none). */
+function bestCosine(query: Float32Array, chunks: Float32Array[] | undefined): number {
+  let best = 0;
+  for (const chunk of chunks ?? []) {
+    let dot = 0;
+    for (let i = 0; i < query.length; i++) dot += query[i] * chunk[i];
+    if (dot > best) best = dot;
+  }
+  return best;
+}
+
+function semanticFactor(cosine: number, best: number, exponent: number): number {
+  return exponent > 0 ? Math.pow((cosine + 0.05) / (best + 0.05), exponent) : 1;
+}
 
 /** Per article, the history prior's factor (1 when there is no history or the prior is off). */
 export function historyFactors(articles: ArticleInput[], params: ProductChangeParameters): number[] {
@@ -208,7 +241,9 @@ export function detectProductChange(
   release: ReleaseInput,
   articles: ArticleInput[],
   params: ProductChangeParameters = DEFAULT_PRODUCT_CHANGE_PARAMETERS,
+  semantic?: SemanticVectors,
 ): ProductChangeFinding[] {
+  const useSemantic = semantic !== undefined && (params.semanticRerank > 0 || params.semanticRankRerank > 0);
   const prepared: PreparedArticle[] = articles.map((input) => ({ input, passages: passagesOf(input.body) }));
   const corpus = new Corpus();
   for (const article of prepared) for (const passage of article.passages) corpus.add(passage.tf, passage.length);
@@ -228,6 +263,9 @@ export function detectProductChange(
     const keys = new Set(entry.featureKeys.map((key) => key.toLowerCase()));
     const perArticle: { index: number; score: number; passages: MatchedPassage[]; viaKey: boolean }[] = [];
     let best = 0;
+    const vector = useSemantic ? semantic.summary(entry.summary) : undefined;
+    const cosines = prepared.map((_, index) => (vector ? bestCosine(vector, semantic!.articles[index]) : 0));
+    const topCosine = Math.max(0, ...cosines);
     prepared.forEach((article, index) => {
       const scored: MatchedPassage[] = [];
       let top = 0;
@@ -239,6 +277,7 @@ export function detectProductChange(
           scored.push({ start: passage.start, end: passage.end, heading: passage.heading, excerpt: '', score });
         }
       }
+      if (vector) top *= semanticFactor(cosines[index], topCosine, params.semanticRerank);
       const viaKey = article.input.featureKeys.some((key) => keys.has(key.toLowerCase()));
       best = Math.max(best, top);
       perArticle.push({ index, score: top, passages: scored, viaKey });
@@ -253,7 +292,8 @@ export function detectProductChange(
       let vote = 0;
       if (best >= params.minEntryScore && candidate.score >= params.relativeCutoff * best) {
         vote = kindWeight * Math.pow(candidate.score / best, params.sharpness) * Math.min(1, best / params.strongScore);
-        priorVotes[candidate.index] += prior[candidate.index] * vote;
+        const rankFactor = vector ? semanticFactor(cosines[candidate.index], topCosine, params.semanticRankRerank) : 1;
+        priorVotes[candidate.index] += prior[candidate.index] * vote * rankFactor;
       }
       if (candidate.viaKey) vote += kindWeight * params.featureKeyVote;
       if (vote <= 0) continue;
