@@ -9,7 +9,7 @@ import { Role } from '../src/users/role.enum';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { enqueueWebhookEvents } from '../src/webhooks/webhook-events';
 import { verifySignature } from '../src/webhooks/webhook-signature';
-import { ACCEPT, ForumFactory } from './factories/forum';
+import { ACCEPT, DELETE as DELETE_POST, EDIT, ForumFactory } from './factories/forum';
 import { KnowledgeBaseFactory, localeOf, UNPUBLISH } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 import { eventually } from './support/eventually';
@@ -248,6 +248,47 @@ describe('outgoing webhooks', () => {
         expect(r.of('thread.solved').map((h) => h.json.data.threadId)).toEqual([thread.id]);
       }, 10_000);
       expect(r.of('thread.created')[0].json.purge.surrogateKeys).toEqual([`thread:${thread.id}`, 'threads']);
+    });
+
+    it('sends thread and post changes: edits, replies, moderation, deletion; a held thread is announced when approved', async () => {
+      const r = await receiver();
+      await register(r.url, ['ThreadCreated', 'ThreadChanged', 'PostChanged']);
+      const forum = new ForumFactory(admin);
+      const held = await forum.board({ name: 'Changes held board', moderationPolicy: 'HoldAll' });
+      const open = await forum.board({ name: 'Changes board' });
+      const asker = await t.createUser({ displayName: 'Changer' });
+      await t.dataSource.query('UPDATE users SET trust_level = 2 WHERE id = $1', [asker.user.id]);
+      const member = t.delivery(await t.login(asker));
+      const heldThread = await forum.thread(member, held.id);
+      const thread = await forum.thread(member, open.id);
+      const reply = await forum.reply(member, thread.id, 'A first reply.');
+
+      // Nothing about the held thread (nor its question) while it waits.
+      await eventually(async () => expect(r.of('post.changed').map((h) => h.json.data.postId)).toEqual(expect.arrayContaining([reply.id])), 10_000);
+      expect(r.received.filter((h) => h.json.data.threadId === heldThread.id)).toEqual([]);
+
+      const approved = await admin.send(`mutation ($input: ContentActionInput!) { approveContent(input: $input) { threadId } }`, { input: { threadId: heldThread.id } });
+      expect(approved.errors).toBeUndefined();
+      const edited = await member.send(EDIT, { input: { postId: reply.id, baseRevisionNumber: 1, bodyMarkdown: 'An edited reply.' } });
+      expect(edited.errors).toBeUndefined();
+      const hidden = await admin.send(`mutation ($input: ContentActionInput!) { hideContent(input: $input) { postId } }`, { input: { postId: reply.id, reason: 'Off topic' } });
+      expect(hidden.errors).toBeUndefined();
+      const deleted = await member.send(DELETE_POST, { input: { postId: thread.question.id } });
+      expect(deleted.errors).toBeUndefined();
+
+      await eventually(async () => {
+        expect(r.of('thread.created').map((h) => h.json.data)).toEqual([
+          { threadId: thread.id, locale: 'en' },
+          { threadId: heldThread.id, locale: 'en' },
+        ]);
+        expect(r.of('post.changed').filter((h) => h.json.data.postId === reply.id).map((h) => h.json.data.change)).toEqual(['created', 'updated', 'updated']);
+        expect(r.of('thread.changed').filter((h) => h.json.data.threadId === thread.id).map((h) => h.json.data.change)).toEqual(
+          expect.arrayContaining(['updated', 'deleted']),
+        );
+      }, 10_000);
+      const change = r.of('post.changed').find((h) => h.json.data.postId === reply.id)!;
+      expect(change.json.data).toEqual({ postId: reply.id, threadId: thread.id, change: 'created' });
+      expect(change.json.purge.surrogateKeys).toEqual([`thread:${thread.id}`, 'threads']);
     });
 
     it('sends nothing for a change whose transaction rolls back', async () => {

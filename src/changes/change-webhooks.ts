@@ -26,11 +26,19 @@ export function webhookEventTypeOf(kind: ContentKind, change: ChangeType): Webho
       // A held thread is announced by nothing until released; `created` is a thread visible at once.
       if (change === 'created') return 'thread.created';
       if (change === 'solved') return 'thread.solved';
-      return null;
+      return THREAD_CHANGES.has(change) ? 'thread.changed' : null;
+    case 'post':
+      // A held reply is not public: nothing until a moderator approves it (then `updated`).
+      return POST_CHANGES.has(change) ? 'post.changed' : null;
     default:
       return null;
   }
 }
+
+/** Changes of a thread's public side besides creation and solving: edits, moderation, moves, merges, deletion. */
+const THREAD_CHANGES: ReadonlySet<ChangeType> = new Set<ChangeType>(['updated', 'unsolved', 'slug-changed', 'deleted', 'undeleted', 'purged']);
+/** A visible reply, an edit, a moderation decision, a move or a deletion of a post. */
+const POST_CHANGES: ReadonlySet<ChangeType> = new Set<ChangeType>(['created', 'updated', 'deleted', 'undeleted', 'purged']);
 
 interface ArticleRow {
   id: string;
@@ -78,8 +86,24 @@ export async function enqueueChangeWebhooks(
     // Category names, slugs and breadcrumbs appear on every article page: everything is purged.
     const ids = change.ids.length > 0 ? change.ids : [null];
     events = ids.map((id) => ({ type, data: { categoryId: id, change: changeName }, surrogateKeys: [GLOBAL_SURROGATE_KEY] }));
+  } else if (change.kind === 'post') {
+    // A post's thread page and the thread lists (reply counts, last activity) change with it.
+    const rows: { id: string; thread_id: string }[] = await tx.query(`SELECT id, thread_id FROM posts WHERE id = ANY($1::uuid[])`, [change.ids]);
+    const threadOf = new Map(rows.map((row) => [row.id, row.thread_id]));
+    events = change.ids.map((id) => {
+      const threadId = threadOf.get(id) ?? null;
+      return {
+        type,
+        data: { postId: id, threadId, change: changeName },
+        surrogateKeys: threadId ? [threadKey(threadId), THREAD_LISTS_SURROGATE_KEY] : [THREAD_LISTS_SURROGATE_KEY],
+      };
+    });
   } else {
-    events = change.ids.map((id) => ({ type, data: { threadId: id, locale: change.locale }, surrogateKeys: [threadKey(id), THREAD_LISTS_SURROGATE_KEY] }));
+    events = change.ids.map((id) => ({
+      type,
+      data: type === 'thread.changed' ? { threadId: id, change: changeName } : { threadId: id, locale: change.locale },
+      surrogateKeys: [threadKey(id), THREAD_LISTS_SURROGATE_KEY],
+    }));
   }
   await enqueueWebhookEvents(tx, events);
 }

@@ -90,7 +90,7 @@ export class PostingService {
           await this.screener.recordHold(tx, 'thread', thread.id, screening, board.id);
           if (!heldReason) await this.notifications.postPublished(tx, post, thread);
           await recordChange(tx, { kind: 'thread', change: heldReason ? 'held' : 'created', id: thread.id, locale: board.locale });
-          await recordChange(tx, { kind: 'post', change: 'created', id: post.id });
+          await recordChange(tx, { kind: 'post', change: heldReason ? 'held' : 'created', id: post.id });
           return { threadId: thread.id, postId: post.id };
         });
       } catch (error) {

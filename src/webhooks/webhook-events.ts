@@ -11,6 +11,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'release.recorded',
   'thread.created',
   'thread.solved',
+  'thread.changed',
+  'post.changed',
   'stale_flag.raised',
   'stale_flag.resolved',
   'content_gap.created',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { enqueueChangeWebhooks } from '../../changes/change-webhooks';
 import { recordChange } from '../../changes/content-changes';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../common/errors/app-error';
 import { AppConfig } from '../../config/app-config';
@@ -83,6 +84,11 @@ export class ModerationActionsService {
       after: { status: result.to, authorId: thread.authorId, boardId: thread.boardId, ...(flagsUpheld.length > 0 ? { flagsUpheld: flagsUpheld.length } : {}) },
     });
     await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id });
+    if (thread.status === ContentStatus.Pending && result.to === ContentStatus.Visible) {
+      // Held at first, public now: receivers hear of the new thread as if it had been posted visible.
+      const [{ locale }] = (await tx.query(`SELECT locale FROM boards WHERE id = $1`, [thread.boardId])) as { locale: string }[];
+      await enqueueChangeWebhooks(tx, { kind: 'thread', change: 'created', ids: [thread.id], locale });
+    }
     const question = await tx.findOne(PostEntity, { where: { threadId: thread.id, isQuestion: true } });
     if (action === 'approve' && question) await this.notices.postApproved(tx, question, thread);
     if (thread.status === ContentStatus.Pending && result.to !== ContentStatus.Pending) {

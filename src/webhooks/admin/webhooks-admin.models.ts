@@ -13,6 +13,8 @@ export enum WebhookEventType {
   ReleaseRecorded = 'release.recorded',
   ThreadCreated = 'thread.created',
   ThreadSolved = 'thread.solved',
+  ThreadChanged = 'thread.changed',
+  PostChanged = 'post.changed',
   StaleFlagRaised = 'stale_flag.raised',
   StaleFlagResolved = 'stale_flag.resolved',
   ContentGapCreated = 'content_gap.created',
