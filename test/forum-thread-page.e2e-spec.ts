@@ -113,6 +113,18 @@ describe('forum thread and board pages (one statement per page)', () => {
         }
       }
     }
+    // The page size as a literal (the plan is then worked out once per document), and documents with the same
+    // selection but another size: each answers its own size, read with the thread, as the separate statements do.
+    for (const first of [1, 3, 20]) {
+      const literal = PAGE.replace(', $first: Int', '').replace('posts(first: $first)', `posts(first: ${first})`);
+      for (let i = 0; i < 3; i += 1) {
+        for (const client of [t.delivery(), clients.Newbie]) {
+          const page = expectData(await client.send(literal, { slug: thread.slug }), 'thread') as { posts: unknown };
+          const unbatched = expectData(await client.send(PAGE_UNBATCHED, { slug: thread.slug, first }), 'thread') as { posts: unknown };
+          expect(page.posts).toEqual(unbatched.posts);
+        }
+      }
+    }
     // The first page's cursor continues on the separate path: page 1 + page 2 = everything, in order, once.
     const anonymous = t.delivery();
     const first = expectData(await anonymous.send(PAGE, { slug: thread.slug, first: 2 }), 'thread') as { posts: { pageInfo: { endCursor: string; hasNextPage: boolean }; edges: { node: { id: string } }[] } };
