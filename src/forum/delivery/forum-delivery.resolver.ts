@@ -97,7 +97,7 @@ export class ForumDeliveryResolver {
     // first page of replies); those fields then answer with what was read, without their resolvers (prefetchFields).
     const plan = threadHeadPlan(info);
     if (!plan) return toThread(await this.reading.thread(reader, args));
-    const { thread, head } = await this.reading.threadPage(reader, args, plan.repliesSize);
+    const { thread, head } = await this.reading.threadPage(reader, args, plan.repliesSize, plan.withMarkdown);
     const fields: ThreadPageFields = {
       question: head.question ? toPost(head.question) : null,
       acceptedAnswer: head.accepted ? toPost(head.accepted) : null,

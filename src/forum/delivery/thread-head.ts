@@ -7,6 +7,8 @@ interface HeadShape {
   posts: FieldNode | null;
   /** The page size when it does not depend on the variables; undefined: computed per request. */
   size: number | null | undefined;
+  /** Whether `bodyMarkdown` is selected anywhere under the thread (else the posts are read without it). */
+  withMarkdown: boolean;
 }
 
 /** Shapes by the `thread` field's node (documents are parsed once and kept by Mercurius, their nodes with them). */
@@ -17,9 +19,10 @@ const SHAPES = new WeakMap<FieldNode, HeadShape | null>();
  * statement (ForumReadingService.threadPage) rather than one or two per field: null when none of `question`,
  * `acceptedAnswer`, `posts` is selected. `repliesSize` is the page size when `posts` is selected exactly once as a
  * first page forwards (no cursor, no `last`/`before`, a valid `first`); any other `posts` runs its own statement.
+ * `withMarkdown`: whether the posts must be read with their Markdown (`bodyMarkdown` selected anywhere under the thread).
  * The selection's part is worked out once per document (the arguments' values again only when they are variables).
  */
-export function threadHeadPlan(info: GraphQLResolveInfo): { repliesSize: number | null } | null {
+export function threadHeadPlan(info: GraphQLResolveInfo): { repliesSize: number | null; withMarkdown: boolean } | null {
   const cacheable = info.fieldNodes.length === 1;
   let shape = cacheable ? SHAPES.get(info.fieldNodes[0]) : undefined;
   if (shape === undefined) {
@@ -27,8 +30,8 @@ export function threadHeadPlan(info: GraphQLResolveInfo): { repliesSize: number 
     if (cacheable) SHAPES.set(info.fieldNodes[0], shape);
   }
   if (!shape) return null;
-  if (!shape.posts) return { repliesSize: null };
-  return { repliesSize: shape.size !== undefined ? shape.size : firstPageSize(info, shape.posts) };
+  if (!shape.posts) return { repliesSize: null, withMarkdown: shape.withMarkdown };
+  return { repliesSize: shape.size !== undefined ? shape.size : firstPageSize(info, shape.posts), withMarkdown: shape.withMarkdown };
 }
 
 function headShape(info: GraphQLResolveInfo): HeadShape | null {
@@ -50,9 +53,24 @@ function headShape(info: GraphQLResolveInfo): HeadShape | null {
   for (const node of info.fieldNodes) collect(node.selectionSet);
   const posts = fields.get('posts') ?? [];
   if (!fields.has('question') && !fields.has('acceptedAnswer') && posts.length === 0) return null;
-  if (posts.length !== 1) return { posts: null, size: null };
+  const withMarkdown = selectsAnywhere(info, info.fieldNodes, 'bodyMarkdown');
+  if (posts.length !== 1) return { posts: null, size: null, withMarkdown };
   const usesVariables = (posts[0].arguments ?? []).some((argument) => argument.value.kind !== Kind.INT && argument.value.kind !== Kind.NULL && argument.value.kind !== Kind.STRING);
-  return { posts: posts[0], size: usesVariables ? undefined : firstPageSize(info, posts[0]) };
+  return { posts: posts[0], size: usesVariables ? undefined : firstPageSize(info, posts[0]), withMarkdown };
+}
+
+/** Whether a field of this name is selected at any depth under the nodes (through fragments too). */
+function selectsAnywhere(info: GraphQLResolveInfo, nodes: readonly FieldNode[], name: string): boolean {
+  const seen = new Set<string>();
+  const search = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === name || search(selection.selectionSet);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return search(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      return search(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return nodes.some((node) => search(node.selectionSet));
 }
 
 function firstPageSize(info: GraphQLResolveInfo, node: FieldNode): number | null {
