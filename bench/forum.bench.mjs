@@ -38,7 +38,7 @@ const REPLY = `mutation ($input: ReplyInput!) { replyToThread(input: $input) { i
 
 import * as S from './forum-statements.mjs';
 
-const { SQL_THREAD_PAGE, SQL_BOARD_PAGE, B_SQL_THREAD, B_SQL_HEAD, B_SQL_BOARD_PAGE } = S;
+const { SQL_THREAD_PAGE, SQL_BOARD_PAGE, B_SQL_THREAD_PAGE, B_SQL_BOARD_PAGE } = S;
 const BASELINE_MAIN = process.env.BENCH_BASELINE_MAIN || null;
 
 const children = [];
@@ -217,10 +217,7 @@ async function main() {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: POOL_SIZE });
   const sqlThreadPage = async (p) => named(p, SQL_THREAD_PAGE, [pick(slugs), 21]);
   const sqlBoardPage = async (p) => named(p, SQL_BOARD_PAGE, [pick(boards), 21]);
-  const sqlThreadPageBefore = async (p) => {
-    const { rows: [thread] } = await named(p, B_SQL_THREAD, [pick(slugs)]);
-    await named(p, B_SQL_HEAD, [thread.id, 21]);
-  };
+  const sqlThreadPageBefore = async (p) => named(p, B_SQL_THREAD_PAGE, [pick(slugs), 21]);
   const sqlBoardPageBefore = async (p) => named(p, B_SQL_BOARD_PAGE, [pick(boards), 21]);
   const loadBefore = uptime();
   const off = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' });
@@ -243,7 +240,7 @@ async function main() {
       { label: 'thread page: API, caches on', run: () => apiSegment(on.url, threadBody, on.child.pid) },
       ...(baseline
         ? [
-            { label: 'thread page: bare SQL before (the baseline build: 2 statements)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
+            { label: 'thread page: bare SQL before (the baseline build)', run: () => sqlSegment(pool, sqlThreadPageBefore) },
             { label: 'thread page: API before, caches off', run: () => apiSegment(baseline.url, threadBody, baseline.child.pid) },
           ]
         : []),
@@ -271,8 +268,7 @@ async function main() {
     for (const [name, sql, params] of [
       ['thread page: thread by slug with question, accepted answer, first 21 replies', SQL_THREAD_PAGE, [slugs[0], 21]],
       ['board page', SQL_BOARD_PAGE, [boards[0], 21]],
-      ['before: thread by slug', B_SQL_THREAD, [slugs[0]]],
-      ['before: thread posts: question, accepted answer, first 21 replies', B_SQL_HEAD, [sample.thread.id, 21]],
+      ['before: thread page', B_SQL_THREAD_PAGE, [slugs[0], 21]],
       ['before: board page', B_SQL_BOARD_PAGE, [boards[0], 21]],
     ]) {
       const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${sql}`, params);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
+import { epochMs } from '../common/sql/epoch-ms';
 import { preparedQuery } from '../common/sql/prepared-query';
 import { jsonLdString } from '../common/json-ld';
 import { AppConfig } from '../config/app-config';
@@ -118,9 +119,10 @@ interface ThreadRow extends AuthorColumns {
   tags: string[];
   reply_count: number;
   score: number;
-  created_at: Date;
-  last_activity_at: Date;
-  solved_at: Date | null;
+  /** Instants as milliseconds since 1970 (epochMs). */
+  created_ms: number;
+  last_activity_ms: number;
+  solved_ms: number | null;
   excerpt: string | null;
   sort_key?: string;
 }
@@ -130,19 +132,20 @@ interface ThreadDetailRow extends ThreadRow {
   duplicate_of_id: string | null;
   is_following: boolean;
   products: { key: string; name: string }[] | null;
-  /** Only when asked for (threadRow's headSize): the page's post rows as JSON, dates as ISO strings. */
+  /** Only when asked for (threadRow's head): the page's post rows as JSON. */
   head?: HeadRow[] | null;
 }
 
 /**
- * A post row of a thread row's `head` column (JSON: timestamps are strings, the sort key an array; no `body_markdown`
+ * A post row of a thread row's `head` column (JSON: instants in milliseconds, the sort key an array; no `body_markdown`
  * when the page does not show it).
  */
 interface HeadRow extends Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key' | 'body_markdown'> {
   body_markdown?: string;
   part: 0 | 1 | 2;
-  created_at: string;
-  edited_at: string | null;
+  /** Milliseconds since 1970 (epochMs). */
+  created_at: number;
+  edited_at: number | null;
   sort_key: (string | number)[];
 }
 
@@ -186,8 +189,10 @@ const SORTS: Record<ThreadSort, SortSpec> = {
 
 const EXCERPT_LENGTH = 200;
 const AUTHOR_COLUMNS = 'u.display_name AS author_name, u.trust_level AS author_trust, u.role AS author_role';
-const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved, t.tags,
-  t.reply_count, t.score, t.created_at, t.last_activity_at, t.solved_at, t.excerpt, ${AUTHOR_COLUMNS}`;
+/** Tags as JSON (parsed natively; the driver's text[] parser walks the text character by character). */
+const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved,
+  array_to_json(t.tags) AS tags, t.reply_count, t.score, ${epochMs('t.created_at')} AS created_ms, ${epochMs('t.last_activity_at')} AS last_activity_ms,
+  ${epochMs('t.solved_at')} AS solved_ms, t.excerpt, ${AUTHOR_COLUMNS}`;
 /**
  * `t.excerpt`: the question's first EXCERPT_LENGTH + 1 characters, kept on the thread by a trigger on posts
  * (migration 1764920000000) so a list page does not join 20 question posts (wide rows) for 200 characters.
@@ -558,9 +563,9 @@ export class ForumReadingService {
       replyCount: row.reply_count,
       score: row.score,
       author: toAuthor(row),
-      createdAt: row.created_at,
-      lastActivityAt: row.last_activity_at,
-      solvedAt: row.solved_at,
+      createdAt: new Date(row.created_ms),
+      lastActivityAt: new Date(row.last_activity_ms),
+      solvedAt: row.solved_ms === null ? null : new Date(row.solved_ms),
     };
   }
 }
@@ -594,6 +599,8 @@ function postSelect(
   withMarkdown = true,
 ): { columns: string; from: string; readable: string } {
   const readable = readableSqlFor(thread === 'join' ? ['p', 't'] : ['p'], reader, values);
+  // In JSON (outer), instants as milliseconds: a number becomes a Date without parsing text.
+  const instants = thread === 'join' ? 'p.created_at, p.edited_at' : `${epochMs('p.created_at')} AS created_at, ${epochMs('p.edited_at')} AS edited_at`;
   let vote = 'NULL::int AS my_vote';
   let voteJoin = '';
   if (reader.userId !== null) {
@@ -603,7 +610,7 @@ function postSelect(
   }
   return {
     columns: `p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status,${withMarkdown ? ' p.body_markdown,' : ''} p.body_html,${withText ? ' p.body_text,' : ''}
-              p.revision_number, p.score, p.upvote_count, p.downvote_count, ${vote}, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
+              p.revision_number, p.score, p.upvote_count, p.downvote_count, ${vote}, ${instants}, ${AUTHOR_COLUMNS},
               json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)${thread === 'join' ? '::text' : ''} AS sort_key`,
     from: `posts p ${thread === 'join' ? 'JOIN threads t ON t.id = p.thread_id ' : ''}LEFT JOIN users u ON u.id = p.author_id ${voteJoin}`,
     readable,
