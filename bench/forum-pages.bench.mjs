@@ -1,7 +1,9 @@
 // The forum's thread and board pages, before and after a change, side by side (issue 12): 50 connections.
 //   npm run build && BENCH_BASELINE=<checkout of the earlier commit, built> BENCH_PAGE=thread|board node bench/forum-pages.bench.mjs
 //   (BENCH_DURATION=<s per variant and round>, BENCH_ROUNDS=<n>, BENCH_DATABASE=<url, default evergreen_bench_forum>,
-//   BENCH_CACHES_ON=1: this build with its default caches as a third variant)
+//   BENCH_CACHES_ON=1: this build with its default caches as a third variant; BENCH_CONCURRENT=1: in each round all
+//   variants are loaded at the same time, each by its own 50 connections, instead of one after another — on a machine
+//   whose load swings from second to second, the comparison that noise distorts least)
 // The pages of forum.bench.mjs (bench/forum-queries.mjs). Servers (the baseline's and this build's, caches off) run on the
 // same database and are measured interleaved round by round (each round starts at another variant), so machine noise
 // hits all alike. Per variant: req/s, p50/p99, and CPU time per page of the server process and of its PostgreSQL
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
-import { CONNECTIONS, MAIN, environment, markdownTable, postJson, round, startApp, stopChild, writeResults } from './lib.mjs';
+import { CONNECTIONS, MAIN, environment, markdownTable, postJson, round, startApp, stopChild, waitForQueuedJobs, writeResults } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_forum';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 3);
@@ -22,6 +24,8 @@ const SECONDS = Math.max(2, Number(process.env.BENCH_DURATION) || 5);
 const BASELINE = process.env.BENCH_BASELINE ? path.join(path.resolve(process.env.BENCH_BASELINE), 'dist/src/main.js') : null;
 const THREAD_PAGE = process.env.BENCH_PAGE !== 'board';
 const PAGE = THREAD_PAGE ? 'forum-thread-page' : 'forum-board-page';
+/** BENCH_CONCURRENT=1: the variants are loaded at the same time in each round instead of one after another. */
+const CONCURRENT = process.env.BENCH_CONCURRENT === '1';
 
 function run(opts) {
   return new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
@@ -78,6 +82,8 @@ async function main() {
       const probe = await postJson(`${v.app.url}/graphql`, JSON.parse(body()));
       if (!probe.text.includes(THREAD_PAGE ? '"bodyHtml"' : '"excerpt"') || probe.text.includes('"errors"')) throw new Error(`unexpected answer from ${v.label}: ${probe.text.slice(0, 300)}`);
     }
+    // The jobs every server queues at start (trust levels: minutes on this forum) would run in one of the measured servers.
+    const jobWaitSeconds = await waitForQueuedJobs(db);
     // Start-up work (migrations check, the first staleness scan, job schedules) would land in the first segments.
     for (const v of variants) {
       for (let waited = 0, last = cpuMs([v.app.child.pid]); waited < 120; waited += 2) {
@@ -89,27 +95,39 @@ async function main() {
       }
     }
     console.log(`Forum ${THREAD_PAGE ? 'thread' : 'board'} page: ${threads} threads, ${posts} posts, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per variant`);
+    const measure = async (v) => {
+      const opts = { url: `${v.app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] };
+      await run({ ...opts, duration: 1 });
+      const pgPids = await backends(v.app.child.pid);
+      const nodeBefore = cpuMs([v.app.child.pid]);
+      const pgBefore = cpuMs(pgPids);
+      const result = await run({ ...opts, duration: SECONDS });
+      return {
+        requests: result.requests.total,
+        seconds: result.duration,
+        nodeMs: cpuMs([v.app.child.pid]) - nodeBefore,
+        pgMs: cpuMs(pgPids) - pgBefore,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        errors: result.errors + result.non2xx,
+        backends: pgPids.length,
+        load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+      };
+    };
+    const report = (r, v, s) =>
+      console.log(`  round ${r} ${v.key}: ${Math.round(s.requests / s.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, Node ${round(s.nodeMs / s.requests, 3)} + PostgreSQL ${round(s.pgMs / s.requests, 3)} CPU ms/page (${s.backends} backends), load ${s.load}`);
     for (let r = 1; r <= ROUNDS; r += 1) {
+      if (CONCURRENT) {
+        // All variants loaded at once (each with its own CONNECTIONS): a burst of other work on the machine hits them alike.
+        const figures = await Promise.all(variants.map(measure));
+        variants.forEach((v, i) => (v.rounds.push(figures[i]), report(r, v, figures[i])));
+        continue;
+      }
       for (let k = 0; k < variants.length; k += 1) {
         const v = variants[(k + r) % variants.length];
-        const opts = { url: `${v.app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] };
-        await run({ ...opts, duration: 1 });
-        const pgPids = await backends(v.app.child.pid);
-        const nodeBefore = cpuMs([v.app.child.pid]);
-        const pgBefore = cpuMs(pgPids);
-        const result = await run({ ...opts, duration: SECONDS });
-        const s = {
-          requests: result.requests.total,
-          seconds: result.duration,
-          nodeMs: cpuMs([v.app.child.pid]) - nodeBefore,
-          pgMs: cpuMs(pgPids) - pgBefore,
-          p50: result.latency.p50,
-          p99: result.latency.p99,
-          errors: result.errors + result.non2xx,
-          load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
-        };
+        const s = await measure(v);
         v.rounds.push(s);
-        console.log(`  round ${r} ${v.key}: ${Math.round(s.requests / s.seconds)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms, Node ${round(s.nodeMs / s.requests, 3)} + PostgreSQL ${round(s.pgMs / s.requests, 3)} CPU ms/page (${pgPids.length} backends), load ${s.load}`);
+        report(r, v, s);
       }
     }
   } finally {
@@ -136,14 +154,21 @@ async function main() {
     summary.map((s) => [s.label, s.requestsPerSecond, s.p50, s.p99, s.worstP99, s.nodeCpuMsPerPage, s.postgresCpuMsPerPage, s.errors]),
   );
   const loads = variants.flatMap((v) => v.rounds.map((s) => s.load.split(' ')[0]));
+  // Per round (the variants of a round ran back to back): this build's Node CPU per page against the baseline's.
+  const before = variants.find((v) => v.key === 'before');
+  const after = variants.find((v) => v.key === 'after');
+  const perRound = before && after ? after.rounds.map((s, i) => (s.nodeMs / s.requests) / (before.rounds[i].nodeMs / before.rounds[i].requests)) : [];
+  const roundsLine = perRound.length
+    ? `\n- Node CPU per page, this build ÷ baseline, per round: ${perRound.map((x) => round(x, 2)).join(', ')} (median ${round(median(perRound), 2)}; lower in ${perRound.filter((x) => x < 1).length} of ${perRound.length} rounds)`
+    : '';
   const markdown = `# Forum ${THREAD_PAGE ? 'thread' : 'board'} page, side by side (${threads} threads, ${posts} posts)
 
-Command: \`npm run build && BENCH_BASELINE=${process.env.BENCH_BASELINE ?? ''} BENCH_PAGE=${THREAD_PAGE ? 'thread' : 'board'} BENCH_DURATION=${SECONDS} BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_CACHES_ON === '1' ? ' BENCH_CACHES_ON=1' : ''} node bench/forum-pages.bench.mjs\`
+Command: \`npm run build && BENCH_BASELINE=${process.env.BENCH_BASELINE ?? ''} BENCH_PAGE=${THREAD_PAGE ? 'thread' : 'board'} BENCH_DURATION=${SECONDS} BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_CACHES_ON === '1' ? ' BENCH_CACHES_ON=1' : ''}${CONCURRENT ? ' BENCH_CONCURRENT=1' : ''} node bench/forum-pages.bench.mjs\`
 
 - Date: ${env.date}; Node ${env.node}; ${env.cpuCount} × ${env.cpuModel}; 1-minute load average during the rounds ${Math.min(...loads)}–${Math.max(...loads)} (shared machine: compare the rows of this run)
-- ${THREAD_PAGE ? `\`thread(slug)\` with question, accepted answer and the first 20 replies (authors, votes), a random slug of ${slugs.length} threads with replies per request` : `\`threads(boardSlug, first: 20)\` (Latest), a random open board of ${boards.length} per request`} (bench/forum-queries.mjs); ${CONNECTIONS} connections; each round 1 s warm-up + ${SECONDS} s per variant, variants interleaved (each round starts at another)
-- both servers idle (under 5 % CPU over 2 s) before the first round, so start-up work is not counted
-- CPU ms/page: user + system CPU time of the server process, and of the PostgreSQL backends serving its connections, during the measured seconds, divided by the pages answered
+- ${THREAD_PAGE ? `\`thread(slug)\` with question, accepted answer and the first 20 replies (authors, votes), a random slug of ${slugs.length} threads with replies per request` : `\`threads(boardSlug, first: 20)\` (Latest), a random open board of ${boards.length} per request`} (bench/forum-queries.mjs); ${CONNECTIONS} connections; each round 1 s warm-up + ${SECONDS} s per variant, ${CONCURRENT ? 'all variants loaded at the same time (each by its own connections)' : 'variants interleaved (each round starts at another)'}
+- the servers idle (under 5 % CPU over 2 s) and the job queue empty (waited ${jobWaitSeconds} s) before the first round, so start-up work and queued jobs (the hourly trust-level recomputation, which every server queues at start) are not counted
+- CPU ms/page: user + system CPU time of the server process, and of the PostgreSQL backends serving its connections, during the measured seconds, divided by the pages answered${roundsLine}
 
 ${table}
 `;
