@@ -74,6 +74,7 @@ async function main() {
   if (process.env.BENCH_CACHES_ON === '1') variants.push({ key: 'on', label: 'this build, caches on', main: MAIN, extra: {}, rounds: [] });
   const body = () =>
     THREAD_PAGE ? JSON.stringify({ query: THREAD_QUERY, variables: { slug: pick(slugs) } }) : JSON.stringify({ query: BOARD_QUERY, variables: { board: pick(boards) } });
+  let jobWaitSeconds = 0;
   try {
     for (const v of variants) {
       const extra = { ...v.extra, SEARCH_WORKER: 'false' };
@@ -83,7 +84,7 @@ async function main() {
       if (!probe.text.includes(THREAD_PAGE ? '"bodyHtml"' : '"excerpt"') || probe.text.includes('"errors"')) throw new Error(`unexpected answer from ${v.label}: ${probe.text.slice(0, 300)}`);
     }
     // The jobs every server queues at start (trust levels: minutes on this forum) would run in one of the measured servers.
-    const jobWaitSeconds = await waitForQueuedJobs(db);
+    jobWaitSeconds = await waitForQueuedJobs(db);
     // Start-up work (migrations check, the first staleness scan, job schedules) would land in the first segments.
     for (const v of variants) {
       for (let waited = 0, last = cpuMs([v.app.child.pid]); waited < 120; waited += 2) {
