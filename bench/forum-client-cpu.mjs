@@ -14,11 +14,8 @@ const slugs = (await pool.query(`SELECT slug FROM threads WHERE status = 'visibl
 const boards = (await pool.query(`SELECT slug FROM boards WHERE moderation_policy = 'open'`)).rows.map((r) => r.slug);
 const named = (text, values) => pool.query({ name: `b_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text, values });
 const variants = {
-  'thread page, before (2 statements)': async (i) => {
-    const { rows: [thread] } = await named(S.B_SQL_THREAD, [slugs[i % slugs.length]]);
-    await named(S.B_SQL_HEAD, [thread.id, 21]);
-  },
-  'thread page, after (1 statement)': (i) => named(S.SQL_THREAD_PAGE, [slugs[i % slugs.length], 21]),
+  'thread page, before': (i) => named(S.B_SQL_THREAD_PAGE, [slugs[i % slugs.length], 21]),
+  'thread page, after': (i) => named(S.SQL_THREAD_PAGE, [slugs[i % slugs.length], 21]),
   'board page, before': (i) => named(S.B_SQL_BOARD_PAGE, [boards[i % boards.length], 21]),
   'board page, after': (i) => named(S.SQL_BOARD_PAGE, [boards[i % boards.length], 21]),
 };

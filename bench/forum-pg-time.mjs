@@ -1,4 +1,4 @@
-// PostgreSQL time per forum page, the baseline build's statements (b8a53a2) and this build's (anonymous reader):
+// PostgreSQL time per forum page, the baseline build's statements (8bf56ee) and this build's (anonymous reader):
 //   node bench/forum-pg-time.mjs   (BENCH_DATABASE=<url>, BENCH_SAMPLES=<pages per kind, default 300>)
 // Each statement is a prepared statement (as the service runs them) measured with EXPLAIN (ANALYZE, TIMING OFF) EXECUTE;
 // a page's time is the sum over its statements of planning (plan-cache lookup once the plan is generic) plus
@@ -29,8 +29,8 @@ async function timed(sql, params) {
 const slugs = (await db.query(`SELECT slug, id FROM threads WHERE status = 'visible' AND reply_count > 0 ORDER BY random() LIMIT $1`, [SAMPLES])).rows;
 const boards = (await db.query(`SELECT slug FROM boards WHERE moderation_policy = 'open'`)).rows.map((r) => r.slug);
 const pages = {
-  'thread page, before (2 statements)': async ({ slug, id }) => (await timed(S.B_SQL_THREAD, [slug])).ms + (await timed(S.B_SQL_HEAD, [id, 21])).ms,
-  'thread page, after (1 statement)': async ({ slug }) => (await timed(S.SQL_THREAD_PAGE, [slug, 21])).ms,
+  'thread page, before': async ({ slug }) => (await timed(S.B_SQL_THREAD_PAGE, [slug, 21])).ms,
+  'thread page, after': async ({ slug }) => (await timed(S.SQL_THREAD_PAGE, [slug, 21])).ms,
   'board page, before': async (_t, board) => (await timed(S.B_SQL_BOARD_PAGE, [board, 21])).ms,
   'board page, after': async (_t, board) => (await timed(S.SQL_BOARD_PAGE, [board, 21])).ms,
 };

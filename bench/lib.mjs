@@ -155,3 +155,34 @@ export function writeResults(name, json, markdown) {
   fs.writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return [jsonPath.pathname, mdPath.pathname];
 }
+
+/**
+ * Waits until the job queue (pg-boss, schema `pgboss`) holds no queued, active or retrying job, so the measured
+ * seconds do not share the machine with one. Every server queues its hourly jobs when it starts, and one of them
+ * runs the queued job — on a generated forum, `moderation.trust-levels` takes minutes of Node and PostgreSQL time and
+ * a pool connection, in whichever benchmarked server takes it (issue 12: "caches on" slower than "off"). A server
+ * stopped in the middle of a job leaves it active until it expires (5 minutes), when another server retries it.
+ * Returns the seconds waited; gives up after `timeoutSeconds` (BENCH_JOB_WAIT_SECONDS, default 600) with a warning.
+ */
+export async function waitForQueuedJobs(db, timeoutSeconds = Number(process.env.BENCH_JOB_WAIT_SECONDS ?? 600)) {
+  const started = Date.now();
+  let last = '';
+  for (;;) {
+    let pending = [];
+    try {
+      pending = (await db.query(`SELECT name, state, count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'active', 'retry') GROUP BY 1, 2 ORDER BY 1, 2`)).rows;
+    } catch {
+      return 0; // no job queue in this database
+    }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (pending.length === 0) return seconds;
+    const text = pending.map((r) => `${r.name} ${r.state} ${r.n}`).join(', ');
+    if (text !== last) console.log(`  waiting for queued jobs to finish (${seconds} s): ${text}`);
+    last = text;
+    if (seconds > timeoutSeconds) {
+      console.log(`  WARNING: jobs still queued after ${seconds} s; measuring anyway`);
+      return seconds;
+    }
+    await sleep(2000);
+  }
+}

@@ -82,6 +82,15 @@ describe('forum thread and board pages (one statement per page)', () => {
           expect(head.replies).toEqual(await reading.replies(reader, thread.id, { direction: 'forward', size, cursor: null }));
         }
       }
+      // Without the Markdown (a page that shows only the HTML): the same posts, with empty bodyMarkdown.
+      const withMarkdown = await reading.threadPage(reader, { id: thread.id }, 20);
+      const withoutMarkdown = await reading.threadPage(reader, { id: thread.id }, 20, false);
+      const noMarkdown = (post: PostView | null) => (post ? { ...post, bodyMarkdown: '' } : null);
+      expect(withoutMarkdown.thread).toEqual(withMarkdown.thread);
+      expect(withoutMarkdown.head.question).toEqual(noMarkdown(withMarkdown.head.question));
+      expect(withoutMarkdown.head.accepted).toEqual(noMarkdown(withMarkdown.head.accepted));
+      expect(withoutMarkdown.head.replies).toEqual({ ...withMarkdown.head.replies, edges: withMarkdown.head.replies.edges.map((e) => ({ ...e, node: noMarkdown(e.node) })) });
+      expect(withMarkdown.head.question?.bodyMarkdown).toMatch(/The \*\*export\*\* stops/);
       // Without replies (posts not asked for): the question and the accepted answer only.
       const { head } = await reading.threadPage(reader, { id: thread.id }, null);
       expect(head.question).toEqual(await reading.question(reader, thread.id));
@@ -111,6 +120,33 @@ describe('forum thread and board pages (one statement per page)', () => {
           expect(page.question.id).not.toBe(page.acceptedAnswer.id);
           expect(page.acceptedAnswer.id).toBe(replies[2].id);
         }
+      }
+    }
+    // The page size as a literal (the plan is then worked out once per document), and documents with the same
+    // selection but another size: each answers its own size, read with the thread, as the separate statements do.
+    for (const first of [1, 3, 20]) {
+      const literal = PAGE.replace(', $first: Int', '').replace('posts(first: $first)', `posts(first: ${first})`);
+      for (let i = 0; i < 3; i += 1) {
+        for (const client of [t.delivery(), clients.Newbie]) {
+          const page = expectData(await client.send(literal, { slug: thread.slug }), 'thread') as { posts: unknown };
+          const unbatched = expectData(await client.send(PAGE_UNBATCHED, { slug: thread.slug, first }), 'thread') as { posts: unknown };
+          expect(page.posts).toEqual(unbatched.posts);
+        }
+      }
+    }
+    // A page without bodyMarkdown reads the posts without it; one that asks for it anywhere (here only in a fragment
+    // on the question) reads them with it. Both answer as the separate statements do.
+    const htmlOnly = PAGE.replaceAll(POST_FIELDS, POST_FIELDS.replace('bodyMarkdown ', ''));
+    const markdownInFragment = `${htmlOnly.replace('question {', 'question { ...Md')} fragment Md on Post { bodyMarkdown }`;
+    for (const client of [t.delivery(), clients.Newbie, clients.staff]) {
+      for (let i = 0; i < 3; i += 1) {
+        const html = expectData(await client.send(htmlOnly, { slug: thread.slug, first: 20 }), 'thread') as { posts: { edges: { node: Record<string, unknown> }[] }; question: Record<string, unknown> };
+        const full = expectData(await client.send(PAGE_UNBATCHED, { slug: thread.slug, first: 20 }), 'thread') as { posts: { edges: { node: Record<string, unknown> }[] } };
+        expect(html.question.bodyMarkdown).toBeUndefined();
+        expect(html.posts.edges.map((e) => e.node)).toEqual(full.posts.edges.map(({ node: { bodyMarkdown: _markdown, ...rest } }) => rest));
+        const withFragment = expectData(await client.send(markdownInFragment, { slug: thread.slug, first: 20 }), 'thread') as { posts: unknown; question: { bodyMarkdown: string } };
+        expect(withFragment.question.bodyMarkdown).toMatch(/The \*\*export\*\* stops/);
+        expect(withFragment.posts).toEqual(html.posts);
       }
     }
     // The first page's cursor continues on the separate path: page 1 + page 2 = everything, in order, once.

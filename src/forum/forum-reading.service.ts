@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
+import { epochMs } from '../common/sql/epoch-ms';
 import { preparedQuery } from '../common/sql/prepared-query';
 import { jsonLdString } from '../common/json-ld';
 import { AppConfig } from '../config/app-config';
@@ -118,9 +119,10 @@ interface ThreadRow extends AuthorColumns {
   tags: string[];
   reply_count: number;
   score: number;
-  created_at: Date;
-  last_activity_at: Date;
-  solved_at: Date | null;
+  /** Instants as milliseconds since 1970 (epochMs). */
+  created_ms: number;
+  last_activity_ms: number;
+  solved_ms: number | null;
   excerpt: string | null;
   sort_key?: string;
 }
@@ -130,15 +132,20 @@ interface ThreadDetailRow extends ThreadRow {
   duplicate_of_id: string | null;
   is_following: boolean;
   products: { key: string; name: string }[] | null;
-  /** Only when asked for (threadRow's headSize): the page's post rows as JSON, dates as ISO strings. */
+  /** Only when asked for (threadRow's head): the page's post rows as JSON. */
   head?: HeadRow[] | null;
 }
 
-/** A post row of a thread row's `head` column (JSON: timestamps are strings, the sort key an array). */
-interface HeadRow extends Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key'> {
+/**
+ * A post row of a thread row's `head` column (JSON: instants in milliseconds, the sort key an array; no `body_markdown`
+ * when the page does not show it).
+ */
+interface HeadRow extends Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key' | 'body_markdown'> {
+  body_markdown?: string;
   part: 0 | 1 | 2;
-  created_at: string;
-  edited_at: string | null;
+  /** Milliseconds since 1970 (epochMs). */
+  created_at: number;
+  edited_at: number | null;
   sort_key: (string | number)[];
 }
 
@@ -182,8 +189,10 @@ const SORTS: Record<ThreadSort, SortSpec> = {
 
 const EXCERPT_LENGTH = 200;
 const AUTHOR_COLUMNS = 'u.display_name AS author_name, u.trust_level AS author_trust, u.role AS author_role';
-const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved, t.tags,
-  t.reply_count, t.score, t.created_at, t.last_activity_at, t.solved_at, t.excerpt, ${AUTHOR_COLUMNS}`;
+/** Tags as JSON (parsed natively; the driver's text[] parser walks the text character by character). */
+const THREAD_COLUMNS = `t.id, t.board_id, b.slug AS board_slug, b.locale, t.slug, t.title, t.status, t.is_locked, t.is_pinned, t.is_solved,
+  array_to_json(t.tags) AS tags, t.reply_count, t.score, ${epochMs('t.created_at')} AS created_ms, ${epochMs('t.last_activity_at')} AS last_activity_ms,
+  ${epochMs('t.solved_at')} AS solved_ms, t.excerpt, ${AUTHOR_COLUMNS}`;
 /**
  * `t.excerpt`: the question's first EXCERPT_LENGTH + 1 characters, kept on the thread by a trigger on posts
  * (migration 1764920000000) so a list page does not join 20 question posts (wide rows) for 200 characters.
@@ -293,20 +302,26 @@ export class ForumReadingService {
    * accepted answer and the first `repliesSize` replies forwards (none when null) — what `question`,
    * `acceptedAnswer` and `replies(first: repliesSize)` return, row for row. The posts come as one JSON column of
    * the thread's row (three index lookups or walks of `posts_thread_created_idx` that stop at the page size), so
-   * the page is one round trip rather than two (bench/results/forum.md).
+   * the page is one round trip rather than two (bench/results/forum.md). `withMarkdown: false` (a page that does not
+   * show the posts' Markdown): the posts are read without it, their `bodyMarkdown` is empty.
    */
-  async threadPage(reader: Reader, lookup: { id?: string | null; slug?: string | null }, repliesSize: number | null): Promise<{ thread: ThreadView; head: ThreadHead }> {
-    const { thread, head } = await this.threadWithHead(reader, lookup, repliesSize ?? 0);
+  async threadPage(
+    reader: Reader,
+    lookup: { id?: string | null; slug?: string | null },
+    repliesSize: number | null,
+    withMarkdown = true,
+  ): Promise<{ thread: ThreadView; head: ThreadHead }> {
+    const { thread, head } = await this.threadWithHead(reader, lookup, { size: repliesSize ?? 0, withMarkdown });
     return { thread, head: head! };
   }
 
-  private async threadWithHead(reader: Reader, lookup: { id?: string | null; slug?: string | null }, headSize: number | null): Promise<{ thread: ThreadView; head: ThreadHead | null }> {
+  private async threadWithHead(reader: Reader, lookup: { id?: string | null; slug?: string | null }, headSpec: HeadSpec | null): Promise<{ thread: ThreadView; head: ThreadHead | null }> {
     const key = lookup.id ?? lookup.slug ?? '';
-    let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key, headSize);
+    let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key, headSpec);
     let redirectToSlug: string | null = null;
     if (!row && lookup.slug && !lookup.id) {
       const [redirect]: { thread_id: string }[] = await this.dataSource.query('SELECT thread_id FROM thread_slug_redirects WHERE slug = $1', [lookup.slug]);
-      if (redirect) row = await this.threadRow(reader, 't.id = $1::uuid', redirect.thread_id, headSize);
+      if (redirect) row = await this.threadRow(reader, 't.id = $1::uuid', redirect.thread_id, headSpec);
       if (row) redirectToSlug = row.slug;
     }
     if (!row) throw threadNotFound(key);
@@ -318,7 +333,7 @@ export class ForumReadingService {
       duplicateOfId: row.duplicate_of_id,
       isFollowing: row.is_following,
     };
-    return { thread, head: headSize === null ? null : toThreadHead(row.head ?? [], headSize) };
+    return { thread, head: headSpec === null ? null : toThreadHead(row.head ?? [], headSpec.size) };
   }
 
   /** The question post of a thread the reader can see. */
@@ -485,19 +500,19 @@ export class ForumReadingService {
   }
 
   /**
-   * The thread's row for the reader; with `headSize`, also its `head` column: the question (part 0), the accepted
-   * answer (part 1) and the first `headSize` + 1 other replies (part 2, oldest first), as a JSON array of post rows.
+   * The thread's row for the reader; with `head`, also its `head` column: the question (part 0), the accepted
+   * answer (part 1) and the first `head.size` + 1 other replies (part 2, oldest first), as a JSON array of post rows.
    */
-  private async threadRow(reader: Reader, condition: string, key: string, headSize: number | null = null): Promise<ThreadDetailRow | null> {
+  private async threadRow(reader: Reader, condition: string, key: string, headSpec: HeadSpec | null = null): Promise<ThreadDetailRow | null> {
     const values: unknown[] = [key];
     const readable = readableSqlFor(['t'], reader, values);
     // Anonymous readers follow nothing: no lookup in thread_follows.
     const following = reader.userId === null ? 'false' : `EXISTS (SELECT 1 FROM thread_follows f WHERE f.thread_id = t.id AND f.user_id = $${values.push(reader.userId)}::uuid)`;
     let head = '';
-    if (headSize !== null) {
+    if (headSpec !== null) {
       // Correlated to the thread row (`t`, already readable); UNION ALL keeps the branches' order.
-      const { columns, from, readable: postReadable } = postSelect(reader, values, 'outer');
-      const limit = `$${values.push(headSize + 1)}::int`;
+      const { columns, from, readable: postReadable } = postSelect(reader, values, 'outer', false, headSpec.withMarkdown);
+      const limit = `$${values.push(headSpec.size + 1)}::int`;
       head = `, (SELECT json_agg(h) FROM (
           (SELECT 0 AS part, ${columns} FROM ${from} WHERE p.thread_id = t.id AND p.is_question AND ${postReadable} LIMIT 1)
           UNION ALL
@@ -548,11 +563,17 @@ export class ForumReadingService {
       replyCount: row.reply_count,
       score: row.score,
       author: toAuthor(row),
-      createdAt: row.created_at,
-      lastActivityAt: row.last_activity_at,
-      solvedAt: row.solved_at,
+      createdAt: new Date(row.created_ms),
+      lastActivityAt: new Date(row.last_activity_ms),
+      solvedAt: row.solved_ms === null ? null : new Date(row.solved_ms),
     };
   }
+}
+
+/** What of the posts a thread row's `head` holds: the replies page size, and whether with their Markdown. */
+interface HeadSpec {
+  size: number;
+  withMarkdown: boolean;
 }
 
 /** The head of a thread page (ForumReadingService.threadPage). */
@@ -567,10 +588,19 @@ export interface ThreadHead {
  * `values`. Anonymous readers get no `post_votes` join (`my_vote` is NULL) and the plain `status = 'visible'` rule.
  * `thread`: 'join' joins the post's thread as `t` (and requires it readable too); 'outer' leaves `t` to the enclosing
  * statement, whose thread row is already readable, and gives the sort key as JSON (the rows are aggregated as JSON).
- * `withText`: also the plain text, `body_text` (the delivery API shows only Markdown and HTML).
+ * `withText`: also the plain text, `body_text` (the delivery API shows only Markdown and HTML); `withMarkdown: false`:
+ * without the Markdown, `body_markdown` (a page that shows only the HTML: half the text of a post row).
  */
-function postSelect(reader: Reader, values: unknown[], thread: 'join' | 'outer' = 'join', withText = false): { columns: string; from: string; readable: string } {
+function postSelect(
+  reader: Reader,
+  values: unknown[],
+  thread: 'join' | 'outer' = 'join',
+  withText = false,
+  withMarkdown = true,
+): { columns: string; from: string; readable: string } {
   const readable = readableSqlFor(thread === 'join' ? ['p', 't'] : ['p'], reader, values);
+  // In JSON (outer), instants as milliseconds: a number becomes a Date without parsing text.
+  const instants = thread === 'join' ? 'p.created_at, p.edited_at' : `${epochMs('p.created_at')} AS created_at, ${epochMs('p.edited_at')} AS edited_at`;
   let vote = 'NULL::int AS my_vote';
   let voteJoin = '';
   if (reader.userId !== null) {
@@ -579,8 +609,8 @@ function postSelect(reader: Reader, values: unknown[], thread: 'join' | 'outer' 
     voteJoin = `LEFT JOIN post_votes v ON v.post_id = p.id AND v.voter_id = $${values.length}::uuid`;
   }
   return {
-    columns: `p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status, p.body_markdown, p.body_html,${withText ? ' p.body_text,' : ''}
-              p.revision_number, p.score, p.upvote_count, p.downvote_count, ${vote}, p.created_at, p.edited_at, ${AUTHOR_COLUMNS},
+    columns: `p.id, p.thread_id, p.is_question, (p.id IS NOT DISTINCT FROM t.accepted_post_id) AS is_accepted, p.status,${withMarkdown ? ' p.body_markdown,' : ''} p.body_html,${withText ? ' p.body_text,' : ''}
+              p.revision_number, p.score, p.upvote_count, p.downvote_count, ${vote}, ${instants}, ${AUTHOR_COLUMNS},
               json_build_array(CASE WHEN p.id = t.accepted_post_id THEN 0 ELSE 1 END, p.created_at, p.id)${thread === 'join' ? '::text' : ''} AS sort_key`,
     from: `posts p ${thread === 'join' ? 'JOIN threads t ON t.id = p.thread_id ' : ''}LEFT JOIN users u ON u.id = p.author_id ${voteJoin}`,
     readable,
@@ -641,22 +671,22 @@ function toAuthor(row: AuthorColumns): ForumAuthorView {
 }
 
 function toPostView(row: PostRow): PostView {
-  return postView(row, row.created_at, row.edited_at);
+  return postView(row, row.body_markdown, row.created_at, row.edited_at);
 }
 
 /** A post of a thread row's `head` (JSON): its timestamps parsed as `Date`s as the driver parses columns. */
 function headPostView(row: HeadRow): PostView {
-  return postView(row, new Date(row.created_at), row.edited_at === null ? null : new Date(row.edited_at));
+  return postView(row, row.body_markdown ?? '', new Date(row.created_at), row.edited_at === null ? null : new Date(row.edited_at));
 }
 
-function postView(row: Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key'>, createdAt: Date, editedAt: Date | null): PostView {
+function postView(row: Omit<PostRow, 'created_at' | 'edited_at' | 'sort_key' | 'body_markdown'>, bodyMarkdown: string, createdAt: Date, editedAt: Date | null): PostView {
   return {
     id: row.id,
     threadId: row.thread_id,
     isQuestion: row.is_question,
     isAccepted: row.is_accepted,
     status: row.status,
-    bodyMarkdown: row.body_markdown,
+    bodyMarkdown,
     bodyHtml: row.body_html,
     revisionNumber: row.revision_number,
     score: row.score,

@@ -4,6 +4,7 @@ import mercurius, { MercuriusOptions } from 'mercurius';
 import { serializeDataOnlyAnswersNatively } from './data-only-serializer';
 import { registerGraphqlOverHttp } from './graphql-over-http';
 import { dropPlainPropertyResolvers } from './plain-field-reads';
+import { answerPrefetchedFields } from './prefetched-fields';
 import { reachableSchema } from './reachable-schema';
 import { withSubscriptionErrorCodes } from './websocket-subscriptions';
 
@@ -28,6 +29,7 @@ export class ScopedMercuriusDriver extends MercuriusDriver {
     if (options.schema) {
       options.schema = withSubscriptionErrorCodes(reachableSchema(options.schema));
       dropPlainPropertyResolvers(options.schema);
+      answerPrefetchedFields(options.schema);
     }
     const app = this.httpAdapterHost.httpAdapter.getInstance<FastifyInstance>();
     await app.register(

@@ -7,6 +7,7 @@ import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public, Roles } from '../../auth/roles.decorator';
 import { UnauthenticatedError } from '../../common/errors/app-error';
 import { pageWindow } from '../../common/graphql/connection';
+import { prefetchFields } from '../../common/graphql/prefetched-fields';
 import { ALL_ROLES, Role } from '../../users/role.enum';
 import { selectsField } from '../../articles/delivery/field-selection';
 import { ForumReadingService } from '../forum-reading.service';
@@ -40,9 +41,16 @@ import {
   VoteInput,
 } from './forum.inputs';
 import { toBoard, toConnection, toPost, toThread, toThreadSummary } from './to-forum';
-import { attachThreadHead, threadHead, threadHeadPlan } from './thread-head';
+import { threadHeadPlan } from './thread-head';
 
 const ANONYMOUS: Reader = { userId: null, isStaff: false };
+
+/** The fields of a thread page read with the thread (ForumReadingService.threadPage). */
+interface ThreadPageFields {
+  question: Post | null;
+  acceptedAnswer: Post | null;
+  posts?: PostConnection;
+}
 
 function readerOf(user: AuthUser): Reader {
   return { userId: user.id, isStaff: user.role !== Role.Member };
@@ -86,13 +94,16 @@ export class ForumDeliveryResolver {
   async thread(@Context() context: GraphqlContext, @Args() args: ThreadLookupArgs, @Info() info: GraphQLResolveInfo): Promise<Thread> {
     const reader = await this.reader(context);
     // The page's posts read with the thread, in one statement, when they are asked for (question, accepted answer,
-    // first page of replies).
+    // first page of replies); those fields then answer with what was read, without their resolvers (prefetchFields).
     const plan = threadHeadPlan(info);
     if (!plan) return toThread(await this.reading.thread(reader, args));
-    const page = await this.reading.threadPage(reader, args, plan.repliesSize);
-    const thread = toThread(page.thread);
-    attachThreadHead(thread, plan.repliesSize, page.head);
-    return thread;
+    const { thread, head } = await this.reading.threadPage(reader, args, plan.repliesSize, plan.withMarkdown);
+    const fields: ThreadPageFields = {
+      question: head.question ? toPost(head.question) : null,
+      acceptedAnswer: head.accepted ? toPost(head.accepted) : null,
+    };
+    if (plan.repliesSize !== null) fields.posts = { ...toConnection(head.replies, toPost), totalCount: thread.replyCount };
+    return prefetchFields(toThread(thread), fields);
   }
 
   @Public()
@@ -103,26 +114,19 @@ export class ForumDeliveryResolver {
 
   @ResolveField(() => Post, { nullable: true, description: 'The question (null only if the reader may not see it)' })
   async question(@Parent() thread: Thread, @Context() context: GraphqlContext): Promise<Post | null> {
-    const head = threadHead(thread);
-    const post = head ? head.head.question : await this.reading.question(await this.reader(context), thread.id);
+    const post = await this.reading.question(await this.reader(context), thread.id);
     return post ? toPost(post) : null;
   }
 
   @ResolveField(() => Post, { nullable: true })
   async acceptedAnswer(@Parent() thread: Thread, @Context() context: GraphqlContext): Promise<Post | null> {
-    const head = threadHead(thread);
-    const post = head ? head.head.accepted : await this.reading.acceptedAnswer(await this.reader(context), thread);
+    const post = await this.reading.acceptedAnswer(await this.reader(context), thread);
     return post ? toPost(post) : null;
   }
 
   @ResolveField(() => PostConnection, { description: 'Replies: the accepted answer first, then oldest first; paged both ways' })
   async posts(@Parent() thread: Thread, @Args() args: PostsArgs, @Context() context: GraphqlContext): Promise<PostConnection> {
-    const window = pageWindow(args);
-    const head = threadHead(thread);
-    const page =
-      head && head.repliesSize === window.size && window.direction === 'forward' && window.cursor === null
-        ? head.head.replies
-        : await this.reading.replies(await this.reader(context), thread.id, window);
+    const page = await this.reading.replies(await this.reader(context), thread.id, pageWindow(args));
     return { ...toConnection(page, toPost), totalCount: thread.replyCount };
   }
 
