@@ -102,14 +102,31 @@ export function rssMb(pid) {
 }
 
 /**
+ * The options for node itself in a checkout's `start:prod` script (`node --max-semi-space-size=64 dist/src/main.js`
+ * gives `['--max-semi-space-size=64']`): benchmarks start the API as production does, each build with its own.
+ */
+export function productionNodeFlags(checkout = ROOT) {
+  const script = JSON.parse(fs.readFileSync(path.join(checkout, 'package.json'), 'utf8')).scripts?.['start:prod'] ?? '';
+  const words = script.split(/\s+/);
+  const flags = [];
+  for (const word of words.slice(words.indexOf('node') + 1)) {
+    if (!word.startsWith('--')) break;
+    flags.push(word);
+  }
+  return words.includes('node') ? flags : [];
+}
+
+/**
  * Starts the built API in production mode on a free port against `databaseUrl`; resolves once /health answers.
- * `main`: another build's dist/src/main.js (an A/B run against an earlier commit), run from its checkout;
- * `nodeArgs`: options for node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
+ * `main`: another build's dist/src/main.js (an A/B run against an earlier commit), run from its checkout, with that
+ * checkout's production node options (`productionNodeFlags`); `nodeArgs`: more options for node itself (e.g.
+ * --cpu-prof, which NODE_OPTIONS does not take).
  */
 export async function startApp(databaseUrl, extraEnv = {}, main = MAIN, nodeArgs = []) {
   const port = await freePort();
   const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', STALENESS_SCAN_SECONDS: '0', ...extraEnv };
-  const child = spawn(process.execPath, [...nodeArgs, main], { cwd: path.resolve(path.dirname(main), '../..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const checkout = path.resolve(path.dirname(main), '../..');
+  const child = spawn(process.execPath, [...productionNodeFlags(checkout), ...nodeArgs, main], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -59,7 +59,7 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/npm run build/);
     expect(finalStage).toMatch(/^USER node$/m);
     expect(finalStage).toMatch(/HEALTHCHECK[\s\S]*\/health/);
-    expect(finalStage).toContain('CMD ["node", "dist/src/main.js"]');
+    expect(finalStage).toContain('CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]');
     expect(finalStage).toMatch(/NODE_ENV=production/);
   });
 
