@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
@@ -55,10 +55,10 @@ export interface RecurringQuestionsOptions {
   rule: Omit<RecurringRuleOptions, 'windowStart'>;
   /**
    * Sentence-encoder rerank of `similarQuestions` (decision 0022): the BM25F top `depth` re-scored by
-   * BM25F / top BM25F + `weight` · cosine of the stored vectors. `background`: embed stored questions in this
-   * process after each write (the API); otherwise only `embedPending` calls do (evaluation, tests).
+   * BM25F / top BM25F + `weight` · cosine of the stored vectors. The vectors are written by `embedPending`
+   * (the `recurring-embeddings` queued job in the API; the evaluation calls it directly).
    */
-  semantic: { enabled: boolean; weight: number; depth: number; background: boolean };
+  semantic: { enabled: boolean; weight: number; depth: number };
 }
 
 export const RECURRING_QUESTIONS_OPTIONS = Symbol('RECURRING_QUESTIONS_OPTIONS');
@@ -68,7 +68,7 @@ export const DEFAULT_RECURRING_QUESTIONS_OPTIONS: RecurringQuestionsOptions = {
   similarity: {},
   clustering: DEFAULT_CLUSTERING_PARAMS,
   rule: DEFAULT_RECURRING_RULE_OPTIONS,
-  semantic: { enabled: true, weight: 2, depth: 100, background: false },
+  semantic: { enabled: true, weight: 2, depth: 100 },
 };
 
 const DAY_MS = 86_400_000;
@@ -76,7 +76,7 @@ const BULK_ROWS = 5_000;
 /** Rows fetched at a time by `recluster`'s cursor. */
 const CURSOR_ROWS = 5_000;
 const UNIQUE_VIOLATION = '23505';
-/** Questions embedded per model call in the background (each call holds the event loop ~40 ms per question). */
+/** Questions embedded per model call by the queued job (each call holds the event loop ~40–70 ms per question). */
 const BACKGROUND_EMBED_BATCH = 4;
 
 interface StoredRow {
@@ -153,12 +153,9 @@ export interface QuestionUpdate {
  * advisory lock, so several API instances assign clusters one at a time and agree.
  */
 @Injectable()
-export class RecurringQuestionsService implements OnModuleDestroy {
-  private readonly logger = new Logger(RecurringQuestionsService.name);
+export class RecurringQuestionsService {
   private readonly options: RecurringQuestionsOptions;
   private readonly scopes = new Map<string, ScopeIndex>();
-  private embedding: Promise<void> | null = null;
-  private stopped = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -166,11 +163,6 @@ export class RecurringQuestionsService implements OnModuleDestroy {
     @Optional() private readonly encoder: SentenceEncoder = SentenceEncoder.instance(),
   ) {
     this.options = { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS, ...(options ?? {}) };
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    await this.embedding;
   }
 
   /**
@@ -181,7 +173,7 @@ export class RecurringQuestionsService implements OnModuleDestroy {
   async addQuestion(doc: QuestionDocument): Promise<ClusterAssignment> {
     validate(doc);
     try {
-      const result = await this.dataSource.transaction(async (tx) => {
+      return await this.dataSource.transaction(async (tx) => {
         await lockScope(tx, doc.scope);
         const state = await this.caughtUp(tx, doc.scope);
         const known = state.docBySource.get(doc.sourceId);
@@ -216,8 +208,6 @@ export class RecurringQuestionsService implements OnModuleDestroy {
         state.clusterSize.set(clusterId, (state.clusterSize.get(clusterId) ?? 0) + 1);
         return { sourceId: doc.sourceId, clusterId, similarity: choice ? choice.similarity : null, created: true };
       });
-      this.embedInBackground();
-      return result;
     } catch (error) {
       // The in-memory index may hold a row that was rolled back: rebuild it from PostgreSQL next time.
       this.scopes.delete(doc.scope);
@@ -264,7 +254,6 @@ export class RecurringQuestionsService implements OnModuleDestroy {
         );
       }
     }
-    if (added > 0) this.embedInBackground();
     return added;
   }
 
@@ -364,7 +353,7 @@ export class RecurringQuestionsService implements OnModuleDestroy {
   async updateQuestion(doc: QuestionDocument): Promise<QuestionUpdate> {
     validate(doc);
     try {
-      const result = await this.dataSource.transaction(async (tx) => {
+      return await this.dataSource.transaction(async (tx) => {
         await lockScope(tx, doc.scope);
         const state = await this.caughtUp(tx, doc.scope);
         const [stored] = await tx.query(`SELECT cluster_id FROM recurring_questions WHERE scope = $1 AND source_id = $2`, [doc.scope, doc.sourceId]);
@@ -397,8 +386,6 @@ export class RecurringQuestionsService implements OnModuleDestroy {
         state.clusterSize.set(clusterId, (state.clusterSize.get(clusterId) ?? 0) + 1);
         return { sourceId: doc.sourceId, previousClusterId, clusterId, similarity: choice ? choice.similarity : null };
       });
-      this.embedInBackground();
-      return result;
     } catch (error) {
       this.scopes.delete(doc.scope);
       throw error;
@@ -498,18 +485,19 @@ export class RecurringQuestionsService implements OnModuleDestroy {
     return rows.length;
   }
 
-  /** With `semantic.background`: one loop per process embeds what is pending, a few questions per model call. */
-  private embedInBackground(): void {
-    if (!this.options.semantic.enabled || !this.options.semantic.background || this.embedding || this.stopped) return;
-    this.embedding = (async () => {
-      try {
-        while (!this.stopped && (await this.embedPending(BACKGROUND_EMBED_BATCH)) > 0) await new Promise((resolve) => setImmediate(resolve));
-      } catch (error) {
-        this.logger.warn(`background embedding stopped: ${String(error)}`);
-      } finally {
-        this.embedding = null;
-      }
-    })();
+  /**
+   * The `recurring-embeddings` job: embeds pending questions a few per model call, yielding to other work
+   * between calls, until none is left or `budgetMs` has passed. Returns how many were embedded.
+   */
+  async embedAllPending(budgetMs: number): Promise<number> {
+    const end = Date.now() + budgetMs;
+    let total = 0;
+    for (let n = await this.embedPending(BACKGROUND_EMBED_BATCH); n > 0; n = await this.embedPending(BACKGROUND_EMBED_BATCH)) {
+      total += n;
+      if (Date.now() >= end) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return total;
   }
 
   /** Every stored question of a scope with its cluster id (null: outside the window at the last recluster). */

@@ -75,7 +75,7 @@ export async function evaluateDuplicates(dataSource: DataSource, options: Duplic
   const queries = readLines<EvalQuery>(join(folder, 'queries.jsonl')).filter((q) => q.split === options.split && keep(q.forum));
   // Arrival times far in the past would fall out of the window: the window is sized to the data.
   const days = Math.ceil((questions.length * 60_000) / 86_400_000) + 2;
-  const semantic = { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS.semantic, enabled: options.sentenceEncoder ?? true, background: false };
+  const semantic = { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS.semantic, enabled: options.sentenceEncoder ?? true };
   const service = new RecurringQuestionsService(dataSource, { windowDays: days, semantic });
 
   let t0 = Date.now();
