@@ -40,6 +40,7 @@ describe('RecurringQuestionsService with the sentence encoder', () => {
   });
 
   afterAll(async () => {
+    await semantic?.onApplicationShutdown(); // stops the shared encoder's worker thread
     await dataSource?.destroy();
     if (database) await dropDatabase(database.name);
   });
@@ -107,7 +108,7 @@ describe('RecurringQuestionsService with the sentence encoder', () => {
 
   it('keeps the lexical ranking when the model cannot be loaded', async () => {
     const scope = await store();
-    const broken = new SentenceEncoder(() => Promise.reject(new Error('no model here')));
+    const broken = new SentenceEncoder({ modelModule: '/nonexistent/no-model-here' });
     const service = new RecurringQuestionsService(dataSource, { semantic: on }, broken);
     expect(await service.embedPending(16, scope)).toBe(0);
     expect(await broken.embed(['anything'])).toBeNull();

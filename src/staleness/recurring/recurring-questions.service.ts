@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
@@ -153,7 +153,7 @@ export interface QuestionUpdate {
  * advisory lock, so several API instances assign clusters one at a time and agree.
  */
 @Injectable()
-export class RecurringQuestionsService {
+export class RecurringQuestionsService implements OnApplicationShutdown {
   private readonly options: RecurringQuestionsOptions;
   private readonly scopes = new Map<string, ScopeIndex>();
 
@@ -163,6 +163,11 @@ export class RecurringQuestionsService {
     @Optional() private readonly encoder: SentenceEncoder = SentenceEncoder.instance(),
   ) {
     this.options = { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS, ...(options ?? {}) };
+  }
+
+  /** Stops the sentence encoder's worker thread so the process can exit (after the jobs stopped). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.encoder.close();
   }
 
   /**
