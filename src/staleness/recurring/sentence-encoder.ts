@@ -58,6 +58,7 @@ export class SentenceEncoder {
 
   /** Unit-length vectors of `texts` (same order), or null when the encoder is unavailable. */
   embed(texts: string[]): Promise<Float32Array[] | null> {
+    if (texts.length === 0) return Promise.resolve([]);
     const turn = this.queue.then(() => this.request(texts));
     this.queue = turn.catch(() => undefined);
     return turn;
