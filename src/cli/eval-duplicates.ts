@@ -1,5 +1,5 @@
 /**
- * `npm run eval:duplicates -- <folder> [--split dev|test] [--out DIR] [--recluster]`: the recurring-question similarity
+ * `npm run eval:duplicates -- <folder> [--split dev|test] [--out DIR] [--recluster] [--no-sentence-encoder]`: the recurring-question similarity
  * and clustering on a folder in the dup-questions format (default ../shared/eval/dup-questions), through a
  * fresh PostgreSQL database (DATABASE_URL's server, or embedded PostgreSQL when unset), scored by the
  * folder's score.mjs and printed next to its baselines.
@@ -16,11 +16,12 @@ import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { runMigrations } from '../database/prepare-database';
 import { evaluateDuplicates, formatResult } from '../staleness/recurring/eval/evaluate-duplicates';
 
-function parseArgs(argv: string[]): { folder: string; split: 'dev' | 'test'; out: string; clustering: 'incremental' | 'recluster' } {
+function parseArgs(argv: string[]): { folder: string; split: 'dev' | 'test'; out: string; clustering: 'incremental' | 'recluster'; sentenceEncoder: boolean } {
   let folder = join(__dirname, '../../../shared/eval/dup-questions');
   let split: 'dev' | 'test' = 'test';
   let out = mkdtempSync(join(tmpdir(), 'evergreen-eval-duplicates-'));
   let clustering: 'incremental' | 'recluster' = 'incremental';
+  let sentenceEncoder = true;
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i];
     if (a === '--split') {
@@ -29,10 +30,11 @@ function parseArgs(argv: string[]): { folder: string; split: 'dev' | 'test'; out
       split = s;
     } else if (a === '--out') out = resolve(argv[++i]);
     else if (a === '--recluster') clustering = 'recluster';
+    else if (a === '--no-sentence-encoder') sentenceEncoder = false;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else folder = resolve(a);
   }
-  return { folder, split, out, clustering };
+  return { folder, split, out, clustering, sentenceEncoder };
 }
 
 async function withServerDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
         split: args.split,
         outDir: args.out,
         clustering: args.clustering,
+        sentenceEncoder: args.sentenceEncoder,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(`${formatResult(result, args.split)}\n`);

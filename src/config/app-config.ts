@@ -65,7 +65,7 @@ export abstract class AppConfig {
     deliveryCacheEntries: number;
   };
   /** Detector 3, recurring forum questions (docs/recurring-questions.md). */
-  abstract readonly recurringQuestions: { minAskers: number; windowDays: number };
+  abstract readonly recurringQuestions: { minAskers: number; windowDays: number; sentenceEncoder: boolean };
   abstract readonly site: { baseUrl: string; articlePath: string; threadPath: string; categoryPath: string };
   abstract readonly forum: {
     /** Hosts (lower case; `*.example.com` matches subdomains) forum images may come from. */

@@ -242,6 +242,14 @@ export class EnvironmentVariables {
   @Max(3650)
   RECURRING_WINDOW_DAYS = 90;
 
+  /**
+   * Detector 3: rerank similar questions with the bundled Universal Sentence Encoder (vectors computed in the
+   * background after a question is stored). false = lexical similarity only, and the model is never loaded.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  RECURRING_SENTENCE_ENCODER = true;
+
   /** Separation of duties: the author of a revision may not approve, publish or schedule it (admins may). */
   @Transform(toBoolean)
   @IsBoolean()

@@ -89,7 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       scheduledPublishPollSeconds: vars.SCHEDULED_PUBLISH_POLL_SECONDS,
       deliveryCacheEntries: vars.DELIVERY_CACHE_ENTRIES,
     },
-    recurringQuestions: { minAskers: vars.RECURRING_MIN_ASKERS, windowDays: vars.RECURRING_WINDOW_DAYS },
+    recurringQuestions: { minAskers: vars.RECURRING_MIN_ASKERS, windowDays: vars.RECURRING_WINDOW_DAYS, sentenceEncoder: vars.RECURRING_SENTENCE_ENCODER },
     site: { baseUrl: vars.SITE_BASE_URL.replace(/\/+$/, ''), articlePath: vars.SITE_ARTICLE_PATH, threadPath: vars.SITE_THREAD_PATH, categoryPath: vars.SITE_CATEGORY_PATH },
     forum: {
       imageHosts: vars.FORUM_IMAGE_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== ''),

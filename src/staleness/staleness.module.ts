@@ -5,10 +5,15 @@ import { AppConfig } from '../config/app-config';
 import { JobRunner } from '../jobs/job-runner';
 import { SearchModule } from '../search/search.module';
 import { RecurringQuestionsModule } from './recurring/recurring-questions.module';
+import { RecurringQuestionsService } from './recurring/recurring-questions.service';
 import { StalenessScanService } from './staleness-scan.service';
 import { StalenessService } from './staleness.service';
 
 export const STALENESS_SCAN_JOB = 'staleness-scan';
+/** Sentence vectors of stored recurring questions (decision 0022): one instance at a time, within the queue's 300 s expiry. */
+export const RECURRING_EMBEDDINGS_JOB = 'recurring-embeddings';
+const RECURRING_EMBEDDINGS_EVERY_SECONDS = 60;
+const RECURRING_EMBEDDINGS_BUDGET_MS = 240_000;
 
 @Module({
   imports: [RecurringQuestionsModule, ArticlesModule, SearchModule],
@@ -20,9 +25,17 @@ export class StalenessModule implements OnModuleInit {
     private readonly jobs: JobRunner,
     private readonly scans: StalenessScanService,
     private readonly config: AppConfig,
+    private readonly recurring: RecurringQuestionsService,
   ) {}
 
   onModuleInit(): void {
+    if (this.config.recurringQuestions.sentenceEncoder) {
+      this.jobs.queue({
+        name: RECURRING_EMBEDDINGS_JOB,
+        everySeconds: RECURRING_EMBEDDINGS_EVERY_SECONDS,
+        run: () => this.recurring.embedAllPending(RECURRING_EMBEDDINGS_BUDGET_MS).then(() => undefined),
+      });
+    }
     const everySeconds = this.config.jobs.stalenessScanSeconds;
     if (everySeconds === 0) return;
     this.jobs.queue({

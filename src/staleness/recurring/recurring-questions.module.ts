@@ -4,8 +4,9 @@ import { DEFAULT_RECURRING_QUESTIONS_OPTIONS, RECURRING_QUESTIONS_OPTIONS, Recur
 import { RecurringQuestionsService } from './recurring-questions.service';
 
 /**
- * The recurring-question store and clustering, configured from RECURRING_MIN_ASKERS and
- * RECURRING_WINDOW_DAYS. Imported by StalenessModule: the staleness scan feeds it visible forum threads
+ * The recurring-question store and clustering, configured from RECURRING_MIN_ASKERS,
+ * RECURRING_WINDOW_DAYS and RECURRING_SENTENCE_ENCODER (vectors written by the `recurring-embeddings` job,
+ * registered by StalenessModule). Imported by StalenessModule: the staleness scan feeds it visible forum threads
  * and turns its clusters into stale flags or content gaps (docs/recurring-questions.md, "Wiring").
  */
 @Module({
@@ -17,6 +18,7 @@ import { RecurringQuestionsService } from './recurring-questions.service';
         ...DEFAULT_RECURRING_QUESTIONS_OPTIONS,
         windowDays: config.recurringQuestions.windowDays,
         rule: { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS.rule, minAskers: config.recurringQuestions.minAskers },
+        semantic: { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS.semantic, enabled: config.recurringQuestions.sentenceEncoder },
       }),
     },
     RecurringQuestionsService,

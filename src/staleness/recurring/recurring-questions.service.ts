@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
@@ -14,7 +14,8 @@ import {
   recurringQuestionRule,
   RecurringRuleOptions,
 } from './recurring-question-rule';
-import { SimilarityIndex, SimilarityParams } from './similarity-index';
+import { cosine, decodeVector, encodeVector, questionEmbeddingText, SentenceEncoder } from './sentence-encoder';
+import { Neighbour, SimilarityIndex, SimilarityParams } from './similarity-index';
 
 /** A question document: what the detector needs of a forum thread. */
 export interface QuestionDocument {
@@ -52,6 +53,12 @@ export interface RecurringQuestionsOptions {
   similarity: Partial<SimilarityParams>;
   clustering: ClusteringParams;
   rule: Omit<RecurringRuleOptions, 'windowStart'>;
+  /**
+   * Sentence-encoder rerank of `similarQuestions` (decision 0022): the BM25F top `depth` re-scored by
+   * BM25F / top BM25F + `weight` · cosine of the stored vectors. The vectors are written by `embedPending`
+   * (the `recurring-embeddings` queued job in the API; the evaluation calls it directly).
+   */
+  semantic: { enabled: boolean; weight: number; depth: number };
 }
 
 export const RECURRING_QUESTIONS_OPTIONS = Symbol('RECURRING_QUESTIONS_OPTIONS');
@@ -61,6 +68,7 @@ export const DEFAULT_RECURRING_QUESTIONS_OPTIONS: RecurringQuestionsOptions = {
   similarity: {},
   clustering: DEFAULT_CLUSTERING_PARAMS,
   rule: DEFAULT_RECURRING_RULE_OPTIONS,
+  semantic: { enabled: true, weight: 2, depth: 100 },
 };
 
 const DAY_MS = 86_400_000;
@@ -68,6 +76,8 @@ const BULK_ROWS = 5_000;
 /** Rows fetched at a time by `recluster`'s cursor. */
 const CURSOR_ROWS = 5_000;
 const UNIQUE_VIOLATION = '23505';
+/** Questions embedded per model call by the queued job (each call holds the event loop ~40–70 ms per question). */
+const BACKGROUND_EMBED_BATCH = 4;
 
 interface StoredRow {
   seq: number;
@@ -143,15 +153,21 @@ export interface QuestionUpdate {
  * advisory lock, so several API instances assign clusters one at a time and agree.
  */
 @Injectable()
-export class RecurringQuestionsService {
+export class RecurringQuestionsService implements OnApplicationShutdown {
   private readonly options: RecurringQuestionsOptions;
   private readonly scopes = new Map<string, ScopeIndex>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() @Inject(RECURRING_QUESTIONS_OPTIONS) options?: Partial<RecurringQuestionsOptions>,
+    @Optional() private readonly encoder: SentenceEncoder = SentenceEncoder.instance(),
   ) {
     this.options = { ...DEFAULT_RECURRING_QUESTIONS_OPTIONS, ...(options ?? {}) };
+  }
+
+  /** Stops the sentence encoder's worker thread so the process can exit (after the jobs stopped). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.encoder.close();
   }
 
   /**
@@ -363,7 +379,7 @@ export class RecurringQuestionsService {
         // TypeORM returns [rows, affected] for an UPDATE.
         const [[updated]] = await tx.query(
           `UPDATE recurring_questions SET title = $3, question = $4, accepted_answer = $5, author_id = $6, linked_article_ids = $7::uuid[],
-             cited_article_ids = $8::uuid[], cluster_id = $9, cluster_similarity = $10, removed_at = NULL,
+             cited_article_ids = $8::uuid[], cluster_id = $9, cluster_similarity = $10, removed_at = NULL, embedding = NULL,
              seq = nextval(pg_get_serial_sequence('recurring_questions', 'seq'))
            WHERE scope = $1 AND source_id = $2 RETURNING seq`,
           [doc.scope, doc.sourceId, doc.title, doc.question, doc.acceptedAnswer ?? null, doc.authorId ?? null, doc.linkedArticleIds ?? [],
@@ -423,7 +439,70 @@ export class RecurringQuestionsService {
     if (doc === undefined) throw new NotFoundError('Question', `${scope}/${sourceId}`);
     const created = state.createdAt[doc];
     const exclude = (d: number) => state.retired.has(d) || (earlierOnly && state.createdAt[d] > created);
-    return state.index.searchDoc(doc, limit, exclude).map((n) => ({ sourceId: state.sourceIds[n.doc], score: n.score }));
+    const semantic = this.options.semantic;
+    let ranked = state.index.searchDoc(doc, semantic.enabled ? Math.max(limit, semantic.depth) : limit, exclude);
+    if (semantic.enabled) ranked = await this.semanticRerank(scope, sourceId, ranked.map((n) => ({ ...n, sourceId: state.sourceIds[n.doc] })));
+    return ranked.slice(0, limit).map((n) => ({ sourceId: state.sourceIds[n.doc], score: n.score }));
+  }
+
+  /**
+   * BM25F / top BM25F + weight · cosine of the stored sentence vectors (a candidate without a vector yet counts
+   * cosine 0). Unchanged when the question itself has no vector (not embedded yet, or the encoder is off or failed).
+   */
+  private async semanticRerank(scope: string, sourceId: string, ranked: (Neighbour & { sourceId: string })[]): Promise<Neighbour[]> {
+    if (ranked.length === 0 || ranked[0].score <= 0) return ranked;
+    const rows: { source_id: string; embedding: Buffer }[] = await this.dataSource.query(
+      `SELECT source_id, embedding FROM recurring_questions WHERE scope = $1 AND source_id = ANY($2::text[]) AND embedding IS NOT NULL`,
+      [scope, [sourceId, ...ranked.map((n) => n.sourceId)]],
+    );
+    const vectors = new Map(rows.map((r) => [r.source_id, decodeVector(r.embedding)]));
+    const mine = vectors.get(sourceId);
+    if (!mine) return ranked;
+    const top = ranked[0].score;
+    const weight = this.options.semantic.weight;
+    return ranked
+      .map((n) => {
+        const v = vectors.get(n.sourceId);
+        return { doc: n.doc, score: n.score / top + weight * (v ? cosine(mine, v) : 0) };
+      })
+      .sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /**
+   * Embeds up to `batch` stored questions that have no sentence vector yet (oldest first; `scope` limits it to one
+   * scope) and stores their vectors. Returns how many were embedded: 0 when none is left or the encoder is off or
+   * unavailable. An edited question (new `seq`, vector reset) is skipped by the write and picked up again.
+   */
+  async embedPending(batch = 32, scope?: string): Promise<number> {
+    if (!this.options.semantic.enabled) return 0;
+    const rows: { seq: string; title: string; question: string }[] = await this.dataSource.query(
+      `SELECT seq, title, question FROM recurring_questions WHERE embedding IS NULL AND removed_at IS NULL${scope ? ' AND scope = $2' : ''}
+       ORDER BY seq LIMIT $1`,
+      scope ? [batch, scope] : [batch],
+    );
+    if (rows.length === 0) return 0;
+    const vectors = await this.encoder.embed(rows.map((r) => questionEmbeddingText(r.title, r.question)));
+    if (!vectors) return 0;
+    await this.dataSource.query(
+      `UPDATE recurring_questions q SET embedding = u.embedding FROM unnest($1::bigint[], $2::bytea[]) AS u(seq, embedding) WHERE q.seq = u.seq`,
+      [rows.map((r) => r.seq), vectors.map(encodeVector)],
+    );
+    return rows.length;
+  }
+
+  /**
+   * The `recurring-embeddings` job: embeds pending questions a few per model call, yielding to other work
+   * between calls, until none is left or `budgetMs` has passed. Returns how many were embedded.
+   */
+  async embedAllPending(budgetMs: number): Promise<number> {
+    const end = Date.now() + budgetMs;
+    let total = 0;
+    for (let n = await this.embedPending(BACKGROUND_EMBED_BATCH); n > 0; n = await this.embedPending(BACKGROUND_EMBED_BATCH)) {
+      total += n;
+      if (Date.now() >= end) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return total;
   }
 
   /** Every stored question of a scope with its cluster id (null: outside the window at the last recluster). */
