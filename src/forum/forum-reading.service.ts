@@ -5,6 +5,7 @@ import { NotFoundError } from '../common/errors/app-error';
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
 import { epochMs } from '../common/sql/epoch-ms';
+import { plannedLimit } from '../common/sql/planned-limit';
 import { preparedQuery } from '../common/sql/prepared-query';
 import { jsonLdString } from '../common/json-ld';
 import { AppConfig } from '../config/app-config';
@@ -256,7 +257,8 @@ export class ForumReadingService {
       pageConditions.push(`(${keyList}) ${window.direction === 'forward' ? '<' : '>'} (${placeholders.join(', ')})`);
     }
     const order = sort.keys.map((key) => `${key.expr} ${window.direction === 'forward' ? 'DESC' : 'ASC'}`).join(', ');
-    const limit = param(window.size + 1, 'int');
+    // A literal limit (planned-limit.ts) so that PostgreSQL keeps one plan; rows past `size + 1` are cut below.
+    const limit = plannedLimit(window.size + 1);
     let rows: ThreadRow[];
     try {
       rows = await preparedQuery<ThreadRow & QueryResultRow>(

@@ -5,6 +5,7 @@ import type { Pool, QueryResultRow } from 'pg';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { OutlineHeading } from '../content/article-outline';
 import { queryKnownShape } from '../../common/sql/known-shape-query';
+import { keepRows, plannedLimit, plannedListSize } from '../../common/sql/planned-limit';
 
 export interface PublishedCategory {
   id: string;
@@ -245,14 +246,30 @@ export class PublishedArticlesRepository {
     page: ListPage,
     withTotal: boolean,
   ): Promise<{ rows: PublishedSummary[]; total: number }> {
-    const params: unknown[] = [filter.locale, page.first + 1];
+    const params: unknown[] = [filter.locale];
     const conditions = [`l.locale = $1`, VISIBLE];
-    let name = 'delivery_list';
-    const hasCategories = !!filter.categoryIds?.length;
+    // Literal sizes (planned-limit.ts): the statement keeps one plan instead of being planned on every request.
+    const limit = plannedLimit(page.first + 1);
+    let name = `delivery_list_l${limit}`;
+    const categoryIds = filter.categoryIds ?? [];
+    const hasCategories = categoryIds.length > 0;
+    let categoryRows = '';
+    let categoryTotal = '';
     if (hasCategories) {
-      params.push(filter.categoryIds);
+      const listSize = plannedListSize(categoryIds.length);
+      if (listSize === null) {
+        params.push(categoryIds);
+        categoryRows = `unnest($${params.length}::uuid[]) AS c(id)`;
+        categoryTotal = `category_id = ANY($${params.length}::uuid[])`;
+        name += '_c';
+      } else {
+        const placeholders: string[] = [];
+        for (let i = 0; i < listSize; i += 1) placeholders.push(`$${params.push(categoryIds[i] ?? null)}::uuid`);
+        categoryRows = `(VALUES (${placeholders.join('), (')})) AS c(id)`;
+        categoryTotal = `category_id IN (${placeholders.join(', ')})`;
+        name += `_c${listSize}`;
+      }
       conditions.push(`l.category_id = c.id`);
-      name += '_c';
     }
     if (filter.productKey) {
       params.push(filter.productKey);
@@ -282,12 +299,12 @@ export class PublishedArticlesRepository {
       const walk = backward ? 'ASC' : 'DESC';
       const newest = `SELECT l.article_id, l.locale, l.slug, l.category_id, l.published_at, l.published_title, l.published_excerpt, l.published_author_id
          FROM article_locales l WHERE ${conditions.join(' AND ')}
-         ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2`;
+         ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT ${limit}`;
       const authorJoin = withAuthor ? 'LEFT JOIN users u ON u.id = l.published_author_id' : '';
       const pageQuery = hasCategories
         ? `SELECT ${summaryColumns(withAuthor)}
-           FROM (SELECT l.* FROM unnest($3::uuid[]) AS c(id) CROSS JOIN LATERAL (${newest}) l
-                 ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT $2) l
+           FROM (SELECT l.* FROM ${categoryRows} CROSS JOIN LATERAL (${newest}) l
+                 ORDER BY l.published_at ${walk}, l.article_id ${walk} LIMIT ${limit}) l
            ${authorJoin}
            ORDER BY l.published_at DESC, l.article_id DESC`
         : `SELECT ${summaryColumns(withAuthor)} FROM (${newest}) l
@@ -297,18 +314,20 @@ export class PublishedArticlesRepository {
       text = totalInline
         ? `SELECT t.total, p.* FROM
             (SELECT coalesce(sum(count), 0)::int AS total FROM category_published_counts
-              WHERE locale = $1${hasCategories ? ' AND category_id = ANY($3::uuid[])' : ''}) t
+              WHERE locale = $1${hasCategories ? ` AND ${categoryTotal}` : ''}) t
             LEFT JOIN LATERAL (${pageQuery}) p ON true
           ORDER BY p.published_key COLLATE "C" DESC, p.article_id DESC`
         : pageQuery;
       this.listStatements.set(name, text);
     }
+    // `first + 1` rows, as documented, out of the rung's: the newest ones forwards, the oldest ones backwards.
+    const wanted = (rows: Record<string, unknown>[]): PublishedSummary[] => keepRows(rows, page.first + 1, backward).map(toSummary);
     if (!totalInline) {
       const [rows, total] = await Promise.all([this.prepared<Record<string, unknown>>(name, text, params), withTotal ? this.count(filter) : 0]);
-      return { rows: rows.map(toSummary), total };
+      return { rows: wanted(rows), total };
     }
     const rows = await this.prepared<Record<string, unknown>>(name, text, params);
-    return { rows: rows[0].article_id === null ? [] : rows.map(toSummary), total: rows[0].total as number };
+    return { rows: rows[0].article_id === null ? [] : wanted(rows), total: rows[0].total as number };
   }
 
   /**
