@@ -14,6 +14,13 @@ export const TRUST_LEVEL_JOB = 'moderation.trust-levels';
 const JOB_EVERY_SECONDS = 3600;
 const CHUNK = 500;
 
+interface Participation {
+  posts: number;
+  upvotes: number;
+  accepted: number;
+  flags: number;
+}
+
 interface MemberRow {
   id: string;
   trust_level: number;
@@ -35,8 +42,13 @@ export class TrustLevelsService implements OnModuleInit {
     this.jobs.queue({ name: TRUST_LEVEL_JOB, everySeconds: JOB_EVERY_SECONDS, run: () => this.recomputeAll().then(() => undefined) });
   }
 
-  /** Every active, unlocked member, in chunks; each chunk's changes commit with their audit entries. Returns how many changed. */
+  /**
+   * Every active, unlocked member, in chunks; each chunk's changes commit with their audit entries. Returns how many
+   * changed. Participation is read first for the whole forum in one pass over posts and threads (by author): reading
+   * it per chunk of members revisited most of the posts table once per chunk (bench/trust-levels.bench.mjs).
+   */
   async recomputeAll(): Promise<number> {
+    const participation = await this.participation();
     let changed = 0;
     for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
       const members: MemberRow[] = await this.dataSource.query(
@@ -45,44 +57,43 @@ export class TrustLevelsService implements OnModuleInit {
         [after, CHUNK],
       );
       if (members.length === 0) return changed;
-      changed += await this.recomputeChunk(members);
+      changed += await this.recomputeChunk(members, participation);
       after = members[members.length - 1].id;
     }
   }
 
-  private async recomputeChunk(members: MemberRow[]): Promise<number> {
-    const ids = members.map((m) => m.id);
-    return this.dataSource.transaction(async (tx) => {
-      const posts: { author_id: string; posts: number; upvotes: number }[] = await tx.query(
-        `SELECT author_id, count(*)::int AS posts, coalesce(sum(upvote_count), 0)::int AS upvotes
-           FROM posts WHERE author_id = ANY($1::uuid[]) AND status = 'visible' GROUP BY author_id`,
-        [ids],
-      );
-      const accepted: { author_id: string; accepted: number }[] = await tx.query(
-        `SELECT p.author_id, count(*)::int AS accepted FROM posts p JOIN threads t ON t.accepted_post_id = p.id
-          WHERE p.author_id = ANY($1::uuid[]) AND t.status = 'visible' GROUP BY p.author_id`,
-        [ids],
-      );
-      const flagged: { author_id: string; flags: number }[] = await tx.query(
-        `SELECT coalesce(p.author_id, t.author_id) AS author_id, count(*)::int AS flags
+  /** Visible posts, upvotes on them, accepted answers (in visible threads) and recent upheld flags, by author. */
+  private async participation(): Promise<Map<string, Participation>> {
+    const rows: (Participation & { author_id: string })[] = await this.dataSource.query(
+      `SELECT author_id, sum(posts)::int AS posts, sum(upvotes)::int AS upvotes, sum(accepted)::int AS accepted, sum(flags)::int AS flags FROM (
+         SELECT author_id, count(*) AS posts, coalesce(sum(upvote_count), 0) AS upvotes, 0 AS accepted, 0 AS flags
+           FROM posts WHERE status = 'visible' AND author_id IS NOT NULL GROUP BY author_id
+         UNION ALL
+         SELECT p.author_id, 0, 0, count(*), 0 FROM threads t JOIN posts p ON p.id = t.accepted_post_id
+          WHERE t.status = 'visible' AND p.author_id IS NOT NULL GROUP BY p.author_id
+         UNION ALL
+         SELECT coalesce(p.author_id, t.author_id), 0, 0, 0, count(*)
            FROM flags f JOIN threads t ON t.id = f.thread_id LEFT JOIN posts p ON p.id = f.post_id
-          WHERE f.status = 'upheld' AND f.resolved_at > now() - make_interval(days => $2)
-            AND coalesce(p.author_id, t.author_id) = ANY($1::uuid[])
-          GROUP BY 1`,
-        [ids, FLAG_WINDOW_DAYS],
-      );
-      const byId = <T extends { author_id: string }>(rows: T[]) => new Map(rows.map((row) => [row.author_id, row]));
-      const postsOf = byId(posts);
-      const acceptedOf = byId(accepted);
-      const flagsOf = byId(flagged);
+          WHERE f.status = 'upheld' AND f.resolved_at > now() - make_interval(days => $1)
+            AND coalesce(p.author_id, t.author_id) IS NOT NULL
+          GROUP BY 1) s
+       GROUP BY author_id`,
+      [FLAG_WINDOW_DAYS],
+    );
+    return new Map(rows.map(({ author_id, ...counts }) => [author_id, counts]));
+  }
+
+  private async recomputeChunk(members: MemberRow[], participation: Map<string, Participation>): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
       let changed = 0;
       for (const member of members) {
+        const counts = participation.get(member.id);
         const level = trustLevelFor({
           daysSinceSignUp: member.days,
-          visiblePosts: postsOf.get(member.id)?.posts ?? 0,
-          upvotesReceived: postsOf.get(member.id)?.upvotes ?? 0,
-          acceptedAnswers: acceptedOf.get(member.id)?.accepted ?? 0,
-          upheldFlagsAgainst: flagsOf.get(member.id)?.flags ?? 0,
+          visiblePosts: counts?.posts ?? 0,
+          upvotesReceived: counts?.upvotes ?? 0,
+          acceptedAnswers: counts?.accepted ?? 0,
+          upheldFlagsAgainst: counts?.flags ?? 0,
         });
         if (level === member.trust_level) continue;
         // Skipped when staff locked the level meanwhile.
