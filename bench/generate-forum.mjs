@@ -258,6 +258,10 @@ async function main() {
   await client.query(`SET session_replication_role = DEFAULT`);
   // Triggers were off while loading: the thread excerpts the posts trigger keeps (migration 1764920000000).
   await client.query(`UPDATE threads t SET excerpt = left(q.body_text, 201) FROM posts q WHERE q.thread_id = t.id AND q.is_question`);
+  // … and the visible threads per board that the threads trigger keeps (migration 1765100000000).
+  await client.query(`INSERT INTO board_thread_counts (board_id, visible)
+    SELECT b.id, (SELECT count(*) FROM threads t WHERE t.board_id = b.id AND t.status = 'visible') FROM boards b
+    ON CONFLICT (board_id) DO UPDATE SET visible = EXCLUDED.visible`);
   const loadedAt = Date.now();
   process.stdout.write(`  loaded in ${round((loadedAt - started) / 1000, 1)} s; VACUUM ANALYZE ...\n`);
   await client.query('VACUUM (ANALYZE)');

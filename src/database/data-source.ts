@@ -59,6 +59,7 @@ import { CreateWebhooks1764820000000 } from '../../migrations/1764820000000-Crea
 import { StalenessScanMarks1764890000000 } from '../../migrations/1764890000000-StalenessScanMarks';
 import { ThreadExcerpts1764920000000 } from '../../migrations/1764920000000-ThreadExcerpts';
 import { RecurringQuestionEmbeddings1765000000000 } from '../../migrations/1765000000000-RecurringQuestionEmbeddings';
+import { BoardThreadCounts1765100000000 } from '../../migrations/1765100000000-BoardThreadCounts';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -148,6 +149,7 @@ export const MIGRATIONS = [
   DeliveryListingCopies1764910000000,
   ThreadExcerpts1764920000000,
   RecurringQuestionEmbeddings1765000000000,
+  BoardThreadCounts1765100000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -211,10 +211,12 @@ export class ForumReadingService {
     private readonly config: AppConfig,
   ) {}
 
+  /** Boards with their visible threads, counted by a trigger (migration BoardThreadCounts). */
   async boards(locale: string | null): Promise<BoardView[]> {
     const rows: BoardRow[] = await this.dataSource.query(
-      `SELECT b.*, (SELECT count(*)::int FROM threads t WHERE t.board_id = b.id AND t.status = 'visible') AS thread_count
-       FROM boards b WHERE ($1::text IS NULL OR b.locale = $1) ORDER BY b.position, b.name, b.id`,
+      `SELECT b.*, coalesce(c.visible, 0) AS thread_count
+       FROM boards b LEFT JOIN board_thread_counts c ON c.board_id = b.id
+       WHERE ($1::text IS NULL OR b.locale = $1) ORDER BY b.position, b.name, b.id`,
       [locale],
     );
     return rows.map(toBoardView);
@@ -222,7 +224,7 @@ export class ForumReadingService {
 
   async board(slug: string): Promise<BoardView> {
     const [row]: BoardRow[] = await this.dataSource.query(
-      `SELECT b.*, (SELECT count(*)::int FROM threads t WHERE t.board_id = b.id AND t.status = 'visible') AS thread_count FROM boards b WHERE b.slug = $1`,
+      `SELECT b.*, coalesce(c.visible, 0) AS thread_count FROM boards b LEFT JOIN board_thread_counts c ON c.board_id = b.id WHERE b.slug = $1`,
       [slug],
     );
     if (!row) throw new NotFoundError('Board', slug);
