@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from './support/create-test-app';
 
 const BOARDS = `query { boards { id threadCount } }`;
 const BOARD = `query ($slug: String!) { board(slug: $slug) { id threadCount } }`;
+const TOTAL = `query ($boardSlug: String, $tag: String, $sort: ThreadSort) { threads(boardSlug: $boardSlug, tag: $tag, sort: $sort, first: 1) { totalCount } }`;
 
 /**
  * `boards` and `board(slug)` read visible-thread counts kept by a trigger (migration BoardThreadCounts) instead of
@@ -63,6 +64,20 @@ describe('board thread counts', () => {
     const slug: string = (await t.dataSource.query(`SELECT slug FROM boards WHERE id = $1`, [b]))[0].slug;
     const one = await t.delivery().send<{ board: { id: string; threadCount: number } }>(BOARD, { slug });
     expect(one.data!.board).toEqual({ id: b, threadCount: 2 });
+
+    // A thread list's totalCount reads the same counts when nothing narrows it, and counts rows when something does.
+    await t.dataSource.query(`UPDATE threads SET tags = '{counted}' WHERE id = $1`, [pending.threadId]);
+    const total = async (variables: Record<string, unknown>): Promise<number> => {
+      const res = await t.delivery().send<{ threads: { totalCount: number } }>(TOTAL, variables);
+      expect(res.errors).toBeUndefined();
+      return res.data!.threads.totalCount;
+    };
+    const [{ all }] = await t.dataSource.query(`SELECT count(*)::int AS all FROM threads WHERE status = 'visible'`);
+    expect(await total({ boardSlug: slug })).toBe(2);
+    expect(await total({ boardSlug: slug, sort: 'Top' })).toBe(2);
+    expect(await total({})).toBe(all);
+    expect(await total({ boardSlug: slug, tag: 'counted' })).toBe(1);
+    expect(await total({ boardSlug: slug, sort: 'Unanswered' })).toBe(2);
   });
 
   it('stay exact under parallel opposite moves between two boards (no deadlock, no lost update)', async () => {

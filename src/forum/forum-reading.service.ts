@@ -280,20 +280,36 @@ export class ForumReadingService {
     const more = rows.length > window.size;
     const page = rows.slice(0, window.size);
     if (window.direction === 'backward') page.reverse();
-    let totalCount: number | null = null;
-    if (withTotal) {
-      const [{ count }]: { count: number }[] = await this.dataSource.query(
-        `SELECT count(*)::int AS count FROM threads t JOIN boards b ON b.id = t.board_id WHERE ${filterConditions}`,
-        filterParams,
-      );
-      totalCount = count;
-    }
+    const totalCount = withTotal ? await this.threadTotal(filter, sort, filterConditions, filterParams) : null;
     return {
       edges: page.map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key!) as (string | number)[]), node: this.toThreadSummary(row) })),
       hasNextPage: window.direction === 'forward' ? more : window.cursor !== null,
       hasPreviousPage: window.direction === 'backward' ? more : window.cursor !== null,
       totalCount,
     };
+  }
+
+  /**
+   * How many threads a list pages through. The visible threads of one board, or of all of them, are the counts the
+   * threads trigger keeps (migration BoardThreadCounts); a tag, product, locale or narrower sort counts the rows.
+   */
+  private async threadTotal(filter: ThreadListFilter, sort: SortSpec, filterConditions: string, filterParams: unknown[]): Promise<number> {
+    if (sort.where === 'true' && !filter.locale && !filter.tag && !filter.productKey) {
+      // Two statements, not `$1 IS NULL OR …`: PostgreSQL would plan that one again on every call.
+      const [{ count }] = filter.boardSlug
+        ? await preparedQuery<{ count: number }>(
+            this.dataSource,
+            `SELECT coalesce(sum(visible), 0)::int AS count FROM board_thread_counts WHERE board_id = (SELECT id FROM boards WHERE slug = $1)`,
+            [filter.boardSlug],
+          )
+        : await preparedQuery<{ count: number }>(this.dataSource, `SELECT coalesce(sum(visible), 0)::int AS count FROM board_thread_counts`, []);
+      return count;
+    }
+    const [{ count }]: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM threads t JOIN boards b ON b.id = t.board_id WHERE ${filterConditions}`,
+      filterParams,
+    );
+    return count;
   }
 
   /** A thread by id or by slug (current or earlier: then `redirectToSlug` names the current one). */
