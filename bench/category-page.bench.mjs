@@ -4,7 +4,9 @@
 //   published English ones), written to bench/results/article-page.{md,json}
 //   (BENCH_DURATION=<s per variant and round>, BENCH_ROUNDS=<n>, BENCH_DATABASE=<url>, BENCH_NODE_ARGS and
 //   BENCH_BASELINE_NODE_ARGS: Node flags of each server, BENCH_PROFILE=1: a
-//   --cpu-prof profile of this checkout's server, written to the temp directory as category-page.cpuprofile)
+//   --cpu-prof profile of this checkout's server, written to the temp directory as category-page.cpuprofile;
+//   BENCH_CACHE_ENTRIES and BENCH_BASELINE_CACHE_ENTRIES: each server's DELIVERY_CACHE_ENTRIES, default 0 (caches off);
+//   a server with a cache is first sent 20,000 random requests, as a long-running one would have been)
 // Two servers (this build and, with BENCH_BASELINE, the baseline's) run on the same database and are measured
 // interleaved round by round, so machine noise hits both alike. Per variant: req/s, p50/p99, and CPU time per
 // page of the server process and of its PostgreSQL backends (the server's connections found with `ss`, matched
@@ -15,7 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CONNECTIONS, MAIN, environment, markdownTable, postJson, round, startApp, stopChild, writeResults } from './lib.mjs';
+import { ARTICLE_QUERY, CONNECTIONS, MAIN, environment, markdownTable, postJson, processCpuMs, round, startApp, stopChild, waitUntilIdle, writeResults } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 3);
@@ -24,27 +26,10 @@ const BASELINE = process.env.BENCH_BASELINE ? path.join(path.resolve(process.env
 const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
   totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
 const ARTICLE_PAGE = process.env.BENCH_PAGE === 'article';
-const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
-  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
-  category { id name slug } breadcrumbs { name slug } } }`;
 const PAGE = ARTICLE_PAGE ? 'article-page' : 'category-page';
 
 function run(opts) {
   return new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));
-}
-
-/** CPU time of processes so far, in ms (user + system, from /proc; Linux only); gone processes count 0. */
-function cpuMs(pids) {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    } catch {
-      // exited
-    }
-  }
-  return total;
 }
 
 const median = (values) => {
@@ -70,45 +55,40 @@ async function main() {
 
   const variants = [];
   const profileDir = os.tmpdir();
-  if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE}${process.env.BENCH_BASELINE_NODE_ARGS ? `, ${process.env.BENCH_BASELINE_NODE_ARGS}` : ''})`, main: BASELINE, rounds: [] });
-  variants.push({ key: 'after', label: `this build${process.env.BENCH_NODE_ARGS ? ` (${process.env.BENCH_NODE_ARGS})` : ''}`, main: MAIN, rounds: [], profile: process.env.BENCH_PROFILE === '1' });
+  if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE}${process.env.BENCH_BASELINE_NODE_ARGS ? `, ${process.env.BENCH_BASELINE_NODE_ARGS}` : ''})`, main: BASELINE, rounds: [], cacheEntries: process.env.BENCH_BASELINE_CACHE_ENTRIES ?? '0' });
+  variants.push({ key: 'after', label: `this build${process.env.BENCH_NODE_ARGS ? ` (${process.env.BENCH_NODE_ARGS})` : ''}`, main: MAIN, rounds: [], profile: process.env.BENCH_PROFILE === '1', cacheEntries: process.env.BENCH_CACHE_ENTRIES ?? '0' });
+  for (const v of variants) if (v.cacheEntries !== '0') v.label += `, DELIVERY_CACHE_ENTRIES=${v.cacheEntries}`;
   const body = () =>
     ARTICLE_PAGE
       ? JSON.stringify({ query: ARTICLE_QUERY, variables: { slug: slugs[Math.floor(Math.random() * slugs.length)], locale: 'en' } })
       : JSON.stringify({ query: CATEGORY_QUERY, variables: { categoryId: categories[Math.floor(Math.random() * categories.length)] } });
   try {
     for (const v of variants) {
-      const extra = { DELIVERY_CACHE_ENTRIES: '0' };
+      const extra = { DELIVERY_CACHE_ENTRIES: v.cacheEntries };
       const flags = (v.key === 'before' ? process.env.BENCH_BASELINE_NODE_ARGS : process.env.BENCH_NODE_ARGS)?.split(' ').filter(Boolean) ?? [];
       const nodeArgs = [...flags, ...(v.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${PAGE}.cpuprofile`] : [])];
       v.app = await startApp(DATABASE_URL, extra, v.main, nodeArgs);
       const probe = await postJson(`${v.app.url}/graphql`, JSON.parse(body()));
       if (!probe.text.includes(ARTICLE_PAGE ? '"bodyHtml"' : '"totalCount"')) throw new Error(`unexpected answer from ${v.label}: ${probe.text.slice(0, 300)}`);
     }
-    // Start-up work (migrations check, the first staleness scan, job schedules) would land in the first segments.
-    for (const v of variants) {
-      for (let waited = 0, last = cpuMs([v.app.child.pid]); waited < 120; waited += 2) {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        const now = cpuMs([v.app.child.pid]);
-        const busy = now - last;
-        last = now;
-        if (busy < 100) break;
-      }
+    for (const v of variants.filter((v) => Number(v.cacheEntries) > 0)) {
+      await run({ url: `${v.app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: 20, amount: 20000, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] });
     }
+    await waitUntilIdle(variants.map((v) => v.app.child.pid));
     console.log(`${ARTICLE_PAGE ? 'Article' : 'Category'} page, caches off: ${articles} articles, ${categories.length} categories, ${CONNECTIONS} connections, ${ROUNDS} rounds x ${SECONDS} s per variant`);
     for (let r = 1; r <= ROUNDS; r += 1) {
       for (const v of variants) {
         const opts = { url: `${v.app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] };
         await run({ ...opts, duration: 1 });
         const pgPids = await backends(v.app.child.pid);
-        const nodeBefore = cpuMs([v.app.child.pid]);
-        const pgBefore = cpuMs(pgPids);
+        const nodeBefore = processCpuMs([v.app.child.pid]);
+        const pgBefore = processCpuMs(pgPids);
         const result = await run({ ...opts, duration: SECONDS });
         const s = {
           requests: result.requests.total,
           seconds: result.duration,
-          nodeMs: cpuMs([v.app.child.pid]) - nodeBefore,
-          pgMs: cpuMs(pgPids) - pgBefore,
+          nodeMs: processCpuMs([v.app.child.pid]) - nodeBefore,
+          pgMs: processCpuMs(pgPids) - pgBefore,
           p50: result.latency.p50,
           p99: result.latency.p99,
           errors: result.errors + result.non2xx,

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CONNECTIONS, DURATION_SECONDS, MAIN, environment, markdownTable, postJson, round, rssMb, startApp, stopChild, writeResults } from './lib.mjs';
+import { CONNECTIONS, DURATION_SECONDS, MAIN, environment, markdownTable, postJson, round, rssMb, startApp, stopChild, waitUntilIdle, writeResults } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 3);
@@ -218,6 +218,7 @@ async function main() {
     await prime(`${on.url}/graphql`, data.hot.map((slug) => ({ query: ARTICLE_QUERY, variables: { slug, locale: 'en' } })));
     // The long-tail server starts as full as a long-running one: 20,000 random articles requested once.
     await prime(`${tail.url}/graphql`, Array.from({ length: 20000 }, article(data.slugs)));
+    await waitUntilIdle([on, off, tail].map((app) => app.child.pid));
 
     Object.assign(results, await interleaved('article(slug)', [
       { key: 'bare', label: 'bare Fastify + pg, by-slug lookup', url: bare.url, pid: bare.child.pid, makeBody: article(data.slugs) },

@@ -1,7 +1,8 @@
 // CPU profile of the built server under the forum pages' load, caches off (issue 12):
-//   node bench/forum-profile.mjs thread|board   (BENCH_DATABASE=<url>, BENCH_DURATION=<s, default 8>,
+//   node bench/forum-profile.mjs thread|board|article   (article: the knowledge base's cold article page on evergreen_bench_kb; BENCH_DATABASE=<url>, BENCH_DURATION=<s, default 8>,
 //                                               BENCH_CONNECTIONS=<default 50>, BENCH_PROFILE_DIR=<default tmp/profiles>,
-//                                               BENCH_MAIN=<main.js, default this build>)
+//                                               BENCH_MAIN=<main.js, default this build>, BENCH_WARMUP=<s, default 2>,
+//                                               BENCH_CACHE_ENTRIES=<delivery cache size, default 0: caches off>)
 // Starts the server with bench/cpu-profile-preload.cjs, loads it with autocannon (the pages of forum.bench.mjs), stops it, and prints
 // the heaviest functions by self time and the heaviest files/packages, from the .cpuprofile it wrote.
 import { execSync } from 'node:child_process';
@@ -9,26 +10,34 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { MAIN, ROOT, round, sleep, startApp, stopChild } from './lib.mjs';
+import { ARTICLE_QUERY, MAIN, ROOT, round, sleep, startApp, stopChild } from './lib.mjs';
 import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
 
-const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_forum';
+const page = process.argv[2] ?? 'thread';
+const DATABASE_URL = process.env.BENCH_DATABASE ?? `postgres://postgres@127.0.0.1:5432/${page === 'article' ? 'evergreen_bench_kb' : 'evergreen_bench_forum'}`;
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DIR = path.resolve(process.env.BENCH_PROFILE_DIR ?? path.join(ROOT, 'tmp/profiles'));
-const page = process.argv[2] ?? 'thread';
 
 mkdirSync(DIR, { recursive: true });
 const db = new pg.Client({ connectionString: DATABASE_URL });
 await db.connect();
-const slugs = (await db.query(`SELECT slug FROM threads WHERE status = 'visible' AND reply_count > 0 ORDER BY random() LIMIT 2000`)).rows.map((r) => r.slug);
-const boards = (await db.query(`SELECT slug FROM boards WHERE moderation_policy = 'open'`)).rows.map((r) => r.slug);
-await db.end();
 const pick = (list) => list[Math.floor(Math.random() * list.length)];
-const makeBody = page === 'board' ? () => ({ query: BOARD_QUERY, variables: { board: pick(boards) } }) : () => ({ query: THREAD_QUERY, variables: { slug: pick(slugs) } });
+let makeBody;
+if (page === 'article') {
+  const slugs = (await db.query(`SELECT slug FROM article_locales WHERE locale = 'en' AND status = 'published'`)).rows.map((r) => r.slug);
+  makeBody = () => ({ query: ARTICLE_QUERY, variables: { slug: pick(slugs), locale: 'en' } });
+} else if (page === 'board') {
+  const boards = (await db.query(`SELECT slug FROM boards WHERE moderation_policy = 'open'`)).rows.map((r) => r.slug);
+  makeBody = () => ({ query: BOARD_QUERY, variables: { board: pick(boards) } });
+} else {
+  const slugs = (await db.query(`SELECT slug FROM threads WHERE status = 'visible' AND reply_count > 0 ORDER BY random() LIMIT 2000`)).rows.map((r) => r.slug);
+  makeBody = () => ({ query: THREAD_QUERY, variables: { slug: pick(slugs) } });
+}
+await db.end();
 
 const file = path.join(DIR, `${page}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', CPU_PROFILE_FILE: file }, process.env.BENCH_MAIN || MAIN, [
+const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: process.env.BENCH_CACHE_ENTRIES ?? '0', SEARCH_WORKER: 'false', CPU_PROFILE_FILE: file }, process.env.BENCH_MAIN || MAIN, [
   '--require',
   path.join(ROOT, 'bench/cpu-profile-preload.cjs'),
 ]);
@@ -47,7 +56,7 @@ const run = (duration) =>
     ),
   );
 try {
-  await run(2);
+  await run(Number(process.env.BENCH_WARMUP ?? 2));
   process.kill(app.child.pid, 'SIGUSR2'); // restart the sampling: the profile covers the measured load only
   for (let i = 0; i < 100 && !existsSync(file); i += 1) await sleep(100);
   rmSync(file, { force: true });

@@ -5,14 +5,11 @@
 //   npm run build && BENCH_REQUESTS=20000 BENCH_SEMI_SPACES="16 64" node bench/gc-trace.mjs
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CONNECTIONS, startApp, stopChild } from './lib.mjs';
+import { ARTICLE_QUERY, CONNECTIONS, startApp, stopChild } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const REQUESTS = Number(process.env.BENCH_REQUESTS) || 20_000;
 const SEMI_SPACES = (process.env.BENCH_SEMI_SPACES ?? '16 64').split(' ').map(Number);
-const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
-  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
-  category { id name slug } breadcrumbs { name slug } } }`;
 
 const db = new pg.Client({ connectionString: DATABASE_URL });
 await db.connect();

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
-import { CONNECTIONS, MAIN, startApp, stopChild } from './lib.mjs';
+import { ARTICLE_QUERY, CONNECTIONS, MAIN, startApp, stopChild } from './lib.mjs';
 
 const PAGE = process.env.BENCH_PAGE ?? 'article';
 const FORUM = PAGE === 'thread' || PAGE === 'board';
@@ -19,9 +19,6 @@ const SECONDS = Math.max(2, Number(process.env.BENCH_DURATION) || 5);
 const ARTICLE_PAGE = PAGE === 'article';
 const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
   totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
-const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
-  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
-  category { id name slug } breadcrumbs { name slug } } }`;
 const file = path.join(os.tmpdir(), `${PAGE}-page.heapprofile`);
 
 const run = (opts) => new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));

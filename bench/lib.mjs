@@ -13,6 +13,12 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const MAIN = path.join(ROOT, 'dist/src/main.js');
 
 export const CONNECTIONS = 50;
+
+/** The cold article page of the side-by-side, profile and allocation tools: an article with its category and breadcrumbs. */
+export const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
+  id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
+  category { id name slug } breadcrumbs { name slug } } }`;
+
 export const WARMUP_SECONDS = 2;
 export const DURATION_SECONDS = positiveInt(process.env.BENCH_DURATION, 10);
 
@@ -90,6 +96,36 @@ export async function load(label, url, body) {
     process.stdout.write(`  WARNING ${label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts\n`);
   }
   return figures;
+}
+
+/** CPU time of processes so far, in ms (user + system, from /proc; Linux only); gone processes count 0. */
+export function processCpuMs(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      // exited
+    }
+  }
+  return total;
+}
+
+/**
+ * Waits (at most two minutes) until each server has used under 5 % of a core over 2 s: start-up work (the first
+ * staleness scan, job schedules, migrations checks) would otherwise land in the first measured segments.
+ */
+export async function waitUntilIdle(pids) {
+  for (const pid of pids) {
+    for (let waited = 0, last = processCpuMs([pid]); waited < 120; waited += 2) {
+      await sleep(2000);
+      const now = processCpuMs([pid]);
+      const busy = now - last;
+      last = now;
+      if (busy < 100) break;
+    }
+  }
 }
 
 export const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
