@@ -7,6 +7,7 @@ import { LruMap } from '../../common/lru-map';
 import { DeliveryCache } from './delivery-cache';
 
 const CACHED_GENERATION = Symbol('responseCacheGeneration');
+const RESPONSE_KEY = Symbol('responseCacheKey');
 /** Documents whose cacheability is remembered; longer ones are parsed on every request (not kept in memory). */
 const DECIDED_DOCUMENTS = 500;
 const MAX_DECIDED_LENGTH = 10_000;
@@ -18,7 +19,7 @@ interface GraphqlBody {
   operationName?: unknown;
 }
 
-type TaggedRequest = FastifyRequest & { [CACHED_GENERATION]?: number; [SERVED_FROM_CACHE]?: boolean };
+type TaggedRequest = FastifyRequest & { [CACHED_GENERATION]?: number; [RESPONSE_KEY]?: string; [SERVED_FROM_CACHE]?: boolean };
 
 function graphqlBody(request: FastifyRequest): GraphqlBody | null {
   const source = request.method === 'GET' ? request.query : request.body;
@@ -83,7 +84,8 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
     if (!body || !cacheable(body)) return;
     const tagged = request as TaggedRequest;
     tagged[CACHED_GENERATION] = cache.currentGeneration;
-    const hit = cache.response(keyOf(body));
+    const key = (tagged[RESPONSE_KEY] = keyOf(body));
+    const hit = cache.response(key);
     if (hit !== undefined) {
       tagged[SERVED_FROM_CACHE] = true;
       await reply.header('content-type', 'application/json; charset=utf-8').header('x-cache', 'HIT').send(hit);
@@ -93,11 +95,11 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
   fastify.addHook('onSend', async (request, reply, payload) => {
     const tagged = request as TaggedRequest;
     const generation = tagged[CACHED_GENERATION];
-    if (generation === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    if (payload.includes('"errors":') || isResponseUncacheable(request)) return payload;
+    const key = tagged[RESPONSE_KEY];
     // Tagged in preHandler only when the document is cacheable.
-    const body = graphqlBody(request);
-    if (body) cache.storeResponse(keyOf(body), payload, generation);
+    if (generation === undefined || key === undefined || tagged[SERVED_FROM_CACHE] || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (payload.includes('"errors":') || isResponseUncacheable(request)) return payload;
+    cache.storeResponse(key, payload, generation);
     return payload;
   });
 }
