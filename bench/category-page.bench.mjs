@@ -17,14 +17,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { ARTICLE_QUERY, CONNECTIONS, MAIN, environment, markdownTable, postJson, processCpuMs, round, startApp, stopChild, waitUntilIdle, writeResults } from './lib.mjs';
+import { ARTICLE_QUERY, CATEGORY_QUERY, CONNECTIONS, MAIN, environment, markdownTable, postJson, processCpuMs, round, startApp, stopChild, waitUntilIdle, writeResults } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 3);
 const SECONDS = Math.max(2, Number(process.env.BENCH_DURATION) || 5);
 const BASELINE = process.env.BENCH_BASELINE ? path.join(path.resolve(process.env.BENCH_BASELINE), 'dist/src/main.js') : null;
-const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
-  totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
 const ARTICLE_PAGE = process.env.BENCH_PAGE === 'article';
 const PAGE = ARTICLE_PAGE ? 'article-page' : 'category-page';
 

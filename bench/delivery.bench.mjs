@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CONNECTIONS, DURATION_SECONDS, MAIN, environment, markdownTable, postJson, round, rssMb, startApp, stopChild, waitUntilIdle, writeResults } from './lib.mjs';
+import { CATEGORY_QUERY, CONNECTIONS, DURATION_SECONDS, MAIN, environment, markdownTable, postJson, round, rssMb, startApp, stopChild, waitUntilIdle, writeResults } from './lib.mjs';
 
 const DATABASE_URL = process.env.BENCH_DATABASE ?? 'postgres://postgres@127.0.0.1:5432/evergreen_bench_kb';
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS) || 3);
@@ -30,8 +30,6 @@ const EXTENDED_FIELDS = process.env.BENCH_ARTICLE_FIELDS === 'extended';
 const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $slug, locale: $locale) {
   id title bodyHtml excerpt lastModified seo { title description canonicalUrl${EXTENDED_FIELDS ? ' ogImage robots' : ''} } alternates { locale url }
   category { id name slug } breadcrumbs { name slug }${EXTENDED_FIELDS ? ' headings { level text anchor } readingTimeMinutes authorName' : ''} } }`;
-const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
-  totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
 
 const children = [];
 process.once('SIGINT', async () => {

@@ -1,5 +1,5 @@
 // CPU profile of the built server under the forum pages' load, caches off (issue 12):
-//   node bench/forum-profile.mjs thread|board|article   (article: the knowledge base's cold article page on evergreen_bench_kb; BENCH_DATABASE=<url>, BENCH_DURATION=<s, default 8>,
+//   node bench/forum-profile.mjs thread|board|article|category   (article, category: the knowledge base's pages on evergreen_bench_kb; BENCH_DATABASE=<url>, BENCH_DURATION=<s, default 8>,
 //                                               BENCH_CONNECTIONS=<default 50>, BENCH_PROFILE_DIR=<default tmp/profiles>,
 //                                               BENCH_MAIN=<main.js, default this build>, BENCH_WARMUP=<s, default 2>,
 //                                               BENCH_CACHE_ENTRIES=<delivery cache size, default 0: caches off>)
@@ -10,11 +10,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { ARTICLE_QUERY, MAIN, ROOT, round, sleep, startApp, stopChild } from './lib.mjs';
+import { ARTICLE_QUERY, CATEGORY_QUERY, MAIN, ROOT, round, sleep, startApp, stopChild } from './lib.mjs';
 import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
 
 const page = process.argv[2] ?? 'thread';
-const DATABASE_URL = process.env.BENCH_DATABASE ?? `postgres://postgres@127.0.0.1:5432/${page === 'article' ? 'evergreen_bench_kb' : 'evergreen_bench_forum'}`;
+const DATABASE_URL = process.env.BENCH_DATABASE ?? `postgres://postgres@127.0.0.1:5432/${page === 'article' || page === 'category' ? 'evergreen_bench_kb' : 'evergreen_bench_forum'}`;
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DIR = path.resolve(process.env.BENCH_PROFILE_DIR ?? path.join(ROOT, 'tmp/profiles'));
@@ -27,6 +27,9 @@ let makeBody;
 if (page === 'article') {
   const slugs = (await db.query(`SELECT slug FROM article_locales WHERE locale = 'en' AND status = 'published'`)).rows.map((r) => r.slug);
   makeBody = () => ({ query: ARTICLE_QUERY, variables: { slug: pick(slugs), locale: 'en' } });
+} else if (page === 'category') {
+  const categories = (await db.query('SELECT id FROM categories')).rows.map((r) => r.id);
+  makeBody = () => ({ query: CATEGORY_QUERY, variables: { categoryId: pick(categories) } });
 } else if (page === 'board') {
   const boards = (await db.query(`SELECT slug FROM boards WHERE moderation_policy = 'open'`)).rows.map((r) => r.slug);
   makeBody = () => ({ query: BOARD_QUERY, variables: { board: pick(boards) } });

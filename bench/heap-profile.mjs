@@ -10,15 +10,13 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { BOARD_QUERY, THREAD_QUERY } from './forum-queries.mjs';
-import { ARTICLE_QUERY, CONNECTIONS, MAIN, startApp, stopChild } from './lib.mjs';
+import { ARTICLE_QUERY, CATEGORY_QUERY, CONNECTIONS, MAIN, startApp, stopChild } from './lib.mjs';
 
 const PAGE = process.env.BENCH_PAGE ?? 'article';
 const FORUM = PAGE === 'thread' || PAGE === 'board';
 const DATABASE_URL = process.env.BENCH_DATABASE ?? `postgres://postgres@127.0.0.1:5432/${FORUM ? 'evergreen_bench_forum' : 'evergreen_bench_kb'}`;
 const SECONDS = Math.max(2, Number(process.env.BENCH_DURATION) || 5);
 const ARTICLE_PAGE = PAGE === 'article';
-const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
-  totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
 const file = path.join(os.tmpdir(), `${PAGE}-page.heapprofile`);
 
 const run = (opts) => new Promise((resolve, reject) => autocannon(opts, (error, result) => (error ? reject(error) : resolve(result))));

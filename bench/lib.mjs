@@ -19,6 +19,10 @@ export const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(
   id title bodyHtml excerpt lastModified seo { title description canonicalUrl } alternates { locale url }
   category { id name slug } breadcrumbs { name slug } } }`;
 
+/** The cold category page: the 20 newest articles of a category, with totalCount and paging. */
+export const CATEGORY_QUERY = `query ($categoryId: ID!) { articles(categoryId: $categoryId, first: 20) {
+  totalCount edges { node { id slug title excerpt publishedAt } } pageInfo { endCursor hasNextPage } } }`;
+
 export const WARMUP_SECONDS = 2;
 export const DURATION_SECONDS = positiveInt(process.env.BENCH_DURATION, 10);
 

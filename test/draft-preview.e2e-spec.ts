@@ -58,12 +58,13 @@ describe('draft preview (delivery API with X-Preview-Token)', () => {
     const { token } = await mint({ articleId: article.id, label: 'pricing launch' });
     const slug = { slug: 'export-your-data', locale: 'en' };
 
-    // Published first, twice: the second answer comes from the response cache.
+    // Published first, three times: stored on its second miss, the third answer comes from the response cache.
     const before = await deliver(slug, { method: 'GET' });
     expect(before.data?.article).toMatchObject({ title: 'Export your data', isPreview: false, revisionNumber: 1 });
     expect(before.headers['cache-control']).toMatch(/^public/);
     const etag = before.headers.etag;
     expect(etag).toBeDefined();
+    expect((await deliver(slug, { method: 'GET' })).headers['x-cache']).toBeUndefined();
     expect((await deliver(slug, { method: 'GET' })).headers['x-cache']).toBe('HIT');
 
     // The same query with the token: the draft, marked, private and never stored — also when it offers the public ETag.
@@ -99,6 +100,7 @@ describe('draft preview (delivery API with X-Preview-Token)', () => {
     const anonymous = await deliver(slug, { method: 'GET' });
     expect(anonymous.data?.article).toMatchObject({ isPreview: false, title: 'Reset two-factor' });
     expect(anonymous.text).not.toContain('POISON-CHECK');
+    expect((await deliver(slug, { method: 'GET' })).text).not.toContain('POISON-CHECK');
     const again = await deliver(slug, { method: 'GET' });
     expect(again.headers['x-cache']).toBe('HIT');
     expect(again.text).not.toContain('POISON-CHECK');

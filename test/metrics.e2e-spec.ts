@@ -45,8 +45,8 @@ describe('metrics', () => {
         expect(after.has(`evergreen_cache_hits_total{cache="${cache}"}`)).toBe(true);
         expect(after.has(`evergreen_cache_misses_total{cache="${cache}"}`)).toBe(true);
       }
-      // The same anonymous query three times: the second and third come whole from the response cache.
-      expect(count('evergreen_cache_hits_total{cache="delivery_responses"}')).toBeGreaterThanOrEqual(2);
+      // The same anonymous query three times: stored on its second miss, the third comes whole from the response cache.
+      expect(count('evergreen_cache_hits_total{cache="delivery_responses"}')).toBeGreaterThanOrEqual(1);
       expect(after.get('evergreen_search_outbox_pending')).toBeGreaterThanOrEqual(0);
       expect(after.get('evergreen_search_outbox_lag_seconds')).toBeGreaterThanOrEqual(0);
       expect(after.get('evergreen_db_pool_connections{state="total"}')).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import { CategoryTreeCache } from './category-tree-cache';
 import { DeliveryCache } from './delivery-cache';
 import {
   ALL_ARTICLE_PARTS,
+  hasEveryPart,
   ArticleParts,
   PublishedArticle,
   PublishedArticlesRepository,
@@ -206,14 +207,17 @@ export class DeliveryService {
       `slug:${locale}:${slug}`,
       (id: string | null) => id,
       async () => {
-        loaded = await this.repository.findPublishedBySlug(locale, slug);
+        loaded = await this.repository.findPublishedBySlug(locale, slug, parts);
         return loaded?.id ?? null;
       },
       'pointer',
     );
     if (!articleId) return null;
     const fresh = loaded as PublishedArticle | null;
-    return this.cache.get(`article:${articleId}:${locale}`, articleId, async () => fresh ?? this.repository.findPublished(articleId, locale));
+    // A stored article has every part: the slug's statement supplies it only when the caller asked for every part.
+    return this.cache.get(`article:${articleId}:${locale}`, articleId, async (stored) =>
+      fresh && (!stored || hasEveryPart(parts)) ? fresh : this.repository.findPublished(articleId, locale, stored ? ALL_ARTICLE_PARTS : parts),
+    );
   }
 
   /**
@@ -231,7 +235,9 @@ export class DeliveryService {
   /** `parts`: see ArticleLookup; the cached article always has every part. */
   async published(articleId: string, locale: string, parts: ArticleParts = ALL_ARTICLE_PARTS): Promise<PublishedArticle | null> {
     if (!this.cache.isActive) return this.repository.findPublished(articleId, locale, parts);
-    return this.cache.get(`article:${articleId}:${locale}`, articleId, () => this.repository.findPublished(articleId, locale));
+    return this.cache.get(`article:${articleId}:${locale}`, articleId, (stored) =>
+      this.repository.findPublished(articleId, locale, stored ? ALL_ARTICLE_PARTS : parts),
+    );
   }
 
   /** The category tree with published article counts (the cached structure and the maintained counts). */

@@ -121,6 +121,8 @@ export interface ArticleParts {
 
 export const ALL_ARTICLE_PARTS: Readonly<ArticleParts> = Object.freeze({ markdown: true, products: true, outline: true, author: true });
 
+export const hasEveryPart = (parts: ArticleParts): boolean => parts.markdown && parts.products && parts.outline && parts.author;
+
 const articleColumns = (parts: ArticleParts): string => `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title,
   ${parts.markdown ? 'r.body_markdown' : "''::text AS body_markdown"}, r.body_html, r.excerpt,
   r.seo_title, r.seo_description, r.og_image_url, ${parts.outline ? 'r.outline' : "'[]'::jsonb AS outline"}, r.reading_time_minutes, a.robots,
