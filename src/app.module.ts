@@ -120,7 +120,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerModuleParams(rootLogger)),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize), retryAttempts: 0 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.database.url, config.database.poolSize, config.database.acquireTimeoutMs), retryAttempts: 0 }),
         LocalesModule,
         ChangeNotificationsModule,
         LiveEventsModule,

@@ -11,6 +11,8 @@ export abstract class AppConfig {
     /** Set when an external server is configured; bootstrap fills it in for embedded PostgreSQL. */
     url: string | undefined;
     poolSize: number;
+    /** Wait for a pooled connection before giving up (DatabaseUnavailable → SERVICE_UNAVAILABLE). */
+    acquireTimeoutMs: number;
     embeddedPort: number;
   };
   abstract readonly dataDir: string;

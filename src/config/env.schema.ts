@@ -63,6 +63,13 @@ export class EnvironmentVariables {
   @Max(200)
   DB_POOL_SIZE = 10;
 
+  /** How long a request waits for a pooled connection before it is answered SERVICE_UNAVAILABLE. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  DB_POOL_ACQUIRE_TIMEOUT_MS = 5000;
+
   @IsString()
   @MinLength(1)
   DATA_DIR = '.data';

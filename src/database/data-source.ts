@@ -152,7 +152,7 @@ export const MIGRATIONS = [
   BoardThreadCounts1765100000000,
 ];
 
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -166,7 +166,7 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logging: ['migration'],
     extra: {
       max: poolSize,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: acquireTimeoutMs,
       idleTimeoutMillis: 30_000,
       application_name: 'evergreen',
       // Short OLTP statements only: JIT compilation (on by default where PostgreSQL has LLVM) cost the search

@@ -1,4 +1,5 @@
 import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { isDatabaseUnavailable } from '../errors/database-unavailable';
 import { AppError } from '../errors/app-error';
 
 export interface FormattedResult {
@@ -24,6 +25,9 @@ const REQUEST_ERROR_CODES: Record<number, string> = {
 };
 
 const INTERNAL_MESSAGE = 'Internal server error';
+const UNAVAILABLE_MESSAGE = 'The service is busy or cannot reach its database; try again shortly';
+/** What a client waits before retrying a SERVICE_UNAVAILABLE answer. */
+const UNAVAILABLE_RETRY_SECONDS = 1;
 
 /**
  * The one error formatter of both schemas. Known errors keep their message and get a stable
@@ -61,6 +65,9 @@ export function formatGraphqlErrors(
       // graphql-js refused the request before running any resolver (e.g. no operation selected).
       statusCode = 400;
       errors.push(withCode(error, typeof error.extensions?.code === 'string' ? error.extensions.code : 'BAD_REQUEST'));
+    } else if (isDatabaseUnavailable(original)) {
+      logUnexpected(original, 'The database could not serve a GraphQL request');
+      errors.push({ message: UNAVAILABLE_MESSAGE, path: error.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } });
     } else {
       logUnexpected(original ?? error, 'Unexpected error while answering a GraphQL request');
       errors.push({ message: INTERNAL_MESSAGE, locations: error.locations, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
