@@ -57,9 +57,10 @@ export class EnvironmentVariables {
   @IsBoolean()
   TRUST_PROXY = false;
 
+  /** Requests and background work share the pool; the search worker writes through a second connection while its batch's transaction holds one. */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(2, { message: 'DB_POOL_SIZE must be at least 2: background indexing holds one connection while it writes through another' })
   @Max(200)
   DB_POOL_SIZE = 10;
 

@@ -37,6 +37,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
   });
 
+  it('keeps at least two pooled connections: background indexing holds one while it writes through another', () => {
+    expect(loadConfig({ DB_POOL_SIZE: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '250' }).database).toMatchObject({ poolSize: 2, acquireTimeoutMs: 250 });
+    expect(() => loadConfig({ DB_POOL_SIZE: '1' })).toThrow(/DB_POOL_SIZE: must be at least 2: background indexing/);
+    expect(() => loadConfig({ DB_POOL_ACQUIRE_TIMEOUT_MS: '0' })).toThrow(/DB_POOL_ACQUIRE_TIMEOUT_MS/);
+  });
+
   it('reads and converts values', () => {
     const config = loadConfig({ PORT: '8080', SEED_DEMO: 'false', DEMO_ADMIN_EMAIL: 'Boss@Example.test', NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32) });
     expect(config.http.port).toBe(8080);
