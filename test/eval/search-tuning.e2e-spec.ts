@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { PostgresSearchEngine, RANKING } from '../../search/postgres/postgres-engine';
 import { cloneTemplateDatabase, dropDatabase } from '../support/test-database';
+import { EVAL_DIR } from './dup-questions';
 
-const EVAL_DIR = realpathSync(process.env.EVAL_DIR ?? join(__dirname, '../../../shared/eval/dup-questions'));
 const lines = <T>(f: string): T[] => readFileSync(join(EVAL_DIR, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
 
 /** A tuning tool, not a check: TUNE_GRID='[{"k1":2}]' (docs/search.md, "Tuning"). */
