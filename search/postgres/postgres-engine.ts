@@ -36,12 +36,17 @@ const VOCABULARY_MIN_LENGTH = 3;
 const VOCABULARY_BODY_CHARS = 1500;
 /** A prefix's document frequency: the sum over at most this many lexemes it begins. */
 const PREFIX_TERMS = 200;
+/**
+ * Hits are ordered by their score rounded to 1e-9: a document's word scores are summed in whatever order the
+ * plan's hash aggregation hands them over, so two equal scores can differ in the 15th digit, and without the
+ * rounding that noise (not the tie-break: newest first, then key) ordered exactly tied hits.
+ */
+const SCORE_SCALE = '1e9';
 
-
-/** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
 /** A LIKE pattern matching every text that starts with the value of `column` (its wildcards escaped). */
 const LIKE_PREFIX = (column: string): string => `replace(replace(replace(${column}, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
 
+/** BM25F parameters and field weights, tuned on the dev split of ../shared/eval/dup-questions (docs/search.md). */
 export const RANKING = {
   k1: 2,
   b: 0.9,
@@ -477,7 +482,8 @@ export class PostgresSearchEngine implements SearchEngine {
       candidates AS MATERIALIZED (${candidates}),
       matches AS MATERIALIZED (${scored}),
       page AS (
-        SELECT * FROM matches ORDER BY score DESC, published_at DESC NULLS LAST, key
+        SELECT key, published_at, round(score * ${SCORE_SCALE}) / ${SCORE_SCALE} AS score FROM matches
+        ORDER BY round(score * ${SCORE_SCALE}) DESC, published_at DESC NULLS LAST, key
         LIMIT ${param(query.limit)} OFFSET ${param(query.offset)})
       SELECT
         (SELECT count(*)::int FROM matches) AS total,
