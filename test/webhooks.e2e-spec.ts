@@ -3,12 +3,15 @@
  * the changing transaction, signed deliveries by the background worker, retries, the delivery log, manual
  * redelivery, automatic disabling, the SSRF policy, and the surrogate keys of delivery responses.
  */
+import { randomBytes } from 'node:crypto';
 import { recordChange } from '../src/changes/content-changes';
+import { SecretBox } from '../src/common/crypto/secret-box';
 import { raiseFlags, upsertContentGaps } from '../src/staleness/stale-flags.store';
 import { Role } from '../src/users/role.enum';
 import { WebhookDeliveryWorker } from '../src/webhooks/webhook-delivery.worker';
 import { enqueueWebhookEvents } from '../src/webhooks/webhook-events';
 import { verifySignature } from '../src/webhooks/webhook-signature';
+import { WebhooksService } from '../src/webhooks/webhooks.service';
 import { ACCEPT, DELETE as DELETE_POST, EDIT, ForumFactory } from './factories/forum';
 import { KnowledgeBaseFactory, localeOf, UNPUBLISH } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
@@ -148,6 +151,52 @@ describe('outgoing webhooks', () => {
       expect((await admin.send(DISABLE, { input: { id } })).errors?.[0].extensions.code).toBe('NOT_FOUND');
       expect((await admin.send(DELIVERIES, { endpointId: id })).errors?.[0].extensions.code).toBe('NOT_FOUND');
       expect((await admin.send(REDELIVER, { input: { deliveryId: id } })).errors?.[0].extensions.code).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('signing secrets at rest', () => {
+    const storedSecret = async (id: string): Promise<string> => (await t.dataSource.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [id]))[0].secret;
+
+    it('are stored sealed, never as shown, and still sign what the receiver verifies', async () => {
+      const r = await receiver();
+      const endpoint = await register(r.url, ['ReleaseRecorded']);
+      const stored = await storedSecret(endpoint.id);
+      expect(stored).toMatch(/^sealed:v1:[0-9a-f]{8}:/);
+      expect(stored).not.toContain(endpoint.secret);
+      expect(stored).not.toContain(endpoint.secret.slice(6));
+      const rotated = (await admin.send(ROTATE, { input: { id: endpoint.id } })).data!.rotateWebhookEndpointSecret.secret as string;
+      expect(await storedSecret(endpoint.id)).not.toContain(rotated);
+
+      await t.dataSource.transaction((tx) => enqueueWebhookEvents(tx, [{ type: 'release.recorded', data: { version: 'sealed' } }]));
+      await eventually(async () => expect(r.of('release.recorded')).toHaveLength(1), 10_000);
+      const hook = r.of('release.recorded')[0];
+      expect(verifySignature(rotated, hook.body, hook.headers['evergreen-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
+    });
+
+    it('seals a secret stored in clear (before sealing existed) once, at start, and keeps signing with it', async () => {
+      const r = await receiver();
+      const [{ id }] = await t.dataSource.query(`INSERT INTO webhook_endpoints (url, secret, event_types) VALUES ($1, 'whsec_stored_in_clear', '{release.recorded}') RETURNING id`, [r.url]);
+      const webhooks = t.app.get(WebhooksService);
+      const [first, second] = await Promise.all([webhooks.resealSecrets(), webhooks.resealSecrets()]);
+      expect(first.resealed + second.resealed).toBe(1);
+      expect(await storedSecret(id)).toMatch(/^sealed:v1:/);
+      expect(await webhooks.resealSecrets()).toEqual({ resealed: 0, unreadable: [] });
+
+      await t.dataSource.transaction((tx) => enqueueWebhookEvents(tx, [{ type: 'release.recorded', data: { version: 'legacy' } }]));
+      await eventually(async () => expect(r.of('release.recorded')).toHaveLength(1), 10_000);
+      const hook = r.of('release.recorded')[0];
+      expect(verifySignature('whsec_stored_in_clear', hook.body, hook.headers['evergreen-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
+    });
+
+    it('sends nothing unsigned when a secret was sealed with a key this server lacks: the attempt fails and says why', async () => {
+      const r = await receiver();
+      const foreign = new SecretBox([randomBytes(32)]).seal('whsec_elsewhere', 'webhook_endpoints.secret');
+      const [{ id }] = await t.dataSource.query(`INSERT INTO webhook_endpoints (url, secret, event_types) VALUES ($1, $2, '{release.recorded}') RETURNING id`, [r.url, foreign]);
+      expect((await t.app.get(WebhooksService).resealSecrets()).unreadable).toEqual([id]);
+      await t.dataSource.transaction((tx) => enqueueWebhookEvents(tx, [{ type: 'release.recorded', data: { version: 'foreign' } }]));
+      await eventually(async () => expect((await deliveries(id))[0]?.log.length).toBeGreaterThan(0), 10_000);
+      expect((await deliveries(id))[0].log[0]).toMatchObject({ isSuccess: false, statusCode: null, error: expect.stringContaining('SECRETS_ENCRYPTION_KEY') });
+      expect(r.received).toEqual([]);
     });
   });
 
@@ -570,5 +619,29 @@ describe('outgoing webhooks under the production SSRF policy', () => {
     } finally {
       await r.stop();
     }
+  });
+});
+
+describe('outgoing webhooks in production without SECRETS_ENCRYPTION_KEY', () => {
+  let t: TestApp;
+  let admin: GraphqlClient;
+
+  beforeAll(async () => {
+    t = await createTestApp({ ...FAST, NODE_ENV: 'production', SECRETS_ENCRYPTION_KEY: '', WEBHOOK_BLOCK_PRIVATE_ADDRESSES: 'false' });
+    admin = t.admin(await t.login(await t.createUser({ role: Role.Admin })));
+  });
+  afterAll(() => t.close());
+
+  it('refuses to create or rotate a signing secret (FAILED_PRECONDITION naming the setting) and writes nothing', async () => {
+    const created = await admin.send(CREATE, { input: { url: 'https://hooks.example.com/hook' } });
+    expect(created.errors?.[0]).toMatchObject({ message: expect.stringContaining('SECRETS_ENCRYPTION_KEY'), extensions: { code: 'FAILED_PRECONDITION', setting: 'SECRETS_ENCRYPTION_KEY' } });
+    expect(created.data).toBeNull();
+    expect((await t.dataSource.query('SELECT count(*)::int AS n FROM webhook_endpoints'))[0].n).toBe(0);
+    expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action LIKE 'webhook-endpoint.%'`))[0].n).toBe(0);
+
+    const [{ id }] = await t.dataSource.query(`INSERT INTO webhook_endpoints (url, secret) VALUES ('https://hooks.example.com/old', 'whsec_old') RETURNING id`);
+    const rotated = await admin.send(ROTATE, { input: { id } });
+    expect(rotated.errors?.[0].extensions.code).toBe('FAILED_PRECONDITION');
+    expect((await t.dataSource.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [id]))[0].secret).toBe('whsec_old');
   });
 });

@@ -92,6 +92,11 @@ export abstract class AppConfig {
     stalenessScanSeconds: number;
   };
   abstract readonly webhooks: { releaseSecret: string | undefined };
+  /**
+   * Keys sealing the secrets the database stores (src/common/crypto/secret-box.ts): the first seals, all open.
+   * Empty: secrets are stored in clear outside production, and refused in production.
+   */
+  abstract readonly secretsEncryptionKeys: readonly Buffer[];
   /** Outgoing webhooks (src/webhooks/, docs/webhooks.md). */
   abstract readonly outgoingWebhooks: {
     /** Deliver in this process. */

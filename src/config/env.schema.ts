@@ -268,6 +268,14 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'RELEASE_WEBHOOK_SECRET must be at least 32 characters long' })
   RELEASE_WEBHOOK_SECRET?: string;
 
+  /**
+   * Keys that seal secrets stored in the database (webhook signing secrets): comma-separated, each 32 bytes as 64 hex
+   * digits or base64; the first seals, all open (rotation). Unset outside production: a key kept in DATA_DIR.
+   */
+  @IsOptional()
+  @IsString()
+  SECRETS_ENCRYPTION_KEY?: string;
+
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   SITE_BASE_URL = 'http://localhost:3000';
 

@@ -74,6 +74,8 @@ describe('loadConfig', () => {
     [{ STALENESS_SCAN_SECONDS: '-1' }, /^STALENESS_SCAN_SECONDS: /],
     [{ STALENESS_SCAN_SECONDS: 'hourly' }, /^STALENESS_SCAN_SECONDS: /],
     [{ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(32), SEED_DEMO: 'true' }, /^SEED_DEMO: .*never seeded .*create-admin/],
+    [{ SECRETS_ENCRYPTION_KEY: 'not-a-key' }, /^SECRETS_ENCRYPTION_KEY: .*32 bytes/],
+    [{ SECRETS_ENCRYPTION_KEY: `${'ab'.repeat(32)},${'cd'.repeat(16)}` }, /^SECRETS_ENCRYPTION_KEY: /],
   ])('refuses %j naming the variable', (env, pattern) => {
     expect(problemsOf(env)).toEqual([expect.stringMatching(pattern)]);
   });
@@ -87,5 +89,13 @@ describe('loadConfig', () => {
 
   it('never echoes a secret in its messages', () => {
     expect(problemsOf({ JWT_SECRET: 'tiny-secret' }).join()).not.toContain('tiny-secret');
+    expect(problemsOf({ SECRETS_ENCRYPTION_KEY: 'tiny-key-material' }).join()).not.toContain('tiny-key-material');
+  });
+
+  it('reads the keys that seal stored secrets, the first one sealing', () => {
+    const first = 'ab'.repeat(32);
+    const second = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ SECRETS_ENCRYPTION_KEY: ` ${first} , ${second},` }).secretsEncryptionKeys).toEqual([Buffer.from(first, 'hex'), Buffer.alloc(32, 7)]);
+    expect(loadConfig({}).secretsEncryptionKeys).toEqual([]);
   });
 });

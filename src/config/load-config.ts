@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as path from 'node:path';
 import { AppConfig } from './app-config';
+import { decodeEncryptionKey } from '../common/crypto/secret-box';
 import { parseCorsOrigin } from '../common/http/cors';
 import { EnvironmentVariables, environmentVariableNames } from './env.schema';
 
@@ -38,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const locales = parseLocales(vars, problems);
   const corsOrigins = parseCorsOrigins(vars, problems);
+  const secretsEncryptionKeys = parseEncryptionKeys(vars, problems);
   if (vars.NODE_ENV === 'production' && vars.METRICS === 'on' && !vars.METRICS_TOKEN) {
     problems.push('METRICS: /metrics is not served unauthenticated in production; set METRICS_TOKEN');
   }
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       stalenessScanSeconds: vars.STALENESS_SCAN_SECONDS,
     },
     webhooks: { releaseSecret: vars.RELEASE_WEBHOOK_SECRET },
+    secretsEncryptionKeys,
     outgoingWebhooks: {
       worker: vars.WEBHOOK_WORKER,
       concurrency: vars.WEBHOOK_CONCURRENCY,
@@ -193,6 +196,16 @@ function parseCorsOrigins(vars: EnvironmentVariables, problems: string[]): strin
     }
   }
   return origins;
+}
+
+function parseEncryptionKeys(vars: EnvironmentVariables, problems: string[]): Buffer[] {
+  const entries = (vars.SECRETS_ENCRYPTION_KEY ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const keys = entries.map(decodeEncryptionKey);
+  if (keys.some((key) => key === null)) {
+    problems.push('SECRETS_ENCRYPTION_KEY: each comma-separated key must be 32 bytes, written as 64 hex digits or in base64 (e.g. `openssl rand -base64 32`) (got a hidden value)');
+    return [];
+  }
+  return keys as Buffer[];
 }
 
 function describeProblem(error: ValidationError): string[] {

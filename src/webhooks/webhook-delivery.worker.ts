@@ -123,6 +123,15 @@ export class WebhookDeliveryWorker implements OnModuleInit {
     const settings = this.config.outgoingWebhooks;
     const body = payloadOf({ id: row.event_id, type: row.type, occurredAt: row.occurred_at, data: row.data, surrogateKeys: row.surrogate_keys });
     const timestamp = Math.floor(Date.now() / 1000);
+    let secret: string;
+    try {
+      secret = this.webhooks.openSecret(row.secret);
+    } catch (error) {
+      // Never sent unsigned: the attempt fails (and is retried) until the key is configured or the secret rotated.
+      this.logger.warn(`Webhook endpoint ${row.endpoint_id}: signing secret unreadable (${(error as Error).message})`);
+      await this.recordOutcome(row, { ok: false, statusCode: null, durationMs: 0, responseBody: null, error: 'Signing secret unreadable: its encryption key is not configured (SECRETS_ENCRYPTION_KEY); rotate the secret or add the key' });
+      return;
+    }
     const outcome = await sendWebhook({
       url: row.url,
       body,
@@ -134,9 +143,13 @@ export class WebhookDeliveryWorker implements OnModuleInit {
         'evergreen-event-id': row.event_id,
         'evergreen-event-type': row.type,
         'evergreen-delivery-id': row.id,
-        [SIGNATURE_HEADER.toLowerCase()]: signatureHeaderValue(row.secret, body, timestamp),
+        [SIGNATURE_HEADER.toLowerCase()]: signatureHeaderValue(secret, body, timestamp),
       },
     });
+    await this.recordOutcome(row, outcome);
+  }
+
+  private async recordOutcome(row: ClaimedRow, outcome: SendOutcome): Promise<void> {
     try {
       await this.record(row, outcome);
       this.jobs.recordRun(WEBHOOK_DELIVERY_JOB);

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../common/audit/record-audit';
-import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
+import { SecretBox } from '../common/crypto/secret-box';
+import { BadUserInputError, ConflictError, FailedPreconditionError, NotFoundError } from '../common/errors/app-error';
 import { decodeCursor, encodeCursor, invalidCursorError } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
 import { AddressPolicy, endpointUrlProblem } from './address-policy';
@@ -46,13 +47,80 @@ export interface DeliveryPage {
   totalCount: number;
 }
 
-/** The admin side of outgoing webhooks: endpoints, their secrets, the delivery log and redelivery. Each write is one transaction with its audit entry. */
+/** What a signing secret is sealed for (the additional data of its encryption). */
+const SECRET_PURPOSE = 'webhook_endpoints.secret';
+
+/**
+ * The admin side of outgoing webhooks: endpoints, their secrets, the delivery log and redelivery. Each write is one
+ * transaction with its audit entry. Signing secrets are stored sealed with SECRETS_ENCRYPTION_KEY (docs/webhooks.md).
+ */
 @Injectable()
-export class WebhooksService {
+export class WebhooksService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(WebhooksService.name);
+  private readonly secrets: SecretBox;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.secrets = new SecretBox(config.secretsEncryptionKeys);
+  }
+
+  /** Seals secrets stored in clear (before sealing existed) or with a key that is no longer the first. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const { resealed, unreadable } = await this.resealSecrets();
+      if (resealed > 0) this.logger.log(`Sealed ${resealed} webhook signing secret(s) with the current key`);
+      if (unreadable.length > 0) this.logger.warn(`Webhook signing secrets of endpoint(s) ${unreadable.join(', ')} are sealed with a key SECRETS_ENCRYPTION_KEY does not hold: rotate them, or add the key`);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Could not reseal webhook signing secrets; they stay as they are');
+    }
+    if (!this.secrets.canSeal && this.config.nodeEnv === 'production') {
+      const [{ n }]: { n: number }[] = await this.dataSource.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE secret NOT LIKE 'sealed:%'`).catch(() => [{ n: 0 }]);
+      if (n > 0) this.logger.warn(`${n} webhook signing secret(s) are stored in clear: set SECRETS_ENCRYPTION_KEY to seal them`);
+    }
+  }
+
+  /** Compare-and-set per row, so instances starting together seal each secret once. */
+  async resealSecrets(): Promise<{ resealed: number; unreadable: string[] }> {
+    if (!this.secrets.canSeal) return { resealed: 0, unreadable: [] };
+    const rows: { id: string; secret: string }[] = await this.dataSource.query('SELECT id, secret FROM webhook_endpoints ORDER BY id');
+    let resealed = 0;
+    const unreadable: string[] = [];
+    for (const row of rows) {
+      if (!this.secrets.needsResealing(row.secret)) continue;
+      let plain: string;
+      try {
+        plain = this.secrets.open(row.secret, SECRET_PURPOSE);
+      } catch {
+        unreadable.push(row.id);
+        continue;
+      }
+      const updated = updatedRows<{ id: string }>(
+        await this.dataSource.query('UPDATE webhook_endpoints SET secret = $3 WHERE id = $1 AND secret = $2 RETURNING id', [row.id, row.secret, this.secrets.seal(plain, SECRET_PURPOSE)]),
+      );
+      resealed += updated.length;
+    }
+    return { resealed, unreadable };
+  }
+
+  /** The signing secret of a stored row (throws SecretUnreadableError when its key is not configured). */
+  openSecret(stored: string): string {
+    return this.secrets.open(stored, SECRET_PURPOSE);
+  }
+
+  /** A new signing secret and what to store: sealed, or in clear outside production when no key is configured. */
+  private newSecret(): { secret: string; stored: string } {
+    const secret = newSigningSecret();
+    if (this.secrets.canSeal) return { secret, stored: this.secrets.seal(secret, SECRET_PURPOSE) };
+    if (this.config.nodeEnv === 'production') {
+      throw new FailedPreconditionError(
+        'Webhook signing secrets are stored encrypted in production: set SECRETS_ENCRYPTION_KEY (32 bytes, e.g. `openssl rand -base64 32`) and restart',
+        'SECRETS_ENCRYPTION_KEY',
+      );
+    }
+    return { secret, stored: secret };
+  }
 
   get policy(): AddressPolicy {
     return { blockPrivate: this.config.outgoingWebhooks.blockPrivateAddresses, allowed: this.config.outgoingWebhooks.allowedPrivateHosts };
@@ -69,11 +137,11 @@ export class WebhooksService {
 
   async create(actorId: string, input: NewEndpoint): Promise<EndpointWithSecret> {
     const url = this.checkedUrl(input.url);
-    const secret = newSigningSecret();
+    const { secret, stored } = this.newSecret();
     return this.dataSource.transaction(async (tx) => {
       const [row]: EndpointRow[] = await tx.query(
         `INSERT INTO webhook_endpoints (url, description, event_types, secret, created_by) VALUES ($1, $2, $3::text[], $4, $5) RETURNING ${ENDPOINT_COLUMNS}`,
-        [url, input.description?.trim() ?? '', [...new Set(input.eventTypes ?? [])], secret, actorId],
+        [url, input.description?.trim() ?? '', [...new Set(input.eventTypes ?? [])], stored, actorId],
       );
       const endpoint = toEndpointRecord(row);
       await recordAudit(tx, { actorId, action: 'webhook-endpoint.created', subjectKind: 'webhook_endpoint', subjectId: endpoint.id, after: this.auditView(endpoint) });
@@ -137,10 +205,10 @@ export class WebhooksService {
 
   /** A new secret, effective for the next attempt; the old one stops working at once. */
   async rotateSecret(actorId: string, id: string): Promise<EndpointWithSecret> {
-    const secret = newSigningSecret();
+    const { secret, stored } = this.newSecret();
     return this.dataSource.transaction(async (tx) => {
       await this.require(tx, id, true);
-      const [row] = updatedRows<EndpointRow>(await tx.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id, secret]));
+      const [row] = updatedRows<EndpointRow>(await tx.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id, stored]));
       await recordAudit(tx, { actorId, action: 'webhook-endpoint.secret-rotated', subjectKind: 'webhook_endpoint', subjectId: id });
       return { endpoint: toEndpointRecord(row), secret };
     });

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE';
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'FAILED_PRECONDITION';
 
 /**
  * Errors services throw on purpose; the GraphQL error formatter exposes code, message and details.
@@ -79,4 +80,13 @@ export class PayloadTooLargeError extends AppError {
 /** A file whose content (sniffed, not its name or declared type) is not accepted; `details.reason` says why. */
 export class UnsupportedMediaTypeError extends AppError {
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
+/** The server is not set up for this request (a setting the operator must add); `details.setting` names it. */
+export class FailedPreconditionError extends AppError {
+  readonly code = 'FAILED_PRECONDITION';
+
+  constructor(message: string, setting: string) {
+    super(message, { setting });
+  }
 }

@@ -17,6 +17,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  FAILED_PRECONDITION: 503,
 };
 
 /** Sets the reply's status and returns the error body for the handler (or hook) to send. */
