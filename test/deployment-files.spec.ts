@@ -48,6 +48,7 @@ describe('deployment files', () => {
       expect(Object.keys(environment).filter((key) => !known.has(key))).toEqual([]);
       expect(environment.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?/);
       expect(environment.MEILI_MASTER_KEY).toMatch(/^\$\{MEILI_MASTER_KEY:\?/);
+      expect(environment.SECRETS_ENCRYPTION_KEY).toMatch(/^\$\{SECRETS_ENCRYPTION_KEY:\?/);
       expect(environment.SEARCH_ENGINE).toBe('meilisearch');
       expect(environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     }
