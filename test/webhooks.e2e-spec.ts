@@ -18,7 +18,7 @@ import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app
 import { eventually } from './support/eventually';
 import { closedPort, WebhookReceiver } from './support/webhook-receiver';
 
-const ENDPOINT_FIELDS = 'id url description eventTypes isEnabled disabledAt disabledReason consecutiveFailures createdAt updatedAt';
+const ENDPOINT_FIELDS = 'id url description eventTypes isEnabled disabledAt disabledReason consecutiveFailures previousSecretExpiresAt createdAt updatedAt';
 const CREATE = `mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { ${ENDPOINT_FIELDS} } } }`;
 const UPDATE = `mutation ($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $input) { ${ENDPOINT_FIELDS} } }`;
 const DISABLE = `mutation ($input: WebhookEndpointIdInput!) { disableWebhookEndpoint(input: $input) { ${ENDPOINT_FIELDS} } }`;
@@ -175,17 +175,73 @@ describe('outgoing webhooks', () => {
 
     it('seals a secret stored in clear (before sealing existed) once, at start, and keeps signing with it', async () => {
       const r = await receiver();
-      const [{ id }] = await t.dataSource.query(`INSERT INTO webhook_endpoints (url, secret, event_types) VALUES ($1, 'whsec_stored_in_clear', '{release.recorded}') RETURNING id`, [r.url]);
+      const [{ id }] = await t.dataSource.query(
+        `INSERT INTO webhook_endpoints (url, secret, previous_secret, previous_secret_expires_at, event_types)
+         VALUES ($1, 'whsec_stored_in_clear', 'whsec_previous_in_clear', now() + interval '1 hour', '{release.recorded}') RETURNING id`,
+        [r.url],
+      );
       const webhooks = t.app.get(WebhooksService);
       const [first, second] = await Promise.all([webhooks.resealSecrets(), webhooks.resealSecrets()]);
-      expect(first.resealed + second.resealed).toBe(1);
+      expect(first.resealed + second.resealed).toBe(2);
       expect(await storedSecret(id)).toMatch(/^sealed:v1:/);
+      expect((await t.dataSource.query('SELECT previous_secret FROM webhook_endpoints WHERE id = $1', [id]))[0].previous_secret).toMatch(/^sealed:v1:/);
       expect(await webhooks.resealSecrets()).toEqual({ resealed: 0, unreadable: [] });
 
       await t.dataSource.transaction((tx) => enqueueWebhookEvents(tx, [{ type: 'release.recorded', data: { version: 'legacy' } }]));
       await eventually(async () => expect(r.of('release.recorded')).toHaveLength(1), 10_000);
       const hook = r.of('release.recorded')[0];
       expect(verifySignature('whsec_stored_in_clear', hook.body, hook.headers['evergreen-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
+      expect(verifySignature('whsec_previous_in_clear', hook.body, hook.headers['evergreen-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
+    });
+
+    it('keeps signing with the replaced secret for keepPreviousForSeconds after a rotation, then only with the new one', async () => {
+      const r = await receiver();
+      const endpoint = await register(r.url, ['ReleaseRecorded']);
+      const ROTATE_KEEP = `mutation ($input: WebhookEndpointIdInput!, $keep: Int) { rotateWebhookEndpointSecret(input: $input, keepPreviousForSeconds: $keep) { secret endpoint { id previousSecretExpiresAt } } }`;
+      const before = Date.now();
+      const rotated = await admin.send(ROTATE_KEEP, { input: { id: endpoint.id }, keep: 3600 });
+      expect(rotated.errors).toBeUndefined();
+      const { secret: current, endpoint: after } = rotated.data!.rotateWebhookEndpointSecret;
+      expect(new Date(after.previousSecretExpiresAt).getTime()).toBeGreaterThanOrEqual(before + 3600_000 - 5_000);
+      const [stored] = await t.dataSource.query('SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1', [endpoint.id]);
+      expect(stored.previous_secret).toMatch(/^sealed:v1:/);
+      expect(stored.previous_secret).not.toContain(endpoint.secret);
+
+      const sendRelease = async (version: string): Promise<{ body: string; signature: string }> => {
+        await t.dataSource.transaction((tx) => enqueueWebhookEvents(tx, [{ type: 'release.recorded', data: { version } }]));
+        await eventually(async () => expect(r.of('release.recorded').some((h) => h.json.data.version === version)).toBe(true), 10_000);
+        const hook = r.of('release.recorded').find((h) => h.json.data.version === version)!;
+        return { body: hook.body, signature: hook.headers['evergreen-signature'] as string };
+      };
+      const now = (): number => Math.floor(Date.now() / 1000);
+      const during = await sendRelease('during');
+      expect(during.signature.match(/v1=/g)).toHaveLength(2);
+      expect(verifySignature(current, during.body, during.signature, now())).toBe(true);
+      expect(verifySignature(endpoint.secret, during.body, during.signature, now())).toBe(true);
+
+      await t.dataSource.query(`UPDATE webhook_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [endpoint.id]);
+      expect((await admin.send(ENDPOINT, { id: endpoint.id })).data!.webhookEndpoint.previousSecretExpiresAt).toBeNull();
+      const afterwards = await sendRelease('afterwards');
+      expect(afterwards.signature.match(/v1=/g)).toHaveLength(1);
+      expect(verifySignature(current, afterwards.body, afterwards.signature, now())).toBe(true);
+      expect(verifySignature(endpoint.secret, afterwards.body, afterwards.signature, now())).toBe(false);
+
+      // Rotating without an overlap retires the replaced secret at once, and clears an earlier overlap.
+      await admin.send(ROTATE_KEEP, { input: { id: endpoint.id }, keep: 600 });
+      await admin.send(ROTATE, { input: { id: endpoint.id } });
+      expect(await t.dataSource.query('SELECT previous_secret, previous_secret_expires_at FROM webhook_endpoints WHERE id = $1', [endpoint.id])).toEqual([
+        { previous_secret: null, previous_secret_expires_at: null },
+      ]);
+      const audit = await t.dataSource.query(`SELECT after FROM audit_entries WHERE subject_id = $1 AND action = 'webhook-endpoint.secret-rotated' ORDER BY occurred_at`, [endpoint.id]);
+      expect(audit.map((row: { after: { previousSecretExpiresAt: string | null } }) => row.after.previousSecretExpiresAt === null)).toEqual([false, false, true]);
+    });
+
+    it.each([-1, 604801, 2 ** 31])('refuses keepPreviousForSeconds %s with BAD_USER_INPUT and keeps the secret', async (keep) => {
+      const endpoint = await register('https://hooks.example.com/keep', ['ReleaseRecorded']);
+      const [before] = await t.dataSource.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [endpoint.id]);
+      const res = await admin.send(`mutation ($input: WebhookEndpointIdInput!, $keep: Int) { rotateWebhookEndpointSecret(input: $input, keepPreviousForSeconds: $keep) { secret } }`, { input: { id: endpoint.id }, keep });
+      expect(res.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(await t.dataSource.query('SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1', [endpoint.id])).toEqual([{ secret: before.secret, previous_secret: null }]);
     });
 
     it('sends nothing unsigned when a secret was sealed with a key this server lacks: the attempt fails and says why', async () => {

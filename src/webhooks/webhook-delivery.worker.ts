@@ -24,6 +24,8 @@ interface ClaimedRow {
   endpoint_id: string;
   url: string;
   secret: string;
+  /** The secret before the last rotation while it still signs (null otherwise). */
+  previous_secret: string | null;
   event_id: string;
   type: string;
   occurred_at: Date;
@@ -103,7 +105,7 @@ export class WebhookDeliveryWorker implements OnModuleInit {
          UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => $2::float8)
          FROM due WHERE d.id = due.id
          RETURNING d.id, d.attempts, d.manual_requested, d.endpoint_id, d.event_id)
-       SELECT l.id, l.attempts, l.manual_requested, l.endpoint_id, e.url, e.secret, ev.id AS event_id, ev.type, ev.occurred_at, ev.data, ev.surrogate_keys
+       SELECT l.id, l.attempts, l.manual_requested, l.endpoint_id, e.url, e.secret, CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret, ev.id AS event_id, ev.type, ev.occurred_at, ev.data, ev.surrogate_keys
        FROM leased l JOIN webhook_endpoints e ON e.id = l.endpoint_id JOIN webhook_events ev ON ev.id = l.event_id`,
       [settings.concurrency, settings.timeoutMs / 1000 + LEASE_MARGIN_SECONDS],
     );
@@ -123,14 +125,21 @@ export class WebhookDeliveryWorker implements OnModuleInit {
     const settings = this.config.outgoingWebhooks;
     const body = payloadOf({ id: row.event_id, type: row.type, occurredAt: row.occurred_at, data: row.data, surrogateKeys: row.surrogate_keys });
     const timestamp = Math.floor(Date.now() / 1000);
-    let secret: string;
+    const secrets: string[] = [];
     try {
-      secret = this.webhooks.openSecret(row.secret);
+      secrets.push(this.webhooks.openSecret(row.secret));
     } catch (error) {
       // Never sent unsigned: the attempt fails (and is retried) until the key is configured or the secret rotated.
       this.logger.warn(`Webhook endpoint ${row.endpoint_id}: signing secret unreadable (${(error as Error).message})`);
       await this.recordOutcome(row, { ok: false, statusCode: null, durationMs: 0, responseBody: null, error: 'Signing secret unreadable: its encryption key is not configured (SECRETS_ENCRYPTION_KEY); rotate the secret or add the key' });
       return;
+    }
+    if (row.previous_secret !== null) {
+      try {
+        secrets.push(this.webhooks.openSecret(row.previous_secret));
+      } catch {
+        // The overlap is a courtesy: without it the delivery is still signed with the current secret.
+      }
     }
     const outcome = await sendWebhook({
       url: row.url,
@@ -143,7 +152,7 @@ export class WebhookDeliveryWorker implements OnModuleInit {
         'evergreen-event-id': row.event_id,
         'evergreen-event-type': row.type,
         'evergreen-delivery-id': row.id,
-        [SIGNATURE_HEADER.toLowerCase()]: signatureHeaderValue(secret, body, timestamp),
+        [SIGNATURE_HEADER.toLowerCase()]: signatureHeaderValue(secrets, body, timestamp),
       },
     });
     await this.recordOutcome(row, outcome);

@@ -15,13 +15,15 @@ export interface WebhookEndpointRecord {
   disabledAt: Date | null;
   disabledReason: string | null;
   consecutiveFailures: number;
+  /** Until when deliveries are also signed with the secret before the last rotation; null: only the current one. */
+  previousSecretExpiresAt: Date | null;
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export const ENDPOINT_COLUMNS =
-  'id, url, description, event_types, is_enabled, disabled_at, disabled_reason, consecutive_failures, created_by, created_at, updated_at';
+  'id, url, description, event_types, is_enabled, disabled_at, disabled_reason, consecutive_failures, CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END AS previous_secret_expires_at, created_by, created_at, updated_at';
 
 export interface EndpointRow {
   id: string;
@@ -32,6 +34,7 @@ export interface EndpointRow {
   disabled_at: Date | null;
   disabled_reason: string | null;
   consecutive_failures: number;
+  previous_secret_expires_at: Date | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
@@ -47,6 +50,7 @@ export function toEndpointRecord(row: EndpointRow): WebhookEndpointRecord {
     disabledAt: row.disabled_at,
     disabledReason: row.disabled_reason,
     consecutiveFailures: row.consecutive_failures,
+    previousSecretExpiresAt: row.previous_secret_expires_at,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

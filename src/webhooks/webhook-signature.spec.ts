@@ -26,6 +26,16 @@ describe('webhook signatures', () => {
     expect(verifySignature(secret, body, header, now)).toBe(true);
   });
 
+  it('signs with each given secret, the current one first, so receivers holding either verify', () => {
+    const previous = newSigningSecret();
+    const header = signatureHeaderValue([secret, previous], body, now);
+    expect(header).toMatch(/^t=1800000000,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+    expect(header.startsWith(signatureHeaderValue(secret, body, now))).toBe(true);
+    expect(verifySignature(secret, body, header, now)).toBe(true);
+    expect(verifySignature(previous, body, header, now)).toBe(true);
+    expect(verifySignature(newSigningSecret(), body, header, now)).toBe(false);
+  });
+
   it('makes secrets that differ', () => {
     expect(newSigningSecret()).not.toBe(newSigningSecret());
     expect(newSigningSecret()).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);

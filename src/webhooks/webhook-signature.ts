@@ -14,8 +14,10 @@ function hmacHex(secret: string, timestamp: number, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 }
 
-export function signatureHeaderValue(secret: string, body: string, timestamp: number): string {
-  return `t=${timestamp},v1=${hmacHex(secret, timestamp, body)}`;
+/** One `v1` signature per secret: the current one first, then (during a rotation's overlap) the previous one. */
+export function signatureHeaderValue(secrets: string | readonly string[], body: string, timestamp: number): string {
+  const list = typeof secrets === 'string' ? [secrets] : secrets;
+  return [`t=${timestamp}`, ...list.map((secret) => `v1=${hmacHex(secret, timestamp, body)}`)].join(',');
 }
 
 /**

@@ -47,8 +47,10 @@ export interface DeliveryPage {
   totalCount: number;
 }
 
-/** What a signing secret is sealed for (the additional data of its encryption). */
+/** What a signing secret is sealed for (the additional data of its encryption); the previous secret keeps it. */
 const SECRET_PURPOSE = 'webhook_endpoints.secret';
+/** The longest a rotated secret may keep signing. */
+export const MAX_SECRET_OVERLAP_SECONDS = 7 * 24 * 3600;
 
 /**
  * The admin side of outgoing webhooks: endpoints, their secrets, the delivery log and redelivery. Each write is one
@@ -81,27 +83,32 @@ export class WebhooksService implements OnApplicationBootstrap {
     }
   }
 
-  /** Compare-and-set per row, so instances starting together seal each secret once. */
+  /** Compare-and-set per value, so instances starting together seal each secret once. */
   async resealSecrets(): Promise<{ resealed: number; unreadable: string[] }> {
     if (!this.secrets.canSeal) return { resealed: 0, unreadable: [] };
-    const rows: { id: string; secret: string }[] = await this.dataSource.query('SELECT id, secret FROM webhook_endpoints ORDER BY id');
+    const rows: { id: string; secret: string; previous_secret: string | null }[] = await this.dataSource.query(
+      'SELECT id, secret, previous_secret FROM webhook_endpoints ORDER BY id',
+    );
     let resealed = 0;
-    const unreadable: string[] = [];
+    const unreadable = new Set<string>();
     for (const row of rows) {
-      if (!this.secrets.needsResealing(row.secret)) continue;
-      let plain: string;
-      try {
-        plain = this.secrets.open(row.secret, SECRET_PURPOSE);
-      } catch {
-        unreadable.push(row.id);
-        continue;
+      for (const column of ['secret', 'previous_secret'] as const) {
+        const stored = row[column];
+        if (stored === null || !this.secrets.needsResealing(stored)) continue;
+        let plain: string;
+        try {
+          plain = this.secrets.open(stored, SECRET_PURPOSE);
+        } catch {
+          unreadable.add(row.id);
+          continue;
+        }
+        const updated = updatedRows<{ id: string }>(
+          await this.dataSource.query(`UPDATE webhook_endpoints SET ${column} = $3 WHERE id = $1 AND ${column} = $2 RETURNING id`, [row.id, stored, this.secrets.seal(plain, SECRET_PURPOSE)]),
+        );
+        resealed += updated.length;
       }
-      const updated = updatedRows<{ id: string }>(
-        await this.dataSource.query('UPDATE webhook_endpoints SET secret = $3 WHERE id = $1 AND secret = $2 RETURNING id', [row.id, row.secret, this.secrets.seal(plain, SECRET_PURPOSE)]),
-      );
-      resealed += updated.length;
     }
-    return { resealed, unreadable };
+    return { resealed, unreadable: [...unreadable] };
   }
 
   /** The signing secret of a stored row (throws SecretUnreadableError when its key is not configured). */
@@ -203,14 +210,36 @@ export class WebhooksService implements OnApplicationBootstrap {
     });
   }
 
-  /** A new secret, effective for the next attempt; the old one stops working at once. */
-  async rotateSecret(actorId: string, id: string): Promise<EndpointWithSecret> {
+  /**
+   * A new secret, effective for the next attempt. With `keepPreviousForSeconds` > 0 the secret it replaces keeps
+   * signing too (a second `v1` signature) until then, so a receiver can switch without rejecting a delivery; 0
+   * retires it at once. Rotating again replaces any earlier overlap.
+   */
+  async rotateSecret(actorId: string, id: string, keepPreviousForSeconds = 0): Promise<EndpointWithSecret> {
+    if (!Number.isSafeInteger(keepPreviousForSeconds) || keepPreviousForSeconds < 0 || keepPreviousForSeconds > MAX_SECRET_OVERLAP_SECONDS) {
+      throw new BadUserInputError('keepPreviousForSeconds must be a whole number of seconds from 0 to 604800 (7 days)', [
+        { field: 'keepPreviousForSeconds', messages: ['must be between 0 and 604800'] },
+      ]);
+    }
     const { secret, stored } = this.newSecret();
     return this.dataSource.transaction(async (tx) => {
       await this.require(tx, id, true);
-      const [row] = updatedRows<EndpointRow>(await tx.query(`UPDATE webhook_endpoints SET secret = $2, updated_at = now() WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`, [id, stored]));
-      await recordAudit(tx, { actorId, action: 'webhook-endpoint.secret-rotated', subjectKind: 'webhook_endpoint', subjectId: id });
-      return { endpoint: toEndpointRecord(row), secret };
+      const [row] = updatedRows<EndpointRow>(await tx.query(
+        `UPDATE webhook_endpoints SET secret = $2, updated_at = now(),
+                previous_secret = CASE WHEN $3::int > 0 THEN secret END,
+                previous_secret_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END
+         WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+        [id, stored, keepPreviousForSeconds],
+      ));
+      const endpoint = toEndpointRecord(row);
+      await recordAudit(tx, {
+        actorId,
+        action: 'webhook-endpoint.secret-rotated',
+        subjectKind: 'webhook_endpoint',
+        subjectId: id,
+        after: { previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null },
+      });
+      return { endpoint, secret };
     });
   }
 

@@ -42,6 +42,8 @@ export class AdminWebhookEndpoint {
   @Field(() => Date, { nullable: true }) disabledAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'Why it is disabled (by an admin, or automatically after repeated failures)' }) disabledReason!: string | null;
   @Field(() => Int, { description: 'Failed attempts since the last success' }) consecutiveFailures!: number;
+  @Field(() => Date, { nullable: true, description: 'Until when deliveries are also signed with the secret the last rotation replaced; null: only the current secret' })
+  previousSecretExpiresAt!: Date | null;
   @Field() createdAt!: Date;
   @Field() updatedAt!: Date;
 }

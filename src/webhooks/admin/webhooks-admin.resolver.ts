@@ -1,4 +1,4 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
@@ -91,9 +91,15 @@ export class WebhooksAdminResolver {
   }
 
   @Roles(...ADMIN_ROLES)
-  @Mutation(() => WebhookEndpointSecret, { description: 'A new signing secret, used from the next attempt on; shown only once' })
-  async rotateWebhookEndpointSecret(@CurrentUser() admin: AuthUser, @Args('input') input: WebhookEndpointIdInput): Promise<WebhookEndpointSecret> {
-    return toWebhookEndpointSecret(await this.webhooks.rotateSecret(admin.id, input.id));
+  @Mutation(() => WebhookEndpointSecret, {
+    description: 'A new signing secret, used from the next attempt on; shown only once. keepPreviousForSeconds (0 to 604800, default 0): how long deliveries are also signed with the secret it replaces',
+  })
+  async rotateWebhookEndpointSecret(
+    @CurrentUser() admin: AuthUser,
+    @Args('input') input: WebhookEndpointIdInput,
+    @Args('keepPreviousForSeconds', { type: () => Int, nullable: true }) keepPreviousForSeconds?: number | null,
+  ): Promise<WebhookEndpointSecret> {
+    return toWebhookEndpointSecret(await this.webhooks.rotateSecret(admin.id, input.id, keepPreviousForSeconds ?? 0));
   }
 
   @Roles(...ADMIN_ROLES)
