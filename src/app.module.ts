@@ -12,6 +12,7 @@ import { ArticlesDeliveryModule } from './articles/delivery/articles-delivery.mo
 import { AuthAdminModule } from './auth/admin/auth-admin.module';
 import { LocalesModule } from './common/locales/locales.module';
 import { ChangeNotificationsModule } from './common/notifications/change-notifications.module';
+import { ChangeNotifications } from './common/notifications/change-notifications.service';
 import { LiveEventsModule } from './common/live-events/live-events.module';
 import { LiveEvents } from './common/live-events/live-events.service';
 import { AuthModule } from './auth/auth.module';
@@ -93,8 +94,8 @@ function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
   return GraphQLModule.forRootAsync<ScopedMercuriusDriverConfig>({
     driver: ScopedMercuriusDriver,
     imports: [AuthModule, ApiKeysModule],
-    inject: [AppConfig, AuthService, LiveEvents, SubscriptionAccess, DeliveryGate],
-    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents, subscriptionAccess: SubscriptionAccess, gate: DeliveryGate) =>
+    inject: [AppConfig, AuthService, LiveEvents, SubscriptionAccess, DeliveryGate, ChangeNotifications],
+    useFactory: (config: AppConfig, auth: AuthService, liveEvents: LiveEvents, subscriptionAccess: SubscriptionAccess, gate: DeliveryGate, notifications: ChangeNotifications) =>
       graphqlEndpointOptions(endpoint, config, {
         async isStaff(requestContext) {
           const context = requestContext as GraphqlContext;
@@ -107,6 +108,7 @@ function graphqlModule(endpoint: GraphqlEndpoint): DynamicModule {
           if (endpoint === DELIVERY_ENDPOINT) await gate.admitSubscription(context);
           await subscriptionAccess.start(context);
         },
+        afterMutation: () => notifications.catchUp(),
       }),
   });
 }

@@ -36,7 +36,15 @@ export interface GraphqlEndpointDependencies {
    * subscription starts; like HTTP, a bad token only matters where a caller is needed.
    */
   authenticateSubscription(context: WebsocketContext): Promise<void>;
+  /**
+   * Awaited after a mutation executed, before its answer is sent: the in-process caches have then dropped what it
+   * changed, so the caller's next read on this instance sees its write (ChangeNotifications.catchUp).
+   */
+  afterMutation?(): Promise<void>;
 }
+
+/** Marks a request whose document holds a mutation, for the onResolution hook. */
+const MUTATION = Symbol('mutation');
 
 /** Executions of a document before Mercurius compiles it (graphql-jit). */
 const JIT_AFTER_EXECUTIONS = 1;
@@ -132,9 +140,15 @@ export function graphqlEndpointOptions(
               ]);
             }
           }
+          if (facts.hasMutation) (context as unknown as Record<symbol, boolean>)[MUTATION] = true;
           // A document graphql-jit would coerce differently runs on graphql-js: handing Mercurius the document
           // "modified" (the same one) keeps it from compiling it (see compilableByJit).
           return compilableByJit(schema, document) ? undefined : { document };
+        },
+      ],
+      onResolution: [
+        async (_execution: unknown, mercuriusContext: unknown) => {
+          if ((mercuriusContext as Record<symbol, boolean>)[MUTATION] && dependencies.afterMutation) await dependencies.afterMutation();
         },
       ],
     },

@@ -6,6 +6,7 @@ import {
   Kind,
   Location,
   OperationDefinitionNode,
+  OperationTypeNode,
   ValidationContext,
   StringValueNode,
   visit,
@@ -66,6 +67,8 @@ export interface DocumentFacts {
   readonly operationNames: readonly string[];
   /** Whether it reads the schema (`__schema` or `__type`). */
   readonly usesIntrospection: boolean;
+  /** Whether it holds a mutation. */
+  readonly hasMutation: boolean;
   /** The first string literal that is not text, if any. */
   readonly unsafeLiteral: { node: StringValueNode; reason: string } | null;
 }
@@ -93,7 +96,8 @@ export function documentFacts(document: DocumentNode): DocumentFacts {
         return undefined;
       },
     });
-    facts = { operationNames: operationNamesOf(document), usesIntrospection: introspection, unsafeLiteral };
+    const hasMutation = document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.MUTATION);
+    facts = { operationNames: operationNamesOf(document), usesIntrospection: introspection, hasMutation, unsafeLiteral };
     FACTS.set(document, facts);
   }
   return facts;

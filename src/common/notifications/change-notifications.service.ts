@@ -1,8 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppConfig } from '../../config/app-config';
 
 const RECONNECT_DELAY_MS = 1_000;
+/** The listener's own channel for `catchUp` markers. */
+const SYNC_CHANNEL = 'evergreen_listener_sync';
+const CATCH_UP_TIMEOUT_MS = 1_000;
 
 export interface ChangeSubscriber {
   /** A NOTIFY on the channel, delivered after the sending transaction committed. */
@@ -26,6 +30,8 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
   private listening = false;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Pending `catchUp` calls by their marker. */
+  private readonly markers = new Map<string, () => void>();
 
   constructor(private readonly config: AppConfig) {}
 
@@ -37,6 +43,34 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
 
   get isListening(): boolean {
     return this.listening;
+  }
+
+  /**
+   * Resolves once this instance has received every notification committed before the call (read-your-writes for
+   * the in-process caches): a marker is notified on the listener's own channel, and PostgreSQL delivers a listener
+   * the notifications of committed transactions in commit order, so the marker comes after them. Immediate while not
+   * listening (nothing is cached then); gives up after a second rather than hold a request.
+   */
+  async catchUp(): Promise<void> {
+    const client = this.client;
+    if (!this.listening || client === null) return;
+    const token = randomUUID();
+    const arrived = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => done(), CATCH_UP_TIMEOUT_MS);
+      timer.unref();
+      const done = (): void => {
+        clearTimeout(timer);
+        this.markers.delete(token);
+        resolve();
+      };
+      this.markers.set(token, done);
+    });
+    try {
+      await client.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, token]);
+    } catch {
+      this.markers.get(token)?.();
+    }
+    await arrived;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,13 +87,17 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.config.database.url, application_name: 'evergreen-change-listener' });
     client.on('notification', (message) => {
+      if (message.channel === SYNC_CHANNEL) {
+        this.markers.get(message.payload ?? '')?.();
+        return;
+      }
       for (const subscriber of this.subscribers.get(message.channel) ?? []) subscriber.onNotification(message.payload ?? '');
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, null));
     try {
       await client.connect();
-      for (const channel of this.subscribers.keys()) await client.query(`LISTEN ${channel}`);
+      for (const channel of [...this.subscribers.keys(), SYNC_CHANNEL]) await client.query(`LISTEN ${channel}`);
       this.client = client;
       this.setListening(true);
     } catch (error) {
@@ -70,6 +108,8 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
   private setListening(listening: boolean): void {
     if (listening === this.listening) return;
     this.listening = listening;
+    // Not listening: nothing is cached, so there is nothing to catch up with.
+    if (!listening) for (const release of [...this.markers.values()]) release();
     for (const subscribers of this.subscribers.values()) for (const subscriber of subscribers) subscriber.onListeningChanged(listening);
   }
 
