@@ -41,6 +41,16 @@ describe('read your writes through the in-process caches', () => {
     await busy;
   });
 
+  it('waits for a slow listener one second at most: a mutation is never held longer', async () => {
+    const category = await kb.category('Slow listener');
+    const busy = listenerBusyFor(3);
+    const started = Date.now();
+    const renamed = await editor.send(UPDATE_CATEGORY, { input: { id: category.id, translations: [{ locale: 'en', name: 'Renamed anyway' }] } });
+    expect(renamed.errors).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(2_500);
+    await busy;
+  });
+
   it('a republished article is read back with its new title, though its notification is late', async () => {
     const article = await kb.published((await kb.category()).id, { title: 'First title' });
     const slug = localeOf(article).slug;

@@ -65,11 +65,8 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
       };
       this.markers.set(token, done);
     });
-    try {
-      await client.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, token]);
-    } catch {
-      this.markers.get(token)?.();
-    }
+    // Not awaited on its own: a connection that hangs must not hold the request past the timeout.
+    client.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, token]).catch(() => this.markers.get(token)?.());
     await arrived;
   }
 
