@@ -494,6 +494,31 @@ describe('outgoing webhooks', () => {
       expect((await admin.send(ENDPOINT, { id: endpoint.id })).data!.webhookEndpoint).toMatchObject({ isEnabled: true, consecutiveFailures: 0, disabledReason: null });
     });
 
+    it('sends a signed test event on request, whatever the endpoint subscribes to; not to a disabled endpoint', async () => {
+      const r = await receiver();
+      const endpoint = await register(r.url, ['ThreadSolved']);
+      const SEND_TEST = `mutation ($input: WebhookEndpointIdInput!) { sendTestWebhook(input: $input) { ${DELIVERY_FIELDS} } }`;
+      const sent = await admin.send(SEND_TEST, { input: { id: endpoint.id } });
+      expect(sent.errors).toBeUndefined();
+      expect(sent.data!.sendTestWebhook).toMatchObject({ endpointId: endpoint.id, eventType: 'webhook.test', status: 'Pending', attempts: 0 });
+      await eventually(async () => expect(r.of('webhook.test')).toHaveLength(1), 10_000);
+      const hook = r.of('webhook.test')[0];
+      expect(hook.json.data).toEqual({ endpointId: endpoint.id, message: 'A test event sent from the admin API' });
+      expect(verifySignature(endpoint.secret, hook.body, hook.headers['evergreen-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
+      await eventually(async () => expect((await deliveries(endpoint.id))[0]).toMatchObject({ eventType: 'webhook.test', status: 'Succeeded' }), 10_000);
+      expect((await deliveries(endpoint.id))[0].log).toEqual([expect.objectContaining({ isManual: true, isSuccess: true })]);
+
+      await admin.send(DISABLE, { input: { id: endpoint.id } });
+      const refused = await admin.send(SEND_TEST, { input: { id: endpoint.id } });
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ENDPOINT_DISABLED' });
+      expect(await deliveries(endpoint.id)).toHaveLength(1);
+      expect((await admin.send(SEND_TEST, { input: { id: '00000000-0000-4000-8000-000000000000' } })).errors?.[0].extensions.code).toBe('NOT_FOUND');
+      const editor = t.admin(await t.login(await t.createUser({ role: Role.Editor })));
+      expect((await editor.send(SEND_TEST, { input: { id: endpoint.id } })).errors?.[0].extensions.code).toBe('FORBIDDEN');
+      const audit = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE subject_id = $1 AND action = 'webhook-endpoint.test-sent'`, [endpoint.id]);
+      expect(audit[0].n).toBe(1);
+    });
+
     it('redelivers on request with the same event id, logged as manual; not to a disabled endpoint', async () => {
       const r = await receiver();
       const endpoint = await register(r.url, ['ReleaseRecorded']);

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { recordAudit } from '../common/audit/record-audit';
@@ -292,6 +293,27 @@ export class WebhooksService implements OnApplicationBootstrap {
         before: { status: rows[0].status },
         after: { status: 'pending' },
       });
+    });
+    return this.delivery(deliveryId);
+  }
+
+  /**
+   * Queues a `webhook.test` event for one endpoint, whatever event types it subscribes to: a receiver can be tried
+   * (reachability, signature check) without waiting for a real change. Sent by the worker like any delivery, logged,
+   * retried; a disabled endpoint is CONFLICT (ENDPOINT_DISABLED).
+   */
+  async sendTest(actorId: string, endpointId: string): Promise<WebhookDeliveryRecord> {
+    const deliveryId = await this.dataSource.transaction(async (tx) => {
+      const endpoint = await this.require(tx, endpointId, true);
+      if (!endpoint.isEnabled) throw new ConflictError('The endpoint is disabled: enable it first', { reason: 'ENDPOINT_DISABLED', endpointId });
+      const [{ id }]: { id: string }[] = await tx.query(
+        `WITH event AS (
+           INSERT INTO webhook_events (id, type, data, surrogate_keys) VALUES ($1, 'webhook.test', $2::jsonb, '{}') RETURNING id)
+         INSERT INTO webhook_deliveries (event_id, endpoint_id, manual_requested) SELECT event.id, $3, true FROM event RETURNING id`,
+        [randomUUID(), JSON.stringify({ endpointId, message: 'A test event sent from the admin API' }), endpointId],
+      );
+      await recordAudit(tx, { actorId, action: 'webhook-endpoint.test-sent', subjectKind: 'webhook_endpoint', subjectId: endpointId, after: { deliveryId: id } });
+      return id;
     });
     return this.delivery(deliveryId);
   }

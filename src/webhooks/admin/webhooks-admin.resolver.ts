@@ -103,6 +103,14 @@ export class WebhooksAdminResolver {
   }
 
   @Roles(...ADMIN_ROLES)
+  @Mutation(() => AdminWebhookDelivery, {
+    description: 'Queues a webhook.test event for this endpoint (whatever events it subscribes to); the answer is its delivery, whose log shows the outcome',
+  })
+  async sendTestWebhook(@CurrentUser() admin: AuthUser, @Args('input') input: WebhookEndpointIdInput): Promise<AdminWebhookDelivery> {
+    return toAdminWebhookDelivery(await this.webhooks.sendTest(admin.id, input.id));
+  }
+
+  @Roles(...ADMIN_ROLES)
   @Mutation(() => AdminWebhookDelivery, { description: 'Sends a delivery again (same event id) through the delivery worker' })
   async redeliverWebhook(@CurrentUser() admin: AuthUser, @Args('input') input: RedeliverWebhookInput): Promise<AdminWebhookDelivery> {
     return toAdminWebhookDelivery(await this.webhooks.redeliver(admin.id, input.deliveryId));
