@@ -15,6 +15,12 @@ export async function runtimeConfig(envConfig: AppConfig, database: { url: strin
     secretsEncryptionKeys:
       envConfig.secretsEncryptionKeys.length > 0 || envConfig.nodeEnv === 'production'
         ? envConfig.secretsEncryptionKeys
-        : [decodeEncryptionKey(await readOrCreateSecret(path.join(envConfig.dataDir, 'secrets-encryption-key')))!],
+        : [await dataDirEncryptionKey(path.join(envConfig.dataDir, 'secrets-encryption-key'))],
   };
+}
+
+async function dataDirEncryptionKey(file: string): Promise<Buffer> {
+  const key = decodeEncryptionKey(await readOrCreateSecret(file));
+  if (!key) throw new Error(`${file} does not hold a 32-byte key (hex or base64); set SECRETS_ENCRYPTION_KEY, or delete the file to generate a new key (secrets sealed with the old one then become unreadable)`);
+  return key;
 }
