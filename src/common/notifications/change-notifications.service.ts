@@ -32,6 +32,9 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
   private reconnectTimer: NodeJS.Timeout | null = null;
   /** Pending `catchUp` calls by their marker. */
   private readonly markers = new Map<string, () => void>();
+  /** Markers are sent one at a time (one query at a time on a pg client); the next one, until it is sent. */
+  private markerQueue: Promise<unknown> = Promise.resolve();
+  private unsentMarker: { arrived: Promise<void> } | null = null;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -47,13 +50,16 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
 
   /**
    * Resolves once this instance has received every notification committed before the call (read-your-writes for
-   * the in-process caches): a marker is notified on the listener's own channel, and PostgreSQL delivers a listener
-   * the notifications of committed transactions in commit order, so the marker comes after them. Immediate while not
-   * listening (nothing is cached then); gives up after a second rather than hold a request.
+   * the in-process caches): a marker is notified on the listener's own channel, and PostgreSQL hands a listener
+   * the notifications of committed transactions in commit order, so the marker comes after them. Callers that come
+   * while a marker waits to be sent share it (it is sent after their commits too); markers go one at a time on the
+   * listener's connection. Immediate while not listening (nothing is cached then); gives up after a second rather
+   * than hold a request.
    */
-  async catchUp(): Promise<void> {
+  catchUp(): Promise<void> {
     const client = this.client;
-    if (!this.listening || client === null) return;
+    if (!this.listening || client === null) return Promise.resolve();
+    if (this.unsentMarker !== null) return this.unsentMarker.arrived;
     const token = randomUUID();
     const arrived = new Promise<void>((resolve) => {
       const timer = setTimeout(() => done(), CATCH_UP_TIMEOUT_MS);
@@ -65,9 +71,15 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
       };
       this.markers.set(token, done);
     });
-    // Not awaited on its own: a connection that hangs must not hold the request past the timeout.
-    client.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, token]).catch(() => this.markers.get(token)?.());
-    await arrived;
+    const marker = { arrived };
+    this.unsentMarker = marker;
+    this.markerQueue = this.markerQueue
+      .then(() => {
+        if (this.unsentMarker === marker) this.unsentMarker = null;
+        return client.query('SELECT pg_notify($1, $2)', [SYNC_CHANNEL, token]);
+      })
+      .catch(() => this.markers.get(token)?.());
+    return arrived;
   }
 
   async onApplicationBootstrap(): Promise<void> {
