@@ -1,4 +1,8 @@
 import { EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../src/common/errors/app-error';
+import { takeRateSlot } from '../src/moderation/auto/rate-limiter';
 import { AutoModerationService, PostScreeningInput, Screening } from '../src/moderation/auto/auto-moderation.service';
 import { Role } from '../src/users/role.enum';
 import { ForumRows } from './factories/moderation-forum';
@@ -129,6 +133,22 @@ describe('auto-moderation', () => {
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM post_fingerprints WHERE author_id = $1`, [member.user.id]);
     expect(count).toBe(10);
     await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { postRateLimit: 20 } });
+  });
+
+  it('never asks to wait longer than the window, even a transaction that began before the window opened', async () => {
+    const key = `post:${randomUUID()}`;
+    await t.dataSource.transaction(async (early: EntityManager) => {
+      await early.query('SELECT now()');
+      await sleep(1_200);
+      await t.dataSource.transaction((other: EntityManager) => takeRateSlot(other, key, 1, 60, 'posts'));
+      const refusal: AppError = await takeRateSlot(early, key, 1, 60, 'posts').then(() => {
+        throw new Error('the second slot of a window of one was granted');
+      }, (error: AppError) => error);
+      expect(refusal.code).toBe('RATE_LIMITED');
+      expect(refusal.details).toEqual({ retryAfterSeconds: expect.any(Number) });
+      expect(refusal.details?.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+      expect(refusal.details?.retryAfterSeconds).toBeLessThanOrEqual(60);
+    });
   });
 
   it('limits flags per member', async () => {

@@ -46,7 +46,7 @@ export class LoginThrottleService {
       const window = await this.take(key, limit);
       if (window === null) {
         await this.release({ slots });
-        throw new RateLimitedError('Too many failed sign-in attempts; try again later', await this.retryAfterSeconds(key));
+        throw RateLimitedError.untilWindowEnds('Too many failed sign-in attempts; try again later', await this.retryAfterSeconds(key), this.windowSeconds);
       }
       slots.push({ key, window });
     }
@@ -84,13 +84,13 @@ export class LoginThrottleService {
     return rows[0]?.window ?? null;
   }
 
-  private async retryAfterSeconds(key: string): Promise<number> {
+  private async retryAfterSeconds(key: string): Promise<number | null> {
     const rows: { seconds: number | null }[] = await this.dataSource.query(
-      `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS seconds
+      `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - clock_timestamp()))::int AS seconds
          FROM login_attempts WHERE throttle_key = $1`,
       [key, this.windowSeconds],
     );
-    return Math.max(1, rows[0]?.seconds ?? 1);
+    return rows[0]?.seconds ?? null;
   }
 
   private get windowSeconds(): number {

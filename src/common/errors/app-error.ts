@@ -53,6 +53,11 @@ export class RateLimitedError extends AppError {
   constructor(message: string, retryAfterSeconds: number) {
     super(message, { retryAfterSeconds });
   }
+
+  /** A window's remaining seconds, kept within 1…window however the clocks that measured it disagree. */
+  static untilWindowEnds(message: string, secondsLeft: number | null, windowSeconds: number): RateLimitedError {
+    return new RateLimitedError(message, Math.min(Math.max(1, secondsLeft ?? 1), Math.max(1, windowSeconds)));
+  }
 }
 
 export interface FieldProblem {

@@ -18,9 +18,10 @@ export async function takeRateSlot(tx: EntityManager, key: string, limit: number
     [key, windowSeconds, limit],
   );
   if (rows.length > 0) return;
+  // The window may have been opened by a transaction that began after this one: measure from the wall clock.
   const [{ seconds }]: { seconds: number | null }[] = await tx.query(
-    `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - now()))::int AS seconds FROM moderation_rate_counters WHERE counter_key = $1`,
+    `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - clock_timestamp()))::int AS seconds FROM moderation_rate_counters WHERE counter_key = $1`,
     [key, windowSeconds],
   );
-  throw new RateLimitedError(`Too many ${what}; try again later`, Math.max(1, seconds ?? 1));
+  throw RateLimitedError.untilWindowEnds(`Too many ${what}; try again later`, seconds, windowSeconds);
 }
