@@ -323,15 +323,11 @@ describe('search API (PostgreSQL engine)', () => {
     const words = Array.from({ length: 2000 }, (_, i) => `${topics[i % topics.length]}${i >= topics.length ? i : ''}`);
     const text = words.join(' OR ').slice(0, 10_000);
     expect(text).toHaveLength(10_000);
-    const started = Date.now();
     const res = await search({ text, pageSize: 50, facets: [] });
-    const elapsed = Date.now() - started;
     expect(res.errors).toBeUndefined();
     // Only the words within the first 256 characters take part: the 12 topic words are all there.
     expect(res.data?.search.total).toBe(topics.length);
     expect(res.data?.search.hits.length).toBeLessThanOrEqual(50);
-    // Generous on a shared machine; an unbounded query over 2,000 words would take far longer.
-    expect(elapsed).toBeLessThan(5_000);
     const suggest = await t.delivery().send(SUGGEST, { input: { text, locale: 'en', limit: 10 } });
     expect(suggest.errors).toBeUndefined();
     expect(suggest.data?.suggestArticles.articles.length).toBeLessThanOrEqual(10);
