@@ -261,6 +261,55 @@ describe('moderation (admin API)', () => {
       expect((await t.dataSource.query(`SELECT duplicate_of_id, is_locked FROM threads WHERE id = $1`, [dup.threadId]))[0]).toEqual({ duplicate_of_id: original.threadId, is_locked: true });
       expect((await t.dataSource.query(`SELECT status FROM flags WHERE id = $1`, [dupFlag]))[0].status).toBe('upheld');
     });
+    describe('duplicate links never form a cycle', () => {
+      const duplicateOf = async (threadId: string): Promise<string | null> =>
+        (await t.dataSource.query(`SELECT duplicate_of_id FROM threads WHERE id = $1`, [threadId]))[0].duplicate_of_id;
+      const mark = (threadId: string, duplicateOfThreadId: string) => mod().send(DUPLICATE, { input: { threadId, duplicateOfThreadId } });
+      /** Follows the links from each thread; true when one comes back to where it started. */
+      const hasCycle = async (threadIds: string[]): Promise<boolean> => {
+        for (const start of threadIds) {
+          const seen = new Set<string>([start]);
+          for (let at = await duplicateOf(start); at !== null; at = await duplicateOf(at)) {
+            if (seen.has(at)) return true;
+            seen.add(at);
+          }
+        }
+        return false;
+      };
+
+      it('refuses to mark the original a duplicate of its own duplicate, directly or along a chain (CONFLICT DUPLICATE_CYCLE)', async () => {
+        const [a, b, c] = await Promise.all([1, 2, 3].map(() => forum.thread({ boardId, authorId: author.user.id })));
+        expect(code(await mark(a.threadId, b.threadId))).toBeUndefined();
+        const direct = await mark(b.threadId, a.threadId);
+        expect(direct.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUPLICATE_CYCLE', duplicateOfThreadId: a.threadId });
+        expect(await duplicateOf(b.threadId)).toBeNull();
+        expect(code(await mark(b.threadId, c.threadId))).toBeUndefined();
+        expect(code(await mark(c.threadId, a.threadId))).toBe('CONFLICT');
+        expect(await duplicateOf(c.threadId)).toBeNull();
+        expect(await hasCycle([a.threadId, b.threadId, c.threadId])).toBe(false);
+      });
+
+      it('keeps the links acyclic when moderators mark a ring of threads at the same moment', async () => {
+        for (let round = 0; round < 3; round += 1) {
+          const ring = await Promise.all([1, 2, 3, 4].map(() => forum.thread({ boardId, authorId: author.user.id })));
+          const answers = await Promise.all(ring.map((thread, i) => mark(thread.threadId, ring[(i + 1) % ring.length].threadId)));
+          for (const res of answers) expect([undefined, 'CONFLICT']).toContain(code(res));
+          expect(answers.filter((res) => code(res) === undefined).length).toBe(3);
+          expect(await hasCycle(ring.map((thread) => thread.threadId))).toBe(false);
+        }
+      });
+
+      it('a merge into a thread that was marked a duplicate along the merged thread leaves no cycle', async () => {
+        const [target, middle, source] = await Promise.all([1, 2, 3].map(() => forum.thread({ boardId, authorId: author.user.id })));
+        // target → middle → source; merging source into target would point middle at target.
+        expect(code(await mark(target.threadId, middle.threadId))).toBeUndefined();
+        expect(code(await mark(middle.threadId, source.threadId))).toBeUndefined();
+        expect(code(await mod().send(MERGE, { input: { sourceThreadId: source.threadId, targetThreadId: target.threadId } }))).toBeUndefined();
+        expect(await duplicateOf(middle.threadId)).toBe(target.threadId);
+        expect(await duplicateOf(target.threadId)).toBeNull();
+        expect(await hasCycle([target.threadId, middle.threadId])).toBe(false);
+      });
+    });
   });
 
   describe('flags', () => {

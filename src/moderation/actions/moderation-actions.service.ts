@@ -189,6 +189,7 @@ export class ModerationActionsService {
   async mergeThreads(actor: ModerationActor, sourceId: string, targetId: string, reason: string | null): Promise<ActionResult> {
     if (sourceId === targetId) throw sameThread('targetThreadId');
     return this.dataSource.transaction(async (tx) => {
+      await lockDuplicateLinks(tx);
       // Locked in id order: two merges of the same pair in opposite directions cannot deadlock.
       const [first, second] = [sourceId, targetId].sort();
       const locked = new Map<string, ThreadEntity>();
@@ -208,6 +209,9 @@ export class ModerationActionsService {
       await tx.query(`UPDATE posts SET thread_id = $2, is_question = false WHERE thread_id = $1`, [source.id, target.id]);
       await tx.query(`UPDATE flags SET thread_id = $2 WHERE thread_id = $1 AND target_kind = 'post'`, [source.id, target.id]);
       await tx.query(`UPDATE flags SET duplicate_of_thread_id = $2 WHERE duplicate_of_thread_id = $1`, [source.id, target.id]);
+      // The discussion continues in the target: a duplicate link of its own that led to the source would now come back to it.
+      const clearedDuplicateOf = (await duplicateChain(tx, target.id)).includes(source.id) ? target.duplicateOfId : null;
+      if (clearedDuplicateOf !== null) await tx.query(`UPDATE threads SET duplicate_of_id = NULL WHERE id = $1`, [target.id]);
       await tx.query(`UPDATE threads SET duplicate_of_id = $2 WHERE duplicate_of_id = $1 AND id <> $2`, [source.id, target.id]);
       await tx.query(`INSERT INTO thread_follows (thread_id, user_id) SELECT $2, user_id FROM thread_follows WHERE thread_id = $1 ON CONFLICT DO NOTHING`, [source.id, target.id]);
       await tx.query(`INSERT INTO thread_products (thread_id, product_id) SELECT $2, product_id FROM thread_products WHERE thread_id = $1 ON CONFLICT DO NOTHING`, [source.id, target.id]);
@@ -231,7 +235,7 @@ export class ModerationActionsService {
         subjectId: source.id,
         reason,
         before: threadSnapshot(source),
-        after: { mergedIntoThreadId: target.id, postsMoved: moved.length, redirectSlug: source.slug },
+        after: { mergedIntoThreadId: target.id, postsMoved: moved.length, redirectSlug: source.slug, ...(clearedDuplicateOf ? { targetNoLongerDuplicateOf: clearedDuplicateOf } : {}) },
       });
       await recordChange(tx, { kind: 'thread', change: 'purged', id: source.id });
       await recordChange(tx, { kind: 'thread', change: 'updated', id: target.id });
@@ -244,11 +248,19 @@ export class ModerationActionsService {
   async markDuplicate(actor: ModerationActor, threadId: string, duplicateOfId: string, reason: string | null): Promise<ActionResult> {
     if (threadId === duplicateOfId) throw sameThread('duplicateOfThreadId');
     return this.dataSource.transaction(async (tx) => {
+      await lockDuplicateLinks(tx);
       const thread = await this.lockWorkableThread(tx, threadId, 'mark as duplicate');
       const original = await tx.findOne(ThreadEntity, { where: { id: duplicateOfId } });
       if (!original) throw new NotFoundError('Thread', duplicateOfId);
       if (original.status !== ContentStatus.Visible) throw wrongStatus('thread', original.id, original.status, 'used as the original of a duplicate');
       if (thread.duplicateOfId === original.id) throw alreadyInState('thread', thread.id, 'a duplicate of this thread');
+      if ((await duplicateChain(tx, original.id)).includes(thread.id)) {
+        throw new ConflictError('The original is itself marked a duplicate of this thread (directly or along a chain of duplicates)', {
+          reason: 'DUPLICATE_CYCLE',
+          id: thread.id,
+          duplicateOfThreadId: original.id,
+        });
+      }
       await tx.update(ThreadEntity, { id: thread.id }, { duplicateOfId: original.id, isLocked: true });
       await this.notices.threadClosedInto(tx, actor, 'mark_duplicate', thread, original, reason);
       const upheld: { id: string }[] = await tx.query(
@@ -438,6 +450,28 @@ export class ModerationActionsService {
     if (user.role !== Role.Member) throw new ForbiddenError('Only members can be silenced or suspended', { reason: 'STAFF_TARGET' });
     return user;
   }
+}
+
+/**
+ * Duplicate links change one transaction at a time (moderator actions, rare), so two marks or merges at the
+ * same moment cannot each pass the cycle check and close a ring together.
+ */
+async function lockDuplicateLinks(tx: EntityManager): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('forum:duplicate-links', 0))`);
+}
+
+/** The threads a thread's duplicate links lead to, in order (the thread itself excluded; stops at a repeat). */
+async function duplicateChain(tx: EntityManager, threadId: string): Promise<string[]> {
+  const rows: { id: string }[] = await tx.query(
+    `WITH RECURSIVE chain(id, depth) AS (
+       SELECT duplicate_of_id, 1 FROM threads WHERE id = $1 AND duplicate_of_id IS NOT NULL
+       UNION
+       SELECT t.duplicate_of_id, c.depth + 1 FROM threads t JOIN chain c ON t.id = c.id WHERE t.duplicate_of_id IS NOT NULL AND c.depth < 1000
+     ) CYCLE id SET is_cycle USING path
+     SELECT id FROM chain WHERE NOT is_cycle ORDER BY depth`,
+    [threadId],
+  );
+  return rows.map((row) => row.id);
 }
 
 function requireOneTarget(target: ContentTarget): { threadId: string | null; postId: string | null } {
