@@ -1,6 +1,7 @@
 import { Role } from '../src/users/role.enum';
 import { ForumRows } from './factories/moderation-forum';
 import { createTestApp, GraphqlResponse, TestApp, TestUser } from './support/create-test-app';
+import { eventually } from './support/eventually';
 
 const QUEUE = `query ($first: Int, $after: String, $boardId: ID, $reason: String, $kinds: [ModerationQueueItemKind!]) {
   moderationQueue(first: $first, after: $after, boardId: $boardId, reason: $reason, kinds: $kinds) {
@@ -297,6 +298,32 @@ describe('moderation (admin API)', () => {
           expect(answers.filter((res) => code(res) === undefined).length).toBe(3);
           expect(await hasCycle(ring.map((thread) => thread.threadId))).toBe(false);
         }
+      });
+
+      it('answers a transaction PostgreSQL rolls back in a deadlock CONFLICT CONCURRENT_CHANGE, saving nothing', async () => {
+        const [a, b] = await Promise.all([1, 2].map(() => forum.thread({ boardId, authorId: author.user.id })));
+        const other = t.dataSource.createQueryRunner();
+        await other.connect();
+        try {
+          await other.startTransaction();
+          // This side waits 10 s before checking for a deadlock, so the API's transaction (1 s) is the one rolled back.
+          await other.query(`SET LOCAL deadlock_timeout = '10s'`);
+          await other.query(`SELECT 1 FROM threads WHERE id = $1 FOR UPDATE`, [b.threadId]);
+          const marking = mark(a.threadId, b.threadId);
+          await eventually(async () => {
+            const waiting = await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE "threads"%'`);
+            expect(waiting.length).toBe(1);
+          }, 10_000);
+          await other.query(`SELECT 1 FROM threads WHERE id = $1 FOR UPDATE`, [a.threadId]);
+          const res = await marking;
+          expect(res.errors?.[0]?.extensions).toEqual({ code: 'CONFLICT', reason: 'CONCURRENT_CHANGE' });
+          await other.commitTransaction();
+        } finally {
+          if (other.isTransactionActive) await other.rollbackTransaction();
+          await other.release();
+        }
+        expect(await duplicateOf(a.threadId)).toBeNull();
+        expect(code(await mark(a.threadId, b.threadId))).toBeUndefined();
       });
 
       it('a merge into a thread that was marked a duplicate along the merged thread leaves no cycle', async () => {

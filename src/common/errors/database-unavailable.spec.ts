@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { isDatabaseUnavailable } from './database-unavailable';
+import { isConcurrencyAbort, isDatabaseUnavailable } from './database-unavailable';
 
 const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
@@ -26,5 +26,17 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('is false for %s', (_label, error) => {
     expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+});
+
+describe('isConcurrencyAbort', () => {
+  it.each([
+    ['a deadlock inside TypeORM', new QueryFailedError('UPDATE …', [], withCode('deadlock detected', '40P01')), true],
+    ['a serialization failure', withCode('could not serialize access due to concurrent update', '40001'), true],
+    ['a unique violation', new QueryFailedError('INSERT …', [], withCode('duplicate key value violates unique constraint', '23505')), false],
+    ['the server shutting down', withCode('terminating connection due to administrator command', '57P01'), false],
+    ['nothing', undefined, false],
+  ])('%s', (_label, error, expected) => {
+    expect(isConcurrencyAbort(error)).toBe(expected);
   });
 });

@@ -7,14 +7,29 @@
  * (base revisions, one-vote rules).
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
-    const { code, message } = current as Error & { code?: unknown };
+  for (const { code, message } of causesOf(error)) {
     if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
     if (UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
-    // TypeORM keeps the driver's error as driverError; Error.cause for pg-pool's connection timeout.
-    current = (current as { driverError?: unknown }).driverError ?? current.cause;
   }
   return false;
+}
+
+/**
+ * Whether PostgreSQL rolled the request's transaction back because a concurrent transaction touched the same rows
+ * (40P01 deadlock detected, 40001 serialization failure): nothing was written, and the same request may be sent again.
+ */
+export function isConcurrencyAbort(error: unknown): boolean {
+  return causesOf(error).some(({ code }) => code === '40P01' || code === '40001');
+}
+
+/** The error and what it wraps: TypeORM keeps the driver's error as driverError; Error.cause for pg-pool's connection timeout. */
+function causesOf(error: unknown): (Error & { code?: unknown })[] {
+  const chain: (Error & { code?: unknown })[] = [];
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth += 1) {
+    chain.push(current);
+    current = (current as { driverError?: unknown }).driverError ?? current.cause;
+  }
+  return chain;
 }
 
 /**

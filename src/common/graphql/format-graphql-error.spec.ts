@@ -32,6 +32,14 @@ describe('formatGraphqlErrors', () => {
     expect(logged).toEqual([sqlError]);
   });
 
+  it('answers a transaction PostgreSQL rolled back for a concurrent one as a retryable CONFLICT, and logs it', () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    const result = formatGraphqlErrors({ data: null, errors: [wrap(deadlock)] }, log);
+    expect(result.response.errors[0]).toMatchObject({ path: ['field'], extensions: { code: 'CONFLICT', reason: 'CONCURRENT_CHANGE' } });
+    expect(result.response.errors[0].message).not.toMatch(/deadlock/);
+    expect(logged).toEqual([deadlock]);
+  });
+
   it('classifies parse, validation and variable errors wrapped by Mercurius', () => {
     const wrapper = Object.assign(new Error('Graphql validation error'), {
       code: 'MER_ERR_GQL_VALIDATION',

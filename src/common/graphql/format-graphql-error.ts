@@ -1,5 +1,5 @@
 import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
-import { isDatabaseUnavailable } from '../errors/database-unavailable';
+import { isConcurrencyAbort, isDatabaseUnavailable } from '../errors/database-unavailable';
 import { AppError } from '../errors/app-error';
 
 export interface FormattedResult {
@@ -26,6 +26,7 @@ const REQUEST_ERROR_CODES: Record<number, string> = {
 
 const INTERNAL_MESSAGE = 'Internal server error';
 const UNAVAILABLE_MESSAGE = 'The service is busy or cannot reach its database; try again shortly';
+const CONCURRENT_MESSAGE = 'Another change to the same data came at the same moment; nothing was saved, send the request again';
 /** What a client waits before retrying a SERVICE_UNAVAILABLE answer. */
 const UNAVAILABLE_RETRY_SECONDS = 1;
 
@@ -68,6 +69,10 @@ export function formatGraphqlErrors(
     } else if (isDatabaseUnavailable(original)) {
       logUnexpected(original, 'The database could not serve a GraphQL request');
       errors.push({ message: UNAVAILABLE_MESSAGE, path: error.path, extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: UNAVAILABLE_RETRY_SECONDS } });
+    } else if (isConcurrencyAbort(original)) {
+      // Retrying is safe for the client, but the lock order that made it is worth a look.
+      logUnexpected(original, 'PostgreSQL rolled back a GraphQL request for a concurrent transaction (deadlock or serialization failure)');
+      errors.push({ message: CONCURRENT_MESSAGE, path: error.path, extensions: { code: 'CONFLICT', reason: 'CONCURRENT_CHANGE' } });
     } else {
       logUnexpected(original ?? error, 'Unexpected error while answering a GraphQL request');
       errors.push({ message: INTERNAL_MESSAGE, locations: error.locations, path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
