@@ -41,7 +41,7 @@ async function withServerDatabase<T>(fn: (url: string) => Promise<T>): Promise<T
   let serverUrl = process.env.DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'evergreen-eval-pg-')), port: 0, database: 'evergreen_eval', throwaway: true });
+    const embedded = await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'evergreen-eval-pg-')), port: 0, database: 'evergreen_eval' });
     serverUrl = embedded.url;
     stop = embedded.stop;
   }

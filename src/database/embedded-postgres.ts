@@ -17,11 +17,6 @@ export interface EmbeddedPostgresOptions {
   /** 0 picks a free port, so a server already on 5432 never clashes. */
   port: number;
   database: string;
-  /**
-   * Data that need not outlive a crash of the machine (test runs, evaluations): the server skips fsync.
-   * A killed PostgreSQL still loses no committed transaction (its writes are in the OS), only a crashed OS would.
-   */
-  throwaway?: boolean;
   onLog?: (message: string) => void;
 }
 
@@ -69,10 +64,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200',
-      ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : []),
-    ],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
     onLog: (message: string) => options.onLog?.(message.trim()),
     onError: (error: unknown) => options.onLog?.(String(error)),
   });

@@ -23,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'evergreen-test-'));
-    const embedded = await startEmbeddedPostgres({ dataDir, port: 0, database: 'evergreen_test', throwaway: true });
+    const embedded = await startEmbeddedPostgres({ dataDir, port: 0, database: 'evergreen_test' });
     state.stopEmbedded = embedded.stop;
     state.embeddedDataDir = dataDir;
     serverUrl = embedded.url;
