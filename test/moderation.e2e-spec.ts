@@ -308,13 +308,15 @@ describe('moderation (admin API)', () => {
           await other.startTransaction();
           // This side waits 10 s before checking for a deadlock, so the API's transaction (1 s) is the one rolled back.
           await other.query(`SET LOCAL deadlock_timeout = '10s'`);
-          await other.query(`SELECT 1 FROM threads WHERE id = $1 FOR UPDATE`, [b.threadId]);
+          // The API's transaction takes the duplicate-links lock, then waits for the thread this side holds; this side
+          // then asks for the duplicate-links lock.
+          await other.query(`SELECT 1 FROM threads WHERE id = $1 FOR UPDATE`, [a.threadId]);
           const marking = mark(a.threadId, b.threadId);
           await eventually(async () => {
-            const waiting = await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE "threads"%'`);
+            const waiting = await t.dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
             expect(waiting.length).toBe(1);
           }, 10_000);
-          await other.query(`SELECT 1 FROM threads WHERE id = $1 FOR UPDATE`, [a.threadId]);
+          await other.query(`SELECT pg_advisory_xact_lock(hashtextextended('forum:duplicate-links', 0))`);
           const res = await marking;
           expect(res.errors?.[0]?.extensions).toEqual({ code: 'CONFLICT', reason: 'CONCURRENT_CHANGE' });
           await other.commitTransaction();

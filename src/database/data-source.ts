@@ -61,6 +61,7 @@ import { ThreadExcerpts1764920000000 } from '../../migrations/1764920000000-Thre
 import { RecurringQuestionEmbeddings1765000000000 } from '../../migrations/1765000000000-RecurringQuestionEmbeddings';
 import { BoardThreadCounts1765100000000 } from '../../migrations/1765100000000-BoardThreadCounts';
 import { WebhookSecretOverlap1765200000000 } from '../../migrations/1765200000000-WebhookSecretOverlap';
+import { ThreadDuplicateLinkUnconstrained1765300000000 } from '../../migrations/1765300000000-ThreadDuplicateLinkUnconstrained';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -152,6 +153,7 @@ export const MIGRATIONS = [
   RecurringQuestionEmbeddings1765000000000,
   BoardThreadCounts1765100000000,
   WebhookSecretOverlap1765200000000,
+  ThreadDuplicateLinkUnconstrained1765300000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

@@ -9,6 +9,7 @@ import { ContentStatus, FlagKind, FlagTarget } from './entities/forum-enums';
 import { PostEntity } from './entities/post.entity';
 import { ThreadEntity } from './entities/thread.entity';
 import { postNotFound, refusedParticipation, threadNotFound } from './forum-errors';
+import { ForumRowLock, lockPostWithThread, lockThreads } from './forum-locks';
 import { POST_SCREENER } from './post-screening';
 import type { PostScreener } from './post-screening';
 import { ForumNotifications } from './notifications/forum-notifications.service';
@@ -41,7 +42,7 @@ export class ParticipationService {
   async vote(member: AuthUser, postId: string, choice: VoteChoice): Promise<{ threadId: string; postId: string }> {
     this.check(member, false);
     return this.dataSource.transaction(async (tx) => {
-      const post = await this.visiblePost(tx, postId, 'for_no_key_update');
+      const { post } = await this.visiblePost(tx, postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
       if (post.authorId === member.id) throw new ForbiddenError('You cannot vote on your own post', { reason: 'OWN_POST' });
       const [current]: { value: number }[] = await tx.query('SELECT value FROM post_votes WHERE post_id = $1 AND voter_id = $2', [post.id, member.id]);
       const wanted = choice === 'up' ? 1 : choice === 'down' ? -1 : 0;
@@ -74,8 +75,7 @@ export class ParticipationService {
   async acceptAnswer(caller: AuthUser, postId: string): Promise<{ threadId: string }> {
     this.check(caller, false);
     return this.dataSource.transaction(async (tx) => {
-      const post = await this.visiblePost(tx, postId, 'pessimistic_read');
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'for_no_key_update' } });
+      const { post, thread } = await this.visiblePost(tx, postId, { thread: 'for_no_key_update', post: 'pessimistic_read' });
       this.checkMayAccept(caller, thread);
       if (post.isQuestion) throw new BadUserInputError('A question cannot be its own answer', [{ field: 'postId', messages: ['postId must be a reply'] }]);
       if (thread.acceptedPostId === post.id) return { threadId: thread.id };
@@ -116,7 +116,8 @@ export class ParticipationService {
   async follow(member: AuthUser, threadId: string, following: boolean): Promise<{ threadId: string }> {
     this.check(member, false);
     return this.dataSource.transaction(async (tx) => {
-      const thread = await tx.findOne(ThreadEntity, { where: { id: threadId } });
+      // Locked so that a merge cannot delete the thread between this check and the insert.
+      const thread = await tx.findOne(ThreadEntity, { where: { id: threadId }, lock: { mode: 'for_key_share' } });
       if (!thread || !(thread.status === ContentStatus.Visible || (thread.status === ContentStatus.Pending && thread.authorId === member.id))) throw threadNotFound(threadId);
       if (following) await tx.query('INSERT INTO thread_follows (thread_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [thread.id, member.id]);
       else await tx.query('DELETE FROM thread_follows WHERE thread_id = $1 AND user_id = $2', [thread.id, member.id]);
@@ -146,12 +147,13 @@ export class ParticipationService {
     return this.dataSource.transaction(async (tx) => {
       let threadId: string;
       let authorId: string | null;
+      // The rows the flag refers to stay while it is written (the original of a duplicate too, locked in id order).
       if (input.postId) {
-        const post = await this.visiblePost(tx, input.postId, null);
+        const { post } = await this.visiblePost(tx, input.postId, { thread: 'for_key_share', post: 'for_key_share' }, input.duplicateOfThreadId);
         threadId = post.threadId;
         authorId = post.authorId;
       } else {
-        const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId! } });
+        const thread = (await lockThreads(tx, [input.threadId!, ...(input.duplicateOfThreadId ? [input.duplicateOfThreadId] : [])], 'for_key_share')).get(input.threadId!);
         if (!thread || thread.status !== ContentStatus.Visible) throw threadNotFound(input.threadId!);
         threadId = thread.id;
         authorId = thread.authorId;
@@ -190,12 +192,22 @@ export class ParticipationService {
     }
   }
 
-  /** A visible post in a visible thread, optionally locked. */
-  private async visiblePost(tx: EntityManager, postId: string, lock: 'for_no_key_update' | 'pessimistic_read' | null): Promise<PostEntity> {
-    const post = await tx.findOne(PostEntity, { where: { id: postId }, ...(lock ? { lock: { mode: lock } } : {}) });
-    if (!post || post.status !== ContentStatus.Visible) throw postNotFound(postId);
-    const [thread]: { status: string }[] = await tx.query('SELECT status FROM threads WHERE id = $1', [post.threadId]);
-    if (thread?.status !== ContentStatus.Visible) throw postNotFound(postId);
-    return post;
+  /**
+   * A visible post in a visible thread, locked with its thread (thread first). `alsoThreadId` (the original a
+   * duplicate flag names) is locked with the post's thread, in id order.
+   */
+  private async visiblePost(
+    tx: EntityManager,
+    postId: string,
+    modes: { thread: ForumRowLock; post: ForumRowLock },
+    alsoThreadId?: string | null,
+  ): Promise<{ post: PostEntity; thread: ThreadEntity }> {
+    if (alsoThreadId) {
+      const [row]: { thread_id: string }[] = await tx.query('SELECT thread_id FROM posts WHERE id = $1', [postId]);
+      if (row) await lockThreads(tx, [row.thread_id, alsoThreadId], modes.thread);
+    }
+    const locked = await lockPostWithThread(tx, postId, modes);
+    if (!locked || locked.post.status !== ContentStatus.Visible || locked.thread.status !== ContentStatus.Visible) throw postNotFound(postId);
+    return locked;
   }
 }

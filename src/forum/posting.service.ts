@@ -14,6 +14,7 @@ import { PostEntity } from './entities/post.entity';
 import { ThreadSlugRedirectEntity } from './entities/thread-slug.entity';
 import { ThreadEntity } from './entities/thread.entity';
 import { bodyTooLong, postNotFound, refusedParticipation, staleRevision, threadLocked, threadNotFound } from './forum-errors';
+import { lockPostWithThread } from './forum-locks';
 import { POST_SCREENER } from './post-screening';
 import type { PostScreener } from './post-screening';
 import { normalizeTags, participationRefusal } from './posting-rules';
@@ -134,10 +135,10 @@ export class PostingService {
     this.checkBody(input.bodyMarkdown);
     const rendered = this.renderer.render(input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
-      const post = await tx.findOne(PostEntity, { where: { id: input.postId }, lock: { mode: 'for_no_key_update' } });
-      if (!post || !isEditable(post.status)) throw postNotFound(input.postId);
+      const locked = await lockPostWithThread(tx, input.postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
+      if (!locked || !isEditable(locked.post.status)) throw postNotFound(input.postId);
+      const { post, thread } = locked;
       if (post.authorId !== member.id) throw new ForbiddenError('Only the author can edit this post', { reason: 'NOT_AUTHOR' });
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'for_no_key_update' } });
       if (!isEditable(thread.status)) throw postNotFound(input.postId);
       if (thread.isLocked) throw threadLocked(thread.id);
       if (post.revisionNumber !== input.baseRevisionNumber) throw staleRevision(post.revisionNumber);
@@ -179,10 +180,10 @@ export class PostingService {
   async delete(member: AuthUser, postId: string): Promise<{ threadId: string; postId: string; threadDeleted: boolean }> {
     this.checkParticipant(member);
     return this.dataSource.transaction(async (tx) => {
-      const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'for_no_key_update' } });
-      if (!post || !isEditable(post.status)) throw postNotFound(postId);
+      const locked = await lockPostWithThread(tx, postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
+      if (!locked || !isEditable(locked.post.status)) throw postNotFound(postId);
+      const { post, thread } = locked;
       if (post.authorId !== member.id) throw new ForbiddenError('Only the author can delete this post', { reason: 'NOT_AUTHOR' });
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId }, lock: { mode: 'for_no_key_update' } });
       const result = transitionStatus(post.status, 'delete', 'author');
       if (!result.ok) throw postNotFound(postId);
       await tx.update(PostEntity, { id: post.id }, { status: result.to, deletedAt: () => 'now()' });

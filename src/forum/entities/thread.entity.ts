@@ -100,13 +100,12 @@ export class ThreadEntity {
   @Column({ name: 'last_activity_at', type: 'timestamptz', default: () => 'now()' })
   lastActivityAt!: Date;
 
-  /** Closed as a duplicate of another thread (moderation). */
+  /**
+   * Closed as a duplicate of another thread (moderation). No foreign key (migration 1765300000000): its re-check would
+   * lock the original out of the forum's lock order; a merge, the only deletion of a thread, repoints or clears links.
+   */
   @Column({ name: 'duplicate_of_id', type: 'uuid', nullable: true })
   duplicateOfId!: string | null;
-
-  @ManyToOne(() => ThreadEntity, { onDelete: 'SET NULL' })
-  @JoinColumn({ name: 'duplicate_of_id' })
-  duplicateOf?: ThreadEntity;
 
   /** The question's first 201 characters of plain text, kept by the `threads_excerpt_sync` trigger on posts (migration 1764920000000); read by thread lists. */
   @Column({ type: 'text', nullable: true, insert: false, update: false, select: false })

@@ -12,6 +12,7 @@ import { ContentStatus, FlagStatus, FlagTarget } from '../../forum/entities/foru
 import { PostRevisionEntity } from '../../forum/entities/post-revision.entity';
 import { PostEntity } from '../../forum/entities/post.entity';
 import { ThreadEntity } from '../../forum/entities/thread.entity';
+import { ForumRowLock, lockPostWithThread, lockThreads } from '../../forum/forum-locks';
 import { StatusAction, transitionStatus } from '../../forum/status/content-status';
 import { UserEntity } from '../../users/entities/user.entity';
 import { Role } from '../../users/role.enum';
@@ -106,9 +107,9 @@ export class ModerationActionsService {
   }
 
   async changePostStatus(tx: EntityManager, actor: ModerationActor, postId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
-    const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'pessimistic_write' } });
-    if (!post) throw new NotFoundError('Post', postId);
-    const thread = await this.lockThread(tx, post.threadId);
+    const locked = await lockPostWithThread(tx, postId, { thread: 'pessimistic_write', post: 'pessimistic_write' });
+    if (!locked) throw new NotFoundError('Post', postId);
+    const { post, thread } = locked;
     const result = transitionStatus(post.status, action, actor.rule ? 'system' : 'moderator');
     if (!result.ok) throw wrongStatus('post', post.id, post.status, action);
     await tx.update(PostEntity, { id: post.id }, { status: result.to, heldReason: result.to === ContentStatus.Pending ? post.heldReason : null });
@@ -290,8 +291,7 @@ export class ModerationActionsService {
       throw new BadUserInputError('Only an upheld flag can act on its content', [{ field: 'then', messages: ['then is only allowed when upholding'] }]);
     }
     return this.dataSource.transaction(async (tx) => {
-      const flag = await tx.findOne(FlagEntity, { where: { id: flagId }, lock: { mode: 'pessimistic_write' } });
-      if (!flag) throw new NotFoundError('Flag', flagId);
+      const flag = await this.lockFlag(tx, flagId, then !== null);
       if (flag.status !== FlagStatus.Open) throw alreadyInState('flag', flag.id, flag.status);
       const status = decision === 'uphold' ? FlagStatus.Upheld : FlagStatus.Rejected;
       await tx.update(FlagEntity, { id: flag.id }, { status, resolvedBy: actor.userId ?? null, resolvedAt: () => 'now()' });
@@ -323,8 +323,9 @@ export class ModerationActionsService {
     }
     const rendered = renderPost(bodyMarkdown, { imageHosts: this.config.forum.imageHosts });
     return this.dataSource.transaction(async (tx) => {
-      const post = await tx.findOne(PostEntity, { where: { id: postId }, lock: { mode: 'pessimistic_write' } });
-      if (!post) throw new NotFoundError('Post', postId);
+      const locked = await lockPostWithThread(tx, postId, { thread: 'for_key_share', post: 'pessimistic_write' });
+      if (!locked) throw new NotFoundError('Post', postId);
+      const { post, thread } = locked;
       if (!WORKABLE.includes(post.status)) throw wrongStatus('post', post.id, post.status, 'edit');
       if (baseRevisionNumber !== null && baseRevisionNumber !== post.revisionNumber) {
         throw new ConflictError('The post was edited since this edit began', {
@@ -332,7 +333,6 @@ export class ModerationActionsService {
           headRevisionNumber: post.revisionNumber,
         });
       }
-      const thread = await tx.findOneOrFail(ThreadEntity, { where: { id: post.threadId } });
       const number = post.revisionNumber + 1;
       await tx.insert(PostRevisionEntity, {
         postId: post.id,
@@ -423,6 +423,24 @@ export class ModerationActionsService {
       ? await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE post_id = $1 AND status = 'open' RETURNING id`, [target.postId, actor.userId ?? null])
       : await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE thread_id = $1 AND status = 'open' RETURNING id`, [target.threadId, actor.userId ?? null]);
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Locks a flag after what it flags (thread, then post: the forum's lock order, see forum-locks.ts), strongly enough
+   * to change their status when `forStatusChange`. A merge that moved the flag meanwhile is followed.
+   */
+  private async lockFlag(tx: EntityManager, flagId: string, forStatusChange: boolean): Promise<FlagEntity> {
+    const mode: ForumRowLock = forStatusChange ? 'pessimistic_write' : 'for_key_share';
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const [row]: { thread_id: string; post_id: string | null }[] = await tx.query('SELECT thread_id, post_id FROM flags WHERE id = $1', [flagId]);
+      if (!row) throw new NotFoundError('Flag', flagId);
+      if (row.post_id) await lockPostWithThread(tx, row.post_id, { thread: mode, post: mode });
+      else await lockThreads(tx, [row.thread_id], mode);
+      const flag = await tx.findOne(FlagEntity, { where: { id: flagId }, lock: { mode: 'pessimistic_write' } });
+      if (!flag) throw new NotFoundError('Flag', flagId);
+      if (flag.threadId === row.thread_id && flag.postId === row.post_id) return flag;
+    }
+    throw new ConflictError('The flagged content moved while this change was made; send it again', { reason: 'CONCURRENT_CHANGE' });
   }
 
   private async changePostStatusOrThread(tx: EntityManager, actor: ModerationActor, postId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
