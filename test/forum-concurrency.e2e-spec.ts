@@ -38,7 +38,8 @@ describe('forum under concurrent members and moderators', () => {
   const members: { id: string; client: GraphqlClient }[] = [];
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // Pool pressure is not the subject here: a slow machine may queue these requests for seconds.
+    t = await createTestApp({ DB_POOL_ACQUIRE_TIMEOUT_MS: '30000' });
     await t.dataSource.query('UPDATE auto_moderation_settings SET post_rate_limit = 100000, flag_rate_limit = 100000');
     rows = new ForumRows(t.dataSource);
     moderator = t.admin(await t.login(await t.createUser({ role: Role.Moderator })));
