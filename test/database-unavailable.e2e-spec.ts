@@ -65,6 +65,13 @@ describe('database unavailable: SERVICE_UNAVAILABLE, never INTERNAL_SERVER_ERROR
         });
         expect(JSON.stringify(res.errors)).not.toMatch(/INTERNAL_SERVER_ERROR|timeout exceeded|stack/);
       }
+      // The REST routes too: a crawler told 503 with Retry-After comes back later instead of dropping the URLs.
+      for (const path of ['/sitemap.xml', '/sitemap-community.xml']) {
+        const sitemap = await busy.http().get(path);
+        expect(sitemap.status).toBe(503);
+        expect(sitemap.headers['retry-after']).toBe('1');
+        expect(sitemap.body).toEqual({ error: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 }) });
+      }
       for (const runner of holders) await runner.release();
       held = false;
 
@@ -74,6 +81,7 @@ describe('database unavailable: SERVICE_UNAVAILABLE, never INTERNAL_SERVER_ERROR
         expect(again.errors).toBeUndefined();
         expect(again.data?.article).toEqual({ title: 'Still here' });
       }, 15_000);
+      expect((await busy.http().get('/sitemap.xml')).status).toBe(200);
     } finally {
       if (held) for (const runner of holders) await runner.release();
     }

@@ -1,5 +1,6 @@
-import { Controller, Get, Headers, Inject, Param, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Param, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { TransientDatabaseErrorFilter } from '../common/http/transient-database-error.filter';
 import { ASSET_FILE, ASSET_HASH } from './asset-urls';
 import { AssetsService } from './assets.service';
 import { ASSET_STORAGE } from './storage/asset-storage';
@@ -14,6 +15,7 @@ const ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
  * (the URL holds the SHA-256 of the upload: unguessable without the file). Content-addressed, so cached as
  * immutable. Anything that is not exactly a hash and a known file name is 404, which also ends path traversal.
  */
+@UseFilters(TransientDatabaseErrorFilter)
 @Controller('assets')
 export class AssetDeliveryController {
   constructor(

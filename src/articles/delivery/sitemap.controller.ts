@@ -1,4 +1,5 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query, UseFilters } from '@nestjs/common';
+import { TransientDatabaseErrorFilter } from '../../common/http/transient-database-error.filter';
 import { DeliveryService } from './delivery.service';
 import { buildSitemap, buildSitemapIndex } from './sitemap-xml';
 
@@ -6,6 +7,7 @@ import { buildSitemap, buildSitemapIndex } from './sitemap-xml';
 const URLS_PER_FILE = 50_000;
 const BATCH = 5_000;
 
+@UseFilters(TransientDatabaseErrorFilter)
 @Controller()
 export class SitemapController {
   constructor(private readonly delivery: DeliveryService) {}

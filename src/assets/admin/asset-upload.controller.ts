@@ -1,10 +1,11 @@
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUUID } from 'class-validator';
 import { ArticleAssetsService } from '../../articles/article-assets.service';
 import { AuthUser } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
 import { AppError, BadUserInputError, ForbiddenError, UnauthenticatedError } from '../../common/errors/app-error';
+import { transientDatabaseAnswer, TransientDatabaseErrorFilter } from '../../common/http/transient-database-error.filter';
 import { AppConfig } from '../../config/app-config';
 import { EDITORIAL_ROLES } from '../../users/role.enum';
 import { AssetsService } from '../assets.service';
@@ -25,6 +26,7 @@ export interface UploadAnswer {
  * API's bearer token and the editorial roles. Answers 201 with the asset, 200 for bytes already uploaded;
  * errors as `{ error: { code, message } }` with the codes of the GraphQL API (docs/assets.md).
  */
+@UseFilters(TransientDatabaseErrorFilter)
 @Controller('admin/assets')
 export class AssetUploadController {
   constructor(
@@ -52,6 +54,8 @@ export class AssetUploadController {
       return { created, asset: toAdminAsset(asset, this.config.assets.publicUrl) };
     } catch (error) {
       if (error instanceof AppError) return appErrorReply(reply, error);
+      // The database, not the request: TransientDatabaseErrorFilter answers 503 or 409.
+      if (transientDatabaseAnswer(error)) throw error;
       request.log.error({ err: error }, 'Unexpected error while storing an uploaded asset');
       return internalErrorReply(reply);
     }

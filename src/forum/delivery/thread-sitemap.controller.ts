@@ -1,5 +1,6 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Header, Query, UseFilters } from '@nestjs/common';
 import { buildSitemap, SitemapUrl } from '../../articles/delivery/sitemap-xml';
+import { TransientDatabaseErrorFilter } from '../../common/http/transient-database-error.filter';
 import { ForumReadingService } from '../forum-reading.service';
 
 /** The sitemap protocol's limit of URLs per file. */
@@ -7,6 +8,7 @@ const URLS_PER_FILE = 50_000;
 const BATCH = 5_000;
 
 /** Solved, visible threads: the forum pages worth a search engine's time. Next to /sitemap.xml (articles). */
+@UseFilters(TransientDatabaseErrorFilter)
 @Controller()
 export class ThreadSitemapController {
   constructor(private readonly reading: ForumReadingService) {}

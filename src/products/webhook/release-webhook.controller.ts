@@ -1,7 +1,8 @@
-import { Controller, Post, Req, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyReply } from 'fastify';
 import { AppError, UnauthenticatedError } from '../../common/errors/app-error';
+import { transientDatabaseAnswer, TransientDatabaseErrorFilter } from '../../common/http/transient-database-error.filter';
 import { AppConfig } from '../../config/app-config';
 import { ReleaseSource } from '../entities/release.entity';
 import { ProductsService, RecordedRelease } from '../products.service';
@@ -41,6 +42,7 @@ function toWebhookRelease({ product, release, changes, created }: RecordedReleas
  * the same version was already recorded with the same content; errors as `{ error: { code, message } }`.
  * There is no global HTTP exception filter, so this handler answers its own errors.
  */
+@UseFilters(TransientDatabaseErrorFilter)
 @Controller('webhooks')
 export class ReleaseWebhookController {
   constructor(
@@ -72,6 +74,8 @@ export class ReleaseWebhookController {
       return toWebhookRelease(recorded);
     } catch (error) {
       if (error instanceof AppError) return appErrorReply(reply, error);
+      // The database, not the request: TransientDatabaseErrorFilter answers 503 or 409.
+      if (transientDatabaseAnswer(error)) throw error;
       request.log.error({ err: error }, 'Unexpected error while recording a release from the webhook');
       return webhookErrorReply(reply, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
     }
