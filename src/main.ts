@@ -26,6 +26,7 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
 
   try {
     const applied = await runMigrations(database.url);

