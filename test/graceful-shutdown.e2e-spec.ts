@@ -1,6 +1,6 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -127,4 +127,14 @@ describe('stopping with embedded PostgreSQL', () => {
     }
     expect(existsSync(postmasterPid())).toBe(false);
   }, START_TIMEOUT_MS * 2);
+
+  it('starts when the lock file left by a crash names a process id another program now has', async () => {
+    // This test's own process: alive, not PostgreSQL. Nothing listens on the port.
+    const stale = [process.pid, path.join(dataDir, 'postgres'), Math.floor(Date.now() / 1000), 9, '', '127.0.0.1', '  5432001   1', 'ready   ', ''].join('\n');
+    await writeFile(postmasterPid(), stale);
+    const repair = start('src/cli/main.ts', ['delivery:repair'], env);
+    expect(await repair.exited).toEqual({ code: 0, signal: null });
+    expect(repair.output()).toMatch(/Category counts and list copies were right/);
+    expect(existsSync(postmasterPid())).toBe(false);
+  }, START_TIMEOUT_MS);
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { constants } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
@@ -207,12 +207,59 @@ async function runningServerPort(clusterDir: string): Promise<number | null> {
   const pid = Number(pidLine);
   const port = Number(portLine);
   if (!Number.isInteger(pid) || !Number.isInteger(port)) return null;
+  if (!isAlive(pid)) return null; // PostgreSQL replaces the lock file of a server that is gone
+  for (let waited = 0; ; waited += STARTING_SERVER_POLL_MS) {
+    if (await acceptsConnections(port)) return port;
+    if ((await isPostgresProcess(pid)) === false) {
+      // After a reboot or a crash the file can name a process id that another program now has; PostgreSQL would
+      // refuse to start while that process lives. No server of this cluster runs (it would have written its id).
+      await rm(pidFile, { force: true });
+      return null;
+    }
+    if (waited >= STARTING_SERVER_WAIT_MS) {
+      throw new Error(
+        `Embedded PostgreSQL: ${pidFile} says a server runs as process ${pid} on port ${port}, but nothing answers there. ` +
+          `If no other Evergreen uses this DATA_DIR, delete that file and start again.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, STARTING_SERVER_POLL_MS));
+  }
+}
+
+/** How long a server of the cluster that is starting (another Evergreen in the same DATA_DIR) may take to answer. */
+const STARTING_SERVER_WAIT_MS = 15_000;
+const STARTING_SERVER_POLL_MS = 250;
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return port;
+    return true;
   } catch {
-    return null;
+    // ESRCH, or EPERM: another user's process, so not this cluster's server (PostgreSQL reasons the same way).
+    return false;
   }
+}
+
+/** Whether the process is a PostgreSQL server: from /proc where there is one, otherwise unknown (null). */
+async function isPostgresProcess(pid: number): Promise<boolean | null> {
+  try {
+    return (await readFile(`/proc/${pid}/comm`, 'utf8')).trim() === 'postgres';
+  } catch {
+    return existsSync('/proc/self') ? false : null;
+  }
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 1000 });
+    const done = (accepted: boolean): void => {
+      socket.destroy();
+      resolve(accepted);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
 
 export async function findFreePort(): Promise<number> {
