@@ -389,7 +389,7 @@ describe('generated bad input over both schemas', () => {
   const tokens: Record<PlannedRequest['caller'], string | undefined> = { anonymous: undefined, member: undefined, editor: undefined, admin: undefined };
 
   beforeAll(async () => {
-    t = await createTestApp({ LOGIN_MAX_FAILURES_PER_IP: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000' });
+    t = await createTestApp({ LOGIN_MAX_FAILURES_PER_IP: '10000', LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000', SIGNUP_MAX_PER_IP: '100000' });
     const users = {
       member: await t.createUser({ role: Role.Member }),
       editor: await t.createUser({ role: Role.Editor }),

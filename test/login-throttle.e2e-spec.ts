@@ -2,8 +2,10 @@ import { Role } from '../src/users/role.enum';
 import { createTestApp, TestApp, TestUser } from './support/create-test-app';
 
 const ADMIN_LOGIN = 'mutation ($input: AdminLoginInput!) { login(input: $input) { accessToken } }';
+const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken } }';
 const ACCOUNT_LIMIT = 5;
 const IP_LIMIT = 10;
+const SIGNUP_LIMIT = 4;
 
 interface Outcome {
   code: string;
@@ -17,6 +19,7 @@ describe('login throttling under parallel guesses', () => {
     t = await createTestApp({
       LOGIN_MAX_FAILURES_PER_ACCOUNT: String(ACCOUNT_LIMIT),
       LOGIN_MAX_FAILURES_PER_IP: String(IP_LIMIT),
+      SIGNUP_MAX_PER_IP: String(SIGNUP_LIMIT),
       TRUST_PROXY: 'true',
     });
   });
@@ -139,5 +142,58 @@ describe('login throttling under parallel guesses', () => {
       t.config.auth.loginFailureWindowSeconds,
     ]);
     expect(await login(ip, admin.user.email, admin.password)).toBe('OK');
+  });
+
+  describe('sign-ups', () => {
+    async function signUp(ip: string, email: string): Promise<{ code: string; retryAfterSeconds?: number }> {
+      const res = await t
+        .http()
+        .post('/graphql')
+        .set('x-forwarded-for', ip)
+        .send({ query: SIGN_UP, variables: { input: { email, password: 'a long enough password', displayName: 'New member' } } });
+      return res.body.data?.signUp?.accessToken ? { code: 'OK' } : res.body.errors[0].extensions;
+    }
+
+    it('creates at most the address limit of 40 parallel sign-ups from one address, and refuses the rest before any work', async () => {
+      const ip = newAddress();
+      const before = await t.dataSource.query(`SELECT count(*)::int AS n FROM users`);
+      const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => signUp(ip, `burst-${i}@example.test`)));
+      const codes = outcomes.map((o) => o.code);
+      expect(codes.filter((c) => c === 'OK')).toHaveLength(SIGNUP_LIMIT);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(40 - SIGNUP_LIMIT);
+      for (const refused of outcomes.filter((o) => o.code === 'RATE_LIMITED')) {
+        expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+        expect(refused.retryAfterSeconds).toBeLessThanOrEqual(t.config.auth.signUpWindowSeconds);
+      }
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM users`);
+      expect(n - before[0].n).toBe(SIGNUP_LIMIT);
+      // Another address is not held back by this one.
+      expect((await signUp(newAddress(), 'other-address@example.test')).code).toBe('OK');
+    });
+
+    it('counts a refused sign-up (email taken) too, and sign-ups do not use up the sign-in limit', async () => {
+      const ip = newAddress();
+      const member = await t.createUser({ role: Role.Member });
+      for (let i = 0; i < SIGNUP_LIMIT; i++) expect((await signUp(ip, member.user.email)).code).toBe('CONFLICT');
+      expect((await signUp(ip, 'after-conflicts@example.test')).code).toBe('RATE_LIMITED');
+      expect(await login(ip, (await t.createUser({ role: Role.Admin })).user.email, 'wrong password here')).toBe('UNAUTHENTICATED');
+    });
+
+    it('allows sign-ups again once the window has ended, and keeps the window across login clean-ups', async () => {
+      const ip = newAddress();
+      for (let i = 0; i < SIGNUP_LIMIT; i++) expect((await signUp(ip, `window-${i}@example.test`)).code).toBe('OK');
+      expect((await signUp(ip, 'window-refused@example.test')).code).toBe('RATE_LIMITED');
+      // A login's clean-up drops ended login windows, not a sign-up window still running.
+      await t.dataSource.query(`UPDATE login_attempts SET window_started_at = now() - make_interval(secs => $1) WHERE throttle_key LIKE 'signup-ip:%'`, [
+        t.config.auth.loginFailureWindowSeconds + 1,
+      ]);
+      const admin = await t.createUser({ role: Role.Admin });
+      expect(await login(newAddress(), admin.user.email, admin.password)).toBe('OK');
+      expect((await signUp(ip, 'window-still-refused@example.test')).code).toBe('RATE_LIMITED');
+      await t.dataSource.query(`UPDATE login_attempts SET window_started_at = now() - make_interval(secs => $1) WHERE throttle_key LIKE 'signup-ip:%'`, [
+        t.config.auth.signUpWindowSeconds,
+      ]);
+      expect((await signUp(ip, 'window-again@example.test')).code).toBe('OK');
+    });
   });
 });

@@ -54,7 +54,9 @@ export class AuthService {
     return this.startSession(await this.verifyCredentials(credentials));
   }
 
-  async signUpMember(input: { email: string; password: string; displayName: string }): Promise<Session> {
+  async signUpMember(input: { email: string; password: string; displayName: string }, ip: string): Promise<Session> {
+    // Taken before the password is hashed: parallel sign-ups from one address cannot outrun the limit or the CPU.
+    await this.throttle.reserveSignUp(ip);
     const user = await this.users.create({ ...input, role: Role.Member });
     return this.startSession(user);
   }

@@ -22,14 +22,15 @@ export interface LoginReservation {
 }
 
 /**
- * Throttles sign-in guessing per client address and per account, in PostgreSQL so the limit
- * holds across every API instance. Each key has one counter row per fixed window.
+ * Throttles sign-in guessing per client address and per account, and sign-ups per client address, in
+ * PostgreSQL so the limits hold across every API instance. Each key has one counter row per fixed window.
  *
  * An attempt is reserved **before** its password is verified: one `INSERT … ON CONFLICT DO
  * UPDATE … WHERE attempts < limit` per key takes a slot under the row's lock, or takes nothing
  * when the window is full. However many logins arrive at once, at most the limit of each key is
  * evaluated per window. A refused login takes nothing (a slot already taken from the address is
  * handed back), and a successful login hands its slots back, so only failures use up the limits.
+ * Every sign-up takes a slot of its address, successful or not, before the password is hashed.
  * Emails and addresses are stored hashed.
  */
 @Injectable()
@@ -43,14 +44,22 @@ export class LoginThrottleService {
   async reserve(email: string, ip: string): Promise<LoginReservation> {
     const slots: ReservedSlot[] = [];
     for (const { key, limit } of this.keys(email, ip)) {
-      const window = await this.take(key, limit);
+      const window = await this.take(key, limit, this.windowSeconds);
       if (window === null) {
         await this.release({ slots });
-        throw RateLimitedError.untilWindowEnds('Too many failed sign-in attempts; try again later', await this.retryAfterSeconds(key), this.windowSeconds);
+        throw RateLimitedError.untilWindowEnds('Too many failed sign-in attempts; try again later', await this.retryAfterSeconds(key, this.windowSeconds), this.windowSeconds);
       }
       slots.push({ key, window });
     }
     return { slots };
+  }
+
+  /** Takes one sign-up of the address's window (kept, whatever the sign-up's outcome), or throws RATE_LIMITED. */
+  async reserveSignUp(ip: string): Promise<void> {
+    const key = `signup-ip:${sha256(ip)}`;
+    const { signUpMaxPerIp: limit, signUpWindowSeconds: windowSeconds } = this.config.auth;
+    if ((await this.take(key, limit, windowSeconds)) !== null) return;
+    throw RateLimitedError.untilWindowEnds('Too many accounts created from this address; try again later', await this.retryAfterSeconds(key, windowSeconds), windowSeconds);
   }
 
   /** Gives the slots back (only to the windows they were taken from) and drops a few ended windows. */
@@ -66,12 +75,12 @@ export class LoginThrottleService {
       `DELETE FROM login_attempts WHERE throttle_key IN (
          SELECT throttle_key FROM login_attempts WHERE window_started_at <= now() - make_interval(secs => $1)
          LIMIT 100 FOR UPDATE SKIP LOCKED)`,
-      [this.windowSeconds],
+      [Math.max(this.windowSeconds, this.config.auth.signUpWindowSeconds)],
     );
   }
 
   /** Takes one slot of `key`'s window (starting a new window when the last one ended); null when the window is full. */
-  private async take(key: string, limit: number): Promise<string | null> {
+  private async take(key: string, limit: number, windowSeconds: number): Promise<string | null> {
     const rows: { window: string }[] = await this.dataSource.query(
       `INSERT INTO login_attempts AS a (throttle_key, window_started_at, attempts) VALUES ($1, now(), 1)
        ON CONFLICT (throttle_key) DO UPDATE SET
@@ -79,16 +88,16 @@ export class LoginThrottleService {
          attempts = CASE WHEN a.window_started_at <= now() - make_interval(secs => $2) THEN 1 ELSE a.attempts + 1 END
        WHERE a.window_started_at <= now() - make_interval(secs => $2) OR a.attempts < $3
        RETURNING window_started_at::text AS window`,
-      [key, this.windowSeconds, limit],
+      [key, windowSeconds, limit],
     );
     return rows[0]?.window ?? null;
   }
 
-  private async retryAfterSeconds(key: string): Promise<number | null> {
+  private async retryAfterSeconds(key: string, windowSeconds: number): Promise<number | null> {
     const rows: { seconds: number | null }[] = await this.dataSource.query(
       `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - clock_timestamp()))::int AS seconds
          FROM login_attempts WHERE throttle_key = $1`,
-      [key, this.windowSeconds],
+      [key, windowSeconds],
     );
     return rows[0]?.seconds ?? null;
   }

@@ -23,6 +23,8 @@ export abstract class AppConfig {
     loginMaxFailuresPerAccount: number;
     loginMaxFailuresPerIp: number;
     loginFailureWindowSeconds: number;
+    signUpMaxPerIp: number;
+    signUpWindowSeconds: number;
   };
   abstract readonly demo: { seed: boolean; adminEmail: string; adminPassword: string };
   abstract readonly logLevel: (typeof LOG_LEVELS)[number];

@@ -110,6 +110,19 @@ export class EnvironmentVariables {
   @Max(60 * 60 * 24)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  /** Member accounts one client address may create (`signUp`) per SIGNUP_WINDOW_SECONDS, successful or not. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  SIGNUP_MAX_PER_IP = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(60 * 60 * 24 * 7)
+  SIGNUP_WINDOW_SECONDS = 3600;
+
   /** Unset: true outside production. Production refuses `true` (the demo accounts have a documented password). */
   @IsOptional()
   @Transform(toBoolean)

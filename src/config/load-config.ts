@@ -58,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       loginMaxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT,
       loginMaxFailuresPerIp: vars.LOGIN_MAX_FAILURES_PER_IP,
       loginFailureWindowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
+      signUpMaxPerIp: vars.SIGNUP_MAX_PER_IP,
+      signUpWindowSeconds: vars.SIGNUP_WINDOW_SECONDS,
     },
     demo: {
       seed: vars.SEED_DEMO ?? vars.NODE_ENV !== 'production',

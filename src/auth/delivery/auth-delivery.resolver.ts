@@ -14,8 +14,8 @@ export class AuthDeliveryResolver {
 
   @Public()
   @Mutation(() => ViewerSession, { description: 'Creates a member account and signs it in' })
-  async signUp(@Args('input') input: SignUpInput): Promise<ViewerSession> {
-    const session = await this.auth.signUpMember(input);
+  async signUp(@Args('input') input: SignUpInput, @ClientIp() ip: string): Promise<ViewerSession> {
+    const session = await this.auth.signUpMember(input, ip);
     return { accessToken: session.accessToken, expiresAt: session.expiresAt, viewer: toViewer(session.user) };
   }
 
