@@ -12,6 +12,7 @@ import { PREVIEW_TOKEN_HEADER } from './articles/preview/preview-http';
 import { AppValidationPipe } from './common/validation/validation-pipe';
 import { AppConfig } from './config/app-config';
 import { registerGraphqlHttpCaching } from './common/graphql/http-caching';
+import { limitWebsocketConnections } from './common/graphql/websocket-connection-limits';
 import { checkWebsocketMessages } from './common/graphql/websocket-message-checks';
 import { registerPersistedQueries } from './common/graphql/persisted-queries';
 import { registerGraphiql } from './common/graphql/graphiql/graphiql';
@@ -41,6 +42,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // Once, at the root: GraphQL subscriptions of both schemas (graphql-transport-ws) upgrade through it.
   await adapter.getInstance().register(fastifyWebsocket, { options: { maxPayload: config.http.bodyLimitBytes } });
   checkWebsocketMessages(adapter.getInstance().websocketServer, config.graphql.maxTokens);
+  limitWebsocketConnections(adapter.getInstance(), adapter.getInstance().websocketServer, config.graphql.websocketMaxPerIp);
   // multipart/form-data bodies are read only by the routes that ask for them (POST /admin/assets, with its own limits).
   await adapter.getInstance().register(fastifyMultipart, { limits: { fileSize: config.assets.maxBytes, files: 1, headerPairs: 100 } });
   if (config.graphql.ide) {

@@ -36,6 +36,8 @@ export abstract class AppConfig {
     maxCost: number;
     maxAliases: number;
     maxTokens: number;
+    /** Open websockets per client address and process. */
+    websocketMaxPerIp: number;
     /** Who may introspect both schemas: everyone, nobody, or signed-in staff (every role but member). */
     introspection: (typeof INTROSPECTION_MODES)[number];
     ide: boolean;

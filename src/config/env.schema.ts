@@ -176,6 +176,13 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   GRAPHQL_MAX_TOKENS = 5000;
 
+  /** Open WebSocket connections (GraphQL subscriptions, both endpoints) one client address may hold per API process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  WEBSOCKET_MAX_PER_IP = 100;
+
   /** Who may read the schema (`__schema`, `__type`): everyone, nobody, or signed-in staff (every role but member). Default: staff in production, on otherwise. */
   @IsOptional()
   @IsIn(INTROSPECTION_MODES)

@@ -74,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxCost: vars.GRAPHQL_MAX_COST,
       maxAliases: vars.GRAPHQL_MAX_ALIASES,
       maxTokens: vars.GRAPHQL_MAX_TOKENS,
+      websocketMaxPerIp: vars.WEBSOCKET_MAX_PER_IP,
       introspection: vars.GRAPHQL_INTROSPECTION ?? (vars.NODE_ENV === 'production' ? 'staff' : 'on'),
       ide: vars.GRAPHIQL && vars.NODE_ENV !== 'production',
     },
