@@ -31,6 +31,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     logController: new RequestLogController(rootLogger),
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
+    // Fastify's default (0) turns off Node's own limit: a client sending its body a byte at a time held its
+    // connection for ever. Given to Node's server at creation: Fastify's `requestTimeout`, set on the server
+    // afterwards, bounds the headers but not a slow body (Node 20). Checked every quarter of the timeout at most.
+    requestTimeout: config.http.requestTimeoutSeconds * 1000,
+    http: {
+      requestTimeout: config.http.requestTimeoutSeconds * 1000,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, (config.http.requestTimeoutSeconds * 1000) / 4)),
+    },
     return503OnClosing: true,
     genReqId: requestIdOf,
   });

@@ -20,7 +20,8 @@ describe('websocket connection limits', () => {
   let address = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ WEBSOCKET_MAX_PER_IP: String(PER_ADDRESS), TRUST_PROXY: 'true' });
+    // A request timeout of 1 s too: an upgraded socket is no longer a request, and outlives it.
+    t = await createTestApp({ WEBSOCKET_MAX_PER_IP: String(PER_ADDRESS), TRUST_PROXY: 'true', HTTP_REQUEST_TIMEOUT_SECONDS: '1' });
     base = await listenForWebsockets(t);
   });
   afterEach(() => sockets.splice(0).forEach((socket) => socket.terminate()));

@@ -237,6 +237,13 @@ export class EnvironmentVariables {
   @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
+  /** Time a client has to send a whole request (headers and body); then 408 and the connection closes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HTTP_REQUEST_TIMEOUT_SECONDS = 120;
+
   @Transform(toBoolean)
   @IsBoolean()
   GRAPHIQL = true;

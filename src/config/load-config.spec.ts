@@ -13,7 +13,7 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('has safe defaults for a first run', () => {
     const config = loadConfig({});
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, bodyLimitBytes: 2 * 1024 * 1024, trustProxy: false, requestTimeoutSeconds: 120 });
     expect(config.database.url).toBeUndefined();
     expect(config.auth.jwtSecret).toBeUndefined();
     expect(config.graphql.ide).toBe(true);

@@ -49,7 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     nodeEnv: vars.NODE_ENV,
-    http: { host: vars.HOST, port: vars.PORT, bodyLimitBytes: vars.BODY_LIMIT_BYTES, trustProxy: vars.TRUST_PROXY },
+    http: { host: vars.HOST, port: vars.PORT, bodyLimitBytes: vars.BODY_LIMIT_BYTES, trustProxy: vars.TRUST_PROXY, requestTimeoutSeconds: vars.HTTP_REQUEST_TIMEOUT_SECONDS },
     database: { url: vars.DATABASE_URL, poolSize: vars.DB_POOL_SIZE, acquireTimeoutMs: vars.DB_POOL_ACQUIRE_TIMEOUT_MS, embeddedPort: vars.EMBEDDED_PG_PORT },
     dataDir: path.resolve(vars.DATA_DIR),
     auth: {
