@@ -6,7 +6,14 @@ import { ASSET_STORAGES, DELIVERY_API_KEY_MODES, INTROSPECTION_MODES, LOG_FORMAT
  */
 export abstract class AppConfig {
   abstract readonly nodeEnv: (typeof NODE_ENVS)[number];
-  abstract readonly http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean; requestTimeoutSeconds: number };
+  abstract readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    /** Fastify's `trustProxy`: none, every hop, or the proxies' addresses and CIDRs. */
+    trustProxy: boolean | string[];
+    requestTimeoutSeconds: number;
+  };
   abstract readonly database: {
     /** Set when an external server is configured; bootstrap fills it in for embedded PostgreSQL. */
     url: string | undefined;

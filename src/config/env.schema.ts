@@ -53,9 +53,11 @@ export class EnvironmentVariables {
   @IsString()
   DATABASE_URL?: string;
 
-  @Transform(toBoolean)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /** Which proxies' X-Forwarded-For to believe: false, true (all), a hop count, or proxy addresses/CIDRs (load-config's parseTrustProxy). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  TRUST_PROXY?: string;
 
   /** Requests and background work share the pool; the search worker writes through a second connection while its batch's transaction holds one. */
   @Transform(toInt)

@@ -1,4 +1,4 @@
-import { InvalidConfigError, loadConfig } from './load-config';
+import { InvalidConfigError, loadConfig, parseTrustProxy } from './load-config';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -97,5 +97,24 @@ describe('loadConfig', () => {
     const second = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ SECRETS_ENCRYPTION_KEY: ` ${first} , ${second},` }).secretsEncryptionKeys).toEqual([Buffer.from(first, 'hex'), Buffer.alloc(32, 7)]);
     expect(loadConfig({}).secretsEncryptionKeys).toEqual([]);
+  });
+
+  it('reads TRUST_PROXY as off, every hop, or the proxies to believe; refuses anything else, hop counts included', () => {
+    const parsed = (value: string | undefined): { value: unknown; problems: string[] } => {
+      const problems: string[] = [];
+      return { value: parseTrustProxy(value, problems), problems };
+    };
+    expect(parsed(undefined)).toEqual({ value: false, problems: [] });
+    expect(parsed('false')).toEqual({ value: false, problems: [] });
+    expect(parsed('0')).toEqual({ value: false, problems: [] });
+    expect(parsed('TRUE')).toEqual({ value: true, problems: [] });
+    expect(parsed('1')).toEqual({ value: true, problems: [] });
+    expect(parsed(' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8,loopback ')).toEqual({ value: ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8', 'loopback'], problems: [] });
+    for (const bad of ['2', '10.0.0.0/33', '::1/129', 'proxy.internal', '10.0.0.0/8/1', '999.1.1.1']) {
+      expect(parsed(bad).value).toBe(false);
+      expect(parsed(bad).problems).toEqual([expect.stringMatching(/^TRUST_PROXY: .* is not true, false, or the proxies' addresses/)]);
+    }
+    expect(() => loadConfig({ TRUST_PROXY: 'some-host' })).toThrow(InvalidConfigError);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1' }).http.trustProxy).toEqual(['127.0.0.1']);
   });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { AppConfig } from './app-config';
 import { decodeEncryptionKey } from '../common/crypto/secret-box';
@@ -39,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const locales = parseLocales(vars, problems);
   const corsOrigins = parseCorsOrigins(vars, problems);
+  const trustProxy = parseTrustProxy(vars.TRUST_PROXY, problems);
   const secretsEncryptionKeys = parseEncryptionKeys(vars, problems);
   if (vars.NODE_ENV === 'production' && vars.METRICS === 'on' && !vars.METRICS_TOKEN) {
     problems.push('METRICS: /metrics is not served unauthenticated in production; set METRICS_TOKEN');
@@ -49,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   return {
     nodeEnv: vars.NODE_ENV,
-    http: { host: vars.HOST, port: vars.PORT, bodyLimitBytes: vars.BODY_LIMIT_BYTES, trustProxy: vars.TRUST_PROXY, requestTimeoutSeconds: vars.HTTP_REQUEST_TIMEOUT_SECONDS },
+    http: { host: vars.HOST, port: vars.PORT, bodyLimitBytes: vars.BODY_LIMIT_BYTES, trustProxy, requestTimeoutSeconds: vars.HTTP_REQUEST_TIMEOUT_SECONDS },
     database: { url: vars.DATABASE_URL, poolSize: vars.DB_POOL_SIZE, acquireTimeoutMs: vars.DB_POOL_ACQUIRE_TIMEOUT_MS, embeddedPort: vars.EMBEDDED_PG_PORT },
     dataDir: path.resolve(vars.DATA_DIR),
     auth: {
@@ -185,6 +187,40 @@ function parseLocales(vars: EnvironmentVariables, problems: string[]): AppConfig
   const defaultLocale = pick('DEFAULT_LOCALE') ?? 'en';
   const fallback = vars.FALLBACK_LOCALE.trim().toLowerCase() === 'none' ? null : pick('FALLBACK_LOCALE');
   return { supported: [...new Set(supported)], default: defaultLocale, fallback };
+}
+
+/** Keywords proxy-addr (Fastify's trustProxy) understands for address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: `false` (default; the peer address), `true` (every hop: the leftmost X-Forwarded-For entry, which the
+ * client wrote itself unless the proxy overwrites the header), or the proxies' addresses, CIDRs or
+ * `loopback`/`linklocal`/`uniquelocal` (the client is the rightmost entry not from one of them: what the nearest
+ * proxy saw, which a client cannot forge). No hop count: Fastify 5 treats one as "trust nothing", since a count
+ * cannot tell a proxy from a client that sends the header itself.
+ */
+export function parseTrustProxy(value: string | undefined, problems: string[]): boolean | string[] {
+  const text = value?.trim().toLowerCase() ?? '';
+  if (text === '' || text === 'false' || text === 'no' || text === '0') return false;
+  if (text === 'true' || text === 'yes' || text === '1') return true;
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => !PROXY_RANGE_NAMES.has(entry) && !isAddressOrCidr(entry));
+  if (bad.length > 0) {
+    problems.push(
+      `TRUST_PROXY: ${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not true, false, ` +
+        "or the proxies' addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1, or loopback)",
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
 function parseCorsOrigins(vars: EnvironmentVariables, problems: string[]): string[] {
