@@ -24,11 +24,12 @@ const GRAPHQL_PROTOCOLS = new Set(['graphql-transport-ws', 'graphql-ws']);
  */
 export function limitWebsocketConnections(fastify: FastifyInstance, server: WebSocketServer, perAddress: number): void {
   const open = new Map<string, number>();
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+  // A callback hook, not an async one: it runs on every request and is done at once for all but upgrades.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.headers.upgrade === undefined || request.headers.upgrade.toLowerCase() !== 'websocket') return done();
     (request.raw as AddressedRequest)[CLIENT_ADDRESS] = request.ip;
-    if ((open.get(request.ip) ?? 0) < perAddress) return;
-    return reply
+    if ((open.get(request.ip) ?? 0) < perAddress) return done();
+    void reply
       .code(429)
       .header('content-type', 'application/json; charset=utf-8')
       .send(JSON.stringify({ errors: [{ message: tooMany(perAddress), extensions: { code: 'RATE_LIMITED', limit: perAddress } }] }));
