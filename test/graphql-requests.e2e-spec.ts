@@ -155,6 +155,47 @@ describe('malformed and abusive GraphQL requests', () => {
   });
 });
 
+describe('documents and variables nested thousands of levels deep (default limits)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const nestedList = (levels: number): string => `${'['.repeat(levels)}"x"${']'.repeat(levels)}`;
+  const nestedSelection = (levels: number): string => `${'{ a '.repeat(levels)}${'}'.repeat(levels)}`;
+
+  describe.each(['/graphql', '/admin/graphql'])('%s', (path) => {
+    it.each([
+      ['a list literal', `query { __type(name: ${nestedList(2400)}) { name } }`],
+      ['an object literal', `query { __type(name: ${'{a:'.repeat(2400)}"x"${'}'.repeat(2400)}) { name } }`],
+      ['selection sets', `query ${nestedSelection(2400)}`],
+    ])('refuses %s nested 2,400 levels (within the token limit) with QUERY_TOO_COMPLEX', async (_, query) => {
+      const post = await t.http().post(path).set('content-type', 'application/json').send(JSON.stringify({ query }));
+      expect([post.status, post.body.errors[0]]).toEqual([400, { message: 'The document nests too deeply to be read', extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'nesting' } }]);
+    });
+
+    it('refuses such a document sent by GET too', async () => {
+      const get = await t.http().get(path).query({ query: `query { __type(name: ${nestedList(2400)}) { name } }` });
+      expect([get.status, get.body.errors[0].extensions.code]).toEqual([400, 'QUERY_TOO_COMPLEX']);
+    });
+
+    it.each([
+      ['an array', (levels: number) => nestedList(levels)],
+      ['an object', (levels: number) => `${'{"a":'.repeat(levels)}"x"${'}'.repeat(levels)}`],
+    ])('refuses variables holding %s nested 100,000 levels with BAD_USER_INPUT, and takes 98', async (_, nested) => {
+      // Written by hand: JSON.stringify itself cannot write a value nested that deep.
+      const body = (levels: number): string => `{"query":"query ($s: String!) { __type(name: $s) { name } }","variables":{"s":"Query","extra":${nested(levels)}}}`;
+      const deep = await t.http().post(path).set('content-type', 'application/json').send(body(100_000));
+      expect(deep.status).toBe(400);
+      expect(deep.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: expect.stringMatching(/^extra/) });
+      expect(deep.body.errors[0].message).toMatch(/nests deeper than 100 levels$/);
+      const fine = await t.http().post(path).set('content-type', 'application/json').send(body(98));
+      expect(fine.body).toEqual({ data: { __type: { name: 'Query' } } });
+    });
+  });
+});
+
 describe('a document whose fragments expand exponentially (default limits)', () => {
   let t: TestApp;
   beforeAll(async () => {

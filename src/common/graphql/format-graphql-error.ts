@@ -1,6 +1,7 @@
 import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isConcurrencyAbort, isDatabaseUnavailable } from '../errors/database-unavailable';
 import { AppError } from '../errors/app-error';
+import { tooDeeplyNested } from './request-checks';
 
 export interface FormattedResult {
   statusCode: number;
@@ -85,6 +86,8 @@ export function formatGraphqlErrors(
 
 function formatRequestPhaseError(inner: unknown): GraphQLFormattedError {
   if (!(inner instanceof GraphQLError)) {
+    const nested = tooDeeplyNested(inner);
+    if (nested) return withCode(nested, 'QUERY_TOO_COMPLEX', nested.extensions);
     return { message: inner instanceof Error ? inner.message : 'Invalid request', extensions: { code: 'BAD_REQUEST' } };
   }
   // Our own request checks (limits, text, operation selection) and strict scalars set their code.

@@ -1,6 +1,7 @@
 import { parse } from 'graphql';
 import { negotiateGraphqlMediaType } from './graphql-over-http';
-import { checkOperationSelection, checkRequestText, documentFacts, findUnsafeText, isParsedDocument, operationNamesOf, usesIntrospection } from './request-checks';
+import { checkOperationSelection, checkRequestText, documentFacts, findUnsafeText, isParsedDocument, MAX_VARIABLE_NESTING, operationNamesOf, usesIntrospection } from './request-checks';
+import { checkStartMessage } from './websocket-message-checks';
 
 describe('request checks', () => {
   it.each([
@@ -10,6 +11,23 @@ describe('request checks', () => {
     ['\udc00\ud800', 'surrogate'],
   ])('finds %p in nested variables', (bad, word) => {
     expect(findUnsafeText({ input: { tags: ['ok', bad] } })).toEqual({ path: 'input.tags[1]', reason: expect.stringContaining(word) });
+  });
+
+  it('finds the first bad string in document order, and refuses nesting beyond the limit without recursing', () => {
+    expect(findUnsafeText({ a: [{ b: 'ok' }, 'x\u0000'], c: '\ud800' })).toEqual({ path: 'a[1]', reason: expect.stringContaining('NUL') });
+    let deep: unknown = 'x';
+    for (let i = 0; i < 200_000; i += 1) deep = i % 2 ? [deep] : { k: deep };
+    expect(findUnsafeText({ deep })).toEqual({ path: expect.stringMatching(/^deep(\.k|\[0\])+$/), reason: `nests deeper than ${MAX_VARIABLE_NESTING} levels` });
+    let fits: unknown = 'x';
+    for (let i = 0; i < MAX_VARIABLE_NESTING - 1; i += 1) fits = [fits];
+    expect(findUnsafeText({ fits })).toBeNull();
+  });
+
+  it('refuses a subscription message whose document nests too deeply to parse, naming the limit', () => {
+    const query = `subscription { a(x: ${'['.repeat(2400)}1${']'.repeat(2400)}) }`;
+    const refused = checkStartMessage(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }), 100_000);
+    expect(refused?.error.message).toBe('The document nests too deeply to be read');
+    expect(refused?.error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'nesting' });
   });
 
   it('accepts real Unicode, including astral characters and emoji sequences', () => {

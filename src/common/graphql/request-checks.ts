@@ -22,26 +22,36 @@ export function unsafeTextReason(value: string): string | null {
   return null;
 }
 
-/** The first string (or object key) in a JSON value that is not text, with its path; null when all are. */
+/** How deep variables may nest (arrays and objects): far beyond any input of the schemas, far below a stack's depth. */
+export const MAX_VARIABLE_NESTING = 100;
+
+/**
+ * The first string (or object key) in a JSON value that is not text, or the first value nested deeper than
+ * {@link MAX_VARIABLE_NESTING}, with its path; null when all is well. Iterative, in document order: a body of a
+ * few kilobytes can nest thousands of levels, which a recursive walk (and every later one) would overflow on.
+ */
 export function findUnsafeText(value: unknown, path = ''): { path: string; reason: string } | null {
-  if (typeof value === 'string') {
-    const reason = unsafeTextReason(value);
-    return reason ? { path, reason } : null;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = findUnsafeText(value[i], `${path}[${i}]`);
-      if (found) return found;
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, path: at, depth } = next;
+    if (typeof current === 'string') {
+      const reason = unsafeTextReason(current);
+      if (reason) return { path: at, reason };
+      continue;
     }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      const keyReason = unsafeTextReason(key);
-      if (keyReason) return { path: path ? `${path} (a key)` : '(a key)', reason: keyReason };
-      const found = findUnsafeText(inner, path ? `${path}.${key}` : key);
-      if (found) return found;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_VARIABLE_NESTING) return { path: at, reason: `nests deeper than ${MAX_VARIABLE_NESTING} levels` };
+    const children: { value: unknown; path: string; depth: number }[] = [];
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i += 1) children.push({ value: current[i], path: `${at}[${i}]`, depth: depth + 1 });
+    } else {
+      for (const [key, inner] of Object.entries(current)) {
+        const keyReason = unsafeTextReason(key);
+        if (keyReason) return { path: at ? `${at} (a key)` : '(a key)', reason: keyReason };
+        children.push({ value: inner, path: at ? `${at}.${key}` : key, depth: depth + 1 });
+      }
     }
+    for (let i = children.length - 1; i >= 0; i -= 1) pending.push(children[i]);
   }
   return null;
 }
@@ -134,6 +144,15 @@ export function checkOperationSelection(operationNames: readonly string[], opera
     return [badRequest(`The document contains ${operationNames.length} operations: name the one to run in operationName`)];
   }
   return [];
+}
+
+/**
+ * A document nested so deeply that graphql-js's recursive parser or validation ran out of stack (about 2,000
+ * levels fit in the token limit): refused as too complex, not reported as the engine's RangeError.
+ */
+export function tooDeeplyNested(error: unknown): GraphQLError | null {
+  if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) return null;
+  return new GraphQLError('The document nests too deeply to be read', { extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'nesting' } });
 }
 
 function badRequest(message: string): GraphQLError {

@@ -1,6 +1,6 @@
 import { DocumentNode, GraphQLError, Kind, OperationDefinitionNode, parse } from 'graphql';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { checkOperationSelection, findUnsafeText, operationNamesOf } from './request-checks';
+import { checkOperationSelection, findUnsafeText, operationNamesOf, tooDeeplyNested } from './request-checks';
 
 /** Message types that start an operation: `subscribe` (graphql-transport-ws), `start` (legacy graphql-ws). */
 const START_TYPES = new Set(['subscribe', 'start']);
@@ -42,6 +42,8 @@ export function checkStartMessage(raw: string, maxTokens: number): RefusedMessag
     if (error instanceof GraphQLError && /more that \d+ tokens/.test(error.message)) {
       return refuse(id, `The document has more than ${maxTokens} tokens, the limit`, { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', allowed: maxTokens });
     }
+    const nested = tooDeeplyNested(error);
+    if (nested) return { id, error: nested };
     return refuse(id, error instanceof Error ? error.message : 'Syntax Error', { code: 'GRAPHQL_PARSE_FAILED' });
   }
   const [selection] = checkOperationSelection(names, operationName);
