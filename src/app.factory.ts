@@ -76,7 +76,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // API key and rate limit first (onRequest), then persisted queries (preValidation), then the response cache (preHandler).
   registerDeliveryGate(adapter.getInstance(), '/graphql', app.get(DeliveryGate));
   registerPersistedQueries(adapter.getInstance(), { path: '/graphql', maxEntries: config.deliveryAccess.persistedQueryEntries });
-  registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql', PUBLISHED_CONTENT_QUERIES);
+  registerDeliveryResponseCache(adapter.getInstance(), app.get(DeliveryCache), '/graphql', PUBLISHED_CONTENT_QUERIES, config.graphql.maxTokens);
   app.useGlobalPipes(new AppValidationPipe());
   app.flushLogs();
   return app;

@@ -351,6 +351,24 @@ const malformedRequest: fc.Arbitrary<PlannedRequest> = fc
           extensions: fc.oneof(fc.constant(undefined), anyJson),
         })
         .map((b) => JSON.stringify(b)),
+      // Variables nested up to 60,000 levels (written by hand: JSON.stringify cannot), and documents nested up to
+      // 2,500 levels, past what graphql-js's recursive parser has stack for.
+      fc
+        .tuple(fc.integer({ min: 50, max: 60_000 }), fc.boolean())
+        .map(
+          ([levels, asArray]) =>
+            `{"query":"query ($s: String) { __typename }","variables":{"s":"x","deep":${asArray ? `${'['.repeat(levels)}1${']'.repeat(levels)}` : `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`}}}`,
+        ),
+      fc
+        .tuple(fc.integer({ min: 500, max: 2500 }), fc.constantFrom('list', 'object', 'selection'))
+        .map(([levels, shape]) =>
+          JSON.stringify({
+            query:
+              shape === 'selection'
+                ? `query ${'{ a '.repeat(levels)}${'}'.repeat(levels)}`
+                : `{ __type(name: ${shape === 'list' ? `${'['.repeat(levels)}"x"${']'.repeat(levels)}` : `${'{a:'.repeat(levels)}"x"${'}'.repeat(levels)}`}) { name } }`,
+          }),
+        ),
       fc.string({ maxLength: 200 }),
       fc.constantFrom('', '{', 'null', '[]', '[{}]', '"query"', '{"query":"{ __typename }",}', '\u0000', '{"query":"{ __typename }"}\u0000'),
     ),

@@ -192,6 +192,10 @@ describe('documents and variables nested thousands of levels deep (default limit
       expect(deep.body.errors[0].message).toMatch(/nests deeper than 100 levels$/);
       const fine = await t.http().post(path).set('content-type', 'application/json').send(body(98));
       expect(fine.body).toEqual({ data: { __type: { name: 'Query' } } });
+      // A query the response cache may answer: its key is computed before the variables are checked.
+      const cacheable = `{"query":"query ($s: Boolean!) { __typename @include(if: $s) }","variables":{"s":true,"extra":${nested(100_000)}}}`;
+      const refused = await t.http().post(path).set('content-type', 'application/json').send(cacheable);
+      expect([refused.status, refused.body.errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
     });
   });
 });

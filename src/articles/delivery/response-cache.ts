@@ -36,16 +36,23 @@ function graphqlBody(request: FastifyRequest): GraphqlBody | null {
   return body;
 }
 
-function keyOf(body: GraphqlBody): string {
-  return createHash('sha1')
-    .update(JSON.stringify([body.query, body.variables ?? null, body.operationName ?? null]))
-    .digest('base64url');
+/** Null for variables JSON cannot write back (nested past the stack): such a request is refused later, never cached. */
+function keyOf(body: GraphqlBody): string | null {
+  let text: string;
+  try {
+    text = JSON.stringify([body.query, body.variables ?? null, body.operationName ?? null]);
+  } catch {
+    return null;
+  }
+  return createHash('sha1').update(text).digest('base64url');
 }
 
 /** A query whose root fields all read published content (not search: it logs each call and depends on the index). */
-function isCacheableQuery(body: GraphqlBody, cacheableFields: ReadonlySet<string>): boolean {
+function isCacheableQuery(body: GraphqlBody, cacheableFields: ReadonlySet<string>, maxTokens: number): boolean {
   try {
-    const operation = getOperationAST(parse(body.query as string), typeof body.operationName === 'string' ? body.operationName : undefined);
+    // Within the token limit: a longer document is refused anyway, and parsing all of it would cost its full size.
+    const document = parse(body.query as string, { maxTokens, noLocation: true });
+    const operation = getOperationAST(document, typeof body.operationName === 'string' ? body.operationName : undefined);
     return (
       operation?.operation === 'query' &&
       operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && cacheableFields.has(selection.name.value))
@@ -61,17 +68,23 @@ function isCacheableQuery(body: GraphqlBody, cacheableFields: ReadonlySet<string
  * successful queries of `cacheableFields` are stored; mutations, other queries (search), tokens (member and
  * preview) and errors always execute.
  */
-export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: DeliveryCache, path: string, cacheableFields: ReadonlySet<string>): void {
+export function registerDeliveryResponseCache(
+  fastify: FastifyInstance,
+  cache: DeliveryCache,
+  path: string,
+  cacheableFields: ReadonlySet<string>,
+  maxTokens: number,
+): void {
   // Whether a document is cacheable depends on its text only: decided once per document (a parse), not on every
   // request. Other queries (the forum's, search) then cost the cache nothing: no body hash, no lookup that must miss,
   // no second parse when the response is sent (bench/results/forum.md: "caches on" ran slower than "off").
   const decisions = new LruMap<string, boolean>(DECIDED_DOCUMENTS);
   const cacheable = (body: GraphqlBody): boolean => {
     const key = `${typeof body.operationName === 'string' ? body.operationName : ''}\u0000${body.query as string}`;
-    if (key.length > MAX_DECIDED_LENGTH) return isCacheableQuery(body, cacheableFields);
+    if (key.length > MAX_DECIDED_LENGTH) return isCacheableQuery(body, cacheableFields, maxTokens);
     let decision = decisions.get(key);
     if (decision === undefined) {
-      decision = isCacheableQuery(body, cacheableFields);
+      decision = isCacheableQuery(body, cacheableFields, maxTokens);
       decisions.set(key, decision);
     }
     return decision;
@@ -82,9 +95,11 @@ export function registerDeliveryResponseCache(fastify: FastifyInstance, cache: D
     if (!cache.isActive || request.headers.authorization || hasPreviewToken(request) || request.url.split('?')[0] !== path) return;
     const body = graphqlBody(request);
     if (!body || !cacheable(body)) return;
+    const key = keyOf(body);
+    if (key === null) return;
     const tagged = request as TaggedRequest;
     tagged[CACHED_GENERATION] = cache.currentGeneration;
-    const key = (tagged[RESPONSE_KEY] = keyOf(body));
+    tagged[RESPONSE_KEY] = key;
     const hit = cache.response(key);
     if (hit !== undefined) {
       tagged[SERVED_FROM_CACHE] = true;
