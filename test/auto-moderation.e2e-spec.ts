@@ -5,6 +5,8 @@ import { AppError } from '../src/common/errors/app-error';
 import { takeRateSlot } from '../src/moderation/auto/rate-limiter';
 import { AutoModerationService, PostScreeningInput, Screening } from '../src/moderation/auto/auto-moderation.service';
 import { Role } from '../src/users/role.enum';
+import { PostRenderer } from '../src/forum/content/post-renderer';
+import { EDIT, REPLY } from './factories/forum';
 import { ForumRows } from './factories/moderation-forum';
 import { createTestApp, GraphqlResponse, TestApp, TestUser } from './support/create-test-app';
 
@@ -133,6 +135,43 @@ describe('auto-moderation', () => {
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM post_fingerprints WHERE author_id = $1`, [member.user.id]);
     expect(count).toBe(10);
     await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { postRateLimit: 20 } });
+  });
+
+  it('renders no post a full window refuses, through the API: a burst of 30 costs the limit in rendering, and edits count', async () => {
+    await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { postRateLimit: 3, postRateWindowSeconds: 60 } });
+    const member = await t.createUser();
+    const client = t.delivery(await t.login(member));
+    const { threadId } = await forum.thread({ boardId, authorId: null });
+    const renderer = t.app.get(PostRenderer);
+    const renders = jest.spyOn(renderer, 'render');
+    try {
+      // Markdown that is slow to render (emphasis delimiters), as an attacker would send.
+      const body = (i: number): string => `${i} ${'*a'.repeat(4000)}`;
+      const codes = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const res = await client.send(REPLY, { input: { threadId, bodyMarkdown: body(i) } });
+          return code(res) ?? 'OK';
+        }),
+      );
+      expect(codes.filter((c) => c === 'OK')).toHaveLength(3);
+      expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(27);
+      expect(renders).toHaveBeenCalledTimes(3);
+
+      // Edits take a slot too: a new window, one reply, then edits until the window is full.
+      await t.dataSource.query(`DELETE FROM moderation_rate_counters WHERE counter_key = $1`, [`post:${member.user.id}`]);
+      const reply = await client.send(REPLY, { input: { threadId, bodyMarkdown: 'A reply to edit.' } });
+      const postId = reply.data?.replyToThread.id as string;
+      for (const revision of [1, 2]) {
+        expect(code(await client.send(EDIT, { input: { postId, baseRevisionNumber: revision, bodyMarkdown: `Edited ${revision}.` } }))).toBeUndefined();
+      }
+      const refused = await client.send(EDIT, { input: { postId, baseRevisionNumber: 3, bodyMarkdown: 'One edit too many.' } });
+      expect(code(refused)).toBe('RATE_LIMITED');
+      const [{ revisions }] = await t.dataSource.query(`SELECT count(*)::int AS revisions FROM post_revisions WHERE post_id = $1`, [postId]);
+      expect(revisions).toBe(3);
+    } finally {
+      renders.mockRestore();
+      await t.admin(adminToken).send(UPDATE_SETTINGS, { input: { postRateLimit: 20 } });
+    }
   });
 
   it('never asks to wait longer than the window, even a transaction that began before the window opened', async () => {

@@ -7,6 +7,7 @@ import { recordChange } from '../changes/content-changes';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { PostRenderer } from './content/post-renderer';
+import type { RenderedPost } from './content/render-post';
 import { BoardEntity } from './entities/board.entity';
 import { ContentStatus } from './entities/forum-enums';
 import { PostRevisionEntity } from './entities/post-revision.entity';
@@ -49,6 +50,9 @@ const SLUG_ATTEMPTS = 3;
 /** Members writing: questions, replies, their edits and deletions. Each use case is one transaction. */
 @Injectable()
 export class PostingService {
+  /** Each member's last post, reply or edit in this process (see inTurn). */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly renderer: PostRenderer,
@@ -61,7 +65,11 @@ export class PostingService {
   async ask(member: AuthUser, input: AskQuestion): Promise<{ threadId: string; postId: string }> {
     this.checkWriter(member);
     this.checkBody(input.bodyMarkdown);
-    const rendered = this.renderer.render(input.bodyMarkdown);
+    return this.inTurn(member, () => this.askInTurn(member, input));
+  }
+
+  private async askInTurn(member: AuthUser, input: AskQuestion): Promise<{ threadId: string; postId: string }> {
+    const rendered = await this.renderAdmitted(member, input.bodyMarkdown);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(async (tx) => {
@@ -106,7 +114,11 @@ export class PostingService {
   async reply(member: AuthUser, input: ReplyToThread): Promise<{ threadId: string; postId: string }> {
     this.checkWriter(member);
     this.checkBody(input.bodyMarkdown);
-    const rendered = this.renderer.render(input.bodyMarkdown);
+    return this.inTurn(member, () => this.replyInTurn(member, input));
+  }
+
+  private async replyInTurn(member: AuthUser, input: ReplyToThread): Promise<{ threadId: string; postId: string }> {
+    const rendered = await this.renderAdmitted(member, input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
       const screening = await this.screener.screen(tx, { author: { id: member.id, role: member.account.role, trustLevel: member.account.trustLevel }, boardId: null, threadId: input.threadId, markdown: input.bodyMarkdown, plainText: rendered.plainText });
       // Replies to one thread take turns (their counters); a moderator locking or removing it waits, or this reply sees the change.
@@ -133,8 +145,14 @@ export class PostingService {
   async edit(member: AuthUser, input: EditOwnPost): Promise<{ threadId: string; postId: string }> {
     this.checkWriter(member);
     this.checkBody(input.bodyMarkdown);
-    const rendered = this.renderer.render(input.bodyMarkdown);
+    return this.inTurn(member, () => this.editInTurn(member, input));
+  }
+
+  private async editInTurn(member: AuthUser, input: EditOwnPost): Promise<{ threadId: string; postId: string }> {
+    const rendered = await this.renderAdmitted(member, input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
+      // Edits count against the posting rate; the slot row first, as when posting (decision 0027's order).
+      await this.screener.takeEditSlot(tx, { id: member.id, role: member.account.role });
       const locked = await lockPostWithThread(tx, input.postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
       if (!locked || !isEditable(locked.post.status)) throw postNotFound(input.postId);
       const { post, thread } = locked;
@@ -219,6 +237,31 @@ export class PostingService {
   private checkParticipant(member: AuthUser): void {
     const refusal = participationRefusal(member.account, new Date(), false);
     if (refusal) throw refusedParticipation(refusal);
+  }
+
+  /**
+   * One post, reply or edit of a member at a time in this process: a burst of them renders one after another, and
+   * each is rendered only once its member's post window is known not to be full, so refused requests cost no
+   * rendering and the rate limit bounds what a member's posts cost the event loop.
+   */
+  private async inTurn<T>(member: AuthUser, work: () => Promise<T>): Promise<T> {
+    const previous = this.turns.get(member.id) ?? Promise.resolve();
+    const current = previous.then(work);
+    const settled = current.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(member.id, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.turns.get(member.id) === settled) this.turns.delete(member.id);
+    }
+  }
+
+  private async renderAdmitted(member: AuthUser, markdown: string): Promise<RenderedPost> {
+    await this.screener.checkPostSlot({ id: member.id, role: member.account.role });
+    return this.renderer.render(markdown);
   }
 
   private checkBody(markdown: string): void {

@@ -12,7 +12,7 @@ import { Role } from '../../users/role.enum';
 import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settings.entity';
 import { BlockedPatternEntity, BlockedPatternKind } from '../entities/blocked-pattern.entity';
 import { auditModeration, ModerationActor } from '../moderation-actor';
-import { takeRateSlot } from './rate-limiter';
+import { assertRateSlotFree, takeRateSlot } from './rate-limiter';
 import { BlockedMatcher, holdReasons, patternProblem, RecentActivity, textFingerprint } from './rules';
 
 /** A member's new question or reply, as the forum's posting service hands it over before writing it. */
@@ -118,6 +118,18 @@ export class AutoModerationService implements PostScreener {
         ? await tx.query('SELECT board_id FROM threads WHERE id = $1', [id])
         : await tx.query('SELECT t.board_id FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = $1', [id]);
     return row?.board_id ?? null;
+  }
+
+  async checkPostSlot(member: { id: string; role: Role }): Promise<void> {
+    if (member.role !== Role.Member) return;
+    const settings = await this.settings();
+    await assertRateSlotFree(this.dataSource.manager, `post:${member.id}`, settings.postRateLimit, settings.postRateWindowSeconds, 'posts');
+  }
+
+  async takeEditSlot(tx: EntityManager, member: { id: string; role: Role }): Promise<void> {
+    if (member.role !== Role.Member) return;
+    const settings = await this.settings(tx);
+    await takeRateSlot(tx, `post:${member.id}`, settings.postRateLimit, settings.postRateWindowSeconds, 'posts');
   }
 
   /** Takes a flag slot from the member's rate limit (RATE_LIMITED when full); the forum's flag use case calls it in its transaction. */

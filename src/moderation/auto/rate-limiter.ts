@@ -25,3 +25,13 @@ export async function takeRateSlot(tx: EntityManager, key: string, limit: number
   );
   throw RateLimitedError.untilWindowEnds(`Too many ${what}; try again later`, seconds, windowSeconds);
 }
+
+/** RATE_LIMITED when `key`'s current window is full, without taking a slot or locking the row (a pre-check; `takeRateSlot` decides). */
+export async function assertRateSlotFree(executor: EntityManager, key: string, limit: number, windowSeconds: number, what: string): Promise<void> {
+  const [row]: { seconds: number }[] = await executor.query(
+    `SELECT ceil(extract(epoch FROM window_started_at + make_interval(secs => $2) - clock_timestamp()))::int AS seconds
+       FROM moderation_rate_counters WHERE counter_key = $1 AND used >= $3 AND window_started_at > clock_timestamp() - make_interval(secs => $2)`,
+    [key, windowSeconds, limit],
+  );
+  if (row) throw RateLimitedError.untilWindowEnds(`Too many ${what}; try again later`, row.seconds, windowSeconds);
+}
