@@ -164,7 +164,7 @@ export function productionNodeFlags(checkout = ROOT) {
  */
 export async function startApp(databaseUrl, extraEnv = {}, main = MAIN, nodeArgs = []) {
   const port = await freePort();
-  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', STALENESS_SCAN_SECONDS: '0', ...extraEnv };
+  const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: randomBytes(32).toString('hex'), SEED_DEMO: 'false', RATE_LIMIT_PER_IP: '0', SEARCH_RATE_LIMIT_PER_IP: '0', STALENESS_SCAN_SECONDS: '0', ...extraEnv };
   const checkout = path.resolve(path.dirname(main), '../..');
   const child = spawn(process.execPath, [...productionNodeFlags(checkout), ...nodeArgs, main], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -114,6 +114,43 @@ describe('delivery rate limits, counted in memory (no REDIS_URL)', () => {
   });
 });
 
+describe('the search limit (keyless searches per address, within the request limit)', () => {
+  const SEARCH_LIMIT = 3;
+  const SEARCH = 'query ($text: String!) { search(input: { text: $text }) { total } }';
+  const SUGGEST = 'query ($text: String!) { suggestArticles(input: { text: $text }) { suggestionId } }';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_PER_IP: '100', RATE_LIMIT_PER_KEY: '100', SEARCH_RATE_LIMIT_PER_IP: String(SEARCH_LIMIT), TRUST_PROXY: 'true' });
+  });
+  afterAll(() => t.close());
+
+  async function searchAs(ip: string, query: string, i: number, key?: string): Promise<{ code: string | null; retryAfterSeconds: unknown }> {
+    const req = t.http().post('/graphql').set('x-forwarded-for', ip).send({ query, variables: { text: `how do I export invoices ${i}` } });
+    if (key) req.set('x-api-key', key);
+    const res = await req;
+    const error = res.body.errors?.[0];
+    return { code: error?.extensions?.code ?? null, retryAfterSeconds: error?.extensions?.retryAfterSeconds };
+  }
+
+  it('lets exactly the search limit through when searches and suggestions arrive at once, and leaves other reads alone', async () => {
+    const ip = newAddress();
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => searchAs(ip, i % 2 ? SUGGEST : SEARCH, i)));
+    expect(answers.filter((a) => a.code === null)).toHaveLength(SEARCH_LIMIT);
+    const refused = answers.filter((a) => a.code === 'RATE_LIMITED');
+    expect(refused).toHaveLength(12 - SEARCH_LIMIT);
+    for (const answer of refused) expect(answer.retryAfterSeconds).toEqual(expect.any(Number));
+    expect((await ask(t, { ip })).status).toBe(200);
+    expect((await searchAs(newAddress(), SEARCH, 99)).code).toBeNull();
+  });
+
+  it('does not hold back requests with an API key (their key has its own limit)', async () => {
+    const ip = newAddress();
+    const key = await createKey(t);
+    const answers = await Promise.all(Array.from({ length: 2 * SEARCH_LIMIT }, (_, i) => searchAs(ip, SEARCH, i, key)));
+    expect(answers.map((a) => a.code)).toEqual(Array(2 * SEARCH_LIMIT).fill(null));
+  });
+});
+
 describe('delivery rate limits without TRUST_PROXY', () => {
   let t: TestApp;
   beforeAll(async () => {

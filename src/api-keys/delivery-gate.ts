@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { AppConfig } from '../config/app-config';
+import { RateLimitedError } from '../common/errors/app-error';
 import { DeliveryApiKeysService } from './delivery-api-keys.service';
 import { rateLimitHeaders } from './rate-limit/rate-limit-headers';
 import { RateLimitDecision } from './rate-limit/rate-limit-store';
@@ -12,8 +13,12 @@ export const API_KEY_HEADER = 'x-api-key';
 
 /** What the gate decided for one caller: let in (with its rate-limit headers, if counted), or refused. */
 export type GateVerdict =
-  | { admitted: true; headers?: Record<string, string> }
+  | { admitted: true; headers?: Record<string, string>; keyed?: boolean }
   | { admitted: false; status: number; message: string; extensions: Record<string, unknown>; headers?: Record<string, string> };
+
+/** Set on a request the gate admitted under a valid API key (its own limit then applies, not the address's). */
+const ADMITTED_WITH_KEY = Symbol('admitted with an API key');
+type GatedRequest = FastifyRequest & { [ADMITTED_WITH_KEY]?: boolean };
 
 /** What a subscription's context holds of its websocket (WebsocketContext, without depending on GraphQL code). */
 interface SubscriptionCaller {
@@ -69,7 +74,20 @@ export class DeliveryGate {
         subject = { key: `key:${identity.id}`, limit: identity.rateLimit ?? access.perKey };
       }
     }
-    return this.count(subject);
+    const verdict = await this.count(subject);
+    return verdict.admitted && subject !== byAddress ? { ...verdict, keyed: true } : verdict;
+  }
+
+  /**
+   * A search (`search`, `suggestArticles`) of an admitted request: without an API key it also counts against the
+   * address's search limit, since one search costs the database what many page reads do. RATE_LIMITED beyond it.
+   */
+  async admitSearch(request: FastifyRequest): Promise<void> {
+    if ((request as GatedRequest)[ADMITTED_WITH_KEY]) return;
+    const decision = await this.limiter.hit({ key: `search-ip:${request.ip}`, limit: this.config.deliveryAccess.searchPerIp });
+    if (decision && !decision.allowed) {
+      throw new RateLimitedError(`Too many searches from this address; try again in ${decision.resetSeconds} s`, decision.resetSeconds);
+    }
   }
 
   /** A websocket upgrade: counted against its address (the key, if any, is checked per subscription). */
@@ -108,6 +126,7 @@ export function registerDeliveryGate(fastify: FastifyInstance, path: string, gat
     if ((request.method !== 'GET' && request.method !== 'POST') || request.url.split('?')[0] !== path) return;
     const verdict = request.headers.upgrade ? await gate.admitUpgrade(request.ip) : await gate.admit(apiKeyOf(request), request.ip);
     if (verdict.headers) reply.headers(verdict.headers);
+    if (verdict.admitted && verdict.keyed) (request as GatedRequest)[ADMITTED_WITH_KEY] = true;
     if (!verdict.admitted) {
       return reply
         .code(verdict.status)

@@ -55,6 +55,8 @@ export abstract class AppConfig {
     windowSeconds: number;
     /** Requests per window per client address (keyless requests); 0: no limit. */
     perIp: number;
+    /** Searches (`search`, `suggestArticles`) per window per client address (keyless requests), within perIp; 0: no limit. */
+    searchPerIp: number;
     /** Requests per window per API key without its own limit; 0: no limit. */
     perKey: number;
     /** Unset: counters are held per instance. */

@@ -8,13 +8,16 @@ describe('delivery access configuration', () => {
       apiKeys: 'optional',
       windowSeconds: 60,
       perIp: 0,
+      searchPerIp: 0,
       perKey: 6000,
       redisUrl: undefined,
       redisKeyPrefix: 'evergreen:',
       persistedQueryEntries: 2000,
     });
     expect(loadConfig(production).deliveryAccess.perIp).toBe(600);
+    expect(loadConfig(production).deliveryAccess.searchPerIp).toBe(120);
     expect(loadConfig({ ...production, RATE_LIMIT_PER_IP: '0' }).deliveryAccess.perIp).toBe(0);
+    expect(loadConfig({ ...production, SEARCH_RATE_LIMIT_PER_IP: '0' }).deliveryAccess.searchPerIp).toBe(0);
   });
 
   it('reads every variable', () => {
@@ -23,6 +26,7 @@ describe('delivery access configuration', () => {
       RATE_LIMIT_WINDOW_SECONDS: '10',
       RATE_LIMIT_PER_IP: '50',
       RATE_LIMIT_PER_KEY: '500',
+      SEARCH_RATE_LIMIT_PER_IP: '30',
       REDIS_URL: 'redis://:secret@redis.internal:6379/2',
       REDIS_KEY_PREFIX: 'help:',
       PERSISTED_QUERY_ENTRIES: '0',
@@ -31,6 +35,7 @@ describe('delivery access configuration', () => {
       apiKeys: 'required',
       windowSeconds: 10,
       perIp: 50,
+      searchPerIp: 30,
       perKey: 500,
       redisUrl: 'redis://:secret@redis.internal:6379/2',
       redisKeyPrefix: 'help:',
@@ -42,6 +47,7 @@ describe('delivery access configuration', () => {
     ['DELIVERY_API_KEYS', 'always'],
     ['RATE_LIMIT_WINDOW_SECONDS', '0'],
     ['RATE_LIMIT_PER_IP', '-1'],
+    ['SEARCH_RATE_LIMIT_PER_IP', '-1'],
     ['RATE_LIMIT_PER_KEY', 'lots'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['REDIS_KEY_PREFIX', 'has space'],

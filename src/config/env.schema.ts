@@ -201,6 +201,14 @@ export class EnvironmentVariables {
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /** Searches (`search`, `suggestArticles`) per window per client address without an API key (0: no limit). Default: 120 in production, 0 otherwise. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  SEARCH_RATE_LIMIT_PER_IP?: number;
+
   /** Delivery requests per window per client address without an API key (0: no limit). Default: 600 in production, 0 otherwise. */
   @IsOptional()
   @Transform(toInt)

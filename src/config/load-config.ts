@@ -84,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       apiKeys: vars.DELIVERY_API_KEYS,
       windowSeconds: vars.RATE_LIMIT_WINDOW_SECONDS,
       perIp: vars.RATE_LIMIT_PER_IP ?? (vars.NODE_ENV === 'production' ? 600 : 0),
+      searchPerIp: vars.SEARCH_RATE_LIMIT_PER_IP ?? (vars.NODE_ENV === 'production' ? 120 : 0),
       perKey: vars.RATE_LIMIT_PER_KEY,
       redisUrl: vars.REDIS_URL,
       redisKeyPrefix: vars.REDIS_KEY_PREFIX,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../../api-keys/api-keys.module';
 import { SearchModule } from '../search.module';
 import { SearchDeliveryResolver } from './search-delivery.resolver';
 
-@Module({ imports: [SearchModule], providers: [SearchDeliveryResolver] })
+@Module({ imports: [SearchModule, ApiKeysModule], providers: [SearchDeliveryResolver] })
 export class SearchDeliveryModule {}

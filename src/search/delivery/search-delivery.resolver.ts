@@ -1,4 +1,6 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { DeliveryGate } from '../../api-keys/delivery-gate';
+import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
 import { SearchFacet } from '../search-enums';
 import { SearchService } from '../search.service';
@@ -11,11 +13,15 @@ const DEFAULT_HIGHLIGHT = { preTag: '<mark>', postTag: '</mark>' };
 
 @Resolver()
 export class SearchDeliveryResolver {
-  constructor(private readonly searchService: SearchService) {}
+  constructor(
+    private readonly searchService: SearchService,
+    private readonly gate: DeliveryGate,
+  ) {}
 
   @Public()
   @Query(() => SearchResults, { description: 'Published articles and visible forum threads matching the text, with facets (kind among them) and highlights' })
-  async search(@Args('input') input: SearchInput): Promise<SearchResults> {
+  async search(@Context() context: GraphqlContext, @Args('input') input: SearchInput): Promise<SearchResults> {
+    await this.gate.admitSearch(context.req);
     const result = await this.searchService.search(
       {
         text: input.text,
@@ -33,7 +39,8 @@ export class SearchDeliveryResolver {
 
   @Public()
   @Query(() => SuggestedArticles, { description: 'Articles and solved forum threads (each hit has its kind) that may answer the question a visitor is typing (deflection)' })
-  async suggestArticles(@Args('input') input: SuggestArticlesInput): Promise<SuggestedArticles> {
+  async suggestArticles(@Context() context: GraphqlContext, @Args('input') input: SuggestArticlesInput): Promise<SuggestedArticles> {
+    await this.gate.admitSearch(context.req);
     const { batchId, hits, hitDetails, urlOf } = await this.searchService.suggestArticles(input.text, input.locale ?? null, input.limit, DEFAULT_HIGHLIGHT, input.includeSolvedThreads);
     return { suggestionId: batchId, articles: hits.map((hit, index) => toSearchHit(hit, index + 1, urlOf(hit), hitDetails)) };
   }
