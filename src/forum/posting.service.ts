@@ -261,7 +261,7 @@ export class PostingService {
 
   private async renderAdmitted(member: AuthUser, markdown: string): Promise<RenderedPost> {
     await this.screener.checkPostSlot({ id: member.id, role: member.account.role });
-    return this.renderer.render(markdown);
+    return await this.renderer.render(markdown);
   }
 
   private checkBody(markdown: string): void {
