@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { FastifyInstance, FastifyRequest } from 'fastify';
+import { bearerTokenMatcher } from '../common/http/bearer-token';
 import type { AppConfig } from '../config/app-config';
 import { operationNameOf } from './graphql-operation';
 import { GraphqlApi, MetricsService } from './metrics.service';
@@ -36,16 +36,12 @@ export function registerMetrics(fastify: FastifyInstance, metrics: MetricsServic
     }
     done();
   });
-  const expected = config.token ? digest(`Bearer ${config.token}`) : null;
+  const authorized = bearerTokenMatcher(config.token);
   fastify.get('/metrics', async (request, reply) => {
-    if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+    if (authorized && !authorized(request.headers.authorization)) {
       return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send({ error: 'UNAUTHENTICATED', message: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' });
     }
     const text = await metrics.registry.metrics();
     return reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store').send(text);
   });
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
