@@ -1,5 +1,5 @@
 import { PublishingService } from '../src/articles/publishing.service';
-import { ViewCounter } from '../src/articles/view-counter';
+import { MAX_VIEWS_PER_ADDRESS, ViewCounter } from '../src/articles/view-counter';
 import { Role } from '../src/users/role.enum';
 import { ARCHIVE, CHANGE_SLUG, expectData, KnowledgeBaseFactory, localeOf, UNPUBLISH, UPDATE_ARTICLE, UPDATE_CATEGORY } from './factories/knowledge-base';
 import { eventually } from './support/eventually';
@@ -219,6 +219,17 @@ describe('knowledge base: delivery API', () => {
     const today = new Date();
     const views = expectData<{ day: string; views: number }[]>(await editor.send(VIEWS, { articleId: article.id, from: today.toISOString(), to: today.toISOString() }), 'articleViews');
     expect(views).toEqual([{ day: today.toISOString().slice(0, 10), views: 5 }]);
+  });
+
+  it('counts at most 20 views per client address, article and day, so a script cannot inflate traffic', async () => {
+    const article = await kb.published((await kb.category()).id, { title: 'Viewed by a script' });
+    const answers = await Promise.all(Array.from({ length: 60 }, () => publicApi().send(VIEW, { input: { articleId: article.id, locale: 'en' } })));
+    expect(answers.every((a) => a.data?.recordArticleView === true)).toBe(true);
+    // Another address still counts (the counter is the service the resolver calls, with the address it passes).
+    expect(t.app.get(ViewCounter).record(article.id, 'en', new Date(), '203.0.113.9')).toBe(true);
+    await t.app.get(ViewCounter).flush();
+    const [{ views }] = await t.dataSource.query('SELECT views FROM article_daily_views WHERE article_id = $1', [article.id]);
+    expect(views).toBe(MAX_VIEWS_PER_ADDRESS + 1);
   });
 
   it('rejects bad input on the delivery API with stable codes', async () => {

@@ -2,10 +2,15 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { LruMap } from '../common/lru-map';
 import { JobRunner } from '../jobs/job-runner';
 
 /** Beyond this many pending keys (the database has been failing for a while) new views are dropped. */
 const MAX_PENDING_KEYS = 100_000;
+/** Views counted per client address, article, locale and day: a reader rereads, a script cannot inflate traffic. */
+export const MAX_VIEWS_PER_ADDRESS = 20;
+/** Addresses × articles × days remembered for that cap (least recently seen forgotten first). */
+const ADDRESS_KEYS = 50_000;
 
 /**
  * Counts article views in memory and adds them to `article_daily_views` in one statement every few seconds.
@@ -15,6 +20,7 @@ const MAX_PENDING_KEYS = 100_000;
 @Injectable()
 export class ViewCounter implements OnModuleInit {
   private pending = new Map<string, number>();
+  private readonly byAddress = new LruMap<string, number>(ADDRESS_KEYS);
   private flushing: Promise<void> | null = null;
 
   constructor(
@@ -27,10 +33,20 @@ export class ViewCounter implements OnModuleInit {
     this.jobs.process({ name: 'view-counts', everySeconds: this.config.jobs.viewFlushSeconds, run: () => this.flush(), runAtShutdown: true });
   }
 
-  record(articleId: string, locale: string, now = new Date()): void {
+  /**
+   * Counts a view; from a client `address`, at most {@link MAX_VIEWS_PER_ADDRESS} per article, locale and day (traffic
+   * weighs in the freshness queue's priority, so it must not be cheap to inflate). False when not counted.
+   */
+  record(articleId: string, locale: string, now = new Date(), address?: string): boolean {
     const key = `${articleId}|${locale}|${now.toISOString().slice(0, 10)}`;
-    if (!this.pending.has(key) && this.pending.size >= MAX_PENDING_KEYS) return;
+    if (!this.pending.has(key) && this.pending.size >= MAX_PENDING_KEYS) return false;
+    if (address !== undefined) {
+      const seen = this.byAddress.get(`${address}|${key}`) ?? 0;
+      if (seen >= MAX_VIEWS_PER_ADDRESS) return false;
+      this.byAddress.set(`${address}|${key}`, seen + 1);
+    }
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    return true;
   }
 
   /** Writes what has been counted; on failure the counts are kept for the next flush (and the error thrown). */

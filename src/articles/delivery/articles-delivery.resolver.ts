@@ -1,6 +1,7 @@
 import { Args, Context, Info, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { AuthService } from '../../auth/auth.service';
+import { ClientIp } from '../../auth/current-user.decorator';
 import type { GraphqlContext } from '../../auth/graphql-context';
 import { Public } from '../../auth/roles.decorator';
 import { UnauthenticatedError } from '../../common/errors/app-error';
@@ -126,12 +127,13 @@ export class ArticlesDeliveryResolver {
 
   @Public()
   @Mutation(() => Boolean, {
-    description: 'Counts one view of a published article (aggregated per day), under the locale served: the fallback locale when the asked one fell back',
+    description:
+      'Counts one view of a published article (aggregated per day), under the locale served: the fallback locale when the asked one fell back. At most 20 views per client address, article, locale and day are counted; true for the others too',
   })
-  async recordArticleView(@Args('input') input: ArticleViewInput): Promise<boolean> {
+  async recordArticleView(@Args('input') input: ArticleViewInput, @ClientIp() ip: string): Promise<boolean> {
     const article = await this.delivery.served(input.articleId, this.delivery.locale(input.locale));
     if (!article) return false;
-    this.views.record(article.id, article.locale);
+    this.views.record(article.id, article.locale, new Date(), ip);
     return true;
   }
 }
