@@ -11,14 +11,14 @@ import { createTestApp, TestApp } from './support/create-test-app';
 const CREATE_PRODUCT = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
 
 /** Fields whose data the caches-off statement may leave out when they are not selected (ArticleParts). */
-const OPTIONAL = ['bodyMarkdown', 'headings { level text anchor }', 'authorName', 'products { key name }', 'assets { id kind url }'];
-const ALWAYS = 'id slug title bodyHtml excerpt tags lastModified alternates { locale slug }';
+const OPTIONAL = ['bodyMarkdown', 'headings { level text anchor }', 'authorName', 'products { key name }', 'assets { id kind url }', 'tags', 'jsonLd', 'seo { robots }'];
+const ALWAYS = 'id slug title bodyHtml excerpt lastModified alternates { locale slug } category { slug } plainSeo: seo { title canonicalUrl }';
 
 type Json = Record<string, unknown>;
 
 /**
- * With the caches off, `article` reads only the columns the query shows (no Markdown, products, outline or
- * author join when nothing selects them). Whatever the selection, each field answers what the full query answers.
+ * With the caches off, `article` reads only the columns the query shows (no Markdown, products, outline,
+ * author join or articles row when nothing selects them). Whatever the selection, each field answers what the full query answers.
  */
 describe('delivery: an article query reads the parts it shows (caches off)', () => {
   let t: TestApp;
@@ -54,6 +54,7 @@ describe('delivery: an article query reads the parts it shows (caches off)', () 
       bodyMarkdown: `# Setting up\n\nInstall it first.\n\n## Options\n\n![A square](asset:${uploaded.body.asset.id as string})\n\nDone.`,
       productIds: [product.id],
       tags: ['parts'],
+      robots: 'noindex,follow',
     });
     articleId = published.id;
     slug = (await article('slug', `query { article(id: "${articleId}") { slug } }`)).slug as string;
@@ -61,6 +62,7 @@ describe('delivery: an article query reads the parts it shows (caches off)', () 
     expect(full).toMatchObject({ bodyMarkdown: expect.stringContaining('Install it first'), authorName: 'Parts Author', products: [{ key: 'parts-app' }] });
     expect((full.headings as unknown[]).length).toBe(2);
     expect((full.assets as unknown[]).length).toBe(1);
+    expect(full).toMatchObject({ tags: ['parts'], seo: { robots: 'noindex,follow' }, jsonLd: expect.stringContaining('"keywords":"parts"'), category: { slug: category.slug } });
   });
 
   afterAll(async () => {
@@ -87,9 +89,14 @@ describe('delivery: an article query reads the parts it shows (caches off)', () 
 
   it('leaves the parts nobody shows out of the statement', async () => {
     const repository = t.app.get(PublishedArticlesRepository);
-    const lean = await repository.findPublishedBySlug('en', slug, { markdown: false, products: false, outline: false, author: false });
-    expect(lean).toMatchObject({ id: articleId, bodyMarkdown: '', products: [], outline: [], authorName: null, bodyHtml: full.bodyHtml, tags: ['parts'] });
+    const none = { markdown: false, products: false, outline: false, author: false, labels: false };
+    const lean = await repository.findPublishedBySlug('en', slug, none);
+    expect(lean).toMatchObject({ id: articleId, bodyMarkdown: '', products: [], outline: [], authorName: null, tags: [], robots: null, bodyHtml: full.bodyHtml });
+    expect(lean?.alternates).toEqual([{ locale: 'en', slug }]);
+    const leanById = await repository.findPublished(articleId, 'en', none);
+    expect(leanById).toEqual(lean);
     const whole = await repository.findPublished(articleId, 'en');
-    expect(whole).toMatchObject({ bodyMarkdown: full.bodyMarkdown, authorName: 'Parts Author', products: [{ key: 'parts-app' }] });
+    expect(whole).toMatchObject({ bodyMarkdown: full.bodyMarkdown, authorName: 'Parts Author', products: [{ key: 'parts-app' }], tags: ['parts'], robots: 'noindex,follow' });
+    expect(whole?.categoryId).toBe(lean?.categoryId);
   });
 });

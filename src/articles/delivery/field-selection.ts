@@ -52,11 +52,12 @@ function walk(info: GraphQLResolveInfo, path: readonly string[]): boolean {
  * The fields of `Article` that read each optional part of a published article (ArticleParts); a field resolver
  * on Article that reads one of them (like `assets`, which reads the Markdown) must be listed here.
  */
-const ARTICLE_PART_FIELDS: Record<keyof ArticleParts, readonly string[]> = {
-  markdown: ['bodyMarkdown', 'assets'],
-  products: ['products'],
-  outline: ['headings'],
-  author: ['authorName'],
+const ARTICLE_PART_FIELDS: Record<keyof ArticleParts, readonly (readonly string[])[]> = {
+  markdown: [['bodyMarkdown'], ['assets']],
+  products: [['products']],
+  outline: [['headings']],
+  author: [['authorName']],
+  labels: [['tags'], ['jsonLd'], ['seo', 'robots']],
 };
 
 const partsByNode = new WeakMap<FieldNode, ArticleParts>();
@@ -66,12 +67,13 @@ export function articlePartsOf(info: GraphQLResolveInfo): ArticleParts {
   const node = info.fieldNodes[0];
   let parts = partsByNode.get(node);
   if (!parts) {
-    const shows = (fields: readonly string[]) => fields.some((field) => selectsField(info, field));
+    const shows = (paths: readonly (readonly string[])[]) => paths.some((path) => selectsPath(info, path));
     parts = Object.freeze({
       markdown: shows(ARTICLE_PART_FIELDS.markdown),
       products: shows(ARTICLE_PART_FIELDS.products),
       outline: shows(ARTICLE_PART_FIELDS.outline),
       author: shows(ARTICLE_PART_FIELDS.author),
+      labels: shows(ARTICLE_PART_FIELDS.labels),
     });
     partsByNode.set(node, parts);
   }

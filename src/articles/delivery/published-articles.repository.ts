@@ -95,6 +95,21 @@ export interface SitemapEntry {
 const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT l.is_internal`;
 
 /**
+ * The published locales of an article (its alternates; `a.id` unless told), as `locale slug` texts in locale order: a text array costs
+ * PostgreSQL and the driver less than the same pairs built and parsed as JSON. Read with toAlternates.
+ */
+export const publishedLocales = (articleId = 'a.id'): string => `ARRAY(SELECT o.locale || ' ' || o.slug FROM article_locales o
+     WHERE o.article_id = ${articleId} AND o.status = 'published' AND o.published_revision_id IS NOT NULL ORDER BY o.locale)`;
+
+/** publishedLocales as pairs (a locale holds no space, so the first one ends it). */
+export function toAlternates(values: readonly string[]): { locale: string; slug: string }[] {
+  return values.map((value) => {
+    const space = value.indexOf(' ');
+    return { locale: value.slice(0, space), slug: value.slice(space + 1) };
+  });
+}
+
+/**
  * A list item, from the locale row alone: title, excerpt and author are the published revision's, copied onto
  * the row by a trigger (migration DeliveryListingCopies). `published_at` once, as text with microseconds (the
  * keyset cursor needs them; the Date is made from it). The author's name needs the users join (`u`), made only
@@ -117,30 +132,36 @@ export interface ArticleParts {
   outline: boolean;
   /** `authorName` */
   author: boolean;
+  /** `tags`, `seo.robots`, `jsonLd`: the only columns read from the `articles` row (the rest is on the locale row) */
+  labels: boolean;
 }
 
-export const ALL_ARTICLE_PARTS: Readonly<ArticleParts> = Object.freeze({ markdown: true, products: true, outline: true, author: true });
+export const ALL_ARTICLE_PARTS: Readonly<ArticleParts> = Object.freeze({ markdown: true, products: true, outline: true, author: true, labels: true });
 
-export const hasEveryPart = (parts: ArticleParts): boolean => parts.markdown && parts.products && parts.outline && parts.author;
+export const hasEveryPart = (parts: ArticleParts): boolean => parts.markdown && parts.products && parts.outline && parts.author && parts.labels;
 
-const articleColumns = (parts: ArticleParts): string => `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.title,
+const articleColumns = (parts: ArticleParts): string => `l.article_id AS id, l.locale, l.slug, r.id AS revision_id, r.number, r.title,
   ${parts.markdown ? 'r.body_markdown' : "''::text AS body_markdown"}, r.body_html, r.excerpt,
-  r.seo_title, r.seo_description, r.og_image_url, ${parts.outline ? 'r.outline' : "'[]'::jsonb AS outline"}, r.reading_time_minutes, a.robots,
-  ${parts.author ? 'u.display_name' : 'NULL::text'} AS author_name, l.published_at, l.first_published_at, a.category_id, a.tags,
+  r.seo_title, r.seo_description, r.og_image_url, ${parts.outline ? 'r.outline' : 'NULL::jsonb AS outline'}, r.reading_time_minutes,
+  ${parts.labels ? 'a.robots, a.tags' : 'NULL::text AS robots, NULL::text[] AS tags'},
+  ${parts.author ? 'u.display_name' : 'NULL::text'} AS author_name, l.published_at, l.first_published_at, l.category_id,
   ${
     parts.products
       ? `(SELECT coalesce(json_agg(json_build_object('id', p.id, 'key', p.key, 'name', p.name) ORDER BY p.key), '[]')
-     FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id)`
-      : `'[]'::json`
+     FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = l.article_id)`
+      : 'NULL::json'
   } AS products,
-  (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
-     FROM article_locales o WHERE o.article_id = a.id AND o.status = 'published' AND o.published_revision_id IS NOT NULL) AS alternates`;
+  ${publishedLocales('l.article_id')} AS alternates`;
 
 const authorJoin = (parts: ArticleParts): string => (parts.author ? 'LEFT JOIN users u ON u.id = r.author_id' : '');
 
-/** `delivery_article_by_slug` for every part, else a suffix naming the parts left out (at most 16 statements). */
+/** The article's category is copied onto its locale rows (article_locales_copy_article); labels live on `articles` alone. */
+const labelsJoin = (parts: ArticleParts): string => (parts.labels ? 'JOIN articles a ON a.id = l.article_id' : '');
+
+/** `delivery_article_by_slug` for every part, else a suffix naming the parts left out (at most 32 statements). */
 function articleStatementName(base: string, parts: ArticleParts): string {
-  const left = (parts.markdown ? '' : 'm') + (parts.products ? '' : 'p') + (parts.outline ? '' : 'o') + (parts.author ? '' : 'a');
+  const left =
+    (parts.markdown ? '' : 'm') + (parts.products ? '' : 'p') + (parts.outline ? '' : 'o') + (parts.author ? '' : 'a') + (parts.labels ? '' : 'l');
   return left ? `${base}_no_${left}` : base;
 }
 
@@ -191,7 +212,7 @@ export class PublishedArticlesRepository {
         () => `SELECT ${articleColumns(parts)}
        FROM article_slugs s
        JOIN article_locales l ON l.article_id = s.article_id AND l.locale = s.locale
-       JOIN articles a ON a.id = l.article_id
+       ${labelsJoin(parts)}
        JOIN article_revisions r ON r.id = l.published_revision_id
        ${authorJoin(parts)}
        WHERE s.locale = $1 AND s.slug = $2 AND ${VISIBLE}`,
@@ -210,7 +231,7 @@ export class PublishedArticlesRepository {
         name,
         () => `SELECT ${articleColumns(parts)}
        FROM article_locales l
-       JOIN articles a ON a.id = l.article_id
+       ${labelsJoin(parts)}
        JOIN article_revisions r ON r.id = l.published_revision_id
        ${authorJoin(parts)}
        WHERE l.article_id = $1 AND l.locale = $2 AND ${VISIBLE}`,
@@ -451,8 +472,7 @@ export class PublishedArticlesRepository {
     const walk = backward ? 'DESC' : 'ASC';
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT l.locale, l.slug, l.published_at AS last_modified,
-              (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
-                 FROM article_locales o WHERE o.article_id = a.id AND o.status = 'published' AND o.published_revision_id IS NOT NULL) AS alternates
+              ${publishedLocales()} AS alternates
        FROM article_locales l JOIN articles a ON a.id = l.article_id
        WHERE ${where} ${keyset}
        ORDER BY l.locale ${walk}, l.slug ${walk}
@@ -466,7 +486,7 @@ export class PublishedArticlesRepository {
         locale: row.locale as string,
         slug: row.slug as string,
         lastModified: row.last_modified as Date,
-        alternates: row.alternates as SitemapEntry['alternates'],
+        alternates: toAlternates(row.alternates as string[]),
       })),
     };
   }
@@ -487,15 +507,15 @@ export function toPublishedArticle(row: Record<string, unknown>): PublishedArtic
     seoDescription: row.seo_description as string | null,
     ogImageUrl: row.og_image_url as string | null,
     robots: row.robots as string | null,
-    outline: row.outline as OutlineHeading[],
+    outline: (row.outline as OutlineHeading[] | null) ?? [],
     readingTimeMinutes: row.reading_time_minutes as number,
     authorName: row.author_name as string | null,
     publishedAt: row.published_at as Date,
     firstPublishedAt: row.first_published_at as Date,
     categoryId: row.category_id as string,
-    tags: row.tags as string[],
-    products: row.products as PublishedArticle['products'],
-    alternates: row.alternates as PublishedArticle['alternates'],
+    tags: (row.tags as string[] | null) ?? [],
+    products: (row.products as PublishedArticle['products'] | null) ?? [],
+    alternates: toAlternates(row.alternates as string[]),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PublishedArticle, toPublishedArticle } from '../delivery/published-articles.repository';
+import { publishedLocales, PublishedArticle, toPublishedArticle } from '../delivery/published-articles.repository';
 
 /**
  * What a preview may show: any locale of an article that is not deleted, internal or archived — published or
@@ -18,8 +18,7 @@ const DRAFT_COLUMNS = `a.id, l.locale, l.slug, r.id AS revision_id, r.number, r.
   coalesce(l.first_published_at, r.created_at) AS first_published_at, a.category_id, a.tags,
   (SELECT coalesce(json_agg(json_build_object('id', p.id, 'key', p.key, 'name', p.name) ORDER BY p.key), '[]')
      FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id) AS products,
-  (SELECT coalesce(json_agg(json_build_object('locale', o.locale, 'slug', o.slug) ORDER BY o.locale), '[]')
-     FROM article_locales o WHERE o.article_id = a.id AND o.status = 'published' AND o.published_revision_id IS NOT NULL) AS alternates`;
+  ${publishedLocales()} AS alternates`;
 
 /**
  * Head drafts for draft preview, and nothing else: the delivery API reaches these queries only through
