@@ -6,7 +6,8 @@
 //   on      the app with its caches (default DELIVERY_CACHE_ENTRIES=20000), slugs drawn from a primed hot
 //           set of 10,000 articles;
 //   off     the app with DELIVERY_CACHE_ENTRIES=0: no published-content cache and no whole-response cache
-//           (the category-structure cache stays: see docs/knowledge-base.md), slugs drawn from all articles;
+//           (the category-structure cache stays: see docs/knowledge-base.md), slugs drawn from all articles,
+//           warmed up first like the others (20,000 requests, as is the bare server), so no round measures V8 warming up;
 //   tail    the app with its caches (20,000 entries), slugs drawn uniformly from all articles (the long tail).
 // Targets: `article(slug, locale)` with category and breadcrumbs; the category page
 // `articles(categoryId, first: 20)` with excerpts and totalCount over random categories; then publishing an
@@ -32,6 +33,7 @@ const ARTICLE_QUERY = `query ($slug: String!, $locale: String) { article(slug: $
   category { id name slug } breadcrumbs { name slug }${EXTENDED_FIELDS ? ' headings { level text anchor } readingTimeMinutes authorName' : ''} } }`;
 
 const TAIL_PRIMING_REQUESTS = 80_000;
+const WARM_UP_REQUESTS = 20_000;
 
 const children = [];
 process.once('SIGINT', async () => {
@@ -183,9 +185,9 @@ async function measurePublish(appUrl) {
   return { revisionsAtStart: 50, publishes: timings.length, p50: round(timings[49], 1), p95: round(timings[94], 1), max: round(timings.at(-1), 1) };
 }
 
-/** Requests each body once (20 at a time): a long-running server has its popular articles cached. */
-async function prime(url, bodies) {
-  process.stdout.write(`  priming the cache with ${bodies.length} articles ... `);
+/** Requests each body once (20 at a time): a long-running server has its popular articles cached and its code warm. */
+async function prime(url, bodies, what = `priming the cache with ${bodies.length} articles`) {
+  process.stdout.write(`  ${what} ... `);
   let next = 0;
   await Promise.all(Array.from({ length: 20 }, async () => {
     while (next < bodies.length) await postJson(url, bodies[next++]);
@@ -221,6 +223,11 @@ async function main() {
     // The long-tail server starts as full as a long-running one: enough random requests to fill its 20,000 entries, which
     // take a page on its second miss (about a third of the misses once the doorkeeper is full).
     await prime(`${tail.url}/graphql`, Array.from({ length: TAIL_PRIMING_REQUESTS }, article(data.slugs)));
+    // The servers without a cache get as many requests first, so every target is measured with its code optimized by
+    // V8 (and its GraphQL documents compiled) rather than the first one warming up in its first round.
+    const warmUp = [...Array.from({ length: WARM_UP_REQUESTS }, article(data.slugs)), ...Array.from({ length: WARM_UP_REQUESTS / 4 }, category)];
+    await prime(`${off.url}/graphql`, warmUp, 'warming up the caches-off server');
+    await prime(bare.url, warmUp.slice(0, WARM_UP_REQUESTS), 'warming up the bare server');
     await waitUntilIdle([on, off, tail].map((app) => app.child.pid));
 
     Object.assign(results, await interleaved('article(slug)', [
@@ -263,7 +270,7 @@ Command: \`npm run bench:delivery\` (BENCH_DURATION=${DURATION_SECONDS}, BENCH_R
 - Date: ${env.date}; Node ${env.node}; ${env.cpuCount} × ${env.cpuModel} (shared machine: compare ratios within this run, not absolute figures across runs)
 - autocannon in this process, ${CONNECTIONS} connections; four servers (child processes) up at once and measured interleaved: ${ROUNDS} rounds, each target ${SEGMENT_WARMUP_SECONDS} s warm-up + ${SEGMENT_SECONDS} s per round; req/s over all rounds, p50/p99 the median of the rounds, worst p99 the worst round
 - bare: Fastify + pg, one indexed by-slug lookup (named prepared statement) per request, slugs uniform over all ${data.slugs.length}
-- article: \`article(slug, locale)\` with category and breadcrumbs; caches on: the default cache (20,000 entries) primed with a hot set of ${data.hot.length} slugs (each requested twice), then requested uniformly; caches off: \`DELIVERY_CACHE_ENTRIES=0\` (no content cache, no response cache; the category-structure cache stays), slugs uniform over all ${data.slugs.length}; long tail: cache 20,000 entries, primed with ${TAIL_PRIMING_REQUESTS.toLocaleString('en')} random requests, slugs uniform over all ${data.slugs.length}
+- article: \`article(slug, locale)\` with category and breadcrumbs; caches on: the default cache (20,000 entries) primed with a hot set of ${data.hot.length} slugs (each requested twice), then requested uniformly; caches off: \`DELIVERY_CACHE_ENTRIES=0\` (no content cache, no response cache; the category-structure cache stays), slugs uniform over all ${data.slugs.length}, warmed up first with ${WARM_UP_REQUESTS.toLocaleString('en')} random article and ${(WARM_UP_REQUESTS / 4).toLocaleString('en')} category requests (the bare server with as many article requests); long tail: cache 20,000 entries, primed with ${TAIL_PRIMING_REQUESTS.toLocaleString('en')} random requests, slugs uniform over all ${data.slugs.length}
 - category page: \`articles(categoryId, first: 20)\` with excerpts and totalCount, random category of ${data.categories.length} (5 of them with 3 sub-categories, included)
 - response-cache hits: share of answers with \`x-cache: HIT\` (whole response from the cache); server CPU ms/request: user + system CPU time of the server process (not PostgreSQL) during the measured seconds, divided by the requests answered — the figure least disturbed by other load on the machine
 - App RSS after load: caches on ${results.rss.on.rss} MB, off ${results.rss.off.rss} MB, long tail ${results.rss.tail.rss} MB
