@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
 import type { QueryResultRow } from 'pg';
-import { decodeCursor, encodeCursor, invalidCursorError, PageWindow } from '../common/graphql/connection';
+import { decodeCursor, encodeCursor, encodeCursorJson, invalidCursorError, PageWindow } from '../common/graphql/connection';
 import { epochMs } from '../common/sql/epoch-ms';
 import { plannedLimit } from '../common/sql/planned-limit';
 import { preparedQuery } from '../common/sql/prepared-query';
@@ -282,7 +282,7 @@ export class ForumReadingService {
     if (window.direction === 'backward') page.reverse();
     const totalCount = withTotal ? await this.threadTotal(filter, sort, filterConditions, filterParams) : null;
     return {
-      edges: page.map((row) => ({ cursor: encodeCursor(JSON.parse(row.sort_key!) as (string | number)[]), node: this.toThreadSummary(row) })),
+      edges: page.map((row) => ({ cursor: encodeCursorJson(row.sort_key!), node: this.toThreadSummary(row) })),
       hasNextPage: window.direction === 'forward' ? more : window.cursor !== null,
       hasPreviousPage: window.direction === 'backward' ? more : window.cursor !== null,
       totalCount,
@@ -506,7 +506,7 @@ export class ForumReadingService {
     if (!forward) page.reverse();
     return {
       edges: page.map((row) => ({
-        cursor: encodeCursor(JSON.parse(row.sort_key) as (string | number)[]),
+        cursor: encodeCursorJson(row.sort_key),
         node: { locale: row.locale, slug: row.slug, url: this.threadUrl(row.locale, row.slug), lastModified: row.updated_at },
       })),
       hasNextPage: forward ? rows.length > first : window.cursor !== null,

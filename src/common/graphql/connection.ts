@@ -58,7 +58,12 @@ export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
 
 /** Keyset cursors: an opaque encoding of the sort key of the last row seen. */
 export function encodeCursor(parts: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+  return encodeCursorJson(JSON.stringify(parts));
+}
+
+/** A cursor from its parts' JSON array text as PostgreSQL writes it (`json_build_array(…)::text`): decodes like encodeCursor's. */
+export function encodeCursorJson(partsJson: string): string {
+  return Buffer.from(partsJson).toString('base64url');
 }
 
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
