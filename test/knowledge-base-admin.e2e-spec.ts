@@ -286,6 +286,8 @@ describe('knowledge base: editing (admin API)', () => {
       expect(await ids({ categoryId: root.id, tag: 'billing' })).toEqual(expect.arrayContaining([a.id, b.id]));
       expect(await ids({ categoryId: root.id, status: 'Published' })).toEqual([a.id]);
       expect(await ids({ categoryId: root.id, authorId: editorId })).toHaveLength(2);
+      // A category that does not exist has no articles, with or without its (empty) subtree.
+      expect(await ids({ categoryId: '00000000-0000-0000-0000-000000000000' })).toEqual([]);
 
       const page1 = expectData<{ totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { id: string } }[] }>(
         await editor.send(ARTICLES, { first: 2, categoryId: root.id }),

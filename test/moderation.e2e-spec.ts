@@ -131,6 +131,17 @@ describe('moderation (admin API)', () => {
       expect(code(await mod().send(QUEUE, { after: 'garbage' }))).toBe('BAD_USER_INPUT');
     });
 
+    it('filters by any set of kinds, each item as in the whole queue', async () => {
+      const whole = (await mod().send(QUEUE, { boardId: queueBoard })).data!.moderationQueue.edges.map((e: any) => e.node);
+      for (const kinds of [['Thread'], ['Post'], ['Flag'], ['Post', 'Flag'], ['Flag', 'Thread'], ['Thread', 'Post', 'Flag']]) {
+        const res = await mod().send(QUEUE, { boardId: queueBoard, kinds });
+        expect(res.errors).toBeUndefined();
+        expect(res.data!.moderationQueue.edges.map((e: any) => e.node)).toEqual(whole.filter((node: any) => kinds.includes(node.kind)));
+        const paged = await mod().send(QUEUE, { boardId: queueBoard, kinds, first: 1, after: res.data!.moderationQueue.edges[0].cursor });
+        expect(paged.errors).toBeUndefined();
+      }
+    });
+
     it('is refused to anonymous callers and members', async () => {
       expect(code(await t.admin().send(QUEUE))).toBe('UNAUTHENTICATED');
       const memberToken = await t.login(flagger);

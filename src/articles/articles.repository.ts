@@ -240,7 +240,8 @@ export class ArticlesRepository {
   private async applyFilter(query: SelectQueryBuilder<ArticleEntity>, filter: ArticleFilter): Promise<void> {
     if (filter.categoryId) {
       const ids = filter.includeSubcategories === false ? [filter.categoryId] : await this.categories.subtreeIds(filter.categoryId);
-      query.andWhere('a.category_id IN (:...categoryIds)', { categoryIds: ids });
+      // An unknown category has no subtree: an array (not `IN (…)`, which cannot be empty) matches nothing then.
+      query.andWhere('a.category_id = ANY(CAST(:categoryIds AS uuid[]))', { categoryIds: ids });
     }
     if (filter.productId) {
       query.andWhere('EXISTS (SELECT 1 FROM article_products ap WHERE ap.article_id = a.id AND ap.product_id = :productId)', { productId: filter.productId });

@@ -105,6 +105,7 @@ export class ModerationQueueService {
       return `${expression} = $${params.length}`;
     };
     const kinds = new Set<QueueItemKind>(filter.kinds && filter.kinds.length > 0 ? filter.kinds : ['thread', 'post', 'flag']);
+    // Every branch names its columns: the first branch of the union names them for all, and any may come first.
     const parts: string[] = [];
     if (kinds.has('thread')) {
       parts.push(`(SELECT 'thread' AS kind, t.id AS item_id, t.created_at, t.id AS thread_id, NULL::uuid AS post_id, coalesce(t.held_reason, 'unknown') AS reason
@@ -112,13 +113,13 @@ export class ModerationQueueService {
           ORDER BY t.created_at, t.id LIMIT ${limit})`);
     }
     if (kinds.has('post')) {
-      parts.push(`(SELECT 'post', p.id, p.created_at, p.thread_id, p.id, coalesce(p.held_reason, 'unknown')
+      parts.push(`(SELECT 'post' AS kind, p.id AS item_id, p.created_at, p.thread_id, p.id AS post_id, coalesce(p.held_reason, 'unknown') AS reason
           FROM posts p${filter.boardId ? ' JOIN threads t ON t.id = p.thread_id' : ''}
          WHERE p.status = 'pending' AND NOT p.is_question AND ${cursorFor('p')} AND ${boardSql('t')} AND ${reasonSql("coalesce(p.held_reason, 'unknown')")}
          ORDER BY p.created_at, p.id LIMIT ${limit})`);
     }
     if (kinds.has('flag')) {
-      parts.push(`(SELECT 'flag', f.id, f.created_at, f.thread_id, f.post_id, 'flag:' || f.kind
+      parts.push(`(SELECT 'flag' AS kind, f.id AS item_id, f.created_at, f.thread_id, f.post_id, 'flag:' || f.kind AS reason
           FROM flags f${filter.boardId ? ' JOIN threads t ON t.id = f.thread_id' : ''}
          WHERE f.status = 'open' AND ${cursorFor('f')} AND ${boardSql('t')} AND ${reasonSql("'flag:' || f.kind")}
          ORDER BY f.created_at, f.id LIMIT ${limit})`);
