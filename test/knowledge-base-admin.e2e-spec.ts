@@ -270,6 +270,31 @@ describe('knowledge base: editing (admin API)', () => {
       const changed = expectData<AdminArticleResult>(await editor.send(CHANGE_SLUG, { input: { articleId: first.id, locale: 'en', slug: 'upgrade-or-downgrade', baseMetadataVersion: first.metadataVersion } }), 'changeArticleSlug');
       expect(localeOf(changed)).toMatchObject({ slug: 'upgrade-or-downgrade', previousSlugs: ['change-your-plan'] });
     });
+
+    it('gives articles created at once with one title distinct slugs, and one slug claimed at once to one article', async () => {
+      const category = await kb.category();
+      const created = await Promise.all(
+        Array.from({ length: 8 }, () => editor.send(CREATE_ARTICLE, { input: { categoryId: category.id, title: 'Parallel title', bodyMarkdown: 'x' } })),
+      );
+      expect(created.map((res) => res.errors)).toEqual(created.map(() => undefined));
+      const slugs = created.map((res) => localeOf(res.data!.createArticle as AdminArticleResult).slug).sort();
+      expect(slugs).toEqual(['parallel-title', ...Array.from({ length: 7 }, (_, i) => `parallel-title-${i + 2}`)].sort());
+
+      const explicit = await Promise.all(
+        Array.from({ length: 6 }, () => editor.send(CREATE_ARTICLE, { input: { categoryId: category.id, title: 'Explicit', bodyMarkdown: 'x', slug: 'one-explicit-slug' } })),
+      );
+      expect(explicit.filter((res) => !res.errors)).toHaveLength(1);
+      expect(explicit.filter((res) => res.errors).map((res) => res.errors![0].extensions)).toEqual(Array(5).fill(expect.objectContaining({ code: 'CONFLICT', reason: 'SLUG_TAKEN' })));
+
+      const others = await Promise.all([kb.draft(category.id, { title: 'Other one' }), kb.draft(category.id, { title: 'Other two' })]);
+      const renamed = await Promise.all(
+        others.map((article) => editor.send(CHANGE_SLUG, { input: { articleId: article.id, locale: 'en', slug: 'contested-slug', baseMetadataVersion: article.metadataVersion } })),
+      );
+      expect(renamed.filter((res) => !res.errors)).toHaveLength(1);
+      expect(renamed.find((res) => res.errors)!.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'SLUG_TAKEN' });
+      const [{ holders }] = await t.dataSource.query(`SELECT count(*)::int AS holders FROM article_locales WHERE locale = 'en' AND slug IN ('contested-slug', 'one-explicit-slug')`);
+      expect(holders).toBe(2);
+    });
   });
 
   describe('lists', () => {

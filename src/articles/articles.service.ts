@@ -224,9 +224,13 @@ export class ArticlesService {
     author: AuthUser,
     options: { slug: string | null; changeNote?: string | null; translatedFromRevisionId: string | null },
   ): Promise<{ locale: ArticleLocaleEntity; revision: ArticleRevisionEntity }> {
-    const slug = options.slug ?? (await this.freeSlug(tx, locale, slugify(content.title, locale)));
-    if (options.slug) await this.claimSlug(tx, article.id, locale, slug);
-    else await tx.insert(ArticleSlugEntity, { locale, slug, articleId: article.id });
+    let slug: string;
+    if (options.slug) {
+      slug = options.slug;
+      await this.claimSlug(tx, article.id, locale, slug);
+    } else {
+      slug = await this.claimGeneratedSlug(tx, article.id, locale, slugify(content.title, locale));
+    }
     const revision = await this.revisions.append(tx, {
       articleId: article.id,
       locale,
@@ -249,11 +253,18 @@ export class ArticlesService {
     return { locale: state, revision };
   }
 
-  /** A generated slug: the base, else base-2, base-3… whichever no article has used in this locale. */
-  private async freeSlug(tx: EntityManager, locale: string, base: string): Promise<string> {
+  /**
+   * A generated slug, claimed: the base, else base-2, base-3… whichever no article has used in this locale. Each
+   * candidate is looked at under its slug lock (lockSlug), so articles created at once with one title get base,
+   * base-2… rather than a unique violation.
+   */
+  private async claimGeneratedSlug(tx: EntityManager, articleId: string, locale: string, base: string): Promise<string> {
     for (let n = 1; ; n += 1) {
       const candidate = n === 1 ? base : withSuffix(base, n);
-      if (!(await tx.exists(ArticleSlugEntity, { where: { locale, slug: candidate } }))) return candidate;
+      await lockSlug(tx, locale, candidate);
+      if (await tx.exists(ArticleSlugEntity, { where: { locale, slug: candidate } })) continue;
+      await tx.insert(ArticleSlugEntity, { locale, slug: candidate, articleId });
+      return candidate;
     }
   }
 
@@ -262,6 +273,7 @@ export class ArticlesService {
    * is taken over (its redirect ends); the article's own old slug simply becomes current again.
    */
   private async claimSlug(tx: EntityManager, articleId: string, locale: string, slug: string): Promise<void> {
+    await lockSlug(tx, locale, slug);
     const holder = await tx.findOne(ArticleLocaleEntity, { where: { locale, slug, articleId: Not(articleId) } });
     if (holder) {
       throw new ConflictError(`Another article already uses the slug ${slug} in ${locale}`, { reason: 'SLUG_TAKEN', slug, locale });
@@ -361,4 +373,12 @@ function unique<T>(values: T[]): T[] {
 
 function normalizeTags(tags: string[]): string[] {
   return unique(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag.length > 0));
+}
+
+/**
+ * Serialises claims of one slug in one locale until the transaction ends: the check that no other article holds it
+ * and the claim are then one step, also for two articles claiming it at once (article_locales has no unique slug).
+ */
+async function lockSlug(tx: EntityManager, locale: string, slug: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`article-slug:${locale}:${slug}`]);
 }
