@@ -1,6 +1,6 @@
 import { DEMO_MEMBER_EMAIL, seedDemo } from '../src/cli/demo-seed';
 import { createTestApp, TestApp } from './support/create-test-app';
-import { SweepIds, sweepSchema } from './support/schema-sweep';
+import { SweepIds, sweepParallelMutations, sweepSchema } from './support/schema-sweep';
 
 /**
  * Every root field of both APIs, and every field with arguments on what a query returns, with bad input in one
@@ -14,8 +14,14 @@ describe('schema-wide sweep with bad input', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await seedDemo(t.app, t.config);
+    ids = await readIds();
+  }, 120_000);
+  afterAll(() => t.close());
+
+  /** Real ids and keys, read afresh (a sweep's mutations remove and change things). */
+  const readIds = async (): Promise<SweepIds> => {
     const one = async (sql: string): Promise<string | undefined> => ((await t.dataSource.query(sql)) as { v: string }[])[0]?.v;
-    ids = {
+    return {
       article: await one(`SELECT article_id::text AS v FROM article_locales WHERE status = 'published' ORDER BY article_id LIMIT 1`),
       articleSlug: await one(`SELECT slug AS v FROM article_locales WHERE status = 'published' ORDER BY slug LIMIT 1`),
       category: await one(`SELECT id::text AS v FROM categories ORDER BY id LIMIT 1`),
@@ -28,9 +34,12 @@ describe('schema-wide sweep with bad input', () => {
       threadSlug: await one(`SELECT slug AS v FROM threads ORDER BY slug LIMIT 1`),
       post: await one(`SELECT id::text AS v FROM posts WHERE NOT is_question ORDER BY id LIMIT 1`),
       user: await one(`SELECT id::text AS v FROM users WHERE email = '${DEMO_MEMBER_EMAIL}'`),
+      flag: await one(`SELECT id::text AS v FROM flags ORDER BY id LIMIT 1`),
+      staleFlag: await one(`SELECT id::text AS v FROM stale_flags ORDER BY id LIMIT 1`),
+      gap: await one(`SELECT id::text AS v FROM content_gaps ORDER BY id LIMIT 1`),
+      notification: await one(`SELECT id::text AS v FROM member_notifications ORDER BY id LIMIT 1`),
     };
-  }, 120_000);
-  afterAll(() => t.close());
+  };
 
   const login = async (path: '/admin/graphql' | '/graphql', email: string): Promise<string> => {
     const client = path === '/graphql' ? t.delivery() : t.admin();
@@ -58,5 +67,16 @@ describe('schema-wide sweep with bad input', () => {
     const asAnonymous = await sweepSchema((query, variables) => anonymous.send(query, variables), ids);
     expect(asAnonymous.findings).toEqual([]);
     expect(asAnonymous.codes.UNAUTHENTICATED).toBeGreaterThan(0);
+  }, 600_000);
+
+  it('answers every mutation sent 8 times at once with the same arguments with data or client errors', async () => {
+    const admin = t.admin(await login('/admin/graphql', t.config.demo.adminEmail));
+    const asAdmin = await sweepParallelMutations((query, variables) => admin.send(query, variables), readIds);
+    expect(asAdmin.findings).toEqual([]);
+    expect(asAdmin.codes.OK).toBeGreaterThan(50);
+    const member = t.delivery(await login('/graphql', DEMO_MEMBER_EMAIL));
+    const asMember = await sweepParallelMutations((query, variables) => member.send(query, variables), readIds);
+    expect(asMember.findings).toEqual([]);
+    expect(asMember.codes.OK).toBeGreaterThan(20);
   }, 600_000);
 });

@@ -128,6 +128,10 @@ describe('search API (PostgreSQL engine)', () => {
     expect(await titles({ text: 'please pay card' })).toEqual(['Pay a bill by card']);
     const bad = await admin.send(SYNONYMS, { input: { locale: 'en', words: ['same', 'same'] } });
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    // The same stop word added at once: one added, the others CONFLICT (not a key violation).
+    const racing = await Promise.all(Array.from({ length: 6 }, () => admin.send(STOP_WORD, { input: { locale: 'en', word: 'Kindly' } })));
+    expect(racing.filter((res) => !res.errors).map((res) => res.data!.addSearchStopWord)).toEqual([{ word: 'kindly' }]);
+    expect(racing.filter((res) => res.errors).map((res) => res.errors![0].extensions)).toEqual(Array(5).fill(expect.objectContaining({ code: 'CONFLICT', reason: 'STOP_WORD_EXISTS' })));
   });
 
   it.each([

@@ -99,13 +99,14 @@ export class SearchSettingsService implements OnModuleInit, OnApplicationBootstr
     if (!/^[\p{L}\p{N}]+$/u.test(cleaned)) {
       throw new BadUserInputError('A stop word is one word of letters or digits', [{ field: 'input.word', messages: ['word must be letters or digits only'] }]);
     }
-    const repository = this.dataSource.getRepository(SearchStopWordEntity);
-    if (await repository.exist({ where: { locale: resolved, word: cleaned } })) {
-      throw new ConflictError('That stop word exists already', { reason: 'STOP_WORD_EXISTS' });
-    }
-    const saved = await repository.save({ locale: resolved, word: cleaned });
+    // One statement, so the same word added twice at once is one insert and one CONFLICT, not a key violation.
+    const inserted: { created_at: Date }[] = await this.dataSource.query(
+      'INSERT INTO search_stop_words (locale, word) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING created_at',
+      [resolved, cleaned],
+    );
+    if (inserted.length === 0) throw new ConflictError('That stop word exists already', { reason: 'STOP_WORD_EXISTS' });
     await this.apply();
-    return saved;
+    return Object.assign(new SearchStopWordEntity(), { locale: resolved, word: cleaned, createdAt: inserted[0].created_at });
   }
 
   async removeStopWord(locale: string, word: string): Promise<SearchStopWordEntity> {

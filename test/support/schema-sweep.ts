@@ -106,12 +106,23 @@ function typeString(type: TypeRef): string {
   return type.name!;
 }
 
-export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepResult> {
-  const schemaAnswer = (await send(INTROSPECTION, {})) as SweepAnswer & { data?: { __schema: { queryType: { name: string }; mutationType: { name: string } | null; types: TypeInfo[] } } };
-  const schema = schemaAnswer.data?.__schema;
-  if (!schema) throw new Error(`introspection failed: ${JSON.stringify(schemaAnswer.errors)}`);
-  const types = new Map(schema.types.map((t) => [t.name, t]));
-  const result: SweepResult = { requests: 0, codes: {}, findings: [] };
+interface SchemaInfo {
+  queryType: { name: string };
+  mutationType: { name: string } | null;
+  types: TypeInfo[];
+}
+
+async function introspect(send: SendFn): Promise<SchemaInfo> {
+  const answer = (await send(INTROSPECTION, {})) as SweepAnswer & { data?: { __schema: SchemaInfo } };
+  if (!answer.data?.__schema) throw new Error(`introspection failed: ${JSON.stringify(answer.errors)}`);
+  return answer.data.__schema;
+}
+
+/**
+ * Valid argument values for a schema's fields, from real ids and keys (by what an argument names). With `fresh`,
+ * slugs, keys and emails are new ones made from it (what a create or rename would be given) instead of existing ones.
+ */
+function validValues(types: Map<string, TypeInfo>, ids: SweepIds, fresh: string | null = null) {
 
   const idFor = (argName: string, fieldName: string): string => {
     const name = (argName === 'id' || argName === 'ids' ? fieldName : argName).toLowerCase();
@@ -120,6 +131,7 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
   };
   const textFor = (argName: string, fieldName: string): string => {
     const field = fieldName.toLowerCase();
+    if (fresh !== null && /slug|^key$|email/i.test(argName)) return /email/i.test(argName) ? `${fresh}@example.test` : fresh;
     if (/slug/i.test(argName)) {
       if (/thread/.test(field)) return ids.threadSlug ?? 'slug';
       if (/board/.test(field + argName.toLowerCase())) return ids.boardSlug ?? 'slug';
@@ -151,6 +163,54 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
     else value = textFor(argName, fieldName);
     return list ? [value] : value;
   };
+  return valid;
+}
+
+function record(result: SweepResult, field: string, variables: Record<string, unknown>, answer: SweepAnswer): void {
+  result.requests += 1;
+  const codes = (answer.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
+  for (const code of codes.length ? codes : ['OK']) result.codes[code] = (result.codes[code] ?? 0) + 1;
+  if (answer.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes('NONE')) {
+    const error = answer.errors?.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || !e.extensions?.code) ?? answer.errors?.[0];
+    result.findings.push({ field, variables: JSON.stringify(variables).slice(0, 300), status: answer.status, code: error?.extensions?.code, message: error?.message?.slice(0, 200) });
+  }
+}
+
+const selectionOf = (type: TypeRef): string => (['OBJECT', 'INTERFACE', 'UNION'].includes(unwrap(type).named.kind) ? '{ __typename }' : '');
+
+/** A field's operation text with every argument as a variable of the same name. */
+function operationText(operation: 'query' | 'mutation', field: FieldInfo): string {
+  const declarations = field.args.map((a) => `$${a.name}: ${typeString(a.type)}`);
+  const argumentsText = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  return `${operation}${declarations.length ? `(${declarations.join(', ')})` : ''} { ${field.name}${argumentsText ? `(${argumentsText})` : ''} ${selectionOf(field.type)} }`;
+}
+
+/**
+ * Every mutation sent `copies` times at once with the same valid arguments, ids read afresh before each mutation
+ * (earlier ones may have removed what they named): races between identical requests (one-vote rules, unique slugs
+ * and keys, state transitions) must end in data or client errors too.
+ */
+export async function sweepParallelMutations(send: SendFn, ids: () => Promise<SweepIds>, copies = 8): Promise<SweepResult> {
+  const schema = await introspect(send);
+  const result: SweepResult = { requests: 0, codes: {}, findings: [] };
+  if (!schema.mutationType) return result;
+  const types = new Map(schema.types.map((t) => [t.name, t]));
+  for (const field of types.get(schema.mutationType.name)!.fields ?? []) {
+    if (SKIPPED.test(field.name)) continue;
+    const valid = validValues(types, await ids(), `parallel-${field.name.toLowerCase()}`);
+    const variables = Object.fromEntries(field.args.map((a) => [a.name, valid(a.type, a.name, field.name)]));
+    const query = operationText('mutation', field);
+    const answers = await Promise.all(Array.from({ length: copies }, () => send(query, variables)));
+    for (const answer of answers) record(result, field.name, variables, answer);
+  }
+  return result;
+}
+
+export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepResult> {
+  const schema = await introspect(send);
+  const types = new Map(schema.types.map((t) => [t.name, t]));
+  const valid = validValues(types, ids);
+  const result: SweepResult = { requests: 0, codes: {}, findings: [] };
   const badValues = (type: TypeRef, argName: string, fieldName: string): unknown[] => {
     const { named, list } = unwrap(type);
     let values: unknown[];
@@ -184,17 +244,7 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
     target[path[path.length - 1]] = value;
     return copy;
   };
-  const call = async (field: string, query: string, variables: Record<string, unknown>): Promise<void> => {
-    result.requests += 1;
-    const answer = await send(query, variables);
-    const codes = (answer.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
-    for (const code of codes.length ? codes : ['OK']) result.codes[code] = (result.codes[code] ?? 0) + 1;
-    if (answer.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes('NONE')) {
-      const error = answer.errors?.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || !e.extensions?.code) ?? answer.errors?.[0];
-      result.findings.push({ field, variables: JSON.stringify(variables).slice(0, 300), status: answer.status, code: error?.extensions?.code, message: error?.message?.slice(0, 200) });
-    }
-  };
-  const selectionOf = (type: TypeRef): string => (['OBJECT', 'INTERFACE', 'UNION'].includes(unwrap(type).named.kind) ? '{ __typename }' : '');
+  const call = async (field: string, query: string, variables: Record<string, unknown>): Promise<void> => record(result, field, variables, await send(query, variables));
 
   const roots: [string, 'query' | 'mutation'][] = [[schema.queryType.name, 'query']];
   if (schema.mutationType) roots.push([schema.mutationType.name, 'mutation']);
