@@ -72,10 +72,12 @@ describe('schema-wide sweep with bad input', () => {
   it('answers every mutation sent 8 times at once with the same arguments with data or client errors', async () => {
     const admin = t.admin(await login('/admin/graphql', t.config.demo.adminEmail));
     const asAdmin = await sweepParallelMutations((query, variables) => admin.send(query, variables), readIds);
+    if (process.env.SWEEP_REPORT) console.log(JSON.stringify(asAdmin.byField, null, 1));
     expect(asAdmin.findings).toEqual([]);
     expect(asAdmin.codes.OK).toBeGreaterThan(50);
     const member = t.delivery(await login('/graphql', DEMO_MEMBER_EMAIL));
     const asMember = await sweepParallelMutations((query, variables) => member.send(query, variables), readIds);
+    if (process.env.SWEEP_REPORT) console.log(JSON.stringify(asMember.byField, null, 1));
     expect(asMember.findings).toEqual([]);
     expect(asMember.codes.OK).toBeGreaterThan(20);
   }, 600_000);

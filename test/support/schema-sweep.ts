@@ -32,8 +32,9 @@ export interface SweepFinding {
 
 export interface SweepResult {
   requests: number;
-  /** Error codes of the answers (OK: none), for a look at what the sweep reached. */
+  /** Error codes of the answers (OK: none), for a look at what the sweep reached; and per field. */
   codes: Record<string, number>;
+  byField: Record<string, Record<string, number>>;
   findings: SweepFinding[];
 }
 
@@ -169,7 +170,11 @@ function validValues(types: Map<string, TypeInfo>, ids: SweepIds, fresh: string 
 function record(result: SweepResult, field: string, variables: Record<string, unknown>, answer: SweepAnswer): void {
   result.requests += 1;
   const codes = (answer.errors ?? []).map((e) => e.extensions?.code ?? 'NONE');
-  for (const code of codes.length ? codes : ['OK']) result.codes[code] = (result.codes[code] ?? 0) + 1;
+  const tally = (result.byField[field] ??= {});
+  for (const code of codes.length ? codes : ['OK']) {
+    result.codes[code] = (result.codes[code] ?? 0) + 1;
+    tally[code] = (tally[code] ?? 0) + 1;
+  }
   if (answer.status >= 500 || codes.includes('INTERNAL_SERVER_ERROR') || codes.includes('NONE')) {
     const error = answer.errors?.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR' || !e.extensions?.code) ?? answer.errors?.[0];
     result.findings.push({ field, variables: JSON.stringify(variables).slice(0, 300), status: answer.status, code: error?.extensions?.code, message: error?.message?.slice(0, 200) });
@@ -192,7 +197,7 @@ function operationText(operation: 'query' | 'mutation', field: FieldInfo): strin
  */
 export async function sweepParallelMutations(send: SendFn, ids: () => Promise<SweepIds>, copies = 8): Promise<SweepResult> {
   const schema = await introspect(send);
-  const result: SweepResult = { requests: 0, codes: {}, findings: [] };
+  const result: SweepResult = { requests: 0, codes: {}, byField: {}, findings: [] };
   if (!schema.mutationType) return result;
   const types = new Map(schema.types.map((t) => [t.name, t]));
   for (const field of types.get(schema.mutationType.name)!.fields ?? []) {
@@ -210,7 +215,7 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
   const schema = await introspect(send);
   const types = new Map(schema.types.map((t) => [t.name, t]));
   const valid = validValues(types, ids);
-  const result: SweepResult = { requests: 0, codes: {}, findings: [] };
+  const result: SweepResult = { requests: 0, codes: {}, byField: {}, findings: [] };
   const badValues = (type: TypeRef, argName: string, fieldName: string): unknown[] => {
     const { named, list } = unwrap(type);
     let values: unknown[];
