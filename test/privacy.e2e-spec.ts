@@ -143,4 +143,12 @@ describe('privacy: export my data, delete my account', () => {
     const deleted = await t.delivery(adminToken).send(DELETE, { input: { password: admin.password } });
     expect(deleted.errors).toBeUndefined();
   });
+
+  it('lets three admins delete their accounts at once: two go, the last is refused, no deadlock', async () => {
+    await t.dataSource.query(`UPDATE users SET deactivated_at = now() WHERE role = 'admin'`);
+    const admins = await Promise.all(Array.from({ length: 3 }, () => t.createUser({ role: Role.Admin })));
+    const tokens = await Promise.all(admins.map((admin) => t.login(admin)));
+    const answers = await Promise.all(admins.map((admin, i) => t.delivery(tokens[i]).send(DELETE, { input: { password: admin.password } })));
+    expect(answers.map((res) => res.errors?.[0].extensions.reason ?? 'deleted').sort()).toEqual(['LAST_ADMIN', 'deleted', 'deleted']);
+  });
 });

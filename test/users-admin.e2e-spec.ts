@@ -83,6 +83,24 @@ describe('users management (admin API)', () => {
     expect(role).toBe('admin');
   });
 
+  it('lets admins demote and deactivate each other at once without a deadlock, always keeping an active admin', async () => {
+    await t.dataSource.query(`UPDATE users SET deactivated_at = now() WHERE role = 'admin'`);
+    const admins = await Promise.all(Array.from({ length: 4 }, () => t.createUser({ role: Role.Admin })));
+    const tokens = await Promise.all(admins.map((admin) => t.login(admin)));
+    const calls = admins.flatMap((actor, i) =>
+      admins.flatMap((target) => [
+        t.admin(tokens[i]).send(CHANGE_ROLE, { input: { userId: target.user.id, role: 'Editor' } }),
+        t.admin(tokens[i]).send(DEACTIVATE, { input: { userId: target.user.id } }),
+      ]),
+    );
+    const codes = (await Promise.all(calls)).map((res) => res.errors?.[0].extensions.reason ?? res.errors?.[0].extensions.code ?? 'OK');
+    // A caller demoted or deactivated meanwhile is refused (FORBIDDEN, UNAUTHENTICATED); never CONCURRENT_CHANGE.
+    expect(codes.filter((code) => !['OK', 'LAST_ADMIN', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT'].includes(code))).toEqual([]);
+    const [{ active }] = await t.dataSource.query(`SELECT count(*)::int AS active FROM users WHERE role = 'admin' AND deactivated_at IS NULL`);
+    expect(active).toBe(1);
+    await t.dataSource.query(`UPDATE users SET deactivated_at = NULL, role = 'admin' WHERE id = $1`, [adminId]);
+  });
+
   it('answers NOT_FOUND for an unknown user', async () => {
     const res = await t.admin(adminToken).send('{ user(id: "00000000-0000-4000-8000-000000000000") { id } }');
     expect(res.errors?.[0].extensions.code).toBe('NOT_FOUND');

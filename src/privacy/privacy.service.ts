@@ -9,6 +9,7 @@ import { UserEntity } from '../users/entities/user.entity';
 import { verifyPassword } from '../users/passwords';
 import { Role } from '../users/role.enum';
 import { PERSONAL_DATA_SECTIONS } from './personal-data-sections';
+import { lockAdminChanges } from '../users/admin-changes-lock';
 
 /** Shown wherever a deleted account's content stays (posts, notifications it caused). */
 export const DELETED_MEMBER_NAME = 'Deleted member';
@@ -68,6 +69,7 @@ export class PrivacyService {
     const reservation = await this.throttle.reserve(caller.email, ip);
     let wrongPassword = false;
     const deletion = this.dataSource.transaction(async (tx) => {
+      await lockAdminChanges(tx);
       const user = await tx.findOne(UserEntity, { where: { id: caller.id }, lock: { mode: 'pessimistic_write' } });
       if (!user || user.deactivatedAt) throw new ConflictError('This account is already deleted or deactivated');
       if (!(await verifyPassword(user.passwordHash, password))) {

@@ -6,6 +6,7 @@ import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/
 import { hashPassword } from './passwords';
 import { UserEntity } from './entities/user.entity';
 import { Role } from './role.enum';
+import { lockAdminChanges } from './admin-changes-lock';
 
 export interface NewUser {
   email: string;
@@ -89,6 +90,7 @@ export class UsersService {
 
   async changeRole(actorId: string, userId: string, role: Role): Promise<UserEntity> {
     return this.dataSource.transaction(async (tx) => {
+      await lockAdminChanges(tx);
       const user = await this.lockUser(tx, userId);
       if (user.role === role) return user;
       if (user.role === Role.Admin) await this.assertAnotherAdminRemains(tx, user.id, actorId === userId);
@@ -102,6 +104,7 @@ export class UsersService {
       throw new BadUserInputError('You cannot deactivate your own account', [{ field: 'userId', messages: ['userId must not be your own'] }]);
     }
     return this.dataSource.transaction(async (tx) => {
+      await lockAdminChanges(tx);
       const user = await this.lockUser(tx, userId);
       if (user.deactivatedAt) return user;
       if (user.role === Role.Admin) await this.assertAnotherAdminRemains(tx, user.id, false);
@@ -128,7 +131,7 @@ export class UsersService {
     return user;
   }
 
-  /** Locks the active admins so two concurrent demotions cannot both pass the check. */
+  /** Locks the active admins too (under lockAdminChanges), so nothing else changes them while the check holds. */
   private async assertAnotherAdminRemains(tx: EntityManager, leavingAdminId: string, isSelf: boolean): Promise<void> {
     const admins = await tx.find(UserEntity, {
       where: { role: Role.Admin, deactivatedAt: IsNull() },
