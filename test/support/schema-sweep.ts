@@ -68,6 +68,8 @@ const BAD_INTS = [-1, 0, 2147483647, -2147483648];
 const BAD_FLOATS = [-1, 0, 1e308, -1e308];
 const BAD_DATES: unknown[] = ['0000-01-01T00:00:00Z', '275760-09-14T00:00:00Z', '2026-02-30T00:00:00Z', 'garbage', '\u0000', '-000001-01-01T00:00:00Z', 1e20];
 const LONG_LIST = 2000;
+/** How far below a root query's answer the sweep looks for fields with arguments. */
+const NESTED_DEPTH = 4;
 
 /** Mutations a sweep must not call: they end the sweep's own sessions or accounts. */
 const SKIPPED = /^(login|logout|deleteMyAccount|revoke.*|suspendMember|silenceMember|changePassword)$/;
@@ -267,20 +269,34 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
           for (const bad of badValues(place.type, place.path[place.path.length - 1], field.name)) await call(field.name, query, withValue(base, place.path, bad));
         }
       }
-      // The returned object's own fields with arguments (a thread's `posts(first:)`), under the valid root call.
-      const returned = types.get(unwrap(field.type).named.name!);
-      if (operation !== 'query' || returned?.kind !== 'OBJECT') continue;
-      for (const sub of returned.fields ?? []) {
-        if (sub.args.length === 0) continue;
-        const subDeclarations = sub.args.map((a) => `$sub_${a.name}: ${typeString(a.type)}`);
-        const subQuery = `query(${[...declarations, ...subDeclarations].join(', ')}) { ${head} { ${sub.name}(${sub.args.map((a) => `${a.name}: $sub_${a.name}`).join(', ')}) ${selectionOf(sub.type)} } }`;
-        const subBase = { ...base, ...Object.fromEntries(sub.args.map((a) => [`sub_${a.name}`, valid(a.type, a.name, sub.name)])) };
-        for (const arg of sub.args) {
-          for (const place of placesIn(arg.type, [`sub_${arg.name}`])) {
-            for (const bad of badValues(place.type, place.path[place.path.length - 1], sub.name)) await call(`${field.name}.${sub.name}`, subQuery, withValue(subBase, place.path, bad));
+      // Fields with arguments below a query's answer (a thread's `posts(first:)`, a connection's nodes' fields), reached
+      // through fields that need no argument, up to NESTED_DEPTH levels down, each object type once per root field.
+      if (operation !== 'query') continue;
+      const seen = new Set<string>();
+      const walk = async (type: TypeRef, path: string[], depth: number): Promise<void> => {
+        const info = types.get(unwrap(type).named.name!);
+        if (!info || info.kind !== 'OBJECT' || depth > NESTED_DEPTH || seen.has(info.name)) return;
+        seen.add(info.name);
+        for (const sub of info.fields ?? []) {
+          if (sub.name.startsWith('__')) continue;
+          if (sub.args.length === 0) {
+            await walk(sub.type, [...path, sub.name], depth + 1);
+            continue;
+          }
+          const subDeclarations = sub.args.map((a) => `$sub_${a.name}: ${typeString(a.type)}`);
+          const inner = `${sub.name}(${sub.args.map((a) => `${a.name}: $sub_${a.name}`).join(', ')}) ${selectionOf(sub.type)}`;
+          const selection = path.reduceRight((acc, name) => `${name} { ${acc} }`, inner);
+          const subQuery = `query(${[...declarations, ...subDeclarations].join(', ')}) { ${head} { ${selection} } }`;
+          const subBase = { ...base, ...Object.fromEntries(sub.args.map((a) => [`sub_${a.name}`, valid(a.type, a.name, sub.name)])) };
+          const label = [field.name, ...path, sub.name].join('.');
+          for (const arg of sub.args) {
+            for (const place of placesIn(arg.type, [`sub_${arg.name}`])) {
+              for (const bad of badValues(place.type, place.path[place.path.length - 1], sub.name)) await call(label, subQuery, withValue(subBase, place.path, bad));
+            }
           }
         }
-      }
+      };
+      await walk(field.type, [], 1);
     }
   }
   return result;
