@@ -13,7 +13,7 @@ import { enqueueWebhookEvents } from '../src/webhooks/webhook-events';
 import { verifySignature } from '../src/webhooks/webhook-signature';
 import { WebhooksService } from '../src/webhooks/webhooks.service';
 import { ACCEPT, DELETE as DELETE_POST, EDIT, ForumFactory } from './factories/forum';
-import { KnowledgeBaseFactory, localeOf, UNPUBLISH } from './factories/knowledge-base';
+import { KnowledgeBaseFactory, localeOf, PUBLISH, UNPUBLISH } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 import { eventually } from './support/eventually';
 import { closedPort, WebhookReceiver } from './support/webhook-receiver';
@@ -413,6 +413,21 @@ describe('outgoing webhooks', () => {
       // A later committed event is delivered: the worker was running all along.
       await t.dataSource.transaction((tx) => enqueueWebhookEvents(tx, [{ type: 'release.recorded', data: { releaseId: 'later' } }]));
       await eventually(async () => expect(r.received.map((h) => h.json.data.releaseId)).toEqual(['later']), 10_000);
+    });
+
+    it('publishes while endpoints are deleted at the same moment: every publish and deletion succeeds', async () => {
+      const r = await receiver();
+      for (let round = 0; round < 3; round += 1) {
+        const endpoints = await Promise.all(Array.from({ length: 6 }, () => register(r.url, ['ArticlePublished'])));
+        const drafts = await Promise.all(Array.from({ length: 6 }, (_, i) => kb.draft(categoryId, { title: `Race ${round} ${i}` })));
+        const answers = await Promise.all([
+          ...drafts.map((draft) => admin.send(PUBLISH, { input: { articleId: draft.id, revisionId: localeOf(draft).headRevision.id } })),
+          ...endpoints.map((endpoint) => admin.send(DELETE, { input: { id: endpoint.id } })),
+        ]);
+        expect(answers.map((res) => res.errors?.[0].extensions.code ?? 'OK')).toEqual(answers.map(() => 'OK'));
+      }
+      expect(await count('webhook_endpoints')).toBe(0);
+      expect(await count('webhook_deliveries')).toBe(0);
     });
 
     it('retries a receiver answering 500, logs each attempt, and marks the delivery failed after the last one', async () => {

@@ -43,6 +43,9 @@ export interface WebhookEventInput {
  * delivery per enabled endpoint subscribed to its type, in one statement. An event no endpoint wants is
  * not stored at all. A rolled-back transaction leaves nothing behind, so a receiver never hears of a
  * change that did not happen; the delivery worker sends what committed (at least once).
+ * The endpoints are read with `FOR KEY SHARE`: one deleted at the same moment is either kept until this
+ * transaction ends or skipped, never left referenced (which failed the caller's whole change, a publish for
+ * instance, on the deliveries' foreign key).
  */
 export async function enqueueWebhookEvents(tx: EntityManager, events: readonly WebhookEventInput[]): Promise<void> {
   if (events.length === 0) return;
@@ -54,7 +57,8 @@ export async function enqueueWebhookEvents(tx: EntityManager, events: readonly W
        FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(v, ord)),
      targets AS (
        SELECT i.id AS event_id, e.id AS endpoint_id, i.ord
-       FROM input i JOIN webhook_endpoints e ON e.is_enabled AND (cardinality(e.event_types) = 0 OR i.type = ANY(e.event_types))),
+       FROM input i JOIN webhook_endpoints e ON e.is_enabled AND (cardinality(e.event_types) = 0 OR i.type = ANY(e.event_types))
+       FOR KEY SHARE OF e),
      events AS (
        INSERT INTO webhook_events (id, type, data, surrogate_keys)
        SELECT i.id, i.type, i.data, i.surrogate_keys FROM input i WHERE i.id IN (SELECT event_id FROM targets)
