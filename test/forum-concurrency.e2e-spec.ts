@@ -2,6 +2,7 @@ import { Role } from '../src/users/role.enum';
 import { ACCEPT, DELETE, EDIT, FLAG, FOLLOW, REPLY, VOTE } from './factories/forum';
 import { ForumRows } from './factories/moderation-forum';
 import { createTestApp, GraphqlClient, GraphqlResponse, TestApp } from './support/create-test-app';
+import { seededRandom } from './support/seeded-random';
 
 const action = (name: string, input: string): string => `mutation ($input: ${input}!) { ${name}(input: $input) { threadId } }`;
 const HIDE = action('hideContent', 'ContentActionInput');
@@ -11,17 +12,6 @@ const LOCK = action('lockThread', 'ThreadActionInput');
 const MOVE = action('moveThread', 'MoveThreadInput');
 const MERGE = action('mergeThreads', 'MergeThreadsInput');
 const DUPLICATE = action('markThreadDuplicate', 'MarkDuplicateInput');
-
-/** A small seeded generator (mulberry32), so a failing storm can be replayed with FORUM_STORM_SEED. */
-function generator(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state + 0x6d2b79f5) | 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 /**
  * Members and moderators acting on the same few threads at the same moment: replies, votes, accepted answers, flags,
@@ -52,7 +42,7 @@ describe('forum under concurrent members and moderators', () => {
   afterAll(() => t.close());
 
   it(`answers every request with a client code and keeps counts and links exact (seed ${seed})`, async () => {
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const pick = <T>(items: T[]): T => items[random(items.length)];
     const answers = new Map<string, number>();
     const count = (label: string, res: GraphqlResponse): void => {

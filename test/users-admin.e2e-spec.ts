@@ -93,7 +93,7 @@ describe('users management (admin API)', () => {
         t.admin(tokens[i]).send(DEACTIVATE, { input: { userId: target.user.id } }),
       ]),
     );
-    const codes = (await Promise.all(calls)).map((res) => res.errors?.[0].extensions.reason ?? res.errors?.[0].extensions.code ?? 'OK');
+    const codes = (await Promise.all(calls)).map((res): string => String(res.errors?.[0].extensions.reason ?? res.errors?.[0].extensions.code ?? 'OK'));
     // A caller demoted or deactivated meanwhile is refused (FORBIDDEN, UNAUTHENTICATED); never CONCURRENT_CHANGE.
     expect(codes.filter((code) => !['OK', 'LAST_ADMIN', 'FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT'].includes(code))).toEqual([]);
     const [{ active }] = await t.dataSource.query(`SELECT count(*)::int AS active FROM users WHERE role = 'admin' AND deactivated_at IS NULL`);

@@ -1,0 +1,188 @@
+import { seedDemo } from '../src/cli/demo-seed';
+import { createTestApp, GraphqlClient, GraphqlResponse, TestApp } from './support/create-test-app';
+import { seededRandom } from './support/seeded-random';
+
+type Operation = () => Promise<GraphqlResponse | null>;
+
+/**
+ * Editors and admins acting on the same few things at the same moment, on the demo help center: articles (drafts,
+ * publishing, unpublishing, archiving, deletion, metadata, slugs, translations, creation), categories (moves,
+ * renames, deletion), stale flags against releases and scans, webhook endpoints against the publishes that enqueue
+ * their deliveries. Every answer is a success or a refusal with a client code: never INTERNAL_SERVER_ERROR, and never
+ * CONFLICT CONCURRENT_CHANGE (a deadlock). Found this way and fixed: two articles created at once with one title
+ * (unique slug violation), and a publish while a webhook endpoint was deleted (foreign key violation).
+ * ADMIN_STORM_SEED replays a run.
+ */
+describe('admin API under concurrent editors', () => {
+  const seed = Number(process.env.ADMIN_STORM_SEED ?? 20261130);
+  const random = seededRandom(seed);
+  const pick = <T>(list: T[]): T => list[random(list.length)];
+  let t: TestApp;
+  let admin: GraphqlClient;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedDemo(t.app, t.config);
+    const login = await t.admin().send(`mutation ($input: AdminLoginInput!) { login(input: $input) { accessToken } }`, {
+      input: { email: t.config.demo.adminEmail, password: t.config.demo.adminPassword },
+    });
+    admin = t.admin(login.data!.login.accessToken);
+  }, 120_000);
+  afterAll(() => t.close());
+
+  const rows = async <T>(sql: string, params: unknown[] = []): Promise<T[]> => (await t.dataSource.query(sql, params)) as T[];
+  const one = async <T>(sql: string, params: unknown[] = []): Promise<T | null> => pick(await rows<T>(sql, params)) ?? null;
+
+  /** Rounds of `width` operations at once; every answer's code (or OK) counted, the unexpected ones returned. */
+  async function storm(operations: Operation[], rounds: number, width: number): Promise<{ counts: Record<string, number>; unexpected: string[] }> {
+    const counts: Record<string, number> = {};
+    const unexpected: string[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const answers = await Promise.all(Array.from({ length: width }, () => pick(operations)()));
+      for (const answer of answers) {
+        if (!answer) continue;
+        const error = answer.errors?.[0];
+        const code = error ? `${error.extensions?.code}${error.extensions?.reason ? `:${error.extensions.reason}` : ''}` : 'OK';
+        counts[code] = (counts[code] ?? 0) + 1;
+        if (answer.status >= 500 || code.startsWith('INTERNAL_SERVER_ERROR') || code.endsWith('CONCURRENT_CHANGE')) unexpected.push(`${code} ${error?.path?.join('.')}`);
+      }
+    }
+    return { counts, unexpected };
+  }
+
+  interface LocaleRow {
+    article_id: string;
+    locale: string;
+    metadata_version: number;
+    head_revision_number: number;
+    head_id: string;
+  }
+  const articleRow = (ids: string[]): Promise<LocaleRow | null> =>
+    one<LocaleRow>(
+      `SELECT l.article_id, l.locale, a.metadata_version, l.head_revision_number, r.id AS head_id
+         FROM article_locales l JOIN articles a ON a.id = l.article_id
+         JOIN article_revisions r ON r.article_id = l.article_id AND r.locale = l.locale AND r.number = l.head_revision_number
+        WHERE l.article_id = ANY($1::uuid[]) AND l.locale = 'en'`,
+      [ids],
+    );
+
+  it('knowledge base: articles and categories', async () => {
+    const category = async (name: string, parentId: string | null = null): Promise<string> =>
+      (await admin.send(`mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`, { input: { parentId, translations: [{ locale: 'en', name }] } })).data!
+        .createCategory.id;
+    const first = await category('Storm A');
+    const categories = [first, await category('Storm B', first), await category('Storm C')];
+    const articles: string[] = [];
+    const create = async (): Promise<GraphqlResponse> => {
+      const res = await admin.send(`mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, {
+        input: { categoryId: pick(categories), title: 'Storm article', bodyMarkdown: 'Body' },
+      });
+      if (res.data?.createArticle) articles.push(res.data.createArticle.id);
+      return res;
+    };
+    for (let i = 0; i < 5; i += 1) await create();
+    const onArticle = (mutation: string, input: (row: LocaleRow) => Record<string, unknown>): Operation => async () => {
+      const row = await articleRow(articles);
+      return row && admin.send(mutation, { input: input(row) });
+    };
+    const LOCALE_ACTION = (name: string): Operation => onArticle(`mutation ($input: ArticleLocaleInput!) { ${name}(input: $input) { id } }`, (r) => ({ articleId: r.article_id, locale: 'en' }));
+    const operations: Operation[] = [
+      create,
+      onArticle(`mutation ($input: SaveArticleDraftInput!) { saveArticleDraft(input: $input) { id } }`, (r) => ({
+        articleId: r.article_id,
+        locale: 'en',
+        baseRevisionNumber: r.head_revision_number,
+        title: `Draft ${random(1000)}`,
+        bodyMarkdown: 'Changed',
+      })),
+      onArticle(`mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { id } }`, (r) => ({ articleId: r.article_id, revisionId: r.head_id })),
+      LOCALE_ACTION('unpublishArticle'),
+      LOCALE_ACTION('archiveArticle'),
+      LOCALE_ACTION('restoreArticle'),
+      LOCALE_ACTION('verifyArticle'),
+      onArticle(`mutation ($input: ArticleIdInput!) { deleteArticle(input: $input) { id } }`, (r) => ({ articleId: r.article_id })),
+      onArticle(`mutation ($input: ArticleIdInput!) { restoreDeletedArticle(input: $input) { id } }`, (r) => ({ articleId: r.article_id })),
+      onArticle(`mutation ($input: UpdateArticleInput!) { updateArticle(input: $input) { id } }`, (r) => ({
+        articleId: r.article_id,
+        baseMetadataVersion: r.metadata_version,
+        categoryId: pick(categories),
+        tags: ['storm'],
+      })),
+      onArticle(`mutation ($input: ChangeArticleSlugInput!) { changeArticleSlug(input: $input) { id } }`, (r) => ({
+        articleId: r.article_id,
+        baseMetadataVersion: r.metadata_version,
+        locale: 'en',
+        slug: `storm-slug-${random(3)}`,
+      })),
+      onArticle(`mutation ($input: SaveArticleDraftInput!) { saveArticleDraft(input: $input) { id } }`, (r) => ({
+        articleId: r.article_id,
+        locale: 'de',
+        baseRevisionNumber: 0,
+        title: 'Sturm',
+        bodyMarkdown: 'Text',
+        translatedFromRevisionNumber: r.head_revision_number,
+      })),
+      async () => admin.send(`mutation ($input: MoveCategoryInput!) { moveCategory(input: $input) { id } }`, { input: { id: pick(categories), parentId: random(2) ? pick(categories) : null } }),
+      async () => admin.send(`mutation ($input: UpdateCategoryInput!) { updateCategory(input: $input) { id } }`, { input: { id: pick(categories), translations: [{ locale: 'en', name: `Storm ${random(3)}` }] } }),
+      async () => admin.send(`mutation ($input: CategoryIdInput!) { deleteCategory(input: $input) { id } }`, { input: { id: pick(categories) } }),
+    ];
+    const { counts, unexpected } = await storm(operations, 12, 16);
+    expect(unexpected).toEqual([]);
+    expect(counts.OK).toBeGreaterThan(40);
+    // Afterwards: one current slug per article and locale, and no category is its own ancestor.
+    expect(await rows(`SELECT locale, slug FROM article_locales GROUP BY locale, slug HAVING count(*) > 1`)).toEqual([]);
+    const cycles = await rows(`WITH RECURSIVE up AS (SELECT id, parent_id, ARRAY[id] AS path, false AS cycle FROM categories
+      UNION ALL SELECT up.id, c.parent_id, up.path || c.id, c.id = ANY(up.path) FROM up JOIN categories c ON c.id = up.parent_id WHERE NOT up.cycle)
+      SELECT id FROM up WHERE cycle`);
+    expect(cycles).toEqual([]);
+  }, 300_000);
+
+  it('stale flags against releases and scans, webhook endpoints against publishes', async () => {
+    const products = await rows<{ id: string }>(`SELECT id FROM products`);
+    const titles = (await rows<{ title: string }>(`SELECT r.title FROM article_locales l JOIN article_revisions r ON r.id = l.published_revision_id LIMIT 30`)).map((r) => r.title);
+    let version = 0;
+    const flag = (mutation: string, extra: Record<string, unknown> = {}): Operation => async () => {
+      const row = await one<{ id: string }>(`SELECT id FROM stale_flags ORDER BY random() LIMIT 5`);
+      return row && admin.send(mutation, { input: { flagId: row.id, ...extra } });
+    };
+    const endpoint = (mutation: string): Operation => async () => {
+      const row = await one<{ id: string }>(`SELECT id FROM webhook_endpoints`);
+      return row && admin.send(mutation, { input: { id: row.id } });
+    };
+    const operations: Operation[] = [
+      async () =>
+        admin.send(`mutation ($input: RecordReleaseInput!) { recordRelease(input: $input) { __typename } }`, {
+          input: {
+            productId: pick(products).id,
+            version: `storm-${(version += 1)}`,
+            releasedAt: new Date().toISOString(),
+            notesMarkdown: `- removed ${pick(titles)}`,
+            changes: [{ kind: pick(['Removed', 'Changed', 'Deprecated']), summary: pick(titles) }],
+          },
+        }),
+      async () => admin.send(`mutation { runStalenessScan { __typename } }`),
+      flag(`mutation ($input: StaleFlagInput!) { acknowledgeStaleFlag(input: $input) { id } }`),
+      flag(`mutation ($input: DismissStaleFlagInput!) { dismissStaleFlag(input: $input) { id } }`, { reason: 'not stale' }),
+      flag(`mutation ($input: ResolveStaleFlagInput!) { resolveStaleFlag(input: $input) { id } }`),
+      async () => {
+        const row = await one<{ article_id: string; head_id: string }>(
+          `SELECT l.article_id, r.id AS head_id FROM article_locales l
+             JOIN article_revisions r ON r.article_id = l.article_id AND r.locale = l.locale AND r.number = l.head_revision_number
+            WHERE l.status = 'published' LIMIT 20`,
+        );
+        return row && admin.send(`mutation ($input: PublishArticleInput!) { publishArticle(input: $input) { id } }`, { input: { articleId: row.article_id, revisionId: row.head_id } });
+      },
+      async () =>
+        admin.send(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`, {
+          input: { url: 'http://127.0.0.1:9/hook', eventTypes: ['ArticlePublished', 'StaleFlagRaised', 'ReleaseRecorded'] },
+        }),
+      endpoint(`mutation ($input: WebhookEndpointIdInput!) { disableWebhookEndpoint(input: $input) { id } }`),
+      endpoint(`mutation ($input: WebhookEndpointIdInput!) { enableWebhookEndpoint(input: $input) { id } }`),
+      endpoint(`mutation ($input: WebhookEndpointIdInput!) { deleteWebhookEndpoint(input: $input) { id } }`),
+      endpoint(`mutation ($input: WebhookEndpointIdInput!) { rotateWebhookEndpointSecret(input: $input) { secret } }`),
+    ];
+    const { counts, unexpected } = await storm(operations, 12, 16);
+    expect(unexpected).toEqual([]);
+    expect(counts.OK).toBeGreaterThan(40);
+  }, 300_000);
+});
