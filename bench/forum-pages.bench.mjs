@@ -69,8 +69,12 @@ async function main() {
 
   const variants = [];
   const profileDir = os.tmpdir();
-  if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE}), caches off`, main: BASELINE, extra: { DELIVERY_CACHE_ENTRIES: '0' }, rounds: [] });
-  variants.push({ key: 'after', label: 'this build, caches off', main: MAIN, extra: { DELIVERY_CACHE_ENTRIES: '0' }, rounds: [], profile: process.env.BENCH_PROFILE === '1' });
+  // BENCH_BASELINE_ENV / BENCH_ENV: extra environment (JSON) for the baseline's server / this build's, e.g. another DB_POOL_SIZE.
+  const baselineEnv = JSON.parse(process.env.BENCH_BASELINE_ENV ?? '{}');
+  const buildEnv = JSON.parse(process.env.BENCH_ENV ?? '{}');
+  const envLabel = (extra) => (Object.keys(extra).length ? ` ${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join(' ')}` : '');
+  if (BASELINE) variants.push({ key: 'before', label: `baseline (${process.env.BENCH_BASELINE})${envLabel(baselineEnv)}, caches off`, main: BASELINE, extra: { DELIVERY_CACHE_ENTRIES: '0', ...baselineEnv }, rounds: [] });
+  variants.push({ key: 'after', label: `this build${envLabel(buildEnv)}, caches off`, main: MAIN, extra: { DELIVERY_CACHE_ENTRIES: '0', ...buildEnv }, rounds: [], profile: process.env.BENCH_PROFILE === '1' });
   if (process.env.BENCH_CACHES_ON === '1') variants.push({ key: 'on', label: 'this build, caches on', main: MAIN, extra: {}, rounds: [] });
   const body = () =>
     THREAD_PAGE ? JSON.stringify({ query: THREAD_QUERY, variables: { slug: pick(slugs) } }) : JSON.stringify({ query: BOARD_QUERY, variables: { board: pick(boards) } });
@@ -164,7 +168,7 @@ async function main() {
     : '';
   const markdown = `# Forum ${THREAD_PAGE ? 'thread' : 'board'} page, side by side (${threads} threads, ${posts} posts)
 
-Command: \`npm run build && BENCH_BASELINE=${process.env.BENCH_BASELINE ?? ''} BENCH_PAGE=${THREAD_PAGE ? 'thread' : 'board'} BENCH_DURATION=${SECONDS} BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_CACHES_ON === '1' ? ' BENCH_CACHES_ON=1' : ''}${CONCURRENT ? ' BENCH_CONCURRENT=1' : ''} node bench/forum-pages.bench.mjs\`
+Command: \`npm run build && BENCH_BASELINE=${process.env.BENCH_BASELINE ?? ''}${process.env.BENCH_BASELINE_ENV ? ` BENCH_BASELINE_ENV='${process.env.BENCH_BASELINE_ENV}'` : ''}${process.env.BENCH_ENV ? ` BENCH_ENV='${process.env.BENCH_ENV}'` : ''} BENCH_PAGE=${THREAD_PAGE ? 'thread' : 'board'} BENCH_DURATION=${SECONDS} BENCH_ROUNDS=${ROUNDS}${process.env.BENCH_CACHES_ON === '1' ? ' BENCH_CACHES_ON=1' : ''}${CONCURRENT ? ' BENCH_CONCURRENT=1' : ''} node bench/forum-pages.bench.mjs\`
 
 - Date: ${env.date}; Node ${env.node}; ${env.cpuCount} × ${env.cpuModel}; 1-minute load average during the rounds ${Math.min(...loads)}–${Math.max(...loads)} (shared machine: compare the rows of this run)
 - ${THREAD_PAGE ? `\`thread(slug)\` with question, accepted answer and the first 20 replies (authors, votes), a random slug of ${slugs.length} threads with replies per request` : `\`threads(boardSlug, first: 20)\` (Latest), a random open board of ${boards.length} per request`} (bench/forum-queries.mjs); ${CONNECTIONS} connections; each round 1 s warm-up + ${SECONDS} s per variant, ${CONCURRENT ? 'all variants loaded at the same time (each by its own connections)' : 'variants interleaved (each round starts at another)'}
