@@ -79,6 +79,15 @@ describe('a production start', () => {
     expect(res.data?.login.user.role).toBe('Admin');
   }, PROCESS_TIMEOUT_MS);
 
+  it('refuses options a CLI command does not take, before touching the database', async () => {
+    for (const args of [['scan', '--release', 'v2']]) {
+      const run = await runEntry('src/cli/main.ts', args, { ...productionEnv, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`\`${args[0]}\` takes no options or arguments (got ${args.slice(1).join(' ')})`);
+      expect(run.stderr).toContain('Usage: npm run cli');
+    }
+  }, PROCESS_TIMEOUT_MS);
+
   it('refuses a taken email with CONFLICT', async () => {
     await t.createUser({ email: 'taken@example.test' });
     const options = await parseCreateAdmin(['--email', 'TAKEN@example.test'], async () => '');

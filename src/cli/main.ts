@@ -37,7 +37,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage());
     return command ? 2 : 0;
   }
-  // Options are checked (and a piped password read) before the database is touched.
+  // Options are checked (and a piped password read) before the database is touched. Only create-admin takes any:
+  // another command given one (`scan --release <id>`) would silently do its whole job instead of what was meant.
+  if (command !== 'create-admin' && argv.length > 1) {
+    process.stderr.write(`\`${command}\` takes no options or arguments (got ${argv.slice(1).join(' ')}).\n${usage()}`);
+    return 2;
+  }
   const adminOptions = command === 'create-admin' ? await parseCreateAdmin(argv.slice(1), readStdin) : null;
   const envConfig = loadConfig();
   const database = await prepareDatabase(envConfig);
