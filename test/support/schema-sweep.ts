@@ -301,3 +301,65 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
   }
   return result;
 }
+
+/** Page-size arguments get this in a full selection; other arguments of nested fields are left out (or the field, if required). */
+const FULL_PAGE = 50;
+
+/**
+ * Every root query of a schema with the whole of its answer selected: every field, objects followed `depth` levels
+ * down, lists at page size 50. A root query is sent once per argument set given for it in `rootArguments` (by
+ * field name; missing: once with valid arguments from `ids`); each answer's text goes to `inspect`. For reading
+ * everything a caller can reach, e.g. to look for what must not be there.
+ */
+export async function readEverything(
+  send: SendFn & ((query: string, variables: Record<string, unknown>) => Promise<SweepAnswer & { text?: string }>),
+  ids: SweepIds,
+  rootArguments: Record<string, Record<string, unknown>[]>,
+  inspect: (field: string, variables: Record<string, unknown>, answer: SweepAnswer & { text?: string }) => void,
+  depth = 5,
+): Promise<number> {
+  const schema = await introspect(send);
+  const types = new Map(schema.types.map((t) => [t.name, t]));
+  const valid = validValues(types, ids);
+  const selection = (type: TypeRef, level: number, path: Set<string>): string => {
+    const info = types.get(unwrap(type).named.name!);
+    if (!info || info.kind !== 'OBJECT') return '';
+    const parts: string[] = [];
+    for (const field of info.fields ?? []) {
+      if (field.args.some((a) => a.type.kind === 'NON_NULL')) continue;
+      const pageArgs = field.args.filter((a) => /^(first|limit|pageSize)$/.test(a.name) && unwrap(a.type).named.name === 'Int');
+      const head = `${field.name}${pageArgs.length ? `(${pageArgs.map((a) => `${a.name}: ${FULL_PAGE}`).join(', ')})` : ''}`;
+      const named = unwrap(field.type).named;
+      if (named.kind !== 'OBJECT') {
+        parts.push(head);
+        continue;
+      }
+      // Each object type once along a path (a thread's author's … thread), and no deeper than `depth`.
+      if (level >= depth || path.has(named.name!)) continue;
+      const inner = selection(field.type, level + 1, new Set([...path, named.name!]));
+      if (inner) parts.push(`${head} { ${inner} }`);
+    }
+    return parts.join(' ');
+  };
+  let requests = 0;
+  for (const field of types.get(schema.queryType.name)!.fields ?? []) {
+    if (field.name.startsWith('__')) continue;
+    const declarations = field.args.map((a) => `$${a.name}: ${typeString(a.type)}`);
+    const argumentsText = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+    const inner = selection(field.type, 1, new Set([unwrap(field.type).named.name!]));
+    const query = `query${declarations.length ? `(${declarations.join(', ')})` : ''} { ${field.name}${argumentsText ? `(${argumentsText})` : ''} ${inner ? `{ ${inner} }` : ''} }`;
+    // Required arguments get valid values, page sizes the full page; the rest is left to `rootArguments`.
+    const base = Object.fromEntries(
+      field.args
+        .filter((a) => a.type.kind === 'NON_NULL' || /^(first|limit|pageSize)$/.test(a.name))
+        .map((a) => [a.name, /^(first|limit|pageSize)$/.test(a.name) && unwrap(a.type).named.name === 'Int' ? FULL_PAGE : valid(a.type, a.name, field.name)]),
+    );
+    for (const extra of rootArguments[field.name] ?? [{}]) {
+      const variables = { ...base, ...extra };
+      for (const [name, value] of Object.entries(variables)) if (value === undefined) delete variables[name];
+      requests += 1;
+      inspect(field.name, variables, await send(query, variables));
+    }
+  }
+  return requests;
+}
