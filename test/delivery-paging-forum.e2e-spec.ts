@@ -82,6 +82,26 @@ describe('delivery API: backward paging of thread replies, the thread sitemap an
     expect(mixed.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses well-formed cursors whose values are not the list’s key with BAD_USER_INPUT', async () => {
+    const board = await forum.board();
+    const thread = await forum.thread(ann, board.id);
+    const cursor = (parts: unknown[]): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const forged = [['x', 'y', 'z'], [1, '2026-13-45T99:99:99Z', '00000000-0000-0000-0000-000000000000'], [1e308, 1e308, 1e308], ['\u0000', 'x', 'y']];
+    for (const parts of forged) {
+      for (const [query, variables] of [
+        ['query ($after: String) { threads(after: $after) { edges { cursor } } }', { after: cursor(parts) }],
+        ['query ($before: String) { threads(last: 2, before: $before, sort: Top) { edges { cursor } } }', { before: cursor(parts) }],
+        [POSTS, { id: thread.id, first: 2, after: cursor(parts) }],
+      ] as const) {
+        const res = await ann.send(query, variables);
+        expect([query.slice(0, 40), parts, res.errors?.[0].extensions.code]).toEqual([query.slice(0, 40), parts, 'BAD_USER_INPUT']);
+      }
+    }
+    // The article sitemap's key is two strings (locale, slug): any pair pages, but not text PostgreSQL cannot hold.
+    const sitemap = await ann.send('query ($after: String) { sitemap(after: $after) { edges { cursor } } }', { after: cursor(['\u0000', 'x']) });
+    expect(sitemap.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('pages the thread sitemap backwards', async () => {
     const board = await forum.board();
     for (let i = 0; i < 3; i += 1) {

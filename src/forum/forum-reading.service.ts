@@ -723,7 +723,12 @@ function excerpt(text: string): string {
   return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
 }
 
-/** A cursor whose values PostgreSQL cannot read as the key's types (class 22: data exception). */
+/**
+ * A cursor whose values PostgreSQL cannot read as the key's types (class 22: data exception). TypeORM wraps the
+ * driver's error (`driverError`); a prepared statement (preparedQuery) throws the driver's own, with `code` on it.
+ */
 function isInvalidInput(error: unknown): boolean {
-  return (error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22') === true;
+  const { code, driverError } = error as { code?: unknown; driverError?: { code?: unknown } };
+  const sqlState = typeof driverError?.code === 'string' ? driverError.code : code;
+  return typeof sqlState === 'string' && sqlState.startsWith('22');
 }

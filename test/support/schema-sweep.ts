@@ -68,6 +68,22 @@ const BAD_INTS = [-1, 0, 2147483647, -2147483648];
 const BAD_FLOATS = [-1, 0, 1e308, -1e308];
 const BAD_DATES: unknown[] = ['0000-01-01T00:00:00Z', '275760-09-14T00:00:00Z', '2026-02-30T00:00:00Z', 'garbage', '\u0000', '-000001-01-01T00:00:00Z', 1e20];
 const LONG_LIST = 2000;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+/** Well-formed cursors (base64url JSON arrays) with the wrong arity, types, ranges or text: for `after` and `before`. */
+const BAD_CURSORS = [
+  [],
+  [1],
+  ['x', 'y', 'z'],
+  ['275760-09-13T00:00:00Z', NIL_UUID],
+  ['infinity', NIL_UUID],
+  [1e308, NIL_UUID],
+  [5, '2026-01-01T00:00:00Z', NIL_UUID],
+  [1, '2026-13-45T99:99:99Z', NIL_UUID],
+  ['9'.repeat(400), NIL_UUID],
+  ['\u0000', NIL_UUID],
+  ['en', '\ud800'],
+  [1e308, 1e308, 1e308],
+].map((parts) => Buffer.from(JSON.stringify(parts)).toString('base64url'));
 /** How far below a root query's answer the sweep looks for fields with arguments. */
 const NESTED_DEPTH = 4;
 
@@ -227,7 +243,7 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
     else if (named.name === 'Float') values = BAD_FLOATS;
     else if (named.name === 'ID') values = BAD_IDS;
     else if (/date|time/i.test(named.name!)) values = BAD_DATES;
-    else if (named.name === 'String') values = BAD_TEXT;
+    else if (named.name === 'String') values = /^(after|before)$/.test(argName.replace(/^sub_/, '')) ? [...BAD_TEXT, ...BAD_CURSORS] : BAD_TEXT;
     else values = [...BAD_TEXT.slice(0, 4), { nested: 1 }, 12];
     if (!list) return values;
     const element = (valid(type, argName, fieldName) as unknown[])[0];
@@ -261,7 +277,9 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
       const declarations = field.args.map((a) => `$${a.name}: ${typeString(a.type)}`);
       const argumentsText = field.args.map((a) => `${a.name}: $${a.name}`).join(', ');
       const head = `${field.name}${argumentsText ? `(${argumentsText})` : ''}`;
-      const base = Object.fromEntries(field.args.map((a) => [a.name, valid(a.type, a.name, field.name)]));
+      // Required arguments only: optional ones come in one at a time with their bad values (all of them at once can
+      // conflict, `first` with `last`, and every call would stop at that).
+      const base = Object.fromEntries(field.args.filter((a) => a.type.kind === 'NON_NULL').map((a) => [a.name, valid(a.type, a.name, field.name)]));
       const query = `${operation}${declarations.length ? `(${declarations.join(', ')})` : ''} { ${head} ${selectionOf(field.type)} }`;
       await call(field.name, query, base);
       for (const arg of field.args) {
@@ -287,7 +305,7 @@ export async function sweepSchema(send: SendFn, ids: SweepIds): Promise<SweepRes
           const inner = `${sub.name}(${sub.args.map((a) => `${a.name}: $sub_${a.name}`).join(', ')}) ${selectionOf(sub.type)}`;
           const selection = path.reduceRight((acc, name) => `${name} { ${acc} }`, inner);
           const subQuery = `query(${[...declarations, ...subDeclarations].join(', ')}) { ${head} { ${selection} } }`;
-          const subBase = { ...base, ...Object.fromEntries(sub.args.map((a) => [`sub_${a.name}`, valid(a.type, a.name, sub.name)])) };
+          const subBase = { ...base, ...Object.fromEntries(sub.args.filter((a) => a.type.kind === 'NON_NULL').map((a) => [`sub_${a.name}`, valid(a.type, a.name, sub.name)])) };
           const label = [field.name, ...path, sub.name].join('.');
           for (const arg of sub.args) {
             for (const place of placesIn(arg.type, [`sub_${arg.name}`])) {

@@ -26,5 +26,8 @@ describe('cursors', () => {
     expect(decodeCursor(cursor, 3)).toEqual([1, '2026-11-29T18:00:00.123456+00:00', 'a0000000-0000-4000-8000-000000000000']);
     expect(() => decodeCursor(cursor, 2)).toThrow(BadUserInputError);
     expect(() => decodeCursor('not-a-cursor', 1)).toThrow(BadUserInputError);
+    // Text PostgreSQL cannot store, inside a well-formed cursor (the sitemap's answered INTERNAL_SERVER_ERROR).
+    expect(() => decodeCursor(encodeCursor(['\u0000', 'x']), 2)).toThrow(BadUserInputError);
+    expect(() => decodeCursor(encodeCursor(['en', '\ud800']), 2)).toThrow(BadUserInputError);
   });
 });

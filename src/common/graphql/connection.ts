@@ -3,6 +3,7 @@ import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BadUserInputError } from '../errors/app-error';
 import { MAX_PAGE_SIZE } from './query-limits';
+import { unsafeTextReason } from './request-checks';
 
 @ObjectType()
 export class PageInfo {
@@ -69,7 +70,8 @@ export function encodeCursorJson(partsJson: string): string {
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
   try {
     const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === 'string' || typeof p === 'number')) {
+    // Its strings reach SQL as parameters: text PostgreSQL cannot store (NUL, a lone surrogate) is no cursor of ours either.
+    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => (typeof p === 'string' && unsafeTextReason(p) === null) || typeof p === 'number')) {
       return parts as (string | number)[];
     }
   } catch {
