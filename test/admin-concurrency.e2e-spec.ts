@@ -137,6 +137,32 @@ describe('admin API under concurrent editors', () => {
     expect(cycles).toEqual([]);
   }, 300_000);
 
+  it('deletes a category at the moment articles are created in it, moved to it, and it is renamed', async () => {
+    const outcomes: string[] = [];
+    const code = (res: GraphqlResponse): string => (res.errors ? `${res.errors[0].extensions?.code}${res.errors[0].extensions?.reason ? `:${res.errors[0].extensions.reason}` : ''}` : 'OK');
+    for (let round = 0; round < 30; round += 1) {
+      const category = async (name: string): Promise<string> =>
+        (await admin.send(`mutation ($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`, { input: { translations: [{ locale: 'en', name }] } })).data!.createCategory.id;
+      const doomed = await category(`Doomed ${round}`);
+      const other = await category(`Other ${round}`);
+      const article = (await admin.send(`mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id metadataVersion } }`, { input: { categoryId: other, title: `Mover ${round}`, bodyMarkdown: 'x' } })).data!.createArticle;
+      // The deletion starts first, or a little after the others (round by round), so both orders happen.
+      const later = <T>(ms: number, send: () => Promise<T>): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(send()), ms));
+      const answers = await Promise.all([
+        later(round % 2, () => admin.send(`mutation ($input: CategoryIdInput!) { deleteCategory(input: $input) { id } }`, { input: { id: doomed } })),
+        later(round % 3, () => admin.send(`mutation ($input: CreateArticleInput!) { createArticle(input: $input) { id } }`, { input: { categoryId: doomed, title: `New ${round}`, bodyMarkdown: 'x' } })),
+        later((round + 1) % 3, () => admin.send(`mutation ($input: UpdateArticleInput!) { updateArticle(input: $input) { id } }`, { input: { articleId: article.id, baseMetadataVersion: article.metadataVersion, categoryId: doomed } })),
+        admin.send(`mutation ($input: UpdateCategoryInput!) { updateCategory(input: $input) { id } }`, { input: { id: doomed, translations: [{ locale: 'en', name: `Renamed ${round}` }] } }),
+        admin.send(`mutation ($input: MoveCategoryInput!) { moveCategory(input: $input) { id } }`, { input: { id: other, parentId: doomed } }),
+      ]);
+      outcomes.push(...answers.map(code));
+      const [{ left }] = await rows<{ left: number }>(`SELECT count(*)::int AS left FROM categories WHERE id = $1`, [doomed]);
+      // Deleted: nothing went into it. Kept: the deletion was refused because something did.
+      expect(code(answers[0])).toBe(left === 0 ? 'OK' : 'CONFLICT:CATEGORY_NOT_EMPTY');
+    }
+    expect(outcomes.filter((outcome) => outcome.startsWith('INTERNAL_SERVER_ERROR') || outcome.endsWith('CONCURRENT_CHANGE'))).toEqual([]);
+  }, 300_000);
+
   it('stale flags against releases and scans, webhook endpoints against publishes', async () => {
     const products = await rows<{ id: string }>(`SELECT id FROM products`);
     const titles = (await rows<{ title: string }>(`SELECT r.title FROM article_locales l JOIN article_revisions r ON r.id = l.published_revision_id LIMIT 30`)).map((r) => r.title);

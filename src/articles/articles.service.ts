@@ -10,7 +10,6 @@ import { ArticleLocaleEntity, ArticleStatus, ReviewState } from './entities/arti
 import { ArticleRevisionEntity } from './entities/article-revision.entity';
 import { ArticleSlugEntity } from './entities/article-slug.entity';
 import { ArticleEntity } from './entities/article.entity';
-import { CategoryEntity } from './entities/category.entity';
 import { RevisionContent, RevisionsService } from './revisions.service';
 import { isValidSlug, slugify, withSuffix } from './slugs/slugify';
 import { AppConfig } from '../config/app-config';
@@ -336,8 +335,13 @@ export class ArticlesService {
     return article;
   }
 
+  /**
+   * The category must exist, and stays until the transaction ends (`FOR KEY SHARE`): deleting it at the same moment
+   * either waits for this article and then finds the category not empty, or goes first and this is refused here.
+   */
   private async requireCategory(tx: EntityManager, categoryId: string, field: string): Promise<void> {
-    if (!(await tx.exists(CategoryEntity, { where: { id: categoryId } }))) {
+    const found: unknown[] = await tx.query('SELECT 1 FROM categories WHERE id = $1 FOR KEY SHARE', [categoryId]);
+    if (found.length === 0) {
       throw new BadUserInputError('No such category', [{ field, messages: [`category ${categoryId} does not exist`] }]);
     }
   }

@@ -92,6 +92,9 @@ export class CategoriesService {
     const translations = command.translations ? this.checkTranslations(command.translations, 'input.translations', false) : [];
     const removeLocales = (command.removeLocales ?? []).map((locale) => this.locales.resolve(locale, 'input.removeLocales'));
     return this.dataSource.transaction(async (tx) => {
+      // As every change of the tree: a rename at the moment of a deletion locked the translations, then the category,
+      // the deletion the other way round (a deadlock), and two translations could claim one slug at once.
+      await lockTree(tx);
       const category = await this.getById(command.id, tx);
       if (command.reviewIntervalDays !== undefined) {
         await tx.update(CategoryEntity, { id: category.id }, { reviewIntervalDays: command.reviewIntervalDays });
@@ -148,6 +151,8 @@ export class CategoriesService {
     return this.dataSource.transaction(async (tx) => {
       await lockTree(tx);
       const category = await this.getById(id, tx);
+      // Articles being created in it or moved to it hold it (FOR KEY SHARE) until they commit: wait, then count them.
+      await tx.query('SELECT 1 FROM categories WHERE id = $1 FOR UPDATE', [id]);
       const children = await tx.count(CategoryEntity, { where: { parentId: id } });
       const articles = await tx.count(ArticleEntity, { where: { categoryId: id } });
       if (children > 0 || articles > 0) {
