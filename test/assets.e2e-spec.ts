@@ -359,6 +359,22 @@ describe('assets: upload, variants, delivery', () => {
     expect(missing.errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it('attaches and deletes one asset at the same moment: either it is attached and stays, or it is gone', async () => {
+    const category = await kb.category('Asset races');
+    const article = await kb.published(category.id, { title: 'Asset races', bodyMarkdown: 'Text.' });
+    const later = <T>(ms: number, send: () => Promise<T>): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(send()), ms));
+    for (let round = 0; round < 10; round += 1) {
+      const asset = await uploaded(await png(40 + round, 20, '#336699'), `race-${round}.png`);
+      const [attach, remove] = await Promise.all([
+        later(round % 2, () => editor.send(ATTACH, { input: { assetId: asset.id, articleId: article.id } })),
+        later((round + 1) % 2, () => editor.send(DELETE, { input: { assetId: asset.id } })),
+      ]);
+      // Before, the attach read the asset unlocked and its insert met the deletion: a foreign-key violation.
+      const codes = [attach, remove].map((res) => (res.errors ? `${res.errors[0].extensions.code}:${res.errors[0].extensions.reason ?? ''}` : 'OK'));
+      expect([['OK', 'CONFLICT:ASSET_IN_USE'], ['NOT_FOUND:', 'OK']]).toContainEqual(codes);
+    }
+  });
+
   it.each([
     '/assets/../../package.json',
     '/assets/..%2F..%2Fpackage.json/original.png',

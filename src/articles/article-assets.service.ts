@@ -26,9 +26,10 @@ export class ArticleAssetsService {
 
   async attach(editor: AuthUser, assetId: string, articleId: string): Promise<AssetEntity> {
     return this.dataSource.transaction(async (tx) => {
-      const asset = await tx.findOne(AssetEntity, { where: { id: assetId } });
+      // FOR KEY SHARE: an asset deleted at the same moment is then gone (NOT_FOUND) or waits and finds itself in use.
+      const asset = await tx.findOne(AssetEntity, { where: { id: assetId }, lock: { mode: 'for_key_share' } });
       if (!asset) throw new NotFoundError('Asset', assetId);
-      const article = await tx.findOne(ArticleEntity, { where: { id: articleId } });
+      const article = await tx.findOne(ArticleEntity, { where: { id: articleId }, lock: { mode: 'for_key_share' } });
       if (!article) throw new NotFoundError('Article', articleId);
       await tx.query(
         `INSERT INTO article_assets (article_id, asset_id, is_attached) VALUES ($1, $2, true)
@@ -53,12 +54,12 @@ export class ArticleAssetsService {
     });
   }
 
-  /** Records the assets a revision's Markdown refers to (those that exist), in the revision's transaction. */
+  /** Records the assets a revision's Markdown refers to (those that exist, held FOR KEY SHARE against a deletion), in the revision's transaction. */
   async recordReferences(tx: EntityManager, articleId: string, assetIds: readonly string[]): Promise<void> {
     if (assetIds.length === 0) return;
     await tx.query(
       `INSERT INTO article_assets (article_id, asset_id)
-       SELECT $1, a.id FROM assets a WHERE a.id = ANY($2::uuid[])
+       SELECT $1, a.id FROM assets a WHERE a.id = ANY($2::uuid[]) FOR KEY SHARE
        ON CONFLICT DO NOTHING`,
       [articleId, assetIds],
     );
