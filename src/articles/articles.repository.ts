@@ -96,15 +96,17 @@ export class ArticlesRepository {
     return view ?? null;
   }
 
-  /** Full views of several articles, in the order of `ids`, in six queries whatever their number. */
+  /**
+   * Full views of several articles, in the order of `ids`, in six queries whatever their number, all read in one
+   * snapshot (REPEATABLE READ): read on separate connections, as they once were, they could disagree when an article
+   * changed meanwhile (a locale whose head revision or review schedule was not there yet), and the view fell apart.
+   */
   async views(ids: string[]): Promise<ArticleView[]> {
     if (ids.length === 0) return [];
-    const manager = this.dataSource.manager;
-    // Independent reads, sent at once on separate pooled connections (one round trip of waiting, not six).
-    const [articles, states, revisions, schedules, translations, slugs] = await Promise.all([
-      manager.find(ArticleEntity, { where: { id: In(ids) }, relations: { products: true } }),
-      manager.find(ArticleLocaleEntity, { where: { articleId: In(ids) }, order: { locale: 'ASC' } }),
-      manager
+    const [articles, states, revisions, schedules, translations, slugs] = await this.dataSource.transaction('REPEATABLE READ', async (manager) => [
+      await manager.find(ArticleEntity, { where: { id: In(ids) }, relations: { products: true } }),
+      await manager.find(ArticleLocaleEntity, { where: { articleId: In(ids) }, order: { locale: 'ASC' } }),
+      await manager
         .createQueryBuilder(ArticleRevisionEntity, 'r')
         .innerJoin(
           ArticleLocaleEntity,
@@ -113,16 +115,16 @@ export class ArticlesRepository {
         )
         .where('l.article_id IN (:...ids)', { ids })
         .getMany(),
-      manager.query(
+      (await manager.query(
         'SELECT locale_id, review_interval_days, next_review_at FROM article_review_schedule($1) WHERE article_id = ANY($2::uuid[])',
         [this.config.articles.defaultReviewIntervalDays, ids],
-      ) as Promise<ReviewScheduleRow[]>,
-      manager.query(
+      )) as ReviewScheduleRow[],
+      (await manager.query(
         'SELECT locale_id, translated_from_revision_number, source_revision_number, is_outdated FROM article_translation_states WHERE article_id = ANY($1::uuid[])',
         [ids],
-      ) as Promise<TranslationStateRow[]>,
-      manager.find(ArticleSlugEntity, { where: { articleId: In(ids) }, order: { createdAt: 'ASC' } }),
-    ]);
+      )) as TranslationStateRow[],
+      await manager.find(ArticleSlugEntity, { where: { articleId: In(ids) }, order: { createdAt: 'ASC' } }),
+    ] as const);
 
     const revisionById = new Map(revisions.map((r) => [r.id, r]));
     const headOf = (state: ArticleLocaleEntity): ArticleRevisionEntity =>
