@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { SearchEngine } from '../search/search-engine';
 import { IndexingWorker } from '../src/search/indexing-worker';
 import { SEARCH_ENGINE } from '../src/search/search-engine.token';
 import { SearchIndexService } from '../src/search/search-index.service';
+import { PHRASE_RELAX_BELOW } from '../src/search/search.service';
 import { Role } from '../src/users/role.enum';
 import { ARCHIVE, expectData, KnowledgeBaseFactory, UPDATE_ARTICLE } from './factories/knowledge-base';
 import { eventually } from './support/eventually';
@@ -116,6 +118,38 @@ describe('search API (PostgreSQL engine)', () => {
     const right = await search({ text: 'warehouse shipments archive' });
     expect(right.data?.search).toMatchObject({ didYouMean: null, correctedQuery: null });
     expect(right.data?.search.hits[0].title).toBe('Archive old shipments');
+  });
+
+  it('lists the documents with a quoted phrase first, then those with its words, unless the phrase finds enough', async () => {
+    const category = await kb.category();
+    await kb.published(category.id, { title: 'Error: frobnicator stalled on start', bodyMarkdown: 'The message "frobnicator stalled" appears when the app starts.' });
+    await kb.published(category.id, { title: 'Frobnicator keeps restarting', bodyMarkdown: 'When it has stalled, restart the frobnicator from the menu.' });
+    await kb.published(category.id, { title: 'Zebra crossings', bodyMarkdown: 'Nothing about the other words.' });
+    await worker.drain();
+
+    const relaxed = await search({ text: '"frobnicator stalled" on start', facets: ['Category'] });
+    expect(relaxed.errors).toBeUndefined();
+    expect(relaxed.data?.search.hits.map((hit: { title: string }) => hit.title)).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
+    expect(relaxed.data?.search.total).toBe(2);
+    expect(relaxed.data?.search.facets.category).toEqual([{ value: category.id, count: 2 }]);
+    expect(await titles({ text: '"frobnicator stalled" on start', pageSize: 1, page: 2 })).toEqual(['Frobnicator keeps restarting']);
+    expect(await titles({ text: '"frobnicator stalled" on start', pageSize: 1, page: 3 })).toEqual([]);
+    // A phrase in no document: what its words find, instead of nothing.
+    expect((await titles({ text: '"stalled frobnicator"' })).sort()).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
+
+    // With PHRASE_RELAX_BELOW documents holding the phrase, it stays strict.
+    const engine = t.app.get<SearchEngine>(SEARCH_ENGINE);
+    const reports = Array.from({ length: PHRASE_RELAX_BELOW }, (_, i) => ({
+        kind: 'article' as const, id: randomUUID(), locale: 'en', version: 1, visibility: 'public' as const, status: 'published', title: `Quuxifier jammed report ${i}`,
+        headings: [], body: 'The quuxifier jammed again.', slug: `quuxifier-jammed-${i}`, categoryIds: [], productKeys: [], tags: [], solved: null, updatedAt: new Date(), publishedAt: new Date(),
+    }));
+    await engine.upsert(reports);
+    await kb.published(category.id, { title: 'Jammed doors and a quuxifier', bodyMarkdown: 'Both words, never side by side.' });
+    await worker.drain();
+    const strict = await search({ text: '"quuxifier jammed"', pageSize: 50 });
+    expect(strict.data?.search.total).toBe(PHRASE_RELAX_BELOW);
+    expect(strict.data?.search.hits.map((hit: { title: string }) => hit.title)).not.toContain('Jammed doors and a quuxifier');
+    await engine.remove(reports); // documents of no article: the index check below would report them
   });
 
   it('applies synonyms and stop words admins manage', async () => {

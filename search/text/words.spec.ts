@@ -62,6 +62,9 @@ describe('one tokenizer for index and query', () => {
     ['Learn C# today', 'c#', 'C#'],
     ['Open xorg.conf', 'xorg.conf', 'xorg conf'],
     ['Rename my_var now', 'my_var', 'my var'],
+    ['Edit /etc/X11/xorg.conf as root', 'xorg.conf', 'xorg conf'],
+    ['Edit /etc/X11/xorg.conf as root', '/etc/X11/xorg.conf', 'etc X11 xorg conf'],
+    ['Missing \\ubuntu\\winboot\\wubildr.mbr', 'wubildr.mbr', 'wubildr mbr'],
   ])('%s: found by %s and by %s in every locale', (text, whole, parts) => {
     for (const locale of ['en', 'de', 'ja', 'zh-CN', 'xx']) {
       const indexed = new Set(indexWords(text, locale));
@@ -79,5 +82,13 @@ describe('one tokenizer for index and query', () => {
     expect(queryWords('c#', 'en')).toEqual(['csharp']);
     expect(queryWords('node.js', 'en')).toEqual(['nodejs']);
     expect(compoundTokens('a sentence. Another', 'index')).toBe('a sentence. Another');
+  });
+
+  it('makes the file names of a path words of their own', () => {
+    expect(queryWords('/etc/X11/xorg.conf', 'en')).toEqual(['etcx11xorgconf', 'xorgconf']);
+    expect(indexText('Open xorg.conf', 'en')).toContain('xorgconf'); // a path typed whole finds its file name alone
+    expect(queryWords('~/.bashrc', 'en')).toEqual(['bashrc']);
+    expect(queryWords('/etc/fstab', 'en')).toEqual(['etcfstab']);
+    expect(compoundTokens('see src/vite.config.js', 'index').trim().split(/\s+/)).toEqual(['see', 'srcviteconfigjs', 'viteconfigjs', 'src', 'vite', 'config', 'js']);
   });
 });

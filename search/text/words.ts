@@ -12,7 +12,8 @@ const WORD = /[\p{L}\p{N}]+/gu;
  * Code-like tokens, the same way on both sides. PostgreSQL's parser keeps `12.04` as one float,
  * `node.js` as a host and `/etc/fstab` as a file, while a query split them; so before any engine sees
  * the text, a compound of letter/digit runs joined by `.`, `/`, `\` or `_` becomes its joined form
- * (`nodejs`, `1204`, `etcfstab`) and, on the index side, also its parts (`node js`). A trailing `++` or
+ * (`nodejs`, `1204`, `etcfstab`), the file names of a path (`xorgconf` of `/etc/X11/xorg.conf`) and, on the index
+ * side, also its parts (`node js`). A trailing `++` or
  * `#` on a short name becomes a word (`c++` → `cplusplus`, `c#` → `csharp`) instead of the letter `c`.
  */
 const NON_CJK_ALNUM = '(?:(?![\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}])[\\p{L}\\p{N}])';
@@ -25,8 +26,22 @@ export function compoundTokens(text: string, side: 'index' | 'query'): string {
   return symbols.replace(COMPOUND, (compound) => {
     const parts = compound.split(/[./\\_]+/).filter(Boolean);
     const joined = parts.join('');
-    return side === 'index' ? ` ${joined} ${parts.join(' ')} ` : ` ${joined} `;
+    const names = fileNames(compound).filter((name) => name !== joined);
+    return side === 'index' ? ` ${[joined, ...names, ...parts].join(' ')} ` : ` ${[joined, ...names].join(' ')} `;
   });
+}
+
+/**
+ * The file names of a path, joined (`/etc/X11/xorg.conf` → `xorgconf`, `~/.bashrc` → `bashrc`): words of their own on
+ * both sides, so `xorg.conf` finds the path and the path finds `xorg.conf`.
+ */
+function fileNames(compound: string): string[] {
+  if (!/[/\\]/.test(compound)) return [];
+  return compound
+    .split(/[/\\]+/)
+    .filter((segment) => /[._]/.test(segment))
+    .map((segment) => segment.split(/[._]+/).filter(Boolean).join(''))
+    .filter(Boolean);
 }
 
 /** Longest accepted query, in characters; longer input is cut (never an error, never slow). */

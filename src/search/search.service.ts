@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { FacetName, SearchEngine, SearchFilters, SearchHit, SearchPage, SearchQuery, Visibility } from '../../search/search-engine';
 import { textSearchConfig } from '../../search/postgres/text-search-config';
-import { containsCjk, queryWords } from '../../search/text/words';
+import { containsCjk, queryPhrases, queryWords } from '../../search/text/words';
 import { BadUserInputError } from '../common/errors/app-error';
 import { LocalesService } from '../common/locales/locales.service';
 import { AppConfig } from '../config/app-config';
@@ -13,7 +13,13 @@ import { SearchAnalytics } from './search-analytics';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchResultCache } from './search-result-cache';
 import type { HitDetails, LabeledFacetCount, PublicFacetName } from './search-labels';
-import { SearchLabels } from './search-labels';
+import { hitKey, SearchLabels } from './search-labels';
+
+/**
+ * A search whose quoted phrases find fewer documents than this is relaxed: the documents with the phrases come first,
+ * then those with the phrases' words (as without the quotes). With this many or more, the phrases stay strict.
+ */
+export const PHRASE_RELAX_BELOW = 100;
 
 export interface SearchRequest {
   text: string;
@@ -92,12 +98,33 @@ export class SearchService {
       highlight: request.highlight,
     };
     // Editors see their changes at once; the public shares cached results until the index changes.
-    const page = audience === 'public' ? await this.resultCache.get(query, () => this.engine.search(query)) : await this.engine.search(query);
+    const page = audience === 'public' ? await this.resultCache.get(query, () => this.searchRelaxingPhrases(query)) : await this.searchRelaxingPhrases(query);
     const searchId =
       audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
     const labelLocale = locales?.[0] ?? this.locales.defaultLocale;
     const labels = await this.labels.label(page, labelLocale, this.locales.fallback);
     return { ...page, searchId, labeledFacets: labels.facets, hitDetails: labels.hits, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
+  }
+
+  /**
+   * Quoted phrases are honoured without ever hiding what the words find: when the phrases match fewer than
+   * PHRASE_RELAX_BELOW documents (a pasted error message, a title in quotes), the list is those documents first,
+   * in the engine's order, then the documents the text finds without its quotes; total and facets are those of
+   * the whole list. Above the engine port, so both engines behave alike.
+   */
+  private async searchRelaxingPhrases(query: SearchQuery): Promise<SearchPage> {
+    const strict = await this.engine.search(query);
+    const locale = query.filters.locales?.[0] ?? this.locales.defaultLocale;
+    // A corrected text was searched without its phrases already (nothing matched as typed).
+    if (strict.correctedText !== null || strict.totalIsEstimate || strict.total >= PHRASE_RELAX_BELOW || queryPhrases(query.text, locale).length === 0) return strict;
+    const end = query.offset + query.limit;
+    const phraseHits =
+      query.offset === 0 && strict.total <= query.limit ? strict.hits : (await this.engine.search({ ...query, offset: 0, limit: strict.total, facets: [] })).hits;
+    const relaxed = await this.engine.search({ ...query, text: query.text.replace(/"([^"]+)"/g, ' $1 '), offset: 0, limit: end + phraseHits.length });
+    const phraseKeys = new Set(phraseHits.map(hitKey));
+    const others = relaxed.hits.filter((hit) => !phraseKeys.has(hitKey(hit)));
+    // The phrases' documents hold the phrases' words, so they are among the relaxed matches: its total and facets.
+    return { ...relaxed, hits: [...phraseHits, ...others].slice(query.offset, end), total: Math.max(strict.total, relaxed.total) };
   }
 
   /**
