@@ -54,7 +54,7 @@ export const RANKING = {
   headings: 2,
   body: 1,
   /** Score × (matched words / words) ^ coverage: documents with all the words first, then most of them. */
-  coverage: 0.5,
+  coverage: 0.1,
   /** Search box, more than two words: a document must contain this share of them and at least mostMin. */
   most: 0,
   mostMin: 1,
