@@ -2,6 +2,7 @@
 // SIGUSR2 starts V8's allocation sampling (HeapProfiler.startSampling, keeping the objects scavenges collect, so the
 // profile counts everything allocated, not only what survives); on the second writes the profile to $HEAP_PROFILE_FILE
 // (a .heapprofile, readable in Chrome DevTools or with bench/heap-profile-top.mjs). Issue 10: what an uncached request allocates.
+// HEAP_PROFILE_MINOR_GC=0: leave out what scavenges collect, so the profile shows what survives into old space (issue 12).
 const inspector = require('node:inspector');
 const fs = require('node:fs');
 
@@ -14,7 +15,7 @@ if (file) {
     if (!sampling) {
       sampling = true;
       session.post('HeapProfiler.enable', () =>
-        session.post('HeapProfiler.startSampling', { samplingInterval: Number(process.env.HEAP_PROFILE_INTERVAL ?? 4096), includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }),
+        session.post('HeapProfiler.startSampling', { samplingInterval: Number(process.env.HEAP_PROFILE_INTERVAL ?? 4096), includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.HEAP_PROFILE_MINOR_GC !== "0" }),
       );
       return;
     }
