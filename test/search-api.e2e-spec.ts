@@ -4,7 +4,7 @@ import type { SearchEngine } from '../search/search-engine';
 import { IndexingWorker } from '../src/search/indexing-worker';
 import { SEARCH_ENGINE } from '../src/search/search-engine.token';
 import { SearchIndexService } from '../src/search/search-index.service';
-import { PHRASE_RELAX_BELOW } from '../src/search/search.service';
+import { PHRASE_RELAX_BELOW, PHRASE_RELAX_DEPTH } from '../src/search/search.service';
 import { Role } from '../src/users/role.enum';
 import { ARCHIVE, expectData, KnowledgeBaseFactory, UPDATE_ARTICLE } from './factories/knowledge-base';
 import { eventually } from './support/eventually';
@@ -134,6 +134,8 @@ describe('search API (PostgreSQL engine)', () => {
     expect(relaxed.data?.search.facets.category).toEqual([{ value: category.id, count: 2 }]);
     expect(await titles({ text: '"frobnicator stalled" on start', pageSize: 1, page: 2 })).toEqual(['Frobnicator keeps restarting']);
     expect(await titles({ text: '"frobnicator stalled" on start', pageSize: 1, page: 3 })).toEqual([]);
+    const deep = await search({ text: '"frobnicator stalled" on start', pageSize: 50, page: PHRASE_RELAX_DEPTH / 50 + 1 });
+    expect(deep.data?.search).toMatchObject({ total: 2, hits: [] });
     // A phrase in no document: what its words find, instead of nothing.
     expect((await titles({ text: '"stalled frobnicator"' })).sort()).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
 

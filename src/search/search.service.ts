@@ -20,6 +20,8 @@ import { hitKey, SearchLabels } from './search-labels';
  * then those with the phrases' words (as without the quotes). With this many or more, the phrases stay strict.
  */
 export const PHRASE_RELAX_BELOW = 100;
+/** A relaxed list is read from its start, so it shows this many results; a page beyond is empty (with the list's total). */
+export const PHRASE_RELAX_DEPTH = 200;
 
 export interface SearchRequest {
   text: string;
@@ -114,13 +116,18 @@ export class SearchService {
    */
   private async searchRelaxingPhrases(query: SearchQuery): Promise<SearchPage> {
     const strict = await this.engine.search(query);
-    const locale = query.filters.locales?.[0] ?? this.locales.defaultLocale;
-    // A corrected text was searched without its phrases already (nothing matched as typed).
-    if (strict.correctedText !== null || strict.totalIsEstimate || strict.total >= PHRASE_RELAX_BELOW || queryPhrases(query.text, locale).length === 0) return strict;
+    // (A corrected text was searched without its phrases already: nothing matched as typed.)
+    if (strict.correctedText !== null || strict.totalIsEstimate || strict.total >= PHRASE_RELAX_BELOW) return strict;
+    if (queryPhrases(query.text, query.filters.locales?.[0] ?? this.locales.defaultLocale).length === 0) return strict;
+    const words = query.text.replace(/"([^"]+)"/g, ' $1 ');
     const end = query.offset + query.limit;
+    if (end > PHRASE_RELAX_DEPTH) {
+      const counts = await this.engine.search({ ...query, text: words, offset: 0, limit: 1 });
+      return { ...counts, hits: [], total: Math.max(strict.total, counts.total) };
+    }
     const phraseHits =
       query.offset === 0 && strict.total <= query.limit ? strict.hits : (await this.engine.search({ ...query, offset: 0, limit: strict.total, facets: [] })).hits;
-    const relaxed = await this.engine.search({ ...query, text: query.text.replace(/"([^"]+)"/g, ' $1 '), offset: 0, limit: end + phraseHits.length });
+    const relaxed = await this.engine.search({ ...query, text: words, offset: 0, limit: end + phraseHits.length });
     const phraseKeys = new Set(phraseHits.map(hitKey));
     const others = relaxed.hits.filter((hit) => !phraseKeys.has(hitKey(hit)));
     // The phrases' documents hold the phrases' words, so they are among the relaxed matches: its total and facets.
