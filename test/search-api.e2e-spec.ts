@@ -136,8 +136,10 @@ describe('search API (PostgreSQL engine)', () => {
     expect(await titles({ text: '"frobnicator stalled" on start', pageSize: 1, page: 3 })).toEqual([]);
     const deep = await search({ text: '"frobnicator stalled" on start', pageSize: 50, page: PHRASE_RELAX_DEPTH / 50 + 1 });
     expect(deep.data?.search).toMatchObject({ total: 2, hits: [] });
-    // A phrase in no document: what its words find, instead of nothing.
+    // A phrase in no document: what its words find, instead of nothing; suggestions too.
     expect((await titles({ text: '"stalled frobnicator"' })).sort()).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
+    const suggested = await t.delivery().send(SUGGEST, { input: { text: 'My app says "frobnicator stalled" every morning', locale: 'en' } });
+    expect(suggested.data?.suggestArticles.articles.map((a: { title: string }) => a.title)).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
 
     // With PHRASE_RELAX_BELOW documents holding the phrase, it stays strict.
     const engine = t.app.get<SearchEngine>(SEARCH_ENGINE);

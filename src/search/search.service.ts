@@ -151,7 +151,7 @@ export class SearchService {
     const resolved = locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
     if (!(await this.hasMeaningfulWord(text, resolved))) return { batchId: randomUUID(), hits: [], hitDetails: new Map(), urlOf: (hit) => this.urlOf(hit) };
     const query = (filters: SearchFilters): Promise<SearchPage> =>
-      this.engine.search({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
+      this.searchRelaxingPhrases({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
     const [articles, threads] = await Promise.all([
       query({ kinds: ['article'] }),
       includeSolvedThreads ? query({ kinds: ['thread'], solved: true }) : Promise.resolve(null),
