@@ -44,6 +44,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // Every answer is sent with its real type (JSON, XML, HTML, an asset's checked type): browsers must not guess another.
+    reply.header('x-content-type-options', 'nosniff');
     done();
   });
   await registerCors(adapter.getInstance(), config.corsOrigins);

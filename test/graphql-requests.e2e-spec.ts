@@ -147,6 +147,18 @@ describe('malformed and abusive GraphQL requests', () => {
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('tells browsers not to sniff any response as another content type', async () => {
+    const answers: [string, { headers: Record<string, string> }][] = [
+      ['delivery', await t.http().post('/graphql').send({ query: '{ __typename }' })],
+      ['admin', await t.http().post('/admin/graphql').send({ query: '{ __typename }' })],
+      ['bad JSON', await t.http().post('/graphql').set('content-type', 'application/json').send('not json')],
+      ['health', await t.http().get('/health')],
+      ['sitemap', await t.http().get('/sitemap.xml')],
+      ['unknown route', await t.http().get('/no-such-route')],
+    ];
+    for (const [what, res] of answers) expect([what, res.headers['x-content-type-options']]).toEqual([what, 'nosniff']);
+  });
+
   it('serves GraphiQL for both endpoints outside production', async () => {
     expect((await t.http().get('/graphiql')).status).toBe(200);
     expect((await t.http().get('/admin/graphiql')).status).toBe(200);
