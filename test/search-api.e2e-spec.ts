@@ -139,7 +139,8 @@ describe('search API (PostgreSQL engine)', () => {
     // A phrase in no document: what its words find, instead of nothing; suggestions too.
     expect((await titles({ text: '"stalled frobnicator"' })).sort()).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
     const suggested = await t.delivery().send(SUGGEST, { input: { text: 'My app says "frobnicator stalled" every morning', locale: 'en' } });
-    expect(suggested.data?.suggestArticles.articles.map((a: { title: string }) => a.title)).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
+    // (Any word counts for suggestions: articles of other tests may follow.)
+    expect(suggested.data?.suggestArticles.articles.map((a: { title: string }) => a.title).slice(0, 2)).toEqual(['Error: frobnicator stalled on start', 'Frobnicator keeps restarting']);
 
     // With PHRASE_RELAX_BELOW documents holding the phrase, it stays strict.
     const engine = t.app.get<SearchEngine>(SEARCH_ENGINE);
