@@ -13,6 +13,7 @@ import { ArticleEntity } from './entities/article.entity';
 import { RevisionContent, RevisionsService } from './revisions.service';
 import { isValidSlug, slugify, withSuffix } from './slugs/slugify';
 import { AppConfig } from '../config/app-config';
+import { lockForTransaction } from '../common/sql/transaction-lock';
 import { requireTransition, WorkflowAction, WorkflowPolicy } from './workflow/article-workflow';
 import { articleSubject, subjectOf, toActor } from './workflow/workflow-subject';
 
@@ -383,6 +384,6 @@ function normalizeTags(tags: string[]): string[] {
  * Serialises claims of one slug in one locale until the transaction ends: the check that no other article holds it
  * and the claim are then one step, also for two articles claiming it at once (article_locales has no unique slug).
  */
-async function lockSlug(tx: EntityManager, locale: string, slug: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`article-slug:${locale}:${slug}`]);
+function lockSlug(tx: EntityManager, locale: string, slug: string): Promise<void> {
+  return lockForTransaction(tx, `article-slug:${locale}:${slug}`);
 }

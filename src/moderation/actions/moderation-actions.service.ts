@@ -20,6 +20,7 @@ import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settin
 import { auditModeration, ModerationActor } from '../moderation-actor';
 import { alreadyInState, sameThread, wrongStatus } from './moderation-errors';
 import { ModerationNotices } from './moderation-notices.service';
+import { lockForTransaction } from '../../common/sql/transaction-lock';
 
 /** The status actions of the shared transition table that moderators (and rules) take. */
 export type ModerationStatusAction = Extract<StatusAction, 'approve' | 'reject' | 'hide' | 'restore' | 'remove'>;
@@ -474,8 +475,8 @@ export class ModerationActionsService {
  * Duplicate links change one transaction at a time (moderator actions, rare), so two marks or merges at the
  * same moment cannot each pass the cycle check and close a ring together.
  */
-async function lockDuplicateLinks(tx: EntityManager): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('forum:duplicate-links', 0))`);
+function lockDuplicateLinks(tx: EntityManager): Promise<void> {
+  return lockForTransaction(tx, 'forum:duplicate-links');
 }
 
 /** The threads a thread's duplicate links lead to, in order (the thread itself excluded; stops at a repeat). */

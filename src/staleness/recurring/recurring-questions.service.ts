@@ -16,6 +16,7 @@ import {
 } from './recurring-question-rule';
 import { cosine, decodeVector, encodeVector, questionEmbeddingText, SentenceEncoder } from './sentence-encoder';
 import { Neighbour, SimilarityIndex, SimilarityParams } from './similarity-index';
+import { lockForTransaction } from '../../common/sql/transaction-lock';
 
 /** A question document: what the detector needs of a forum thread. */
 export interface QuestionDocument {
@@ -680,8 +681,8 @@ async function recountClusters(tx: EntityManager, clusterIds: (string | null)[])
   );
 }
 
-async function lockScope(tx: EntityManager, scope: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`recurring-questions:${scope}`]);
+function lockScope(tx: EntityManager, scope: string): Promise<void> {
+  return lockForTransaction(tx, `recurring-questions:${scope}`);
 }
 
 function validate(doc: QuestionDocument): void {
