@@ -37,7 +37,6 @@ export class AssetDeliveryController {
     reply
       .header('cache-control', IMMUTABLE)
       .header('etag', etag)
-      .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', ASSET_CSP)
       .header('cross-origin-resource-policy', 'cross-origin');
     if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) {
@@ -61,7 +60,6 @@ async function notFound(reply: FastifyReply): Promise<void> {
   await reply
     .status(404)
     .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
     .send({ error: { code: 'NOT_FOUND', message: 'No such asset file' } });
 }
 
