@@ -65,6 +65,12 @@ function printBanner(config: AppConfig, url: string, database: string, migration
 bootstrap().catch((error: unknown) => {
   if (error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof EmbeddedPostgresAccessError) {
     process.stderr.write(`Evergreen cannot start. ${error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const { address, port } = error as { address?: string; port?: number };
+    process.stderr.write(
+      `Evergreen cannot start: ${address ?? 'the address'}:${port ?? ''} is already in use (another Evergreen still running, or another program). ` +
+        'Stop it, or start on another port: PORT=3001 npm start\n',
+    );
   } else {
     process.stderr.write(`Evergreen cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
 import * as path from 'node:path';
 import { createAdmin, parseCreateAdmin } from '../src/cli/create-admin';
 import { seedDemoOnStart } from '../src/cli/demo-seed';
@@ -57,6 +58,21 @@ describe('a production start', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/SEED_DEMO: .*never seeded/);
     expect(run.stdout).not.toContain('Evergreen is running');
+  }, PROCESS_TIMEOUT_MS);
+
+  it('says which port is taken and how to choose another when something already listens there', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const run = await runEntry('src/main.ts', [], { ...productionEnv, PORT: String(port), HOST: '127.0.0.1' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`127.0.0.1:${port} is already in use`);
+      expect(run.stderr).toContain('PORT=');
+      expect(run.stdout).not.toContain('Evergreen is running');
+    } finally {
+      busy.close();
+    }
   }, PROCESS_TIMEOUT_MS);
 
   it('creates the first admin from the CLI with a password read from stdin', async () => {
