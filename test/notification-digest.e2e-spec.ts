@@ -42,6 +42,19 @@ describe('email digest of notifications (real SMTP server in process)', () => {
     expect(report.jobs.find((job) => job.name === DIGEST_JOB)).toMatchObject({ mode: 'queue', everySeconds: 3600 });
   });
 
+  it('mails one digest per member when many runs overlap on many notifications (no run takes part of them)', async () => {
+    const dee = await t.createUser({ displayName: 'Dee' });
+    await optIn(dee);
+    await t.dataSource.query(
+      `INSERT INTO member_notifications (recipient_id, kind, subject_kind, subject_id, summary)
+       SELECT $1, $2, 'thread', $1, 'Reply ' || i FROM generate_series(1, 3000) AS i`,
+      [dee.user.id, MemberNotificationKind.ReplyOnFollowedThread],
+    );
+    const runs = await Promise.all(Array.from({ length: 12 }, () => digest.runDigest()));
+    expect([runs.reduce((sum, run) => sum + run.mailed, 0), runs.reduce((sum, run) => sum + run.notifications, 0)]).toEqual([1, 3000]);
+    expect(smtp.mails.filter((mail) => mail.to.includes(dee.user.email))).toHaveLength(1);
+  });
+
   it('mails each opted-in member one digest of their unread notifications, once, even when runs overlap', async () => {
     const ana = await t.createUser({ displayName: 'Ana' });
     const bo = await t.createUser({ displayName: 'Bo' });

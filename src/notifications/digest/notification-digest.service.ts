@@ -89,6 +89,11 @@ export class NotificationDigestService implements OnModuleInit {
   /** One member's digest in one transaction; returns how many notifications it covered (0: nothing left to send). */
   private mailOne(recipient: Recipient): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
+      // One run at a time per member: with only the notifications locked (SKIP LOCKED), two overlapping runs could
+      // each lock part of one member's notifications and mail two digests. A run that finds the member taken leaves
+      // it to the other; the notifications are then read after the lock, so what the other mailed is seen as mailed.
+      const claimed: unknown[] = await tx.query('SELECT 1 FROM notification_settings WHERE user_id = $1 FOR NO KEY UPDATE SKIP LOCKED', [recipient.user_id]);
+      if (claimed.length === 0) return 0;
       const rows = (await tx.query(
         `SELECT n.id, n.kind, a.display_name AS actor_name, n.summary, n.created_at
          FROM member_notifications n
