@@ -39,7 +39,7 @@ describe('database faults', () => {
     await t.close();
   });
 
-  it('answers INTERNAL_SERVER_ERROR while the database is gone, reports it on /health, and recovers by itself', async () => {
+  it('answers SERVICE_UNAVAILABLE while the database is gone, reports it on /health, and recovers by itself', async () => {
     expect((await t.admin(adminToken).send('{ me { id } }')).data?.me.id).toEqual(expect.any(String));
 
     await withServer(async (client) => {
@@ -48,10 +48,15 @@ describe('database faults', () => {
     });
 
     const during = await t.admin(adminToken).send('{ me { id } }');
-    expect(during.errors?.[0]).toEqual(expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }));
+    expect(during.errors?.[0]).toEqual(
+      expect.objectContaining({
+        message: 'The service is busy or cannot reach its database; try again shortly',
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 },
+      }),
+    );
     expect(JSON.stringify(during)).not.toMatch(/accepting connections|terminat|pg_|at .*\.js/);
     const login = await t.admin().send('mutation { login(input: { email: "a@b.test", password: "whatever-pass" }) { accessToken } }');
-    expect(login.errors?.[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(login.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
 
     const healthDown = await t.http().get('/health');
     expect(healthDown.status).toBe(503);

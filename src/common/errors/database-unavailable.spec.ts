@@ -12,6 +12,7 @@ describe('isDatabaseUnavailable', () => {
     ['the server shutting down', withCode('terminating connection due to administrator command', '57P01')],
     ['the server starting up', withCode('the database system is starting up', '57P03')],
     ['no connection slots left', withCode('sorry, too many clients already', '53300')],
+    ['the database closed to new connections', withCode('database "evergreen" is not currently accepting connections', '55000')],
     ['a connection exception (class 08) inside TypeORM', new QueryFailedError('SELECT 1', [], withCode('connection failure', '08006'))],
   ])('is true for %s', (_label, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
@@ -22,6 +23,7 @@ describe('isDatabaseUnavailable', () => {
     ['a cast the code should have prevented', withCode('invalid input syntax for type uuid: "x"', '22P02')],
     ['a programming error', new TypeError("Cannot read properties of undefined (reading 'id')")],
     ['a message that only mentions a timeout', new Error('statement timeout exceeded')],
+    ['another 55000 (object not in prerequisite state)', withCode('cannot execute nextval() in a read-only transaction', '55000')],
     ['something that is not an error', 'timeout exceeded when trying to connect'],
     ['nothing', undefined],
   ])('is false for %s', (_label, error) => {

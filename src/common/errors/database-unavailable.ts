@@ -38,5 +38,13 @@ function causesOf(error: unknown): (Error & { code?: unknown })[] {
  */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
-/** pg-pool's and pg's own messages, which carry no code. */
-const UNAVAILABLE_MESSAGES = [/^timeout exceeded when trying to connect$/, /^Connection terminated/, /^Client has encountered a connection error and is not queryable$/];
+/**
+ * pg-pool's and pg's own messages, which carry no code, and PostgreSQL's refusal of new connections to a database an
+ * operator closed (ALTER DATABASE … ALLOW_CONNECTIONS false, during maintenance), whose SQLSTATE 55000 is too broad.
+ */
+const UNAVAILABLE_MESSAGES = [
+  /^timeout exceeded when trying to connect$/,
+  /^Connection terminated/,
+  /^Client has encountered a connection error and is not queryable$/,
+  /^database ".*" is not currently accepting connections$/,
+];
