@@ -5,10 +5,12 @@ import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { EmbeddedPostgresAccessError } from './database/embedded-postgres';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from './database/prepare-database';
+import { PortInUseError, assertPortAvailable } from './config/port-check';
 import { runtimeConfig } from './config/runtime-config';
 
 async function bootstrap(): Promise<void> {
   const envConfig = loadConfig();
+  await assertPortAvailable(envConfig.http.host, envConfig.http.port);
   const database = await prepareDatabase(envConfig);
   const config = await runtimeConfig(envConfig, database);
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
@@ -32,11 +34,21 @@ async function bootstrap(): Promise<void> {
     const applied = await runMigrations(database.url);
     app = await createApp(config);
     const seeded = await seedDemoOnStart(app, config);
-    await app.listen(config.http.port, config.http.host);
+    await listen(app, config);
     printBanner(config, await app.getUrl(), database.description, applied, seeded !== null);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.stop();
+    throw error;
+  }
+}
+
+/** A port taken after `assertPortAvailable` looked (a race) is reported the same way. */
+async function listen(app: Awaited<ReturnType<typeof createApp>>, config: AppConfig): Promise<void> {
+  try {
+    await app.listen(config.http.port, config.http.host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(config.http.host, config.http.port);
     throw error;
   }
 }
@@ -65,12 +77,8 @@ function printBanner(config: AppConfig, url: string, database: string, migration
 bootstrap().catch((error: unknown) => {
   if (error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof EmbeddedPostgresAccessError) {
     process.stderr.write(`Evergreen cannot start. ${error.message}\n`);
-  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    const { address, port } = error as { address?: string; port?: number };
-    process.stderr.write(
-      `Evergreen cannot start: ${address ?? 'the address'}:${port ?? ''} is already in use (another Evergreen still running, or another program). ` +
-        'Stop it, or start on another port: PORT=3001 npm start\n',
-    );
+  } else if (error instanceof PortInUseError) {
+    process.stderr.write(`Evergreen cannot start: ${error.message}\n`);
   } else {
     process.stderr.write(`Evergreen cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   }

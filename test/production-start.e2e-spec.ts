@@ -69,7 +69,14 @@ describe('a production start', () => {
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`127.0.0.1:${port} is already in use`);
       expect(run.stderr).toContain('PORT=');
+      expect(run.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
       expect(run.stdout).not.toContain('Evergreen is running');
+
+      // Said before any database work: an unreachable database is not even tried.
+      const early = await runEntry('src/main.ts', [], { ...productionEnv, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', PORT: String(port), HOST: '127.0.0.1' });
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain(`127.0.0.1:${port} is already in use`);
+      expect(early.stderr).not.toContain('Cannot reach the database');
     } finally {
       busy.close();
     }
