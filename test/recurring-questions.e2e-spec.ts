@@ -140,7 +140,7 @@ describe('RecurringQuestionsService', () => {
       return [...by.values()].map((g) => g.sort().join(',')).sort();
     };
     expect(groups(assignments)).toEqual(['n4,t0', 't1,t2']);
-    expect(await service.recluster(s, NOW)).toEqual({ questions: 4, clusters: 2 });
+    expect(await service.recluster(s, NOW)).toMatchObject({ questions: 4, clusters: 2 });
     expect(groups(await service.clusterAssignments(s))).toEqual(['n4,t0', 't1,t2']);
     await expect(service.updateQuestion(doc(s, 9, WIFI[0]))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -165,19 +165,46 @@ describe('RecurringQuestionsService', () => {
       return [...by.values()].map((g) => g.sort().join(',')).sort();
     };
     const result = await service.recluster(s, NOW);
-    expect(result).toEqual({ questions: 6, clusters: 4 });
+    expect(result).toEqual({ questions: 6, clusters: 4, changedClusterIds: [] });
     expect(groups(await service.clusterAssignments(s))).toEqual(groups(before));
+    // The same groups keep their ids: flags and content gaps keyed by cluster stay attached.
+    const ids = (rows: { sourceId: string; clusterId: string | null }[]) => Object.fromEntries(rows.map((r) => [r.sourceId, r.clusterId]));
+    expect(ids(await service.clusterAssignments(s))).toEqual(ids(before));
     const [{ count }] = await dataSource.query(`SELECT count(*)::int AS count FROM recurring_question_clusters WHERE scope = $1`, [s]);
     expect(count).toBe(4);
 
     // 200 days later, only a new question is in the window: the old ones lose their cluster, and adding
     // an old one again is still a no-op.
     const later = new Date(NOW.getTime() + 200 * 86_400_000);
-    await service.addQuestion(doc(s, 9, WIFI[0], { createdAt: later }));
-    expect(await service.recluster(s, later)).toEqual({ questions: 1, clusters: 1 });
+    const { clusterId: newCluster } = await service.addQuestion(doc(s, 9, WIFI[0], { createdAt: later }));
+    const moved = await service.recluster(s, later);
+    // t9 started a cluster of its own (the old questions were outside its window) and keeps it, unchanged.
+    expect(moved).toEqual({ questions: 1, clusters: 1, changedClusterIds: [] });
     const after = await service.clusterAssignments(s);
-    expect(after.filter((r) => r.clusterId !== null).map((r) => r.sourceId)).toEqual(['t9']);
+    expect(after.filter((r) => r.clusterId !== null)).toEqual([expect.objectContaining({ sourceId: 't9', clusterId: newCluster })]);
+    const remaining = await dataSource.query(`SELECT id FROM recurring_question_clusters WHERE scope = $1`, [s]);
+    expect(remaining).toEqual([{ id: newCluster }]);
     expect(await service.addQuestion(doc(s, 0, WIFI[0]))).toMatchObject({ created: false, clusterId: null });
+  });
+
+  it('makes another instance rebuild its index after a recluster, so it never joins a cluster the recluster removed', async () => {
+    const s = scope();
+    const other = new RecurringQuestionsService(dataSource);
+    const first = await other.addQuestion(doc(s, 0, WIFI[0], { createdAt: NOW }));
+    expect(first.clusterId).not.toBeNull();
+
+    // 100 days on, this instance reclusters: t0 is out of the 90-day window and its cluster is gone.
+    const later = new Date(NOW.getTime() + 100 * 86_400_000);
+    expect(await service.recluster(s, later)).toMatchObject({ questions: 0, clusters: 0 });
+    expect(await dataSource.query(`SELECT id FROM recurring_question_clusters WHERE scope = $1`, [s])).toEqual([]);
+
+    // A thread fed late (created 50 days after t0, so t0 would be inside its own window): the other instance must
+    // not put it into t0's removed cluster.
+    const late = await other.addQuestion(doc(s, 1, WIFI[1], { createdAt: new Date(NOW.getTime() + 50 * 86_400_000) }));
+    expect(late.clusterId).not.toBe(first.clusterId);
+    const [cluster] = await dataSource.query(`SELECT size FROM recurring_question_clusters WHERE id = $1`, [late.clusterId]);
+    expect(cluster).toEqual({ size: 1 });
+    expect(await dataSource.query(`SELECT generation FROM recurring_question_scopes WHERE scope = $1`, [s])).toEqual([{ generation: 1 }]);
   });
 
   it('evaluates a cluster: the article its threads cite, else a content gap with terms and an outline', async () => {

@@ -62,6 +62,7 @@ import { RecurringQuestionEmbeddings1765000000000 } from '../../migrations/17650
 import { BoardThreadCounts1765100000000 } from '../../migrations/1765100000000-BoardThreadCounts';
 import { WebhookSecretOverlap1765200000000 } from '../../migrations/1765200000000-WebhookSecretOverlap';
 import { ThreadDuplicateLinkUnconstrained1765300000000 } from '../../migrations/1765300000000-ThreadDuplicateLinkUnconstrained';
+import { RecurringQuestionScopes1765400000000 } from '../../migrations/1765400000000-RecurringQuestionScopes';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -154,6 +155,7 @@ export const MIGRATIONS = [
   BoardThreadCounts1765100000000,
   WebhookSecretOverlap1765200000000,
   ThreadDuplicateLinkUnconstrained1765300000000,
+  RecurringQuestionScopes1765400000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

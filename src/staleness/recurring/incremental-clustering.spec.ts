@@ -1,4 +1,4 @@
-import { chooseCluster, ClusteringParams } from './incremental-clustering';
+import { chooseCluster, ClusteringParams, continuedClusters } from './incremental-clustering';
 
 const clusterOf = (map: Record<number, string>) => (doc: number) => map[doc];
 const sizes = (map: Record<string, number>) => (c: string) => map[c];
@@ -35,5 +35,28 @@ describe('chooseCluster', () => {
 
   it('accepts a similarity exactly at the threshold', () => {
     expect(chooseCluster([{ doc: 1, score: 0.3 }], of, sizes({ a: 1 }), params({}))?.cluster).toBe('a');
+  });
+});
+
+describe('continuedClusters', () => {
+  it('keeps the id of the earlier cluster most members were in', () => {
+    expect(continuedClusters([['a', 'a', 'b'], ['b', null], [null]])).toEqual(['a', 'b', null]);
+  });
+
+  it('continues each earlier cluster once: the larger overlap wins it, the other cluster gets a new id', () => {
+    // An earlier cluster split in two: the part with more of its members keeps its id.
+    expect(continuedClusters([['a', 'a'], ['a', 'a', 'a']])).toEqual([null, 'a']);
+    // The loser takes its next-best earlier cluster if that one is free.
+    expect(continuedClusters([['a', 'a', 'b'], ['a', 'a', 'a']])).toEqual(['b', 'a']);
+  });
+
+  it('breaks ties by the new clusters\' order, then by the earlier id, so a replay is deterministic', () => {
+    expect(continuedClusters([['x'], ['x']])).toEqual(['x', null]);
+    expect(continuedClusters([['b', 'a']])).toEqual(['a']);
+  });
+
+  it('continues nothing for clusters of new members only, and handles no clusters', () => {
+    expect(continuedClusters([[null, null]])).toEqual([null]);
+    expect(continuedClusters([])).toEqual([]);
   });
 });

@@ -55,3 +55,28 @@ export function chooseCluster<C>(
   return choice;
 }
 
+
+/**
+ * Which earlier cluster each cluster of a recluster continues, given, per new cluster (in creation order), the
+ * earlier cluster of each of its members (null: none). A new cluster continues the earlier cluster most of its
+ * members were in; each earlier cluster is continued at most once (largest overlaps first, ties by the new
+ * cluster's order, then by the earlier id). Continued clusters keep their ids, so the flags and content gaps
+ * keyed by a cluster stay with the question group they describe. Null: a cluster that continues none.
+ */
+export function continuedClusters(previousOfMembers: readonly (readonly (string | null)[])[]): (string | null)[] {
+  const overlaps: { cluster: number; previous: string; members: number }[] = [];
+  previousOfMembers.forEach((previous, cluster) => {
+    const counts = new Map<string, number>();
+    for (const id of previous) if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const [id, members] of counts) overlaps.push({ cluster, previous: id, members });
+  });
+  overlaps.sort((a, b) => b.members - a.members || a.cluster - b.cluster || (a.previous < b.previous ? -1 : a.previous > b.previous ? 1 : 0));
+  const continued: (string | null)[] = previousOfMembers.map(() => null);
+  const taken = new Set<string>();
+  for (const { cluster, previous } of overlaps) {
+    if (continued[cluster] !== null || taken.has(previous)) continue;
+    continued[cluster] = previous;
+    taken.add(previous);
+  }
+  return continued;
+}

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown, Optional } from '@nestjs/com
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
-import { chooseCluster, ClusteringParams, DEFAULT_CLUSTERING_PARAMS } from './incremental-clustering';
+import { chooseCluster, continuedClusters, ClusteringParams, DEFAULT_CLUSTERING_PARAMS } from './incremental-clustering';
 import { articleClusterSimilarity } from './article-similarity';
 import { surfaceForms } from './question-terms';
 import {
@@ -136,6 +136,16 @@ interface ScopeIndex {
   /** Documents of questions since edited (their new text is a new document) or removed: they match nothing. */
   retired: Set<number>;
   lastSeq: number;
+  /** `recurring_question_scopes.generation` the index was built at: a recluster elsewhere makes it stale. */
+  generation: number;
+}
+
+/** What `recluster` did. */
+export interface ReclusterResult {
+  questions: number;
+  clusters: number;
+  /** Clusters whose members are not exactly those of an earlier cluster with the same id (new clusters included). */
+  changedClusterIds: string[];
 }
 
 /** The outcome of re-feeding an edited question. */
@@ -266,9 +276,12 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
   /**
    * Full recluster of a scope: every question of the window (created after `now - windowDays`), replayed in
    * creation order through the same join-or-start rule over a fresh index; the scope's clusters are replaced
-   * in one transaction. Questions outside the window lose their cluster. Returns the number of clusters.
+   * in one transaction. Questions outside the window lose their cluster. A new cluster keeps the id of the earlier
+   * cluster most of its members were in (`continuedClusters`), so flags and content gaps keyed by cluster stay with
+   * their question group. The scope's generation is incremented, so other instances rebuild their index of it.
+   * Returns the number of questions and clusters, and the clusters whose members changed (new ones included).
    */
-  async recluster(scope: string, now = new Date()): Promise<{ questions: number; clusters: number }> {
+  async recluster(scope: string, now = new Date()): Promise<ReclusterResult> {
     const windowStart = new Date(now.getTime() - this.options.windowDays * DAY_MS);
     try {
       return await this.dataSource.transaction(async (tx) => {
@@ -278,7 +291,8 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
         // id, creation time) outlives its batch: the texts of 200,000 threads are never all held at once.
         await tx.query(
           `DECLARE recluster_rows NO SCROLL CURSOR FOR
-             SELECT seq, id, source_id, title, question, accepted_answer, author_id, created_at, NULL AS cluster_id, removed_at
+             SELECT seq, id, source_id, title, question, accepted_answer, author_id, created_at, NULL AS cluster_id, removed_at,
+                    cluster_id AS previous_cluster_id
              FROM recurring_questions WHERE scope = $1 AND created_at >= $2 AND removed_at IS NULL ORDER BY created_at, seq`,
           [scope, windowStart],
         );
@@ -289,11 +303,13 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
         const firstAt: number[] = [];
         const lastAt: number[] = [];
         const similarity: (number | null)[] = [];
+        const previousCluster: (string | null)[] = [];
         for (;;) {
           const batch: RawRow[] = await tx.query(`FETCH ${CURSOR_ROWS} FROM recluster_rows`);
           for (const raw of batch) {
             const row = toStoredRow(raw);
             const doc = this.indexRow(state, row);
+            previousCluster[doc] = (raw as RawRow & { previous_cluster_id: string | null }).previous_cluster_id;
             const createdAt = row.createdAt.getTime();
             const choice = this.choose(state, doc, createdAt, windowStart.getTime());
             const key = choice ? choice.cluster : `new:${clusterKeys.length}`;
@@ -316,11 +332,24 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
         }
         await tx.query(`CLOSE recluster_rows`);
         const questions = seqs.length;
+        const membersOf = clusterKeys.map((): (string | null)[] => []);
+        for (let doc = 0; doc < questions; doc += 1) membersOf[clusterNumber.get(state.clusterOf[doc]!)!].push(previousCluster[doc]);
+        const continued = continuedClusters(membersOf);
+        const previousSizes = new Map<string, number>(
+          ((await tx.query(`SELECT id, size FROM recurring_question_clusters WHERE scope = $1`, [scope])) as { id: string; size: number }[]).map((r) => [r.id, r.size]),
+        );
+        const ids = continued.map((id) => id ?? randomUUID());
+        // Unchanged: it continues an earlier cluster with exactly that cluster's members.
+        const changed = ids.filter((id, i) => {
+          const size = membersOf[i].length;
+          return continued[i] === null || previousSizes.get(id) !== size || membersOf[i].some((previous) => previous !== id);
+        });
         await tx.query(`UPDATE recurring_questions SET cluster_id = NULL, cluster_similarity = NULL WHERE scope = $1 AND cluster_id IS NOT NULL`, [scope]);
-        await tx.query(`DELETE FROM recurring_question_clusters WHERE scope = $1`, [scope]);
-        const ids = await this.insertClusters(
+        await tx.query(`DELETE FROM recurring_question_clusters WHERE scope = $1 AND NOT (id = ANY($2::uuid[]))`, [scope, ids]);
+        await this.upsertClusters(
           tx,
           scope,
+          ids,
           clusterKeys.map((key) => state.clusterSize.get(key)!),
           firstAt,
           lastAt,
@@ -341,8 +370,15 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
         // old rows may not attract new questions anyway.
         const [{ max }] = await tx.query(`SELECT coalesce(max(seq), 0) AS max FROM recurring_questions WHERE scope = $1`, [scope]);
         state.lastSeq = Math.max(state.lastSeq, Number(max));
+        const [{ generation }] = await tx.query(
+          `INSERT INTO recurring_question_scopes (scope, generation, reclustered_at) VALUES ($1, 1, $2)
+           ON CONFLICT (scope) DO UPDATE SET generation = recurring_question_scopes.generation + 1, reclustered_at = $2
+           RETURNING generation`,
+          [scope, now],
+        );
+        state.generation = generation;
         this.scopes.set(scope, state);
-        return { questions, clusters: clusterKeys.length };
+        return { questions, clusters: clusterKeys.length, changedClusterIds: changed };
       });
     } catch (error) {
       this.scopes.delete(scope);
@@ -597,6 +633,7 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
       clusterSize: new Map(),
       retired: new Set(),
       lastSeq: 0,
+      generation: 0,
     };
   }
 
@@ -613,9 +650,12 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
 
   /** The scope's index with every row PostgreSQL has (rows added by other instances included). */
   private async caughtUp(tx: EntityManager, scope: string): Promise<ScopeIndex> {
+    const [stored]: { generation: number }[] = await tx.query(`SELECT generation FROM recurring_question_scopes WHERE scope = $1`, [scope]);
+    const generation = stored?.generation ?? 0;
     let state = this.scopes.get(scope);
-    if (!state) {
-      state = this.emptyScope();
+    // Reclustered elsewhere since this index was built: its clusters may be gone, so it is rebuilt from the rows.
+    if (!state || state.generation !== generation) {
+      state = { ...this.emptyScope(), generation };
       this.scopes.set(scope, state);
     }
     const rows: StoredRow[] = (
@@ -645,13 +685,13 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
     if (state.docBySource.get(state.sourceIds[doc]) === doc) state.docBySource.delete(state.sourceIds[doc]);
   }
 
-  private async insertClusters(tx: EntityManager, scope: string, sizes: number[], firstAt: number[], lastAt: number[]): Promise<string[]> {
-    const ids = sizes.map(() => randomUUID());
+  private async upsertClusters(tx: EntityManager, scope: string, ids: string[], sizes: number[], firstAt: number[], lastAt: number[]): Promise<void> {
     for (let start = 0; start < sizes.length; start += BULK_ROWS) {
       const end = Math.min(sizes.length, start + BULK_ROWS);
       await tx.query(
         `INSERT INTO recurring_question_clusters (id, scope, size, first_asked_at, last_asked_at)
-         SELECT u.id, $1, u.size, u.first_at, u.last_at FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS u(id, size, first_at, last_at)`,
+         SELECT u.id, $1, u.size, u.first_at, u.last_at FROM unnest($2::uuid[], $3::int[], $4::timestamptz[], $5::timestamptz[]) AS u(id, size, first_at, last_at)
+         ON CONFLICT (id) DO UPDATE SET size = excluded.size, first_asked_at = excluded.first_asked_at, last_asked_at = excluded.last_asked_at, updated_at = now()`,
         [
           scope,
           ids.slice(start, end),
@@ -661,7 +701,6 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
         ],
       );
     }
-    return ids;
   }
 }
 
