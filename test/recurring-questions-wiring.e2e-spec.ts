@@ -3,6 +3,7 @@
  * staleness scan feeds the visible threads to the recurring-question store and turns a cluster of enough
  * distinct askers into a content gap, or into a stale flag on the article the threads link to.
  */
+import { StalenessScanService } from '../src/staleness/staleness-scan.service';
 import { Role } from '../src/users/role.enum';
 import { ForumFactory, ThreadResult } from './factories/forum';
 import { KnowledgeBaseFactory } from './factories/knowledge-base';
@@ -126,5 +127,41 @@ describe('recurring questions wired to the forum and the staleness scan', () => 
     expect(second.flagsRaised).toBe(0);
     const [{ count }] = await t.dataSource.query(`SELECT count(*)::int AS count FROM stale_flags WHERE article_id = $1 AND signal = 'recurring_questions'`, [article.id]);
     expect(count).toBe(1);
+  });
+
+  it('reclusters each board once a day: the clusters keep their ids, so nothing is raised or created twice; the window moves', async () => {
+    const board = await forum.board({ locale: 'en' });
+    const scope = `board:${board.id}`;
+    const titles = ['How do I change the currency of my invoices?', 'Change invoice currency from USD to EUR', 'Invoices show the wrong currency, how to change it?'];
+    const threadIds: string[] = [];
+    for (const [i, title] of titles.entries()) {
+      const thread = await forum.thread(members[i], board.id, { title, bodyMarkdown: 'My invoices are issued in dollars; how do I change the invoice currency to euros?' });
+      threadIds.push(thread.id);
+    }
+    await scan();
+    const gapsOf = async () =>
+      (await gaps()).filter((gap) => JSON.parse(gap.evidenceJson).threads.some((thread: { threadId: string }) => threadIds.includes(thread.threadId)));
+    expect(await gapsOf()).toHaveLength(1);
+    const clusters = async (): Promise<(string | null)[]> =>
+      (await t.dataSource.query(`SELECT cluster_id FROM recurring_questions WHERE scope = $1 ORDER BY source_id`, [scope])).map((r: { cluster_id: string | null }) => r.cluster_id);
+    const before = await clusters();
+    expect(new Set(before).size).toBe(1);
+
+    const scans = t.app.get(StalenessScanService);
+    const hours = (n: number) => new Date(Date.now() + n * 3_600_000);
+    const tomorrow = await scans.scanRecurringQuestions(hours(25));
+    expect(tomorrow.scopesReclustered).toBeGreaterThanOrEqual(1);
+    expect(tomorrow).toMatchObject({ flagsRaised: 0, gapsCreated: 0 });
+    expect(await clusters()).toEqual(before);
+    expect(await gapsOf()).toHaveLength(1);
+    expect(await t.dataSource.query(`SELECT generation FROM recurring_question_scopes WHERE scope = $1`, [scope])).toEqual([{ generation: 1 }]);
+    // Not due again the same day.
+    expect((await scans.scanRecurringQuestions(hours(26))).scopesReclustered).toBe(0);
+
+    // A hundred days on the threads are outside the window: they leave their cluster; the gap stays for the editors.
+    await scans.scanRecurringQuestions(hours(100 * 24));
+    expect(await clusters()).toEqual([null, null, null]);
+    expect(await t.dataSource.query(`SELECT count(*)::int AS count FROM recurring_question_clusters WHERE id = $1`, [before[0]])).toEqual([{ count: 0 }]);
+    expect(await gapsOf()).toHaveLength(1);
   });
 });

@@ -66,8 +66,12 @@ export const RECURRING_ARTICLE_CANDIDATES = 5;
 
 /** Forum threads fed to the recurring-question store per scan (the rest follow at the next scan). */
 export const RECURRING_FEED_BATCH = 500;
+/** How often a board's recurring questions are reclustered in full (which moves the window): once a day. */
+export const RECURRING_RECLUSTER_HOURS = 24;
 
 export interface RecurringScanResult {
+  /** Boards reclustered in full by this scan (each once every RECURRING_RECLUSTER_HOURS). */
+  scopesReclustered: number;
   threadsAdded: number;
   /** Stored threads whose title, question or accepted answer changed (or that came back), fed again. */
   threadsUpdated: number;
@@ -457,6 +461,14 @@ export class StalenessScanService {
     const { windowDays } = this.config.recurringQuestions;
     const touched = new Map<string, { scope: string; locale: string }>();
 
+    // Once a day per board, a full recluster: the window moves (older threads leave their clusters) and clusters that
+    // edits and removals left as they were are rebuilt. Clusters keep their ids where they keep their members.
+    const due = await this.scopesDueForRecluster(now);
+    for (const { scope, locale } of due) {
+      const { changedClusterIds } = await this.recurring.recluster(scope, now);
+      for (const clusterId of changedClusterIds) touched.set(clusterId, { scope, locale });
+    }
+
     // Threads edited, hidden, removed, merged away or moved since they were fed: re-fed or taken out.
     const changed: { scope: string; source_id: string; locale: string; present: boolean }[] = await this.dataSource.query(
       `SELECT r.scope, r.source_id, b.locale, (t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope) AS present
@@ -507,7 +519,25 @@ export class StalenessScanService {
       if (assignment.clusterId) touched.set(assignment.clusterId, { scope: doc.scope, locale });
     }
     const { flagsRaised, gapsCreated } = await this.evaluateRecurringClusters(touched, now);
-    return { threadsAdded, threadsUpdated, threadsRemoved, clustersEvaluated: touched.size, flagsRaised, gapsCreated };
+    // A board fed for the first time counts as reclustered now: its clusters were just built question by question.
+    await this.dataSource.query(
+      `INSERT INTO recurring_question_scopes (scope, reclustered_at)
+       SELECT 'board:' || b.id::text, $1 FROM boards b
+       WHERE EXISTS (SELECT 1 FROM recurring_questions q WHERE q.scope = 'board:' || b.id::text)
+       ON CONFLICT (scope) DO NOTHING`,
+      [now],
+    );
+    return { scopesReclustered: due.length, threadsAdded, threadsUpdated, threadsRemoved, clustersEvaluated: touched.size, flagsRaised, gapsCreated };
+  }
+
+  /** Boards whose recurring questions were last reclustered RECURRING_RECLUSTER_HOURS or more ago. */
+  private async scopesDueForRecluster(now: Date): Promise<{ scope: string; locale: string }[]> {
+    return this.dataSource.query(
+      `SELECT s.scope, b.locale FROM recurring_question_scopes s JOIN boards b ON 'board:' || b.id::text = s.scope
+       WHERE s.reclustered_at <= $1::timestamptz - make_interval(hours => $2)
+       ORDER BY s.reclustered_at, s.scope`,
+      [now, RECURRING_RECLUSTER_HOURS],
+    );
   }
 
   /**
