@@ -129,6 +129,39 @@ describe('recurring questions wired to the forum and the staleness scan', () => 
     expect(count).toBe(1);
   });
 
+  it('reads a thread\'s links again after a reply: a reply linking an article turns the cluster\'s gap into a flag on it', async () => {
+    const categoryId = (await kb.category('Notifications')).id;
+    const article = await kb.published(categoryId, { title: 'Quiet hours', bodyMarkdown: '# Quiet hours\n\nPick the hours in which nothing pings you.' });
+    const [{ slug }] = await t.dataSource.query(`SELECT slug FROM article_locales WHERE article_id = $1 AND locale = 'en'`, [article.id]);
+    const board = await forum.board({ locale: 'en' });
+    const titles = ['How do I stop email alerts at night?', 'Stop the email alerts I get at night', 'Email alerts wake me at night, how to stop them?'];
+    const threadIds: string[] = [];
+    for (const [i, title] of titles.entries()) {
+      threadIds.push((await forum.thread(members[i], board.id, { title, bodyMarkdown: 'Every night the email alerts keep coming; how do I stop them at night?' })).id);
+    }
+    expect((await scan()).contentGapsCreated).toBeGreaterThanOrEqual(1);
+    const flagsOn = async () =>
+      (await t.dataSource.query(`SELECT evidence FROM stale_flags WHERE article_id = $1 AND signal = 'recurring_questions'`, [article.id])) as { evidence: { pointedBy: string } }[];
+    expect(await flagsOn()).toEqual([]);
+
+    // Someone answers one of them with the article: the cluster now points at it.
+    expect((await forum.reply(members[1], threadIds[0], `Set [quiet hours](https://help.example.test/en/articles/${slug}) for the night.`)).status).toBe('Visible');
+    expect((await scan()).flagsRaised).toBeGreaterThanOrEqual(1);
+    const flags = await flagsOn();
+    expect(flags).toHaveLength(1);
+    expect(flags[0].evidence.pointedBy).toBe('links');
+    const [stored] = await t.dataSource.query(`SELECT linked_article_ids FROM recurring_questions WHERE source_id = $1`, [threadIds[0]]);
+    expect(stored.linked_article_ids).toEqual([article.id]);
+
+    // Read once: the next scan neither reads it again nor raises anything.
+    expect((await scan()).flagsRaised).toBe(0);
+    const [{ read }] = await t.dataSource.query(
+      `SELECT count(*)::int AS read FROM recurring_questions r JOIN threads t ON t.id::text = r.source_id WHERE t.last_activity_at > r.links_read_at AND r.source_id = ANY($1)`,
+      [threadIds],
+    );
+    expect(read).toBe(0);
+  });
+
   it('reclusters each board once a day: the clusters keep their ids, so nothing is raised or created twice; the window moves', async () => {
     const board = await forum.board({ locale: 'en' });
     const scope = `board:${board.id}`;

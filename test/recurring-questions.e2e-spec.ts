@@ -207,6 +207,16 @@ describe('RecurringQuestionsService', () => {
     expect(await dataSource.query(`SELECT generation FROM recurring_question_scopes WHERE scope = $1`, [s])).toEqual([{ generation: 1 }]);
   });
 
+  it('records new article links without moving the question, and says whether they changed', async () => {
+    const s = scope();
+    const added = await service.addQuestion(doc(s, 0, WIFI[0]));
+    const article = randomUUID();
+    expect(await service.updateLinks(s, 't0', [article, article], [])).toEqual({ clusterId: added.clusterId, changed: true });
+    expect(await service.updateLinks(s, 't0', [article], [])).toEqual({ clusterId: null, changed: false });
+    expect(await service.clusterAssignments(s)).toEqual([{ sourceId: 't0', clusterId: added.clusterId }]);
+    await expect(service.updateLinks(s, 'nope', [], [])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('evaluates a cluster: the article its threads cite, else a content gap with terms and an outline', async () => {
     const s = scope();
     const article = randomUUID();

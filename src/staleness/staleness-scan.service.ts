@@ -469,9 +469,11 @@ export class StalenessScanService {
       for (const clusterId of changedClusterIds) touched.set(clusterId, { scope, locale });
     }
 
-    // Threads edited, hidden, removed, merged away or moved since they were fed: re-fed or taken out.
-    const changed: { scope: string; source_id: string; locale: string; present: boolean }[] = await this.dataSource.query(
-      `SELECT r.scope, r.source_id, b.locale, (t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope) AS present
+    // Threads edited, hidden, removed, merged away or moved since they were fed: re-fed or taken out. Threads with
+    // activity (a reply) since their links were read: their article links read again.
+    const changed: { scope: string; source_id: string; locale: string; present: boolean; text_changed: boolean }[] = await this.dataSource.query(
+      `SELECT r.scope, r.source_id, b.locale, (t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope) AS present,
+              (r.removed_at IS NOT NULL OR r.title <> t.title OR r.question <> ${QUESTION_TEXT_SQL} OR r.accepted_answer IS DISTINCT FROM a.body_text) AS text_changed
        FROM recurring_questions r
        JOIN boards b ON 'board:' || b.id::text = r.scope
        LEFT JOIN threads t ON t.id = (CASE WHEN r.source_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN r.source_id::uuid END)
@@ -480,7 +482,7 @@ export class StalenessScanService {
        WHERE r.scope LIKE 'board:%' AND r.created_at >= $1::timestamptz - make_interval(days => $2)
          AND CASE WHEN t.id IS NOT NULL AND t.status = 'visible' AND 'board:' || t.board_id::text = r.scope
                   THEN r.removed_at IS NOT NULL OR r.title <> t.title OR r.question <> ${QUESTION_TEXT_SQL}
-                       OR r.accepted_answer IS DISTINCT FROM a.body_text
+                       OR r.accepted_answer IS DISTINCT FROM a.body_text OR t.last_activity_at > r.links_read_at
                   ELSE r.removed_at IS NULL END
        ORDER BY r.seq
        LIMIT ${RECURRING_FEED_BATCH}`,
@@ -493,10 +495,17 @@ export class StalenessScanService {
       threadsRemoved++;
       if (removed.previousClusterId) touched.set(removed.previousClusterId, { scope: row.scope, locale: row.locale });
     }
-    const edited = changed.filter((c) => c.present).map((c) => c.source_id);
+    const present = changed.filter((c) => c.present);
+    const edited = new Set(present.filter((c) => c.text_changed).map((c) => c.source_id));
     let threadsUpdated = 0;
-    if (edited.length > 0) {
-      for (const { doc, locale } of await this.questionDocuments('t.id = ANY($1::uuid[])', [edited])) {
+    if (present.length > 0) {
+      for (const { doc, locale } of await this.questionDocuments('t.id = ANY($1::uuid[])', [present.map((c) => c.source_id)])) {
+        if (!edited.has(doc.sourceId)) {
+          // Only new activity: the text is as fed, so the question keeps its cluster; a new article link re-evaluates it.
+          const links = await this.recurring.updateLinks(doc.scope, doc.sourceId, doc.linkedArticleIds ?? [], doc.citedArticleIds ?? []);
+          if (links.clusterId) touched.set(links.clusterId, { scope: doc.scope, locale });
+          continue;
+        }
         const update = await this.recurring.updateQuestion(doc);
         threadsUpdated++;
         if (update.previousClusterId) touched.set(update.previousClusterId, { scope: doc.scope, locale });

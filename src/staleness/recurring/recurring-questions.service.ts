@@ -392,6 +392,26 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
   }
 
   /**
+   * Records the articles a stored question's thread now links to and its accepted answer cites, without re-feeding it
+   * (its text is unchanged, so its cluster stays): what makes a cluster point at an article. Returns the question's
+   * cluster when the links changed (to be evaluated again), else null; `links_read_at` is set either way.
+   * NOT_FOUND when the question was never stored.
+   */
+  async updateLinks(scope: string, sourceId: string, linkedArticleIds: string[], citedArticleIds: string[]): Promise<{ clusterId: string | null; changed: boolean }> {
+    // TypeORM returns [rows, affected] for an UPDATE.
+    const [[row]]: [{ cluster_id: string | null; changed: boolean }[], number] = await this.dataSource.query(
+      `UPDATE recurring_questions q SET linked_article_ids = $3::uuid[], cited_article_ids = $4::uuid[], links_read_at = now()
+       FROM (SELECT id, linked_article_ids, cited_article_ids FROM recurring_questions WHERE scope = $1 AND source_id = $2 FOR UPDATE) old
+       WHERE q.id = old.id
+       RETURNING q.cluster_id,
+         NOT (old.linked_article_ids @> $3::uuid[] AND old.linked_article_ids <@ $3::uuid[] AND old.cited_article_ids @> $4::uuid[] AND old.cited_article_ids <@ $4::uuid[]) AS changed`,
+      [scope, sourceId, [...new Set(linkedArticleIds)], [...new Set(citedArticleIds)]],
+    );
+    if (!row) throw new NotFoundError('Question', `${scope}/${sourceId}`);
+    return { clusterId: row.changed ? row.cluster_id : null, changed: row.changed };
+  }
+
+  /**
    * Re-feeds a stored question whose text changed (title, question, accepted answer, links): it leaves its
    * cluster and joins the most similar cluster of the window, or starts one, by the same rule as a new
    * question; a removed question comes back the same way. One transaction; the row gets a new `seq` so other
@@ -421,7 +441,7 @@ export class RecurringQuestionsService implements OnApplicationShutdown {
         // TypeORM returns [rows, affected] for an UPDATE.
         const [[updated]] = await tx.query(
           `UPDATE recurring_questions SET title = $3, question = $4, accepted_answer = $5, author_id = $6, linked_article_ids = $7::uuid[],
-             cited_article_ids = $8::uuid[], cluster_id = $9, cluster_similarity = $10, removed_at = NULL, embedding = NULL,
+             cited_article_ids = $8::uuid[], cluster_id = $9, cluster_similarity = $10, removed_at = NULL, embedding = NULL, links_read_at = now(),
              seq = nextval(pg_get_serial_sequence('recurring_questions', 'seq'))
            WHERE scope = $1 AND source_id = $2 RETURNING seq`,
           [doc.scope, doc.sourceId, doc.title, doc.question, doc.acceptedAnswer ?? null, doc.authorId ?? null, doc.linkedArticleIds ?? [],
