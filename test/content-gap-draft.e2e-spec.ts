@@ -10,6 +10,7 @@ import { createTestApp, TestApp } from './support/create-test-app';
 const RUN_SCAN = `mutation { runStalenessScan { contentGapsCreated } }`;
 const GAPS = `query ($source: ContentGapSource) { contentGaps(source: $source) { id status title articleId } }`;
 const FROM_GAP = `mutation ($input: CreateArticleFromContentGapInput!) { createArticleFromContentGap(input: $input) { id status articleId title } }`;
+const DISMISS = `mutation ($input: DismissContentGapInput!) { dismissContentGap(input: $input) { id status closedAt closeReason articleId } }`;
 
 describe('createArticleFromContentGap (admin API)', () => {
   let t: TestApp;
@@ -106,5 +107,56 @@ describe('createArticleFromContentGap (admin API)', () => {
     const gapId = await insertRecurringGap('Forbidden gap');
     const res = await t.admin(moderator).send(FROM_GAP, { input: { gapId } });
     expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
+  });
+
+  describe('dismissContentGap', () => {
+    it('closes an open gap with the reason, audited; the same search does not raise it again', async () => {
+      await t.dataSource.query(
+        `INSERT INTO search_query_log (query, normalized_query, locale, result_count) SELECT 'asdfgh', 'asdfgh', 'en', 0 FROM generate_series(1, 8)`,
+      );
+      await admin().send(RUN_SCAN);
+      const gap = (await admin().send(GAPS, { source: 'SearchGap' })).data!.contentGaps.find((g: { title: string }) => g.title === 'asdfgh');
+      expect(gap.status).toBe('Open');
+
+      const res = await admin().send(DISMISS, { input: { gapId: gap.id, reason: '  Keyboard mashing, not a topic  ' } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.dismissContentGap).toMatchObject({ id: gap.id, status: 'Dismissed', closeReason: 'Keyboard mashing, not a topic', articleId: null });
+      expect(res.data!.dismissContentGap.closedAt).toEqual(expect.any(String));
+      const audit = await t.dataSource.query(`SELECT action, reason, after FROM audit_entries WHERE subject_kind = 'content_gap' AND subject_id = $1 AND action = 'content-gap.dismissed'`, [gap.id]);
+      expect(audit).toEqual([{ action: 'content-gap.dismissed', reason: 'Keyboard mashing, not a topic', after: { status: 'dismissed' } }]);
+
+      await t.dataSource.query(
+        `INSERT INTO search_query_log (query, normalized_query, locale, result_count) SELECT 'asdfgh', 'asdfgh', 'en', 0 FROM generate_series(1, 8)`,
+      );
+      await admin().send(RUN_SCAN);
+      const same = (await admin().send(GAPS, { source: 'SearchGap' })).data!.contentGaps.filter((g: { title: string }) => g.title === 'asdfgh');
+      expect(same).toEqual([expect.objectContaining({ id: gap.id, status: 'Dismissed' })]);
+
+      // Closed: neither dismissed again nor drafted.
+      const again = await admin().send(DISMISS, { input: { gapId: gap.id, reason: 'again' } });
+      expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'GAP_CLOSED', status: 'dismissed' });
+      const draft = await admin().send(FROM_GAP, { input: { gapId: gap.id } });
+      expect(draft.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'GAP_CLOSED' });
+    });
+
+    it('one of ten parallel dismissals wins; the rest are CONFLICT and nothing is written twice', async () => {
+      const gapId = await insertRecurringGap('Parallel dismissal');
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => admin().send(DISMISS, { input: { gapId, reason: `reason ${i}` } })));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions!.reason)).toEqual(Array(9).fill('GAP_CLOSED'));
+      expect(await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE subject_id = $1 AND action = 'content-gap.dismissed'`, [gapId])).toEqual([{ n: 1 }]);
+    });
+
+    it('refuses a blank or too long reason, an unknown gap, a non-UUID and members of staff who are not editors; the gap stays open', async () => {
+      const gapId = await insertRecurringGap('Refused dismissal');
+      for (const reason of ['   ', 'x'.repeat(2001)]) {
+        expect((await admin().send(DISMISS, { input: { gapId, reason } })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      }
+      expect((await admin().send(DISMISS, { input: { gapId: '00000000-0000-4000-8000-000000000000', reason: 'r' } })).errors![0].extensions!.code).toBe('NOT_FOUND');
+      expect((await admin().send(DISMISS, { input: { gapId: 'nope', reason: 'r' } })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+      const moderator = await t.login(await t.createUser({ role: Role.Moderator }));
+      expect((await t.admin(moderator).send(DISMISS, { input: { gapId, reason: 'r' } })).errors![0].extensions!.code).toBe('FORBIDDEN');
+      expect((await t.dataSource.query(`SELECT status, close_reason FROM content_gaps WHERE id = $1`, [gapId]))[0]).toEqual({ status: 'open', close_reason: null });
+    });
   });
 });

@@ -150,8 +150,13 @@ describe('recurring questions wired to the forum and the staleness scan', () => 
     const flags = await flagsOn();
     expect(flags).toHaveLength(1);
     expect(flags[0].evidence.pointedBy).toBe('links');
-    const [stored] = await t.dataSource.query(`SELECT linked_article_ids FROM recurring_questions WHERE source_id = $1`, [threadIds[0]]);
+    const [stored] = await t.dataSource.query(`SELECT linked_article_ids, cluster_id FROM recurring_questions WHERE source_id = $1`, [threadIds[0]]);
     expect(stored.linked_article_ids).toEqual([article.id]);
+    // The cluster's content gap is closed by the rule, with why and an audit entry under the rule's name.
+    const [gap] = await t.dataSource.query(`SELECT id, status, close_reason FROM content_gaps WHERE evidence->>'clusterId' = $1`, [stored.cluster_id]);
+    expect(gap).toMatchObject({ status: 'dismissed', close_reason: expect.stringContaining(article.id) });
+    const audit = await t.dataSource.query(`SELECT actor_id, actor_rule, action FROM audit_entries WHERE subject_id = $1`, [gap.id]);
+    expect(audit).toEqual(expect.arrayContaining([{ actor_id: null, actor_rule: 'recurring_questions', action: 'content-gap.dismissed' }]));
 
     // Read once: the next scan neither reads it again nor raises anything.
     expect((await scan()).flagsRaised).toBe(0);

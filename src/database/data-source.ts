@@ -63,6 +63,7 @@ import { BoardThreadCounts1765100000000 } from '../../migrations/1765100000000-B
 import { WebhookSecretOverlap1765200000000 } from '../../migrations/1765200000000-WebhookSecretOverlap';
 import { ThreadDuplicateLinkUnconstrained1765300000000 } from '../../migrations/1765300000000-ThreadDuplicateLinkUnconstrained';
 import { RecurringQuestionScopes1765400000000 } from '../../migrations/1765400000000-RecurringQuestionScopes';
+import { ContentGapDismissal1765410000000 } from '../../migrations/1765410000000-ContentGapDismissal';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -156,6 +157,7 @@ export const MIGRATIONS = [
   WebhookSecretOverlap1765200000000,
   ThreadDuplicateLinkUnconstrained1765300000000,
   RecurringQuestionScopes1765400000000,
+  ContentGapDismissal1765410000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

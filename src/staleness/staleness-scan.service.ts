@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { recordAudit } from '../common/audit/record-audit';
 import { ConflictError, NotFoundError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { ReleaseChangeEntity } from '../products/entities/release-change.entity';
@@ -659,6 +660,26 @@ export class StalenessScanService {
       const threads = threadRows.map((t) => ({ threadId: t.source_id, title: t.title, createdAt: new Date(t.created_at).toISOString() }));
       await this.dataSource.transaction(async (tx) => {
         if (finding.kind === 'article') {
+          // The cluster was a content gap and now points at an article (a reply linked it, or it was published since):
+          // the gap is closed by the rule, the article is flagged instead.
+          const pointed = finding.support.linkingThreads > 0 ? 'links' : finding.support.citingAnswers > 0 ? 'citations' : 'similarity';
+          const closedGaps: { id: string }[] = await tx.query(
+            `UPDATE content_gaps SET status = 'dismissed', closed_at = now(), updated_at = now(), close_reason = $2
+             WHERE source = 'recurring_questions' AND fingerprint = $1 AND status = 'open' RETURNING id`,
+            [fingerprint('recurring_questions', clusterId), `The question group now points at article ${finding.articleId} (${pointed}); flagged there instead`],
+          ).then(([rows]: [{ id: string }[]]) => rows);
+          for (const gap of closedGaps) {
+            await recordAudit(tx, {
+              actorId: null,
+              actorRule: 'recurring_questions',
+              action: 'content-gap.dismissed',
+              subjectKind: 'content_gap',
+              subjectId: gap.id,
+              before: { status: 'open' },
+              after: { status: 'dismissed', articleId: finding.articleId },
+              reason: `points at article ${finding.articleId} (${pointed})`,
+            });
+          }
           // One open flag per cluster and article: a grown cluster does not raise a second one while the first is open.
           const [open] = await tx.query(
             `SELECT 1 FROM stale_flags WHERE article_id = $1 AND signal = 'recurring_questions' AND status IN ('open', 'acknowledged') AND evidence->>'clusterId' = $2 LIMIT 1`,

@@ -88,6 +88,29 @@ export class StalenessService {
     });
   }
 
+  /**
+   * An editor's "not needed": the open gap closes with the reason. Its fingerprint (the search, or the question
+   * group) stays taken, so the same gap is not raised again. A gap no longer open is CONFLICT (GAP_CLOSED).
+   */
+  async dismissGap(actorId: string, gapId: string, reason: string): Promise<ContentGapEntity> {
+    const why = reason.trim();
+    if (why.length === 0 || why.length > 2000) {
+      throw new BadUserInputError('A dismissal needs a reason of 1–2000 characters', [{ field: 'reason', messages: ['must be 1–2000 characters'] }]);
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const gap = await tx.findOne(ContentGapEntity, { where: { id: gapId }, lock: { mode: 'pessimistic_write' } });
+      if (!gap) throw new NotFoundError('ContentGap', gapId);
+      if (gap.status !== ContentGapStatus.Open) {
+        throw new ConflictError(`Content gap ${gap.id} is already ${gap.status}`, { reason: 'GAP_CLOSED', status: gap.status, articleId: gap.articleId });
+      }
+      const before = { status: gap.status };
+      Object.assign(gap, { status: ContentGapStatus.Dismissed, closedAt: new Date(), closedBy: actorId, closeReason: why, updatedAt: new Date() });
+      await tx.save(gap);
+      await recordAudit(tx, { actorId, action: 'content-gap.dismissed', subjectKind: 'content_gap', subjectId: gap.id, before, after: { status: gap.status }, reason: why });
+      return gap;
+    });
+  }
+
   async getFlag(id: string): Promise<StaleFlagEntity> {
     const flag = await this.dataSource.manager.findOneBy(StaleFlagEntity, { id });
     if (!flag) throw new NotFoundError('StaleFlag', id);

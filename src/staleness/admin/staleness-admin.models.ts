@@ -73,6 +73,8 @@ export class ContentGap {
   @Field() evidenceJson!: string;
   @Field(() => ID, { nullable: true }) articleId!: string | null;
   @Field() createdAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'When it was drafted or dismissed' }) closedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why it was dismissed' }) closeReason!: string | null;
 }
 
 @ObjectType()
@@ -137,6 +139,12 @@ export class ScanReleaseInput {
 @ArgsType()
 export class StaleFlagIdArgs {
   @Field(() => ID) @IsUUID() id!: string;
+}
+
+@InputType()
+export class DismissContentGapInput {
+  @Field(() => ID) @IsUUID() gapId!: string;
+  @Field({ description: '1–2000 characters; the same search or question group will not raise the gap again' }) @IsString() @Length(1, 2000) reason!: string;
 }
 
 @InputType()

@@ -14,6 +14,7 @@ import {
   ContentGap,
   ContentGapsArgs,
   CreateArticleFromContentGapInput,
+  DismissContentGapInput,
   DismissStaleFlagInput,
   FreshnessQueue,
   FreshnessQueueArgs,
@@ -118,5 +119,13 @@ export class StalenessAdminResolver {
   async createArticleFromContentGap(@CurrentUser() editor: AuthUser, @Args('input') input: CreateArticleFromContentGapInput): Promise<ContentGap> {
     const { gap } = await this.staleness.createArticleFromGap(editor, input.gapId, input.categoryId);
     return toContentGap(gap);
+  }
+
+  @Roles(...EDITORIAL_ROLES)
+  @Mutation(() => ContentGap, {
+    description: 'Dismisses an open content gap with a reason; the same search or question group does not raise it again. A gap no longer open is CONFLICT (GAP_CLOSED)',
+  })
+  async dismissContentGap(@CurrentUser() editor: AuthUser, @Args('input') input: DismissContentGapInput): Promise<ContentGap> {
+    return toContentGap(await this.staleness.dismissGap(editor.id, input.gapId, input.reason));
   }
 }

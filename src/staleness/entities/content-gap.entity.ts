@@ -61,4 +61,8 @@ export class ContentGapEntity {
 
   @Column({ name: 'closed_by', type: 'uuid', nullable: true })
   closedBy!: string | null;
+
+  /** Why it was dismissed (by an editor, or by the rule that found an article for it). */
+  @Column({ name: 'close_reason', type: 'text', nullable: true })
+  closeReason!: string | null;
 }
