@@ -12,7 +12,7 @@ import {
   QuestionDocument,
   RecurringQuestionsService,
 } from '../src/staleness/recurring/recurring-questions.service';
-import { cosine, decodeVector, SentenceEncoder } from '../src/staleness/recurring/sentence-encoder';
+import { cosine, decodeVector, SentenceEncoder } from '../src/common/sentence-encoder/sentence-encoder';
 import { cloneTemplateDatabase, dropDatabase } from './support/test-database';
 
 const QUESTIONS = [

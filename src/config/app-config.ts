@@ -142,6 +142,8 @@ export abstract class AppConfig {
     retryMaxSeconds: number;
     /** Public search results kept in this process until the index changes (0: off). */
     cacheEntries: number;
+    /** Rerank the first results of English searches with the sentence encoder (docs/search.md, "Semantic rerank"). */
+    semanticRerank: boolean;
   };
   /** Member notification email (docs/notifications.md). */
   abstract readonly mail: {

@@ -420,6 +420,15 @@ export class EnvironmentVariables {
   @Max(1_000_000)
   SEARCH_CACHE_ENTRIES = 5000;
 
+  /**
+   * Rerank the first results of an English search by the bundled sentence encoder's similarity of the query to
+   * each title (vectors computed in the background; docs/search.md, "Semantic rerank"). false = lexical ranking
+   * only, and search never loads the model.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SEARCH_SEMANTIC_RERANK = true;
+
   @Transform(toBoolean)
   @IsBoolean()
   WEBHOOK_WORKER = true;

@@ -132,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       workerBatch: vars.SEARCH_WORKER_BATCH,
       retryMaxSeconds: vars.SEARCH_RETRY_MAX_SECONDS,
       cacheEntries: vars.SEARCH_CACHE_ENTRIES,
+      semanticRerank: vars.SEARCH_SEMANTIC_RERANK,
     },
     mail: { smtpUrl: vars.SMTP_URL || undefined, from: vars.MAIL_FROM, digestMinutes: vars.NOTIFICATION_DIGEST_MINUTES },
     metrics: {

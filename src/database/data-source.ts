@@ -64,6 +64,7 @@ import { WebhookSecretOverlap1765200000000 } from '../../migrations/176520000000
 import { ThreadDuplicateLinkUnconstrained1765300000000 } from '../../migrations/1765300000000-ThreadDuplicateLinkUnconstrained';
 import { RecurringQuestionScopes1765400000000 } from '../../migrations/1765400000000-RecurringQuestionScopes';
 import { ContentGapDismissal1765410000000 } from '../../migrations/1765410000000-ContentGapDismissal';
+import { SearchVectors1765420000000 } from '../../migrations/1765420000000-SearchVectors';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -158,6 +159,7 @@ export const MIGRATIONS = [
   ThreadDuplicateLinkUnconstrained1765300000000,
   RecurringQuestionScopes1765400000000,
   ContentGapDismissal1765410000000,
+  SearchVectors1765420000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

@@ -9,6 +9,7 @@ import { otherLocaleRefs, ThreadDocuments } from './thread-documents';
 import { recordPublicView } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
+import { SearchVectors } from './search-vectors';
 import { runInBackground } from '../common/background-work';
 
 interface ClaimedRow {
@@ -52,6 +53,7 @@ export class IndexingWorker implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly resultCache: SearchResultCache,
     private readonly jobs: JobRunner,
+    private readonly vectors: SearchVectors,
   ) {}
 
   onModuleInit(): void {
@@ -111,6 +113,7 @@ export class IndexingWorker implements OnModuleInit {
           ...otherLocaleRefs(threads.documents, this.config.locales.supported),
         ];
         if (removed.length > 0) await this.engine.remove(removed);
+        await this.vectors.track(tx, documents, removed);
         await tx.query('DELETE FROM search_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
         if (await recordPublicView(tx, documents, missing)) {
           await tx.query('SELECT pg_notify($1, $2)', [SEARCH_INDEXED_CHANNEL, String(version)]);

@@ -9,6 +9,7 @@ import { recordFingerprints } from './public-fingerprints';
 import { SEARCH_ENGINE } from './search-engine.token';
 import { SEARCH_INDEXED_CHANNEL, SearchResultCache } from './search-result-cache';
 import { SearchSettingsService } from './search-settings.service';
+import { SearchVectors } from './search-vectors';
 
 const BATCH = 500;
 const WRITERS = 2;
@@ -34,6 +35,7 @@ export class SearchIndexService {
     private readonly threadDocuments: ThreadDocuments,
     private readonly settings: SearchSettingsService,
     private readonly resultCache: SearchResultCache,
+    private readonly vectors: SearchVectors,
   ) {}
 
   /** Every article locale and forum thread into a fresh index (zero-downtime on Meilisearch; in place on PostgreSQL). */
@@ -59,6 +61,7 @@ export class SearchIndexService {
           const { documents } = kind === 'article' ? await this.documents.build(ids, Number(version)) : await this.threadDocuments.build(ids, Number(version));
           const write: Promise<void> = rebuild.upsert(documents).then(async () => {
             await recordFingerprints(this.dataSource, documents);
+            await this.vectors.track(this.dataSource, documents);
             writing.delete(write);
             written += documents.length;
             done += ids.length;

@@ -34,14 +34,15 @@ export class SearchResultCache {
     }
   }
 
-  async get(query: SearchQuery, search: () => Promise<SearchPage>): Promise<SearchPage> {
+  /** The cached page, or `search`'s (kept unless `keep` says it is provisional). */
+  async get(query: SearchQuery, search: () => Promise<SearchPage>, keep: (page: SearchPage) => boolean = () => true): Promise<SearchPage> {
     if (!this.listening) return search();
     const key = cacheKey(query);
     const hit = this.pages.get(key);
     if (hit) return hit;
     const generation = this.generation;
     const page = await search();
-    if (this.listening && generation === this.generation) this.pages.set(key, page);
+    if (this.listening && generation === this.generation && keep(page)) this.pages.set(key, page);
     return page;
   }
 

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -18,6 +18,12 @@ import { SearchService } from './search.service';
 import { SearchResultCache } from './search-result-cache';
 import { SearchIndexService } from './search-index.service';
 import { SearchLabels } from './search-labels';
+import { SearchVectors } from './search-vectors';
+import { JobRunner } from '../jobs/job-runner';
+
+export const SEARCH_EMBEDDINGS_JOB = 'search-embeddings';
+const SEARCH_EMBEDDINGS_EVERY_SECONDS = 60;
+const SEARCH_EMBEDDINGS_BUDGET_MS = 240_000;
 
 @Module({
   imports: [TerminusModule],
@@ -51,7 +57,23 @@ import { SearchLabels } from './search-labels';
     SearchLabels,
     SearchIndexService,
     SearchHealthIndicator,
+    SearchVectors,
   ],
-  exports: [SEARCH_ENGINE, SearchService, SearchResultCache, SearchSettingsService, SearchAnalytics, IndexingWorker, SearchIndexService, SearchHealthIndicator],
+  exports: [SEARCH_ENGINE, SearchVectors, SearchService, SearchResultCache, SearchSettingsService, SearchAnalytics, IndexingWorker, SearchIndexService, SearchHealthIndicator],
 })
-export class SearchModule {}
+export class SearchModule implements OnModuleInit {
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly vectors: SearchVectors,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.config.search.semanticRerank) return;
+    this.jobs.queue({
+      name: SEARCH_EMBEDDINGS_JOB,
+      everySeconds: SEARCH_EMBEDDINGS_EVERY_SECONDS,
+      run: () => this.vectors.embedAllPending(SEARCH_EMBEDDINGS_BUDGET_MS).then(() => undefined),
+    });
+  }
+}

@@ -14,6 +14,10 @@ import { SEARCH_ENGINE } from './search-engine.token';
 import { SearchResultCache } from './search-result-cache';
 import type { HitDetails, LabeledFacetCount, PublicFacetName } from './search-labels';
 import { hitKey, SearchLabels } from './search-labels';
+import { SearchVectors } from './search-vectors';
+import { isEnglishLocale, rerankBySimilarity, SEMANTIC_RERANK } from './semantic-rerank';
+import { cosine } from '../common/sentence-encoder/sentence-encoder';
+import { documentKey } from '../../search/search-engine';
 
 /**
  * A search whose quoted phrases find fewer documents than this is relaxed: the documents with the phrases come first,
@@ -77,6 +81,9 @@ export interface Deflection {
 /** Searches through the configured engine; public searches are logged for analytics. */
 @Injectable()
 export class SearchService {
+  /** Pages that should have been reranked and were not (query vector late): the result cache leaves them out. */
+  private readonly notReranked = new WeakSet<SearchPage>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SEARCH_ENGINE) private readonly engine: SearchEngine,
@@ -85,6 +92,7 @@ export class SearchService {
     private readonly analytics: SearchAnalytics,
     private readonly resultCache: SearchResultCache,
     private readonly labels: SearchLabels,
+    private readonly vectors: SearchVectors,
   ) {}
 
   async search(request: SearchRequest, audience: Visibility): Promise<SearchResult> {
@@ -100,12 +108,46 @@ export class SearchService {
       highlight: request.highlight,
     };
     // Editors see their changes at once; the public shares cached results until the index changes.
-    const page = audience === 'public' ? await this.resultCache.get(query, () => this.searchRelaxingPhrases(query)) : await this.searchRelaxingPhrases(query);
+    const page =
+      audience === 'public' ? await this.resultCache.get(query, () => this.searchReranked(query), (found) => !this.notReranked.has(found)) : await this.searchReranked(query);
     const searchId =
       audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
     const labelLocale = locales?.[0] ?? this.locales.defaultLocale;
     const labels = await this.labels.label(page, labelLocale, this.locales.fallback);
     return { ...page, searchId, labeledFacets: labels.facets, hitDetails: labels.hits, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
+  }
+
+  /**
+   * The engine's first SEMANTIC_RERANK.depth hits re-scored by the similarity of the query to each title (sentence
+   * vectors; docs/search.md, "Semantic rerank"), for English searches with text. The query is embedded while the
+   * engine searches; without its vector in time (encoder unavailable or busy) the page is the engine's. Pages
+   * beyond the window are the engine's, so no hit is shown twice or skipped.
+   */
+  private async searchReranked(query: SearchQuery): Promise<SearchPage> {
+    const locales = query.filters.locales;
+    const reranks =
+      this.vectors.enabled && query.offset < SEMANTIC_RERANK.depth && query.text.trim() !== '' && locales !== undefined && locales.length > 0 && locales.every(isEnglishLocale);
+    if (!reranks || !(await this.vectors.anyVector())) return this.searchRelaxingPhrases(query);
+    const queryVector = this.vectors.queryVector(query.text);
+    const end = query.offset + query.limit;
+    const window = await this.searchRelaxingPhrases({ ...query, offset: 0, limit: Math.max(SEMANTIC_RERANK.depth, end) });
+    const vector = await Promise.race([queryVector, new Promise<null>((resolve) => setTimeout(resolve, SEMANTIC_RERANK.queryVectorWaitMs, null).unref())]);
+    if (!vector || window.hits.length < 2) {
+      const page = { ...window, hits: window.hits.slice(query.offset, end) };
+      // Without its query vector in time the page is the engine's: not cached, the next search reranks.
+      if (!vector) this.notReranked.add(page);
+      return page;
+    }
+    const reranked = window.hits.slice(0, SEMANTIC_RERANK.depth);
+    const stored = await this.vectors.vectorsOf(reranked);
+    const hits = [
+      ...rerankBySimilarity(reranked, (hit) => {
+        const documentVector = stored.get(documentKey(hit));
+        return documentVector ? cosine(vector, documentVector) : null;
+      }, SEMANTIC_RERANK.weight),
+      ...window.hits.slice(SEMANTIC_RERANK.depth),
+    ];
+    return { ...window, hits: hits.slice(query.offset, end) };
   }
 
   /**
@@ -140,6 +182,7 @@ export class SearchService {
    * filters cannot say "articles, or threads that are solved"); both lists are merged by score. Until the text
    * has a word that carries meaning (not a stop word of the locale, and two characters or more unless
    * Chinese or Japanese), there is nothing to suggest: the answer is an empty list, whatever the engine.
+   * Each list is reranked like a search (semantic rerank), so scores stay on the engine's scale for the merge.
    */
   async suggestArticles(
     text: string,
@@ -151,7 +194,7 @@ export class SearchService {
     const resolved = locale ? this.locales.resolve(locale) : this.locales.defaultLocale;
     if (!(await this.hasMeaningfulWord(text, resolved))) return { batchId: randomUUID(), hits: [], hitDetails: new Map(), urlOf: (hit) => this.urlOf(hit) };
     const query = (filters: SearchFilters): Promise<SearchPage> =>
-      this.searchRelaxingPhrases({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
+      this.searchReranked({ text, audience: 'public', filters: { ...filters, locales: [resolved] }, facets: [], offset: 0, limit, matching: 'any', highlight });
     const [articles, threads] = await Promise.all([
       query({ kinds: ['article'] }),
       includeSolvedThreads ? query({ kinds: ['thread'], solved: true }) : Promise.resolve(null),

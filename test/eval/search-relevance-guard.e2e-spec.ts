@@ -7,6 +7,7 @@
  * questions, fixed queries, and the ranking breaks ties by date and key. The full evaluation is
  * `npm run eval:search`; docs/search.md, "Relevance in CI".
  */
+import { SEMANTIC_RERANK } from '../../src/search/semantic-rerank';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { DupQuestions, EVAL_DIR, guardSubset, HAS_DATA, loadAsArticles, loadDupQuestions, METRICS, Scores, scoreTable, searchAndScore } from './dup-questions';
 import floor from './search-relevance-guard.floor.json';
@@ -23,6 +24,8 @@ describeIfData('search relevance guard (fixed dev subset of dup-questions)', () 
 
   beforeAll(async () => {
     t = await createTestApp({ SEARCH_WORKER: 'false' });
+    // A loaded machine may keep the encoder's (niced) thread waiting: a query vector never comes too late here.
+    SEMANTIC_RERANK.queryVectorWaitMs = 30_000;
     set = guardSubset(loadDupQuestions(), GUARD_SUBSET);
     questionOf = await loadAsArticles(t, set.questions);
     // About 30 s alone; generous, so that a loaded machine (the whole suite on 2 cores) does not fail it.

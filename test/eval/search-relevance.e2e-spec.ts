@@ -7,6 +7,7 @@
  * title and title + body, side by side with the floors. The fast form that always runs is
  * search-relevance-guard.e2e-spec.ts.
  */
+import { SEMANTIC_RERANK } from '../../src/search/semantic-rerank';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { DupQuestions, HAS_DATA, EVAL_DIR, loadAsArticles, loadDupQuestions, METRICS, Scores, scoreTable, searchAndScore } from './dup-questions';
 import floor from './search-relevance.floor.json';
@@ -28,6 +29,8 @@ describeIfData('search relevance on real questions (dup-questions)', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ SEARCH_WORKER: 'false' });
+    // A loaded machine may keep the encoder's (niced) thread waiting: a query vector never comes too late here.
+    SEMANTIC_RERANK.queryVectorWaitMs = 30_000;
     set = loadDupQuestions();
     questionOf = await loadAsArticles(t, set.questions);
   }, 1_800_000);

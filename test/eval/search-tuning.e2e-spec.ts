@@ -36,10 +36,10 @@ const lines = <T>(f: string): T[] => readFileSync(join(EVAL_DIR, f), 'utf8').spl
       const t = byId.get(q.query)!;
       const text = process.env.TUNE_BODY ? `${t.title} ${t.body.slice(0, 300)}` : t.title;
       const page = await engine.search({ text, audience: 'public', filters: { tags: [q.forum], locales: ['en'] }, facets: [], offset: 0, limit: 100, matching: 'all', highlight: { preTag: '', postTag: '' } });
-      out.push(JSON.stringify({ query: q.query, ranking: page.hits.map((h) => idOf.get(h.id)) }));
+      out.push(JSON.stringify({ query: q.query, ranking: page.hits.map((h) => idOf.get(h.id)), ...(process.env.TUNE_DUMP ? { scores: page.hits.map((h) => h.score) } : {}) }));
     }
-    writeFileSync('/tmp/tune-run.jsonl', out.join('\n') + '\n');
-    execFileSync('sh', ['-c', `node ${join(EVAL_DIR, 'score.mjs')} retrieval --run /tmp/tune-run.jsonl --split ${split} --json > /tmp/tune-score.json`]);
+    writeFileSync(process.env.TUNE_DUMP ?? '/tmp/tune-run.jsonl', out.join('\n') + '\n');
+    execFileSync('sh', ['-c', `node ${join(EVAL_DIR, 'score.mjs')} retrieval --run ${process.env.TUNE_DUMP ?? '/tmp/tune-run.jsonl'} --split ${split} --json > /tmp/tune-score.json`]);
     const res = readFileSync('/tmp/tune-score.json', 'utf8');
     console.log(`${JSON.stringify(RANKING)} ${res.trim()} ${((Date.now() - started) / queries.length).toFixed(1)}ms/q\n`);
   }

@@ -14,7 +14,7 @@ import {
   recurringQuestionRule,
   RecurringRuleOptions,
 } from './recurring-question-rule';
-import { cosine, decodeVector, encodeVector, questionEmbeddingText, SentenceEncoder } from './sentence-encoder';
+import { cosine, decodeVector, encodeVector, questionEmbeddingText, SentenceEncoder } from '../../common/sentence-encoder/sentence-encoder';
 import { Neighbour, SimilarityIndex, SimilarityParams } from './similarity-index';
 import { lockForTransaction } from '../../common/sql/transaction-lock';
 

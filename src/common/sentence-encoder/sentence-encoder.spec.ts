@@ -115,6 +115,18 @@ describe('SentenceEncoder', () => {
       return { file, starts: () => readFileSync(log, 'utf8').length };
     };
 
+    it('runs one call at a time, urgent calls before the background calls still waiting', async () => {
+      const { file } = workerScript('ordered', `
+        parentPort.on('message', ({ id, texts }) => setTimeout(() => parentPort.postMessage({ id, vectors: texts.map((t) => Float32Array.of(t.length)) }), 20));
+        parentPort.postMessage({ ready: true });`);
+      const encoder = new SentenceEncoder({ workerFile: file });
+      const done: string[] = [];
+      const call = (text: string, urgent = false) => encoder.embed([text], { urgent }).then((vectors) => done.push(`${text}:${vectors?.[0][0]}`));
+      await Promise.all([call('bg1'), call('bg22'), call('bg333'), call('u1', true), call('u22', true)]);
+      await encoder.close();
+      expect(done).toEqual(['bg1:3', 'u1:2', 'u22:3', 'bg22:4', 'bg333:5']);
+    });
+
     it('returns null, not an error, when the model cannot be loaded, and does not retry', async () => {
       const { file, starts } = workerScript('no-model', `
         try { require(workerData.modelModule); } catch (error) { parentPort.postMessage({ loadError: String(error) }); }`);
