@@ -9,6 +9,8 @@
 //   (c) a bare-SQL reference in the same run, same queries: stored tsvector + GIN, websearch_to_tsquery with its
 //       words OR-ed, ts_rank, top 10, straight to PostgreSQL (no HTTP, no GraphQL) at 1 and 4 connections;
 //   (d) one query of 10,000 characters (the longest accepted) through the API, cache off;
+//   (d') the same searches with the semantic rerank off (SEARCH_SEMANTIC_RERANK=false), cache off, at 1 and 4 clients
+//       (titles without a sentence vector are embedded first with `npm run cli -- search:embed`, timed);
 //   (e) with BENCH_WRITES=1: outbox lag at 50 saves/s, and search while 50 writes/s change the index.
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
@@ -33,6 +35,27 @@ async function gql(url, query, variables, token) {
   const body = await res.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** Titles' sentence vectors for the semantic rerank, computed with `npm run cli -- search:embed` when some are missing. */
+async function ensureVectors() {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  const count = async () => (await client.query(`SELECT count(*)::int AS titles, count(vector)::int AS embedded FROM search_vectors`)).rows[0];
+  let { titles, embedded } = await count();
+  let figures = null;
+  if (embedded < titles) {
+    process.stdout.write(`  embedding ${titles - embedded} titles with npm run cli -- search:embed ... `);
+    const started = Date.now();
+    const result = spawnSync('npm', ['run', '--silent', 'cli', '--', 'search:embed'], { cwd: ROOT, env: { ...process.env, DATABASE_URL }, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`search:embed failed:\n${result.stdout}\n${result.stderr}`);
+    const seconds = (Date.now() - started) / 1000;
+    figures = { titles: titles - embedded, seconds: round(seconds, 1), msPerTitle: round((seconds * 1000) / (titles - embedded), 2) };
+    process.stdout.write(`${seconds.toFixed(1)} s (${figures.msPerTitle} ms per title)\n`);
+    ({ titles, embedded } = await count());
+  }
+  await client.end();
+  return { titles, embedded, embedding: figures };
 }
 
 function reindex() {
@@ -177,8 +200,10 @@ async function main() {
   if (articles < 1000) throw new Error(`Only ${articles} published articles in ${DATABASE_URL}: run npm run bench:generate first`);
   console.log(`Search bench: ${articles} published article locales, ${documents} indexed`);
   const reindexFigures = process.env.BENCH_REINDEX === '1' || documents < articles ? reindex() : null;
+  const vectors = await ensureVectors();
+  console.log(`  titles with a sentence vector: ${vectors.embedded} of ${vectors.titles}`);
   const queries = heldOutTitles();
-  const results = { environment: env, articles, targets: TARGETS, reindex: reindexFigures };
+  const results = { environment: env, articles, targets: TARGETS, reindex: reindexFigures, vectors };
 
   // The same connection settings as the app's pool (JIT off, src/database/data-source.ts).
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4, options: '-c jit=off' });
@@ -203,6 +228,15 @@ async function main() {
   } finally {
     await stopChild(uncachedApp.child);
     await pool.end();
+  }
+  // The engine's ranking alone (semantic rerank off), same queries, cache off.
+  const lexicalApp = await startApp(DATABASE_URL, { SEARCH_ENGINE: 'postgres', SEARCH_CACHE_ENTRIES: '0', SEARCH_SEMANTIC_RERANK: 'false' });
+  try {
+    for (const text of queries) await apiSearch(lexicalApp.url)(text);
+    results.lexical1 = await latency('search, cache off, rerank off', 1, queries, apiSearch(lexicalApp.url));
+    results.lexical4 = await latency('search, cache off, rerank off', 4, queries, apiSearch(lexicalApp.url));
+  } finally {
+    await stopChild(lexicalApp.child);
   }
   const app = await startApp(DATABASE_URL, { SEARCH_ENGINE: 'postgres' });
   try {
@@ -234,10 +268,13 @@ async function main() {
   results.checks = checks;
   const rows = [
     ...(reindexFigures ? [['reindex', `${reindexFigures.documents} documents in ${reindexFigures.seconds} s = ${reindexFigures.perSecond} documents/s`]] : []),
+    ['titles with a sentence vector (semantic rerank)', `${vectors.embedded} of ${vectors.titles}${vectors.embedding ? `; ${vectors.embedding.titles} embedded by this run in ${vectors.embedding.seconds} s (${vectors.embedding.msPerTitle} ms per title)` : ''}`],
     ['search, cache off (SEARCH_CACHE_ENTRIES=0), 1 client', latencyFigures(results.uncached1)],
     ['bare SQL reference, 1 connection', latencyFigures(results.bare1)],
     ['search, cache off, 4 clients', latencyFigures(results.uncached4)],
     ['bare SQL reference, 4 connections', latencyFigures(results.bare4)],
+    ['search, cache off, semantic rerank off (SEARCH_SEMANTIC_RERANK=false), 1 client', latencyFigures(results.lexical1)],
+    ['search, cache off, semantic rerank off, 4 clients', latencyFigures(results.lexical4)],
     ['ratio search / bare SQL (cache off)', `1 client: p50 ×${results.ratios.p50At1}, p95 ×${results.ratios.p95At1}; 4 clients: p50 ×${results.ratios.p50At4}, p95 ×${results.ratios.p95At4}`],
     ['one 10,000-character query (cache off), 5 times', `${results.longQuery.msEach.join(', ')} ms`],
     ['search, cache on (default), 1 client, cold start', latencyFigures(results.cached1)],

@@ -3,6 +3,10 @@
  * PostgreSQL and the real bundled sentence encoder: titles recorded by the indexing worker, vectors written by
  * the search-embeddings job's `embedAllPending`, queries embedded while the engine searches.
  */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { SentenceEncoder } from '../src/common/sentence-encoder/sentence-encoder';
 import { IndexingWorker } from '../src/search/indexing-worker';
 import { SearchVectors } from '../src/search/search-vectors';
@@ -150,4 +154,29 @@ describe('semantic rerank turned off (SEARCH_SEMANTIC_RERANK=false)', () => {
     const res = await t.delivery().send(SEARCH, { input: { locale: 'en', text: 'laptop without power', filters: { tags: ['power'] } } });
     expect(res.data!.search.hits.map((hit: Hit) => hit.title)).toEqual(['Laptop sticker designs', 'Laptop battery dead']);
   }, 60_000);
+});
+
+describe('npm run cli -- search:embed', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ SEARCH_WORKER: 'false' });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('embeds every title still without a vector, then has nothing left to do', async () => {
+    const kb = new KnowledgeBaseFactory(t.admin(await t.login(await t.createUser({ role: Role.Editor }))));
+    const { id } = await kb.category('Devices');
+    for (const title of ['Laptop battery dead', 'Printer paper stuck', 'Webcam not detected']) await kb.published(id, { title, bodyMarkdown: 'Read this page.' });
+    await t.app.get(IndexingWorker).drain();
+    const cli = (): Promise<{ stdout: string }> =>
+      promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'search:embed'], {
+        cwd: path.join(__dirname, '..'),
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', JWT_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'warn' },
+      });
+    expect((await cli()).stdout).toMatch(/Embedded 3 title\(s\) in [\d.]+ s\./);
+    const [{ embedded, titles }] = await t.dataSource.query('SELECT count(vector)::int AS embedded, count(*)::int AS titles FROM search_vectors');
+    expect({ embedded, titles }).toEqual({ embedded: 3, titles: 3 });
+    expect((await cli()).stdout).toMatch(/Embedded 0 title\(s\)/);
+  }, 180_000);
 });

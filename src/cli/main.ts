@@ -10,6 +10,7 @@ import { embeddedStopSignal } from '../database/embedded-postgres';
 import { DatabaseUnavailableError, prepareDatabase, runMigrations } from '../database/prepare-database';
 import { IndexingWorker } from '../search/indexing-worker';
 import { SearchIndexService } from '../search/search-index.service';
+import { SearchVectors } from '../search/search-vectors';
 import { UsersService } from '../users/users.service';
 import { SCAN_STEPS, StalenessScanService } from '../staleness/staleness-scan.service';
 import { CliModule } from './cli.module';
@@ -20,6 +21,7 @@ const COMMANDS = {
   reindex: 'rebuild the search index from PostgreSQL (zero-downtime swap on Meilisearch)',
   'search:check': 'compare database and index; exit code 1 when documents are missing, extra or outdated',
   'search:worker': 'drain the search outbox until stopped (for SEARCH_WORKER=false API processes)',
+  'search:embed': "compute the titles' sentence vectors still missing (semantic rerank; the API's search-embeddings job does it in the background)",
   scan: 'run every staleness detector once (new releases, review dates, feedback, translations, search gaps); CONFLICT while another scan runs',
   'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
   'delivery:repair': 'recount published articles per category and recopy what list pages read onto locale rows (after manual SQL with triggers off)',
@@ -68,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       if (command === 'scan') return await scan(app.get(StalenessScanService));
+      if (command === 'search:embed') return await embedTitles(app.get(SearchVectors));
       if (command === 'delivery:repair') {
         // The SQL function of migration DeliveryListingCopies: one transaction, returns the rows it corrected.
         const [{ fixed }] = await app.get(DataSource).query(`SELECT repair_delivery_listing() AS fixed`);
@@ -104,7 +107,28 @@ async function scan(scans: StalenessScanService): Promise<number> {
   }
 }
 
-async function run(command: Exclude<Command, 'create-admin' | 'scan' | 'delivery:repair'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function embedTitles(vectors: SearchVectors): Promise<number> {
+  if (!vectors.enabled) {
+    process.stdout.write('SEARCH_SEMANTIC_RERANK is false: search embeds nothing.\n');
+    return 0;
+  }
+  const total = await vectors.pendingCount();
+  const bar = new SingleBar({ format: 'Embedding titles [{bar}] {value}/{total} | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+  bar.start(total, 0);
+  const started = Date.now();
+  const embedded = await vectors.embedAllPending(Number.POSITIVE_INFINITY, (done) => bar.update(Math.min(done, total)));
+  bar.stop();
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(`Embedded ${embedded} title(s) in ${seconds.toFixed(1)} s.\n`);
+  const left = await vectors.pendingCount();
+  if (left > 0 && embedded < total) {
+    process.stderr.write(`${left} title(s) still without a vector: the sentence encoder is unavailable (see the warning above).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function run(command: Exclude<Command, 'create-admin' | 'scan' | 'delivery:repair' | 'search:embed'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);

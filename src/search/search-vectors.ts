@@ -90,11 +90,12 @@ export class SearchVectors implements OnApplicationShutdown {
    * New vectors change rankings, so cached public results are then dropped (this instance at once, the others
    * through the index notification).
    */
-  async embedAllPending(budgetMs: number): Promise<number> {
+  async embedAllPending(budgetMs: number, onProgress: (embedded: number) => void = () => undefined): Promise<number> {
     const end = Date.now() + budgetMs;
     let total = 0;
     for (let n = await this.embedPending(BACKGROUND_EMBED_BATCH); n > 0; n = await this.embedPending(BACKGROUND_EMBED_BATCH)) {
       total += n;
+      onProgress(total);
       if (Date.now() >= end) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
