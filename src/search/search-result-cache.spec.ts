@@ -86,6 +86,13 @@ describe('search result cache generations', () => {
     expect(engineCalls).toBe(1);
   });
 
+  it('does not store a page its caller marks provisional (a search that should have been reranked)', async () => {
+    const provisional = page('engine order');
+    expect(await cache.get(query, async () => provisional, (found) => found !== provisional)).toBe(provisional);
+    expect(await cache.get(query, engine('reranked'))).toEqual(page('reranked'));
+    expect(await cache.get(query, engine('not needed'))).toEqual(page('reranked'));
+  });
+
   it('empties on an index change notification', async () => {
     await cache.get(query, engine('before'));
     listener.notify();
