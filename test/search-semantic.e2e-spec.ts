@@ -115,6 +115,24 @@ describe('semantic rerank of search results', () => {
     expect(surrogate.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   }, 120_000);
 
+  it('leaves no query in the encoder queue after a burst of searches that stopped waiting for their vectors', async () => {
+    await kb.published(categoryId, { title: 'Scanner glass dirty', bodyMarkdown: 'Read this page.', tags: ['burst'] });
+    await kb.published(categoryId, { title: 'Scanner driver missing', bodyMarkdown: 'Read this page.', tags: ['burst'] });
+    await indexAndEmbed();
+    const encoder = SentenceEncoder.instance();
+    const busy = encoder.embed(Array.from({ length: 64 }, (_, i) => `A long background title to embed, number ${i}, about keyboards and screens`));
+    const wait = SEMANTIC_RERANK.queryVectorWaitMs;
+    SEMANTIC_RERANK.queryVectorWaitMs = 0;
+    try {
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => search(`scanner keeps failing today ${i}`, 'burst')));
+      for (const hits of answers) expect(hits).toHaveLength(2);
+      expect(encoder.queued).toBe(0);
+    } finally {
+      SEMANTIC_RERANK.queryVectorWaitMs = wait;
+    }
+    expect(await busy).toHaveLength(64);
+  }, 120_000);
+
   it('answers with the engine order when the query vector is late', async () => {
     await kb.published(categoryId, { title: 'Monitor flicker fix', bodyMarkdown: 'Read this page.', tags: ['screens'] });
     await kb.published(categoryId, { title: 'Monitor stand sizes', bodyMarkdown: 'Read this page.', tags: ['screens'] });

@@ -124,9 +124,9 @@ export class SearchVectors implements OnApplicationShutdown {
     return this.vectorsSeen;
   }
 
-  /** The query's vector, ahead of background embedding; null when the encoder is unavailable. */
-  async queryVector(text: string): Promise<Float32Array | null> {
-    const vectors = await this.encoder.embed([queryEmbeddingText(text)], { urgent: true });
+  /** The query's vector, ahead of background embedding; null when the encoder is unavailable or `signal` aborted first. */
+  async queryVector(text: string, signal?: AbortSignal): Promise<Float32Array | null> {
+    const vectors = await this.encoder.embed([queryEmbeddingText(text)], { urgent: true, signal });
     return vectors?.[0] ?? null;
   }
 

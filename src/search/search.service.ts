@@ -128,14 +128,34 @@ export class SearchService {
     const reranks =
       this.vectors.enabled && query.offset < SEMANTIC_RERANK.depth && query.text.trim() !== '' && locales !== undefined && locales.length > 0 && locales.every(isEnglishLocale);
     if (!reranks || !(await this.vectors.anyVector())) return this.searchRelaxingPhrases(query);
-    const queryVector = this.vectors.queryVector(query.text);
+    // Given up on (late, or not needed): the query leaves the encoder's queue if its turn has not come.
+    const giveUp = new AbortController();
+    const queryVector = this.vectors.queryVector(query.text, giveUp.signal);
     const end = query.offset + query.limit;
-    const window = await this.searchRelaxingPhrases({ ...query, offset: 0, limit: Math.max(SEMANTIC_RERANK.depth, end) });
-    const vector = await Promise.race([queryVector, new Promise<null>((resolve) => setTimeout(resolve, SEMANTIC_RERANK.queryVectorWaitMs, null).unref())]);
-    if (!vector || window.hits.length < 2) {
+    let window: SearchPage;
+    try {
+      window = await this.searchRelaxingPhrases({ ...query, offset: 0, limit: Math.max(SEMANTIC_RERANK.depth, end) });
+    } catch (error) {
+      giveUp.abort();
+      throw error;
+    }
+    if (window.hits.length < 2) {
+      giveUp.abort();
+      return { ...window, hits: window.hits.slice(query.offset, end) };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => {
+        giveUp.abort();
+        resolve('late');
+      }, SEMANTIC_RERANK.queryVectorWaitMs);
+    });
+    const vector = await Promise.race([queryVector, late]);
+    clearTimeout(timer);
+    if (vector === null || vector === 'late') {
       const page = { ...window, hits: window.hits.slice(query.offset, end) };
-      // Without its query vector in time the page is the engine's: not cached, the next search reranks.
-      if (!vector) this.notReranked.add(page);
+      // Late, the page is the engine's for now: not cached, so the next search reranks. (Null: no encoder here.)
+      if (vector === 'late') this.notReranked.add(page);
       return page;
     }
     const reranked = window.hits.slice(0, SEMANTIC_RERANK.depth);

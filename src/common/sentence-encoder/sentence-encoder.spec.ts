@@ -127,6 +127,27 @@ describe('SentenceEncoder', () => {
       expect(done).toEqual(['bg1:3', 'u1:2', 'u22:3', 'bg22:4', 'bg333:5']);
     });
 
+    it('drops a waiting call whose signal aborts: null at once, never sent to the model', async () => {
+      // Each answer is the number of calls the worker has received so far.
+      const { file } = workerScript('abortable', `
+        let calls = 0;
+        parentPort.on('message', ({ id, texts }) => { calls += 1; const n = calls; setTimeout(() => parentPort.postMessage({ id, vectors: texts.map(() => Float32Array.of(n)) }), 50); });
+        parentPort.postMessage({ ready: true });`);
+      const encoder = new SentenceEncoder({ workerFile: file });
+      const seen: string[] = [];
+      const inFlight = encoder.embed(['first']).then((v) => seen.push(`first:${v?.[0][0]}`));
+      const giveUp = new AbortController();
+      const dropped = encoder.embed(['dropped'], { urgent: true, signal: giveUp.signal }).then((v) => seen.push(`dropped:${v}`));
+      const later = encoder.embed(['later']).then((v) => seen.push(`later:${v?.[0][0]}`));
+      giveUp.abort();
+      await Promise.all([inFlight, dropped, later]);
+      expect(seen).toEqual(['dropped:null', 'first:1', 'later:2']);
+      const aborted = new AbortController();
+      aborted.abort();
+      expect(await encoder.embed(['x'], { signal: aborted.signal })).toBeNull();
+      await encoder.close();
+    });
+
     it('returns null, not an error, when the model cannot be loaded, and does not retry', async () => {
       const { file, starts } = workerScript('no-model', `
         try { require(workerData.modelModule); } catch (error) { parentPort.postMessage({ loadError: String(error) }); }`);

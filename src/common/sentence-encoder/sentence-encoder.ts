@@ -61,18 +61,36 @@ export class SentenceEncoder {
 
   /**
    * Unit-length vectors of `texts` (same order), or null when the encoder is unavailable. One model call runs at a
-   * time; `urgent` calls (a query being answered) go before the background ones still waiting.
+   * time; `urgent` calls (a query being answered) go before the background ones still waiting. A call whose `signal`
+   * aborts before its turn leaves the queue at once with null (a request that stopped waiting costs no model time).
    */
-  embed(texts: string[], options: { urgent?: boolean } = {}): Promise<Float32Array[] | null> {
+  embed(texts: string[], options: { urgent?: boolean; signal?: AbortSignal } = {}): Promise<Float32Array[] | null> {
     if (texts.length === 0) return Promise.resolve([]);
+    const { signal } = options;
+    if (signal?.aborted) return Promise.resolve(null);
     const urgent = options.urgent ?? false;
     return new Promise((resolve) => {
       const call = { texts, urgent, resolve };
       const firstBackground = urgent ? this.waiting.findIndex((waiting) => !waiting.urgent) : -1;
       if (firstBackground === -1) this.waiting.push(call);
       else this.waiting.splice(firstBackground, 0, call);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.waiting.indexOf(call);
+          if (index === -1) return;
+          this.waiting.splice(index, 1);
+          resolve(null);
+        },
+        { once: true },
+      );
       void this.pump();
     });
+  }
+
+  /** Calls waiting for their turn (not the one in flight). */
+  get queued(): number {
+    return this.waiting.length;
   }
 
   /** Terminates the worker (application shutdown); a later call starts a new one. */
