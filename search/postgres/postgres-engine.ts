@@ -59,7 +59,14 @@ export const RANKING = {
   most: 0,
   mostMin: 1,
   /** Documents of the rarest query words added to the all-words matches as ranking candidates. */
-  candidates: 1500,
+  candidates: 500,
+  /**
+   * Documents whose title holds one of the `titleWordCount` rarest query words, at most `titleWords` per word, are
+   * candidates too: found through the titles' own index, so which of them are found does not depend on where rows
+   * lie in the table (the body branch's LIMIT does, once a word is in more than `candidates` documents).
+   */
+  titleWords: 1000,
+  titleWordCount: 2,
   /**
    * Not a relevance parameter: a last word typed as a prefix is weighed through its completions in `search_terms`
    * (every lexeme of every document) when they are at most this many, else through a prefix test on every
@@ -337,8 +344,9 @@ export class PostgresSearchEngine implements SearchEngine {
    * `minimumShouldMatch` of the query's words (stop words of the locale's configuration do not count) and
    * its BM25F score is multiplied by its coverage (matched words / words) to the power RANKING.coverage.
    * Work is bounded whatever the query: candidates are the first MAX_EXACT_TOTAL documents matching every
-   * word plus the documents of the rarest words until RANKING.candidates (each word's document frequency is
-   * read from `search_terms`, which triggers keep current). Quoted phrases must match as
+   * word, the documents whose title holds one of the RANKING.titleWordCount rarest words (RANKING.titleWords
+   * each, through the titles' index) and the documents of the rarest words until RANKING.candidates (each
+   * word's document frequency is read from `search_terms`, which triggers keep current). Quoted phrases must match as
    * phrases. Beyond the candidates the total is a lower bound (`totalIsEstimate`), as with Meilisearch.
    */
   private async run(query: SearchQuery, words: string[], locales: readonly string[], phrases: string[][] = []): Promise<Omit<SearchPage, 'correctedText' | 'didYouMean'>> {
@@ -400,6 +408,9 @@ export class PostgresSearchEngine implements SearchEngine {
         WITH found AS MATERIALIZED (
           SELECT DISTINCT key, tid FROM (
             (SELECT key, ctid AS tid FROM search_documents ${where(`tsv @@ ${allQuery}`, ...phraseFilter)} LIMIT ${cap})
+            UNION ALL
+            SELECT c.key, c.tid FROM (SELECT lexeme FROM (SELECT lexeme, row_number() OVER (ORDER BY df, lexeme) AS n FROM stats WHERE df > 0) s WHERE n <= ${r.titleWordCount}) t,
+              LATERAL (SELECT key, ctid AS tid FROM search_documents ${where(`title_tsv @@ format('%L', t.lexeme)::tsquery`, ...phraseFilter)} LIMIT ${r.titleWords}) c
             UNION ALL
             SELECT c.key, c.tid FROM (SELECT lexeme FROM (SELECT lexeme, sum(least(df, ${r.candidates})) OVER (ORDER BY df, lexeme) - least(df, ${r.candidates}) AS before FROM stats WHERE df > 0) s
                                WHERE before < ${r.candidates}) t,

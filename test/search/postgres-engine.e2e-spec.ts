@@ -121,6 +121,28 @@ describe('tied hits (PostgreSQL engine)', () => {
   });
 });
 
+describe('ranking candidates (PostgreSQL engine)', () => {
+  it('finds a document by the rare query words in its title however many older documents hold them in their text', async () => {
+    const database = await cloneTemplateDatabase();
+    const pool = new Pool({ connectionString: database.url, max: 2 });
+    try {
+      const engine = new PostgresSearchEngine(pool, { locales: ['en'] });
+      // More older documents per word than RANKING.candidates: the body branch takes the first of them as the table
+      // lies, which leaves out a newer document (written last, at the table's end) that lacks one word.
+      const older = (body: string) => Array.from({ length: RANKING.candidates + 100 }, (_, n) => doc({ title: `Note ${n}`, body: `${body} ${n}` }));
+      await engine.upsert(older('laptop battery care'));
+      await engine.upsert(older('wifi drops at night'));
+      const newer = doc({ title: 'Wifi keeps dropping', body: 'The signal is lost every few minutes.' });
+      await engine.upsert([newer]);
+      const page = await engine.search(query('laptop wifi drops', { filters: { locales: ['en'] } }));
+      expect(page.hits[0]?.id).toBe(newer.id);
+    } finally {
+      await pool.end();
+      await dropDatabase(database.name);
+    }
+  }, 60_000);
+});
+
 describe('did you mean (PostgreSQL engine)', () => {
   let database: { name: string; url: string };
   let pool: Pool;
