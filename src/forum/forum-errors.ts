@@ -27,3 +27,11 @@ export function postNotFound(id: string): NotFoundError {
 export function staleRevision(headRevisionNumber: number): ConflictError {
   return new ConflictError('The post was edited since this edit began', { reason: 'STALE_BASE_REVISION', headRevisionNumber });
 }
+
+/** A member's edit of a visible post whose new text a new post would be held for (blocked words, links). */
+export function editWouldBeHeld(rules: string[]): ForbiddenError {
+  return new ForbiddenError(`This edit would be held for a moderator (${rules.join(', ')}), and an edit is published at once; change the text`, {
+    reason: 'EDIT_WOULD_BE_HELD',
+    rules,
+  });
+}

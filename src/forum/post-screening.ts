@@ -27,6 +27,12 @@ export interface PostScreener {
   checkPostSlot(member: { id: string; role: Role }): Promise<void>;
   /** Takes a post slot for an edit (edits count against the posting rate). First in the transaction, like `screen`. */
   takeEditSlot(tx: EntityManager, member: { id: string; role: Role }): Promise<void>;
+  /**
+   * The content rules (blocked words, links) the new text of an edit would trip, for a member: an edit of a visible
+   * post is public at once, so the rules a new post is held by must not be bypassed by posting a harmless text first
+   * and editing it afterwards. Empty for staff. Reads only; call it after the edit's locks.
+   */
+  screenEdit(tx: EntityManager, input: { author: { id: string; role: Role }; threadId: string; markdown: string; plainText: string }): Promise<string[]>;
 }
 
 export interface PostScreeningResult {

@@ -14,7 +14,7 @@ import { PostRevisionEntity } from './entities/post-revision.entity';
 import { PostEntity } from './entities/post.entity';
 import { ThreadSlugRedirectEntity } from './entities/thread-slug.entity';
 import { ThreadEntity } from './entities/thread.entity';
-import { bodyTooLong, postNotFound, refusedParticipation, staleRevision, threadLocked, threadNotFound } from './forum-errors';
+import { bodyTooLong, editWouldBeHeld, postNotFound, refusedParticipation, staleRevision, threadLocked, threadNotFound } from './forum-errors';
 import { lockPostWithThread } from './forum-locks';
 import { POST_SCREENER } from './post-screening';
 import type { PostScreener } from './post-screening';
@@ -165,6 +165,11 @@ export class PostingService {
       }
       const number = post.revisionNumber + 1;
       const title = post.isQuestion ? (input.title ?? thread.title) : null;
+      if (post.status === ContentStatus.Visible) {
+        const plainText = title === null ? rendered.plainText : `${title}\n${rendered.plainText}`;
+        const rules = await this.screener.screenEdit(tx, { author: { id: member.id, role: member.account.role }, threadId: thread.id, markdown: input.bodyMarkdown, plainText });
+        if (rules.length > 0) throw editWouldBeHeld(rules);
+      }
       await tx.insert(PostRevisionEntity, {
         postId: post.id,
         number,

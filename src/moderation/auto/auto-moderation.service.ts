@@ -13,7 +13,7 @@ import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settin
 import { BlockedPatternEntity, BlockedPatternKind } from '../entities/blocked-pattern.entity';
 import { auditModeration, ModerationActor } from '../moderation-actor';
 import { assertRateSlotFree, takeRateSlot } from './rate-limiter';
-import { BlockedMatcher, holdReasons, patternProblem, RecentActivity, textFingerprint } from './rules';
+import { BlockedMatcher, contentHoldReasons, holdReasons, patternProblem, RecentActivity, textFingerprint } from './rules';
 
 /** A member's new question or reply, as the forum's posting service hands it over before writing it. */
 export interface PostScreeningInput {
@@ -81,7 +81,7 @@ export class AutoModerationService implements PostScreener {
     return { heldReason: rules[0] ?? null, rules };
   }
 
-  private async boardOf(tx: EntityManager, input: PostScreeningInput): Promise<BoardEntity | null> {
+  private async boardOf(tx: EntityManager, input: Pick<PostScreeningInput, 'boardId' | 'threadId'>): Promise<BoardEntity | null> {
     if (input.boardId) return tx.findOne(BoardEntity, { where: { id: input.boardId } });
     if (!input.threadId) return null;
     const [row]: { board_id: string }[] = await tx.query(`SELECT board_id FROM threads WHERE id = $1`, [input.threadId]);
@@ -130,6 +130,15 @@ export class AutoModerationService implements PostScreener {
     if (member.role !== Role.Member) return;
     const settings = await this.settings(tx);
     await takeRateSlot(tx, `post:${member.id}`, settings.postRateLimit, settings.postRateWindowSeconds, 'posts');
+  }
+
+  async screenEdit(tx: EntityManager, input: { author: { id: string; role: Role }; threadId: string; markdown: string; plainText: string }): Promise<string[]> {
+    if (input.author.role !== Role.Member) return [];
+    const settings = await this.settings(tx);
+    const board = await this.boardOf(tx, { boardId: null, threadId: input.threadId });
+    if (!board) return [];
+    const matcher = await this.matcher(tx, board.locale);
+    return contentHoldReasons(input.markdown, settings, matcher.firstMatch(input.plainText) ?? matcher.firstMatch(input.markdown));
   }
 
   /** Takes a flag slot from the member's rate limit (RATE_LIMITED when full); the forum's flag use case calls it in its transaction. */

@@ -1,6 +1,6 @@
 import { ModerationPolicy } from '../../forum/entities/forum-enums';
 import { Role } from '../../users/role.enum';
-import { BlockedMatcher, countLinks, holdReasons, normalizeText, patternProblem, RuleSettings, textFingerprint } from './rules';
+import { BlockedMatcher, contentHoldReasons, countLinks, holdReasons, normalizeText, patternProblem, RuleSettings, textFingerprint } from './rules';
 
 const SETTINGS: RuleSettings = {
   holdTrustLevelZero: false,
@@ -54,6 +54,12 @@ describe('auto-moderation rules', () => {
     expect(countLinks('<https://a.example> www.b.example/x, http://c.example.')).toBe(3);
     expect(holdReasons(member({ markdown: 'http://a.example http://b.example' }), SETTINGS, QUIET)).toEqual([]);
     expect(holdReasons(member({ markdown: 'http://a.example http://b.example http://c.example' }), SETTINGS, QUIET)).toEqual(['auto:links']);
+  });
+
+  it('names the content rules an edit is checked against, whoever posts and wherever', () => {
+    expect(contentHoldReasons('How do I export invoices?', SETTINGS, null)).toEqual([]);
+    expect(contentHoldReasons('http://a.example http://b.example http://c.example', SETTINGS, 'pills')).toEqual(['auto:blocked_words', 'auto:links']);
+    expect(contentHoldReasons('http://a.example http://b.example http://c.example', { maxLinks: null }, null)).toEqual([]);
   });
 
   it('fingerprints normalized text and ignores short texts', () => {

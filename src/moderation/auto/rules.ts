@@ -49,8 +49,7 @@ export function holdReasons(candidate: PostCandidate, settings: RuleSettings, ac
   const board = boardHoldReason(candidate.boardPolicy, candidate);
   if (board) reasons.push(board);
   if (settings.holdTrustLevelZero && candidate.trustLevel === 0) reasons.push(RULES.trustLevelZero);
-  if (activity.blockedMatch !== null) reasons.push(RULES.blockedWords);
-  if (settings.maxLinks !== null && countLinks(candidate.markdown) > settings.maxLinks) reasons.push(RULES.links);
+  reasons.push(...contentHoldReasons(candidate.markdown, settings, activity.blockedMatch));
   if (settings.duplicateTextWindowMinutes !== null && activity.duplicateElsewhere) reasons.push(RULES.duplicateText);
   if (
     settings.fastPostingSeconds !== null &&
@@ -60,6 +59,17 @@ export function holdReasons(candidate: PostCandidate, settings: RuleSettings, ac
   ) {
     reasons.push(RULES.fastPosting);
   }
+  return reasons;
+}
+
+/**
+ * The rules about what a text says (blocked words, links), in holdReasons' order: the ones a member's edit of a
+ * visible post is checked against too, since an edit publishes its text at once.
+ */
+export function contentHoldReasons(markdown: string, settings: Pick<RuleSettings, 'maxLinks'>, blockedMatch: string | null): string[] {
+  const reasons: string[] = [];
+  if (blockedMatch !== null) reasons.push(RULES.blockedWords);
+  if (settings.maxLinks !== null && countLinks(markdown) > settings.maxLinks) reasons.push(RULES.links);
   return reasons;
 }
 
