@@ -79,4 +79,37 @@ describe('attacker audit 2026-12', () => {
       expect((await moderator.send(EDIT, { input: { postId: staffReply.id, baseRevisionNumber: 1, bodyMarkdown: `Sources: ${LINKS}` } })).errors).toBeUndefined();
     });
   });
+
+  describe('lists of 150,000 items in variables', () => {
+    const SEARCH = 'query ($input: SearchInput!) { search(input: $input) { total } }';
+    const QUEUE = 'query ($kinds: [ModerationQueueItemKind!]) { moderationQueue(kinds: $kinds) { __typename } }';
+    const long = (item: string, length = 150_000): string[] => Array.from({ length }, () => item);
+
+    it.each([
+      ['search kinds (no bound)', 'delivery', SEARCH, { input: { text: 'invoice', filters: { kinds: long('Thread') } } }, 'input.filters.kinds'],
+      ['search facets (no bound)', 'delivery', SEARCH, { input: { text: 'invoice', facets: long('Tag') } }, 'input.facets'],
+      ['search tags (at most 50)', 'delivery', SEARCH, { input: { text: 'invoice', filters: { tags: long('a') } } }, 'input.filters.tags'],
+      ['moderation queue kinds (no bound)', 'admin', QUEUE, { kinds: long('Flag') }, 'kinds'],
+    ])('refuses %s at the edge with BAD_USER_INPUT naming the variable', async (_name, api, query, variables, path) => {
+      const client = api === 'admin' ? admin : t.delivery();
+      const res = await client.send(query, variables);
+      expect(res.status).toBe(400);
+      expect(res.data).toBeNull();
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: path });
+      expect(res.errors?.[0].message).toBe(`Variable $${path} holds 150000 items; a list takes at most 1000`);
+    });
+
+    it.each([
+      ['search kinds', 'delivery', SEARCH, { input: { text: 'invoice', filters: { kinds: long('Thread', 11) } } }],
+      ['search facets', 'delivery', SEARCH, { input: { text: 'invoice', facets: long('Tag', 11) } }],
+      ['admin search facets', 'admin', 'query ($input: AdminSearchInput!) { adminSearch(input: $input) { total } }', { input: { text: 'invoice', facets: long('Tag', 11) } }],
+      ['moderation queue kinds', 'admin', QUEUE, { kinds: long('Flag', 11) }],
+    ])('bounds %s like every other list input (at most 10)', async (_name, api, query, variables) => {
+      const client = api === 'admin' ? admin : t.delivery();
+      expect((await client.send(query, variables)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+      const [key, value] = Object.entries(variables)[0];
+      const fits = JSON.parse(JSON.stringify(value).replace(/\[("[A-Za-z]+",)+("[A-Za-z]+")\]/, (list) => JSON.stringify(JSON.parse(list).slice(0, 10))));
+      expect((await client.send(query, { [key]: fits })).errors).toBeUndefined();
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { negotiateGraphqlMediaType } from './graphql-over-http';
-import { checkOperationSelection, checkRequestText, documentFacts, findUnsafeText, isParsedDocument, MAX_VARIABLE_NESTING, operationNamesOf, usesIntrospection } from './request-checks';
+import { checkOperationSelection, checkRequestText, documentFacts, findUnsafeText, isParsedDocument, MAX_VARIABLE_LIST_ITEMS, MAX_VARIABLE_NESTING, operationNamesOf, usesIntrospection } from './request-checks';
 import { checkStartMessage } from './websocket-message-checks';
 
 describe('request checks', () => {
@@ -28,6 +28,13 @@ describe('request checks', () => {
     const refused = checkStartMessage(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }), 100_000);
     expect(refused?.error.message).toBe('The document nests too deeply to be read');
     expect(refused?.error.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'nesting' });
+  });
+
+  it('refuses a list longer than the limit without walking its items, at any depth', () => {
+    const long = Array.from({ length: 200_000 }, () => 'Thread');
+    expect(findUnsafeText({ input: { filters: { kinds: long } } })).toEqual({ path: 'input.filters.kinds', reason: `holds 200000 items; a list takes at most ${MAX_VARIABLE_LIST_ITEMS}` });
+    expect(findUnsafeText({ ids: Array.from({ length: MAX_VARIABLE_LIST_ITEMS }, () => 'x') })).toBeNull();
+    expect(findUnsafeText({ a: [[...long]] })?.path).toBe('a[0]');
   });
 
   it('accepts real Unicode, including astral characters and emoji sequences', () => {

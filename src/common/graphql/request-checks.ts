@@ -26,9 +26,18 @@ export function unsafeTextReason(value: string): string | null {
 export const MAX_VARIABLE_NESTING = 100;
 
 /**
- * The first string (or object key) in a JSON value that is not text, or the first value nested deeper than
- * {@link MAX_VARIABLE_NESTING}, with its path; null when all is well. Iterative, in document order: a body of a
- * few kilobytes can nest thousands of levels, which a recursive walk (and every later one) would overflow on.
+ * How many items a list in the variables may hold: twice the longest list any input of the schemas takes (500
+ * release changes). A body within the size limit holds lists of 200,000 short items, which coercion, the
+ * validation of every item and the services took seconds of the event loop over before an input's own bound
+ * refused them (or, for lists without one, ran them).
+ */
+export const MAX_VARIABLE_LIST_ITEMS = 1000;
+
+/**
+ * The first string (or object key) in a JSON value that is not text, the first value nested deeper than
+ * {@link MAX_VARIABLE_NESTING} or the first list longer than {@link MAX_VARIABLE_LIST_ITEMS}, with its path; null
+ * when all is well. Iterative, in document order: a body of a few kilobytes can nest thousands of levels, which a
+ * recursive walk (and every later one) would overflow on.
  */
 export function findUnsafeText(value: unknown, path = ''): { path: string; reason: string } | null {
   const pending: { value: unknown; path: string; depth: number }[] = [{ value, path, depth: 0 }];
@@ -43,6 +52,7 @@ export function findUnsafeText(value: unknown, path = ''): { path: string; reaso
     if (depth >= MAX_VARIABLE_NESTING) return { path: at, reason: `nests deeper than ${MAX_VARIABLE_NESTING} levels` };
     const children: { value: unknown; path: string; depth: number }[] = [];
     if (Array.isArray(current)) {
+      if (current.length > MAX_VARIABLE_LIST_ITEMS) return { path: at, reason: `holds ${current.length} items; a list takes at most ${MAX_VARIABLE_LIST_ITEMS}` };
       for (let i = 0; i < current.length; i += 1) children.push({ value: current[i], path: `${at}[${i}]`, depth: depth + 1 });
     } else {
       for (const [key, inner] of Object.entries(current)) {

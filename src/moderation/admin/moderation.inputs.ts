@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageArgs } from '../../common/graphql/connection';
 import { IsMarkdownBody } from '../../common/validation/content-fields';
 import { FlagFollowUp, QueueItemKindEnum } from './moderation.models';
@@ -14,7 +14,7 @@ export class ModerationQueueArgs extends PageArgs {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() boardId?: string | null;
   @Field(() => String, { nullable: true, description: 'A hold rule or flag:<kind>, as in ModerationQueueItem.reason' })
   @IsOptional() @IsString() @MaxLength(200) reason?: string | null;
-  @Field(() => [QueueItemKindEnum], { nullable: true }) @IsOptional() @IsArray() @IsEnum(QueueItemKindEnum, { each: true }) kinds?: QueueItemKindEnum[] | null;
+  @Field(() => [QueueItemKindEnum], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsEnum(QueueItemKindEnum, { each: true }) kinds?: QueueItemKindEnum[] | null;
 }
 
 @InputType()

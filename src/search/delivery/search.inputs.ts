@@ -15,7 +15,7 @@ export class SearchHighlightInput {
 
 @InputType()
 export class SearchFiltersInput {
-  @Field(() => [SearchKind], { nullable: true }) @IsOptional() @IsArray() @IsEnum(SearchKind, { each: true }) kinds?: SearchKind[];
+  @Field(() => [SearchKind], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsEnum(SearchKind, { each: true }) kinds?: SearchKind[];
   @Field(() => [ID], { nullable: true, description: 'Matches these categories and their sub-categories' })
   @IsOptional()
   @IsArray()
@@ -35,7 +35,7 @@ export class SearchInput {
   text!: string;
   @Field(() => String, { nullable: true, description: 'Search this locale (default: every locale)' }) @IsOptional() @IsLocaleTag() locale?: string | null;
   @Field(() => SearchFiltersInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => SearchFiltersInput) filters?: SearchFiltersInput | null;
-  @Field(() => [SearchFacet], { nullable: true, description: 'Default: all' }) @IsOptional() @IsArray() @IsEnum(SearchFacet, { each: true }) facets?: SearchFacet[] | null;
+  @Field(() => [SearchFacet], { nullable: true, description: 'Default: all' }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsEnum(SearchFacet, { each: true }) facets?: SearchFacet[] | null;
   @Field(() => Int, { defaultValue: 1 }) @IsInt() @Min(1) @Max(1000) page = 1;
   @Field(() => Int, { defaultValue: 10 }) @IsInt() @Min(1) @Max(50) pageSize = 10;
   @Field(() => SearchHighlightInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => SearchHighlightInput) highlight?: SearchHighlightInput | null;
