@@ -26,9 +26,9 @@ const slugs = (await db.query(`SELECT slug FROM threads WHERE status = 'visible'
 const boards = (await db.query(`SELECT slug FROM boards WHERE moderation_policy = 'open'`)).rows.map((r) => r.slug);
 await db.end();
 const servers = [
-  { label: 'this build, caches off', app: await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' }) },
-  { label: 'this build, caches on', app: await startApp(DATABASE_URL, { SEARCH_WORKER: 'false' }) },
-  ...(BASELINE_MAIN ? [{ label: 'baseline build, caches off', app: await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' }, BASELINE_MAIN) }] : []),
+  { label: 'this build, caches off', app: await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' }) },
+  { label: 'this build, caches on', app: await startApp(DATABASE_URL, { SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' }) },
+  ...(BASELINE_MAIN ? [{ label: 'baseline build, caches off', app: await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' }, BASELINE_MAIN) }] : []),
 ];
 const pages = [
   ['thread page', (i) => ({ query: THREAD_QUERY, variables: { slug: slugs[i % slugs.length] } })],

@@ -81,7 +81,7 @@ async function main() {
   let jobWaitSeconds = 0;
   try {
     for (const v of variants) {
-      const extra = { ...v.extra, SEARCH_WORKER: 'false' };
+      const extra = { ...v.extra, SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' };
       const nodeArgs = v.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${PAGE}.cpuprofile`] : [];
       v.app = await startApp(DATABASE_URL, extra, v.main, nodeArgs);
       const probe = await postJson(`${v.app.url}/graphql`, JSON.parse(body()));

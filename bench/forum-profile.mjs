@@ -40,7 +40,7 @@ if (page === 'article') {
 await db.end();
 
 const file = path.join(DIR, `${page}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: process.env.BENCH_CACHE_ENTRIES ?? '0', SEARCH_WORKER: 'false', CPU_PROFILE_FILE: file }, process.env.BENCH_MAIN || MAIN, [
+const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: process.env.BENCH_CACHE_ENTRIES ?? '0', SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false', CPU_PROFILE_FILE: file }, process.env.BENCH_MAIN || MAIN, [
   '--require',
   path.join(ROOT, 'bench/cpu-profile-preload.cjs'),
 ]);

@@ -220,12 +220,12 @@ async function main() {
   const sqlThreadPageBefore = async (p) => named(p, B_SQL_THREAD_PAGE, [pick(slugs), 21]);
   const sqlBoardPageBefore = async (p) => named(p, B_SQL_BOARD_PAGE, [pick(boards), 21]);
   const loadBefore = uptime();
-  const off = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' });
+  const off = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' });
   children.push(off.child);
-  const on = await startApp(DATABASE_URL, { SEARCH_WORKER: 'false' });
+  const on = await startApp(DATABASE_URL, { SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' });
   children.push(on.child);
   // The same database served by a build of the earlier code (caches off), for before/after in the same rounds.
-  const baseline = BASELINE_MAIN ? await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false' }, BASELINE_MAIN) : null;
+  const baseline = BASELINE_MAIN ? await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false' }, BASELINE_MAIN) : null;
   if (baseline) children.push(baseline.child);
   try {
     // Every server queues its hourly jobs at start; the trust-level recomputation takes minutes on this forum, in

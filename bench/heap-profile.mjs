@@ -36,7 +36,7 @@ if (FORUM) {
   body = () => JSON.stringify({ query: CATEGORY_QUERY, variables: { categoryId: pick(categories) } });
 }
 await db.end();
-const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', HEAP_PROFILE_FILE: file }, process.env.BENCH_MAIN || MAIN, ['--require', path.resolve('bench/heap-sampling-preload.cjs')]);
+const app = await startApp(DATABASE_URL, { DELIVERY_CACHE_ENTRIES: '0', SEARCH_WORKER: 'false', SEARCH_SEMANTIC_RERANK: 'false', HEAP_PROFILE_FILE: file }, process.env.BENCH_MAIN || MAIN, ['--require', path.resolve('bench/heap-sampling-preload.cjs')]);
 try {
   const opts = { url: `${app.url}/graphql`, method: 'POST', headers: { 'content-type': 'application/json' }, connections: CONNECTIONS, requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }] };
   await run({ ...opts, duration: 3 });
