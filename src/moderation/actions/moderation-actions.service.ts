@@ -113,6 +113,16 @@ export class ModerationActionsService {
     const { post, thread } = locked;
     const result = transitionStatus(post.status, action, actor.rule ? 'system' : 'moderator');
     if (!result.ok) throw wrongStatus('post', post.id, post.status, action);
+    // Approving publishes the reply and tells the thread's followers: only into a thread readers can see.
+    if (action === 'approve' && thread.status !== ContentStatus.Visible) {
+      throw new ConflictError(`The reply's thread is ${thread.status}: restore the thread first, or reject the reply`, {
+        reason: 'INVALID_STATUS',
+        status: thread.status,
+        action,
+        id: thread.id,
+        postId: post.id,
+      });
+    }
     await tx.update(PostEntity, { id: post.id }, { status: result.to, heldReason: result.to === ContentStatus.Pending ? post.heldReason : null });
     const wasVisible = post.status === ContentStatus.Visible;
     const isVisible = result.to === ContentStatus.Visible;
