@@ -21,6 +21,7 @@ import type { PostScreener } from './post-screening';
 import { normalizeTags, participationRefusal } from './posting-rules';
 import { ForumNotifications } from './notifications/forum-notifications.service';
 import { transitionStatus } from './status/content-status';
+import { lastVisibleActivitySql } from './thread-activity';
 
 export interface AskQuestion {
   boardId: string;
@@ -222,6 +223,7 @@ export class PostingService {
         const unsolve = thread.acceptedPostId === post.id;
         await tx.query(
           `UPDATE threads SET reply_count = GREATEST(reply_count - 1, 0),
+             last_activity_at = ${lastVisibleActivitySql('$1', 'last_activity_at')},
              accepted_post_id = CASE WHEN $2 THEN NULL ELSE accepted_post_id END,
              is_solved = CASE WHEN $2 THEN false ELSE is_solved END,
              solved_at = CASE WHEN $2 THEN NULL ELSE solved_at END

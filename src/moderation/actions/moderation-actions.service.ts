@@ -14,6 +14,7 @@ import { PostEntity } from '../../forum/entities/post.entity';
 import { ThreadEntity } from '../../forum/entities/thread.entity';
 import { ForumRowLock, lockPostWithThread, lockThreads } from '../../forum/forum-locks';
 import { StatusAction, transitionStatus } from '../../forum/status/content-status';
+import { lastVisibleActivitySql } from '../../forum/thread-activity';
 import { UserEntity } from '../../users/entities/user.entity';
 import { Role } from '../../users/role.enum';
 import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settings.entity';
@@ -130,7 +131,7 @@ export class ModerationActionsService {
     if (wasVisible !== isVisible) {
       await tx.query(
         `UPDATE threads SET reply_count = GREATEST(reply_count + $2, 0),
-           last_activity_at = CASE WHEN $2 > 0 THEN GREATEST(last_activity_at, $3) ELSE last_activity_at END,
+           last_activity_at = CASE WHEN $2 > 0 THEN GREATEST(last_activity_at, $3) ELSE ${lastVisibleActivitySql('$1', 'last_activity_at')} END,
            accepted_post_id = CASE WHEN $4 THEN NULL ELSE accepted_post_id END,
            is_solved = CASE WHEN $4 THEN false ELSE is_solved END,
            solved_at = CASE WHEN $4 THEN NULL ELSE solved_at END
