@@ -428,12 +428,22 @@ export class ModerationActionsService {
     await this.notices.memberRestriction(tx, { rule: REPEATED_REJECTIONS_RULE }, user.id, 'silence', until, `${rejections} posts rejected within ${settings.autoSilenceWindowDays} days`);
   }
 
-  /** Removing, hiding or rejecting content upholds the open flags on it: the flaggers were right. */
+  /**
+   * Removing, hiding or rejecting content upholds the open flags on it: the flaggers were right. For a thread that is
+   * the thread and its question, not its replies: a flag on a reply is about that reply (upheld, it counts against the
+   * reply's author and for the flagger), so it stays open for a moderator's decision.
+   */
   private async upholdFlagsOnRemoval(tx: EntityManager, actor: ModerationActor, to: ContentStatus, target: { threadId?: string; postId?: string }): Promise<string[]> {
     if (to !== ContentStatus.Removed && to !== ContentStatus.Hidden) return [];
     const rows: { id: string }[] = target.postId
       ? await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE post_id = $1 AND status = 'open' RETURNING id`, [target.postId, actor.userId ?? null])
-      : await tx.query(`UPDATE flags SET status = 'upheld', resolved_by = $2, resolved_at = now() WHERE thread_id = $1 AND status = 'open' RETURNING id`, [target.threadId, actor.userId ?? null]);
+      : await tx.query(
+          `UPDATE flags f SET status = 'upheld', resolved_by = $2, resolved_at = now()
+            WHERE f.thread_id = $1 AND f.status = 'open'
+              AND (f.target_kind = 'thread' OR EXISTS (SELECT 1 FROM posts q WHERE q.id = f.post_id AND q.is_question))
+            RETURNING f.id`,
+          [target.threadId, actor.userId ?? null],
+        );
     return rows.map((row) => row.id);
   }
 
