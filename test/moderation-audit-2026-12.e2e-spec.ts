@@ -9,6 +9,7 @@ const HIDE = `mutation ($input: ContentActionInput!) { hideContent(input: $input
 const RESTORE = `mutation ($input: ContentActionInput!) { restoreContent(input: $input) { threadId postId } }`;
 const REMOVE = `mutation ($input: ContentActionInput!) { removeContent(input: $input) { threadId postId } }`;
 const LOCK = `mutation ($input: ThreadActionInput!) { lockThread(input: $input) { threadId } }`;
+const DUPLICATE = `mutation ($input: MarkDuplicateInput!) { markThreadDuplicate(input: $input) { threadId } }`;
 const QUEUE = `query ($boardId: ID) { moderationQueue(first: 50, boardId: $boardId) { totalCount edges { node { kind id } } } }`;
 const NOTIFICATIONS = `{ notifications(first: 50) { edges { node { kind subjectId } } } }`;
 const THREAD_ACTIVITY = `query ($id: ID) { thread(id: $id) { lastActivityAt replyCount } }`;
@@ -151,6 +152,27 @@ describe('moderation audit 2026-12', () => {
       expect(entry.after.flagsUpheld).toBe(2);
       // The reply's flag is still the moderators' to decide, and is in the queue.
       expect(expectData<{ edges: { node: { kind: string; id: string } }[] }>(await moderator.send(QUEUE, { boardId: board.id }), 'moderationQueue').edges.map((e) => e.node.id)).toEqual([onReply.id]);
+    });
+  });
+
+  describe('a duplicate whose original is taken down later', () => {
+    const DUPLICATE_OF = `query ($id: ID) { thread(id: $id) { isLocked duplicateOfId } }`;
+
+    it('links readers to the original only while they can read it: none while it is removed, back when restored', async () => {
+      const asker = await member('Original asker');
+      const board = await forum.board();
+      const original = await forum.thread(asker.client, board.id);
+      const duplicate = await forum.thread(asker.client, board.id);
+      expectData(await moderator.send(DUPLICATE, { input: { threadId: duplicate.id, duplicateOfThreadId: original.id } }), 'markThreadDuplicate');
+      expect(expectData(await t.delivery().send(DUPLICATE_OF, { id: duplicate.id }), 'thread')).toEqual({ isLocked: true, duplicateOfId: original.id });
+
+      expectData(await moderator.send(REMOVE, { input: { threadId: original.id, reason: 'spam' } }), 'removeContent');
+
+      expect(expectData(await t.delivery().send(DUPLICATE_OF, { id: duplicate.id }), 'thread')).toEqual({ isLocked: true, duplicateOfId: null });
+      // The link itself is kept (moderators see it; the audit entry has it): restoring the original shows it again.
+      expect((await t.dataSource.query(`SELECT duplicate_of_id FROM threads WHERE id = $1`, [duplicate.id]))[0].duplicate_of_id).toBe(original.id);
+      expectData(await moderator.send(RESTORE, { input: { threadId: original.id } }), 'restoreContent');
+      expect(expectData(await t.delivery().send(DUPLICATE_OF, { id: duplicate.id }), 'thread')).toEqual({ isLocked: true, duplicateOfId: original.id });
     });
   });
 
