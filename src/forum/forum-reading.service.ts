@@ -544,7 +544,7 @@ export class ForumReadingService {
     }
     const [row] = await preparedQuery<ThreadDetailRow & QueryResultRow>(
       this.dataSource,
-      `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, t.duplicate_of_id, ${following} AS is_following,
+      `SELECT ${THREAD_COLUMNS}, t.accepted_post_id, (SELECT d.id FROM threads d WHERE d.id = t.duplicate_of_id AND d.status = 'visible') AS duplicate_of_id, ${following} AS is_following,
               (SELECT json_agg(json_build_object('key', p.key, 'name', p.name) ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS products${head}
        FROM ${THREAD_FROM} WHERE ${condition} AND ${readable}`,
       values,
