@@ -13,7 +13,14 @@ export function sameThread(field: string): BadUserInputError {
   return new BadUserInputError('A thread cannot be merged into or marked a duplicate of itself', [{ field, messages: [`${field} must be another thread`] }]);
 }
 
+/** The action as the message's participle ("it cannot be merged"); the `action` detail keeps the action's name. */
 function pastTense(action: string): string {
-  const irregular: Record<string, string> = { hide: 'hidden', remove: 'removed', approve: 'approved', reject: 'rejected', restore: 'restored' };
-  return irregular[action] ?? `${action}ed`;
+  const irregular: Record<string, string> = {
+    hide: 'hidden',
+    pin: 'pinned',
+    unpin: 'unpinned',
+    'mark as duplicate': 'marked as a duplicate',
+    'used as the original of a duplicate': 'used as the original of a duplicate',
+  };
+  return irregular[action] ?? (action.endsWith('e') ? `${action}d` : `${action}ed`);
 }
