@@ -2,7 +2,7 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import { Role } from '../src/users/role.enum';
 import { ForumFactory } from './factories/forum';
-import { KnowledgeBaseFactory, localeOf } from './factories/knowledge-base';
+import { expectData, KnowledgeBaseFactory, localeOf, UPDATE_ARTICLE } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
 /**
@@ -71,6 +71,46 @@ describe('delivery API audit (2026-12)', () => {
       expect(html).toContain('link 0');
       expect(html).toContain('in cell');
       expect(urls).toEqual(expect.arrayContaining(['/en/articles/other%20page', 'https://example.com/a%20b', 'mailto:help@example.com', '#heading-in-heading']));
+    });
+  });
+
+  describe('sitemaps list only indexable articles', () => {
+    const SITEMAP = `query ($after: String) { sitemap(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { slug } } } }`;
+
+    it('leaves noindex articles out of /sitemap.xml and the sitemap query, with totalCount to match, and takes one back when it is indexable again', async () => {
+      const category = await kb.category('Audit sitemap');
+      const indexed = await kb.published(category.id, { title: 'Indexed page' });
+      const noFollow = await kb.published(category.id, { title: 'Indexed but not followed', robots: 'index,nofollow' });
+      const noIndex = await kb.published(category.id, { title: 'Not indexed page', robots: 'noindex,follow' });
+      const hidden = await kb.published(category.id, { title: 'Neither indexed nor followed', robots: 'noindex,nofollow' });
+
+      const sitemapSlugs = async (): Promise<{ slugs: string[]; totalCount: number }> => {
+        const res = await get(SITEMAP);
+        expect(res.body.errors).toBeUndefined();
+        return { slugs: res.body.data!.sitemap.edges.map((e: { node: { slug: string } }) => e.node.slug), totalCount: res.body.data!.sitemap.totalCount };
+      };
+      const xmlLocs = async (): Promise<string[]> => [...(await t.http().get('/sitemap.xml')).text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
+      const url = (article: typeof indexed) => `https://help.example.test/en/articles/${localeOf(article).slug}`;
+
+      // The page itself says noindex: a sitemap listing it sends search engines mixed signals (Search Console reports
+      // "Submitted URL marked 'noindex'").
+      const page = await get(`query ($slug: String!) { article(slug: $slug) { seo { robots } } }`, { slug: localeOf(noIndex).slug });
+      expect(page.body.data!.article.seo.robots).toBe('noindex,follow');
+
+      const mine = [indexed, noFollow, noIndex, hidden];
+      const before = await sitemapSlugs();
+      expect(before.slugs.filter((slug) => mine.some((a) => localeOf(a).slug === slug)).sort()).toEqual([localeOf(indexed).slug, localeOf(noFollow).slug].sort());
+      expect(before.totalCount).toBe(before.slugs.length);
+      expect((await xmlLocs()).filter((loc) => mine.some((a) => url(a) === loc)).sort()).toEqual([url(indexed), url(noFollow)].sort());
+
+      // Made indexable again: back in both.
+      expectData(await editor.send(UPDATE_ARTICLE, { input: { articleId: noIndex.id, robots: null, baseMetadataVersion: noIndex.metadataVersion } }), 'updateArticle');
+      const after = await sitemapSlugs();
+      expect(after.slugs).toContain(localeOf(noIndex).slug);
+      expect(after.slugs).not.toContain(localeOf(hidden).slug);
+      expect(after.totalCount).toBe(before.totalCount + 1);
+      expect(after.totalCount).toBe(after.slugs.length);
+      expect(await xmlLocs()).toContain(url(noIndex));
     });
   });
 });
