@@ -1,7 +1,7 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import { Role } from '../src/users/role.enum';
-import { ForumFactory } from './factories/forum';
+import { ACCEPT, ForumFactory } from './factories/forum';
 import { expectData, KnowledgeBaseFactory, localeOf, UPDATE_ARTICLE } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
@@ -111,6 +111,48 @@ describe('delivery API audit (2026-12)', () => {
       expect(after.totalCount).toBe(before.totalCount + 1);
       expect(after.totalCount).toBe(after.slugs.length);
       expect(await xmlLocs()).toContain(url(noIndex));
+    });
+  });
+
+  describe('thread JSON-LD (Google QAPage)', () => {
+    const THREAD = `query ($slug: String!) { thread(slug: $slug) { jsonLd } }`;
+
+    it('names datePublished on the question and every answer', async () => {
+      const asker = await member('Audit Asker');
+      const answerer = await member('Audit Answerer');
+      const board = await forum.board({ name: 'Audit QA' });
+      const thread = await forum.thread(asker, board.id, { title: 'Where is the invoice export?', bodyMarkdown: 'I cannot find it.' });
+      const accepted = await forum.reply(answerer, thread.id, 'Billing, then Export.');
+      await forum.reply(answerer, thread.id, 'Or ask support.');
+      expectData(await asker.send(ACCEPT, { input: { postId: accepted.id } }), 'acceptAnswer');
+
+      const res = await get(THREAD, { slug: thread.slug });
+      expect(res.body.errors).toBeUndefined();
+      const question = JSON.parse(res.body.data!.thread.jsonLd).mainEntity;
+      expect(question).toMatchObject({
+        '@type': 'Question',
+        name: 'Where is the invoice export?',
+        text: 'I cannot find it.',
+        answerCount: 2,
+        author: { '@type': 'Person', name: 'Audit Asker' },
+        datePublished: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        acceptedAnswer: { '@type': 'Answer', text: 'Billing, then Export.', author: { name: 'Audit Answerer' }, datePublished: expect.any(String) },
+        suggestedAnswer: [{ '@type': 'Answer', text: 'Or ask support.', datePublished: expect.any(String) }],
+      });
+    });
+
+    it('is null for a thread without a visible answer (a QAPage needs an acceptedAnswer or a suggestedAnswer), and appears with the first answer', async () => {
+      const asker = await member('Audit Unanswered');
+      const board = await forum.board({ name: 'Audit unanswered' });
+      const thread = await forum.thread(asker, board.id, { title: 'Nobody answered this yet', bodyMarkdown: 'Still waiting.' });
+
+      const unanswered = await get(THREAD, { slug: thread.slug });
+      expect(unanswered.body.errors).toBeUndefined();
+      expect(unanswered.body.data!.thread.jsonLd).toBeNull();
+
+      await forum.reply(await member('Audit First Answer'), thread.id, 'Here you go.');
+      const answered = await get(THREAD, { slug: thread.slug });
+      expect(JSON.parse(answered.body.data!.thread.jsonLd).mainEntity).toMatchObject({ answerCount: 1, suggestedAnswer: [{ text: 'Here you go.' }] });
     });
   });
 });

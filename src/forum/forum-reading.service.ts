@@ -438,7 +438,7 @@ export class ForumReadingService {
     return revisions;
   }
 
-  /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks). */
+  /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks); null while it has no visible answer. */
   async jsonLd(threadId: string): Promise<string | null> {
     const anonymous: Reader = { userId: null, isStaff: false };
     const row = await this.threadRow(anonymous, 't.id = $1::uuid', threadId);
@@ -467,16 +467,15 @@ export class ForumReadingService {
         url: `${url}#post-${post.id}`,
       };
     };
-    return jsonLdString(
-      threadJsonLd({
-        title: row.title,
-        url,
-        question: asJsonLd(question),
-        answerCount: row.reply_count,
-        acceptedAnswer: accepted ? asJsonLd(accepted) : null,
-        suggestedAnswers: suggested.map(asJsonLd),
-      }),
-    );
+    const jsonLd = threadJsonLd({
+      title: row.title,
+      url,
+      question: asJsonLd(question),
+      answerCount: row.reply_count,
+      acceptedAnswer: accepted ? asJsonLd(accepted) : null,
+      suggestedAnswers: suggested.map(asJsonLd),
+    });
+    return jsonLd ? jsonLdString(jsonLd) : null;
   }
 
   /** Solved, visible threads for sitemaps, most recently solved first; backwards like `replies`. */
