@@ -155,4 +155,19 @@ describe('delivery API audit (2026-12)', () => {
       expect(JSON.parse(answered.body.data!.thread.jsonLd).mainEntity).toMatchObject({ answerCount: 1, suggestedAnswer: [{ text: 'Here you go.' }] });
     });
   });
+
+  describe('a lookup without an id or a slug', () => {
+    it.each([
+      ['thread', `{ thread { id } }`],
+      ['thread (explicit nulls)', `{ thread(id: null, slug: null) { id } }`],
+      ['category', `{ category { id } }`],
+      ['category (explicit nulls)', `{ category(id: null, slug: null, locale: "en") { id } }`],
+    ])('%s is BAD_USER_INPUT naming the missing argument, as article is, not NOT_FOUND of an empty name', async (_name, query) => {
+      const res = await get(query);
+      expect(res.body.data).toBeNull();
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.body.errors![0].extensions).toMatchObject({ fields: [{ field: 'slug' }] });
+    });
+  });
 });

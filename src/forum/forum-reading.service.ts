@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
+import { requireIdOrSlug } from '../common/errors/lookup';
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, encodeCursorJson, invalidCursorError, PageWindow } from '../common/graphql/connection';
 import { epochMs } from '../common/sql/epoch-ms';
@@ -336,6 +337,7 @@ export class ForumReadingService {
   }
 
   private async threadWithHead(reader: Reader, lookup: { id?: string | null; slug?: string | null }, headSpec: HeadSpec | null): Promise<{ thread: ThreadView; head: ThreadHead | null }> {
+    requireIdOrSlug(lookup);
     const key = lookup.id ?? lookup.slug ?? '';
     let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key, headSpec);
     let redirectToSlug: string | null = null;
