@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../common/errors/app-error';
+import { requireIdOrSlug } from '../common/errors/lookup';
 import type { QueryResultRow } from 'pg';
 import { decodeCursor, encodeCursor, encodeCursorJson, invalidCursorError, PageWindow } from '../common/graphql/connection';
 import { epochMs } from '../common/sql/epoch-ms';
@@ -336,6 +337,7 @@ export class ForumReadingService {
   }
 
   private async threadWithHead(reader: Reader, lookup: { id?: string | null; slug?: string | null }, headSpec: HeadSpec | null): Promise<{ thread: ThreadView; head: ThreadHead | null }> {
+    requireIdOrSlug(lookup);
     const key = lookup.id ?? lookup.slug ?? '';
     let row = await this.threadRow(reader, lookup.id ? 't.id = $1::uuid' : 't.slug = $1', key, headSpec);
     let redirectToSlug: string | null = null;
@@ -438,7 +440,7 @@ export class ForumReadingService {
     return revisions;
   }
 
-  /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks). */
+  /** schema.org QAPage of a visible thread, from its visible posts only (whoever asks); null while it has no visible answer. */
   async jsonLd(threadId: string): Promise<string | null> {
     const anonymous: Reader = { userId: null, isStaff: false };
     const row = await this.threadRow(anonymous, 't.id = $1::uuid', threadId);
@@ -467,16 +469,15 @@ export class ForumReadingService {
         url: `${url}#post-${post.id}`,
       };
     };
-    return jsonLdString(
-      threadJsonLd({
-        title: row.title,
-        url,
-        question: asJsonLd(question),
-        answerCount: row.reply_count,
-        acceptedAnswer: accepted ? asJsonLd(accepted) : null,
-        suggestedAnswers: suggested.map(asJsonLd),
-      }),
-    );
+    const jsonLd = threadJsonLd({
+      title: row.title,
+      url,
+      question: asJsonLd(question),
+      answerCount: row.reply_count,
+      acceptedAnswer: accepted ? asJsonLd(accepted) : null,
+      suggestedAnswers: suggested.map(asJsonLd),
+    });
+    return jsonLd ? jsonLdString(jsonLd) : null;
   }
 
   /** Solved, visible threads for sitemaps, most recently solved first; backwards like `replies`. */

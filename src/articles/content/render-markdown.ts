@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { hasSafeDecodedScheme } from '../../common/safe-url';
 
 export interface RenderedMarkdown {
   html: string;
@@ -131,7 +132,8 @@ function assetOf(reference: string | undefined, assets: ReadonlyMap<string, Mark
 
 /**
  * Only src, alt and title survive from the source; an image of an uploaded asset gets its URL, intrinsic size
- * (no layout shift), the WebP variants as srcset and lazy loading. An `asset:` reference that names no image
+ * (no layout shift), the WebP variants as srcset and lazy loading. An `asset:` reference that names no image, or
+ * a src whose percent-decoded form names another scheme than http(s) (hasSafeDecodedScheme, as in forum posts),
  * loses its src, and the image is dropped.
  */
 function transformImage(tagName: string, attribs: sanitizeHtml.Attributes, assets: ReadonlyMap<string, MarkdownAsset>): sanitizeHtml.Tag {
@@ -139,7 +141,7 @@ function transformImage(tagName: string, attribs: sanitizeHtml.Attributes, asset
   const image = asset && asset.kind === 'image' ? asset : null;
   const kept: sanitizeHtml.Attributes = {};
   if (image) kept.src = image.url;
-  else if (asset === undefined && attribs.src !== undefined) kept.src = attribs.src;
+  else if (asset === undefined && attribs.src !== undefined && hasSafeDecodedScheme(attribs.src)) kept.src = attribs.src;
   if (image) kept.alt = attribs.alt || image.alt;
   else if (attribs.alt !== undefined) kept.alt = attribs.alt;
   if (attribs.title !== undefined) kept.title = attribs.title;
@@ -158,11 +160,12 @@ function transformImage(tagName: string, attribs: sanitizeHtml.Attributes, asset
   return { tagName, attribs: kept };
 }
 
+/** A link keeps href (unless its percent-decoded form names a scheme but http(s)/mailto, as in forum posts) and title; external ones get EXTERNAL_REL. */
 function transformLink(tagName: string, attribs: sanitizeHtml.Attributes, assets: ReadonlyMap<string, MarkdownAsset>): sanitizeHtml.Tag {
   const kept: sanitizeHtml.Attributes = {};
   const asset = assetOf(attribs.href, assets);
   if (asset) kept.href = asset.url;
-  else if (asset === undefined && attribs.href !== undefined) kept.href = attribs.href;
+  else if (asset === undefined && attribs.href !== undefined && hasSafeDecodedScheme(attribs.href)) kept.href = attribs.href;
   if (attribs.title !== undefined) kept.title = attribs.title;
   if (EXTERNAL_URL.test((kept.href ?? '').trim())) kept.rel = EXTERNAL_REL;
   return { tagName, attribs: kept };

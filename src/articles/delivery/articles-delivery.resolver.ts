@@ -91,7 +91,7 @@ export class ArticlesDeliveryResolver {
   }
 
   @Public()
-  @Query(() => SitemapEntryConnection, { description: 'Every published article URL with lastModified and alternates; paged both ways' })
+  @Query(() => SitemapEntryConnection, { description: 'Every published article URL a search engine may index (robots not noindex) with lastModified and alternates; paged both ways' })
   async sitemap(@Args() args: SitemapArgs, @Info() info: GraphQLResolveInfo): Promise<SitemapEntryConnection> {
     const page = await this.delivery.sitemap(args.locale ?? null, pageWindow(args), selectsField(info, 'totalCount'));
     return {

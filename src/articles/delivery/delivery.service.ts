@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadUserInputError, NotFoundError } from '../../common/errors/app-error';
+import { requireIdOrSlug } from '../../common/errors/lookup';
 import { BidirectionalPageInfo, decodeCursor, Edge, encodeCursor, PageWindow } from '../../common/graphql/connection';
 import { LocalesService } from '../../common/locales/locales.service';
 import { AppConfig } from '../../config/app-config';
@@ -270,6 +271,7 @@ export class DeliveryService {
   }
 
   async category(lookup: { id?: string | null; slug?: string | null; locale?: string | null }): Promise<CategoryNode> {
+    requireIdOrSlug(lookup);
     return findCategory(await this.categoryTree(this.locale(lookup.locale)), lookup);
   }
 

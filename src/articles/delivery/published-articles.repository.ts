@@ -93,6 +93,8 @@ export interface SitemapEntry {
  * DeliveryCategoryListing), as is `l.category_id`; `category_published_counts` counts exactly these rows.
  */
 const VISIBLE = `l.status = 'published' AND l.published_revision_id IS NOT NULL AND NOT l.is_internal`;
+/** What sitemaps list of the visible rows: not the articles whose robots directive says noindex (`a`: the article). */
+const INDEXABLE = `(a.robots IS NULL OR a.robots NOT LIKE 'noindex%')`;
 
 /**
  * The published locales of an article (its alternates; `a.id` unless told), as `locale slug` texts in locale order: a text array costs
@@ -447,7 +449,9 @@ export class PublishedArticlesRepository {
 
   /**
    * Published URLs of a locale (or all), keyset on (locale, slug), `first + 1` rows in (locale, slug) order.
-   * Backwards (`before` in `after`): the `first + 1` rows just before the cursor.
+   * Backwards (`before` in `after`): the `first + 1` rows just before the cursor. Articles whose robots directive
+   * says noindex are left out (their pages ask search engines not to index them); the total is the maintained
+   * per-category counts less those (found through the partial index `articles_noindex_idx`).
    */
   async sitemap(
     locale: string | null,
@@ -455,11 +459,13 @@ export class PublishedArticlesRepository {
     withTotal = true,
   ): Promise<{ rows: SitemapEntry[]; total: number }> {
     const params: unknown[] = [locale];
-    const where = `($1::text IS NULL OR l.locale = $1) AND ${VISIBLE}`;
+    const where = `($1::text IS NULL OR l.locale = $1) AND ${VISIBLE} AND ${INDEXABLE}`;
     const [{ count }] = withTotal
       ? await this.prepared<{ count: number }>(
           'delivery_sitemap_count',
-          `SELECT coalesce(sum(count), 0)::int AS count FROM category_published_counts WHERE $1::text IS NULL OR locale = $1`,
+          `SELECT ((SELECT coalesce(sum(count), 0) FROM category_published_counts WHERE $1::text IS NULL OR locale = $1)
+                 - (SELECT count(*) FROM articles a JOIN article_locales l ON l.article_id = a.id
+                    WHERE a.robots LIKE 'noindex%' AND ($1::text IS NULL OR l.locale = $1) AND ${VISIBLE}))::int AS count`,
           [locale],
         )
       : [{ count: 0 }];

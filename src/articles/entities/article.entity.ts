@@ -20,6 +20,8 @@ import { CategoryEntity } from './category.entity';
 @Index('articles_updated_at_idx', ['updatedAt'])
 @Index('articles_tags_idx', { synchronize: false })
 @Index('articles_feature_keys_idx', { synchronize: false })
+/** Partial (`WHERE robots LIKE 'noindex%'`): the few articles sitemaps leave out (migration SitemapNoindex). */
+@Index('articles_noindex_idx', { synchronize: false })
 @Check('articles_review_interval_check', '"review_interval_days" IS NULL OR "review_interval_days" BETWEEN 1 AND 3650')
 export class ArticleEntity {
   @PrimaryGeneratedColumn('uuid')

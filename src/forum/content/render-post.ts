@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { hasSafeDecodedScheme } from '../../common/safe-url';
 
 export interface RenderedPost {
   /** Sanitized HTML, safe to inject into a page. */
@@ -89,22 +90,6 @@ export function renderPost(source: string, policy: PostRenderingPolicy): Rendere
     exclusiveFilter: (frame) => frame.tag === 'img' && !isAllowedImageUrl(frame.attribs.src ?? '', policy.imageHosts),
   });
   return { html, plainText: plainTextOf(html) };
-}
-
-/**
- * Relative links like `%6Aavascript:x` are harmless to a browser, but a front-end that decodes URLs before
- * use would turn them into a scheme: a link whose percent-decoded form names any scheme but http(s)/mailto
- * loses its href.
- */
-function hasSafeDecodedScheme(href: string): boolean {
-  let decoded = href;
-  try {
-    decoded = decodeURIComponent(href);
-  } catch {
-    return false;
-  }
-  const scheme = /^[\u0000-\u0020]*([a-z][a-z0-9+.-]*):/i.exec(decoded.replace(/[\t\n\r]/g, ''))?.[1]?.toLowerCase();
-  return scheme === undefined || scheme === 'http' || scheme === 'https' || scheme === 'mailto';
 }
 
 function withoutEmpty(attribs: Record<string, string | undefined>): sanitizeHtml.Attributes {

@@ -28,19 +28,24 @@ describe('threadJsonLd', () => {
         text: 'Where are the invoices?',
         answerCount: 2,
         upvoteCount: 3,
+        datePublished: '2026-11-01T10:00:00.000Z',
         dateCreated: '2026-11-01T10:00:00.000Z',
         author: { '@type': 'Person', name: 'Ann' },
-        acceptedAnswer: { '@type': 'Answer', text: 'Billing → Invoices → Download.', upvoteCount: 5, author: { name: 'Bob' } },
-        suggestedAnswer: [{ '@type': 'Answer', text: 'Ask support.' }],
+        acceptedAnswer: { '@type': 'Answer', text: 'Billing → Invoices → Download.', upvoteCount: 5, author: { name: 'Bob' }, datePublished: '2026-11-01T10:00:00.000Z' },
+        suggestedAnswer: [{ '@type': 'Answer', text: 'Ask support.', datePublished: '2026-11-01T10:00:00.000Z' }],
       },
     });
   });
 
   it('leaves out answers that do not exist', () => {
-    const ld = threadJsonLd({ title: 'Q', url: 'u', question: post('', 'Ann'), answerCount: 0, acceptedAnswer: null, suggestedAnswers: [] });
-    expect(ld.mainEntity).not.toHaveProperty('acceptedAnswer');
-    expect(ld.mainEntity).not.toHaveProperty('suggestedAnswer');
-    expect((ld.mainEntity as { text: string }).text).toBe('Q');
+    const ld = threadJsonLd({ title: 'Q', url: 'u', question: post('', 'Ann'), answerCount: 1, acceptedAnswer: null, suggestedAnswers: [post('A', 'Bob')] });
+    expect(ld?.mainEntity).not.toHaveProperty('acceptedAnswer');
+    expect(ld?.mainEntity).toHaveProperty('suggestedAnswer');
+    expect((ld?.mainEntity as { text: string }).text).toBe('Q');
+  });
+
+  it('is null for a question without an answer (Google requires acceptedAnswer or suggestedAnswer)', () => {
+    expect(threadJsonLd({ title: 'Q', url: 'u', question: post('Why?', 'Ann'), answerCount: 0, acceptedAnswer: null, suggestedAnswers: [] })).toBeNull();
   });
 });
 

@@ -18,8 +18,13 @@ export interface JsonLdThread {
 
 const MAX_TEXT = 5000;
 
-/** schema.org `QAPage` of a thread (Google's Q&A structured data): the question, the accepted and the suggested answers. */
-export function threadJsonLd(thread: JsonLdThread): Record<string, unknown> {
+/**
+ * schema.org `QAPage` of a thread (Google's Q&A structured data): the question, the accepted and the suggested answers.
+ * Null for a thread without an answer: Google requires an `acceptedAnswer` or a `suggestedAnswer` on the question, and
+ * a QAPage without either is reported as invalid markup. `datePublished` is the date Google reads; `dateCreated` stays.
+ */
+export function threadJsonLd(thread: JsonLdThread): Record<string, unknown> | null {
+  if (!thread.acceptedAnswer && thread.suggestedAnswers.length === 0) return null;
   return {
     '@context': 'https://schema.org',
     '@type': 'QAPage',
@@ -29,6 +34,7 @@ export function threadJsonLd(thread: JsonLdThread): Record<string, unknown> {
       text: clip(thread.question.text) || thread.title,
       answerCount: thread.answerCount,
       upvoteCount: thread.question.upvoteCount,
+      datePublished: thread.question.createdAt.toISOString(),
       dateCreated: thread.question.createdAt.toISOString(),
       author: person(thread.question.authorName),
       url: thread.url,
@@ -42,6 +48,7 @@ function answer(post: JsonLdPost): Record<string, unknown> {
   return {
     '@type': 'Answer',
     text: clip(post.text),
+    datePublished: post.createdAt.toISOString(),
     dateCreated: post.createdAt.toISOString(),
     upvoteCount: post.upvoteCount,
     url: post.url,

@@ -130,7 +130,7 @@ export class ForumDeliveryResolver {
     return { ...toConnection(page, toPost), totalCount: thread.replyCount };
   }
 
-  @ResolveField(() => String, { nullable: true, description: 'schema.org QAPage JSON-LD of the visible thread, safe to paste into <script type="application/ld+json">' })
+  @ResolveField(() => String, { nullable: true, description: 'schema.org QAPage JSON-LD of the visible thread, safe to paste into <script type="application/ld+json">; null while it has no visible answer or is not visible' })
   async jsonLd(@Parent() thread: Thread): Promise<string | null> {
     return this.reading.jsonLd(thread.id);
   }
