@@ -4,7 +4,7 @@
  */
 import { Role } from '../src/users/role.enum';
 import { ACCEPT, ForumFactory } from './factories/forum';
-import { KnowledgeBaseFactory } from './factories/knowledge-base';
+import { KnowledgeBaseFactory, localeOf } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 
 const FLAG_FIELDS = `id articleId locale signal severity status closedAt closedBy closeReason
@@ -39,6 +39,13 @@ describe('staleness audit 2026-12', () => {
     const res = await editor.send(RUN_SCAN);
     if (res.errors) throw new Error(JSON.stringify(res.errors));
   };
+  /** Makes the locale's last review (or first publication) `days` ago, as if time had passed. */
+  const age = (articleId: string, days: number): Promise<unknown> =>
+    t.dataSource.query(
+      `UPDATE article_locales SET first_published_at = now() - make_interval(days => $2), published_at = now() - make_interval(days => $2), last_reviewed_at = NULL WHERE article_id = $1`,
+      [articleId, days],
+    );
+
   beforeAll(async () => {
     t = await createTestApp({ RECURRING_MIN_ASKERS: '3' });
     await t.dataSource.query('UPDATE auto_moderation_settings SET post_rate_limit = 10000, flag_rate_limit = 10000');
@@ -52,6 +59,30 @@ describe('staleness audit 2026-12', () => {
     }
   });
   afterAll(() => t.close());
+
+  describe('publishing answers the review-overdue flag (it moves the next review date)', () => {
+    it('resolves the open review-overdue flag with the revision, so a later missed review is the only open one', async () => {
+      const article = await kb.published(categoryId, { title: 'Closing a month', bodyMarkdown: '# Closing a month\n\nLock the period, then export.' });
+      await age(article.id, 400);
+      await scan();
+      const [overdue] = await flagsOf(article.id, 'review_overdue');
+      expect(overdue.status).toBe('open');
+
+      const republished = await kb.publish(await kb.save(article, 'en', { title: 'Closing a month', bodyMarkdown: '# Closing a month\n\nLock the period, then export the ledger.' }));
+
+      // Publishing counts as a review (lastReviewedAt = now): the next review date moved into the future.
+      expect(new Date(localeOf(republished).nextReviewAt!).getTime()).toBeGreaterThan(Date.now());
+      const revisionId = localeOf(republished).publishedRevision!.id;
+      expect(await flagsOf(article.id, 'review_overdue')).toEqual([
+        { id: overdue.id, status: 'resolved', close_reason: 'revision-published', resolved_by_revision_id: revisionId },
+      ]);
+
+      // A year later the review is missed again: one open flag, not two.
+      await age(article.id, 400);
+      await scan();
+      expect((await flagsOf(article.id, 'review_overdue')).map((f) => f.status)).toEqual(['resolved', 'open']);
+    });
+  });
 
   describe('recurring-question content gap whose accepted answer has an emoji where its first sentence is cut', () => {
     it('creates the gap (the outline bullet is cut before the emoji, not through it)', async () => {

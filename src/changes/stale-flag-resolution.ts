@@ -7,11 +7,13 @@ import { enqueueWebhookEvents } from '../webhooks/webhook-events';
  * (which record their changes through this pipeline) must not import it.
  *
  * - publishing a revision answers product-change, negative-feedback and recurring-question flags (the
- *   text changed), and an outdated-translation flag when the translation is no longer outdated;
+ *   text changed), review-overdue flags (publishing is a review: it sets last_reviewed_at, which moves
+ *   the next review date of `article_review_schedule()`), and an outdated-translation flag when the
+ *   translation is no longer outdated;
  * - verifying answers product-change, review-overdue and recurring-question flags (an editor checked it).
  */
 const ANSWERED: Record<string, string[]> = {
-  published: ['product_change', 'negative_feedback', 'recurring_questions'],
+  published: ['product_change', 'negative_feedback', 'recurring_questions', 'review_overdue'],
   verified: ['product_change', 'review_overdue', 'recurring_questions'],
 };
 
