@@ -84,6 +84,31 @@ describe('staleness audit 2026-12', () => {
     });
   });
 
+  describe('the audit entry of a flag resolved by publishing names the revision', () => {
+    it('records reason revision-published and the revision id', async () => {
+      const article = await kb.published(categoryId, { title: 'Payout export', bodyMarkdown: '# Payout export\n\nThe nightly payout export runs at 2am.', productIds: [productId] });
+      const releaseId = await recordRelease('9.1.0', [{ kind: 'Removed', summary: 'Nightly payout export removed', featureKeys: [] }]);
+      expect((await editor.send(SCAN_RELEASE, { input: { releaseId } })).errors).toBeUndefined();
+      const [flag] = await flagsOf(article.id, 'product_change');
+      expect(flag.status).toBe('open');
+
+      const republished = await kb.publish(await kb.save(article, 'en', { title: 'Payout export', bodyMarkdown: '# Payout export\n\nPayouts are exported on demand.' }));
+
+      const revisionId = localeOf(republished).publishedRevision!.id;
+      const audit = await t.dataSource.query(`SELECT actor_id, after FROM audit_entries WHERE subject_id = $1 AND action = 'stale-flag.resolved'`, [flag.id]);
+      expect(audit).toEqual([{ actor_id: null, after: expect.objectContaining({ status: 'resolved', reason: 'revision-published', revisionId }) }]);
+    });
+
+    it('a verification records reason verified and no revision', async () => {
+      const article = await kb.published(categoryId, { title: 'Card refunds', bodyMarkdown: '# Card refunds\n\nPartial card refunds go to the original card.', productIds: [productId] });
+      const releaseId = await recordRelease('9.2.0', [{ kind: 'Removed', summary: 'Partial card refunds removed', featureKeys: [] }]);
+      expect((await editor.send(SCAN_RELEASE, { input: { releaseId } })).errors).toBeUndefined();
+      const [flag] = await flagsOf(article.id, 'product_change');
+      await kb.locale(article, `mutation ($input: ArticleLocaleInput!) { verifyArticle(input: $input) { id } }`);
+      const audit = await t.dataSource.query(`SELECT after FROM audit_entries WHERE subject_id = $1 AND action = 'stale-flag.resolved'`, [flag.id]);
+      expect(audit).toEqual([{ after: expect.objectContaining({ reason: 'verified', revisionId: null }) }]);
+    });
+  });
   describe('recurring-question content gap whose accepted answer has an emoji where its first sentence is cut', () => {
     it('creates the gap (the outline bullet is cut before the emoji, not through it)', async () => {
       const forum = new ForumFactory(editor);
