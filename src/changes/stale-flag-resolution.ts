@@ -2,16 +2,19 @@ import { EntityManager } from 'typeorm';
 import { enqueueWebhookEvents } from '../webhooks/webhook-events';
 
 /**
- * Which open stale flags an article change answers (docs/staleness.md, "Flag lifecycle"). Kept here, in
+ * Which open stale flags an article change answers (docs/staleness.md, "Flag lifecycle"); each one resolved gets
+ * an audit entry with the reason and the published revision (`revisionId`, null for a verification). Kept here, in
  * the change pipeline, as plain SQL on `stale_flags`: the staleness module reads articles, so articles
  * (which record their changes through this pipeline) must not import it.
  *
  * - publishing a revision answers product-change, negative-feedback and recurring-question flags (the
- *   text changed), and an outdated-translation flag when the translation is no longer outdated;
+ *   text changed), review-overdue flags (publishing is a review: it sets last_reviewed_at, which moves
+ *   the next review date of `article_review_schedule()`), and an outdated-translation flag when the
+ *   translation is no longer outdated;
  * - verifying answers product-change, review-overdue and recurring-question flags (an editor checked it).
  */
 const ANSWERED: Record<string, string[]> = {
-  published: ['product_change', 'negative_feedback', 'recurring_questions'],
+  published: ['product_change', 'negative_feedback', 'recurring_questions', 'review_overdue'],
   verified: ['product_change', 'review_overdue', 'recurring_questions'],
 };
 
@@ -27,10 +30,10 @@ export async function resolveAnsweredFlags(tx: EntityManager, articleIds: readon
          AND (f.signal = ANY($4::stale_signal[])
               OR ($3 = 'revision-published' AND f.signal = 'outdated_translation'
                   AND NOT EXISTS (SELECT 1 FROM article_translation_states ts WHERE ts.locale_id = l.id AND ts.is_outdated)))
-       RETURNING f.id, f.signal, f.article_id, f.locale),
+       RETURNING f.id, f.signal, f.article_id, f.locale, f.resolved_by_revision_id),
      audit AS (
        INSERT INTO audit_entries (actor_id, action, subject_kind, subject_id, after)
-       SELECT NULL, 'stale-flag.resolved', 'stale_flag', closed.id, jsonb_build_object('status', 'resolved', 'reason', $3::text, 'signal', closed.signal) FROM closed)
+       SELECT NULL, 'stale-flag.resolved', 'stale_flag', closed.id, jsonb_build_object('status', 'resolved', 'reason', $3::text, 'signal', closed.signal, 'revisionId', closed.resolved_by_revision_id) FROM closed)
      SELECT id, article_id, locale, signal FROM closed`,
     [articleIds, locale, reason, ANSWERED[change]],
   );

@@ -11,7 +11,7 @@
  * is not a fix is always flagged). Articles revised or verified after the
  * release are never flagged.
  */
-import { bm25, Corpus, Passage, passagesOf, tokenize } from './text-relevance';
+import { bm25, Corpus, Passage, passagesOf, sliceWhole, tokenize } from './text-relevance';
 import { EntryKind, parseReleaseNotes } from './release-notes';
 
 export interface ChangeEntryInput {
@@ -300,7 +300,7 @@ export function detectProductChange(
       const passages = candidate.passages
         .sort((a, b) => b.score - a.score)
         .slice(0, 3)
-        .map((p) => ({ ...p, excerpt: prepared[candidate.index].input.body.slice(p.start, Math.min(p.end, p.start + 280)) }));
+        .map((p) => ({ ...p, excerpt: sliceWhole(prepared[candidate.index].input.body, p.start, Math.min(p.end, p.start + 280)) }));
       const list = matched.get(candidate.index) ?? [];
       list.push({ entryId: entry.id, kind: entry.kind, summary: entry.summary, score: candidate.score, vote, viaFeatureKey: candidate.viaKey, passages });
       matched.set(candidate.index, list);

@@ -71,6 +71,25 @@ export function terms(text: string): string[] {
   return tokenize(text).map((token) => token.term);
 }
 
+/**
+ * `text.slice(start, end)` that never cuts a surrogate pair in half: an end inside a pair moves back before it,
+ * a start inside one moves past it. Excerpts and bullets cut at a length go into JSONB evidence, and PostgreSQL
+ * refuses a lone surrogate there (the whole scan would fail).
+ */
+export function sliceWhole(text: string, start: number, end: number): string {
+  const from = start > 0 && isLowSurrogate(text.charCodeAt(start)) && isHighSurrogate(text.charCodeAt(start - 1)) ? start + 1 : start;
+  const to = end < text.length && isLowSurrogate(text.charCodeAt(end)) && isHighSurrogate(text.charCodeAt(end - 1)) ? end - 1 : end;
+  return text.slice(from, Math.max(from, to));
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 export interface Passage {
   /** Character offsets in the article body. */
   start: number;

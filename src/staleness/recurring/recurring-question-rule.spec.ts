@@ -70,6 +70,12 @@ describe('outline helpers', () => {
     expect(firstSentence('x'.repeat(300)).length).toBe(160);
   });
 
+  it('never cuts an emoji in half where the bullet is cut (a lone surrogate fails the gap\'s JSONB evidence)', () => {
+    const cut = firstSentence(`${'x'.repeat(158)}${'🔑'.repeat(5)} done.`);
+    expect(cut).toBe(`${'x'.repeat(158)}…`);
+    expect(firstSentence(`${'x'.repeat(157)}${'🔑'.repeat(5)} done.`)).toBe(`${'x'.repeat(157)}🔑…`);
+  });
+
   it('leaves out the answers section when no thread has an accepted answer', () => {
     expect(draftOutline([thread('1', 'a')], [], 5).sections.map((s) => s.heading)).toEqual(['What people ask']);
   });

@@ -5,6 +5,7 @@
  * this article" evidence for that article, or becomes a content-gap suggestion with the threads, the common
  * terms and a draft outline built from the accepted answers.
  */
+import { sliceWhole } from '../detectors/text-relevance';
 
 export interface ClusterThread {
   /** The forum thread (the question document's source id). */
@@ -102,7 +103,7 @@ export function articleThePeoplePointAt(
 export function firstSentence(text: string, maxChars = 160): string {
   const line = text.split(/\n+/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
   const sentence = line.match(/^.+?[.!?](?=\s|$)/)?.[0] ?? line;
-  return sentence.length > maxChars ? `${sentence.slice(0, maxChars - 1).trimEnd()}…` : sentence;
+  return sentence.length > maxChars ? `${sliceWhole(sentence, 0, maxChars - 1).trimEnd()}…` : sentence;
 }
 
 /** A draft article outline: the questions people asked, then what the accepted answers did. */
