@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
-import { DEMO_EDITOR_EMAIL, DEMO_MEMBER_EMAIL, seedDemoOnStart } from './cli/demo-seed';
+import { DEMO_EDITOR_EMAIL, DEMO_MEMBER_EMAIL, seedDemoOnStart, warnOfDemoAccounts } from './cli/demo-seed';
 import { AppConfig } from './config/app-config';
 import { InvalidConfigError, loadConfig } from './config/load-config';
 import { EmbeddedPostgresAccessError } from './database/embedded-postgres';
@@ -34,6 +34,7 @@ async function bootstrap(): Promise<void> {
     const applied = await runMigrations(database.url);
     app = await createApp(config);
     const seeded = await seedDemoOnStart(app, config);
+    await warnOfDemoAccounts(app, config);
     await listen(app, config);
     printBanner(config, await app.getUrl(), database.description, applied, seeded !== null);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
-import { ForbiddenError, UnauthenticatedError } from '../common/errors/app-error';
+import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
 import { UserEntity } from '../users/entities/user.entity';
 import { Role, STAFF_ROLES } from '../users/role.enum';
@@ -10,7 +10,7 @@ import { AuthState, AuthUser } from './auth-user';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { effectiveTokenRole } from './token-scope';
 import { LoginThrottleService } from './login-throttle.service';
-import { verifyPassword } from '../users/passwords';
+import { isRefusedDemoPassword, verifyPassword } from '../users/passwords';
 
 export interface Session {
   accessToken: string;
@@ -24,9 +24,16 @@ export interface Credentials {
   ip: string;
 }
 
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
 interface AccessTokenClaims {
   sub: string;
   typ: 'access';
+  /** The user's session version when it was issued; absent (0) in tokens from before versions existed. */
+  ver?: number;
 }
 
 const ANONYMOUS: AuthState = { user: null, failure: null };
@@ -61,6 +68,35 @@ export class AuthService {
     return this.startSession(user);
   }
 
+  /**
+   * The signed-in user changes their own password (decision 0032): a wrong current password is UNAUTHENTICATED
+   * (reason WRONG_PASSWORD) and counts as a failed sign-in of the account and the address; every session issued
+   * before ends, and the caller gets a fresh one. Only a session may do it: a personal access token (possibly narrower
+   * than its owner) must not turn into a full session.
+   */
+  async changePassword(caller: AuthUser, change: PasswordChange, ip: string): Promise<Session> {
+    if (caller.via !== 'session') {
+      throw new ForbiddenError('A personal access token cannot change the password; sign in to change it', { reason: 'SESSION_REQUIRED' });
+    }
+    if (change.newPassword === change.currentPassword) {
+      throw new BadUserInputError('The new password is the current one', [{ field: 'input.newPassword', messages: ['newPassword must differ from currentPassword'] }]);
+    }
+    // A suspended account gets no session from sign-in, so it gets none from here either.
+    this.assertNotSuspended(caller.account);
+    const reservation = await this.throttle.reserve(caller.email, ip);
+    let wrongPassword = false;
+    try {
+      const user = await this.users.changePassword(caller.id, change.currentPassword, change.newPassword);
+      if (!user) {
+        wrongPassword = true;
+        throw new UnauthenticatedError('The current password is wrong', { reason: 'WRONG_PASSWORD' });
+      }
+      return await this.startSession(user);
+    } finally {
+      if (!wrongPassword) await this.throttle.release(reservation);
+    }
+  }
+
   /** Resolves the `Authorization` header of a request; never throws for a bad token. */
   async resolveAuthorization(header: string | undefined): Promise<AuthState> {
     if (!header) return ANONYMOUS;
@@ -71,6 +107,14 @@ export class AuthService {
   }
 
   private async verifyCredentials({ email, password, ip }: Credentials): Promise<UserEntity> {
+    // The same answer for every email, before any lookup or hashing: it tells nothing about accounts and costs nothing.
+    if (isRefusedDemoPassword(password, this.config)) {
+      throw new ForbiddenError(
+        'This is the published demo password, which is refused in production even when it is right. ' +
+          'An operator sets a new one with `npm run cli -- set-password --email <email>`',
+        { reason: 'DEMO_PASSWORD' },
+      );
+    }
     // Reserved before the password is checked, so parallel guesses cannot outrun the count.
     const reservation = await this.throttle.reserve(email, ip);
     const user = await this.users.findByEmail(email);
@@ -78,17 +122,21 @@ export class AuthService {
     if (!user || !passwordMatches) throw new UnauthenticatedError('The email or password is wrong');
     if (user.deactivatedAt) throw new UnauthenticatedError('This account has been deactivated');
     await this.throttle.release(reservation);
-    // Suspended by a moderator (docs/moderation.md): no sign-in until the suspension ends.
+    this.assertNotSuspended(user);
+    return user;
+  }
+
+  /** Suspended by a moderator (docs/moderation.md): no new session until the suspension ends. */
+  private assertNotSuspended(user: UserEntity): void {
     if (user.suspendedUntil && user.suspendedUntil > new Date()) {
       throw new ForbiddenError(`This account is suspended until ${user.suspendedUntil.toISOString()}`, { reason: 'SUSPENDED', until: user.suspendedUntil.toISOString() });
     }
-    return user;
   }
 
   private async startSession(user: UserEntity): Promise<Session> {
     const now = new Date();
     const ttl = this.config.auth.accessTokenTtlSeconds;
-    const claims: AccessTokenClaims = { sub: user.id, typ: 'access' };
+    const claims: AccessTokenClaims = { sub: user.id, typ: 'access', ver: user.sessionVersion };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: ttl });
     await this.users.recordLogin(user.id, now);
     return { accessToken, expiresAt: new Date(now.getTime() + ttl * 1000), user };
@@ -102,8 +150,9 @@ export class AuthService {
       const failure = error instanceof TokenExpiredError ? 'The access token has expired' : 'The access token is not valid';
       return { user: null, failure };
     }
-    if (claims.typ !== 'access' || typeof claims.sub !== 'string') return { user: null, failure: 'The access token is not valid' };
-    return this.activeUser(claims.sub);
+    const version = claims.ver ?? 0;
+    if (claims.typ !== 'access' || typeof claims.sub !== 'string' || !Number.isSafeInteger(version)) return { user: null, failure: 'The access token is not valid' };
+    return this.activeUser(claims.sub, null, version);
   }
 
   private async resolvePersonalAccessToken(token: string): Promise<AuthState> {
@@ -112,11 +161,12 @@ export class AuthService {
     return this.activeUser(resolved.userId, resolved);
   }
 
-  /** Looked up on every request so deactivation and role changes take effect at once. */
-  private async activeUser(userId: string, token: AccessTokenEntity | null = null): Promise<AuthState> {
+  /** Looked up on every request so deactivation, role and password changes take effect at once. */
+  private async activeUser(userId: string, token: AccessTokenEntity | null = null, sessionVersion: number | null = null): Promise<AuthState> {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
+    if (sessionVersion !== null && sessionVersion !== user.sessionVersion) return { user: null, failure: 'This session has ended (the password was changed); sign in again' };
     const base = { id: user.id, email: user.email, displayName: user.displayName, account: user };
     if (!token) return { user: { ...base, role: user.role, via: 'session' }, failure: null };
     const role = effectiveTokenRole(token.role, user.role);

@@ -1,4 +1,5 @@
-import { CreateAdminUsageError, parseCreateAdmin } from './create-admin';
+import { CliUsageError } from './cli-options';
+import { parseCreateAdmin } from './create-admin';
 
 const noStdin = async (): Promise<string> => {
   throw new Error('stdin must not be read without --password-stdin');
@@ -23,7 +24,7 @@ describe('create-admin options', () => {
     [['--email', 'boss@example.test', '--role', 'admin'], /Unknown option --role/],
     [['--email', 'boss@example.test', '--password-stdin'], /password must be 10 to 200 characters long/],
   ])('refuses %j', async (args, message) => {
-    await expect(parseCreateAdmin(args, async () => 'short\n')).rejects.toThrow(CreateAdminUsageError);
+    await expect(parseCreateAdmin(args, async () => 'short\n')).rejects.toThrow(CliUsageError);
     await expect(parseCreateAdmin(args, async () => 'short\n')).rejects.toThrow(message);
   });
 });

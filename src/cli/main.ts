@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConflictError } from '../common/errors/app-error';
+import { AppError } from '../common/errors/app-error';
 import { createRootLogger, logDestination } from '../common/logging';
 import { AppConfig } from '../config/app-config';
 import { InvalidConfigError, loadConfig } from '../config/load-config';
@@ -14,7 +14,9 @@ import { SearchVectors } from '../search/search-vectors';
 import { UsersService } from '../users/users.service';
 import { SCAN_STEPS, StalenessScanService } from '../staleness/staleness-scan.service';
 import { CliModule } from './cli.module';
-import { createAdmin, CreateAdminUsageError, parseCreateAdmin } from './create-admin';
+import { CliUsageError } from './cli-options';
+import { createAdmin, parseCreateAdmin } from './create-admin';
+import { parseSetPassword, setPassword } from './set-password';
 import { runtimeConfig } from '../config/runtime-config';
 
 const COMMANDS = {
@@ -24,6 +26,7 @@ const COMMANDS = {
   'search:embed': "compute the titles' sentence vectors still missing (semantic rerank; the API's search-embeddings job does it in the background)",
   scan: 'run every staleness detector once (new releases, review dates, feedback, translations, search gaps); CONFLICT while another scan runs',
   'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
+  'set-password': "set a user's password and end their sessions: --email <email> [--password-stdin]; without it a password is generated and printed once",
   'delivery:repair': 'recount published articles per category and recopy what list pages read onto locale rows (after manual SQL with triggers off)',
 } as const;
 
@@ -39,13 +42,23 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage());
     return command ? 2 : 0;
   }
-  // Options are checked (and a piped password read) before the database is touched. Only create-admin takes any:
-  // another command given one (`scan --release <id>`) would silently do its whole job instead of what was meant.
-  if (command !== 'create-admin' && argv.length > 1) {
+  // Options are checked (and a piped password read) before the database is touched. Only create-admin and
+  // set-password take any: another command given one (`scan --release <id>`) would silently do its whole job
+  // instead of what was meant.
+  if (command !== 'create-admin' && command !== 'set-password' && argv.length > 1) {
     process.stderr.write(`\`${command}\` takes no options or arguments (got ${argv.slice(1).join(' ')}).\n${usage()}`);
     return 2;
   }
-  const adminOptions = command === 'create-admin' ? await parseCreateAdmin(argv.slice(1), readStdin) : null;
+  let adminOptions: Awaited<ReturnType<typeof parseCreateAdmin>> | null;
+  let passwordOptions: Awaited<ReturnType<typeof parseSetPassword>> | null;
+  try {
+    adminOptions = command === 'create-admin' ? await parseCreateAdmin(argv.slice(1), readStdin) : null;
+    passwordOptions = command === 'set-password' ? await parseSetPassword(argv.slice(1), readStdin) : null;
+  } catch (error) {
+    if (!(error instanceof CliUsageError)) throw error;
+    process.stderr.write(`${command}: ${error.message}\n${usage()}`);
+    return 2;
+  }
   const envConfig = loadConfig();
   const database = await prepareDatabase(envConfig);
   const resolved = await runtimeConfig(envConfig, database);
@@ -69,6 +82,13 @@ async function main(argv: string[]): Promise<number> {
         if (admin.generated) process.stdout.write(`Password (shown once, not stored anywhere): ${admin.password}\n`);
         return 0;
       }
+      if (command === 'set-password') {
+        if (!passwordOptions) throw new Error('set-password options were not parsed');
+        const user = await setPassword(app.get(UsersService), passwordOptions);
+        process.stdout.write(`Set a new password for ${user.email} (${user.id}); every session signed in before has ended.\n`);
+        if (user.generated) process.stdout.write(`Password (shown once, not stored anywhere): ${user.password}\n`);
+        return 0;
+      }
       if (command === 'scan') return await scan(app.get(StalenessScanService));
       if (command === 'search:embed') return await embedTitles(app.get(SearchVectors));
       if (command === 'delivery:repair') {
@@ -87,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new CreateAdminUsageError('--password-stdin reads the password from a pipe, e.g. `printf %s "$PASSWORD" | npm run cli -- create-admin …`');
+  if (process.stdin.isTTY) throw new CliUsageError('--password-stdin reads the password from a pipe, e.g. `printf %s "$PASSWORD" | npm run cli -- set-password …`');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -128,7 +148,7 @@ async function embedTitles(vectors: SearchVectors): Promise<number> {
   return 0;
 }
 
-async function run(command: Exclude<Command, 'create-admin' | 'scan' | 'delivery:repair' | 'search:embed'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function run(command: Exclude<Command, 'create-admin' | 'set-password' | 'scan' | 'delivery:repair' | 'search:embed'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
@@ -177,7 +197,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     // Interrupted: the command failed because its embedded database is stopping; the process ends when it is down.
     if (embeddedStopSignal()) return;
-    const known = error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof CreateAdminUsageError || error instanceof ConflictError;
+    const known = error instanceof InvalidConfigError || error instanceof DatabaseUnavailableError || error instanceof AppError;
     process.stderr.write(`${known ? '' : 'Command failed: '}${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },

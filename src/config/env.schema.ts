@@ -15,6 +15,10 @@ import {
   MinLength,
 } from 'class-validator';
 
+/** The demo accounts' documented defaults (README, demo seed): public, so production refuses the password at sign-in. */
+export const DEFAULT_DEMO_ADMIN_EMAIL = 'admin@evergreen.test';
+export const DEFAULT_DEMO_ADMIN_PASSWORD = 'evergreen-demo-admin';
+
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -132,12 +136,12 @@ export class EnvironmentVariables {
   SEED_DEMO?: boolean;
 
   @IsEmail()
-  DEMO_ADMIN_EMAIL = 'admin@evergreen.test';
+  DEMO_ADMIN_EMAIL = DEFAULT_DEMO_ADMIN_EMAIL;
 
   @IsString()
   @MinLength(12, { message: 'DEMO_ADMIN_PASSWORD must be at least 12 characters long' })
   @MaxLength(200)
-  DEMO_ADMIN_PASSWORD = 'evergreen-demo-admin';
+  DEMO_ADMIN_PASSWORD = DEFAULT_DEMO_ADMIN_PASSWORD;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

@@ -65,6 +65,7 @@ import { ThreadDuplicateLinkUnconstrained1765300000000 } from '../../migrations/
 import { RecurringQuestionScopes1765400000000 } from '../../migrations/1765400000000-RecurringQuestionScopes';
 import { ContentGapDismissal1765410000000 } from '../../migrations/1765410000000-ContentGapDismissal';
 import { SearchVectors1765420000000 } from '../../migrations/1765420000000-SearchVectors';
+import { UserSessionVersion1765430000000 } from '../../migrations/1765430000000-UserSessionVersion';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -160,6 +161,7 @@ export const MIGRATIONS = [
   RecurringQuestionScopes1765400000000,
   ContentGapDismissal1765410000000,
   SearchVectors1765420000000,
+  UserSessionVersion1765430000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

@@ -1,4 +1,7 @@
 import * as argon2 from 'argon2';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AppConfig } from '../config/app-config';
+import { DEFAULT_DEMO_ADMIN_PASSWORD } from '../config/env.schema';
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
@@ -21,4 +24,19 @@ export async function verifyPassword(hash: string | null, password: string): Pro
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether production refuses this password: with NODE_ENV=production, the published demo passwords (the documented
+ * default and the configured DEMO_ADMIN_PASSWORD) sign nobody in and cannot be set (decision 0032). Compared as the
+ * supplied string, before any hashing or database read: the refusal costs nothing and says nothing about an account.
+ */
+export function isRefusedDemoPassword(password: string, config: Pick<AppConfig, 'nodeEnv' | 'demo'>): boolean {
+  if (config.nodeEnv !== 'production') return false;
+  return [DEFAULT_DEMO_ADMIN_PASSWORD, config.demo.adminPassword].some((published) => sameText(password, published));
+}
+
+/** Constant-time equality of two strings (compared as SHA-256 digests, so lengths do not matter). */
+function sameText(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
-import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors/app-error';
+import { recordAudit } from '../common/audit/record-audit';
+import { BadUserInputError, ConflictError, NotFoundError, UnauthenticatedError } from '../common/errors/app-error';
 import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
-import { hashPassword } from './passwords';
+import { AppConfig } from '../config/app-config';
+import { hashPassword, isRefusedDemoPassword, verifyPassword } from './passwords';
 import { UserEntity } from './entities/user.entity';
 import { Role } from './role.enum';
 import { lockAdminChanges } from './admin-changes-lock';
@@ -33,6 +35,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly config: AppConfig,
   ) {}
 
   findById(id: string): Promise<UserEntity | null> {
@@ -49,7 +52,8 @@ export class UsersService {
     return this.users.findOneBy({ email: normalizeEmail(email) });
   }
 
-  async create(input: NewUser): Promise<UserEntity> {
+  async create(input: NewUser, passwordField = 'input.password'): Promise<UserEntity> {
+    this.assertSettablePassword(input.password, passwordField);
     const passwordHash = await hashPassword(input.password);
     const user = this.users.create({
       email: normalizeEmail(input.email),
@@ -121,8 +125,64 @@ export class UsersService {
     });
   }
 
+  /**
+   * The signed-in user's own change: null when `currentPassword` is wrong (the caller counts that as a failed
+   * sign-in). Both argon2 steps (verifying the current password, hashing the new one) run before the row is locked,
+   * so the lock is held for two statements. When the hash changed after it was verified (a concurrent change won),
+   * nothing is written: CONFLICT `CONCURRENT_CHANGE`. Of parallel changes with the same current password exactly one
+   * succeeds. Ends every session (see `writePassword`).
+   */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<UserEntity | null> {
+    this.assertSettablePassword(newPassword, 'input.newPassword');
+    const seen = await this.getById(userId);
+    if (!(await verifyPassword(seen.passwordHash, currentPassword))) return null;
+    const passwordHash = await hashPassword(newPassword);
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockUser(tx, userId);
+      if (user.deactivatedAt) throw new UnauthenticatedError('This account has been deactivated');
+      if (user.passwordHash !== seen.passwordHash) {
+        throw new ConflictError('The password was changed by another request meanwhile; nothing was saved', { reason: 'CONCURRENT_CHANGE' });
+      }
+      return this.writePassword(tx, user, passwordHash, { actorId: user.id, action: 'user.change-password' });
+    });
+  }
+
+  /** An operator's reset (`npm run cli -- set-password`): no current password; ends every session too. */
+  async setPassword(email: string, newPassword: string): Promise<UserEntity> {
+    this.assertSettablePassword(newPassword, 'password');
+    const found = await this.findByEmail(email);
+    if (!found) throw new NotFoundError('User', normalizeEmail(email));
+    const passwordHash = await hashPassword(newPassword);
+    return this.dataSource.transaction(async (tx) => {
+      const user = await this.lockUser(tx, found.id);
+      return this.writePassword(tx, user, passwordHash, { actorId: null, actorRule: 'cli:set-password', action: 'user.set-password' });
+    });
+  }
+
   async recordLogin(userId: string, at: Date): Promise<void> {
     await this.users.update({ id: userId }, { lastLoginAt: at });
+  }
+
+  /**
+   * Stores the new hash and adds one to the session version, which every session token carries: the tokens issued
+   * before stop working at their next request (AuthService). Audited with the change, never with a secret.
+   */
+  private async writePassword(tx: EntityManager, user: UserEntity, passwordHash: string, audit: { actorId: string | null; actorRule?: string; action: string }): Promise<UserEntity> {
+    const before = user.sessionVersion;
+    user.passwordHash = passwordHash;
+    user.sessionVersion = before + 1;
+    await tx.update(UserEntity, user.id, { passwordHash, sessionVersion: user.sessionVersion });
+    await recordAudit(tx, { ...audit, subjectKind: 'user', subjectId: user.id, before: { sessionVersion: before }, after: { sessionVersion: user.sessionVersion } });
+    return user;
+  }
+
+  /** Production refuses the published demo passwords at sign-in, so none of them may be set there either. */
+  private assertSettablePassword(password: string, field: string): void {
+    if (!isRefusedDemoPassword(password, this.config)) return;
+    const name = field.split('.').at(-1);
+    throw new BadUserInputError('This is the published demo password, which production refuses; choose another', [
+      { field, messages: [`${name} must not be the published demo password`] },
+    ]);
   }
 
   private async lockUser(tx: EntityManager, userId: string): Promise<UserEntity> {

@@ -1,12 +1,18 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { IsAccountEmail } from '../../common/validation/user-fields';
+import { IsAccountEmail, IsNewPassword } from '../../common/validation/user-fields';
 import { Role } from '../../users/role.enum';
 
 @InputType()
 export class AdminLoginInput {
   @Field() @IsAccountEmail() email!: string;
   @Field() @IsString() @Length(1, 200) password!: string;
+}
+
+@InputType()
+export class AdminChangePasswordInput {
+  @Field() @IsString() @Length(1, 200) currentPassword!: string;
+  @Field({ description: '10 to 200 characters, not the current one' }) @IsNewPassword() newPassword!: string;
 }
 
 @InputType()

@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
 import { ClientIp, CurrentUser } from '../current-user.decorator';
 import { Public, Roles } from '../roles.decorator';
-import { AccessTokensArgs, AdminLoginInput, CreateAccessTokenInput, RevokeAccessTokenInput, UserAccessTokensArgs } from './auth-admin.inputs';
+import { AccessTokensArgs, AdminChangePasswordInput, AdminLoginInput, CreateAccessTokenInput, RevokeAccessTokenInput, UserAccessTokensArgs } from './auth-admin.inputs';
 import { AdminAccessToken, AdminCreatedAccessToken, AdminSession } from './auth-admin.models';
 import { toAdminAccessToken } from './to-admin-access-token';
 
@@ -22,6 +22,15 @@ export class AuthAdminResolver {
   @Mutation(() => AdminSession, { description: 'Signs a staff member in; members are refused' })
   async login(@Args('input') input: AdminLoginInput, @ClientIp() ip: string): Promise<AdminSession> {
     const session = await this.auth.loginStaff({ ...input, ip });
+    return { accessToken: session.accessToken, expiresAt: session.expiresAt, user: toAdminUser(session.user) };
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Mutation(() => AdminSession, {
+    description: 'Changes your password (signed-in session only, current password to confirm): every session signed in before ends, this one too; the answer is a new session',
+  })
+  async changePassword(@CurrentUser() user: AuthUser, @Args('input') input: AdminChangePasswordInput, @ClientIp() ip: string): Promise<AdminSession> {
+    const session = await this.auth.changePassword(user, input, ip);
     return { accessToken: session.accessToken, expiresAt: session.expiresAt, user: toAdminUser(session.user) };
   }
 

@@ -14,3 +14,9 @@ export class LoginInput {
   @Field() @IsAccountEmail() email!: string;
   @Field() @IsString() @Length(1, 200) password!: string;
 }
+
+@InputType()
+export class ChangePasswordInput {
+  @Field() @IsString() @Length(1, 200) currentPassword!: string;
+  @Field({ description: '10 to 200 characters, not the current one' }) @IsNewPassword() newPassword!: string;
+}

@@ -4,7 +4,7 @@ import type { AuthUser } from '../auth-user';
 import { AuthService } from '../auth.service';
 import { ClientIp, CurrentUser } from '../current-user.decorator';
 import { Public, Roles } from '../roles.decorator';
-import { LoginInput, SignUpInput } from './auth-delivery.inputs';
+import { ChangePasswordInput, LoginInput, SignUpInput } from './auth-delivery.inputs';
 import { toViewer } from './to-viewer';
 import { Viewer, ViewerSession } from './viewer.models';
 
@@ -23,6 +23,15 @@ export class AuthDeliveryResolver {
   @Mutation(() => ViewerSession)
   async login(@Args('input') input: LoginInput, @ClientIp() ip: string): Promise<ViewerSession> {
     const session = await this.auth.loginMember({ ...input, ip });
+    return { accessToken: session.accessToken, expiresAt: session.expiresAt, viewer: toViewer(session.user) };
+  }
+
+  @Roles(...ALL_ROLES)
+  @Mutation(() => ViewerSession, {
+    description: 'Changes your password (signed-in session only, current password to confirm): every session signed in before ends, this one too; the answer is a new session',
+  })
+  async changePassword(@CurrentUser() user: AuthUser, @Args('input') input: ChangePasswordInput, @ClientIp() ip: string): Promise<ViewerSession> {
+    const session = await this.auth.changePassword(user, input, ip);
     return { accessToken: session.accessToken, expiresAt: session.expiresAt, viewer: toViewer(session.user) };
   }
 
