@@ -66,6 +66,7 @@ import { RecurringQuestionScopes1765400000000 } from '../../migrations/176540000
 import { ContentGapDismissal1765410000000 } from '../../migrations/1765410000000-ContentGapDismissal';
 import { SearchVectors1765420000000 } from '../../migrations/1765420000000-SearchVectors';
 import { UserSessionVersion1765430000000 } from '../../migrations/1765430000000-UserSessionVersion';
+import { SitemapNoindex1765440000000 } from '../../migrations/1765440000000-SitemapNoindex';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -162,6 +163,7 @@ export const MIGRATIONS = [
   ContentGapDismissal1765410000000,
   SearchVectors1765420000000,
   UserSessionVersion1765430000000,
+  SitemapNoindex1765440000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {
