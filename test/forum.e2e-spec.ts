@@ -152,15 +152,20 @@ describe('forum: members on the delivery API', () => {
     expect((await t.dataSource.getRepository(ThreadEntity).findOneByOrFail({ id: thread.id })).score).toBe(1);
   });
 
-  it('counts exactly one of 100 parallel votes by one member', async () => {
+  it('counts exactly one of 100 parallel votes by one member, refusing the rest at once, while another member votes too', async () => {
     const thread = await forum.thread(ann, board.id);
     const reply = await forum.reply(bob, thread.id);
-    const results = await Promise.all(Array.from({ length: 100 }, () => cy.send(VOTE, { input: { postId: reply.id, value: 'Up' } })));
+    const [results, other] = await Promise.all([
+      Promise.all(Array.from({ length: 100 }, () => cy.send(VOTE, { input: { postId: reply.id, value: 'Up' } }))),
+      ann.send(VOTE, { input: { postId: reply.id, value: 'Down' } }),
+    ]);
     expect(results.filter((res) => !res.errors)).toHaveLength(1);
-    expect(results.filter((res) => res.errors).every((res) => res.errors?.[0].extensions.code === 'CONFLICT')).toBe(true);
-    expect(await count(PostVoteEntity, { postId: reply.id })).toBe(1);
+    const refusals = results.filter((res) => res.errors).map((res) => res.errors?.[0].extensions);
+    expect(refusals.filter((ext) => ext?.code !== 'CONFLICT' || !['ALREADY_VOTED', 'VOTE_IN_PROGRESS'].includes(ext?.reason as string))).toEqual([]);
+    expect(other.errors).toBeUndefined();
+    expect(await count(PostVoteEntity, { postId: reply.id })).toBe(2);
     const post = await t.dataSource.getRepository(PostEntity).findOneByOrFail({ id: reply.id });
-    expect({ score: post.score, up: post.upvoteCount }).toEqual({ score: 1, up: 1 });
+    expect({ score: post.score, up: post.upvoteCount, down: post.downvoteCount }).toEqual({ score: 0, up: 1, down: 1 });
   });
 
   it('takes 20 parallel replies to one thread and counts each', async () => {

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { recordChange } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
+import { tryLockForTransaction } from '../common/sql/transaction-lock';
 import { BadUserInputError, ConflictError, ForbiddenError } from '../common/errors/app-error';
 import { ContentStatus, FlagKind, FlagTarget } from './entities/forum-enums';
 import { PostEntity } from './entities/post.entity';
@@ -37,11 +38,16 @@ export class ParticipationService {
   /**
    * Up, down, or withdraw (`none`). One vote per member and post, enforced by a unique index and by
    * locking the post: any number of concurrent votes by one member leave exactly one row, and the
-   * post's counts are recomputed from the votes under that lock.
+   * post's counts are recomputed from the votes under that lock. A member's second vote on a post while
+   * the first is still being written is refused at once (VOTE_IN_PROGRESS) instead of queueing for the
+   * post's lock, so a burst of parallel votes cannot hold the connection pool.
    */
   async vote(member: AuthUser, postId: string, choice: VoteChoice): Promise<{ threadId: string; postId: string }> {
     this.check(member, false);
     return this.dataSource.transaction(async (tx) => {
+      if (!(await tryLockForTransaction(tx, `vote:${postId}:${member.id}`))) {
+        throw new ConflictError('Another vote of yours on this post is being recorded', { reason: 'VOTE_IN_PROGRESS' });
+      }
       const { post } = await this.visiblePost(tx, postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
       if (post.authorId === member.id) throw new ForbiddenError('You cannot vote on your own post', { reason: 'OWN_POST' });
       const [current]: { value: number }[] = await tx.query('SELECT value FROM post_votes WHERE post_id = $1 AND voter_id = $2', [post.id, member.id]);
