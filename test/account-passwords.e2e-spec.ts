@@ -17,6 +17,7 @@ const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { acces
 const CREATE_PAT = 'mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token } }';
 const PROCESS_TIMEOUT_MS = 120_000;
 const DEMO_PASSWORD = 'evergreen-demo-admin';
+const SESSION_ENDED = 'This session has ended (the password was changed, or the account was suspended or deactivated); sign in again';
 
 interface Account {
   kind: 'staff' | 'member';
@@ -64,7 +65,7 @@ describe('changePassword', () => {
       // Both sessions from before, the caller's own included, are refused; the fresh one works.
       for (const old of [first, second]) {
         const me = await account.api(t, old).send(account.kind === 'staff' ? ADMIN_ME : DELIVERY_ME);
-        expect(me.errors?.[0]).toMatchObject({ message: 'This session has ended (the password was changed); sign in again', extensions: { code: 'UNAUTHENTICATED' } });
+        expect(me.errors?.[0]).toMatchObject({ message: SESSION_ENDED, extensions: { code: 'UNAUTHENTICATED' } });
       }
       expect((await account.api(t, session.accessToken).send(account.kind === 'staff' ? ADMIN_ME : DELIVERY_ME)).data?.me).toEqual({ id: user.user.id });
       // The old password signs in no more, the new one does.
@@ -84,14 +85,17 @@ describe('changePassword', () => {
     expect((await t.admin().send(ADMIN_LOGIN, { input: { email: editor.user.email, password: 'another-long-password' } })).data?.login.accessToken).toEqual(expect.any(String));
   });
 
-  it('refuses a wrong current password with UNAUTHENTICATED, changes nothing, keeps the session, and counts it as a failed sign-in', async () => {
+  it('refuses a wrong current password with BAD_USER_INPUT (reason WRONG_PASSWORD), changes nothing, keeps the session, and counts it as a failed sign-in', async () => {
     const user = await t.createUser({ role: Role.Member });
     const token = await t.login(user);
     const wrong = () => t.delivery(token).send(MEMBER_CHANGE, { input: { currentPassword: 'not-the-password', newPassword: 'a-new-long-password' } });
 
     const res = await wrong();
     expect(res.data).toBeNull();
-    expect(res.errors?.[0]).toMatchObject({ message: 'The current password is wrong', extensions: { code: 'UNAUTHENTICATED', reason: 'WRONG_PASSWORD' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'The current password is wrong',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'WRONG_PASSWORD', fields: [{ field: 'input.currentPassword' }] },
+    });
     expect(await storedUser(t, user.user.id)).toMatchObject({ sessionVersion: 0 });
     expect(await verifyPassword((await storedUser(t, user.user.id)).passwordHash, user.password)).toBe(true);
     expect(await auditActions(t, user.user.id)).toEqual([]);
@@ -99,7 +103,7 @@ describe('changePassword', () => {
 
     // 19 more guesses, at once, fill the account's 20 failures: then even the right password is RATE_LIMITED, on sign-in too.
     const guesses = await Promise.all(Array.from({ length: 19 }, wrong));
-    expect(guesses.map((r) => r.errors?.[0].extensions.code)).toEqual(Array(19).fill('UNAUTHENTICATED'));
+    expect(guesses.map((r) => r.errors?.[0].extensions.code)).toEqual(Array(19).fill('BAD_USER_INPUT'));
     const right = await t.delivery(token).send(MEMBER_CHANGE, { input: { currentPassword: user.password, newPassword: 'a-new-long-password' } });
     expect(right.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     expect((await login(MEMBER, user.user.email, user.password)).errors?.[0].extensions.code).toBe('RATE_LIMITED');
@@ -156,8 +160,8 @@ describe('changePassword', () => {
     const codes = answers.map((res) => res.errors?.[0].extensions.code ?? 'OK');
     expect(answers.every((res) => res.status === 200)).toBe(true);
     expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
-    // The others lost the race: CONFLICT (verified before the winner committed) or UNAUTHENTICATED (after).
-    expect(codes.filter((code) => code !== 'OK').every((code) => code === 'CONFLICT' || code === 'UNAUTHENTICATED')).toBe(true);
+    // The others lost the race: CONFLICT (verified before the winner committed) or BAD_USER_INPUT WRONG_PASSWORD (after).
+    expect(codes.filter((code) => code !== 'OK').every((code) => code === 'CONFLICT' || code === 'BAD_USER_INPUT')).toBe(true);
     const winner = newPasswords[codes.indexOf('OK')];
     const stored = await storedUser(t, user.user.id);
     expect(stored.sessionVersion).toBe(1);

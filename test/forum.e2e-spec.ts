@@ -279,14 +279,15 @@ describe('forum: members on the delivery API', () => {
   describe('refused posts write nothing', () => {
     it.each([
       ['silenced member', async () => silence('silenced_until'), 'FORBIDDEN', 'SILENCED'],
-      ['suspended member', async () => silence('suspended_until'), 'FORBIDDEN', 'SUSPENDED'],
+      // Suspension ends the member's sessions (decision 0033): the token is refused before the forum's own rule.
+      ['suspended member', async () => silence('suspended_until'), 'UNAUTHENTICATED', undefined],
     ])('%s', async (_, prepare, code, reason) => {
       const client = await prepare();
       const thread = await forum.thread(ann, board.id);
       const before = { threads: await count(ThreadEntity), posts: await count(PostEntity) };
       const asked = await client.send(ASK, { input: { boardId: board.id, title: 'Can I post?', bodyMarkdown: 'Hello' } });
       const replied = await client.send(REPLY, { input: { threadId: thread.id, bodyMarkdown: 'Hello' } });
-      for (const res of [asked, replied]) expect(res.errors?.[0].extensions).toMatchObject({ code, reason });
+      for (const res of [asked, replied]) expect(res.errors?.[0].extensions).toMatchObject(reason ? { code, reason } : { code });
       expect({ threads: await count(ThreadEntity), posts: await count(PostEntity) }).toEqual(before);
     });
 

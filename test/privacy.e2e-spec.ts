@@ -71,7 +71,7 @@ describe('privacy: export my data, delete my account', () => {
   it('refuses a wrong password with BAD_USER_INPUT and changes nothing', async () => {
     const { member, token } = await memberWithData();
     const res = await t.delivery(token).send(DELETE, { input: { password: 'not the password' } });
-    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'password' }] });
+    expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'WRONG_PASSWORD', fields: [{ field: 'input.password' }] });
     expect((await t.delivery(token).send('{ me { email } }')).data?.me.email).toBe(member.user.email);
     const [row] = (await t.dataSource.query('SELECT count(*)::int AS n FROM access_tokens WHERE user_id = $1', [member.user.id])) as { n: number }[];
     expect(row.n).toBe(1);

@@ -10,7 +10,7 @@ import { AuthState, AuthUser } from './auth-user';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { effectiveTokenRole } from './token-scope';
 import { LoginThrottleService } from './login-throttle.service';
-import { isRefusedDemoPassword, verifyPassword } from '../users/passwords';
+import { isRefusedDemoPassword, verifyPassword, wrongPasswordError } from '../users/passwords';
 
 export interface Session {
   accessToken: string;
@@ -37,6 +37,13 @@ interface AccessTokenClaims {
 }
 
 const ANONYMOUS: AuthState = { user: null, failure: null };
+
+/** Why a session token with an older session version is refused: each of these moves the version (users.session_version). */
+export const SESSION_ENDED = 'This session has ended (the password was changed, or the account was suspended or deactivated); sign in again';
+
+function isSuspended(user: UserEntity, now = new Date()): user is UserEntity & { suspendedUntil: Date } {
+  return user.suspendedUntil !== null && user.suspendedUntil > now;
+}
 
 @Injectable()
 export class AuthService {
@@ -69,10 +76,10 @@ export class AuthService {
   }
 
   /**
-   * The signed-in user changes their own password (decision 0032): a wrong current password is UNAUTHENTICATED
-   * (reason WRONG_PASSWORD) and counts as a failed sign-in of the account and the address; every session issued
-   * before ends, and the caller gets a fresh one. Only a session may do it: a personal access token (possibly narrower
-   * than its owner) must not turn into a full session.
+   * The signed-in user changes their own password (decision 0032): a wrong current password is BAD_USER_INPUT
+   * (reason WRONG_PASSWORD, decision 0033) and counts as a failed sign-in of the account and the address; every
+   * session issued before ends, and the caller gets a fresh one. Only a session may do it: a personal access token
+   * (possibly narrower than its owner) must not turn into a full session.
    */
   async changePassword(caller: AuthUser, change: PasswordChange, ip: string): Promise<Session> {
     if (caller.via !== 'session') {
@@ -81,7 +88,8 @@ export class AuthService {
     if (change.newPassword === change.currentPassword) {
       throw new BadUserInputError('The new password is the current one', [{ field: 'input.newPassword', messages: ['newPassword must differ from currentPassword'] }]);
     }
-    // A suspended account gets no session from sign-in, so it gets none from here either.
+    // A suspended account gets no session from sign-in, so it gets none from here either (its session is refused before
+    // this runs; this covers a suspension that committed after the request was authenticated).
     this.assertNotSuspended(caller.account);
     const reservation = await this.throttle.reserve(caller.email, ip);
     let wrongPassword = false;
@@ -89,7 +97,7 @@ export class AuthService {
       const user = await this.users.changePassword(caller.id, change.currentPassword, change.newPassword);
       if (!user) {
         wrongPassword = true;
-        throw new UnauthenticatedError('The current password is wrong', { reason: 'WRONG_PASSWORD' });
+        throw wrongPasswordError('input.currentPassword', 'The current password is wrong');
       }
       return await this.startSession(user);
     } finally {
@@ -128,7 +136,7 @@ export class AuthService {
 
   /** Suspended by a moderator (docs/moderation.md): no new session until the suspension ends. */
   private assertNotSuspended(user: UserEntity): void {
-    if (user.suspendedUntil && user.suspendedUntil > new Date()) {
+    if (isSuspended(user)) {
       throw new ForbiddenError(`This account is suspended until ${user.suspendedUntil.toISOString()}`, { reason: 'SUSPENDED', until: user.suspendedUntil.toISOString() });
     }
   }
@@ -161,12 +169,19 @@ export class AuthService {
     return this.activeUser(resolved.userId, resolved);
   }
 
-  /** Looked up on every request so deactivation, role and password changes take effect at once. */
+  /**
+   * Looked up on every request so deactivation, suspension, role and password changes take effect at once. The row is
+   * read anyway (one statement per authenticated request, the token check included): the suspension and the session
+   * version cost no further query (decision 0033).
+   */
   private async activeUser(userId: string, token: AccessTokenEntity | null = null, sessionVersion: number | null = null): Promise<AuthState> {
     const user = await this.users.findById(userId);
     if (!user) return { user: null, failure: 'The account no longer exists' };
     if (user.deactivatedAt) return { user: null, failure: 'This account has been deactivated' };
-    if (sessionVersion !== null && sessionVersion !== user.sessionVersion) return { user: null, failure: 'This session has ended (the password was changed); sign in again' };
+    // Sessions and personal access tokens alike, however the suspension was written; suspending also moves the
+    // session version, so the sessions stay ended after it is lifted or runs out.
+    if (isSuspended(user)) return { user: null, failure: `This account is suspended until ${user.suspendedUntil.toISOString()}` };
+    if (sessionVersion !== null && sessionVersion !== user.sessionVersion) return { user: null, failure: SESSION_ENDED };
     const base = { id: user.id, email: user.email, displayName: user.displayName, account: user };
     if (!token) return { user: { ...base, role: user.role, via: 'session' }, failure: null };
     const role = effectiveTokenRole(token.role, user.role);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { RateLimitedError } from '../common/errors/app-error';
+import { clientNetwork } from '../common/http/client-network';
 import { AppConfig } from '../config/app-config';
 
 interface ThrottleKey {
@@ -31,7 +32,7 @@ export interface LoginReservation {
  * evaluated per window. A refused login takes nothing (a slot already taken from the address is
  * handed back), and a successful login hands its slots back, so only failures use up the limits.
  * Every sign-up takes a slot of its address, successful or not, before the password is hashed.
- * Emails and addresses are stored hashed.
+ * An address is an IPv4 address or an IPv6 /64 (`clientNetwork`). Emails and addresses are stored hashed.
  */
 @Injectable()
 export class LoginThrottleService {
@@ -56,7 +57,7 @@ export class LoginThrottleService {
 
   /** Takes one sign-up of the address's window (kept, whatever the sign-up's outcome), or throws RATE_LIMITED. */
   async reserveSignUp(ip: string): Promise<void> {
-    const key = `signup-ip:${sha256(ip)}`;
+    const key = `signup-ip:${sha256(clientNetwork(ip))}`;
     const { signUpMaxPerIp: limit, signUpWindowSeconds: windowSeconds } = this.config.auth;
     if ((await this.take(key, limit, windowSeconds)) !== null) return;
     throw RateLimitedError.untilWindowEnds('Too many accounts created from this address; try again later', await this.retryAfterSeconds(key, windowSeconds), windowSeconds);
@@ -108,7 +109,7 @@ export class LoginThrottleService {
 
   private keys(email: string, ip: string): ThrottleKey[] {
     return [
-      { key: `ip:${sha256(ip)}`, limit: this.config.auth.loginMaxFailuresPerIp },
+      { key: `ip:${sha256(clientNetwork(ip))}`, limit: this.config.auth.loginMaxFailuresPerIp },
       { key: `account:${sha256(email.trim().toLowerCase())}`, limit: this.config.auth.loginMaxFailuresPerAccount },
     ];
   }

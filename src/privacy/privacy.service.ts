@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
 import { LoginThrottleService } from '../auth/login-throttle.service';
 import { recordAudit } from '../common/audit/record-audit';
-import { BadUserInputError, ConflictError } from '../common/errors/app-error';
+import { ConflictError } from '../common/errors/app-error';
 import { UserEntity } from '../users/entities/user.entity';
-import { verifyPassword } from '../users/passwords';
+import { verifyPassword, wrongPasswordError } from '../users/passwords';
 import { Role } from '../users/role.enum';
 import { PERSONAL_DATA_SECTIONS } from './personal-data-sections';
 import { lockAdminChanges } from '../users/admin-changes-lock';
@@ -61,20 +61,39 @@ export class PrivacyService {
   /**
    * Deletes the caller's account after confirming the password (throttled like sign-in): the profile is
    * anonymized (email, name, password), tokens and personal rows are erased, sessions stop working (the
-   * account is deactivated, checked on every request); content the user wrote stays, by "Deleted member".
-   * The last active admin cannot delete their account (CONFLICT).
+   * account is deactivated and its session version moves on, checked on every request); content the user wrote stays,
+   * by "Deleted member". The last active admin cannot delete their account (CONFLICT).
+   *
+   * A wrong password is BAD_USER_INPUT on `input.password`, reason WRONG_PASSWORD, like `changePassword` (decision
+   * 0033). The password is verified (argon2, 64 MiB) before the transaction, like `changePassword`: a guess never holds
+   * a pooled connection, the user row or the admin-changes lock every role change, deactivation and deletion waits
+   * for. Under the lock only "is the hash still the one verified?" is asked; if a parallel change won: CONFLICT
+   * `CONCURRENT_CHANGE`, nothing written.
    */
   async deleteAccount(caller: AuthUser, password: string, ip: string): Promise<Date> {
     // A wrong password counts as a failed sign-in attempt; any other outcome gives the attempt back.
     const reservation = await this.throttle.reserve(caller.email, ip);
     let wrongPassword = false;
-    const deletion = this.dataSource.transaction(async (tx) => {
-      await lockAdminChanges(tx);
-      const user = await tx.findOne(UserEntity, { where: { id: caller.id }, lock: { mode: 'pessimistic_write' } });
-      if (!user || user.deactivatedAt) throw new ConflictError('This account is already deleted or deactivated');
-      if (!(await verifyPassword(user.passwordHash, password))) {
+    try {
+      const seen = await this.dataSource.manager.findOneBy(UserEntity, { id: caller.id });
+      if (!seen || seen.deactivatedAt) throw new ConflictError('This account is already deleted or deactivated');
+      if (!(await verifyPassword(seen.passwordHash, password))) {
         wrongPassword = true;
-        throw new BadUserInputError('The password is wrong', [{ field: 'password', messages: ['password must be the account password'] }]);
+        throw wrongPasswordError('input.password');
+      }
+      return await this.erase(seen);
+    } finally {
+      if (!wrongPassword) await this.throttle.release(reservation);
+    }
+  }
+
+  private erase(seen: UserEntity): Promise<Date> {
+    return this.dataSource.transaction(async (tx) => {
+      await lockAdminChanges(tx);
+      const user = await tx.findOne(UserEntity, { where: { id: seen.id }, lock: { mode: 'pessimistic_write' } });
+      if (!user || user.deactivatedAt) throw new ConflictError('This account is already deleted or deactivated');
+      if (user.passwordHash !== seen.passwordHash) {
+        throw new ConflictError('The password was changed by another request meanwhile; nothing was deleted', { reason: 'CONCURRENT_CHANGE' });
       }
       if (user.role === Role.Admin) {
         // Locks every active admin, so two admins deleting themselves at once cannot leave none.
@@ -90,6 +109,7 @@ export class PrivacyService {
         displayName: DELETED_MEMBER_NAME,
         passwordHash: NO_PASSWORD,
         deactivatedAt: now,
+        sessionVersion: user.sessionVersion + 1,
         lastLoginAt: null,
         silencedUntil: null,
         suspendedUntil: null,
@@ -104,10 +124,5 @@ export class PrivacyService {
       });
       return now;
     });
-    try {
-      return await deletion;
-    } finally {
-      if (!wrongPassword) await this.throttle.release(reservation);
-    }
   }
 }

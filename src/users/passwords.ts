@@ -1,5 +1,6 @@
 import * as argon2 from 'argon2';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { BadUserInputError } from '../common/errors/app-error';
 import type { AppConfig } from '../config/app-config';
 import { DEFAULT_DEMO_ADMIN_PASSWORD } from '../config/env.schema';
 
@@ -8,6 +9,16 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 let dummyHash: Promise<string> | undefined;
+
+/**
+ * A signed-in caller confirmed a change (`changePassword`, `deleteMyAccount`) with a wrong password: BAD_USER_INPUT on
+ * that field, reason WRONG_PASSWORD (decision 0033). Not UNAUTHENTICATED: the caller's session is valid and goes on,
+ * and clients treat UNAUTHENTICATED as "sign in again". The caller counts it as a failed sign-in (login throttle).
+ */
+export function wrongPasswordError(field: string, message = 'The password is wrong'): BadUserInputError {
+  const name = field.split('.').at(-1);
+  return new BadUserInputError(message, [{ field, messages: [`${name} must be the account's current password`] }], { reason: 'WRONG_PASSWORD' });
+}
 
 /**
  * Verifies a password; for an unknown account (`hash` null) it verifies against a dummy hash,

@@ -113,6 +113,8 @@ export class UsersService {
       if (user.deactivatedAt) return user;
       if (user.role === Role.Admin) await this.assertAnotherAdminRemains(tx, user.id, false);
       user.deactivatedAt = new Date();
+      // Ends every session for good, like a password change: reactivating the account does not bring them back.
+      user.sessionVersion += 1;
       return tx.save(user);
     });
   }

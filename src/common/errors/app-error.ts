@@ -68,8 +68,9 @@ export interface FieldProblem {
 export class BadUserInputError extends AppError {
   readonly code = 'BAD_USER_INPUT';
 
-  constructor(message: string, fields: FieldProblem[] = []) {
-    super(message, fields.length > 0 ? { fields } : {});
+  /** `details` add to `fields` where a rule names its refusal (`reason`). */
+  constructor(message: string, fields: FieldProblem[] = [], details: Record<string, unknown> = {}) {
+    super(message, fields.length > 0 ? { ...details, fields } : details);
   }
 }
 

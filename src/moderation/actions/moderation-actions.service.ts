@@ -376,14 +376,30 @@ export class ModerationActionsService {
     });
   }
 
-  /** Silences (can read, cannot write) or suspends (cannot sign in) a member until a time, with a reason. */
+  /**
+   * Silences (can read, cannot write) or suspends (cannot sign in) a member until a time, with a reason. Suspending
+   * also ends every session of the member: the session version every session token carries moves on (as a password
+   * change does), so the tokens from before stay refused after the suspension is lifted or runs out (decision 0033).
+   */
   async restrictMember(actor: ModerationActor, userId: string, restriction: 'silence' | 'suspend', until: Date, reason: string): Promise<UserEntity> {
     if (until.getTime() <= Date.now()) throw new BadUserInputError('The end of the restriction is in the past', [{ field: 'until', messages: ['until must be in the future'] }]);
     return this.dataSource.transaction(async (tx) => {
       const user = await this.lockMember(tx, userId);
-      const field = restriction === 'silence' ? 'silencedUntil' : 'suspendedUntil';
-      await tx.update(UserEntity, { id: user.id }, { [field]: until });
-      await auditModeration(tx, actor, { action: `user.${restriction}`, subjectKind: 'user', subjectId: user.id, reason, before: { [field]: user[field] }, after: { [field]: until } });
+      if (restriction === 'silence') {
+        await tx.update(UserEntity, { id: user.id }, { silencedUntil: until });
+        await auditModeration(tx, actor, { action: 'user.silence', subjectKind: 'user', subjectId: user.id, reason, before: { silencedUntil: user.silencedUntil }, after: { silencedUntil: until } });
+      } else {
+        const sessionVersion = user.sessionVersion + 1;
+        await tx.update(UserEntity, { id: user.id }, { suspendedUntil: until, sessionVersion });
+        await auditModeration(tx, actor, {
+          action: 'user.suspend',
+          subjectKind: 'user',
+          subjectId: user.id,
+          reason,
+          before: { suspendedUntil: user.suspendedUntil, sessionVersion: user.sessionVersion },
+          after: { suspendedUntil: until, sessionVersion },
+        });
+      }
       await this.notices.memberRestriction(tx, actor, user.id, restriction, until, reason);
       return tx.findOneOrFail(UserEntity, { where: { id: user.id } });
     });

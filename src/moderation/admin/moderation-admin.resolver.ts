@@ -195,7 +195,9 @@ export class ModerationActionsResolver {
   }
 
   @Roles(...MODERATION_ROLES)
-  @Mutation(() => ModeratedMember, { description: 'The member cannot sign in (and their tokens stop working) until then' })
+  @Mutation(() => ModeratedMember, {
+    description: 'The member cannot sign in until then; every session and token of theirs stops working at once, and the sessions stay ended when the suspension is lifted or runs out',
+  })
   async suspendMember(@CurrentUser() user: AuthUser, @Args('input') input: RestrictMemberInput): Promise<ModeratedMember> {
     return toMember(await this.actions.restrictMember({ userId: user.id }, input.userId, 'suspend', input.until, input.reason));
   }
