@@ -7,6 +7,7 @@ import { DeliveryApiKeysService } from './delivery-api-keys.service';
 import { rateLimitHeaders } from './rate-limit/rate-limit-headers';
 import { RateLimitDecision } from './rate-limit/rate-limit-store';
 import { DeliveryRateLimiter, RateLimitSubject } from './rate-limit/delivery-rate-limiter';
+import { clientNetwork } from '../common/http/client-network';
 
 /** The header front ends send their key in; `Authorization` stays for members' tokens. */
 export const API_KEY_HEADER = 'x-api-key';
@@ -49,7 +50,7 @@ export class DeliveryGate {
   /** A caller presenting `presented` (null: no key) from address `ip`. */
   async admit(presented: string | null, ip: string): Promise<GateVerdict> {
     const access = this.config.deliveryAccess;
-    const byAddress: RateLimitSubject = { key: `ip:${ip}`, limit: access.perIp };
+    const byAddress: RateLimitSubject = { key: `ip:${clientNetwork(ip)}`, limit: access.perIp };
     let subject = byAddress;
     if (access.apiKeys !== 'off') {
       if (presented === null && access.apiKeys === 'required') {
@@ -84,7 +85,7 @@ export class DeliveryGate {
    */
   async admitSearch(request: FastifyRequest): Promise<void> {
     if ((request as GatedRequest)[ADMITTED_WITH_KEY]) return;
-    const decision = await this.limiter.hit({ key: `search-ip:${request.ip}`, limit: this.config.deliveryAccess.searchPerIp });
+    const decision = await this.limiter.hit({ key: `search-ip:${clientNetwork(request.ip)}`, limit: this.config.deliveryAccess.searchPerIp });
     if (decision && !decision.allowed) {
       throw new RateLimitedError(`Too many searches from this address; try again in ${decision.resetSeconds} s`, decision.resetSeconds);
     }
@@ -92,7 +93,7 @@ export class DeliveryGate {
 
   /** A websocket upgrade: counted against its address (the key, if any, is checked per subscription). */
   admitUpgrade(ip: string): Promise<GateVerdict> {
-    return this.count({ key: `ip:${ip}`, limit: this.config.deliveryAccess.perIp });
+    return this.count({ key: `ip:${clientNetwork(ip)}`, limit: this.config.deliveryAccess.perIp });
   }
 
   /** A delivery subscription that is starting; throws the refusal as a GraphQL error with its code. */

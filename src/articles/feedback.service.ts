@@ -7,6 +7,7 @@ import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/
 import { AppConfig } from '../config/app-config';
 import { DeliveryService } from './delivery/delivery.service';
 import { ArticleFeedbackEntity } from './entities/article-feedback.entity';
+import { clientNetwork } from '../common/http/client-network';
 
 export interface FeedbackCommand {
   articleId: string;
@@ -95,7 +96,7 @@ export class FeedbackService {
 
   /** Keyed by a secret and the day, so the same reader cannot be followed from one day to the next. */
   private clientKey(client: FeedbackClient, day: string): string {
-    const identity = client.memberId ? `member:${client.memberId}` : `anonymous:${client.ip}:${client.userAgent}`;
+    const identity = client.memberId ? `member:${client.memberId}` : `anonymous:${clientNetwork(client.ip)}:${client.userAgent}`;
     return createHmac('sha256', this.config.auth.jwtSecret ?? '').update(`feedback:${day}:${identity}`).digest('base64url');
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LruMap } from '../common/lru-map';
 import { JobRunner } from '../jobs/job-runner';
+import { clientNetwork } from '../common/http/client-network';
 
 /** Beyond this many pending keys (the database has been failing for a while) new views are dropped. */
 const MAX_PENDING_KEYS = 100_000;
@@ -41,9 +42,10 @@ export class ViewCounter implements OnModuleInit {
     const key = `${articleId}|${locale}|${now.toISOString().slice(0, 10)}`;
     if (!this.pending.has(key) && this.pending.size >= MAX_PENDING_KEYS) return false;
     if (address !== undefined) {
-      const seen = this.byAddress.get(`${address}|${key}`) ?? 0;
+      const client = clientNetwork(address);
+      const seen = this.byAddress.get(`${client}|${key}`) ?? 0;
       if (seen >= MAX_VIEWS_PER_ADDRESS) return false;
-      this.byAddress.set(`${address}|${key}`, seen + 1);
+      this.byAddress.set(`${client}|${key}`, seen + 1);
     }
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
     return true;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { clientNetwork } from '../http/client-network';
 
 /** graphql-transport-ws: the client must send `connection_init` within this time (graphql-ws's default wait). */
 export const CONNECTION_INIT_TIMEOUT_MS = 3000;
@@ -19,7 +20,8 @@ const GRAPHQL_PROTOCOLS = new Set(['graphql-transport-ws', 'graphql-ws']);
  * lets go): a client address holds at most `perAddress` open connections (over both GraphQL endpoints; an
  * upgrade beyond is answered 429 before the handshake, and one that slipped in between closes at once), and a
  * GraphQL connection that sends no `connection_init` within {@link CONNECTION_INIT_TIMEOUT_MS} is closed with
- * 4408, as graphql-transport-ws prescribes. The address is Fastify's `request.ip` (TRUST_PROXY respected).
+ * 4408, as graphql-transport-ws prescribes. The client is Fastify's `request.ip` (TRUST_PROXY respected), an IPv6
+ * address counted as its /64 (`clientNetwork`).
  * Counted per process: what is bounded is each process's sockets.
  */
 export function limitWebsocketConnections(fastify: FastifyInstance, server: WebSocketServer, perAddress: number): void {
@@ -27,8 +29,9 @@ export function limitWebsocketConnections(fastify: FastifyInstance, server: WebS
   // A callback hook, not an async one: it runs on every request and is done at once for all but upgrades.
   fastify.addHook('onRequest', (request, reply, done) => {
     if (request.headers.upgrade === undefined || request.headers.upgrade.toLowerCase() !== 'websocket') return done();
-    (request.raw as AddressedRequest)[CLIENT_ADDRESS] = request.ip;
-    if ((open.get(request.ip) ?? 0) < perAddress) return done();
+    const client = clientNetwork(request.ip);
+    (request.raw as AddressedRequest)[CLIENT_ADDRESS] = client;
+    if ((open.get(client) ?? 0) < perAddress) return done();
     void reply
       .code(429)
       .header('content-type', 'application/json; charset=utf-8')
