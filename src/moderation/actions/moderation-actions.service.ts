@@ -21,6 +21,7 @@ import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settin
 import { auditModeration, ModerationActor } from '../moderation-actor';
 import { alreadyInState, sameThread, wrongStatus } from './moderation-errors';
 import { ModerationNotices } from './moderation-notices.service';
+import { QueuedItem, queuedItemsIn, queueItemMoves } from '../queue/queue-item-moves';
 import { lockForTransaction } from '../../common/sql/transaction-lock';
 
 /** The status actions of the shared transition table that moderators (and rules) take. */
@@ -187,9 +188,12 @@ export class ModerationActionsService {
       if (board.id === thread.boardId) {
         throw new BadUserInputError('The thread is already on this board', [{ field: 'boardId', messages: ['boardId must be another board'] }]);
       }
+      const queuedBefore = await queuedItemsIn(tx, [thread.id]);
       await tx.update(ThreadEntity, { id: thread.id }, { boardId: board.id });
       await auditModeration(tx, actor, { action: 'thread.move', subjectKind: 'thread', subjectId: thread.id, reason, before: { boardId: thread.boardId }, after: { boardId: board.id } });
       await recordChange(tx, { kind: 'thread', change: 'updated', id: thread.id, locale: board.locale });
+      // The held thread, its held replies and open flags change board in the queue.
+      await this.publishQueueMoves(tx, queuedBefore, await queuedItemsIn(tx, [thread.id]), 'move');
       return { threadId: thread.id, postId: null };
     });
   }
@@ -198,6 +202,11 @@ export class ModerationActionsService {
    * Merges `sourceId` into `targetId`: every post moves (the source's question becomes a reply), followers,
    * products, flags and redirects move, the source's slug (and its old slugs) redirect to the target, and
    * the source thread row is gone. The audit entry keeps the source as it was.
+   *
+   * What readers could not see stays so: the visible posts of a hidden or pending source take its status. The
+   * source's accepted answer stays accepted when the target has none (and the answer is visible). Threads of boards
+   * in different locales are not merged (CONFLICT LOCALE_MISMATCH). Watchers of the live queue see the source's
+   * queue items leave, move or change thread. docs/moderation.md, "Merging and moving threads".
    */
   async mergeThreads(actor: ModerationActor, sourceId: string, targetId: string, reason: string | null): Promise<ActionResult> {
     if (sourceId === targetId) throw sameThread('targetThreadId');
@@ -209,7 +218,30 @@ export class ModerationActionsService {
       for (const id of [first, second]) locked.set(id, await this.lockWorkableThread(tx, id, 'merge'));
       const source = locked.get(sourceId)!;
       const target = locked.get(targetId)!;
+      const locales: { id: string; locale: string }[] = await tx.query(`SELECT id, locale FROM boards WHERE id = ANY($1::uuid[])`, [[source.boardId, target.boardId]]);
+      const sourceLocale = locales.find((board) => board.id === source.boardId)!.locale;
+      const targetLocale = locales.find((board) => board.id === target.boardId)!.locale;
+      if (sourceLocale !== targetLocale) {
+        throw new ConflictError(`The threads are on boards of different locales (${sourceLocale}, ${targetLocale}): a merge would mix languages in one thread`, {
+          reason: 'LOCALE_MISMATCH',
+          id: source.id,
+          targetThreadId: target.id,
+          sourceLocale,
+          targetLocale,
+        });
+      }
+      const queuedBefore = await queuedItemsIn(tx, [source.id, target.id]);
       const moved: { id: string }[] = await tx.query(`SELECT id FROM posts WHERE thread_id = $1`, [source.id]);
+      // Readers could not see the source, so the move must not publish its posts: its visible ones take its status
+      // (hidden: a moderator restores them one by one; pending: they wait in the queue under the thread's hold).
+      const unpublished: { id: string }[] =
+        source.status === ContentStatus.Visible
+          ? []
+          : await tx.query(
+              `WITH changed AS (UPDATE posts SET status = $2, held_reason = $3 WHERE thread_id = $1 AND status = 'visible' RETURNING id, created_at)
+               SELECT id FROM changed ORDER BY created_at, id`,
+              [source.id, source.status, source.status === ContentStatus.Pending ? source.heldReason : null],
+            );
       await this.notices.threadClosedInto(tx, actor, 'merge', source, target, reason);
       // A flag on the source thread becomes a flag on its question post (unless the flagger already flagged that post).
       await tx.query(
@@ -235,11 +267,15 @@ export class ModerationActionsService {
       await tx.query(`UPDATE thread_slug_redirects SET thread_id = $2 WHERE thread_id = $1`, [source.id, target.id]);
       await tx.query(`DELETE FROM threads WHERE id = $1`, [source.id]);
       await tx.query(`INSERT INTO thread_slug_redirects (slug, thread_id) VALUES ($1, $2) ON CONFLICT (slug) DO UPDATE SET thread_id = EXCLUDED.thread_id`, [source.slug, target.id]);
-      await tx.query(
-        `UPDATE threads t SET
-           reply_count = (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND NOT p.is_question AND p.status = 'visible'),
-           last_activity_at = GREATEST(t.last_activity_at, (SELECT max(created_at) FROM posts p WHERE p.thread_id = t.id AND p.status = 'visible'))
-         WHERE t.id = $1`,
+      const acceptedAnswer = await this.carryAcceptedAnswer(tx, source, target);
+      const [targetAfter]: { accepted_post_id: string | null; is_solved: boolean; reply_count: number }[] = await tx.query(
+        `WITH counted AS (
+           UPDATE threads t SET
+             reply_count = (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND NOT p.is_question AND p.status = 'visible'),
+             last_activity_at = GREATEST(t.last_activity_at, (SELECT max(created_at) FROM posts p WHERE p.thread_id = t.id AND p.status = 'visible'))
+           WHERE t.id = $1
+           RETURNING t.accepted_post_id, t.is_solved, t.reply_count)
+         SELECT * FROM counted`,
         [target.id],
       );
       await auditModeration(tx, actor, {
@@ -247,12 +283,23 @@ export class ModerationActionsService {
         subjectKind: 'thread',
         subjectId: source.id,
         reason,
-        before: threadSnapshot(source),
-        after: { mergedIntoThreadId: target.id, postsMoved: moved.length, redirectSlug: source.slug, ...(clearedDuplicateOf ? { targetNoLongerDuplicateOf: clearedDuplicateOf } : {}) },
+        before: { ...threadSnapshot(source), target: { acceptedPostId: target.acceptedPostId, isSolved: target.isSolved, replyCount: target.replyCount } },
+        after: {
+          mergedIntoThreadId: target.id,
+          postsMoved: moved.length,
+          redirectSlug: source.slug,
+          ...(clearedDuplicateOf ? { targetNoLongerDuplicateOf: clearedDuplicateOf } : {}),
+          ...(unpublished.length > 0 ? { [source.status === ContentStatus.Pending ? 'postsHeld' : 'postsHidden']: unpublished.map((row) => row.id) } : {}),
+          target: { acceptedPostId: targetAfter.accepted_post_id, isSolved: targetAfter.is_solved, replyCount: targetAfter.reply_count },
+          ...(acceptedAnswer ? { acceptedAnswer: acceptedAnswer.outcome } : {}),
+          ...(acceptedAnswer && acceptedAnswer.outcome !== 'moved' ? { unacceptedPostId: acceptedAnswer.postId } : {}),
+        },
       });
       await recordChange(tx, { kind: 'thread', change: 'purged', id: source.id });
-      await recordChange(tx, { kind: 'thread', change: 'updated', id: target.id });
+      const solvedByMerge = acceptedAnswer?.outcome === 'moved' && !target.isSolved;
+      await recordChange(tx, { kind: 'thread', change: solvedByMerge ? 'solved' : 'updated', id: target.id, locale: targetLocale });
       if (moved.length > 0) await recordChange(tx, { kind: 'post', change: 'updated', ids: moved.map((row) => row.id) });
+      await this.publishQueueMoves(tx, queuedBefore, await queuedItemsIn(tx, [target.id]), 'merge');
       return { threadId: target.id, postId: null };
     });
   }
@@ -479,6 +526,25 @@ export class ModerationActionsService {
       if (flag.threadId === row.thread_id && flag.postId === row.post_id) return flag;
     }
     throw new ConflictError('The flagged content moved while this change was made; send it again', { reason: 'CONCURRENT_CHANGE' });
+  }
+
+  /**
+   * The source's accepted answer (its post already moved into the target): accepted in the target when the target has
+   * none and readers can see the answer, keeping the source's solved time; otherwise an ordinary reply.
+   */
+  private async carryAcceptedAnswer(tx: EntityManager, source: ThreadEntity, target: ThreadEntity): Promise<{ postId: string; outcome: 'moved' | 'target kept its own' | 'not visible' } | null> {
+    if (!source.acceptedPostId) return null;
+    const postId = source.acceptedPostId;
+    if (target.acceptedPostId) return { postId, outcome: 'target kept its own' };
+    const [answer]: { status: ContentStatus }[] = await tx.query(`SELECT status FROM posts WHERE id = $1 AND thread_id = $2`, [postId, target.id]);
+    if (answer?.status !== ContentStatus.Visible) return { postId, outcome: 'not visible' };
+    await tx.query(`UPDATE threads SET accepted_post_id = $2, is_solved = true, solved_at = coalesce($3, now()) WHERE id = $1`, [target.id, postId, source.solvedAt]);
+    return { postId, outcome: 'moved' };
+  }
+
+  /** Tells watchers of the live queue how a move or a merge changed it (items that left, changed board or thread). */
+  private async publishQueueMoves(tx: EntityManager, before: QueuedItem[], after: QueuedItem[], action: 'move' | 'merge'): Promise<void> {
+    for (const event of queueItemMoves(before, after, action)) await this.notices.queueChanged(tx, event);
   }
 
   private async changePostStatusOrThread(tx: EntityManager, actor: ModerationActor, postId: string, action: ModerationStatusAction, reason: string | null): Promise<ActionResult> {
