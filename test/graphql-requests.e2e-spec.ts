@@ -140,6 +140,19 @@ describe('malformed and abusive GraphQL requests', () => {
     expect(res.body.errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
   });
 
+  it('refuses HEAD requests on both GraphQL paths (405, Allow: GET, POST) without running the operation', async () => {
+    const admin = await t.login(await t.createUser({ role: Role.Admin }));
+    const mutation = 'mutation { createProduct(input: { key: "head-made", name: "Made by HEAD" }) { id } }';
+    const adminHead = await t.http().head('/admin/graphql').query({ query: mutation }).set('authorization', `Bearer ${admin}`);
+    const deliveryHead = await t.http().head('/graphql').query({ query: '{ __typename }' });
+    for (const res of [adminHead, deliveryHead]) {
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('GET, POST');
+    }
+    const products = await t.admin(admin).send('{ products(first: 20) { edges { node { key } } } }');
+    expect(products.data.products.edges.map((edge: { node: { key: string } }) => edge.node.key)).not.toContain('head-made');
+  });
+
   it('echoes a request id, or makes one', async () => {
     const given = await t.http().post('/graphql').set('x-request-id', 'abc-123').send({ query: '{ __typename }' });
     expect(given.headers['x-request-id']).toBe('abc-123');

@@ -35,12 +35,23 @@ interface GraphqlHttpOptions {
  * GraphQL-over-HTTP details Mercurius leaves out, registered in one schema's Fastify scope:
  * `"extensions": null` is accepted like an absent one, GET requests must select exactly one
  * operation (Mercurius would fail on them internally), and answers use the media type the
- * client asked for.
+ * client asked for; HEAD is refused.
  */
 export function registerGraphqlOverHttp(scope: FastifyInstance, options: GraphqlHttpOptions): void {
   const operationNames = new LruMap<string, string[] | null>(500);
 
   const isGraphqlRoute = (request: FastifyRequest): boolean => request.url.split('?')[0] === options.path;
+
+  // Fastify answers HEAD through a GET route's handler: a HEAD request would run the operation (mutations too,
+  // since Mercurius refuses those only for GET) with its answer thrown away, past checks made for GET.
+  scope.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'HEAD' || !isGraphqlRoute(request)) return;
+    return reply
+      .code(405)
+      .header('allow', 'GET, POST')
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ errors: [{ message: 'GraphQL is served over GET and POST only', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }));
+  });
 
   // An absent, null or empty extensions / operationName all mean "none".
   scope.addHook('preValidation', async (request) => {
