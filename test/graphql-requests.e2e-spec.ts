@@ -150,7 +150,7 @@ describe('malformed and abusive GraphQL requests', () => {
       expect(res.headers.allow).toBe('GET, POST');
     }
     const products = await t.admin(admin).send('{ products(first: 20) { edges { node { key } } } }');
-    expect(products.data.products.edges.map((edge: { node: { key: string } }) => edge.node.key)).not.toContain('head-made');
+    expect(products.data!.products.edges.map((edge: { node: { key: string } }) => edge.node.key)).not.toContain('head-made');
   });
 
   it('echoes a request id, or makes one', async () => {

@@ -263,6 +263,37 @@ describe('merge and move audit 2026-12', () => {
     });
   });
 
+  describe('3b. duplicates across locales', () => {
+    const MARK_DUPLICATE = `mutation ($input: MarkDuplicateInput!) { markThreadDuplicate(input: $input) { threadId } }`;
+
+    it('marking a thread a duplicate of one in another locale is CONFLICT LOCALE_MISMATCH, and the thread stays open and unlinked', async () => {
+      const asker = await member('Duplicate locale asker');
+      const german = await forum.thread(asker.client, (await forum.board({ name: `Duplicate de ${tag}`, locale: 'de' })).id);
+      const english = await forum.thread(asker.client, (await forum.board({ name: `Duplicate en ${tag}`, locale: 'en' })).id);
+
+      const res = await moderator.send(MARK_DUPLICATE, { input: { threadId: german.id, duplicateOfThreadId: english.id, reason: 'same' } });
+
+      expect(res.errors?.[0]?.extensions).toEqual({ code: 'CONFLICT', reason: 'LOCALE_MISMATCH', id: german.id, duplicateOfThreadId: english.id, sourceLocale: 'de', targetLocale: 'en' });
+      expect(await t.dataSource.query(`SELECT duplicate_of_id, is_locked FROM threads WHERE id = $1`, [german.id])).toEqual([{ duplicate_of_id: null, is_locked: false }]);
+      expect(await t.dataSource.query(`SELECT 1 FROM audit_entries WHERE subject_id = $1 AND action = 'thread.mark_duplicate'`, [german.id])).toEqual([]);
+    });
+
+    it('a member cannot flag a thread as a duplicate of one in another locale (BAD_USER_INPUT on duplicateOfThreadId); the same locale works', async () => {
+      const asker = await member('Flag locale asker');
+      const flagger = await member('Flag locale flagger');
+      const germanBoard = await forum.board({ name: `Flag de ${tag}`, locale: 'de' });
+      const german = await forum.thread(asker.client, germanBoard.id);
+      const english = await forum.thread(asker.client, (await forum.board({ name: `Flag en ${tag}`, locale: 'en' })).id);
+      const otherGerman = await forum.thread(asker.client, germanBoard.id);
+
+      const refused = await flagger.client.send(FLAG, { input: { threadId: german.id, kind: 'Duplicate', duplicateOfThreadId: english.id } });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'duplicateOfThreadId' }] });
+      expect(await t.dataSource.query(`SELECT 1 FROM flags WHERE flagger_id = $1`, [flagger.id])).toEqual([]);
+
+      expectData(await flagger.client.send(FLAG, { input: { threadId: german.id, kind: 'Duplicate', duplicateOfThreadId: otherGerman.id } }), 'flagContent');
+    });
+  });
+
   describe('4. the live moderation queue', () => {
     it("merging a pending thread: its board's watchers see it leave, the target board's watchers see its question arrive as a held reply", async () => {
       const asker = await member('Live pending asker');

@@ -173,6 +173,15 @@ export class ParticipationService {
             { field: 'duplicateOfThreadId', messages: ['duplicateOfThreadId must be another visible thread'] },
           ]);
         }
+        const [flagged]: { locale: string }[] = await tx.query(
+          `SELECT b.locale FROM threads t JOIN boards b ON b.id = t.board_id WHERE t.id = $1 AND b.locale <> (SELECT locale FROM boards WHERE id = $2)`,
+          [threadId, original.boardId],
+        );
+        if (flagged) {
+          throw new BadUserInputError('The original thread is in another language', [
+            { field: 'duplicateOfThreadId', messages: ['duplicateOfThreadId must be a thread of a board in the same locale'] },
+          ]);
+        }
       }
       const rows: { id: string; created_at: Date }[] = await tx.query(
         `INSERT INTO flags (target_kind, thread_id, post_id, flagger_id, kind, note, duplicate_of_thread_id)

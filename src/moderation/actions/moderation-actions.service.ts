@@ -205,7 +205,7 @@ export class ModerationActionsService {
    *
    * What readers could not see stays so: the visible posts of a hidden or pending source take its status. The
    * source's accepted answer stays accepted when the target has none (and the answer is visible). Threads of boards
-   * in different locales are not merged (CONFLICT LOCALE_MISMATCH). Watchers of the live queue see the source's
+   * in different locales are not merged (CONFLICT LOCALE_MISMATCH, as for marking a duplicate). Watchers of the live queue see the source's
    * queue items leave, move or change thread. docs/moderation.md, "Merging and moving threads".
    */
   async mergeThreads(actor: ModerationActor, sourceId: string, targetId: string, reason: string | null): Promise<ActionResult> {
@@ -218,18 +218,7 @@ export class ModerationActionsService {
       for (const id of [first, second]) locked.set(id, await this.lockWorkableThread(tx, id, 'merge'));
       const source = locked.get(sourceId)!;
       const target = locked.get(targetId)!;
-      const locales: { id: string; locale: string }[] = await tx.query(`SELECT id, locale FROM boards WHERE id = ANY($1::uuid[])`, [[source.boardId, target.boardId]]);
-      const sourceLocale = locales.find((board) => board.id === source.boardId)!.locale;
-      const targetLocale = locales.find((board) => board.id === target.boardId)!.locale;
-      if (sourceLocale !== targetLocale) {
-        throw new ConflictError(`The threads are on boards of different locales (${sourceLocale}, ${targetLocale}): a merge would mix languages in one thread`, {
-          reason: 'LOCALE_MISMATCH',
-          id: source.id,
-          targetThreadId: target.id,
-          sourceLocale,
-          targetLocale,
-        });
-      }
+      const targetLocale = await refuseMixedLocales(tx, source, target, 'targetThreadId', 'a merge would mix languages in one thread');
       const queuedBefore = await queuedItemsIn(tx, [source.id, target.id]);
       const moved: { id: string }[] = await tx.query(`SELECT id FROM posts WHERE thread_id = $1`, [source.id]);
       // Readers could not see the source, so the move must not publish its posts: its visible ones take its status
@@ -304,7 +293,10 @@ export class ModerationActionsService {
     });
   }
 
-  /** Closes `threadId` as a duplicate of `duplicateOfId`: linked, locked; open duplicate flags on it are upheld. */
+  /**
+   * Closes `threadId` as a duplicate of `duplicateOfId` (a thread of a board of the same locale): linked, locked; open
+   * duplicate flags on it are upheld.
+   */
   async markDuplicate(actor: ModerationActor, threadId: string, duplicateOfId: string, reason: string | null): Promise<ActionResult> {
     if (threadId === duplicateOfId) throw sameThread('duplicateOfThreadId');
     return this.dataSource.transaction(async (tx) => {
@@ -314,6 +306,7 @@ export class ModerationActionsService {
       if (!original) throw new NotFoundError('Thread', duplicateOfId);
       if (original.status !== ContentStatus.Visible) throw wrongStatus('thread', original.id, original.status, 'used as the original of a duplicate');
       if (thread.duplicateOfId === original.id) throw alreadyInState('thread', thread.id, 'a duplicate of this thread');
+      await refuseMixedLocales(tx, thread, original, 'duplicateOfThreadId', 'its readers would be sent to a discussion in another language');
       if ((await duplicateChain(tx, original.id)).includes(thread.id)) {
         throw new ConflictError('The original is itself marked a duplicate of this thread (directly or along a chain of duplicates)', {
           reason: 'DUPLICATE_CYCLE',
@@ -620,3 +613,22 @@ function threadSnapshot(thread: ThreadEntity): Record<string, unknown> {
   };
 }
 
+/**
+ * The locale both threads' boards share; CONFLICT LOCALE_MISMATCH when they differ (`field` names the other thread
+ * in the error, `why` says what mixing would do).
+ */
+async function refuseMixedLocales(tx: EntityManager, thread: ThreadEntity, other: ThreadEntity, field: string, why: string): Promise<string> {
+  const boards: { id: string; locale: string }[] = await tx.query(`SELECT id, locale FROM boards WHERE id = ANY($1::uuid[])`, [[thread.boardId, other.boardId]]);
+  const threadLocale = boards.find((board) => board.id === thread.boardId)!.locale;
+  const otherLocale = boards.find((board) => board.id === other.boardId)!.locale;
+  if (threadLocale !== otherLocale) {
+    throw new ConflictError(`The threads are on boards of different locales (${threadLocale}, ${otherLocale}): ${why}`, {
+      reason: 'LOCALE_MISMATCH',
+      id: thread.id,
+      [field]: other.id,
+      sourceLocale: threadLocale,
+      targetLocale: otherLocale,
+    });
+  }
+  return otherLocale;
+}
