@@ -49,7 +49,7 @@ export class ArticleDeletionService {
       article.deletedAt = now;
       article.deletedBy = editor.id;
       await tx.update(ArticleEntity, { id: articleId }, { deletedAt: now, deletedBy: editor.id });
-      await recordChange(tx, { kind: 'article', id: articleId, change: 'deleted' });
+      await recordChange(tx, { kind: 'article', id: articleId, change: 'deleted', actorId: editor.id });
       await recordAudit(tx, { actorId: editor.id, action: 'article.delete', subjectKind: ARTICLE_SUBJECT, subjectId: articleId, before, after: snapshot(article, states) });
       return article;
     });

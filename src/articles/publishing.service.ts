@@ -143,24 +143,34 @@ export class PublishingService {
   }
 
   async unpublish(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, 'unpublished', async (tx, state, article) => {
-      state.status = this.transition(WorkflowAction.Unpublish, article, state, editor);
-      state.publishedRevisionId = null;
-      state.publishedAt = null;
-      clearSchedule(state);
-      return tx.save(state);
-    });
+    return this.onLocale(
+      ref,
+      'unpublished',
+      async (tx, state, article) => {
+        state.status = this.transition(WorkflowAction.Unpublish, article, state, editor);
+        state.publishedRevisionId = null;
+        state.publishedAt = null;
+        clearSchedule(state);
+        return tx.save(state);
+      },
+      editor.id,
+    );
   }
 
   async archive(editor: AuthUser, ref: LocaleRef): Promise<ArticleLocaleEntity> {
-    return this.onLocale(ref, 'archived', async (tx, state, article) => {
-      state.status = this.transition(WorkflowAction.Archive, article, state, editor);
-      state.archivedAt = new Date();
-      state.publishedRevisionId = null;
-      state.publishedAt = null;
-      clearSchedule(state);
-      return tx.save(state);
-    });
+    return this.onLocale(
+      ref,
+      'archived',
+      async (tx, state, article) => {
+        state.status = this.transition(WorkflowAction.Archive, article, state, editor);
+        state.archivedAt = new Date();
+        state.publishedRevisionId = null;
+        state.publishedAt = null;
+        clearSchedule(state);
+        return tx.save(state);
+      },
+      editor.id,
+    );
   }
 
   /** Back from the archive as an unpublished (or never published) draft. */
@@ -321,18 +331,19 @@ export class PublishingService {
 
   /**
    * Locks the article, then the locale (always in this order), runs the action on them and records it as
-   * `change`, all in one transaction.
+   * `change` (by `actorId`, when the change pipeline needs to know who), all in one transaction.
    */
   private async onLocale(
     ref: LocaleRef,
     change: ChangeType,
     action: (tx: EntityManager, state: ArticleLocaleEntity, article: ArticleEntity) => Promise<ArticleLocaleEntity>,
+    actorId: string | null = null,
   ): Promise<ArticleLocaleEntity> {
     const locale = this.locales.resolve(ref.locale, 'input.locale');
     return this.dataSource.transaction(async (tx) => {
       const article = await this.articles.lockArticle(tx, ref.articleId);
       const saved = await action(tx, await this.lockLocale(tx, { articleId: ref.articleId, locale }), article);
-      await recordChange(tx, { kind: 'article', id: ref.articleId, locale, change });
+      await recordChange(tx, { kind: 'article', id: ref.articleId, locale, change, actorId });
       return saved;
     });
   }

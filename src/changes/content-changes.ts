@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { OutboxKind, searchWorkStatement } from '../search/search-outbox';
 import { enqueueChangeWebhooks } from './change-webhooks';
-import { resolveAnsweredFlags } from './stale-flag-resolution';
+import { resolveAnsweredFlags, resolveWithdrawnFlags } from './stale-flag-resolution';
 
 /** PostgreSQL channel announcing that published content may have changed; delivered at commit. */
 export const ARTICLE_CHANGED_CHANNEL = 'evergreen_article_changed';
@@ -91,6 +91,8 @@ export interface ContentChange {
   ids?: readonly string[];
   /** The locale the change was made in, when it concerns one. */
   locale?: string | null;
+  /** Who made the change, when someone did: flags resolved because an article was withdrawn record them. */
+  actorId?: string | null;
 }
 
 /** A change with its ids resolved, as each consumer sees it. */
@@ -99,6 +101,7 @@ export interface RecordedChange {
   change: ChangeType;
   locale: string | null;
   ids: readonly string[];
+  actorId: string | null;
   spec: ContentKindSpec;
   effects: ChangeEffects;
 }
@@ -171,6 +174,7 @@ export async function recordChange(tx: EntityManager, change: ContentChange): Pr
     change: change.change,
     locale: change.locale ?? null,
     ids,
+    actorId: change.actorId ?? null,
     spec: CONTENT_KINDS[change.kind],
     effects: CHANGE_EFFECTS[change.change],
   };
@@ -184,10 +188,15 @@ export async function recordChange(tx: EntityManager, change: ContentChange): Pr
 }
 
 /**
- * Publishing a revision or verifying an article resolves the open stale flags it answers (recorded in the audit
- * log). A statement of its own, after the others: it reads the article's state as the caller saved it.
+ * Publishing a revision or verifying an article resolves the open stale flags it answers; archiving or
+ * unpublishing a locale resolves that locale's open flags, deleting the article every locale's (readers can no
+ * longer see it: nothing to keep fresh). Each is recorded in the audit log. A statement of its own, after the
+ * others: it reads the article's state as the caller saved it.
  */
-async function resolveStaleFlags(tx: EntityManager, { kind, change, ids, locale }: RecordedChange): Promise<void> {
-  if (kind !== 'article' || !locale || ids.length === 0) return;
+async function resolveStaleFlags(tx: EntityManager, { kind, change, ids, locale, actorId }: RecordedChange): Promise<void> {
+  if (kind !== 'article' || ids.length === 0) return;
+  if (change === 'deleted') await resolveWithdrawnFlags(tx, ids, null, change, actorId);
+  if (!locale) return;
   if (change === 'published' || change === 'verified') await resolveAnsweredFlags(tx, ids, locale, change);
+  if (change === 'archived' || change === 'unpublished') await resolveWithdrawnFlags(tx, ids, locale, change, actorId);
 }

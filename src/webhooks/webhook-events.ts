@@ -14,6 +14,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'thread.changed',
   'post.changed',
   'stale_flag.raised',
+  'stale_flag.updated',
   'stale_flag.resolved',
   'content_gap.created',
 ] as const;

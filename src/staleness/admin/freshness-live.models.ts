@@ -7,6 +7,8 @@ import { FreshnessFilterInput } from './staleness-admin.models';
 
 export enum FreshnessChange {
   FlagRaised = 'raised',
+  /** Newer evidence refreshed an open flag in place (severity and evidence may differ; status did not change). */
+  FlagUpdated = 'updated',
   FlagAcknowledged = 'acknowledged',
   FlagResolved = 'resolved',
   FlagDismissed = 'dismissed',

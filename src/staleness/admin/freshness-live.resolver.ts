@@ -49,7 +49,7 @@ export class FreshnessLiveResolver {
   @Roles(...EDITORIAL_ROLES)
   @Subscription(() => AdminFreshnessQueueEvent, {
     description:
-      'Stale flags raised, acknowledged, resolved or dismissed and content gaps created, drafted or dismissed, live (WebSocket, graphql-transport-ws); editors and admins',
+      'Stale flags raised, updated with newer evidence, acknowledged, resolved or dismissed and content gaps created, drafted or dismissed, live (WebSocket, graphql-transport-ws); editors and admins',
     // Nest calls filters with the resolver as `this`.
     async filter(this: FreshnessLiveResolver, event: FreshnessQueueEvent, variables: FreshnessQueueChangedArgs, context: SubscriptionContext) {
       if (!matchesFreshnessFilter(event, variables.filter ?? {})) return false;

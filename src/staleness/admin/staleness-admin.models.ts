@@ -30,11 +30,19 @@ export class StaleFlag {
   @Field(() => ProductChangeEvidence, { nullable: true, description: 'Same as `evidence` for a product-change flag (kept for compatibility)' })
   productChange!: ProductChangeEvidence | null;
   @Field() raisedAt!: Date;
+  @Field({ description: 'When its evidence was last refreshed (newer evidence updates an open outdated-translation flag in place); raisedAt until then' })
+  updatedAt!: Date;
   @Field(() => Date, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => ID, { nullable: true }) acknowledgedBy!: string | null;
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
-  @Field(() => ID, { nullable: true, description: 'Who resolved or dismissed it; null when a publish or verification resolved it' }) closedBy!: string | null;
-  @Field(() => String, { nullable: true }) closeReason!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Who resolved or dismissed it (also who archived, unpublished or deleted the article); null when a publish or verification resolved it' })
+  closedBy!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The editor's reason or note, or revision-published, verified, article-archived, article-unpublished, article-deleted, superseded (docs/staleness.md)",
+  })
+  closeReason!: string | null;
 }
 
 @ObjectType()

@@ -42,6 +42,7 @@ export function toStaleFlag(flag: StaleFlagEntity): StaleFlag {
     evidence,
     productChange: evidence?.kind === 'product_change' ? evidence : null,
     raisedAt: flag.raisedAt,
+    updatedAt: flag.updatedAt,
     acknowledgedAt: flag.acknowledgedAt,
     acknowledgedBy: flag.acknowledgedBy,
     closedAt: flag.closedAt,

@@ -25,9 +25,13 @@ export enum StaleFlagStatus {
   Dismissed = 'dismissed',
 }
 
-/** Indexes (partial unique fingerprint among open/acknowledged flags) are created in the migration. */
+/**
+ * Indexes (partial unique fingerprint among open/acknowledged flags; at most one open/acknowledged
+ * outdated-translation flag per article locale) are created in the migrations.
+ */
 @Entity('stale_flags')
 @Index('stale_flags_open_fingerprint_key', { synchronize: false })
+@Index('stale_flags_open_translation_key', { synchronize: false })
 @Index('stale_flags_article_idx', { synchronize: false })
 @Index('stale_flags_signal_idx', { synchronize: false })
 export class StaleFlagEntity {
@@ -72,6 +76,10 @@ export class StaleFlagEntity {
   @Column({ name: 'raised_at', type: 'timestamptz', default: () => 'now()' })
   raisedAt!: Date;
 
+  /** When the evidence was last refreshed in place (an outdated-translation flag); the raise until then. */
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+
   @Column({ name: 'acknowledged_at', type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;
 
@@ -84,7 +92,11 @@ export class StaleFlagEntity {
   @Column({ name: 'closed_by', type: 'uuid', nullable: true })
   closedBy!: string | null;
 
-  /** Why it was resolved or dismissed (the editor's reason, or `revision-published` / `verified`). */
+  /**
+   * Why it was resolved or dismissed: the editor's reason, or `revision-published` / `verified`, or
+   * `article-archived` / `article-unpublished` / `article-deleted` (the article left the public side), or
+   * `superseded` (a duplicate outdated-translation flag collapsed by migration 1765450000000).
+   */
   @Column({ name: 'close_reason', type: 'text', nullable: true })
   closeReason!: string | null;
 

@@ -1,12 +1,13 @@
 /**
- * The `freshness-queue-changed` live event, as the database triggers of migration 1764870000000 send it
- * (docs/staleness.md, "Live updates"): a stale flag raised or changing status, or a content gap created or
- * changing status. Delivered at commit on every API instance through the live-events channel.
+ * The `freshness-queue-changed` live event, as the database triggers of migrations 1764870000000 and
+ * 1765450000000 send it (docs/staleness.md, "Live updates"): a stale flag raised, updated in place with newer
+ * evidence or changing status, or a content gap created or changing status. Delivered at commit on every API
+ * instance through the live-events channel.
  */
 export type FreshnessQueueEvent =
   | {
       kind: 'flag';
-      /** `raised`, or the new status: `acknowledged`, `resolved`, `dismissed` (or `open`). */
+      /** `raised`, `updated` (newer evidence, same status), or the new status: `acknowledged`, `resolved`, `dismissed` (or `open`). */
       change: string;
       flagId: string;
       articleId: string;

@@ -16,6 +16,7 @@ export enum WebhookEventType {
   ThreadChanged = 'thread.changed',
   PostChanged = 'post.changed',
   StaleFlagRaised = 'stale_flag.raised',
+  StaleFlagUpdated = 'stale_flag.updated',
   StaleFlagResolved = 'stale_flag.resolved',
   ContentGapCreated = 'content_gap.created',
 }
