@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { outlineOfHtml, readingTimeMinutes } from '../articles/content/article-outline';
 import { assetReferencesOf, MarkdownAsset, renderMarkdown } from '../articles/content/render-markdown';
 import { recordChange } from '../changes/content-changes';
+import { isConcurrencyAbort } from '../common/errors/database-unavailable';
 import { renderPost } from '../forum/content/render-post';
 import { CliOptions, CliUsageError, parseOptions } from './cli-options';
 
@@ -99,6 +100,21 @@ async function walk<Row extends { id: string }>(
   return count;
 }
 
+/**
+ * A batch's transaction, tried again when PostgreSQL aborts it for a concurrent transaction on the same rows (a member
+ * editing a post of the batch, the thread excerpt trigger): its guarded UPDATEs then skip what the other wrote.
+ */
+async function inTransaction<T>(dataSource: DataSource, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await dataSource.transaction(work);
+    } catch (error) {
+      if (attempt >= 5 || !isConcurrencyAbort(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((item, i) => item === b[i]);
 }
@@ -122,7 +138,7 @@ function rerenderArticleRevisions(dataSource: DataSource, options: RerenderOptio
       return same ? [] : [{ row, rendered }];
     });
     if (changed.length === 0 || options.dryRun) return changed.length;
-    return dataSource.transaction(async (tx) => {
+    return inTransaction(dataSource, async (tx) => {
       const written: string[] = [];
       for (const { row, rendered } of changed) {
         // Revisions are immutable; the guard only keeps a concurrent run of this command from writing twice.
@@ -161,7 +177,7 @@ function rerenderPostRevisions(dataSource: DataSource, options: RerenderOptions)
     });
     if (changed.length === 0 || options.dryRun) return changed.length;
     // The edit history: nothing public is cached or indexed from it (the post's current text is, below).
-    return dataSource.transaction(async (tx) => {
+    return inTransaction(dataSource, async (tx) => {
       let written = 0;
       for (const { row, html } of changed) {
         const [, affected]: [unknown, number] = await tx.query(`UPDATE post_revisions SET body_html = $2 WHERE id = $1 AND body_html = $3 AND body_markdown = $4`, [
@@ -179,6 +195,7 @@ function rerenderPostRevisions(dataSource: DataSource, options: RerenderOptions)
 
 interface PostRow {
   id: string;
+  thread_id: string;
   revision_number: number;
   body_markdown: string;
   body_html: string;
@@ -187,13 +204,16 @@ interface PostRow {
 
 function rerenderPosts(dataSource: DataSource, options: RerenderOptions): Promise<RerenderCount> {
   const policy = { imageHosts: options.imageHosts };
-  return walk<PostRow>(dataSource, 'posts', 'posts', 'id, revision_number, body_markdown, body_html, body_text', options, async (rows) => {
+  return walk<PostRow>(dataSource, 'posts', 'posts', 'id, thread_id, revision_number, body_markdown, body_html, body_text', options, async (rows) => {
     const changed = rows.flatMap((row) => {
       const rendered = renderPost(row.body_markdown, policy);
       return rendered.html === row.body_html && rendered.plainText === row.body_text ? [] : [{ row, rendered }];
     });
     if (changed.length === 0 || options.dryRun) return changed.length;
-    return dataSource.transaction(async (tx) => {
+    return inTransaction(dataSource, async (tx) => {
+      // Threads first, in id order, as an edit locks its thread before its post: a post's new body_text updates its
+      // thread's excerpt (trigger), and taking the locks the other way round could deadlock with an edit.
+      await tx.query(`SELECT id FROM threads WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`, [[...new Set(changed.map(({ row }) => row.thread_id))]]);
       const written: string[] = [];
       for (const { row, rendered } of changed) {
         // An edit since the read moved the revision number and rendered its own text: left as it is.
