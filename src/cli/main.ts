@@ -45,9 +45,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage());
     return command ? 2 : 0;
   }
-  // Options are checked (and a piped password read) before the database is touched. Only create-admin,
-  // set-password and rerender (--dry-run) take any: another command given one (`scan --release <id>`) would silently do its whole job
-  // instead of what was meant.
+  // Options are checked (and a piped password read) before the database is touched. Only create-admin, set-password
+  // and rerender (--dry-run) take any: another command given one (`scan --release <id>`) would silently do its
+  // whole job instead of what was meant.
   if (command !== 'create-admin' && command !== 'set-password' && command !== 'rerender' && argv.length > 1) {
     process.stderr.write(`\`${command}\` takes no options or arguments (got ${argv.slice(1).join(' ')}).\n${usage()}`);
     return 2;
