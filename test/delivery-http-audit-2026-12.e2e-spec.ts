@@ -11,7 +11,7 @@ import { rerenderStoredHtml, RerenderCounts } from '../src/cli/rerender';
 import { renderPost } from '../src/forum/content/render-post';
 import { ThreadSitemapController } from '../src/forum/delivery/thread-sitemap.controller';
 import { Role } from '../src/users/role.enum';
-import { ACCEPT, ForumFactory } from './factories/forum';
+import { ACCEPT, EDIT, ForumFactory } from './factories/forum';
 import { expectData, KnowledgeBaseFactory, localeOf } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, TestApp } from './support/create-test-app';
 import { eventually } from './support/eventually';
@@ -226,6 +226,7 @@ describe('delivery HTTP audit (2026-12)', () => {
     let articleSlug: string;
     let threadId: string;
     let replyId: string;
+    let answerer: GraphqlClient;
 
     const rerender = (dryRun: boolean): Promise<RerenderCounts> =>
       rerenderStoredHtml(t.dataSource, {
@@ -263,14 +264,18 @@ describe('delivery HTTP audit (2026-12)', () => {
     };
 
     beforeAll(async () => {
-      const article = await kb.published((await kb.category('Rerender')).id, { title: 'Rerendered article', bodyMarkdown: ARTICLE_MARKDOWN });
+      const category = await kb.category('Rerender');
+      // More revisions than one batch holds (batchSize 3): the keyset pagination goes on past the first batch.
+      for (let i = 1; i <= 3; i++) await kb.published(category.id, { title: `Rerender neighbour ${i}`, bodyMarkdown: `Neighbour **${i}**.` });
+      const article = await kb.published(category.id, { title: 'Rerendered article', bodyMarkdown: ARTICLE_MARKDOWN });
       articleId = article.id;
       articleSlug = localeOf(article).slug;
       const board = await forum.board({ name: 'Rerender board' });
       const asker = await member('Rerender asker');
       const thread = await forum.thread(asker, board.id, { title: 'A question whose reply goes stale' });
       threadId = thread.id;
-      replyId = (await forum.reply(await member('Rerender answerer'), thread.id, REPLY_MARKDOWN)).id;
+      answerer = await member('Rerender answerer');
+      replyId = (await forum.reply(answerer, thread.id, REPLY_MARKDOWN)).id;
       // Everything stored so far was rendered by today's renderer: nothing to change.
       const clean = await rerender(false);
       for (const kind of ['articleRevisions', 'postRevisions', 'posts'] as const) expect([kind, clean[kind].changed]).toEqual([kind, 0]);
@@ -304,6 +309,38 @@ describe('delivery HTTP audit (2026-12)', () => {
       // Idempotent: a second run changes nothing.
       const again = await rerender(false);
       for (const kind of ['articleRevisions', 'postRevisions', 'posts'] as const) expect([kind, again[kind].changed]).toEqual([kind, 0]);
+    });
+
+    it('runs safely beside edits: a post edited while the command runs keeps the edit, and every stored HTML is the rendering of its Markdown', async () => {
+      const board = await forum.board({ name: 'Rerender race board' });
+      const author = await member('Rerender racer');
+      const thread = await forum.thread(author, board.id, { title: 'A question edited during a rerender' });
+      const replies: string[] = [];
+      for (let i = 0; i < 8; i++) replies.push((await forum.reply(author, thread.id, `Reply ${i} before the edit.`)).id);
+      const stale = [thread.question.id, ...replies];
+      await t.dataSource.query(`UPDATE posts SET body_html = $2 WHERE id = ANY($1::uuid[])`, [stale, STALE_POST_HTML]);
+      await t.dataSource.query(`UPDATE post_revisions SET body_html = $2 WHERE post_id = ANY($1::uuid[])`, [stale, STALE_POST_HTML]);
+
+      const edits = stale.map((postId, i) => author.send(EDIT, { input: { postId, baseRevisionNumber: 1, bodyMarkdown: `Edited ${i} during the rerender: <b onmouseover="x()">bold</b>` } }));
+      const [counts, ...edited] = await Promise.all([rerender(false), ...edits]);
+      for (const res of edited) expect(res.errors).toBeUndefined();
+      expect(counts.posts.changed).toBeLessThanOrEqual(stale.length);
+
+      const policy = { imageHosts: t.config.forum.imageHosts };
+      const posts: { id: string; revision_number: number; body_markdown: string; body_html: string; body_text: string }[] = await t.dataSource.query(
+        `SELECT id, revision_number, body_markdown, body_html, body_text FROM posts WHERE id = ANY($1::uuid[])`,
+        [stale],
+      );
+      for (const post of posts) {
+        expect(post.revision_number).toBe(2);
+        expect(post.body_markdown).toMatch(/^Edited \d during the rerender/);
+        expect({ id: post.id, html: post.body_html, text: post.body_text }).toEqual({ id: post.id, ...(({ html, plainText }) => ({ html, text: plainText }))(renderPost(post.body_markdown, policy)) });
+      }
+      // The history: the first revisions are fixed (by this run or the next), the edits were rendered fresh.
+      await rerender(false);
+      const revisions: { body_markdown: string; body_html: string }[] = await t.dataSource.query(`SELECT body_markdown, body_html FROM post_revisions WHERE post_id = ANY($1::uuid[])`, [stale]);
+      expect(revisions).toHaveLength(stale.length * 2);
+      for (const revision of revisions) expect(revision.body_html).toBe(renderPost(revision.body_markdown, policy).html);
     });
 
     it('runs as a command: --dry-run prints the counts, a run fixes the rows, unknown options are usage errors', async () => {
