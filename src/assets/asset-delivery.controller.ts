@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, Param, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isNotModified } from '../common/http/conditional-request';
 import { TransientDatabaseErrorFilter } from '../common/http/transient-database-error.filter';
 import { ASSET_FILE, ASSET_HASH } from './asset-urls';
 import { AssetsService } from './assets.service';
@@ -39,7 +40,8 @@ export class AssetDeliveryController {
       .header('etag', etag)
       .header('content-security-policy', ASSET_CSP)
       .header('cross-origin-resource-policy', 'cross-origin');
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) {
+    // RFC 9110 §13.1.2 (`*`, lists, weak comparison; a malformed header is no match): 304 with the headers above, no body.
+    if (isNotModified(ifNoneMatch, etag)) {
       await reply.status(304).send();
       return;
     }

@@ -15,7 +15,8 @@ import type { ChangeType, ContentKind } from './content-changes';
 export function webhookEventTypeOf(kind: ContentKind, change: ChangeType): WebhookEventType | null {
   switch (kind) {
     case 'article':
-      if (change === 'published') return 'article.published';
+      // Re-rendered stored HTML (`npm run cli -- rerender`) changes the published page like a publish does: `change` tells them apart.
+      if (change === 'published' || change === 'rerendered') return 'article.published';
       if (change === 'unpublished' || change === 'archived') return 'article.unpublished';
       if (change === 'slug-changed') return 'article.slug_changed';
       if (change === 'deleted' || change === 'purged') return 'article.deleted';
@@ -36,9 +37,9 @@ export function webhookEventTypeOf(kind: ContentKind, change: ChangeType): Webho
 }
 
 /** Changes of a thread's public side besides creation and solving: edits, moderation, moves, merges, deletion. */
-const THREAD_CHANGES: ReadonlySet<ChangeType> = new Set<ChangeType>(['updated', 'unsolved', 'slug-changed', 'deleted', 'undeleted', 'purged']);
+const THREAD_CHANGES: ReadonlySet<ChangeType> = new Set<ChangeType>(['updated', 'unsolved', 'slug-changed', 'deleted', 'undeleted', 'purged', 'rerendered']);
 /** A visible reply, an edit, a moderation decision, a move or a deletion of a post. */
-const POST_CHANGES: ReadonlySet<ChangeType> = new Set<ChangeType>(['created', 'updated', 'deleted', 'undeleted', 'purged']);
+const POST_CHANGES: ReadonlySet<ChangeType> = new Set<ChangeType>(['created', 'updated', 'deleted', 'undeleted', 'purged', 'rerendered']);
 
 interface ArticleRow {
   id: string;

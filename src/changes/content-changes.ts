@@ -79,6 +79,11 @@ export const CHANGE_EFFECTS = {
   /** Forum: solved, unsolved, followed counts and other thread state. */
   solved: { touch: true, index: true, announce: true },
   unsolved: { touch: true, index: true, announce: true },
+  /**
+   * Stored HTML rendered again with today's renderer and sanitizer (`npm run cli -- rerender`): the public text
+   * changed, nobody edited it (admin lists keep their order).
+   */
+  rerendered: { touch: false, index: true, announce: true },
 } as const satisfies Record<string, ChangeEffects>;
 
 export type ChangeType = keyof typeof CHANGE_EFFECTS;

@@ -17,6 +17,8 @@ import { CliModule } from './cli.module';
 import { CliUsageError } from './cli-options';
 import { createAdmin, parseCreateAdmin } from './create-admin';
 import { parseSetPassword, setPassword } from './set-password';
+import { parseRerender, RERENDER_KINDS, RERENDER_LABELS, rerenderStoredHtml } from './rerender';
+import { ArticleAssetsService } from '../articles/article-assets.service';
 import { runtimeConfig } from '../config/runtime-config';
 
 const COMMANDS = {
@@ -27,6 +29,7 @@ const COMMANDS = {
   scan: 'run every staleness detector once (new releases, review dates, feedback, translations, search gaps); CONFLICT while another scan runs',
   'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
   'set-password': "set a user's password and end their sessions: --email <email> [--password-stdin]; without it a password is generated and printed once",
+  rerender: "render every stored article and post revision again with today's renderer and sanitizer, writing only what changed (reindexed, caches purged): [--dry-run]",
   'delivery:repair': 'recount published articles per category and recopy what list pages read onto locale rows (after manual SQL with triggers off)',
 } as const;
 
@@ -42,18 +45,20 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(usage());
     return command ? 2 : 0;
   }
-  // Options are checked (and a piped password read) before the database is touched. Only create-admin and
-  // set-password take any: another command given one (`scan --release <id>`) would silently do its whole job
-  // instead of what was meant.
-  if (command !== 'create-admin' && command !== 'set-password' && argv.length > 1) {
+  // Options are checked (and a piped password read) before the database is touched. Only create-admin, set-password
+  // and rerender (--dry-run) take any: another command given one (`scan --release <id>`) would silently do its
+  // whole job instead of what was meant.
+  if (command !== 'create-admin' && command !== 'set-password' && command !== 'rerender' && argv.length > 1) {
     process.stderr.write(`\`${command}\` takes no options or arguments (got ${argv.slice(1).join(' ')}).\n${usage()}`);
     return 2;
   }
   let adminOptions: Awaited<ReturnType<typeof parseCreateAdmin>> | null;
   let passwordOptions: Awaited<ReturnType<typeof parseSetPassword>> | null;
+  let rerenderOptions: ReturnType<typeof parseRerender> | null;
   try {
     adminOptions = command === 'create-admin' ? await parseCreateAdmin(argv.slice(1), readStdin) : null;
     passwordOptions = command === 'set-password' ? await parseSetPassword(argv.slice(1), readStdin) : null;
+    rerenderOptions = command === 'rerender' ? parseRerender(argv.slice(1)) : null;
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
     process.stderr.write(`${command}: ${error.message}\n${usage()}`);
@@ -90,6 +95,10 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       if (command === 'scan') return await scan(app.get(StalenessScanService));
+      if (command === 'rerender') {
+        if (!rerenderOptions) throw new Error('rerender options were not parsed');
+        return await rerender(app.get(DataSource), app.get(ArticleAssetsService), config, rerenderOptions.dryRun);
+      }
       if (command === 'search:embed') return await embedTitles(app.get(SearchVectors));
       if (command === 'delivery:repair') {
         // The SQL function of migration DeliveryListingCopies: one transaction, returns the rows it corrected.
@@ -127,6 +136,37 @@ async function scan(scans: StalenessScanService): Promise<number> {
   }
 }
 
+async function rerender(dataSource: DataSource, articleAssets: ArticleAssetsService, config: AppConfig, dryRun: boolean): Promise<number> {
+  const bar = new SingleBar({ format: 'Re-rendering [{bar}] {value}/{total} {kind}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
+  let current: string | null = null;
+  try {
+    const counts = await rerenderStoredHtml(dataSource, {
+      dryRun,
+      renderableAssets: (manager, ids) => articleAssets.renderable(manager, ids),
+      imageHosts: config.forum.imageHosts,
+      onProgress: (kind, done, total) => {
+        if (current !== kind) {
+          if (current !== null) bar.stop();
+          current = kind;
+          bar.start(total, done, { kind: RERENDER_LABELS[kind] });
+        }
+        bar.setTotal(total);
+        bar.update(done);
+      },
+    });
+    bar.stop();
+    process.stdout.write(dryRun ? 'Dry run: nothing was written. Would change:\n' : 'Re-rendered stored HTML:\n');
+    for (const kind of RERENDER_KINDS) {
+      process.stdout.write(`  ${RERENDER_LABELS[kind]}: ${counts[kind].scanned} scanned, ${counts[kind].changed} ${dryRun ? 'to change' : 'changed'}\n`);
+    }
+    const changed = RERENDER_KINDS.reduce((sum, kind) => sum + counts[kind].changed, 0);
+    if (!dryRun && changed > 0) process.stdout.write('Changed published content is queued for search reindexing and cache purges (outbox, webhooks).\n');
+    return 0;
+  } finally {
+    bar.stop();
+  }
+}
+
 async function embedTitles(vectors: SearchVectors): Promise<number> {
   if (!vectors.enabled) {
     process.stdout.write('SEARCH_SEMANTIC_RERANK is false: search embeds nothing.\n');
@@ -148,7 +188,7 @@ async function embedTitles(vectors: SearchVectors): Promise<number> {
   return 0;
 }
 
-async function run(command: Exclude<Command, 'create-admin' | 'set-password' | 'scan' | 'delivery:repair' | 'search:embed'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function run(command: Exclude<Command, 'create-admin' | 'set-password' | 'scan' | 'rerender' | 'delivery:repair' | 'search:embed'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);

@@ -480,6 +480,12 @@ export class ForumReadingService {
     return jsonLd ? jsonLdString(jsonLd) : null;
   }
 
+  /** How many threads `sitemap` lists (/sitemap-community.xml's page count). */
+  async sitemapCount(): Promise<number> {
+    const [row]: { count: number }[] = await this.dataSource.query(`SELECT count(*)::int AS count FROM threads t WHERE t.status = 'visible' AND t.is_solved`);
+    return row.count;
+  }
+
   /** Solved, visible threads for sitemaps, most recently solved first; backwards like `replies`. */
   async sitemap(window: PageWindow): Promise<Page<{ locale: string; slug: string; url: string; lastModified: Date }>> {
     const first = window.size;
@@ -514,6 +520,11 @@ export class ForumReadingService {
       hasPreviousPage: forward ? window.cursor !== null : rows.length > first,
       totalCount: null,
     };
+  }
+
+  /** A URL on the public site (which is expected to proxy the sitemaps to this API). */
+  siteUrl(path: string): string {
+    return `${this.config.site.baseUrl}${path}`;
   }
 
   threadUrl(locale: string, slug: string): string {

@@ -105,19 +105,24 @@ function headersOf(payload: string, memo: LruMap<string, { surrogateKey: string;
 
 /**
  * Adds `Surrogate-Key` and `Cache-Tag` to anonymous, successful delivery queries sent as GET (the
- * cacheable ones; a GET can only run a query) and to `/sitemap.xml`. Registered before the ETag hook, so a 304 carries them too.
+ * cacheable ones; a GET can only run a query) and to the sitemaps (`/sitemap.xml`, `/sitemap-community.xml`). Registered before the ETag hook, so a 304 carries them too.
  */
 export function registerSurrogateKeys(fastify: FastifyInstance, publicPath: string): void {
-  const sitemap = surrogateKeyHeaders([GLOBAL_SURROGATE_KEY, ARTICLE_LISTS_SURROGATE_KEY]);
+  const sitemaps = new Map([
+    ['/sitemap.xml', surrogateKeyHeaders([GLOBAL_SURROGATE_KEY, ARTICLE_LISTS_SURROGATE_KEY])],
+    ['/sitemap-community.xml', surrogateKeyHeaders([GLOBAL_SURROGATE_KEY, THREAD_LISTS_SURROGATE_KEY])],
+  ]);
   const memo = new LruMap<string, { surrogateKey: string; cacheTag: string } | null>(MEMO_ENTRIES);
   fastify.addHook('onSend', async (request, reply, payload) => {
-    // Answers kept out of every cache (e.g. a null `article` for an unknown slug) name nothing to purge.
-    if (reply.statusCode !== 200 || request.headers.authorization || isResponseUncacheable(request)) return payload;
+    // Answers kept out of every cache (e.g. a null `article` for an unknown slug) name nothing to purge. A sitemap's
+    // 304 (its controller answers If-None-Match) keeps them, as a 304 keeps every cache header of the 200.
+    if ((reply.statusCode !== 200 && reply.statusCode !== 304) || request.headers.authorization || isResponseUncacheable(request)) return payload;
     const path = request.url.split('?')[0];
     let headers: { surrogateKey: string; cacheTag: string } | null = null;
-    if (path === '/sitemap.xml' && request.method === 'GET') headers = sitemap;
+    const sitemap = request.method === 'GET' || request.method === 'HEAD' ? sitemaps.get(path) : undefined;
+    if (sitemap) headers = sitemap;
     // Only GET answers are cacheable (POST answers are `no-store`): computing keys for them would be pure cost.
-    else if (path === publicPath && request.method === 'GET' && typeof payload === 'string' && !payload.includes('"errors":')) {
+    else if (reply.statusCode === 200 && path === publicPath && request.method === 'GET' && typeof payload === 'string' && !payload.includes('"errors":')) {
       headers = headersOf(payload, memo);
     }
     if (headers) {

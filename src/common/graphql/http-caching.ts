@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { FastifyInstance, FastifyRequest } from 'fastify';
+import { entityTagOf, isNotModified } from '../http/conditional-request';
 import { isResponseUncacheable } from './uncacheable-response';
 
 export interface GraphqlCachingOptions {
@@ -60,13 +60,13 @@ export function registerGraphqlHttpCaching(fastify: FastifyInstance, options: Gr
       reply.header('cache-control', 'no-store');
       return payload;
     }
-    const etag = `"${createHash('sha1').update(payload).digest('base64url')}"`;
+    const etag = entityTagOf(payload);
     reply.header('etag', etag);
     reply.header('cache-control', `public, max-age=${options.maxAgeSeconds}, stale-while-revalidate=${options.staleWhileRevalidateSeconds}`);
     // A CDN must not answer a request with another key's (or no key's) cached response: keys may be required.
     reply.header('vary', mergeVary(reply.getHeader('vary'), ['Authorization', 'X-Api-Key', ...privateHeaders]));
-    const offered = request.headers['if-none-match'];
-    if (offered && offered.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    // RFC 9110 §13.1.2 (`*`, lists, weak comparison; a malformed header is no match): 304 with the headers above, no body.
+    if (isNotModified(request.headers['if-none-match'], etag)) {
       reply.code(304);
       return '';
     }
