@@ -49,6 +49,7 @@ import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebhooksAdminModule } from './webhooks/admin/webhooks-admin.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { DigestUnsubscribeModule } from './notifications/unsubscribe/digest-unsubscribe.module';
 import { NotificationsAdminModule } from './notifications/admin/notifications-admin.module';
 import { NotificationsDeliveryModule } from './notifications/delivery/notifications-delivery.module';
 import { PrivacyDeliveryModule } from './privacy/delivery/privacy-delivery.module';
@@ -137,6 +138,7 @@ export class AppModule {
         StalenessModule,
         AssetsModule,
         ReleaseWebhookModule,
+        DigestUnsubscribeModule,
         WebhooksModule,
         AuthModule,
         HealthModule,

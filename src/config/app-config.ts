@@ -152,6 +152,8 @@ export abstract class AppConfig {
     from: string;
     /** How often the digest job mails each opted-in member their unread notifications. */
     digestMinutes: number;
+    /** Requests to `/unsubscribe` per rate-limit window (`deliveryAccess.windowSeconds`) per client address; 0: no limit. */
+    unsubscribePerIp: number;
   };
   /** Prometheus metrics (src/metrics/, docs/operations.md). */
   abstract readonly metrics: { enabled: boolean; token: string | undefined };

@@ -501,6 +501,13 @@ export class EnvironmentVariables {
   @Max(10_080)
   NOTIFICATION_DIGEST_MINUTES = 60;
 
+  /** Requests to the digest's unsubscribe link (`/unsubscribe`, GET and POST) per RATE_LIMIT_WINDOW_SECONDS per client address (0: no limit). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  UNSUBSCRIBE_RATE_LIMIT_PER_IP = 60;
+
   /** Prometheus metrics at /metrics. Default: on outside production; in production on only when METRICS_TOKEN is set. */
   @IsOptional()
   @IsIn(METRICS_MODES)

@@ -134,7 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       cacheEntries: vars.SEARCH_CACHE_ENTRIES,
       semanticRerank: vars.SEARCH_SEMANTIC_RERANK,
     },
-    mail: { smtpUrl: vars.SMTP_URL || undefined, from: vars.MAIL_FROM, digestMinutes: vars.NOTIFICATION_DIGEST_MINUTES },
+    mail: {
+      smtpUrl: vars.SMTP_URL || undefined,
+      from: vars.MAIL_FROM,
+      digestMinutes: vars.NOTIFICATION_DIGEST_MINUTES,
+      unsubscribePerIp: vars.UNSUBSCRIBE_RATE_LIMIT_PER_IP,
+    },
     metrics: {
       enabled: (vars.METRICS ?? (vars.NODE_ENV !== 'production' || vars.METRICS_TOKEN ? 'on' : 'off')) === 'on',
       token: vars.METRICS_TOKEN,

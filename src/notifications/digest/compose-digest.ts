@@ -10,6 +10,8 @@ export interface DigestItem {
 export interface DigestMail {
   subject: string;
   text: string;
+  /** RFC 2369 and RFC 8058 (one-click): mail providers show an unsubscribe button that POSTs to the link. */
+  headers: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
 /** Most items listed in one mail; the rest are counted ("and 3 more"). */
@@ -29,10 +31,18 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 }
 
-/** The digest mail of one member: what happened, oldest first, as plain text. */
-export function composeDigest(input: { displayName: string; items: readonly DigestItem[]; siteName: string; siteUrl: string }): DigestMail {
+/** The digest mail of one member: what happened, oldest first, as plain text, ending with the unsubscribe link. */
+export function composeDigest(input: {
+  displayName: string;
+  items: readonly DigestItem[];
+  siteName: string;
+  siteUrl: string;
+  /** The member's one-click unsubscribe link (`digestUnsubscribeUrl`): an http(s) URL without spaces or `<>`. */
+  unsubscribeUrl: string;
+}): DigestMail {
   const { items } = input;
   if (items.length === 0) throw new Error('A digest needs at least one notification');
+  if (!/^https?:\/\/[^\s<>"]+$/.test(input.unsubscribeUrl)) throw new Error('The unsubscribe link must be an http(s) URL without spaces or <>');
   const subject =
     items.length === 1
       ? `${input.siteName}: ${oneLine(items[0].summary)}`.slice(0, 200)
@@ -52,8 +62,13 @@ export function composeDigest(input: { displayName: string; items: readonly Dige
     '',
     `Read them all at ${input.siteUrl}`,
     '',
-    'You get this mail because email digests are on in your notification settings; turn them off there.',
+    'You get this mail because email digests are on in your notification settings.',
+    `To stop them, open this link (no sign-in needed): ${input.unsubscribeUrl}`,
     '',
   ].join('\n');
-  return { subject, text };
+  return {
+    subject,
+    text,
+    headers: { 'List-Unsubscribe': `<${input.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
 }

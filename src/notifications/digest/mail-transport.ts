@@ -6,6 +6,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Extra header fields (e.g. List-Unsubscribe); values on one line. */
+  headers?: Record<string, string>;
 }
 
 type Transporter = ReturnType<typeof createTransport>;
@@ -28,7 +30,7 @@ export class MailTransport implements OnApplicationShutdown {
   /** Resolves when the SMTP server accepted the mail; rejects otherwise. */
   async send(mail: OutgoingMail): Promise<void> {
     if (!this.transporter) throw new Error('Email is off: SMTP_URL is not set');
-    await this.transporter.sendMail({ from: this.config.mail.from, to: mail.to, subject: mail.subject, text: mail.text });
+    await this.transporter.sendMail({ from: this.config.mail.from, to: mail.to, subject: mail.subject, text: mail.text, headers: mail.headers });
   }
 
   onApplicationShutdown(): void {

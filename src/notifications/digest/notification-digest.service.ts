@@ -6,6 +6,7 @@ import { JobRunner } from '../../jobs/job-runner';
 import { MemberNotificationKind } from '../member-notification-kind.enum';
 import { composeDigest } from './compose-digest';
 import { MailTransport } from './mail-transport';
+import { digestUnsubscribeUrl } from '../unsubscribe/digest-unsubscribe-link';
 
 export const DIGEST_JOB = 'notification-digest';
 
@@ -110,6 +111,7 @@ export class NotificationDigestService implements OnModuleInit {
         items: rows.map((row) => ({ kind: row.kind, actorName: row.actor_name, summary: row.summary, createdAt: row.created_at })),
         siteName: siteName(this.config.mail.from),
         siteUrl: this.config.site.baseUrl,
+        unsubscribeUrl: digestUnsubscribeUrl(this.config, recipient.user_id),
       });
       await this.mail.send({ to: recipient.email, ...mail });
       await tx.query('UPDATE member_notifications SET emailed_at = now() WHERE id = ANY($1::uuid[])', [rows.map((row) => row.id)]);
