@@ -153,6 +153,23 @@ describe('malformed and abusive GraphQL requests', () => {
     expect(products.data!.products.edges.map((edge: { node: { key: string } }) => edge.node.key)).not.toContain('head-made');
   });
 
+  it('refuses POST bodies other than JSON (a cross-site HTML form) with 415, without running the operation', async () => {
+    const signUp = (email: string) => `mutation { signUp(input: { email: "${email}", password: "correct horse battery staple", displayName: "Form" }) { accessToken } }`;
+    const bodies: [string, string, string][] = [
+      ['/graphql', 'application/x-www-form-urlencoded', `query=${encodeURIComponent(signUp('form-urlencoded@example.com'))}`],
+      ['/graphql', 'text/plain', JSON.stringify({ query: signUp('form-text@example.com') })],
+      ['/graphql', 'multipart/form-data; boundary=x', `--x\r\ncontent-disposition: form-data; name="query"\r\n\r\n${signUp('form-multipart@example.com')}\r\n--x--\r\n`],
+      ['/admin/graphql', 'application/x-www-form-urlencoded', 'query=%7B__typename%7D'],
+    ];
+    for (const [path, contentType, body] of bodies) {
+      const res = await raw(path, body, contentType);
+      expect([path, contentType, res.status, res.body.errors?.[0]?.extensions?.code]).toEqual([path, contentType, 415, 'UNSUPPORTED_MEDIA_TYPE']);
+    }
+    expect(await t.dataSource.query(`SELECT email FROM users WHERE email LIKE 'form-%@example.com'`)).toEqual([]);
+    expect((await raw('/graphql', JSON.stringify({ query: '{ __typename }' }), 'application/json; charset=utf-8')).status).toBe(200);
+    expect((await raw('/graphql', '{ __typename }', 'application/graphql')).status).toBe(200);
+  });
+
   it('echoes a request id, or makes one', async () => {
     const given = await t.http().post('/graphql').set('x-request-id', 'abc-123').send({ query: '{ __typename }' });
     expect(given.headers['x-request-id']).toBe('abc-123');

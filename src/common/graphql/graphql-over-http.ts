@@ -5,6 +5,8 @@ import { checkOperationSelection, operationNamesOf, requestRefused } from './req
 
 export const GRAPHQL_RESPONSE_MEDIA_TYPE = 'application/graphql-response+json';
 
+const GRAPHQL_BODY_TYPES = new Set(['application/json', 'application/graphql']);
+
 /**
  * The media type to answer with, from the request's Accept header (GraphQL over HTTP):
  * `application/graphql-response+json` when the client names it at least as preferred as
@@ -35,7 +37,7 @@ interface GraphqlHttpOptions {
  * GraphQL-over-HTTP details Mercurius leaves out, registered in one schema's Fastify scope:
  * `"extensions": null` is accepted like an absent one, GET requests must select exactly one
  * operation (Mercurius would fail on them internally), and answers use the media type the
- * client asked for; HEAD is refused.
+ * client asked for; HEAD, and POST bodies other than JSON, are refused.
  */
 export function registerGraphqlOverHttp(scope: FastifyInstance, options: GraphqlHttpOptions): void {
   const operationNames = new LruMap<string, string[] | null>(500);
@@ -51,6 +53,18 @@ export function registerGraphqlOverHttp(scope: FastifyInstance, options: Graphql
       .header('allow', 'GET, POST')
       .header('content-type', 'application/json; charset=utf-8')
       .send(JSON.stringify({ errors: [{ message: 'GraphQL is served over GET and POST only', extensions: { code: 'METHOD_NOT_ALLOWED' } }] }));
+  });
+
+  // Only JSON bodies (and Mercurius' application/graphql, which needs a CORS preflight too): the form and multipart parsers registered for other routes would otherwise hand Mercurius a
+  // cross-site HTML form's fields (a "simple" request, sent without a CORS preflight) as a GraphQL request.
+  scope.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST' || !isGraphqlRoute(request)) return;
+    const contentType = request.headers['content-type'];
+    if (contentType === undefined || GRAPHQL_BODY_TYPES.has(mediaTypeOf(contentType))) return;
+    return reply
+      .code(415)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ errors: [{ message: 'Send the GraphQL request as application/json', extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] }));
   });
 
   // An absent, null or empty extensions / operationName all mean "none".
@@ -87,4 +101,8 @@ export function registerGraphqlOverHttp(scope: FastifyInstance, options: Graphql
     }
     return payload;
   });
+}
+
+function mediaTypeOf(contentType: string): string {
+  return contentType.split(';')[0].trim().toLowerCase();
 }
