@@ -138,6 +138,7 @@ describe('malformed and abusive GraphQL requests', () => {
     const res = await t.http().get('/graphql').query({ query: 'mutation { login(input: { email: "a@b.c", password: "x" }) { accessToken } }' });
     expect(res.status).toBe(405);
     expect(res.body.errors[0].extensions.code).toBe('METHOD_NOT_ALLOWED');
+    expect(res.headers.allow).toBe('POST');
   });
 
   it('refuses HEAD requests on both GraphQL paths (405, Allow: GET, POST) without running the operation', async () => {

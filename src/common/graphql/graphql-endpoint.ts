@@ -85,11 +85,15 @@ export function graphqlEndpointOptions(
       context: (_socket: unknown, request: FastifyRequest) => ({ req: request }),
     },
     context: (request: FastifyRequest, reply: FastifyReply): GraphqlRequestContext => ({ req: request, reply }),
-    errorFormatter: (execution, context: Partial<GraphqlRequestContext>) =>
-      formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
+    errorFormatter: (execution, context: Partial<GraphqlRequestContext>) => {
+      const formatted = formatGraphqlErrors(execution as { data?: null; errors: readonly GraphQLError[] }, (error, message) =>
         // The request's logger carries the request id; there is always a reply over HTTP.
         context?.reply ? context.reply.log.error({ err: error }, message) : outOfRequestLogger.error({ err: error }, message),
-      ),
+      );
+      // A mutation sent with GET: a 405 names the methods that would be accepted (RFC 9110 §15.5.6).
+      if (formatted.statusCode === 405) void context?.reply?.header('allow', 'POST');
+      return formatted;
+    },
     hooks: {
       // Token limit, operation selection and variables are checked on each websocket message before
       // Mercurius parses it (websocket-message-checks.ts, registered in app.factory.ts).
