@@ -199,7 +199,10 @@ describe('search audit 2026-12', () => {
       );
       await search({ text: 'a fresh query' });
       await t.app.get(SearchAnalytics).flush();
+      // The hourly job's work.
+      expect(await t.app.get(SearchAnalytics).purgeExpired()).toBe(1);
       expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM search_query_log WHERE query = 'ancient query'`))[0].n).toBe(0);
+      expect((await t.dataSource.query(`SELECT count(*)::int AS n FROM search_query_log WHERE query = 'a fresh query'`))[0].n).toBe(1);
     });
   });
 });

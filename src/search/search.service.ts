@@ -37,6 +37,8 @@ export interface SearchRequest {
   page: number;
   pageSize: number;
   highlight: { preTag: string; postTag: string };
+  /** The client's address (public searches): analytics count distinct clients by a keyed hash of it, never storing it. */
+  clientAddress?: string | null;
 }
 
 export interface SearchResult extends SearchPage {
@@ -113,8 +115,11 @@ export class SearchService {
     const found =
       audience === 'public' ? await this.resultCache.get(query, () => this.searchReranked(query), (found) => !this.notReranked.has(found)) : await this.searchReranked(query);
     const page = audience === 'public' ? await this.withoutHidden(found) : found;
+    const wordsLocale = locales?.[0] ?? this.locales.defaultLocale;
     const searchId =
-      audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
+      audience === 'public'
+        ? this.analytics.recordSearch(request.text, (text) => queryWords(text, wordsLocale), locales?.[0] ?? null, page.total, request.clientAddress ?? null)
+        : null;
     const labelLocale = locales?.[0] ?? this.locales.defaultLocale;
     const labels = await this.labels.label(page, labelLocale, this.locales.fallback);
     return { ...page, searchId, labeledFacets: labels.facets, hitDetails: labels.hits, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
