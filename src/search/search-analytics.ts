@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { clientNetwork } from '../common/http/client-network';
 import { AppConfig } from '../config/app-config';
@@ -63,14 +63,15 @@ export class SearchAnalytics implements OnModuleInit {
   private searches: PendingSearch[] = [];
   private clicks: PendingClick[] = [];
   private flushing: Promise<void> | null = null;
-  private readonly clientKeySecret: string | Buffer;
+  private readonly clientKeySecret: Buffer;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly jobs: JobRunner,
   ) {
-    this.clientKeySecret = config.auth.jwtSecret ?? randomBytes(32);
+    // Derived for this purpose only (as signed links derive theirs); without a configured secret, one per process.
+    this.clientKeySecret = config.auth.jwtSecret ? Buffer.from(hkdfSync('sha256', config.auth.jwtSecret, 'evergreen-search-analytics', 'purpose:search-client', 32)) : randomBytes(32);
   }
 
   onModuleInit(): void {
