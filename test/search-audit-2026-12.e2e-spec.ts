@@ -2,7 +2,7 @@ import { IndexingWorker } from '../src/search/indexing-worker';
 import { SearchAnalytics } from '../src/search/search-analytics';
 import { StalenessScanService } from '../src/staleness/staleness-scan.service';
 import { Role } from '../src/users/role.enum';
-import { DELETE, ForumFactory } from './factories/forum';
+import { ACCEPT, DELETE, ForumFactory } from './factories/forum';
 import { expectData, KnowledgeBaseFactory, UNPUBLISH } from './factories/knowledge-base';
 import { createTestApp, GraphqlClient, GraphqlResponse, TestApp } from './support/create-test-app';
 
@@ -33,6 +33,7 @@ describe('search audit 2026-12', () => {
   let kb: KnowledgeBaseFactory;
   let forum: ForumFactory;
   let member: GraphqlClient;
+  let moderator: GraphqlClient;
   const send = (input: Record<string, unknown>, from?: string): Promise<GraphqlResponse> => {
     const client = t.delivery();
     if (!from) return client.send(SEARCH, { input: { locale: 'en', ...input } });
@@ -51,7 +52,7 @@ describe('search audit 2026-12', () => {
     worker = t.app.get(IndexingWorker);
     editor = t.admin(await t.login(await t.createUser({ role: Role.Editor })));
     kb = new KnowledgeBaseFactory(editor);
-    const moderator = t.admin(await t.login(await t.createUser({ role: Role.Moderator })));
+    moderator = t.admin(await t.login(await t.createUser({ role: Role.Moderator })));
     forum = new ForumFactory(moderator);
     const user = await t.createUser({ role: Role.Member });
     await t.dataSource.query('UPDATE users SET trust_level = 1 WHERE id = $1', [user.user.id]);
@@ -108,6 +109,23 @@ describe('search audit 2026-12', () => {
       expect(suggested.articles).toEqual([]);
       await worker.drain();
       expect((await search({ text: 'tardigrade' })).total).toBe(0);
+    });
+
+    it('shows no text of an accepted answer hidden before the worker caught up', async () => {
+      const board = await forum.board({ name: 'Wrench board' });
+      const thread = await forum.thread(member, board.id, { title: 'Stuck wheel nut', bodyMarkdown: 'The wheel nut will not turn.' });
+      const answer = await forum.reply(member, thread.id, 'Use the quasarbolt wrench from the kit.');
+      expect((await member.send(ACCEPT, { input: { postId: answer.id } })).errors).toBeUndefined();
+      await worker.drain();
+      expect((await search({ text: 'wheel nut' })).hits).toEqual([expect.objectContaining({ id: thread.id, snippet: expect.stringContaining('wheel') })]);
+
+      const hidden = await moderator.send(`mutation ($input: ContentActionInput!) { hideContent(input: $input) { postId } }`, { input: { postId: answer.id, reason: 'unsafe advice' } });
+      expect(hidden.errors).toBeUndefined();
+      for (const text of ['wheel nut', 'quasarbolt']) {
+        for (const hit of (await search({ text })).hits) expect(hit.snippet).not.toMatch(/quasarbolt/);
+      }
+      await worker.drain();
+      expect((await search({ text: 'quasarbolt' })).total).toBe(0);
     });
   });
 

@@ -246,7 +246,7 @@ export class SearchService {
    */
   private async withoutHidden(page: SearchPage): Promise<SearchPage> {
     const hits = await this.visibility.stillPublic(page.hits);
-    return hits.length === page.hits.length ? page : { ...page, hits, total: Math.max(0, page.total - (page.hits.length - hits.length)) };
+    return { ...page, hits, total: Math.max(0, page.total - (page.hits.length - hits.length)) };
   }
 
   /** Returns false when that suggestion (this article or thread in this batch) was never shown. */
