@@ -200,6 +200,19 @@ describe('search audit 2026-12', () => {
       expect(await gaps('export to spreadsheet')).toBe(1);
     });
 
+    it('still makes content gaps from the searches a keyed server-side front end forwards from one address', async () => {
+      const admin = t.admin(await t.login(await t.createUser({ role: Role.Admin })));
+      const created = await admin.send(`mutation ($input: CreateDeliveryApiKeyInput!) { createDeliveryApiKey(input: $input) { key } }`, { input: { label: 'SSR front end' } });
+      const key = expectData<{ key: string }>(created, 'createDeliveryApiKey').key;
+      for (let i = 0; i < 5; i++) {
+        const res = await t.http().post('/graphql').set('x-api-key', key).set('x-forwarded-for', '192.0.2.80').send({ query: SEARCH, variables: { input: { text: 'bulk import contacts', locale: 'en' } } });
+        expect(res.body.errors).toBeUndefined();
+      }
+      await t.app.get(SearchAnalytics).flush();
+      await t.app.get(StalenessScanService).scanSearchGaps();
+      expect(await gaps('bulk import contacts')).toBe(1);
+    });
+
     it('stores no email address or phone number typed into search', async () => {
       await search({ text: 'Jane.Doe@example.com locked out, call +1 (415) 555-0134 or 0151 2345 6789' });
       await t.app.get(SearchAnalytics).flush();

@@ -31,7 +31,7 @@ export class SearchDeliveryResolver {
         page: input.page,
         pageSize: input.pageSize,
         highlight: input.highlight ?? DEFAULT_HIGHLIGHT,
-        clientAddress: context.req.ip,
+        clientAddress: this.gate.searchClientAddress(context.req),
       },
       'public',
     );
