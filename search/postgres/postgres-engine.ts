@@ -13,6 +13,7 @@ import {
   SearchPage,
   SearchQuery,
   SearchSettings,
+  Visibility,
 } from '../search-engine';
 import { containsCjk, escapeHtml, indexText, joinCjkWords, queryPhrases, queryWords } from '../text/words';
 import { textSearchConfig } from './text-search-config';
@@ -169,7 +170,7 @@ export class PostgresSearchEngine implements SearchEngine {
     // Offers are for the search box: suggestions do not show them, and a pasted paragraph is not a typo.
     const offer = query.matching === 'all' && words.length <= SPELLING.maxWords;
     if (first.total > 0 && !offer) return none;
-    const corrected = await this.spellingCorrection(words, locales, true);
+    const corrected = await this.spellingCorrection(words, locales, true, query.audience);
     if (!corrected) return none;
     if (first.total === 0) {
       const retry = await this.run(query, corrected, locales);
@@ -358,6 +359,9 @@ export class PostgresSearchEngine implements SearchEngine {
     const configs = [...new Set(locales.map(textSearchConfig))];
     const synonyms = this.synonymsFor(locales);
     const hasText = words.length > 0;
+    // Public searches weigh words by the public documents only: what drafts and internal articles contain must not
+    // change what an anonymous reader sees (order, candidates, corrections).
+    const dfColumn = dfColumnOf(query.audience);
 
     const filters: string[] = [];
     if (query.audience === 'public') filters.push(`visibility = 'public'`);
@@ -473,20 +477,20 @@ export class PostgresSearchEngine implements SearchEngine {
                 unnest(${param(configs)}::regconfig[]) AS cfg(config),
                 LATERAL unnest(to_tsvector(cfg.config, w.word)) AS l),
          corpus AS MATERIALIZED (
-           SELECT greatest(CASE WHEN c.reltuples >= 10000 THEN c.reltuples ELSE (SELECT count(*) FROM search_documents) END, 1)::float8 AS n
+           SELECT greatest(CASE WHEN c.reltuples >= 10000 THEN c.reltuples ELSE (SELECT count(*) FROM search_documents${query.audience === 'public' ? ` WHERE visibility = 'public'` : ''}) END, 1)::float8 AS n
            FROM pg_class c WHERE c.oid = 'search_documents'::regclass),
          stats AS MATERIALIZED (
            SELECT t.lexeme, t.df, ln(1 + ((SELECT n FROM corpus) - t.df + 0.5) / (t.df + 0.5)) AS idf FROM (
              SELECT l.lexeme, greatest(CASE WHEN l.prefix
-                      THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= l.lexeme AND lexeme < l.lexeme || chr(1114111) LIMIT ${PREFIX_TERMS}) p)
-                      ELSE (SELECT df FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
+                      THEN (SELECT sum(df) FROM (SELECT ${dfColumn} AS df FROM search_terms WHERE lexeme >= l.lexeme AND lexeme < l.lexeme || chr(1114111) AND ${dfColumn} > 0 LIMIT ${PREFIX_TERMS}) p)
+                      ELSE (SELECT ${dfColumn} FROM search_terms WHERE lexeme = l.lexeme) END, 0)::float8 AS df
              FROM (SELECT lexeme, bool_or(prefix) AS prefix FROM terms GROUP BY lexeme) l) t),
          wanted AS MATERIALIZED (
            SELECT coalesce(array_agg(DISTINCT x.lexeme), '{}')::text[] AS lexemes, count(*) FILTER (WHERE x.completion) > ${r.prefixCompletions} AS wide FROM (
              SELECT lexeme, false AS completion FROM terms
              UNION ALL
              SELECT c.lexeme, true FROM (SELECT DISTINCT lexeme FROM terms WHERE prefix) p,
-               LATERAL (SELECT lexeme FROM search_terms WHERE lexeme >= p.lexeme AND lexeme < p.lexeme || chr(1114111) AND df > 0 LIMIT ${r.prefixCompletions + 1}) c) x),`
+               LATERAL (SELECT lexeme FROM search_terms WHERE lexeme >= p.lexeme AND lexeme < p.lexeme || chr(1114111) AND ${dfColumn} > 0 LIMIT ${r.prefixCompletions + 1}) c) x),`
       : '';
     const sql = `
       WITH ${termCtes}
@@ -545,11 +549,11 @@ export class PostgresSearchEngine implements SearchEngine {
    * is reached only through its trigram index (`spellingSql`). Returns the corrected words, or null when nothing
    * changes (`chooseSpelling`).
    */
-  async spellingCorrection(words: string[], locales: readonly string[], prefixLast: boolean): Promise<string[] | null> {
+  async spellingCorrection(words: string[], locales: readonly string[], prefixLast: boolean, audience: Visibility): Promise<string[] | null> {
     if (words.length === 0) return null;
     // Chinese and Japanese words are never corrected: they are sent empty (no lexeme, no lookup) and put back.
     const cjk = words.map(containsCjk);
-    const rows = await this.db.query<SpellingRow>(spellingSql(words.length), spellingParams(words.map((word, i) => (cjk[i] ? '' : word)), locales, prefixLast));
+    const rows = await this.db.query<SpellingRow>(spellingSql(words.length, dfColumnOf(audience)), spellingParams(words.map((word, i) => (cjk[i] ? '' : word)), locales, prefixLast));
     return chooseSpelling(rows.rows)?.map((word, i) => (cjk[i] ? words[i] : word)) ?? null;
   }
 }
@@ -582,6 +586,16 @@ export const SPELLING = {
    */
   frequencyWeight: 0.1,
 };
+
+/**
+ * Document frequencies as the audience may know them: among public documents for public searches (`public_df`),
+ * among every indexed document for staff (`df`). Both kept by the triggers on `search_documents`.
+ */
+export type DfColumn = 'df' | 'public_df';
+
+function dfColumnOf(audience: Visibility): DfColumn {
+  return audience === 'public' ? 'public_df' : 'df';
+}
 
 /** The parameters of `spellingSql(words.length)`. */
 export function spellingParams(words: string[], locales: readonly string[], prefixLast: boolean): unknown[] {
@@ -638,10 +652,10 @@ export function chooseSpelling(rows: SpellingRow[]): string[] | null {
  * locale condition out of the scan, so no locale estimate can pick the primary key instead (issue 11 found
  * 15 rows estimated against 6,531).
  */
-export function spellingSql(count: number): string {
+export function spellingSql(count: number, dfColumn: DfColumn = 'df'): string {
   const candidates = (p: string): string => `(
       SELECT json_agg(json_build_object('word', c.word, 'similarity', c.sim,
-               'df', coalesce((SELECT max(t.df) FROM unnest($4::regconfig[]) AS cfg(config), LATERAL unnest(to_tsvector(cfg.config, c.word)) AS x
+               'df', coalesce((SELECT max(t.${dfColumn}) FROM unnest($4::regconfig[]) AS cfg(config), LATERAL unnest(to_tsvector(cfg.config, c.word)) AS x
                                JOIN search_terms t ON t.lexeme = x.lexeme), 0))
              ORDER BY c.sim DESC, length(c.word), c.word)
       FROM (SELECT v.word, similarity(v.word, ${p}::text) AS sim
@@ -660,8 +674,8 @@ export function spellingSql(count: number): string {
     SELECT w.n, l.lexeme, w.prefix FROM w, unnest($4::regconfig[]) AS cfg(config), LATERAL unnest(to_tsvector(cfg.config, w.input)) AS l),
   counted AS (
     SELECT w.n, w.input, count(lex.lexeme) AS lexemes, coalesce(max(CASE WHEN lex.prefix
-             THEN (SELECT sum(df) FROM (SELECT df FROM search_terms WHERE lexeme >= lex.lexeme AND lexeme < lex.lexeme || chr(1114111) LIMIT $8) p)
-             ELSE (SELECT df FROM search_terms WHERE lexeme = lex.lexeme) END), 0)::int AS df
+             THEN (SELECT sum(df) FROM (SELECT ${dfColumn} AS df FROM search_terms WHERE lexeme >= lex.lexeme AND lexeme < lex.lexeme || chr(1114111) AND ${dfColumn} > 0 LIMIT $8) p)
+             ELSE (SELECT ${dfColumn} FROM search_terms WHERE lexeme = lex.lexeme) END), 0)::int AS df
     FROM w LEFT JOIN lex ON lex.n = w.n GROUP BY w.n, w.input),
   freq AS MATERIALIZED (
     SELECT n, input, df, NOT (lexemes = 0 OR df > $5 OR length(input) < $7 OR input ~ '^[0-9]+$') AS lookup,

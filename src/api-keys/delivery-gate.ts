@@ -91,6 +91,15 @@ export class DeliveryGate {
     }
   }
 
+  /**
+   * The address search analytics count a search's client by (distinct clients make a content gap), or null under an
+   * API key: a keyed caller is a server speaking for many visitors from one address, so each of its searches counts
+   * as a client of its own, as its key is accountable for what it sends.
+   */
+  searchClientAddress(request: FastifyRequest): string | null {
+    return (request as GatedRequest)[ADMITTED_WITH_KEY] ? null : request.ip;
+  }
+
   /** A websocket upgrade: counted against its address (the key, if any, is checked per subscription). */
   admitUpgrade(ip: string): Promise<GateVerdict> {
     return this.count({ key: `ip:${clientNetwork(ip)}`, limit: this.config.deliveryAccess.perIp });

@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SearchDocument, SearchDocumentRef } from '../../search/search-engine';
 
+/**
+ * Whether an article locale is public (`a`: articles, `l`: article_locales): published with a published revision,
+ * the article neither internal nor deleted. The one definition: documents are built with it and public search
+ * hits are checked with it when read (SearchVisibility).
+ */
+export const PUBLIC_ARTICLE_LOCALE_SQL = `(a.deleted_at IS NULL AND NOT a.is_internal AND l.status = 'published' AND l.published_revision_id IS NOT NULL)`;
+
 interface ArticleRow {
   id: string;
   category_id: string;
@@ -12,6 +19,7 @@ interface ArticleRow {
   status: string;
   slug: string;
   published_revision_id: string | null;
+  is_public: boolean;
   updated_at: Date;
   published_at: Date | null;
   title: string;
@@ -32,7 +40,7 @@ export class ArticleDocuments {
   async build(articleIds: string[], version: number, manager: EntityManager = this.dataSource.manager): Promise<{ documents: SearchDocument[]; missing: string[] }> {
     if (articleIds.length === 0) return { documents: [], missing: [] };
     const rows: ArticleRow[] = await manager.query(
-      `SELECT a.id, a.category_id, a.is_internal, a.tags, l.locale, l.status::text AS status, l.slug, l.published_revision_id,
+      `SELECT a.id, a.category_id, a.is_internal, a.tags, l.locale, l.status::text AS status, l.slug, l.published_revision_id, ${PUBLIC_ARTICLE_LOCALE_SQL} AS is_public,
               greatest(a.updated_at, l.updated_at) AS updated_at, l.published_at, r.title, r.headings, r.body_text,
               (SELECT array_agg(p.key ORDER BY p.key) FROM article_products ap JOIN products p ON p.id = ap.product_id WHERE ap.article_id = a.id) AS product_keys
        FROM articles a
@@ -44,7 +52,7 @@ export class ArticleDocuments {
     );
     const ancestors = await this.categoryAncestors(manager);
     const documents = rows.map((row): SearchDocument => {
-      const isPublic = row.status === 'published' && row.published_revision_id !== null && !row.is_internal;
+      const isPublic = row.is_public;
       return {
         kind: 'article',
         id: row.id,

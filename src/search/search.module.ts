@@ -18,6 +18,7 @@ import { SearchService } from './search.service';
 import { SearchResultCache } from './search-result-cache';
 import { SearchIndexService } from './search-index.service';
 import { SearchLabels } from './search-labels';
+import { SearchVisibility } from './search-visibility';
 import { SearchVectors } from './search-vectors';
 import { JobRunner } from '../jobs/job-runner';
 
@@ -55,6 +56,7 @@ const SEARCH_EMBEDDINGS_BUDGET_MS = 240_000;
     SearchService,
     SearchResultCache,
     SearchLabels,
+    SearchVisibility,
     SearchIndexService,
     SearchHealthIndicator,
     SearchVectors,

@@ -15,6 +15,7 @@ import { SearchResultCache } from './search-result-cache';
 import type { HitDetails, LabeledFacetCount, PublicFacetName } from './search-labels';
 import { hitKey, SearchLabels } from './search-labels';
 import { SearchVectors } from './search-vectors';
+import { SearchVisibility } from './search-visibility';
 import { isEnglishLocale, rerankBySimilarity, SEMANTIC_RERANK } from './semantic-rerank';
 import { cosine } from '../common/sentence-encoder/sentence-encoder';
 import { documentKey } from '../../search/search-engine';
@@ -36,6 +37,8 @@ export interface SearchRequest {
   page: number;
   pageSize: number;
   highlight: { preTag: string; postTag: string };
+  /** The client's address (public searches): analytics count distinct clients by a keyed hash of it, never storing it. */
+  clientAddress?: string | null;
 }
 
 export interface SearchResult extends SearchPage {
@@ -93,6 +96,7 @@ export class SearchService {
     private readonly resultCache: SearchResultCache,
     private readonly labels: SearchLabels,
     private readonly vectors: SearchVectors,
+    private readonly visibility: SearchVisibility,
   ) {}
 
   async search(request: SearchRequest, audience: Visibility): Promise<SearchResult> {
@@ -108,10 +112,14 @@ export class SearchService {
       highlight: request.highlight,
     };
     // Editors see their changes at once; the public shares cached results until the index changes.
-    const page =
+    const found =
       audience === 'public' ? await this.resultCache.get(query, () => this.searchReranked(query), (found) => !this.notReranked.has(found)) : await this.searchReranked(query);
+    const page = audience === 'public' ? await this.withoutHidden(found) : found;
+    const wordsLocale = locales?.[0] ?? this.locales.defaultLocale;
     const searchId =
-      audience === 'public' ? this.analytics.recordSearch(request.text, queryWords(request.text, locales?.[0] ?? this.locales.defaultLocale), locales?.[0] ?? null, page.total) : null;
+      audience === 'public'
+        ? this.analytics.recordSearch(request.text, (text) => queryWords(text, wordsLocale), locales?.[0] ?? null, page.total, request.clientAddress ?? null)
+        : null;
     const labelLocale = locales?.[0] ?? this.locales.defaultLocale;
     const labels = await this.labels.label(page, labelLocale, this.locales.fallback);
     return { ...page, searchId, labeledFacets: labels.facets, hitDetails: labels.hits, page: request.page, pageSize: request.pageSize, urlOf: (hit) => this.urlOf(hit) };
@@ -219,7 +227,7 @@ export class SearchService {
       query({ kinds: ['article'] }),
       includeSolvedThreads ? query({ kinds: ['thread'], solved: true }) : Promise.resolve(null),
     ]);
-    const hits = threads ? [...articles.hits, ...threads.hits].sort((a, b) => b.score - a.score).slice(0, limit) : articles.hits;
+    const hits = await this.visibility.stillPublic(threads ? [...articles.hits, ...threads.hits].sort((a, b) => b.score - a.score).slice(0, limit) : articles.hits);
     const batchId = randomUUID();
     const shown = hits.map((hit, index) => ({ hit, position: index + 1 }));
     if (shown.length > 0) {
@@ -230,6 +238,15 @@ export class SearchService {
       );
     }
     return { batchId, hits, hitDetails: (await this.labels.label({ hits, facets: {} }, resolved, this.locales.fallback)).hits, urlOf: (hit) => this.urlOf(hit) };
+  }
+
+  /**
+   * A public page without the hits that stopped being public since they were indexed (the outbox lag); the total
+   * loses them too. Facet counts stay the index's until the worker catches up (docs/search.md, "What the public can learn").
+   */
+  private async withoutHidden(page: SearchPage): Promise<SearchPage> {
+    const hits = await this.visibility.stillPublic(page.hits);
+    return { ...page, hits, total: Math.max(0, page.total - (page.hits.length - hits.length)) };
   }
 
   /** Returns false when that suggestion (this article or thread in this batch) was never shown. */

@@ -3,10 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SearchDocument, SearchDocumentRef } from '../../search/search-engine';
 
+/** Whether a thread is public (`t`: threads): visible. Documents are built with it and public hits checked with it when read. */
+export const PUBLIC_THREAD_SQL = `(t.status = 'visible')`;
+
 interface ThreadRow {
   id: string;
   locale: string;
   status: string;
+  is_public: boolean;
   slug: string;
   title: string;
   tags: string[];
@@ -31,7 +35,7 @@ export class ThreadDocuments {
   async build(threadIds: string[], version: number, manager: EntityManager = this.dataSource.manager): Promise<{ documents: SearchDocument[]; missing: string[] }> {
     if (threadIds.length === 0) return { documents: [], missing: [] };
     const rows: ThreadRow[] = await manager.query(
-      `SELECT t.id, b.locale, t.status::text AS status, t.slug, t.title, t.tags, t.is_solved, t.created_at, t.updated_at,
+      `SELECT t.id, b.locale, t.status::text AS status, ${PUBLIC_THREAD_SQL} AS is_public, t.slug, t.title, t.tags, t.is_solved, t.created_at, t.updated_at,
               q.body_text AS question_text, a.body_text AS answer_text,
               (SELECT array_agg(p.key ORDER BY p.key) FROM thread_products tp JOIN products p ON p.id = tp.product_id WHERE tp.thread_id = t.id) AS product_keys
        FROM threads t
@@ -42,7 +46,7 @@ export class ThreadDocuments {
       [threadIds],
     );
     const documents = rows.map((row): SearchDocument => {
-      const isPublic = row.status === 'visible';
+      const isPublic = row.is_public;
       return {
         kind: 'thread',
         id: row.id,

@@ -421,9 +421,10 @@ export class StalenessScanService {
   /** Detector 6 over the search analytics log: frequent queries that found nothing or were not clicked. */
   async scanSearchGaps(now = new Date(), rule = DEFAULT_SEARCH_GAP_RULE): Promise<number> {
     return this.dataSource.transaction(async (tx) => {
-      const rows: { normalized_query: string; query: string; locale: string; searches: number; zero: number; no_click: number; last_at: Date }[] = await tx.query(
+      const rows: { normalized_query: string; query: string; locale: string; searches: number; clients: number; zero: number; no_click: number; last_at: Date }[] = await tx.query(
         `SELECT normalized_query, mode() WITHIN GROUP (ORDER BY query) AS query, COALESCE(locale, '') AS locale,
                 count(*)::int AS searches,
+                count(DISTINCT coalesce(client_key, id::text))::int AS clients,
                 count(*) FILTER (WHERE result_count = 0)::int AS zero,
                 count(*) FILTER (WHERE result_count > 0 AND clicked_at IS NULL)::int AS no_click,
                 max(searched_at) AS last_at
@@ -439,6 +440,7 @@ export class StalenessScanService {
           query: row.query,
           locale: row.locale || 'en',
           searches: row.searches,
+          clients: row.clients,
           zeroResultSearches: row.zero,
           noClickSearches: row.no_click,
           lastSearchedAt: row.last_at,

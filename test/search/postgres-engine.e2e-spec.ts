@@ -38,6 +38,29 @@ describe('search_terms (document frequencies for BM25)', () => {
       await dropDatabase(database.name);
     }
   });
+
+  it('counts public documents apart (public_df), following visibility changes', async () => {
+    const database = await cloneTemplateDatabase();
+    const pool = new Pool({ connectionString: database.url, max: 2 });
+    try {
+      const engine = new PostgresSearchEngine(pool, { locales: ['en'] });
+      const counts = async (lexeme: string): Promise<[number, number]> => {
+        const row = (await pool.query<{ df: number; public_df: number }>('SELECT df, public_df FROM search_terms WHERE lexeme = $1', [lexeme])).rows[0];
+        return [Number(row?.df ?? 0), Number(row?.public_df ?? 0)];
+      };
+      const open = doc({ title: 'Narwhal tusks' });
+      const draft = { ...doc({ title: 'Narwhal secret' }), visibility: 'staff' as const, status: 'draft' };
+      await engine.upsert([open, draft]);
+      expect([await counts('narwhal'), await counts('secret')]).toEqual([[2, 1], [1, 0]]);
+      await engine.upsert([{ ...draft, version: draft.version + 1, visibility: 'public', status: 'published' }, { ...open, version: open.version + 1, visibility: 'staff', status: 'draft' }]);
+      expect([await counts('narwhal'), await counts('secret'), await counts('tusk')]).toEqual([[2, 1], [1, 1], [1, 0]]);
+      await engine.remove([draft]);
+      expect([await counts('narwhal'), await counts('secret')]).toEqual([[1, 0], [0, 0]]);
+    } finally {
+      await pool.end();
+      await dropDatabase(database.name);
+    }
+  });
 });
 
 describe('BM25F weighing (PostgreSQL engine)', () => {
@@ -208,8 +231,8 @@ describe('did you mean (PostgreSQL engine)', () => {
       await own.upsert([doc({ title: 'Receive payments' }), doc({ title: 'Receive invoices' }), doc({ title: 'Leave a review' })]);
       // similarity('recieve', 'receive') = 0.33: above pg_trgm's default 0.3, below the engine's threshold.
       expect(SPELLING.threshold).toBeGreaterThan(0.34);
-      expect(await own.spellingCorrection(['recieve'], ['en'], false)).toBeNull();
-      expect(await own.spellingCorrection(['recieve', 'paymnts'], ['en'], false)).toEqual(['recieve', 'payments']);
+      expect(await own.spellingCorrection(['recieve'], ['en'], false, 'public')).toBeNull();
+      expect(await own.spellingCorrection(['recieve', 'paymnts'], ['en'], false, 'public')).toEqual(['recieve', 'payments']);
       const { rows } = await single.query<{ threshold: string }>(`SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`);
       expect(Number(rows[0].threshold)).toBeCloseTo(0.3);
     } finally {
@@ -217,18 +240,19 @@ describe('did you mean (PostgreSQL engine)', () => {
     }
   });
 
-  it('stops proposing words of documents that are no longer public once the index is rebuilt', async () => {
+  it('stops proposing words of documents that are no longer public to the public at once, and drops them from the vocabulary at a rebuild', async () => {
     const gone = doc({ title: 'Zeppelin mooring checklist' });
     await engine.upsert([gone]);
-    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toEqual(['zeppelin']);
-    // Unpublished: still indexed for editors (so still counted in search_terms), no longer public.
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false, 'public')).toEqual(['zeppelin']);
+    // Unpublished: still indexed for editors (so still counted in search_terms' df), no longer public (public_df 0).
     const hidden = { ...gone, version: gone.version + 1, visibility: 'staff' as const, status: 'draft' };
     await engine.upsert([hidden]);
-    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toEqual(['zeppelin']);
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false, 'public')).toBeNull();
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false, 'staff')).toEqual(['zeppelin']);
     const rebuild = await engine.startRebuild();
     await rebuild.upsert([hidden, doc({ title: 'Change your password, rebuilt' })]);
     await rebuild.commit();
-    expect(await engine.spellingCorrection(['zepelin'], ['en'], false)).toBeNull();
+    expect(await engine.spellingCorrection(['zepelin'], ['en'], false, 'staff')).toBeNull();
     const words = (await pool.query<{ word: string }>(`SELECT word FROM search_vocabulary WHERE word IN ('zeppelin', 'password', 'rebuilt')`)).rows.map((r) => r.word).sort();
     expect(words).toEqual(['password', 'rebuilt']);
   });

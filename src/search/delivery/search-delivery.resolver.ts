@@ -31,6 +31,7 @@ export class SearchDeliveryResolver {
         page: input.page,
         pageSize: input.pageSize,
         highlight: input.highlight ?? DEFAULT_HIGHLIGHT,
+        clientAddress: this.gate.searchClientAddress(context.req),
       },
       'public',
     );

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** One search made on the delivery API, for analytics (no user or address is stored). */
+/** One search made on the delivery API, for analytics (no user or address is stored; emails and phone numbers are masked). */
 @Entity('search_query_log')
 @Index('search_query_log_searched_at_idx', ['searchedAt'])
 @Index('search_query_log_normalized_idx', ['normalizedQuery', 'searchedAt'])
@@ -30,6 +30,10 @@ export class SearchQueryLogEntity {
 
   @Column({ name: 'clicked_position', type: 'integer', nullable: true })
   clickedPosition!: number | null;
+
+  /** Keyed hash of the client's network and the 30-day period (SearchAnalytics.clientKey): distinct clients, never the address. */
+  @Column({ name: 'client_key', type: 'text', nullable: true })
+  clientKey!: string | null;
 
   @Column({ name: 'searched_at', type: 'timestamptz', default: () => 'now()' })
   searchedAt!: Date;

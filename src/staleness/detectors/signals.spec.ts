@@ -61,9 +61,10 @@ describe('searchGaps', () => {
   it('keeps frequent queries that mostly fail', () => {
     const when = new Date('2026-06-01T00:00:00Z');
     const gaps = searchGaps([
-      { normalizedQuery: 'sso okta', query: 'SSO Okta', locale: 'en', searches: 12, zeroResultSearches: 10, noClickSearches: 1, lastSearchedAt: when },
-      { normalizedQuery: 'invoice', query: 'invoice', locale: 'en', searches: 40, zeroResultSearches: 0, noClickSearches: 4, lastSearchedAt: when },
-      { normalizedQuery: 'rare', query: 'rare', locale: 'en', searches: 2, zeroResultSearches: 2, noClickSearches: 0, lastSearchedAt: when },
+      { normalizedQuery: 'sso okta', query: 'SSO Okta', locale: 'en', searches: 12, clients: 12, zeroResultSearches: 10, noClickSearches: 1, lastSearchedAt: when },
+      { normalizedQuery: 'invoice', query: 'invoice', locale: 'en', searches: 40, clients: 30, zeroResultSearches: 0, noClickSearches: 4, lastSearchedAt: when },
+      { normalizedQuery: 'rare', query: 'rare', locale: 'en', searches: 2, clients: 2, zeroResultSearches: 2, noClickSearches: 0, lastSearchedAt: when },
+      { normalizedQuery: 'one client', query: 'one client', locale: 'en', searches: 50, clients: 2, zeroResultSearches: 50, noClickSearches: 0, lastSearchedAt: when },
     ]);
     expect(gaps.map((g) => g.title)).toEqual(['SSO Okta']);
     expect(gaps[0].evidence).toMatchObject({ source: 'search_gap', searches: 12, zeroResultSearches: 10 });

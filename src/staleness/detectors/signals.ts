@@ -157,6 +157,8 @@ export interface SearchQueryStatsRow {
   query: string;
   locale: string;
   searches: number;
+  /** Distinct clients among the searches (search_query_log.client_key; a search without one counts as its own). */
+  clients: number;
   zeroResultSearches: number;
   noClickSearches: number;
   lastSearchedAt: Date;
@@ -164,12 +166,14 @@ export interface SearchQueryStatsRow {
 
 export interface SearchGapRule {
   minSearches: number;
+  /** Distinct clients: one client repeating a query (a bot, a script, a poisoning attempt) never makes a gap alone. */
+  minClients: number;
   /** Share of the searches that found nothing or were not clicked. */
   minFailureShare: number;
   windowDays: number;
 }
 
-export const DEFAULT_SEARCH_GAP_RULE: SearchGapRule = { minSearches: 5, minFailureShare: 0.8, windowDays: 30 };
+export const DEFAULT_SEARCH_GAP_RULE: SearchGapRule = { minSearches: 5, minClients: 3, minFailureShare: 0.8, windowDays: 30 };
 
 export interface GapFinding {
   locale: string;
@@ -181,7 +185,7 @@ export interface GapFinding {
 
 export function searchGaps(rows: SearchQueryStatsRow[], rule: SearchGapRule = DEFAULT_SEARCH_GAP_RULE): GapFinding[] {
   return rows
-    .filter((row) => row.normalizedQuery.trim().length > 0 && row.searches >= rule.minSearches)
+    .filter((row) => row.normalizedQuery.trim().length > 0 && row.searches >= rule.minSearches && row.clients >= rule.minClients)
     .filter((row) => (row.zeroResultSearches + row.noClickSearches) / row.searches >= rule.minFailureShare)
     .map((row) => ({
       locale: row.locale,
