@@ -53,7 +53,7 @@ export class PrivacyService {
           suspendedUntil: user.suspendedUntil,
         },
       };
-      for (const section of PERSONAL_DATA_SECTIONS) result[section.name] = await section.export(tx, userId);
+      for (const section of PERSONAL_DATA_SECTIONS) if (section.export) result[section.name] = await section.export(tx, userId);
       return result;
     });
   }
