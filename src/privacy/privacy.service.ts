@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { enqueueChangeWebhooks } from '../changes/change-webhooks';
+import { ARTICLE_CHANGED_CHANNEL, EVERYTHING } from '../changes/content-changes';
 import { AuthUser } from '../auth/auth-user';
 import { LoginThrottleService } from '../auth/login-throttle.service';
 import { recordAudit } from '../common/audit/record-audit';
@@ -122,7 +124,25 @@ export class PrivacyService {
         before: { role: user.role },
         after: { deleted: true },
       });
+      await this.announceAuthorChange(tx, user.id);
       return now;
     });
+  }
+
+  /**
+   * Pages that show the member's name change with the deletion: they are announced like any other change of them.
+   * Article pages name their author (`authorName`) and every API instance caches them (whole responses too) until a
+   * NOTIFY says published content changed: one drops them all. Forum pages are not cached in process, but CDNs keep
+   * their GET responses: a `thread.changed` webhook (change `updated`) per thread the member wrote in carries the
+   * thread's surrogate key, so a purging consumer drops them (decision 0035).
+   */
+  private async announceAuthorChange(tx: EntityManager, userId: string): Promise<void> {
+    const [{ authored }] = (await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM article_revisions WHERE author_id = $1) OR EXISTS (SELECT 1 FROM article_locales WHERE published_author_id = $1) AS authored`,
+      [userId],
+    )) as { authored: boolean }[];
+    if (authored) await tx.query('SELECT pg_notify($1, $2)', [ARTICLE_CHANGED_CHANNEL, EVERYTHING]);
+    const threads = (await tx.query(`SELECT DISTINCT thread_id FROM posts WHERE author_id = $1 AND status = 'visible' ORDER BY thread_id`, [userId])) as { thread_id: string }[];
+    if (threads.length > 0) await enqueueChangeWebhooks(tx, { kind: 'thread', change: 'updated', ids: threads.map((row) => row.thread_id), locale: null });
   }
 }
