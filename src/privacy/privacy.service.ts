@@ -7,6 +7,7 @@ import { AuthUser } from '../auth/auth-user';
 import { LoginThrottleService } from '../auth/login-throttle.service';
 import { recordAudit } from '../common/audit/record-audit';
 import { ConflictError } from '../common/errors/app-error';
+import { takeRateSlot } from '../moderation/auto/rate-limiter';
 import { UserEntity } from '../users/entities/user.entity';
 import { verifyPassword, wrongPasswordError } from '../users/passwords';
 import { Role } from '../users/role.enum';
@@ -16,6 +17,10 @@ import { lockAdminChanges } from '../users/admin-changes-lock';
 /** Shown wherever a deleted account's content stays (posts, notifications it caused). */
 export const DELETED_MEMBER_NAME = 'Deleted member';
 export const PERSONAL_DATA_FORMAT = 'evergreen-personal-data/1';
+
+/** Data exports per account and window (decision 0035). */
+export const EXPORTS_PER_WINDOW = 3;
+export const EXPORT_WINDOW_SECONDS = 3600;
 
 /** A password hash no password verifies against (not an argon2 string). */
 const NO_PASSWORD = '!deleted';
@@ -35,8 +40,14 @@ export class PrivacyService {
     private readonly throttle: LoginThrottleService,
   ) {}
 
-  /** Everything personal the product keeps about the user, read in one snapshot. */
+  /**
+   * Everything personal the product keeps about the user, read in one snapshot. The document is built whole in memory,
+   * so each account gets EXPORTS_PER_WINDOW of them per EXPORT_WINDOW_SECONDS (RATE_LIMITED beyond): twenty parallel
+   * requests cannot hold twenty snapshots and copies of a large history. The slot is taken in its own transaction,
+   * before the snapshot (a REPEATABLE READ transaction updating the counter row others update would fail to serialize).
+   */
   async exportData(userId: string): Promise<PersonalDataExport> {
+    await this.dataSource.transaction((tx) => takeRateSlot(tx, `export:${userId}`, EXPORTS_PER_WINDOW, EXPORT_WINDOW_SECONDS, 'data exports'));
     return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
       const user = await tx.findOneByOrFail(UserEntity, { id: userId });
       const result: PersonalDataExport = {
