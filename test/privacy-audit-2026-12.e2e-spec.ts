@@ -1,0 +1,265 @@
+import { Client } from 'pg';
+import request from 'supertest';
+import { digestUnsubscribeUrl } from '../src/notifications/unsubscribe/digest-unsubscribe-link';
+import { Role } from '../src/users/role.enum';
+import { ASK, FLAG, FOLLOW, REPLY, VOTE } from './factories/forum';
+import { KnowledgeBaseFactory } from './factories/knowledge-base';
+import { ForumRows } from './factories/moderation-forum';
+import { createTestApp, GraphqlResponse, TestApp, TestUser } from './support/create-test-app';
+
+const EXPORT = '{ exportMyData { exportedAt json } }';
+const DELETE = 'mutation ($input: DeleteMyAccountInput!) { deleteMyAccount(input: $input) { deletedAt } }';
+const ARTICLE = 'query ($id: ID) { article(id: $id) { id authorName } }';
+const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { accessToken } }';
+
+/** Privacy audit (Dec 2026): what a deleted account leaves behind, what the export holds, races, resurrection. */
+describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
+  let t: TestApp;
+  let rows: ForumRows;
+  let boardId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ DB_POOL_ACQUIRE_TIMEOUT_MS: '30000' });
+    rows = new ForumRows(t.dataSource);
+    boardId = await rows.board();
+  });
+  afterAll(() => t.close());
+
+  async function member(displayName = 'Ana Privacy'): Promise<{ member: TestUser; token: string }> {
+    const created = await t.createUser({ displayName });
+    await t.dataSource.query('UPDATE users SET trust_level = 3 WHERE id = $1', [created.user.id]);
+    return { member: created, token: await t.login(created) };
+  }
+
+  async function deleteAccount(user: TestUser, token: string): Promise<string> {
+    const res = await t.delivery(token).send(DELETE, { input: { password: user.password } });
+    expect(res.errors).toBeUndefined();
+    return res.data!.deleteMyAccount.deletedAt;
+  }
+
+  function codeOf(res: GraphqlResponse): string {
+    return res.errors?.[0]?.extensions.code ?? 'ok';
+  }
+
+  it('erases auto-moderation fingerprints, rate counters and the recurring-questions link to the member', async () => {
+    const { member: ana, token } = await member();
+    const other = await t.createUser();
+    const asked = await t.delivery(token).send(ASK, { input: { boardId, title: 'Where is my invoice archive?', bodyMarkdown: 'I cannot find the invoice archive.' } });
+    expect(asked.errors).toBeUndefined();
+    const { threadId: othersThread } = await rows.thread({ boardId, authorId: other.user.id });
+    expect((await t.delivery(token).send(FLAG, { input: { threadId: othersThread, kind: 'Spam' } })).errors).toBeUndefined();
+    await t.dataSource.query(
+      `INSERT INTO recurring_questions (scope, source_id, title, question, author_id, created_at) VALUES ('forum:privacy', $1, 'Invoice archive', 'Where is it?', $2, now())`,
+      [asked.data!.askQuestion.id, ana.user.id],
+    );
+
+    await deleteAccount(ana, token);
+
+    const [left] = (await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM post_fingerprints WHERE author_id = $1) AS fingerprints,
+              (SELECT count(*)::int FROM moderation_rate_counters WHERE counter_key LIKE '%' || $1::text || '%') AS counters,
+              (SELECT count(*)::int FROM recurring_questions WHERE author_id = $1::text) AS recurring_linked,
+              (SELECT count(*)::int FROM recurring_questions WHERE scope = 'forum:privacy' AND author_id IS NULL) AS recurring_kept`,
+      [ana.user.id],
+    )) as Record<string, number>[];
+    expect(left).toEqual({ fingerprints: 0, counters: 0, recurring_linked: 0, recurring_kept: 1 });
+  });
+
+  it("drops cached article responses that show a deleted editor's name", async () => {
+    const editor = await t.createUser({ role: Role.Editor, displayName: 'Erin Editor' });
+    const editorToken = await t.login(editor);
+    const kb = new KnowledgeBaseFactory(t.admin(editorToken));
+    const category = await kb.category('Privacy cache');
+    const article = await kb.published(category.id, { title: 'Export your invoices' });
+    const read = (): Promise<GraphqlResponse> => t.delivery().send(ARTICLE, { id: article.id });
+    let cached: GraphqlResponse | undefined;
+    for (let i = 0; i < 5 && cached?.headers['x-cache'] !== 'HIT'; i += 1) cached = await read();
+    expect(cached?.headers['x-cache']).toBe('HIT');
+    expect(cached?.data?.article.authorName).toBe('Erin Editor');
+
+    const { member: reader, token: readerToken } = await member('Rita Reader');
+    const feedback = await t.delivery(readerToken).send('mutation ($input: ArticleFeedbackInput!) { submitArticleFeedback(input: $input) { __typename } }', {
+      input: { articleId: article.id, locale: 'en', helpful: true, comment: 'Found it' },
+    });
+    expect(feedback.errors).toBeUndefined();
+    const [{ client_key: readerKey }] = (await t.dataSource.query('SELECT client_key FROM article_feedback WHERE member_id = $1', [reader.user.id])) as { client_key: string }[];
+    await deleteAccount(reader, readerToken);
+    // The one-a-day key is an HMAC of the member id: whoever holds the secret could link the kept comment back.
+    const kept = (await t.dataSource.query(`SELECT member_id, client_key FROM article_feedback WHERE comment = 'Found it'`)) as { member_id: string | null; client_key: string }[];
+    expect(kept).toEqual([{ member_id: null, client_key: expect.not.stringContaining(readerKey) }]);
+
+    await deleteAccount(editor, editorToken);
+
+    // The cache hears of changes by NOTIFY at commit: give it a moment, then the name must be gone.
+    let name: string | undefined;
+    for (let i = 0; i < 20; i += 1) {
+      name = (await read()).data?.article.authorName;
+      if (name !== 'Erin Editor') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(name).toBe('Deleted member');
+  });
+
+  it('announces the threads a deleted member wrote in to webhook consumers, so CDNs purge pages showing the old name', async () => {
+    const { member: ana, token } = await member();
+    const other = await t.createUser();
+    const asked = await t.delivery(token).send(ASK, { input: { boardId, title: 'A thread I started', bodyMarkdown: 'Hello.' } });
+    expect(asked.errors).toBeUndefined();
+    const { threadId: repliedIn } = await rows.thread({ boardId, authorId: other.user.id });
+    expect((await t.delivery(token).send(REPLY, { input: { threadId: repliedIn, bodyMarkdown: 'My reply.' } })).errors).toBeUndefined();
+    const [endpoint] = (await t.dataSource.query(
+      `INSERT INTO webhook_endpoints (url, event_types, secret, is_enabled) VALUES ('http://127.0.0.1:9/purge', '{thread.changed}', 'secret-secret-secret', false) RETURNING id`,
+    )) as { id: string }[];
+    try {
+      // Disabled endpoints get nothing: enable it only for the deletion (no delivery attempt races the assertion).
+      await t.dataSource.query('UPDATE webhook_endpoints SET is_enabled = true WHERE id = $1', [endpoint.id]);
+      await deleteAccount(ana, token);
+    } finally {
+      await t.dataSource.query('UPDATE webhook_endpoints SET is_enabled = false WHERE id = $1', [endpoint.id]);
+    }
+    const events = (await t.dataSource.query(
+      `SELECT e.data->>'threadId' AS thread_id, e.surrogate_keys FROM webhook_events e JOIN webhook_deliveries d ON d.event_id = e.id
+       WHERE d.endpoint_id = $1 AND e.type = 'thread.changed' ORDER BY 1`,
+      [endpoint.id],
+    )) as { thread_id: string; surrogate_keys: string[] }[];
+    expect(events.map((event) => event.thread_id).sort()).toEqual([asked.data!.askQuestion.id, repliedIn].sort());
+    for (const event of events) expect(event.surrogate_keys).toContain(`thread:${event.thread_id}`);
+    expect(JSON.stringify(events)).not.toMatch(/Ana Privacy|@/);
+  });
+
+  it('a reply, vote, follow or flag racing the deletion lands before it (and is erased) or is refused; no row stays linked, no 500', async () => {
+    const { member: ana, token } = await member();
+    const other = await t.createUser();
+    const { threadId } = await rows.thread({ boardId, authorId: other.user.id });
+    const othersReply = await rows.reply({ threadId, authorId: other.user.id });
+    const client = t.delivery(token);
+
+    // Hold the thread so that the member's writes start (past authentication) and wait, while the deletion runs.
+    // Own connections, not the app's pool, which the waiting requests fill.
+    const holder = new Client({ connectionString: t.databaseUrl });
+    const watcher = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    await watcher.connect();
+    const waiting = async (): Promise<number> => {
+      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return (row as { n: number }).n;
+    };
+    const until = async (check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    let writes: Promise<GraphqlResponse>[];
+    let deletion: Promise<GraphqlResponse>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM threads WHERE id = $1 FOR UPDATE', [threadId]);
+      writes = [
+        client.send(REPLY, { input: { threadId, bodyMarkdown: 'Written while my account is being deleted.' } }),
+        client.send(VOTE, { input: { postId: othersReply, value: 'Up' } }),
+        client.send(FOLLOW, { input: { threadId } }),
+        client.send(FLAG, { input: { threadId, kind: 'Spam' } }),
+      ];
+      await until(async () => (await waiting()) >= 4);
+      expect(await waiting()).toBeGreaterThanOrEqual(4);
+      let settled = false;
+      deletion = client.send(DELETE, { input: { password: ana.password } }).finally(() => {
+        settled = true;
+      });
+      // Either the deletion finishes (nothing holds it back) or it waits for the member's writes.
+      await until(async () => settled || (await waiting()) >= 5);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+      await watcher.end();
+    }
+    const answers = await Promise.all([...writes, deletion]);
+    expect(answers.map(codeOf).filter((code) => code !== 'ok' && code !== 'UNAUTHENTICATED')).toEqual([]);
+    expect(codeOf(answers[4])).toBe('ok');
+    const deletedAt = answers[4].data!.deleteMyAccount.deletedAt as string;
+
+    const [left] = (await t.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM thread_follows WHERE user_id = $1) AS follows,
+              (SELECT count(*)::int FROM post_votes WHERE voter_id = $1) AS votes,
+              (SELECT count(*)::int FROM flags WHERE flagger_id = $1) AS flags,
+              (SELECT count(*)::int FROM posts WHERE author_id = $1 AND created_at > $2) AS posts_after,
+              (SELECT upvote_count FROM posts WHERE id = $3) AS upvotes`,
+      [ana.user.id, deletedAt, othersReply],
+    )) as Record<string, number>[];
+    expect(left).toEqual({ follows: 0, votes: 0, flags: 0, posts_after: 0, upvotes: 0 });
+  });
+
+  it('answers writes with the token of a deleted account UNAUTHENTICATED, also when sent in parallel with the deletion', async () => {
+    const { member: ana, token } = await member();
+    const other = await t.createUser();
+    const { threadId } = await rows.thread({ boardId, authorId: other.user.id });
+    const client = t.delivery(token);
+    const answers = await Promise.all([
+      client.send(DELETE, { input: { password: ana.password } }),
+      ...Array.from({ length: 8 }, (_, i) => client.send(REPLY, { input: { threadId, bodyMarkdown: `Parallel reply ${i}` } })),
+      client.send(FOLLOW, { input: { threadId } }),
+    ]);
+    expect(codeOf(answers[0])).toBe('ok');
+    expect(answers.map(codeOf).filter((code) => code !== 'ok' && code !== 'UNAUTHENTICATED' && code !== 'RATE_LIMITED')).toEqual([]);
+    const after = await client.send(REPLY, { input: { threadId, bodyMarkdown: 'After the deletion' } });
+    expect(codeOf(after)).toBe('UNAUTHENTICATED');
+    const [left] = (await t.dataSource.query('SELECT count(*)::int AS n FROM thread_follows WHERE user_id = $1', [ana.user.id])) as { n: number }[];
+    expect(left.n).toBe(0);
+  });
+
+  it('bounds exports: 20 parallel requests by one member run a few and refuse the rest RATE_LIMITED, never 500', async () => {
+    const { token } = await member();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => t.delivery(token).send(EXPORT)));
+    const codes = answers.map(codeOf);
+    expect(codes.filter((code) => code !== 'ok' && code !== 'RATE_LIMITED')).toEqual([]);
+    expect(codes.filter((code) => code === 'ok').length).toBe(3);
+    const refused = answers.find((res) => codeOf(res) === 'RATE_LIMITED')!;
+    expect(refused.errors![0].extensions.retryAfterSeconds).toEqual(expect.any(Number));
+  });
+
+  it("exports the member's forum data and nothing about who flagged them", async () => {
+    const { member: ana, token } = await member();
+    const bob = await t.createUser({ displayName: 'Bob Flagger' });
+    const client = t.delivery(token);
+    const asked = await client.send(ASK, { input: { boardId, title: 'How do I close my account?', bodyMarkdown: 'Looking for the button.' } });
+    expect(asked.errors).toBeUndefined();
+    const { threadId, questionId } = await rows.thread({ boardId, authorId: bob.user.id });
+    expect((await client.send(VOTE, { input: { postId: questionId, value: 'Up' } })).errors).toBeUndefined();
+    expect((await client.send(FOLLOW, { input: { threadId } })).errors).toBeUndefined();
+    await rows.flag({ threadId: asked.data!.askQuestion.id, flaggerId: bob.user.id, kind: 'other', note: 'Bob thinks Ana is a sock puppet' });
+
+    const res = await client.send(EXPORT);
+    expect(res.errors).toBeUndefined();
+    const text = res.data!.exportMyData.json as string;
+    const data = JSON.parse(text);
+    expect(data.forumThreads).toEqual([expect.objectContaining({ title: 'How do I close my account?' })]);
+    expect(data.forumPosts).toEqual([expect.objectContaining({ bodyMarkdown: 'Looking for the button.' })]);
+    expect(data.forumVotes).toEqual([expect.objectContaining({ postId: questionId, value: 1 })]);
+    expect(data.forumFollows).toEqual(expect.arrayContaining([expect.objectContaining({ threadId })]));
+    expect(text).toContain(ana.user.email);
+    expect(text).not.toContain(bob.user.email);
+    expect(text).not.toContain(bob.user.id);
+    expect(text).not.toContain('sock puppet');
+  });
+
+  it('cannot be resurrected: the old session, password and unsubscribe link stay dead; signing up again with the email makes a new, empty account', async () => {
+    const { member: ana, token } = await member();
+    const unsubscribe = new URL(digestUnsubscribeUrl(t.config, ana.user.id));
+    expect((await t.delivery(token).send(ASK, { input: { boardId, title: 'Before I leave', bodyMarkdown: 'Goodbye.' } })).errors).toBeUndefined();
+    await deleteAccount(ana, token);
+
+    const link = await request(t.app.getHttpServer()).post(`${unsubscribe.pathname}${unsubscribe.search}`);
+    expect(link.status).toBe(410);
+    expect(link.text).toContain('ACCOUNT_CLOSED');
+
+    const again = await t.delivery().send(SIGN_UP, { input: { email: ana.user.email, password: 'a brand new password 123', displayName: 'Ana Again' } });
+    expect(again.errors).toBeUndefined();
+    const fresh = await t.delivery(again.data!.signUp.accessToken).send('{ me { id email } }');
+    expect(fresh.data?.me.id).not.toBe(ana.user.id);
+    const exported = JSON.parse((await t.delivery(again.data!.signUp.accessToken).send(EXPORT)).data!.exportMyData.json);
+    expect(exported).toMatchObject({ forumThreads: [], forumPosts: [] });
+    expect(codeOf(await t.delivery(token).send('{ me { id } }'))).toBe('UNAUTHENTICATED');
+    const oldPassword = await t.delivery().send('mutation ($input: LoginInput!) { login(input: $input) { accessToken } }', {
+      input: { email: ana.user.email, password: ana.password },
+    });
+    expect(codeOf(oldPassword)).toBe('UNAUTHENTICATED');
+  });
+});
