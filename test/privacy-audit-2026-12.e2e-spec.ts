@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
 import request from 'supertest';
 import { digestUnsubscribeUrl } from '../src/notifications/unsubscribe/digest-unsubscribe-link';
@@ -185,6 +186,58 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
       [ana.user.id, deletedAt, othersReply],
     )) as Record<string, number>[];
     expect(left).toEqual({ follows: 0, votes: 0, flags: 0, posts_after: 0, upvotes: 0 });
+  });
+
+  it('article feedback racing the deletion is written before it (and unlinked) or refused, never left linked', async () => {
+    const editor = await t.createUser({ role: Role.Editor });
+    const kb = new KnowledgeBaseFactory(t.admin(await t.login(editor)));
+    const article = await kb.published((await kb.category('Feedback race')).id, { title: 'Feedback race article' });
+    const { member: ana, token } = await member();
+    const [{ revision_id: revisionId }] = (await t.dataSource.query(`SELECT published_revision_id AS revision_id FROM article_locales WHERE article_id = $1 AND locale = 'en'`, [article.id])) as {
+      revision_id: string;
+    }[];
+    // The member's one-a-day key (FeedbackService.clientKey): a row holding it, uncommitted, makes the member's vote wait.
+    const day = new Date().toISOString().slice(0, 10);
+    const key = createHmac('sha256', t.config.auth.jwtSecret ?? '').update(`feedback:${day}:member:${ana.user.id}`).digest('base64url');
+    const holder = new Client({ connectionString: t.databaseUrl });
+    const watcher = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    await watcher.connect();
+    const waiting = async (): Promise<number> => {
+      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return (row as { n: number }).n;
+    };
+    const until = async (check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    let vote: Promise<GraphqlResponse>;
+    let deletion: Promise<GraphqlResponse>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO article_feedback (article_id, locale, revision_id, is_helpful, comment, member_id, client_key, day) VALUES ($1, 'en', $2, true, NULL, NULL, $3, $4)`,
+        [article.id, revisionId, key, day],
+      );
+      vote = t.delivery(token).send('mutation ($input: ArticleFeedbackInput!) { submitArticleFeedback(input: $input) { __typename } }', {
+        input: { articleId: article.id, locale: 'en', helpful: false, comment: 'Sent while leaving' },
+      });
+      await until(async () => (await waiting()) >= 1);
+      expect(await waiting()).toBe(1);
+      let settled = false;
+      deletion = t.delivery(token).send(DELETE, { input: { password: ana.password } }).finally(() => {
+        settled = true;
+      });
+      await until(async () => settled || (await waiting()) >= 2);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await watcher.end();
+    }
+    const [voted, deleted] = await Promise.all([vote, deletion]);
+    expect(codeOf(deleted)).toBe('ok');
+    expect(['ok', 'UNAUTHENTICATED']).toContain(codeOf(voted));
+    const linked = (await t.dataSource.query('SELECT client_key FROM article_feedback WHERE member_id = $1 OR client_key = $2', [ana.user.id, key])) as unknown[];
+    expect(linked).toEqual([]);
   });
 
   it('answers writes with the token of a deleted account UNAUTHENTICATED, also when sent in parallel with the deletion', async () => {
