@@ -240,6 +240,44 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(linked).toEqual([]);
   });
 
+  it('a personal access token created while the account is being deleted is refused, not left behind', async () => {
+    const editor = await t.createUser({ role: Role.Editor });
+    const token = await t.login(editor);
+    expect((await t.delivery(token).send('mutation { updateNotificationSettings(input: { emailDigest: true }) { emailDigest } }')).errors).toBeUndefined();
+    const holder = new Client({ connectionString: t.databaseUrl });
+    const watcher = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    await watcher.connect();
+    const waiting = async (): Promise<number> => {
+      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return (row as { n: number }).n;
+    };
+    const until = async (check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    let deletion: Promise<GraphqlResponse>;
+    let created: Promise<GraphqlResponse>;
+    try {
+      // The deletion takes the account row, then waits here (erasing the settings row) while the token is asked for.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM notification_settings WHERE user_id = $1 FOR UPDATE', [editor.user.id]);
+      deletion = t.delivery(token).send(DELETE, { input: { password: editor.password } });
+      await until(async () => (await waiting()) >= 1);
+      expect(await waiting()).toBe(1);
+      created = t.admin(token).send('mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token } }', { input: { name: 'Made while leaving' } });
+      await until(async () => (await waiting()) >= 2);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+      await watcher.end();
+    }
+    const [deleted, token2] = await Promise.all([deletion, created]);
+    expect(codeOf(deleted)).toBe('ok');
+    expect(codeOf(token2)).toBe('UNAUTHENTICATED');
+    const [left] = (await t.dataSource.query('SELECT count(*)::int AS n FROM access_tokens WHERE user_id = $1', [editor.user.id])) as { n: number }[];
+    expect(left.n).toBe(0);
+  });
+
   it('answers writes with the token of a deleted account UNAUTHENTICATED, also when sent in parallel with the deletion', async () => {
     const { member: ana, token } = await member();
     const other = await t.createUser();
