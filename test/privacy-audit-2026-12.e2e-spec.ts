@@ -4,7 +4,7 @@ import request from 'supertest';
 import { digestUnsubscribeUrl } from '../src/notifications/unsubscribe/digest-unsubscribe-link';
 import { Role } from '../src/users/role.enum';
 import { ASK, FLAG, FOLLOW, REPLY, VOTE } from './factories/forum';
-import { KnowledgeBaseFactory } from './factories/knowledge-base';
+import { KnowledgeBaseFactory, PUBLISH } from './factories/knowledge-base';
 import { ForumRows } from './factories/moderation-forum';
 import { createTestApp, GraphqlResponse, TestApp, TestUser } from './support/create-test-app';
 
@@ -99,6 +99,44 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(name).toBe('Deleted member');
+  });
+
+  it("removes the member's name from the credit line of articles promoted from threads they answered", async () => {
+    const editor = await t.createUser({ role: Role.Editor });
+    const editorToken = await t.login(editor);
+    const kb = new KnowledgeBaseFactory(t.admin(editorToken));
+    const category = await kb.category('Promoted answers');
+    const asker = await t.createUser();
+    const { member: ana, token } = await member('Ana <Helper> & Co');
+    const { threadId } = await rows.thread({ boardId, authorId: asker.user.id, title: 'How do I export invoices as CSV?', body: 'I need CSV.' });
+    const answer = await rows.reply({ threadId, authorId: ana.user.id, body: 'Open **Reports**, then *Export*.' });
+    await t.dataSource.query('UPDATE threads SET accepted_post_id = $2, is_solved = true, solved_at = now() WHERE id = $1', [threadId, answer]);
+    const promoted = await t.admin(editorToken).send('mutation ($input: PromoteThreadInput!) { promoteThreadToArticle(input: $input) { articleId } }', {
+      input: { threadId, categoryId: category.id },
+    });
+    expect(promoted.errors).toBeUndefined();
+    const articleId = promoted.data!.promoteThreadToArticle.articleId as string;
+    const [{ id: revisionId }] = (await t.dataSource.query('SELECT id FROM article_revisions WHERE article_id = $1 ORDER BY number DESC LIMIT 1', [articleId])) as { id: string }[];
+    expect((await t.admin(editorToken).send(PUBLISH, { input: { articleId, revisionId } })).errors).toBeUndefined();
+    const page = async (): Promise<string> => (await t.delivery().send('query ($id: ID) { article(id: $id) { bodyHtml } }', { id: articleId })).data?.article.bodyHtml;
+    expect(await page()).toContain('answered by Ana &lt;Helper&gt; &amp; Co');
+
+    await deleteAccount(ana, token);
+
+    const stored = (await t.dataSource.query('SELECT body_markdown, body_html, body_text FROM article_revisions WHERE article_id = $1', [articleId])) as Record<string, string>[];
+    expect(stored.length).toBeGreaterThan(0);
+    for (const revision of stored) {
+      expect(Object.values(revision).join('\n')).not.toMatch(/Helper/);
+      expect(revision.body_text).toContain('answered by a former member');
+    }
+    let html = '';
+    for (let i = 0; i < 20; i += 1) {
+      html = await page();
+      if (!html.includes('Helper')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(html).toContain('answered by a former member');
+    expect(html).not.toContain('Helper');
   });
 
   it('announces the threads a deleted member wrote in to webhook consumers, so CDNs purge pages showing the old name', async () => {

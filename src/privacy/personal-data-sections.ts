@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { FORUM_PERSONAL_DATA_SECTIONS } from '../forum/forum-personal-data';
+import { PROMOTED_ANSWER_CREDITS } from '../moderation/capture/promoted-answer-credits';
 
 /**
  * One kind of personal data the product keeps about a user: what `exportMyData` includes and what
@@ -101,4 +102,5 @@ export const PERSONAL_DATA_SECTIONS: readonly PersonalDataSection[] = [
     },
   },
   ...FORUM_PERSONAL_DATA_SECTIONS,
+  PROMOTED_ANSWER_CREDITS,
 ];
