@@ -316,6 +316,46 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(left.n).toBe(0);
   });
 
+  it('a notification raised for the member while the deletion runs is not left behind', async () => {
+    const { member: ana, token } = await member();
+    const { member: bob, token: bobToken } = await member('Bob Replier');
+    const { threadId } = await rows.thread({ boardId, authorId: bob.user.id });
+    expect((await t.delivery(token).send(FOLLOW, { input: { threadId } })).errors).toBeUndefined();
+    expect((await t.delivery(token).send('mutation { updateNotificationSettings(input: { emailDigest: true }) { emailDigest } }')).errors).toBeUndefined();
+    const holder = new Client({ connectionString: t.databaseUrl });
+    const watcher = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    await watcher.connect();
+    const waiting = async (): Promise<number> => {
+      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return (row as { n: number }).n;
+    };
+    const until = async (check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+    let deletion: Promise<GraphqlResponse>;
+    let reply: Promise<GraphqlResponse>;
+    try {
+      // The deletion takes the account row, then waits here (erasing the settings row) while Bob replies.
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM notification_settings WHERE user_id = $1 FOR UPDATE', [ana.user.id]);
+      deletion = t.delivery(token).send(DELETE, { input: { password: ana.password } });
+      await until(async () => (await waiting()) >= 1);
+      expect(await waiting()).toBe(1);
+      reply = t.delivery(bobToken).send(REPLY, { input: { threadId, bodyMarkdown: 'A reply Ana follows.' } });
+      await until(async () => (await waiting()) >= 2);
+    } finally {
+      await holder.query('COMMIT');
+      await holder.end();
+      await watcher.end();
+    }
+    const [deleted, replied] = await Promise.all([deletion, reply]);
+    expect(codeOf(deleted)).toBe('ok');
+    expect(codeOf(replied)).toBe('ok');
+    const [left] = (await t.dataSource.query('SELECT count(*)::int AS n FROM member_notifications WHERE recipient_id = $1', [ana.user.id])) as { n: number }[];
+    expect(left.n).toBe(0);
+  });
+
   it('answers writes with the token of a deleted account UNAUTHENTICATED, also when sent in parallel with the deletion', async () => {
     const { member: ana, token } = await member();
     const other = await t.createUser();
