@@ -38,6 +38,39 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     return res.data!.deleteMyAccount.deletedAt;
   }
 
+  /**
+   * Runs `steps` while a transaction of its own holds the rows `lock` (SQL and parameters) locks, then ends it with
+   * `end`. `waiters(n, done)` waits until n statements of this database wait for a lock (or `done()` says the awaited
+   * request finished) and answers how many do. Own connections: the app's pool is what the waiting requests fill.
+   */
+  async function whileLocked(
+    lock: { sql: string; params: unknown[] },
+    steps: (waiters: (n: number, done?: () => boolean) => Promise<number>) => Promise<void>,
+    end: 'COMMIT' | 'ROLLBACK' = 'COMMIT',
+  ): Promise<void> {
+    const holder = new Client({ connectionString: t.databaseUrl });
+    const watcher = new Client({ connectionString: t.databaseUrl });
+    await holder.connect();
+    await watcher.connect();
+    const count = async (): Promise<number> => {
+      const { rows } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      return (rows[0] as { n: number }).n;
+    };
+    const waiters = async (n: number, done: () => boolean = () => false): Promise<number> => {
+      for (let i = 0; i < 100 && !done() && (await count()) < n; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      return count();
+    };
+    try {
+      await holder.query('BEGIN');
+      await holder.query(lock.sql, lock.params);
+      await steps(waiters);
+    } finally {
+      await holder.query(end);
+      await holder.end();
+      await watcher.end();
+    }
+  }
+
   function codeOf(res: GraphqlResponse): string {
     return res.errors?.[0]?.extensions.code ?? 'ok';
   }
@@ -174,42 +207,23 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     const client = t.delivery(token);
 
     // Hold the thread so that the member's writes start (past authentication) and wait, while the deletion runs.
-    // Own connections, not the app's pool, which the waiting requests fill.
-    const holder = new Client({ connectionString: t.databaseUrl });
-    const watcher = new Client({ connectionString: t.databaseUrl });
-    await holder.connect();
-    await watcher.connect();
-    const waiting = async (): Promise<number> => {
-      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      return (row as { n: number }).n;
-    };
-    const until = async (check: () => Promise<boolean>): Promise<void> => {
-      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    let writes: Promise<GraphqlResponse>[];
-    let deletion: Promise<GraphqlResponse>;
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM threads WHERE id = $1 FOR UPDATE', [threadId]);
+    let writes: Promise<GraphqlResponse>[] = [];
+    let deletion!: Promise<GraphqlResponse>;
+    await whileLocked({ sql: 'SELECT 1 FROM threads WHERE id = $1 FOR UPDATE', params: [threadId] }, async (waiters) => {
       writes = [
         client.send(REPLY, { input: { threadId, bodyMarkdown: 'Written while my account is being deleted.' } }),
         client.send(VOTE, { input: { postId: othersReply, value: 'Up' } }),
         client.send(FOLLOW, { input: { threadId } }),
         client.send(FLAG, { input: { threadId, kind: 'Spam' } }),
       ];
-      await until(async () => (await waiting()) >= 4);
-      expect(await waiting()).toBeGreaterThanOrEqual(4);
+      expect(await waiters(4)).toBeGreaterThanOrEqual(4);
       let settled = false;
       deletion = client.send(DELETE, { input: { password: ana.password } }).finally(() => {
         settled = true;
       });
       // Either the deletion finishes (nothing holds it back) or it waits for the member's writes.
-      await until(async () => settled || (await waiting()) >= 5);
-    } finally {
-      await holder.query('COMMIT');
-      await holder.end();
-      await watcher.end();
-    }
+      await waiters(5, () => settled);
+    });
     const answers = await Promise.all([...writes, deletion]);
     expect(answers.map(codeOf).filter((code) => code !== 'ok' && code !== 'UNAUTHENTICATED')).toEqual([]);
     expect(codeOf(answers[4])).toBe('ok');
@@ -237,40 +251,27 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     // The member's one-a-day key (FeedbackService.clientKey): a row holding it, uncommitted, makes the member's vote wait.
     const day = new Date().toISOString().slice(0, 10);
     const key = createHmac('sha256', t.config.auth.jwtSecret ?? '').update(`feedback:${day}:member:${ana.user.id}`).digest('base64url');
-    const holder = new Client({ connectionString: t.databaseUrl });
-    const watcher = new Client({ connectionString: t.databaseUrl });
-    await holder.connect();
-    await watcher.connect();
-    const waiting = async (): Promise<number> => {
-      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      return (row as { n: number }).n;
+    let vote!: Promise<GraphqlResponse>;
+    let deletion!: Promise<GraphqlResponse>;
+    const held = {
+      sql: `INSERT INTO article_feedback (article_id, locale, revision_id, is_helpful, comment, member_id, client_key, day) VALUES ($1, 'en', $2, true, NULL, NULL, $3, $4)`,
+      params: [article.id, revisionId, key, day],
     };
-    const until = async (check: () => Promise<boolean>): Promise<void> => {
-      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    let vote: Promise<GraphqlResponse>;
-    let deletion: Promise<GraphqlResponse>;
-    try {
-      await holder.query('BEGIN');
-      await holder.query(
-        `INSERT INTO article_feedback (article_id, locale, revision_id, is_helpful, comment, member_id, client_key, day) VALUES ($1, 'en', $2, true, NULL, NULL, $3, $4)`,
-        [article.id, revisionId, key, day],
-      );
-      vote = t.delivery(token).send('mutation ($input: ArticleFeedbackInput!) { submitArticleFeedback(input: $input) { __typename } }', {
-        input: { articleId: article.id, locale: 'en', helpful: false, comment: 'Sent while leaving' },
-      });
-      await until(async () => (await waiting()) >= 1);
-      expect(await waiting()).toBe(1);
-      let settled = false;
-      deletion = t.delivery(token).send(DELETE, { input: { password: ana.password } }).finally(() => {
-        settled = true;
-      });
-      await until(async () => settled || (await waiting()) >= 2);
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-      await watcher.end();
-    }
+    await whileLocked(
+      held,
+      async (waiters) => {
+        vote = t.delivery(token).send('mutation ($input: ArticleFeedbackInput!) { submitArticleFeedback(input: $input) { __typename } }', {
+          input: { articleId: article.id, locale: 'en', helpful: false, comment: 'Sent while leaving' },
+        });
+        expect(await waiters(1)).toBe(1);
+        let settled = false;
+        deletion = t.delivery(token).send(DELETE, { input: { password: ana.password } }).finally(() => {
+          settled = true;
+        });
+        await waiters(2, () => settled);
+      },
+      'ROLLBACK',
+    );
     const [voted, deleted] = await Promise.all([vote, deletion]);
     expect(codeOf(deleted)).toBe('ok');
     expect(['ok', 'UNAUTHENTICATED']).toContain(codeOf(voted));
@@ -282,33 +283,15 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     const editor = await t.createUser({ role: Role.Editor });
     const token = await t.login(editor);
     expect((await t.delivery(token).send('mutation { updateNotificationSettings(input: { emailDigest: true }) { emailDigest } }')).errors).toBeUndefined();
-    const holder = new Client({ connectionString: t.databaseUrl });
-    const watcher = new Client({ connectionString: t.databaseUrl });
-    await holder.connect();
-    await watcher.connect();
-    const waiting = async (): Promise<number> => {
-      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      return (row as { n: number }).n;
-    };
-    const until = async (check: () => Promise<boolean>): Promise<void> => {
-      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    let deletion: Promise<GraphqlResponse>;
-    let created: Promise<GraphqlResponse>;
-    try {
-      // The deletion takes the account row, then waits here (erasing the settings row) while the token is asked for.
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM notification_settings WHERE user_id = $1 FOR UPDATE', [editor.user.id]);
+    let deletion!: Promise<GraphqlResponse>;
+    let created!: Promise<GraphqlResponse>;
+    // The deletion takes the account row, then waits here (erasing the settings row) while the token is asked for.
+    await whileLocked({ sql: 'SELECT 1 FROM notification_settings WHERE user_id = $1 FOR UPDATE', params: [editor.user.id] }, async (waiters) => {
       deletion = t.delivery(token).send(DELETE, { input: { password: editor.password } });
-      await until(async () => (await waiting()) >= 1);
-      expect(await waiting()).toBe(1);
+      expect(await waiters(1)).toBe(1);
       created = t.admin(token).send('mutation ($input: CreateAccessTokenInput!) { createAccessToken(input: $input) { token } }', { input: { name: 'Made while leaving' } });
-      await until(async () => (await waiting()) >= 2);
-    } finally {
-      await holder.query('COMMIT');
-      await holder.end();
-      await watcher.end();
-    }
+      await waiters(2);
+    });
     const [deleted, token2] = await Promise.all([deletion, created]);
     expect(codeOf(deleted)).toBe('ok');
     expect(codeOf(token2)).toBe('UNAUTHENTICATED');
@@ -322,33 +305,15 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     const { threadId } = await rows.thread({ boardId, authorId: bob.user.id });
     expect((await t.delivery(token).send(FOLLOW, { input: { threadId } })).errors).toBeUndefined();
     expect((await t.delivery(token).send('mutation { updateNotificationSettings(input: { emailDigest: true }) { emailDigest } }')).errors).toBeUndefined();
-    const holder = new Client({ connectionString: t.databaseUrl });
-    const watcher = new Client({ connectionString: t.databaseUrl });
-    await holder.connect();
-    await watcher.connect();
-    const waiting = async (): Promise<number> => {
-      const { rows: [row] } = await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-      return (row as { n: number }).n;
-    };
-    const until = async (check: () => Promise<boolean>): Promise<void> => {
-      for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
-    let deletion: Promise<GraphqlResponse>;
-    let reply: Promise<GraphqlResponse>;
-    try {
-      // The deletion takes the account row, then waits here (erasing the settings row) while Bob replies.
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM notification_settings WHERE user_id = $1 FOR UPDATE', [ana.user.id]);
+    let deletion!: Promise<GraphqlResponse>;
+    let reply!: Promise<GraphqlResponse>;
+    // The deletion takes the account row, then waits here (erasing the settings row) while Bob replies.
+    await whileLocked({ sql: 'SELECT 1 FROM notification_settings WHERE user_id = $1 FOR UPDATE', params: [ana.user.id] }, async (waiters) => {
       deletion = t.delivery(token).send(DELETE, { input: { password: ana.password } });
-      await until(async () => (await waiting()) >= 1);
-      expect(await waiting()).toBe(1);
+      expect(await waiters(1)).toBe(1);
       reply = t.delivery(bobToken).send(REPLY, { input: { threadId, bodyMarkdown: 'A reply Ana follows.' } });
-      await until(async () => (await waiting()) >= 2);
-    } finally {
-      await holder.query('COMMIT');
-      await holder.end();
-      await watcher.end();
-    }
+      await waiters(2);
+    });
     const [deleted, replied] = await Promise.all([deletion, reply]);
     expect(codeOf(deleted)).toBe('ok');
     expect(codeOf(replied)).toBe('ok');
