@@ -197,6 +197,14 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(events.map((event) => event.thread_id).sort()).toEqual([asked.data!.askQuestion.id, repliedIn].sort());
     for (const event of events) expect(event.surrogate_keys).toContain(`thread:${event.thread_id}`);
     expect(JSON.stringify(events)).not.toMatch(/Ana Privacy|@/);
+
+    // The pages themselves read the name when asked: the QAPage JSON-LD names the deleted member no more.
+    const askedId = asked.data!.askQuestion.id as string;
+    const answer = await rows.reply({ threadId: askedId, authorId: other.user.id, body: 'The answer.' });
+    await t.dataSource.query('UPDATE threads SET accepted_post_id = $2, is_solved = true, solved_at = now() WHERE id = $1', [askedId, answer]);
+    const jsonLd = (await t.delivery().send('query ($id: ID) { thread(id: $id) { jsonLd } }', { id: askedId })).data?.thread.jsonLd as string;
+    expect(jsonLd).toContain('"name":"Deleted member"');
+    expect(jsonLd).not.toContain('Ana Privacy');
   });
 
   it('a reply, vote, follow or flag racing the deletion lands before it (and is erased) or is refused; no row stays linked, no 500', async () => {
