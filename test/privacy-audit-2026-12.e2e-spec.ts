@@ -382,11 +382,24 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(text).not.toContain('sock puppet');
   });
 
-  it('cannot be resurrected: the old session, password and unsubscribe link stay dead; signing up again with the email makes a new, empty account', async () => {
+  it('cannot be resurrected: the old session, password and unsubscribe link stay dead, the audit log names no one; signing up again with the email makes a new, empty account', async () => {
     const { member: ana, token } = await member();
     const unsubscribe = new URL(digestUnsubscribeUrl(t.config, ana.user.id));
     expect((await t.delivery(token).send(ASK, { input: { boardId, title: 'Before I leave', bodyMarkdown: 'Goodbye.' } })).errors).toBeUndefined();
-    await deleteAccount(ana, token);
+    const changed = await t.delivery(token).send('mutation ($input: ChangePasswordInput!) { changePassword(input: $input) { accessToken } }', {
+      input: { currentPassword: ana.password, newPassword: 'another long password 42' },
+    });
+    expect(changed.errors).toBeUndefined();
+    const newToken = changed.data!.changePassword.accessToken as string;
+    ana.password = 'another long password 42';
+    await deleteAccount(ana, newToken);
+    // The append-only audit log stays (decision 0035): it names the account by id only.
+    const [audit] = (await t.dataSource.query(
+      `SELECT count(*)::int AS entries, count(*) FILTER (WHERE to_jsonb(a)::text ILIKE '%' || $2 || '%' OR to_jsonb(a)::text ILIKE '%Ana Privacy%')::int AS naming
+       FROM audit_entries a WHERE a.actor_id = $1 OR a.subject_id = $1`,
+      [ana.user.id, ana.user.email],
+    )) as { entries: number; naming: number }[];
+    expect(audit).toEqual({ entries: 2, naming: 0 });
 
     const link = await request(t.app.getHttpServer()).post(`${unsubscribe.pathname}${unsubscribe.search}`);
     expect(link.status).toBe(410);
@@ -398,7 +411,7 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(fresh.data?.me.id).not.toBe(ana.user.id);
     const exported = JSON.parse((await t.delivery(again.data!.signUp.accessToken).send(EXPORT)).data!.exportMyData.json);
     expect(exported).toMatchObject({ forumThreads: [], forumPosts: [] });
-    expect(codeOf(await t.delivery(token).send('{ me { id } }'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await t.delivery(newToken).send('{ me { id } }'))).toBe('UNAUTHENTICATED');
     const oldPassword = await t.delivery().send('mutation ($input: LoginInput!) { login(input: $input) { accessToken } }', {
       input: { email: ana.user.email, password: ana.password },
     });
