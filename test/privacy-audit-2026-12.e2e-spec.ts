@@ -382,6 +382,20 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(text).not.toContain('sock puppet');
   });
 
+  it("exports no title of another member's thread moderators took down since the member followed it", async () => {
+    const { token } = await member();
+    const other = await t.createUser();
+    const { threadId } = await rows.thread({ boardId, authorId: other.user.id, title: 'Call Jane Roe at 555 0100 about this' });
+    expect((await t.delivery(token).send(FOLLOW, { input: { threadId } })).errors).toBeUndefined();
+    await t.dataSource.query(`UPDATE threads SET status = 'removed' WHERE id = $1`, [threadId]);
+    await t.dataSource.query(`UPDATE posts SET status = 'removed' WHERE thread_id = $1`, [threadId]);
+    const res = await t.delivery(token).send(EXPORT);
+    expect(res.errors).toBeUndefined();
+    const data = JSON.parse(res.data!.exportMyData.json);
+    expect(data.forumFollows).toEqual([expect.objectContaining({ threadId })]);
+    expect(res.data!.exportMyData.json).not.toContain('Jane Roe');
+  });
+
   it('cannot be resurrected: the old session, password and unsubscribe link stay dead, the audit log names no one; signing up again with the email makes a new, empty account', async () => {
     const { member: ana, token } = await member();
     const unsubscribe = new URL(digestUnsubscribeUrl(t.config, ana.user.id));
