@@ -207,6 +207,20 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
     expect(jsonLd).not.toContain('Ana Privacy');
   });
 
+  it("shows a deleted member's content without the badge that could single them out (staff, trust level)", async () => {
+    const moderator = await t.createUser({ role: Role.Moderator, displayName: 'Mo Derator' });
+    const token = await t.login(moderator);
+    await t.dataSource.query('UPDATE users SET trust_level = 4 WHERE id = $1', [moderator.user.id]);
+    const { threadId } = await rows.thread({ boardId, authorId: moderator.user.id });
+    await deleteAccount(moderator, token);
+    const res = await t.delivery().send('query ($id: ID) { thread(id: $id) { author { displayName trustLevel badge } question { author { displayName trustLevel badge } } } }', { id: threadId });
+    expect(res.errors).toBeUndefined();
+    const anonymous = { displayName: 'Deleted member', trustLevel: 0, badge: 'New' };
+    expect(res.data?.thread).toEqual({ author: anonymous, question: { author: anonymous } });
+    const [row] = (await t.dataSource.query('SELECT role, trust_level, trust_level_locked FROM users WHERE id = $1', [moderator.user.id])) as Record<string, unknown>[];
+    expect(row).toEqual({ role: 'member', trust_level: 0, trust_level_locked: false });
+  });
+
   it('a reply, vote, follow or flag racing the deletion lands before it (and is erased) or is refused; no row stays linked, no 500', async () => {
     const { member: ana, token } = await member();
     const other = await t.createUser();

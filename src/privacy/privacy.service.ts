@@ -120,6 +120,10 @@ export class PrivacyService {
       await tx.update(UserEntity, user.id, {
         email: `deleted-${user.id}@deleted.invalid`,
         displayName: DELETED_MEMBER_NAME,
+        // Shown beside "Deleted member" on every post: a staff badge or a high trust level would single the member out.
+        role: Role.Member,
+        trustLevel: 0,
+        trustLevelLocked: false,
         passwordHash: NO_PASSWORD,
         deactivatedAt: now,
         sessionVersion: user.sessionVersion + 1,
