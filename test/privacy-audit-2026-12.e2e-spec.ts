@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { digestUnsubscribeUrl } from '../src/notifications/unsubscribe/digest-unsubscribe-link';
 import { Role } from '../src/users/role.enum';
+import { UsersService } from '../src/users/users.service';
 import { ASK, FLAG, FOLLOW, REPLY, VOTE } from './factories/forum';
 import { KnowledgeBaseFactory, PUBLISH } from './factories/knowledge-base';
 import { ForumRows } from './factories/moderation-forum';
@@ -428,6 +429,17 @@ describe('privacy audit 2026-12: erasure, export, races, resurrection', () => {
       [ana.user.id, ana.user.email],
     )) as { entries: number; naming: number }[];
     expect(audit).toEqual({ entries: 2, naming: 0 });
+
+    // Neither an admin nor an operator brings the anonymized row back (it still owns the member's posts).
+    const admin = await t.createUser({ role: Role.Admin });
+    const reactivated = await t.admin(await t.login(admin)).send('mutation ($input: UserIdInput!) { reactivateUser(input: $input) { id } }', { input: { userId: ana.user.id } });
+    expect(reactivated.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ACCOUNT_DELETED' });
+    await expect(t.app.get(UsersService).setPassword(`deleted-${ana.user.id}@deleted.invalid`, 'an operator password 123')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'ACCOUNT_DELETED' },
+    });
+    const [row] = (await t.dataSource.query('SELECT deactivated_at IS NOT NULL AS closed, password_hash FROM users WHERE id = $1', [ana.user.id])) as { closed: boolean; password_hash: string }[];
+    expect(row).toEqual({ closed: true, password_hash: '!deleted' });
 
     const link = await request(t.app.getHttpServer()).post(`${unsubscribe.pathname}${unsubscribe.search}`);
     expect(link.status).toBe(410);

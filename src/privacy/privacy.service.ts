@@ -8,6 +8,7 @@ import { LoginThrottleService } from '../auth/login-throttle.service';
 import { recordAudit } from '../common/audit/record-audit';
 import { ConflictError } from '../common/errors/app-error';
 import { takeRateSlot } from '../moderation/auto/rate-limiter';
+import { DELETED_ACCOUNT_PASSWORD_HASH } from '../users/deleted-account';
 import { UserEntity } from '../users/entities/user.entity';
 import { verifyPassword, wrongPasswordError } from '../users/passwords';
 import { Role } from '../users/role.enum';
@@ -21,9 +22,6 @@ export const PERSONAL_DATA_FORMAT = 'evergreen-personal-data/1';
 /** Data exports per account and window (decision 0035). */
 export const EXPORTS_PER_WINDOW = 3;
 export const EXPORT_WINDOW_SECONDS = 3600;
-
-/** A password hash no password verifies against (not an argon2 string). */
-const NO_PASSWORD = '!deleted';
 
 export interface PersonalDataExport {
   format: string;
@@ -124,7 +122,7 @@ export class PrivacyService {
         role: Role.Member,
         trustLevel: 0,
         trustLevelLocked: false,
-        passwordHash: NO_PASSWORD,
+        passwordHash: DELETED_ACCOUNT_PASSWORD_HASH,
         deactivatedAt: now,
         sessionVersion: user.sessionVersion + 1,
         lastLoginAt: null,
