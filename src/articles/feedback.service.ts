@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config';
 import { DeliveryService } from './delivery/delivery.service';
 import { ArticleFeedbackEntity } from './entities/article-feedback.entity';
 import { clientNetwork } from '../common/http/client-network';
+import { lockActiveAccount } from '../users/active-account-lock';
 
 export interface FeedbackCommand {
   articleId: string;
@@ -50,15 +51,19 @@ export class FeedbackService {
     const day = now.toISOString().slice(0, 10);
     const clientKey = this.clientKey(client, day);
     const comment = command.comment?.trim() || null;
-    const [row] = await this.dataSource.query(
-      `INSERT INTO article_feedback (article_id, locale, revision_id, is_helpful, comment, member_id, client_key, day)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (article_id, client_key, day) DO UPDATE
-         SET locale = EXCLUDED.locale, revision_id = EXCLUDED.revision_id, is_helpful = EXCLUDED.is_helpful,
-             comment = EXCLUDED.comment, created_at = now()
-       RETURNING id`,
-      [article.id, locale, article.revisionId, command.isHelpful, comment, client.memberId, clientKey, day],
-    );
+    const [row] = await this.dataSource.transaction(async (tx) => {
+      // A member's vote links a row to them: it must not commit after their account's deletion (decision 0035).
+      if (client.memberId) await lockActiveAccount(tx, client.memberId);
+      return tx.query(
+        `INSERT INTO article_feedback (article_id, locale, revision_id, is_helpful, comment, member_id, client_key, day)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (article_id, client_key, day) DO UPDATE
+           SET locale = EXCLUDED.locale, revision_id = EXCLUDED.revision_id, is_helpful = EXCLUDED.is_helpful,
+               comment = EXCLUDED.comment, created_at = now()
+         RETURNING id`,
+        [article.id, locale, article.revisionId, command.isHelpful, comment, client.memberId, clientKey, day],
+      );
+    });
     return this.dataSource.getRepository(ArticleFeedbackEntity).findOneByOrFail({ id: (row as { id: string }).id });
   }
 

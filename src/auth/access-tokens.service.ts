@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
+import { lockActiveAccount } from '../users/active-account-lock';
 import { ForbiddenError, NotFoundError } from '../common/errors/app-error';
 import { Role } from '../users/role.enum';
 import { AuthUser } from './auth-user';
@@ -49,19 +50,23 @@ export class AccessTokensService {
     }
     const { expiresInDays } = input;
     const token = `${PERSONAL_ACCESS_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const accessToken = await this.tokens.save(
-      this.tokens.create({
-        userId: owner.id,
-        name: input.name.trim(),
-        role,
-        readOnly: input.readOnly,
-        tokenHash: hashAccessToken(token),
-        tokenPrefix: token.slice(0, PERSONAL_ACCESS_TOKEN_PREFIX.length + 6),
-        expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS),
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
-    );
+    // Not for an account being deleted: the row would outlive its erasure (decision 0035).
+    const accessToken = await this.tokens.manager.transaction(async (tx) => {
+      await lockActiveAccount(tx, owner.id);
+      return tx.save(
+        tx.create(AccessTokenEntity, {
+          userId: owner.id,
+          name: input.name.trim(),
+          role,
+          readOnly: input.readOnly,
+          tokenHash: hashAccessToken(token),
+          tokenPrefix: token.slice(0, PERSONAL_ACCESS_TOKEN_PREFIX.length + 6),
+          expiresAt: expiresInDays === null ? null : new Date(now.getTime() + expiresInDays * DAY_MS),
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
+      );
+    });
     return { token, accessToken };
   }
 

@@ -66,7 +66,9 @@ export const FORUM_PERSONAL_DATA_SECTIONS: readonly PersonalDataSection[] = [
     name: 'forumFollows',
     export: (tx, userId) =>
       tx.query(
-        `SELECT f.thread_id AS "threadId", t.slug, t.title, f.created_at AS "createdAt"
+        // Another member's thread taken off the public side since: its id only (its title may be why it was removed).
+        `SELECT f.thread_id AS "threadId", CASE WHEN t.status = 'visible' OR t.author_id = $1 THEN t.slug END AS slug,
+                CASE WHEN t.status = 'visible' OR t.author_id = $1 THEN t.title END AS title, f.created_at AS "createdAt"
          FROM thread_follows f JOIN threads t ON t.id = f.thread_id WHERE f.user_id = $1 ORDER BY f.created_at, f.thread_id`,
         [userId],
       ),

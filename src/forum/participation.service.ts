@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
+import { lockActiveAccount } from '../users/active-account-lock';
 import { recordChange } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
 import { tryLockForTransaction } from '../common/sql/transaction-lock';
@@ -45,6 +46,7 @@ export class ParticipationService {
   async vote(member: AuthUser, postId: string, choice: VoteChoice): Promise<{ threadId: string; postId: string }> {
     this.check(member, false);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, member.id);
       if (!(await tryLockForTransaction(tx, `vote:${postId}:${member.id}`))) {
         throw new ConflictError('Another vote of yours on this post is being recorded', { reason: 'VOTE_IN_PROGRESS' });
       }
@@ -81,6 +83,7 @@ export class ParticipationService {
   async acceptAnswer(caller: AuthUser, postId: string): Promise<{ threadId: string }> {
     this.check(caller, false);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, caller.id);
       const { post, thread } = await this.visiblePost(tx, postId, { thread: 'for_no_key_update', post: 'pessimistic_read' });
       this.checkMayAccept(caller, thread);
       if (post.isQuestion) throw new BadUserInputError('A question cannot be its own answer', [{ field: 'postId', messages: ['postId must be a reply'] }]);
@@ -99,6 +102,7 @@ export class ParticipationService {
   async unacceptAnswer(caller: AuthUser, threadId: string): Promise<{ threadId: string }> {
     this.check(caller, false);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, caller.id);
       const thread = await tx.findOne(ThreadEntity, { where: { id: threadId }, lock: { mode: 'for_no_key_update' } });
       if (!thread || thread.status !== ContentStatus.Visible) throw threadNotFound(threadId);
       this.checkMayAccept(caller, thread);
@@ -122,6 +126,7 @@ export class ParticipationService {
   async follow(member: AuthUser, threadId: string, following: boolean): Promise<{ threadId: string }> {
     this.check(member, false);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, member.id);
       // Locked so that a merge cannot delete the thread between this check and the insert.
       const thread = await tx.findOne(ThreadEntity, { where: { id: threadId }, lock: { mode: 'for_key_share' } });
       if (!thread || !(thread.status === ContentStatus.Visible || (thread.status === ContentStatus.Pending && thread.authorId === member.id))) throw threadNotFound(threadId);
@@ -151,6 +156,7 @@ export class ParticipationService {
       throw new BadUserInputError('Say what is wrong', [{ field: 'note', messages: ['note is required for a flag of kind other'] }]);
     }
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, member.id);
       let threadId: string;
       let authorId: string | null;
       // The rows the flag refers to stay while it is written (the original of a duplicate too, locked in id order).

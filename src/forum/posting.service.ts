@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { slugify, withSuffix } from '../articles/slugs/slugify';
 import type { AuthUser } from '../auth/auth-user';
+import { lockActiveAccount } from '../users/active-account-lock';
 import { recordChange } from '../changes/content-changes';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../common/errors/app-error';
 import { AppConfig } from '../config/app-config';
@@ -74,6 +75,7 @@ export class PostingService {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(async (tx) => {
+          await lockActiveAccount(tx, member.id);
           const board = await tx.findOne(BoardEntity, { where: { id: input.boardId } });
           if (!board) throw new NotFoundError('Board', input.boardId);
           const productIds = await this.productIds(tx, input.productKeys ?? []);
@@ -121,6 +123,7 @@ export class PostingService {
   private async replyInTurn(member: AuthUser, input: ReplyToThread): Promise<{ threadId: string; postId: string }> {
     const rendered = await this.renderAdmitted(member, input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, member.id);
       const screening = await this.screener.screen(tx, { author: { id: member.id, role: member.account.role, trustLevel: member.account.trustLevel }, boardId: null, threadId: input.threadId, markdown: input.bodyMarkdown, plainText: rendered.plainText });
       // Replies to one thread take turns (their counters); a moderator locking or removing it waits, or this reply sees the change.
       const thread = await tx.findOne(ThreadEntity, { where: { id: input.threadId }, lock: { mode: 'for_no_key_update' } });
@@ -152,6 +155,7 @@ export class PostingService {
   private async editInTurn(member: AuthUser, input: EditOwnPost): Promise<{ threadId: string; postId: string }> {
     const rendered = await this.renderAdmitted(member, input.bodyMarkdown);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, member.id);
       // Edits count against the posting rate; the slot row first, as when posting (decision 0027's order).
       await this.screener.takeEditSlot(tx, { id: member.id, role: member.account.role });
       const locked = await lockPostWithThread(tx, input.postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
@@ -204,6 +208,7 @@ export class PostingService {
   async delete(member: AuthUser, postId: string): Promise<{ threadId: string; postId: string; threadDeleted: boolean }> {
     this.checkParticipant(member);
     return this.dataSource.transaction(async (tx) => {
+      await lockActiveAccount(tx, member.id);
       const locked = await lockPostWithThread(tx, postId, { thread: 'for_no_key_update', post: 'for_no_key_update' });
       if (!locked || !isEditable(locked.post.status)) throw postNotFound(postId);
       const { post, thread } = locked;

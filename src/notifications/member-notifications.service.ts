@@ -66,7 +66,9 @@ export class MemberNotificationsService {
   /**
    * Records a notification in the caller's transaction and announces it (delivered when that transaction
    * commits; nothing when it rolls back). Returns null when nothing was recorded: the recipient caused it,
-   * their account is deactivated or deleted, or the dedupe key was used already.
+   * their account is deactivated or deleted, or the dedupe key was used already. The recipient's row is taken
+   * `FOR KEY SHARE`: a recipient whose account deletion is committing is checked again once it has (and skipped), so
+   * no notification is left for an erased account.
    */
   async notify(tx: EntityManager, input: NotifyInput): Promise<MemberNotificationView | null> {
     const [recorded] = await this.notifyMany(tx, [input]);
@@ -95,6 +97,7 @@ export class MemberNotificationsService {
          SELECT i.recipient_id, i.kind, i.actor_id, i.subject_kind, i.subject_id, i.summary, i.data, i.dedupe_key
          FROM input i JOIN users u ON u.id = i.recipient_id AND u.deactivated_at IS NULL
          ORDER BY i.ord
+         FOR KEY SHARE OF u
          ON CONFLICT (recipient_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
          RETURNING *)
        SELECT ${NOTIFICATION_COLUMNS} FROM inserted n LEFT JOIN users a ON a.id = n.actor_id`,

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { FORUM_PERSONAL_DATA_SECTIONS } from '../forum/forum-personal-data';
+import { PROMOTED_ANSWER_CREDITS } from '../moderation/capture/promoted-answer-credits';
 
 /**
  * One kind of personal data the product keeps about a user: what `exportMyData` includes and what
@@ -10,7 +11,8 @@ import { FORUM_PERSONAL_DATA_SECTIONS } from '../forum/forum-personal-data';
 export interface PersonalDataSection {
   /** Key in the export JSON. */
   name: string;
-  export(tx: EntityManager, userId: string): Promise<unknown>;
+  /** Absent for internal bookkeeping that only deletion must reach (counters, links in derived stores). */
+  export?(tx: EntityManager, userId: string): Promise<unknown>;
   /** Runs inside the deletion transaction. */
   erase(tx: EntityManager, userId: string): Promise<void>;
 }
@@ -67,9 +69,10 @@ export const PERSONAL_DATA_SECTIONS: readonly PersonalDataSection[] = [
          FROM article_feedback f WHERE f.member_id = $1 ORDER BY f.created_at`,
         [userId],
       ),
-    // The vote and its comment stay (editors' evidence), no longer linked to the member.
+    // The vote and its comment stay (editors' evidence), no longer linked to the member: the one-vote-a-day key is an
+    // HMAC of the member id (anyone with the secret could recompute it), so it is replaced by one of the row's own.
     erase: async (tx, userId) => {
-      await tx.query('UPDATE article_feedback SET member_id = NULL WHERE member_id = $1', [userId]);
+      await tx.query(`UPDATE article_feedback SET member_id = NULL, client_key = 'erased:' || id WHERE member_id = $1`, [userId]);
     },
   },
   {
@@ -83,5 +86,21 @@ export const PERSONAL_DATA_SECTIONS: readonly PersonalDataSection[] = [
       ),
     erase: async () => undefined,
   },
+  {
+    name: 'autoModeration',
+    // Internal counters (recent post hashes for the duplicate rule, rate-limit windows), kept briefly: not exported.
+    erase: async (tx, userId) => {
+      await tx.query('DELETE FROM post_fingerprints WHERE author_id = $1', [userId]);
+      await tx.query('DELETE FROM moderation_rate_counters WHERE counter_key = ANY($1::text[])', [['post:', 'flag:', 'export:'].map((prefix) => prefix + userId)]);
+    },
+  },
+  {
+    name: 'recurringQuestions',
+    // Copies of the member's questions for staleness detection: the text stays (the thread stays too), the link goes.
+    erase: async (tx, userId) => {
+      await tx.query('UPDATE recurring_questions SET author_id = NULL WHERE author_id = $1', [userId]);
+    },
+  },
   ...FORUM_PERSONAL_DATA_SECTIONS,
+  PROMOTED_ANSWER_CREDITS,
 ];

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { enqueueChangeWebhooks } from '../changes/change-webhooks';
+import { ARTICLE_CHANGED_CHANNEL, EVERYTHING } from '../changes/content-changes';
 import { AuthUser } from '../auth/auth-user';
 import { LoginThrottleService } from '../auth/login-throttle.service';
 import { recordAudit } from '../common/audit/record-audit';
 import { ConflictError } from '../common/errors/app-error';
+import { takeRateSlot } from '../moderation/auto/rate-limiter';
+import { DELETED_ACCOUNT_PASSWORD_HASH } from '../users/deleted-account';
 import { UserEntity } from '../users/entities/user.entity';
 import { verifyPassword, wrongPasswordError } from '../users/passwords';
 import { Role } from '../users/role.enum';
@@ -15,8 +19,9 @@ import { lockAdminChanges } from '../users/admin-changes-lock';
 export const DELETED_MEMBER_NAME = 'Deleted member';
 export const PERSONAL_DATA_FORMAT = 'evergreen-personal-data/1';
 
-/** A password hash no password verifies against (not an argon2 string). */
-const NO_PASSWORD = '!deleted';
+/** Data exports per account and window (decision 0035). */
+export const EXPORTS_PER_WINDOW = 3;
+export const EXPORT_WINDOW_SECONDS = 3600;
 
 export interface PersonalDataExport {
   format: string;
@@ -33,8 +38,14 @@ export class PrivacyService {
     private readonly throttle: LoginThrottleService,
   ) {}
 
-  /** Everything personal the product keeps about the user, read in one snapshot. */
+  /**
+   * Everything personal the product keeps about the user, read in one snapshot. The document is built whole in memory,
+   * so each account gets EXPORTS_PER_WINDOW of them per EXPORT_WINDOW_SECONDS (RATE_LIMITED beyond): twenty parallel
+   * requests cannot hold twenty snapshots and copies of a large history. The slot is taken in its own transaction,
+   * before the snapshot (a REPEATABLE READ transaction updating the counter row others update would fail to serialize).
+   */
   async exportData(userId: string): Promise<PersonalDataExport> {
+    await this.dataSource.transaction((tx) => takeRateSlot(tx, `export:${userId}`, EXPORTS_PER_WINDOW, EXPORT_WINDOW_SECONDS, 'data exports'));
     return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
       const user = await tx.findOneByOrFail(UserEntity, { id: userId });
       const result: PersonalDataExport = {
@@ -53,7 +64,7 @@ export class PrivacyService {
           suspendedUntil: user.suspendedUntil,
         },
       };
-      for (const section of PERSONAL_DATA_SECTIONS) result[section.name] = await section.export(tx, userId);
+      for (const section of PERSONAL_DATA_SECTIONS) if (section.export) result[section.name] = await section.export(tx, userId);
       return result;
     });
   }
@@ -107,7 +118,11 @@ export class PrivacyService {
       await tx.update(UserEntity, user.id, {
         email: `deleted-${user.id}@deleted.invalid`,
         displayName: DELETED_MEMBER_NAME,
-        passwordHash: NO_PASSWORD,
+        // Shown beside "Deleted member" on every post: a staff badge or a high trust level would single the member out.
+        role: Role.Member,
+        trustLevel: 0,
+        trustLevelLocked: false,
+        passwordHash: DELETED_ACCOUNT_PASSWORD_HASH,
         deactivatedAt: now,
         sessionVersion: user.sessionVersion + 1,
         lastLoginAt: null,
@@ -122,7 +137,25 @@ export class PrivacyService {
         before: { role: user.role },
         after: { deleted: true },
       });
+      await this.announceAuthorChange(tx, user.id);
       return now;
     });
+  }
+
+  /**
+   * Pages that show the member's name change with the deletion: they are announced like any other change of them.
+   * Article pages name their author (`authorName`) and every API instance caches them (whole responses too) until a
+   * NOTIFY says published content changed: one drops them all. Forum pages are not cached in process, but CDNs keep
+   * their GET responses: a `thread.changed` webhook (change `updated`) per thread the member wrote in carries the
+   * thread's surrogate key, so a purging consumer drops them (decision 0035).
+   */
+  private async announceAuthorChange(tx: EntityManager, userId: string): Promise<void> {
+    const [{ authored }] = (await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM article_revisions WHERE author_id = $1) OR EXISTS (SELECT 1 FROM article_locales WHERE published_author_id = $1) AS authored`,
+      [userId],
+    )) as { authored: boolean }[];
+    if (authored) await tx.query('SELECT pg_notify($1, $2)', [ARTICLE_CHANGED_CHANNEL, EVERYTHING]);
+    const threads = (await tx.query(`SELECT DISTINCT thread_id FROM posts WHERE author_id = $1 AND status = 'visible' ORDER BY thread_id`, [userId])) as { thread_id: string }[];
+    if (threads.length > 0) await enqueueChangeWebhooks(tx, { kind: 'thread', change: 'updated', ids: threads.map((row) => row.thread_id), locale: null });
   }
 }

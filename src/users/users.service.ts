@@ -9,6 +9,7 @@ import { hashPassword, isRefusedDemoPassword, verifyPassword } from './passwords
 import { UserEntity } from './entities/user.entity';
 import { Role } from './role.enum';
 import { lockAdminChanges } from './admin-changes-lock';
+import { assertNotDeletedAccount } from './deleted-account';
 
 export interface NewUser {
   email: string;
@@ -96,6 +97,7 @@ export class UsersService {
     return this.dataSource.transaction(async (tx) => {
       await lockAdminChanges(tx);
       const user = await this.lockUser(tx, userId);
+      assertNotDeletedAccount(user);
       if (user.role === role) return user;
       if (user.role === Role.Admin) await this.assertAnotherAdminRemains(tx, user.id, actorId === userId);
       user.role = role;
@@ -122,6 +124,7 @@ export class UsersService {
   async reactivate(userId: string): Promise<UserEntity> {
     return this.dataSource.transaction(async (tx) => {
       const user = await this.lockUser(tx, userId);
+      assertNotDeletedAccount(user);
       user.deactivatedAt = null;
       return tx.save(user);
     });
@@ -157,6 +160,7 @@ export class UsersService {
     const passwordHash = await hashPassword(newPassword);
     return this.dataSource.transaction(async (tx) => {
       const user = await this.lockUser(tx, found.id);
+      assertNotDeletedAccount(user);
       return this.writePassword(tx, user, passwordHash, { actorId: null, actorRule: 'cli:set-password', action: 'user.set-password' });
     });
   }

@@ -13,7 +13,7 @@ export interface ThreadForArticle {
  * rewrite from there; nothing is published without them.
  */
 export function draftFromThread(thread: ThreadForArticle): { title: string; bodyMarkdown: string; changeNote: string } {
-  const credit = thread.answerAuthorName ? `answered by ${escapeMarkdown(thread.answerAuthorName)}` : 'answered by a former member';
+  const credit = answerCredit(thread.answerAuthorName);
   const bodyMarkdown = [
     thread.questionMarkdown.trim(),
     '',
@@ -27,6 +27,11 @@ export function draftFromThread(thread: ThreadForArticle): { title: string; body
     '',
   ].join('\n');
   return { title: thread.title.slice(0, 200), bodyMarkdown, changeNote: `Promoted from the community thread ${thread.threadUrl}` };
+}
+
+/** The credit line's words for the answer's author (Markdown); without a name, a former member's. */
+export function answerCredit(authorName: string | null): string {
+  return authorName ? `answered by ${escapeMarkdown(authorName)}` : 'answered by a former member';
 }
 
 function escapeMarkdown(text: string): string {
