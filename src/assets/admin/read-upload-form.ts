@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/errors/app-error';
 import { unsafeTextReason } from '../../common/graphql/request-checks';
 
@@ -26,7 +27,7 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw new BadUserInputError('The file part must be named "file"', [{ field: part.fieldname, messages: ['unexpected file part'] }]);
-        const bytes = await part.toBuffer();
+        const bytes = await readFilePart(request, part.file, maxBytes);
         file = { filename: part.filename ?? '', bytes };
       } else {
         if (!FIELD_NAMES.has(part.fieldname)) {
@@ -46,6 +47,25 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
   if (!file) throw new BadUserInputError('The form has no file part named "file"', [{ field: 'file', messages: ['file is required'] }]);
   if (file.bytes.length === 0) throw new BadUserInputError('The file is empty', [{ field: 'file', messages: ['file must not be empty'] }]);
   return { ...file, fields };
+}
+
+/**
+ * The file part's bytes, or PAYLOAD_TOO_LARGE as soon as it passes `maxBytes`. Past the limit busboy goes on
+ * reading (and dropping) the rest of the part, so `toBuffer()` failed only once the client had sent the whole
+ * body, however large it declared it; here the request stops being read and the 413 goes out at once.
+ */
+function readFilePart(request: FastifyRequest, file: Readable, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    file.on('data', (chunk: Buffer) => chunks.push(chunk));
+    file.once('limit', () => {
+      request.raw.unpipe();
+      request.raw.pause();
+      reject(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`, maxBytes));
+    });
+    file.once('end', () => resolve(Buffer.concat(chunks)));
+    file.once('error', reject);
+  });
 }
 
 interface MultipartError extends Error {
