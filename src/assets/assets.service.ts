@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
-import { ConflictError, NotFoundError, UnsupportedMediaTypeError } from '../common/errors/app-error';
+import { ConflictError, NotFoundError, RateLimitedError, UnsupportedMediaTypeError } from '../common/errors/app-error';
 import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
 import { ImageRefusedError, processImage } from './content/process-image';
@@ -59,12 +59,30 @@ const FILENAME_MAX_LENGTH = 200;
 @Injectable()
 export class AssetsService {
   private readonly logger = new Logger(AssetsService.name);
+  private uploadsInFlight = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ASSET_STORAGE) private readonly storage: AssetStorage,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * One of this instance's ASSET_MAX_CONCURRENT_UPLOADS upload slots, taken before the body is read (each upload
+   * holds its whole file and then a decoded image in memory), or RATE_LIMITED when none is free. Call the returned
+   * function once the upload is answered.
+   */
+  takeUploadSlot(): () => void {
+    const limit = this.config.assets.maxConcurrentUploads;
+    if (this.uploadsInFlight >= limit) throw new RateLimitedError('Too many uploads at once on this server; try again in a moment', 1);
+    this.uploadsInFlight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.uploadsInFlight -= 1;
+    };
+  }
 
   async upload(uploader: AuthUser, upload: AssetUpload): Promise<UploadedAsset> {
     const type = this.sniff(upload);
