@@ -54,12 +54,15 @@ const FILENAME_UNSAFE = /[\u0000-\u001f\u007f"\\/\u061c\u200e\u200f\u202a-\u202e
 /** Names Windows reserves for devices, with any extension (`CON.txt`, `com1.notes.txt`). */
 const WINDOWS_DEVICE_NAME = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])\s*(?:\.|$)/i;
 const FILENAME_MAX_LENGTH = 200;
+/** Uploads that may wait (their bodies unread) for each of the ASSET_MAX_CONCURRENT_UPLOADS slots. */
+export const UPLOADS_WAITING_PER_SLOT = 2;
 
 /** Uploads (sniffed, processed, stored content-addressed), descriptions and deletion of assets. */
 @Injectable()
 export class AssetsService {
   private readonly logger = new Logger(AssetsService.name);
   private uploadsInFlight = 0;
+  private readonly uploadsWaiting: (() => void)[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -69,18 +72,28 @@ export class AssetsService {
 
   /**
    * One of this instance's ASSET_MAX_CONCURRENT_UPLOADS upload slots, taken before the body is read (each upload
-   * holds its whole file and then a decoded image in memory), or RATE_LIMITED when none is free. Call the returned
-   * function once the upload is answered.
+   * holds its whole file, then a decoded image, in memory). When none is free the upload waits for one, its body
+   * unread, behind at most UPLOADS_WAITING_PER_SLOT × the limit others; beyond that, RATE_LIMITED. Call the
+   * returned function once the upload is answered.
    */
-  takeUploadSlot(): () => void {
+  async takeUploadSlot(): Promise<() => void> {
     const limit = this.config.assets.maxConcurrentUploads;
-    if (this.uploadsInFlight >= limit) throw new RateLimitedError('Too many uploads at once on this server; try again in a moment', 1);
-    this.uploadsInFlight += 1;
+    if (this.uploadsInFlight < limit) {
+      this.uploadsInFlight += 1;
+    } else {
+      if (this.uploadsWaiting.length >= limit * UPLOADS_WAITING_PER_SLOT) {
+        throw new RateLimitedError('Too many uploads at once on this server; try again in a moment', 1);
+      }
+      // The slot is handed over by the upload that frees it: uploadsInFlight stays as it is.
+      await new Promise<void>((resolve) => this.uploadsWaiting.push(resolve));
+    }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.uploadsInFlight -= 1;
+      const next = this.uploadsWaiting.shift();
+      if (next) next();
+      else this.uploadsInFlight -= 1;
     };
   }
 

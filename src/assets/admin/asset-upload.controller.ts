@@ -42,7 +42,7 @@ export class AssetUploadController {
     try {
       // Before the body is read: an anonymous or member request never gets a file stored.
       const editor = await this.editor(request.headers.authorization);
-      releaseSlot = this.assets.takeUploadSlot();
+      releaseSlot = await this.assets.takeUploadSlot();
       const form = await readUploadForm(request, this.config.assets.maxBytes);
       const alt = form.fields.alt ?? '';
       if (alt.length > ALT_MAX_LENGTH) throw new BadUserInputError('alt is too long', [{ field: 'alt', messages: [`at most ${ALT_MAX_LENGTH} characters`] }]);
