@@ -341,6 +341,35 @@ describe('assets audit 2026-12', () => {
       expect((await upload(await noisyPng(50, 50, 99), 'after.png')).status).toBe(201);
     });
 
+    it('uploads whose clients leave while they wait for a slot give their slot back', async () => {
+      const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+      const started = (): ReturnType<typeof connect> => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(
+          `POST /admin/assets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${editorToken}\r\n` +
+            `Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n` +
+            `--b\r\nContent-Disposition: form-data; name="file"; filename="slow.txt"\r\n\r\nslow`,
+        );
+        return socket;
+      };
+      const reading: ReturnType<typeof connect>[] = [];
+      for (let i = 0; i < MAX_CONCURRENT_UPLOADS; i += 1) {
+        reading.push(started());
+        await pause(200);
+      }
+      const waiting = [started(), started()];
+      await pause(200);
+      for (const socket of waiting) socket.destroy();
+      await pause(100);
+      for (const socket of reading) socket.destroy();
+      await pause(200);
+
+      const res = await upload(await noisyPng(40, 40, 1234), 'after-leavers.png');
+
+      expect(res.status).toBe(201);
+    }, 15_000);
+
     it('an upload larger than ASSET_MAX_BYTES is answered 413 while the client is still sending (the rest is not read first)', async () => {
       const declared = 50 * 1024 * 1024;
       const socket = connect(port, '127.0.0.1');

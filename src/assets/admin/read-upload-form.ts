@@ -20,6 +20,8 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError('Send the file as multipart/form-data with a part named "file"', { reason: 'NOT_MULTIPART' });
   }
+  // A client gone while the caller was checked (or while the upload waited for a slot) would never end the parts below.
+  if (request.raw.destroyed) throw new BadUserInputError('The request was closed before its body was read');
   const fields: Record<string, string> = {};
   let file: { filename: string; bytes: Buffer } | null = null;
   try {
@@ -65,6 +67,8 @@ function readFilePart(request: FastifyRequest, file: Readable, maxBytes: number)
     });
     file.once('end', () => resolve(Buffer.concat(chunks)));
     file.once('error', reject);
+    // Destroyed without an error (the request gone): settle rather than wait for an 'end' that never comes.
+    file.once('close', () => reject(new BadUserInputError('The upload ended before its file part did')));
   });
 }
 
