@@ -307,6 +307,26 @@ describe('assets audit 2026-12', () => {
       expect(res.headers['content-disposition']).toBe(`attachment; filename="${stored}"; filename*=UTF-8''${encodeURIComponent(stored)}`);
     });
 
+    it('a name and an alt text carrying an encoded lone surrogate (invalid UTF-8) are stored with U+FFFD, never a 500', async () => {
+      const surrogate = Buffer.from([0xed, 0xa0, 0x80]);
+      const body = Buffer.concat([
+        Buffer.from('--b\r\nContent-Disposition: form-data; name="alt"\r\n\r\nalt '),
+        surrogate,
+        Buffer.from('\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="name'),
+        surrogate,
+        Buffer.from(`.txt"\r\nContent-Type: text/plain\r\n\r\nsurrogates ${Math.random()}\r\n--b--\r\n`),
+      ]);
+
+      const res = await request(t.app.getHttpServer())
+        .post('/admin/assets')
+        .set('authorization', `Bearer ${editorToken}`)
+        .set('content-type', 'multipart/form-data; boundary=b')
+        .send(body);
+
+      expect(res.status).toBe(201);
+      expect(res.body.asset.filename).toMatch(/^name\ufffd+\.txt$/);
+    });
+
     it('a storage key never comes from the name: a name that looks like a key is only a name', async () => {
       const victim = await uploaded(Buffer.from('the victim'), 'victim.txt');
 

@@ -49,8 +49,8 @@ export interface RenderableAsset {
 /** ON DELETE RESTRICT: foreign_key_violation up to PostgreSQL 17, restrict_violation from 18 (the embedded server). */
 const REFERENCED_ROW_CODES = new Set(['23503', '23001']);
 const UNIQUE_VIOLATION = '23505';
-/** Control characters, quotes, slashes, and the bidirectional controls that make `invoice\u202eexe.txt` show as "invoicetxt.exe". */
-const FILENAME_UNSAFE = /[\u0000-\u001f\u007f"\\/\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** C0 and C1 control characters, quotes, slashes, and the bidirectional controls that make `invoice\u202eexe.txt` show as "invoicetxt.exe". */
+const FILENAME_UNSAFE = /[\u0000-\u001f\u007f-\u009f"\\/\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Names Windows reserves for devices, with any extension (`CON.txt`, `com1.notes.txt`). */
 const WINDOWS_DEVICE_NAME = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])\s*(?:\.|$)/i;
 const FILENAME_MAX_LENGTH = 200;

@@ -19,6 +19,7 @@ describe('cleanFilename', () => {
   it.each([
     ['invoice\u202eexe.txt', 'invoiceexe.txt'],
     ['a\u2066b\u2069c\u200fd.txt', 'abcd.txt'],
+    ['line\u0085break\u009b.txt', 'linebreak.txt'],
     ['README', 'README.txt'],
     ['notes.md', 'notes.md'],
     ['page.html.', 'page.html.txt'],
