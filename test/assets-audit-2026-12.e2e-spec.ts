@@ -187,6 +187,23 @@ describe('assets audit 2026-12', () => {
     });
   });
 
+  it('a JPEG carrying 260 KB of EXIF, XMP and ICC segments is stored without them', async () => {
+    const base = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#abc' } }).jpeg().toBuffer();
+    const segments = ['Exif\0\0', 'http://ns.adobe.com/xap/1.0/\0', 'ICC_PROFILE\0', 'Exif\0\0'].map((marker, i) => {
+      const payload = Buffer.concat([Buffer.from(marker, 'latin1'), Buffer.alloc(65_000, 0x41 + i)]);
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(payload.length + 2);
+      return Buffer.concat([Buffer.from([0xff, marker.startsWith('ICC') ? 0xe2 : 0xe1]), length, payload]);
+    });
+
+    const asset = await uploaded(Buffer.concat([base.subarray(0, 2), ...segments, base.subarray(2)]), 'fat.jpg');
+
+    for (const file of asset.files) {
+      const body = (await get(file.url)).body as Buffer;
+      expect(body.length).toBeLessThan(5_000);
+    }
+  });
+
   it('an AVIF photo is re-encoded within a CPU budget (AV1 at its default effort took 4.9 s of CPU here, 38 s for 12 megapixels)', async () => {
     const side = 1400;
     const pixels = Buffer.alloc(side * side * 3);
