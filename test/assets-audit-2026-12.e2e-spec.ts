@@ -522,6 +522,29 @@ describe('assets audit 2026-12', () => {
       expect((asked.body as Buffer).equals(plain.body as Buffer)).toBe(true);
     });
 
+    it('deleting an asset tells CDNs to purge its files: an asset.deleted webhook with the surrogate key its answers carry', async () => {
+      const admin = t.admin(await t.login(await t.createUser({ role: Role.Admin })));
+      const endpoint = await admin.send(`mutation ($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`, {
+        input: { url: 'http://127.0.0.1:9/purge', eventTypes: ['AssetDeleted'] },
+      });
+      expect(endpoint.errors).toBeUndefined();
+      const asset = await uploaded(await sharp({ create: { width: 400, height: 100, channels: 3, background: '#951' } }).png().toBuffer(), 'confidential.png');
+      const served = await get(asset.url);
+      expect(served.headers['surrogate-key']).toBe(`asset:${asset.sha256}`);
+      expect(served.headers['cache-tag']).toBe(`asset:${asset.sha256}`);
+
+      const deleted = await editor.send(DELETE, { input: { assetId: asset.id } });
+      expect(deleted.errors).toBeUndefined();
+
+      const events: { data: Record<string, unknown>; surrogate_keys: string[] }[] = await t.dataSource.query(
+        `SELECT data, surrogate_keys FROM webhook_events WHERE type = 'asset.deleted' AND data->>'assetId' = $1`,
+        [asset.id],
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0].surrogate_keys).toEqual([`asset:${asset.sha256}`]);
+      expect(events[0].data).toEqual({ assetId: asset.id, sha256: asset.sha256, urls: asset.files.map((f) => f.url) });
+    });
+
     it('a deleted asset is 404 at once, conditional requests included, and its answers are not cached', async () => {
       const asset = await uploaded(Buffer.from(`soon deleted ${Math.random()}`), 'gone.txt');
       const served = await get(asset.url);

@@ -8,6 +8,7 @@ import { recordAudit } from '../common/audit/record-audit';
 import { ConflictError, NotFoundError, RateLimitedError, UnsupportedMediaTypeError } from '../common/errors/app-error';
 import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
+import { assetKey, enqueueWebhookEvents } from '../webhooks/webhook-events';
 import { ImageRefusedError, processImage } from './content/process-image';
 import { extensionOf, FILE_TYPES, sniffFileType, SniffedType } from './content/sniff-file-type';
 import { AssetEntity, AssetFile } from './entities/asset.entity';
@@ -192,6 +193,14 @@ export class AssetsService {
           subjectId: id,
           before: { sha256: asset.sha256, kind: asset.kind, filename: asset.filename, alt: asset.alt },
         });
+        // Its files were sent as immutable for a year: CDNs purge them by key (or by URL).
+        await enqueueWebhookEvents(tx, [
+          {
+            type: 'asset.deleted',
+            data: { assetId: id, sha256: asset.sha256, urls: asset.files.map((f) => assetUrl(this.config.assets.publicUrl, asset.sha256, f.file)) },
+            surrogateKeys: [assetKey(asset.sha256)],
+          },
+        ]);
         return asset;
       })
       .catch((error: unknown) => {
