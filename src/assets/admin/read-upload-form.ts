@@ -55,21 +55,26 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
  * The file part's bytes, or PAYLOAD_TOO_LARGE as soon as it passes `maxBytes`. Past the limit busboy goes on
  * reading (and dropping) the rest of the part, so `toBuffer()` failed only once the client had sent the whole
  * body, however large it declared it; here the request stops being read and the 413 goes out at once.
+ * Iterated like `toBuffer()`, which also settles for a stream that ended or failed before it was handed over.
  */
-function readFilePart(request: FastifyRequest, file: Readable, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    file.on('data', (chunk: Buffer) => chunks.push(chunk));
-    file.once('limit', () => {
-      request.raw.unpipe();
-      request.raw.pause();
-      reject(new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`, maxBytes));
-    });
-    file.once('end', () => resolve(Buffer.concat(chunks)));
-    file.once('error', reject);
-    // Destroyed without an error (the request gone): settle rather than wait for an 'end' that never comes.
-    file.once('close', () => reject(new BadUserInputError('The upload ended before its file part did')));
-  });
+async function readFilePart(request: FastifyRequest, file: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+  let tooLarge = false;
+  const stop = (): void => {
+    tooLarge = true;
+    request.raw.unpipe();
+    request.raw.pause();
+    file.destroy();
+  };
+  if (file.truncated) stop();
+  else file.once('limit', stop);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of file) chunks.push(chunk as Buffer);
+  } catch (error) {
+    if (!tooLarge) throw error;
+  }
+  if (tooLarge || file.truncated) throw new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`, maxBytes);
+  return Buffer.concat(chunks);
 }
 
 interface MultipartError extends Error {
