@@ -342,6 +342,7 @@ describe('assets audit 2026-12', () => {
 
       expect(res.status).toBe(201);
       expect(res.body.asset.filename).toMatch(/^name\ufffd+\.txt$/);
+      expect(res.body.asset.alt).toMatch(/^alt \ufffd+$/);
     });
 
     it('a storage key never comes from the name: a name that looks like a key is only a name', async () => {
@@ -440,7 +441,7 @@ describe('assets audit 2026-12', () => {
       expect(sent).toBeLessThan(declared / 4);
     });
 
-    it('a slowloris upload (a byte a second) is cut off by HTTP_REQUEST_TIMEOUT_SECONDS', async () => {
+    it('a slowloris upload (a byte every half second) is cut off by HTTP_REQUEST_TIMEOUT_SECONDS', async () => {
       const socket = connect(port, '127.0.0.1');
       const closed = new Promise<string>((resolve) => {
         let answer = '';
