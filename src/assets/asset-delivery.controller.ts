@@ -2,6 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Res, UseFilters } from '@nestj
 import type { FastifyReply } from 'fastify';
 import { isNotModified } from '../common/http/conditional-request';
 import { TransientDatabaseErrorFilter } from '../common/http/transient-database-error.filter';
+import { assetKey } from '../webhooks/webhook-events';
 import { ASSET_FILE, ASSET_HASH } from './asset-urls';
 import { AssetsService } from './assets.service';
 import { ASSET_STORAGE } from './storage/asset-storage';
@@ -39,7 +40,10 @@ export class AssetDeliveryController {
       .header('cache-control', IMMUTABLE)
       .header('etag', etag)
       .header('content-security-policy', ASSET_CSP)
-      .header('cross-origin-resource-policy', 'cross-origin');
+      .header('cross-origin-resource-policy', 'cross-origin')
+      // What the asset.deleted webhook names, for CDNs that purge by key (Fastly) or tag (Cloudflare).
+      .header('surrogate-key', assetKey(hash))
+      .header('cache-tag', assetKey(hash));
     // RFC 9110 §13.1.2 (`*`, lists, weak comparison; a malformed header is no match): 304 with the headers above, no body.
     if (isNotModified(ifNoneMatch, etag)) {
       await reply.status(304).send();

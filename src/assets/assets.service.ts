@@ -5,11 +5,12 @@ import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
-import { ConflictError, NotFoundError, UnsupportedMediaTypeError } from '../common/errors/app-error';
+import { ConflictError, NotFoundError, RateLimitedError, UnsupportedMediaTypeError } from '../common/errors/app-error';
 import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
+import { assetKey, enqueueWebhookEvents } from '../webhooks/webhook-events';
 import { ImageRefusedError, processImage } from './content/process-image';
-import { sniffFileType, SniffedType } from './content/sniff-file-type';
+import { extensionOf, FILE_TYPES, sniffFileType, SniffedType } from './content/sniff-file-type';
 import { AssetEntity, AssetFile } from './entities/asset.entity';
 import { ASSET_STORAGE } from './storage/asset-storage';
 import type { AssetStorage } from './storage/asset-storage';
@@ -49,18 +50,53 @@ export interface RenderableAsset {
 /** ON DELETE RESTRICT: foreign_key_violation up to PostgreSQL 17, restrict_violation from 18 (the embedded server). */
 const REFERENCED_ROW_CODES = new Set(['23503', '23001']);
 const UNIQUE_VIOLATION = '23505';
-const FILENAME_UNSAFE = /[\u0000-\u001f\u007f"\\/]/g;
+/** C0 and C1 control characters, quotes, slashes, and the bidirectional controls that make `invoice\u202eexe.txt` show as "invoicetxt.exe". */
+const FILENAME_UNSAFE = /[\u0000-\u001f\u007f-\u009f"\\/\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Names Windows reserves for devices, with any extension (`CON.txt`, `com1.notes.txt`). */
+const WINDOWS_DEVICE_NAME = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])\s*(?:\.|$)/i;
+const FILENAME_MAX_LENGTH = 200;
+/** Uploads that may wait (their bodies unread) for each of the ASSET_MAX_CONCURRENT_UPLOADS slots. */
+export const UPLOADS_WAITING_PER_SLOT = 2;
 
 /** Uploads (sniffed, processed, stored content-addressed), descriptions and deletion of assets. */
 @Injectable()
 export class AssetsService {
   private readonly logger = new Logger(AssetsService.name);
+  private uploadsInFlight = 0;
+  private readonly uploadsWaiting: (() => void)[] = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(ASSET_STORAGE) private readonly storage: AssetStorage,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * One of this instance's ASSET_MAX_CONCURRENT_UPLOADS upload slots, taken before the body is read (each upload
+   * holds its whole file, then a decoded image, in memory). When none is free the upload waits for one, its body
+   * unread, behind at most UPLOADS_WAITING_PER_SLOT × the limit others; beyond that, RATE_LIMITED. Call the
+   * returned function once the upload is answered.
+   */
+  async takeUploadSlot(): Promise<() => void> {
+    const limit = this.config.assets.maxConcurrentUploads;
+    if (this.uploadsInFlight < limit) {
+      this.uploadsInFlight += 1;
+    } else {
+      if (this.uploadsWaiting.length >= limit * UPLOADS_WAITING_PER_SLOT) {
+        throw new RateLimitedError('Too many uploads at once on this server; try again in a moment', 1);
+      }
+      // The slot is handed over by the upload that frees it: uploadsInFlight stays as it is.
+      await new Promise<void>((resolve) => this.uploadsWaiting.push(resolve));
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.uploadsWaiting.shift();
+      if (next) next();
+      else this.uploadsInFlight -= 1;
+    };
+  }
 
   async upload(uploader: AuthUser, upload: AssetUpload): Promise<UploadedAsset> {
     const type = this.sniff(upload);
@@ -77,7 +113,7 @@ export class AssetsService {
             sha256,
             kind: type.kind,
             contentType: type.contentType,
-            filename: cleanFilename(upload.filename, type.ext),
+            filename: cleanFilename(upload.filename, type),
             byteSize: upload.bytes.length,
             width: image?.width ?? null,
             height: image?.height ?? null,
@@ -157,6 +193,14 @@ export class AssetsService {
           subjectId: id,
           before: { sha256: asset.sha256, kind: asset.kind, filename: asset.filename, alt: asset.alt },
         });
+        // Its files were sent as immutable for a year: CDNs purge them by key (or by URL).
+        await enqueueWebhookEvents(tx, [
+          {
+            type: 'asset.deleted',
+            data: { assetId: id, sha256: asset.sha256, urls: asset.files.map((f) => assetUrl(this.config.assets.publicUrl, asset.sha256, f.file)) },
+            surrogateKeys: [assetKey(asset.sha256)],
+          },
+        ]);
         return asset;
       })
       .catch((error: unknown) => {
@@ -238,9 +282,23 @@ async function announceArticlesChanged(tx: EntityManager): Promise<void> {
   await tx.query('SELECT pg_notify($1, $2)', [ARTICLE_CHANGED_CHANNEL, '']);
 }
 
-/** The base name, without control characters, quotes or slashes, at most 200 characters; its extension kept. */
-export function cleanFilename(filename: string, ext: string): string {
-  // Cut at 200 UTF-16 units without leaving half of a surrogate pair (the audit's jsonb refuses one).
-  const base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').trim().slice(0, 200).replace(/[\ud800-\udbff]$/, '');
-  return base === '' || base.startsWith('.') ? `file.${ext}` : base;
+/**
+ * The name attachments are downloaded under: the base name without control characters, bidirectional controls,
+ * quotes or slashes, never a Windows device name, at most 200 characters, and always ending in an extension of
+ * the sniffed type (the uploader's when it is one, else the type's own), so a download is saved as what it is.
+ */
+export function cleanFilename(filename: string, type: SniffedType): string {
+  const allowed = FILE_TYPES[type.format].extensions;
+  let base = (filename.split(/[\\/]/).pop() ?? '').replace(FILENAME_UNSAFE, '').replace(/[.\s]+$/, '').trim();
+  const ext = extensionOf(base);
+  let suffix = `.${type.ext}`;
+  if (ext !== null && allowed.includes(ext)) {
+    suffix = base.slice(base.length - ext.length - 1);
+    base = base.slice(0, base.length - suffix.length);
+  }
+  // Cut without leaving half of a surrogate pair (the audit's jsonb refuses one).
+  base = base.slice(0, FILENAME_MAX_LENGTH - suffix.length).replace(/[\ud800-\udbff]$/, '').trim();
+  if (base === '' || base.startsWith('.')) base = 'file';
+  if (WINDOWS_DEVICE_NAME.test(base)) base = `_${base}`;
+  return `${base}${suffix}`;
 }

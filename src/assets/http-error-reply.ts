@@ -22,6 +22,7 @@ export function appErrorReply(reply: FastifyReply, error: AppError): HttpErrorBo
   const status = STATUS_OF[error.code];
   reply.status(status);
   if (status === 413) reply.header('connection', 'close');
+  if (typeof error.details.retryAfterSeconds === 'number') reply.header('retry-after', String(error.details.retryAfterSeconds));
   return { error: { ...error.details, code: error.code, message: error.message } };
 }
 

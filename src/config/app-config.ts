@@ -161,6 +161,7 @@ export abstract class AppConfig {
   abstract readonly assets: {
     maxBytes: number;
     maxPixels: number;
+    maxConcurrentUploads: number;
     /** Base of public asset URLs, without a trailing slash. */
     publicUrl: string;
     storage: (typeof ASSET_STORAGES)[number];

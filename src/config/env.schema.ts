@@ -532,6 +532,13 @@ export class EnvironmentVariables {
   @Max(1_000_000_000)
   ASSET_MAX_PIXELS = 50_000_000;
 
+  /** Uploads one instance reads and processes at once (each holds its file and a decoded image); twice as many wait, beyond: RATE_LIMITED. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ASSET_MAX_CONCURRENT_UPLOADS = 2;
+
   @IsIn(ASSET_STORAGES)
   ASSET_STORAGE: (typeof ASSET_STORAGES)[number] = 'local';
 

@@ -147,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     assets: {
       maxBytes: vars.ASSET_MAX_BYTES,
       maxPixels: vars.ASSET_MAX_PIXELS,
+      maxConcurrentUploads: vars.ASSET_MAX_CONCURRENT_UPLOADS,
       publicUrl: vars.ASSET_PUBLIC_URL.replace(/\/+$/, ''),
       storage: vars.ASSET_STORAGE,
       s3:

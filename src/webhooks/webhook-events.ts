@@ -17,6 +17,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'stale_flag.updated',
   'stale_flag.resolved',
   'content_gap.created',
+  'asset.deleted',
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -31,6 +32,8 @@ export const THREAD_LISTS_SURROGATE_KEY = 'threads';
 export const articleKey = (id: string): string => `article:${id}`;
 export const categoryKey = (id: string): string => `category:${id}`;
 export const threadKey = (id: string): string => `thread:${id}`;
+/** On every file of an asset (`GET /assets/<sha256>/…`), which are cached as immutable: purged when the asset is deleted. */
+export const assetKey = (sha256: string): string => `asset:${sha256}`;
 
 export interface WebhookEventInput {
   type: WebhookEventType;

@@ -38,9 +38,11 @@ export class AssetUploadController {
 
   @Post()
   async upload(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<UploadAnswer | HttpErrorBody> {
+    let releaseSlot: (() => void) | null = null;
     try {
       // Before the body is read: an anonymous or member request never gets a file stored.
       const editor = await this.editor(request.headers.authorization);
+      releaseSlot = await this.assets.takeUploadSlot();
       const form = await readUploadForm(request, this.config.assets.maxBytes);
       const alt = form.fields.alt ?? '';
       if (alt.length > ALT_MAX_LENGTH) throw new BadUserInputError('alt is too long', [{ field: 'alt', messages: [`at most ${ALT_MAX_LENGTH} characters`] }]);
@@ -58,6 +60,8 @@ export class AssetUploadController {
       if (transientDatabaseAnswer(error)) throw error;
       request.log.error({ err: error }, 'Unexpected error while storing an uploaded asset');
       return internalErrorReply(reply);
+    } finally {
+      releaseSlot?.();
     }
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
 import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/errors/app-error';
 import { unsafeTextReason } from '../../common/graphql/request-checks';
 
@@ -19,6 +20,8 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError('Send the file as multipart/form-data with a part named "file"', { reason: 'NOT_MULTIPART' });
   }
+  // A client gone while the caller was checked (or while the upload waited for a slot) would never end the parts below.
+  if (request.raw.destroyed) throw new BadUserInputError('The request was closed before its body was read');
   const fields: Record<string, string> = {};
   let file: { filename: string; bytes: Buffer } | null = null;
   try {
@@ -26,7 +29,7 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw new BadUserInputError('The file part must be named "file"', [{ field: part.fieldname, messages: ['unexpected file part'] }]);
-        const bytes = await part.toBuffer();
+        const bytes = await readFilePart(request, part.file, maxBytes);
         file = { filename: part.filename ?? '', bytes };
       } else {
         if (!FIELD_NAMES.has(part.fieldname)) {
@@ -46,6 +49,32 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
   if (!file) throw new BadUserInputError('The form has no file part named "file"', [{ field: 'file', messages: ['file is required'] }]);
   if (file.bytes.length === 0) throw new BadUserInputError('The file is empty', [{ field: 'file', messages: ['file must not be empty'] }]);
   return { ...file, fields };
+}
+
+/**
+ * The file part's bytes, or PAYLOAD_TOO_LARGE as soon as it passes `maxBytes`. Past the limit busboy goes on
+ * reading (and dropping) the rest of the part, so `toBuffer()` failed only once the client had sent the whole
+ * body, however large it declared it; here the request stops being read and the 413 goes out at once.
+ * Iterated like `toBuffer()`, which also settles for a stream that ended or failed before it was handed over.
+ */
+async function readFilePart(request: FastifyRequest, file: Readable & { truncated?: boolean }, maxBytes: number): Promise<Buffer> {
+  let tooLarge = false;
+  const stop = (): void => {
+    tooLarge = true;
+    request.raw.unpipe();
+    request.raw.pause();
+    file.destroy();
+  };
+  if (file.truncated) stop();
+  else file.once('limit', stop);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of file) chunks.push(chunk as Buffer);
+  } catch (error) {
+    if (!tooLarge) throw error;
+  }
+  if (tooLarge || file.truncated) throw new PayloadTooLargeError(`The file is larger than ${maxBytes} bytes`, maxBytes);
+  return Buffer.concat(chunks);
 }
 
 interface MultipartError extends Error {

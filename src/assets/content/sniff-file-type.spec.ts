@@ -36,6 +36,8 @@ describe('sniffFileType', () => {
     ['a PDF named .png', PDF, 'image.png', 'EXTENSION_MISMATCH'],
     ['a script named .png', Buffer.from('<script>alert(1)</script>'), 'x.png', 'EXTENSION_MISMATCH'],
     ['a JPEG named .html', JPEG, 'page.html', 'EXTENSION_MISMATCH'],
+    ['HTML named .html. (Windows saves it as .html)', Buffer.from('<script>alert(1)</script>'), 'page.html.', 'EXTENSION_MISMATCH'],
+    ['a PDF named ".html . "', PDF, 'page.html . ', 'EXTENSION_MISMATCH'],
     ['a ZIP named .docx (only .zip is accepted)', ZIP, 'letter.docx', 'EXTENSION_MISMATCH'],
     ['an SVG by name', Buffer.from('anything'), 'logo.svg', 'SVG_REFUSED'],
     ['SVG markup named .txt', Buffer.from('<?xml version="1.0"?>\n<SVG xmlns="http://www.w3.org/2000/svg"/>'), 'a.txt', 'SVG_REFUSED'],

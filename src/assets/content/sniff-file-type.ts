@@ -79,9 +79,12 @@ function decodeText(bytes: Buffer): string | null {
   }
 }
 
-/** The extension of a file name, lower case, or null when it has none. */
+/**
+ * The extension of a file name, lower case, or null when it has none. Trailing dots and spaces do not hide it:
+ * Windows drops them when the file is saved, so `page.html.` is an `html` file.
+ */
 export function extensionOf(filename: string): string | null {
-  const base = filename.split(/[\\/]/).pop() ?? '';
+  const base = (filename.split(/[\\/]/).pop() ?? '').replace(/[.\s]+$/, '');
   const dot = base.lastIndexOf('.');
   return dot > 0 && dot < base.length - 1 ? base.slice(dot + 1).toLowerCase() : null;
 }

@@ -19,6 +19,7 @@ export enum WebhookEventType {
   StaleFlagUpdated = 'stale_flag.updated',
   StaleFlagResolved = 'stale_flag.resolved',
   ContentGapCreated = 'content_gap.created',
+  AssetDeleted = 'asset.deleted',
 }
 
 /** Fails to compile when this enum and WEBHOOK_EVENT_TYPES differ. */
