@@ -14,7 +14,7 @@ import { AssetEntity } from '../entities/asset.entity';
 import { appErrorReply, HttpErrorBody, internalErrorReply } from '../http-error-reply';
 import { AdminAsset } from './admin-asset.model';
 import { ALT_MAX_LENGTH } from './assets-admin.inputs';
-import { readUploadForm } from './read-upload-form';
+import { ClientAbortedError, readUploadForm } from './read-upload-form';
 import { toAdminAsset } from './to-admin-asset';
 
 export interface UploadAnswer {
@@ -57,6 +57,10 @@ export class AssetUploadController {
       request.log.info({ assetId: asset.id, sha256: asset.sha256, created, byteSize: asset.byteSize }, 'asset uploaded');
       return { created, asset: toAdminAsset(asset, this.config.assets.publicUrl) };
     } catch (error) {
+      if (error instanceof ClientAbortedError) {
+        request.log.info({ reason: error.message }, 'asset upload aborted by the client');
+        return appErrorReply(reply, error);
+      }
       if (error instanceof AppError) return appErrorReply(reply, error);
       // The database, not the request: TransientDatabaseErrorFilter answers 503 or 409.
       if (transientDatabaseAnswer(error)) throw error;
