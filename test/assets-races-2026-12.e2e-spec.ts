@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import request from 'supertest';
+import { AssetsService } from '../src/assets/assets.service';
 import { AssetEntity } from '../src/assets/entities/asset.entity';
 import { ASSET_STORAGE, AssetStorage } from '../src/assets/storage/asset-storage';
 import { Role } from '../src/users/role.enum';
@@ -266,6 +267,22 @@ describe('assets races 2026-12', () => {
     expect(links).toBe(0);
     // Before: the revision was rendered from the asset read before the deletion: an <img> of files that are gone.
     expect(html).not.toContain(asset.sha256);
+  });
+
+  it('the sweep removes files no asset names (an interrupted upload, a failed removal) and keeps every file of a live asset', async () => {
+    const live = await uploaded(await png(90, 60, '#c0ffee'), 'live.png');
+    const storage = t.app.get<AssetStorage>(ASSET_STORAGE);
+    const orphanHash = createHash('sha256').update('an upload the process never committed').digest('hex');
+    await storage.put(`${orphanHash}/original.txt`, Buffer.from('orphan'), 'text/plain');
+    await storage.put(`${live.sha256}/w4000.webp`, Buffer.from('stray'), 'image/webp');
+    const liveFiles = await filesOnDisk(live.sha256);
+
+    const swept = await t.app.get(AssetsService).sweepOrphanFiles();
+
+    expect(swept.removed).toBeGreaterThanOrEqual(2);
+    expect(await filesOnDisk(orphanHash)).toEqual([]);
+    expect(await filesOnDisk(live.sha256)).toEqual(liveFiles.filter((f) => f !== 'w4000.webp'));
+    expect(await expectWholeOrGone(live.sha256)).toBe('whole');
   });
 
   it('clients that disconnect mid-upload are client aborts: no 5xx, no slot kept, nothing left on storage', async () => {

@@ -249,6 +249,30 @@ export class AssetsService {
     });
   }
 
+  /**
+   * Removes the stored files no asset row names: left when removing a deleted asset's files failed, or when the
+   * process stopped between writing an upload's files and committing its row. Each hash is checked and swept
+   * under its lock, so files of an upload in progress are never taken. Answers how many files it removed.
+   */
+  async sweepOrphanFiles(): Promise<{ hashes: number; removed: number }> {
+    const byHash = new Map<string, string[]>();
+    for await (const key of this.storage.list()) {
+      const [hash, file] = key.split('/');
+      byHash.set(hash, [...(byHash.get(hash) ?? []), file]);
+    }
+    let removed = 0;
+    for (const [sha256, files] of byHash) {
+      removed += await this.underHashLock(sha256, async (runner) => {
+        const asset = await runner.manager.findOne(AssetEntity, { where: { sha256 } });
+        const named = new Set(asset?.files.map((f) => f.file) ?? []);
+        const orphans = files.filter((file) => !named.has(file)).map((file) => `${sha256}/${file}`);
+        if (orphans.length > 0) await this.storage.delete(orphans);
+        return orphans.length;
+      });
+    }
+    return { hashes: byHash.size, removed };
+  }
+
   /** The assets among `ids` that exist, ready for rendering; run in the caller's transaction. */
   async renderable(manager: EntityManager, ids: readonly string[]): Promise<Map<string, RenderableAsset>> {
     if (ids.length === 0) return new Map();
