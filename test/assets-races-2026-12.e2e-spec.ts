@@ -47,9 +47,11 @@ describe('assets races 2026-12', () => {
   const captured: jest.SpyInstance[] = [];
 
   function captureStdout(): void {
+    // Only pino's JSON lines are kept back; anything else written to stdout passes.
     const keep = (fd: unknown, data: unknown): boolean => {
-      if (fd !== 1) return false;
-      for (const line of String(data).split('\n')) if (line.startsWith('{')) logLines.push(JSON.parse(line));
+      const text = String(data);
+      if (fd !== 1 || !text.startsWith('{"level":')) return false;
+      for (const line of text.split('\n')) if (line.startsWith('{')) logLines.push(JSON.parse(line));
       return true;
     };
     const realWrite = fs.write;
