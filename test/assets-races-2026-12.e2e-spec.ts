@@ -271,6 +271,28 @@ describe('assets races 2026-12', () => {
     expect(html).not.toContain(asset.sha256);
   });
 
+  it('a revision saved while the asset it references is being deleted keeps it: the deletion is ASSET_IN_USE', async () => {
+    const asset = await uploaded(await png(160, 80, '#2266aa'), 'kept.png');
+    const category = await kb.category('In-use races');
+    const article = await kb.published(category.id, { title: 'Keeping', bodyMarkdown: 'No image yet.' });
+    let saved: Awaited<ReturnType<KnowledgeBaseFactory['save']>> | undefined;
+    let removed: Awaited<ReturnType<GraphqlClient['send']>> | undefined;
+    // Both requests queue behind the test's row lock: the save first, then the deletion.
+    await whileLocked([{ sql: 'SELECT 1 FROM assets WHERE id = $1 FOR UPDATE', params: [asset.id] }], async (waiters) => {
+      const save = settled(kb.save(article, 'en', { title: 'Keeping', bodyMarkdown: `Now: ![chart](asset:${asset.id})` }));
+      await waiters(1, save.done);
+      const removal = settled(editor.send(DELETE, { input: { assetId: asset.id } }));
+      await waiters(2, removal.done);
+      void save.promise.then((res) => (saved = res));
+      void removal.promise.then((res) => (removed = res));
+    });
+    for (let i = 0; i < 200 && (!saved || !removed); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(saved!.locales[0].headRevision.bodyHtml).toContain(asset.sha256);
+    expect(removed?.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ASSET_IN_USE' });
+    expect(await expectWholeOrGone(asset.sha256)).toBe('whole');
+  });
+
   it('the sweep removes files no asset names (an interrupted upload, a failed removal) and keeps every file of a live asset', async () => {
     const live = await uploaded(await png(90, 60, '#c0ffee'), 'live.png');
     const storage = t.app.get<AssetStorage>(ASSET_STORAGE);
