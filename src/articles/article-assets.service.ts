@@ -19,7 +19,7 @@ export class ArticleAssetsService {
     private readonly assets: AssetsService,
   ) {}
 
-  /** NOT_FOUND unless the article exists: an upload that attaches checks it first, so a refused upload stores nothing. */
+  /** NOT_FOUND unless the article exists: an upload that attaches checks it before reading the file (and again as it attaches). */
   async requireArticle(articleId: string): Promise<void> {
     if (!(await this.dataSource.getRepository(ArticleEntity).existsBy({ id: articleId }))) throw new NotFoundError('Article', articleId);
   }
@@ -29,17 +29,25 @@ export class ArticleAssetsService {
       // FOR KEY SHARE: an asset deleted at the same moment is then gone (NOT_FOUND) or waits and finds itself in use.
       const asset = await tx.findOne(AssetEntity, { where: { id: assetId }, lock: { mode: 'for_key_share' } });
       if (!asset) throw new NotFoundError('Asset', assetId);
-      const article = await tx.findOne(ArticleEntity, { where: { id: articleId }, lock: { mode: 'for_key_share' } });
-      if (!article) throw new NotFoundError('Article', articleId);
-      await tx.query(
-        `INSERT INTO article_assets (article_id, asset_id, is_attached) VALUES ($1, $2, true)
-         ON CONFLICT (article_id, asset_id) DO UPDATE SET is_attached = true`,
-        [articleId, assetId],
-      );
-      await recordAudit(tx, { actorId: editor.id, action: 'article.asset.attach', subjectKind: 'article', subjectId: articleId, after: { assetId } });
-      await announce(tx, articleId);
+      await this.attachIn(tx, editor, assetId, articleId);
       return asset;
     });
+  }
+
+  /**
+   * Attaches in the caller's transaction (an upload's, so a failed attach keeps nothing); NOT_FOUND when the article
+   * is gone, held FOR KEY SHARE against a purge until the transaction ends.
+   */
+  async attachIn(tx: EntityManager, editor: AuthUser, assetId: string, articleId: string): Promise<void> {
+    const article = await tx.findOne(ArticleEntity, { where: { id: articleId }, lock: { mode: 'for_key_share' } });
+    if (!article) throw new NotFoundError('Article', articleId);
+    await tx.query(
+      `INSERT INTO article_assets (article_id, asset_id, is_attached) VALUES ($1, $2, true)
+       ON CONFLICT (article_id, asset_id) DO UPDATE SET is_attached = true`,
+      [articleId, assetId],
+    );
+    await recordAudit(tx, { actorId: editor.id, action: 'article.asset.attach', subjectKind: 'article', subjectId: articleId, after: { assetId } });
+    await announce(tx, articleId);
   }
 
   async detach(editor: AuthUser, assetId: string, articleId: string): Promise<AssetEntity> {

@@ -71,9 +71,10 @@ export class RevisionsService {
 
   async append(tx: EntityManager, revision: AppendRevision): Promise<ArticleRevisionEntity> {
     const assetIds = assetReferencesOf(revision.content.bodyMarkdown);
+    // References first: they hold the assets against a deletion, so the rendering sees the ones that stay.
+    await this.articleAssets.recordReferences(tx, revision.articleId, assetIds);
     const rendered = renderMarkdown(revision.content.bodyMarkdown, { assets: await this.articleAssets.renderable(tx, assetIds) });
     const excerpt = revision.content.excerpt?.trim() || excerptOf(rendered.plainText);
-    await this.articleAssets.recordReferences(tx, revision.articleId, assetIds);
     return tx.save(
       tx.create(ArticleRevisionEntity, {
         articleId: revision.articleId,

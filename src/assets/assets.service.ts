@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError, QueryRunner } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
@@ -47,9 +47,16 @@ export interface RenderableAsset {
   variants: { url: string; width: number; height: number }[];
 }
 
+interface PreparedFile {
+  file: string;
+  body: Buffer;
+  contentType: string;
+  width: number | null;
+  height: number | null;
+}
+
 /** ON DELETE RESTRICT: foreign_key_violation up to PostgreSQL 17, restrict_violation from 18 (the embedded server). */
 const REFERENCED_ROW_CODES = new Set(['23503', '23001']);
-const UNIQUE_VIOLATION = '23505';
 /** C0 and C1 control characters, quotes, slashes, and the bidirectional controls that make `invoice\u202eexe.txt` show as "invoicetxt.exe". */
 const FILENAME_UNSAFE = /[\u0000-\u001f\u007f-\u009f"\\/\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Names Windows reserves for devices, with any extension (`CON.txt`, `com1.notes.txt`). */
@@ -98,16 +105,36 @@ export class AssetsService {
     };
   }
 
-  async upload(uploader: AuthUser, upload: AssetUpload): Promise<UploadedAsset> {
+  /**
+   * Stores the upload, or finds the asset of the same bytes, and runs `alsoInTransaction` (e.g. attaching it to an
+   * article) in the same transaction: when it fails nothing is kept, neither the row nor the files just written.
+   * Runs under the lock of the bytes' hash, as deletion does, so the asset answered exists when the answer is sent
+   * and a deletion of the same bytes never removes the files of this upload.
+   */
+  async upload(uploader: AuthUser, upload: AssetUpload, alsoInTransaction?: (tx: EntityManager, asset: AssetEntity) => Promise<void>): Promise<UploadedAsset> {
     const type = this.sniff(upload);
     const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
-    const existing = await this.dataSource.manager.findOne(AssetEntity, { where: { sha256 } });
-    if (existing) return { asset: existing, created: false };
-
-    const files = await this.storeFiles(sha256, type, upload.bytes);
-    const image = files.find((f) => f.file.startsWith('original.'));
-    try {
-      const asset = await this.dataSource.transaction(async (tx) => {
+    // Decoding takes seconds: done before the lock, unless the bytes are already stored.
+    let prepared = (await this.dataSource.manager.existsBy(AssetEntity, { sha256 })) ? null : await this.prepareFiles(type, upload.bytes);
+    return this.underHashLock(sha256, async (runner) => {
+      const written: string[] = [];
+      await runner.startTransaction();
+      try {
+        const tx = runner.manager;
+        const existing = await tx.findOne(AssetEntity, { where: { sha256 } });
+        if (existing) {
+          await alsoInTransaction?.(tx, existing);
+          await runner.commitTransaction();
+          return { asset: existing, created: false };
+        }
+        prepared ??= await this.prepareFiles(type, upload.bytes);
+        for (const file of prepared) {
+          const key = `${sha256}/${file.file}`;
+          written.push(key);
+          await this.storage.put(key, file.body, file.contentType);
+        }
+        const files = prepared.map((f) => ({ file: f.file, contentType: f.contentType, byteSize: f.body.length, width: f.width, height: f.height }));
+        const image = files.find((f) => f.file.startsWith('original.'));
         const saved = await tx.save(
           tx.create(AssetEntity, {
             sha256,
@@ -129,17 +156,16 @@ export class AssetsService {
           subjectId: saved.id,
           after: { sha256, kind: saved.kind, contentType: saved.contentType, filename: saved.filename, byteSize: saved.byteSize },
         });
-        return saved;
-      });
-      return { asset, created: true };
-    } catch (error) {
-      // The same bytes uploaded at the same moment: the other upload's row stands (its files are these files).
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
-        const winner = await this.dataSource.manager.findOne(AssetEntity, { where: { sha256 } });
-        if (winner) return { asset: winner, created: false };
+        await alsoInTransaction?.(tx, saved);
+        await runner.commitTransaction();
+        return { asset: saved, created: true };
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+        // No row names these files (the lock keeps every other upload and deletion of the hash out).
+        if (written.length > 0) await this.deleteFiles(written, { sha256 });
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
   async get(id: string): Promise<AssetEntity> {
@@ -179,43 +205,72 @@ export class AssetsService {
     });
   }
 
-  /** Deletes the row, then the files. CONFLICT `ASSET_IN_USE` while an article uses the asset. */
+  /**
+   * Deletes the row, then the files, under the lock of the asset's hash: an upload of the same bytes waits until
+   * the files are gone, then stores them again. CONFLICT `ASSET_IN_USE` while an article uses the asset.
+   */
   async delete(admin: AuthUser, id: string): Promise<AssetEntity> {
-    const deleted = await this.dataSource
-      .transaction(async (tx) => {
-        const asset = await tx.findOne(AssetEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-        if (!asset) throw new NotFoundError('Asset', id);
-        await tx.delete(AssetEntity, { id });
-        await recordAudit(tx, {
-          actorId: admin.id,
-          action: 'asset.delete',
-          subjectKind: 'asset',
-          subjectId: id,
-          before: { sha256: asset.sha256, kind: asset.kind, filename: asset.filename, alt: asset.alt },
+    const found = await this.dataSource.manager.findOne(AssetEntity, { where: { id } });
+    if (!found) throw new NotFoundError('Asset', id);
+    return this.underHashLock(found.sha256, async (runner) => {
+      const deleted = await runner.manager
+        .transaction(async (tx) => {
+          const asset = await tx.findOne(AssetEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+          if (!asset) throw new NotFoundError('Asset', id);
+          await tx.delete(AssetEntity, { id });
+          await recordAudit(tx, {
+            actorId: admin.id,
+            action: 'asset.delete',
+            subjectKind: 'asset',
+            subjectId: id,
+            before: { sha256: asset.sha256, kind: asset.kind, filename: asset.filename, alt: asset.alt },
+          });
+          // Its files were sent as immutable for a year: CDNs purge them by key (or by URL).
+          await enqueueWebhookEvents(tx, [
+            {
+              type: 'asset.deleted',
+              data: { assetId: id, sha256: asset.sha256, urls: asset.files.map((f) => assetUrl(this.config.assets.publicUrl, asset.sha256, f.file)) },
+              surrogateKeys: [assetKey(asset.sha256)],
+            },
+          ]);
+          return asset;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof QueryFailedError && REFERENCED_ROW_CODES.has((error.driverError as { code?: string }).code ?? '')) {
+            throw new ConflictError('The asset is used by an article: detach it (and remove it from the article text) first', { reason: 'ASSET_IN_USE' });
+          }
+          throw error;
         });
-        // Its files were sent as immutable for a year: CDNs purge them by key (or by URL).
-        await enqueueWebhookEvents(tx, [
-          {
-            type: 'asset.deleted',
-            data: { assetId: id, sha256: asset.sha256, urls: asset.files.map((f) => assetUrl(this.config.assets.publicUrl, asset.sha256, f.file)) },
-            surrogateKeys: [assetKey(asset.sha256)],
-          },
-        ]);
-        return asset;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof QueryFailedError && REFERENCED_ROW_CODES.has((error.driverError as { code?: string }).code ?? '')) {
-          throw new ConflictError('The asset is used by an article: detach it (and remove it from the article text) first', { reason: 'ASSET_IN_USE' });
-        }
-        throw error;
-      });
-    try {
-      await this.storage.delete(deleted.files.map((f) => `${deleted.sha256}/${f.file}`));
-    } catch (error) {
-      // The row is gone, so the files are no longer served; leftovers only take space.
-      this.logger.warn({ err: error, assetId: id, sha256: deleted.sha256 }, 'Could not delete the files of a deleted asset');
+      await this.deleteFiles(
+        deleted.files.map((f) => `${deleted.sha256}/${f.file}`),
+        { assetId: id, sha256: deleted.sha256 },
+      );
+      return { ...deleted, id };
+    });
+  }
+
+  /**
+   * Removes the stored files no asset row names: left when removing a deleted asset's files failed, or when the
+   * process stopped between writing an upload's files and committing its row. Each hash is checked and swept
+   * under its lock, so files of an upload in progress are never taken. Answers how many files it removed.
+   */
+  async sweepOrphanFiles(): Promise<{ hashes: number; removed: number }> {
+    const byHash = new Map<string, string[]>();
+    for await (const key of this.storage.list()) {
+      const [hash, file] = key.split('/');
+      byHash.set(hash, [...(byHash.get(hash) ?? []), file]);
     }
-    return { ...deleted, id };
+    let removed = 0;
+    for (const [sha256, files] of byHash) {
+      removed += await this.underHashLock(sha256, async (runner) => {
+        const asset = await runner.manager.findOne(AssetEntity, { where: { sha256 } });
+        const named = new Set(asset?.files.map((f) => f.file) ?? []);
+        const orphans = files.filter((file) => !named.has(file)).map((file) => `${sha256}/${file}`);
+        if (orphans.length > 0) await this.storage.delete(orphans);
+        return orphans.length;
+      });
+    }
+    return { hashes: byHash.size, removed };
   }
 
   /** The assets among `ids` that exist, ready for rendering; run in the caller's transaction. */
@@ -255,11 +310,39 @@ export class AssetsService {
     return sniffed.type;
   }
 
-  private async storeFiles(sha256: string, type: SniffedType, bytes: Buffer): Promise<AssetFile[]> {
+  /**
+   * Holds the advisory lock of `sha256` on a connection of its own while `work` runs (its transactions included):
+   * uploads and deletions of the same bytes, which share the storage keys, run one at a time across instances.
+   */
+  private async underHashLock<T>(sha256: string, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`asset-files:${sha256}`]);
+      try {
+        return await work(runner);
+      } finally {
+        // A broken connection has dropped the lock with it.
+        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`asset-files:${sha256}`]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Files no row names any more; what cannot be removed is logged (never served: serving checks the row). */
+  private async deleteFiles(keys: string[], context: Record<string, string>): Promise<void> {
+    try {
+      await this.storage.delete(keys);
+    } catch (error) {
+      this.logger.warn({ err: error, ...context, keys }, 'Could not delete asset files that no asset row names');
+    }
+  }
+
+  /** The files to store for the upload: the bytes as they are (attachments), or the re-encoded image and its variants. */
+  private async prepareFiles(type: SniffedType, bytes: Buffer): Promise<PreparedFile[]> {
     if (type.kind === 'attachment') {
-      const file = `original.${type.ext}`;
-      await this.storage.put(`${sha256}/${file}`, bytes, type.contentType);
-      return [{ file, contentType: type.contentType, byteSize: bytes.length, width: null, height: null }];
+      return [{ file: `original.${type.ext}`, body: bytes, contentType: type.contentType, width: null, height: null }];
     }
     let processed;
     try {
@@ -272,8 +355,7 @@ export class AssetsService {
       }
       throw new UnsupportedMediaTypeError('The image could not be decoded (damaged or truncated)', { reason: refusal.reason });
     }
-    for (const file of processed.files) await this.storage.put(`${sha256}/${file.file}`, file.body, file.contentType);
-    return processed.files.map((f) => ({ file: f.file, contentType: f.contentType, byteSize: f.body.length, width: f.width, height: f.height }));
+    return processed.files.map((f) => ({ file: f.file, body: f.body, contentType: f.contentType, width: f.width, height: f.height }));
   }
 }
 

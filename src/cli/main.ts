@@ -19,6 +19,7 @@ import { createAdmin, parseCreateAdmin } from './create-admin';
 import { parseSetPassword, setPassword } from './set-password';
 import { parseRerender, RERENDER_KINDS, RERENDER_LABELS, rerenderStoredHtml } from './rerender';
 import { ArticleAssetsService } from '../articles/article-assets.service';
+import { AssetsService } from '../assets/assets.service';
 import { runtimeConfig } from '../config/runtime-config';
 
 const COMMANDS = {
@@ -30,6 +31,7 @@ const COMMANDS = {
   'create-admin': 'create an admin: --email <email> [--name <name>] [--password-stdin]; without it a password is generated and printed once',
   'set-password': "set a user's password and end their sessions: --email <email> [--password-stdin]; without it a password is generated and printed once",
   rerender: "render every stored article and post revision again with today's renderer and sanitizer, writing only what changed (reindexed, caches purged): [--dry-run]",
+  'assets:sweep': 'remove stored asset files that no asset names (left by an interrupted upload or a failed file deletion)',
   'delivery:repair': 'recount published articles per category and recopy what list pages read onto locale rows (after manual SQL with triggers off)',
 } as const;
 
@@ -100,6 +102,11 @@ async function main(argv: string[]): Promise<number> {
         return await rerender(app.get(DataSource), app.get(ArticleAssetsService), config, rerenderOptions.dryRun);
       }
       if (command === 'search:embed') return await embedTitles(app.get(SearchVectors));
+      if (command === 'assets:sweep') {
+        const { hashes, removed } = await app.get(AssetsService).sweepOrphanFiles();
+        process.stdout.write(`Checked the files of ${hashes} hash(es); removed ${removed} file(s) no asset names.\n`);
+        return 0;
+      }
       if (command === 'delivery:repair') {
         // The SQL function of migration DeliveryListingCopies: one transaction, returns the rows it corrected.
         const [{ fixed }] = await app.get(DataSource).query(`SELECT repair_delivery_listing() AS fixed`);
@@ -188,7 +195,7 @@ async function embedTitles(vectors: SearchVectors): Promise<number> {
   return 0;
 }
 
-async function run(command: Exclude<Command, 'create-admin' | 'set-password' | 'scan' | 'rerender' | 'delivery:repair' | 'search:embed'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
+async function run(command: Exclude<Command, 'create-admin' | 'set-password' | 'scan' | 'rerender' | 'delivery:repair' | 'search:embed' | 'assets:sweep'>, index: SearchIndexService, worker: IndexingWorker, config: AppConfig): Promise<number> {
   switch (command) {
     case 'reindex': {
       const bar = new SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} articles | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);

@@ -63,6 +63,21 @@ export function describeAssetStorageContract(name: string, start: () => Promise<
       await expect(storage.delete([`${newHash()}/original.png`])).resolves.toBeUndefined();
     });
 
+    it('lists every stored key, a deleted one no longer', async () => {
+      const hash = newHash();
+      const keys = [`${hash}/original.png`, `${hash}/w320.webp`];
+      for (const key of keys) await storage.put(key, Buffer.from(key), 'application/octet-stream');
+      const listed = async (): Promise<string[]> => {
+        const all: string[] = [];
+        for await (const key of storage.list()) if (key.startsWith(hash)) all.push(key);
+        return all.sort();
+      };
+
+      expect(await listed()).toEqual(keys);
+      await storage.delete([keys[1]]);
+      expect(await listed()).toEqual([keys[0]]);
+    });
+
     it.each(['../../etc/passwd', `${'a'.repeat(64)}/../../x.png`, `${'a'.repeat(64)}/sub/original.png`, 'original.png', `${'A'.repeat(64)}/original.png`])(
       'refuses the key %s',
       async (key) => {

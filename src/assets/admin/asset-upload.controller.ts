@@ -1,6 +1,7 @@
 import { Controller, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isUUID } from 'class-validator';
+import type { EntityManager } from 'typeorm';
 import { ArticleAssetsService } from '../../articles/article-assets.service';
 import { AuthUser } from '../../auth/auth-user';
 import { AuthService } from '../../auth/auth.service';
@@ -9,10 +10,11 @@ import { transientDatabaseAnswer, TransientDatabaseErrorFilter } from '../../com
 import { AppConfig } from '../../config/app-config';
 import { EDITORIAL_ROLES } from '../../users/role.enum';
 import { AssetsService } from '../assets.service';
+import { AssetEntity } from '../entities/asset.entity';
 import { appErrorReply, HttpErrorBody, internalErrorReply } from '../http-error-reply';
 import { AdminAsset } from './admin-asset.model';
 import { ALT_MAX_LENGTH } from './assets-admin.inputs';
-import { readUploadForm } from './read-upload-form';
+import { ClientAbortedError, readUploadForm } from './read-upload-form';
 import { toAdminAsset } from './to-admin-asset';
 
 export interface UploadAnswer {
@@ -49,12 +51,16 @@ export class AssetUploadController {
       const articleId = form.fields.articleId;
       if (articleId !== undefined && !isUUID(articleId)) throw new BadUserInputError('articleId must be a UUID', [{ field: 'articleId', messages: ['articleId must be a UUID'] }]);
       if (articleId !== undefined) await this.articleAssets.requireArticle(articleId);
-      const { asset, created } = await this.assets.upload(editor, { filename: form.filename, bytes: form.bytes, alt });
-      if (articleId !== undefined) await this.articleAssets.attach(editor, asset.id, articleId);
+      const attach = articleId === undefined ? undefined : (tx: EntityManager, asset: AssetEntity) => this.articleAssets.attachIn(tx, editor, asset.id, articleId);
+      const { asset, created } = await this.assets.upload(editor, { filename: form.filename, bytes: form.bytes, alt }, attach);
       reply.status(created ? 201 : 200);
       request.log.info({ assetId: asset.id, sha256: asset.sha256, created, byteSize: asset.byteSize }, 'asset uploaded');
       return { created, asset: toAdminAsset(asset, this.config.assets.publicUrl) };
     } catch (error) {
+      if (error instanceof ClientAbortedError) {
+        request.log.info({ reason: error.message }, 'asset upload aborted by the client');
+        return appErrorReply(reply, error);
+      }
       if (error instanceof AppError) return appErrorReply(reply, error);
       // The database, not the request: TransientDatabaseErrorFilter answers 503 or 409.
       if (transientDatabaseAnswer(error)) throw error;

@@ -1,7 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/errors/app-error';
+import { AppError, BadUserInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/errors/app-error';
 import { unsafeTextReason } from '../../common/graphql/request-checks';
+
+/** The client closed the connection before the upload was read: a client abort, not a server error (logged at info). */
+export class ClientAbortedError extends BadUserInputError {}
 
 export interface UploadForm {
   filename: string;
@@ -21,7 +24,7 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
     throw new UnsupportedMediaTypeError('Send the file as multipart/form-data with a part named "file"', { reason: 'NOT_MULTIPART' });
   }
   // A client gone while the caller was checked (or while the upload waited for a slot) would never end the parts below.
-  if (request.raw.destroyed) throw new BadUserInputError('The request was closed before its body was read');
+  if (request.raw.destroyed) throw new ClientAbortedError('The request was closed before its body was read');
   const fields: Record<string, string> = {};
   let file: { filename: string; bytes: Buffer } | null = null;
   try {
@@ -44,6 +47,8 @@ export async function readUploadForm(request: FastifyRequest, maxBytes: number):
       }
     }
   } catch (error) {
+    // The client left mid-body (busboy or the socket: ECONNRESET "aborted", premature close): nothing to answer.
+    if (request.raw.destroyed && !(error instanceof AppError)) throw new ClientAbortedError('The client closed the connection during the upload');
     throw translateMultipartError(error, maxBytes);
   }
   if (!file) throw new BadUserInputError('The form has no file part named "file"', [{ field: 'file', messages: ['file is required'] }]);

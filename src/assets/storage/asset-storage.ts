@@ -19,9 +19,15 @@ export interface AssetStorage {
   get(key: string): Promise<StoredObject | null>;
   /** Removes the keys; keys that do not exist are ignored. */
   delete(keys: readonly string[]): Promise<void>;
+  /** Every stored key, in no particular order (for the sweep of files no asset names). */
+  list(): AsyncIterable<string>;
 }
 
 const KEY = /^[0-9a-f]{64}\/[a-z0-9]{1,16}\.[a-z0-9]{1,8}$/;
+
+export function isAssetKey(key: string): boolean {
+  return KEY.test(key);
+}
 
 /** Every storage checks keys with this, so no key can name anything outside the asset space. */
 export function assertAssetKey(key: string): void {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { AssetStorage, assertAssetKey, StoredObject } from './asset-storage';
+import { AssetStorage, assertAssetKey, isAssetKey, StoredObject } from './asset-storage';
 
 /** Files under one folder (`DATA_DIR/assets`): `<root>/<sha256>/<file>`. */
 export class LocalDiskAssetStorage implements AssetStorage {
@@ -43,6 +43,14 @@ export class LocalDiskAssetStorage implements AssetStorage {
     }
     for (const folder of folders) {
       await rmdir(folder).catch(() => undefined);
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    const hashes = await readdir(this.root).catch(() => [] as string[]);
+    for (const hash of hashes) {
+      const files = await readdir(path.join(this.root, hash)).catch(() => [] as string[]);
+      for (const file of files) if (isAssetKey(`${hash}/${file}`)) yield `${hash}/${file}`;
     }
   }
 

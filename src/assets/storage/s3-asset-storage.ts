@@ -1,6 +1,6 @@
-import { DeleteObjectsCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
-import { AssetStorage, assertAssetKey, StoredObject } from './asset-storage';
+import { AssetStorage, assertAssetKey, isAssetKey, StoredObject } from './asset-storage';
 
 export interface S3AssetStorageOptions {
   bucket: string;
@@ -46,6 +46,18 @@ export class S3AssetStorage implements AssetStorage {
       const failed = (result.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
       if (failed.length > 0) throw new Error(`S3 could not delete ${failed.length} asset file(s): ${failed[0].Code ?? 'unknown error'}`);
     }
+  }
+
+  async *list(): AsyncIterable<string> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: this.options.prefix, ContinuationToken }));
+      for (const object of page.Contents ?? []) {
+        const key = (object.Key ?? '').slice(this.options.prefix.length);
+        if (isAssetKey(key)) yield key;
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
   }
 
   private keyOf(key: string): string {
