@@ -106,6 +106,17 @@ describe('loose ends 2026-12', () => {
       expect(row).toEqual({ silenced_until: null, suspended_until: null });
     });
 
+    it('setMemberTrustLevel on an account its member deleted answers CONFLICT ACCOUNT_DELETED: no Leader badge beside "Deleted member"', async () => {
+      const { member, memberToken, moderatorToken } = await memberAndModerator();
+      expect((await t.delivery(memberToken).send(DELETE_ME, { input: { password: member.password } })).errors).toBeUndefined();
+      const res = await t.admin(moderatorToken).send('mutation ($input: SetTrustLevelInput!) { setMemberTrustLevel(input: $input) { id } }', {
+        input: { userId: member.user.id, trustLevel: 4, locked: true },
+      });
+      expect(errorOf(res)).toEqual({ code: 'CONFLICT', reason: 'ACCOUNT_DELETED' });
+      const [row] = (await t.dataSource.query('SELECT trust_level, trust_level_locked FROM users WHERE id = $1', [member.user.id])) as Record<string, unknown>[];
+      expect(row).toEqual({ trust_level: 0, trust_level_locked: false });
+    });
+
     it('a silence queued behind the deletion of the account is refused, leaving nothing on the erased row', async () => {
       const { member, memberToken, moderatorToken } = await memberAndModerator();
       const holder = new Client({ connectionString: t.databaseUrl });
@@ -141,7 +152,7 @@ describe('loose ends 2026-12', () => {
       expect(errorOf(silenced)).toEqual({ code: 'CONFLICT', reason: 'ACCOUNT_DELETED' });
       const [row] = (await t.dataSource.query('SELECT silenced_until, suspended_until FROM users WHERE id = $1', [member.user.id])) as Record<string, unknown>[];
       expect(row).toEqual({ silenced_until: null, suspended_until: null });
-      const notices = (await t.dataSource.query('SELECT count(*)::int AS n FROM member_notifications WHERE user_id = $1', [member.user.id])) as { n: number }[];
+      const notices = (await t.dataSource.query('SELECT count(*)::int AS n FROM member_notifications WHERE recipient_id = $1', [member.user.id])) as { n: number }[];
       expect(notices[0].n).toBe(0);
     });
   });
