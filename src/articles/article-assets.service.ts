@@ -6,7 +6,7 @@ import { AssetsService, RenderableAsset } from '../assets/assets.service';
 import { AssetEntity } from '../assets/entities/asset.entity';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
-import { NotFoundError } from '../common/errors/app-error';
+import { ConflictError, NotFoundError } from '../common/errors/app-error';
 import { assetReferencesOf } from './content/render-markdown';
 import { ArticleAssetEntity } from './entities/article-asset.entity';
 import { ArticleEntity } from './entities/article.entity';
@@ -19,9 +19,12 @@ export class ArticleAssetsService {
     private readonly assets: AssetsService,
   ) {}
 
-  /** NOT_FOUND unless the article exists: an upload that attaches checks it before reading the file (and again as it attaches). */
+  /**
+   * NOT_FOUND unless the article exists, CONFLICT `ARTICLE_DELETED` when it is soft-deleted: an upload that attaches
+   * checks it before reading the file (and again as it attaches).
+   */
   async requireArticle(articleId: string): Promise<void> {
-    if (!(await this.dataSource.getRepository(ArticleEntity).existsBy({ id: articleId }))) throw new NotFoundError('Article', articleId);
+    assertAttachable(await this.dataSource.getRepository(ArticleEntity).findOneBy({ id: articleId }), articleId);
   }
 
   async attach(editor: AuthUser, assetId: string, articleId: string): Promise<AssetEntity> {
@@ -36,11 +39,11 @@ export class ArticleAssetsService {
 
   /**
    * Attaches in the caller's transaction (an upload's, so a failed attach keeps nothing); NOT_FOUND when the article
-   * is gone, held FOR KEY SHARE against a purge until the transaction ends.
+   * is gone, CONFLICT `ARTICLE_DELETED` when it is soft-deleted. FOR SHARE until the transaction ends: a soft delete
+   * or purge (which take the row FOR UPDATE) at the same moment either waits for the attach or is seen by it.
    */
   async attachIn(tx: EntityManager, editor: AuthUser, assetId: string, articleId: string): Promise<void> {
-    const article = await tx.findOne(ArticleEntity, { where: { id: articleId }, lock: { mode: 'for_key_share' } });
-    if (!article) throw new NotFoundError('Article', articleId);
+    assertAttachable(await tx.findOne(ArticleEntity, { where: { id: articleId }, lock: { mode: 'pessimistic_read' } }), articleId);
     await tx.query(
       `INSERT INTO article_assets (article_id, asset_id, is_attached) VALUES ($1, $2, true)
        ON CONFLICT (article_id, asset_id) DO UPDATE SET is_attached = true`,
@@ -101,6 +104,11 @@ export class ArticleAssetsService {
   toRenderable(asset: AssetEntity): RenderableAsset {
     return this.assets.toRenderable(asset);
   }
+}
+
+function assertAttachable(article: ArticleEntity | null, articleId: string): void {
+  if (!article) throw new NotFoundError('Article', articleId);
+  if (article.deletedAt) throw new ConflictError('The article is deleted; restore it first', { reason: 'ARTICLE_DELETED' });
 }
 
 async function announce(tx: EntityManager, articleId: string): Promise<void> {

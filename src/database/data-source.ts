@@ -69,6 +69,7 @@ import { UserSessionVersion1765430000000 } from '../../migrations/1765430000000-
 import { SitemapNoindex1765440000000 } from '../../migrations/1765440000000-SitemapNoindex';
 import { StaleFlagsOneOpenPerTranslation1765450000000 } from '../../migrations/1765450000000-StaleFlagsOneOpenPerTranslation';
 import { SearchAuditHardening1765480000000 } from '../../migrations/1765480000000-SearchAuditHardening';
+import { MaskStoredSearchQueries1765500000000 } from '../../migrations/1765500000000-MaskStoredSearchQueries';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -168,6 +169,7 @@ export const MIGRATIONS = [
   SitemapNoindex1765440000000,
   StaleFlagsOneOpenPerTranslation1765450000000,
   SearchAuditHardening1765480000000,
+  MaskStoredSearchQueries1765500000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

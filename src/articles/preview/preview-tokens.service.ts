@@ -6,6 +6,8 @@ import { BadUserInputError, NotFoundError, UnauthenticatedError } from '../../co
 import { Connection, decodeTimeIdCursor, encodeCursor } from '../../common/graphql/connection';
 import { recordAudit } from '../../common/audit/record-audit';
 import { LocalesService } from '../../common/locales/locales.service';
+import { UserEntity } from '../../users/entities/user.entity';
+import { EDITORIAL_ROLES } from '../../users/role.enum';
 import { ArticleEntity } from '../entities/article.entity';
 import { PreviewTokenEntity } from '../entities/preview-token.entity';
 import {
@@ -101,17 +103,27 @@ export class PreviewTokensService {
     return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
-  /** The scope of a usable token; UNAUTHENTICATED for a malformed, unknown, expired or revoked one. */
+  /**
+   * The scope of a usable token; UNAUTHENTICATED for a malformed, unknown, expired or revoked one. A token is only
+   * as good as the account that minted it: once that account is deactivated, deleted, suspended or no longer on the
+   * editorial staff, its tokens answer as revoked (decision 0012), whenever that happened.
+   */
   async authorize(token: string, now = new Date()): Promise<PreviewScope> {
     const row = isWellFormedPreviewToken(token)
-      ? await this.dataSource.getRepository(PreviewTokenEntity).findOneBy({ tokenHash: hashPreviewToken(token) })
+      ? await this.dataSource.getRepository(PreviewTokenEntity).findOne({ where: { tokenHash: hashPreviewToken(token) }, relations: { creator: true } })
       : null;
     if (!row) throw new UnauthenticatedError('The preview token is not valid', { reason: 'PREVIEW_TOKEN_INVALID' });
     const state = previewTokenState(row, now);
-    if (state === 'revoked') throw new UnauthenticatedError('The preview token was revoked', { reason: 'PREVIEW_TOKEN_REVOKED' });
+    if (state === 'revoked' || !canStillPreview(row.creator ?? null, now)) throw new UnauthenticatedError('The preview token was revoked', { reason: 'PREVIEW_TOKEN_REVOKED' });
     if (state === 'expired') throw new UnauthenticatedError('The preview token has expired', { reason: 'PREVIEW_TOKEN_EXPIRED' });
     return { articleId: row.articleId, locale: row.locale };
   }
+}
+
+/** Whether the minting account may still show drafts: active, not suspended, an editor or admin (a deleted account is a member). */
+function canStillPreview(creator: UserEntity | null, now: Date): boolean {
+  if (!creator || creator.deactivatedAt !== null || !EDITORIAL_ROLES.includes(creator.role)) return false;
+  return creator.suspendedUntil === null || creator.suspendedUntil <= now;
 }
 
 /** What the audit log keeps of a token: its scope and lifetime, never the secret or its hash. */

@@ -15,6 +15,7 @@ import { ThreadEntity } from '../../forum/entities/thread.entity';
 import { ForumRowLock, lockPostWithThread, lockThreads } from '../../forum/forum-locks';
 import { StatusAction, transitionStatus } from '../../forum/status/content-status';
 import { lastVisibleActivitySql } from '../../forum/thread-activity';
+import { assertNotDeletedAccount, DELETED_ACCOUNT_PASSWORD_HASH } from '../../users/deleted-account';
 import { UserEntity } from '../../users/entities/user.entity';
 import { Role } from '../../users/role.enum';
 import { AutoModerationSettingsEntity } from '../entities/auto-moderation-settings.entity';
@@ -469,7 +470,7 @@ export class ModerationActionsService {
     );
     if (rejections < settings.autoSilenceRejections) return;
     const user = await tx.findOne(UserEntity, { where: { id: authorId }, lock: { mode: 'pessimistic_write' } });
-    if (!user || user.role !== Role.Member) return;
+    if (!user || user.role !== Role.Member || user.passwordHash === DELETED_ACCOUNT_PASSWORD_HASH) return;
     const until = new Date(Date.now() + settings.autoSilenceHours * 3600_000);
     if (user.silencedUntil && user.silencedUntil >= until) return;
     await tx.update(UserEntity, { id: user.id }, { silencedUntil: until });
@@ -559,9 +560,14 @@ export class ModerationActionsService {
     return thread;
   }
 
+  /**
+   * FOR UPDATE, as `deleteMyAccount` takes the row: a restriction queued behind the deletion reads the erased row
+   * and is refused (CONFLICT `ACCOUNT_DELETED`), so nothing is set on it.
+   */
   private async lockMember(tx: EntityManager, userId: string): Promise<UserEntity> {
     const user = await tx.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
     if (!user) throw new NotFoundError('User', userId);
+    assertNotDeletedAccount(user);
     if (user.role !== Role.Member) throw new ForbiddenError('Only members can be silenced or suspended', { reason: 'STAFF_TARGET' });
     return user;
   }

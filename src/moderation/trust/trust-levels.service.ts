@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { NotFoundError, ForbiddenError } from '../../common/errors/app-error';
 import { JobRunner } from '../../jobs/job-runner';
+import { assertNotDeletedAccount } from '../../users/deleted-account';
 import { UserEntity } from '../../users/entities/user.entity';
 import { Role } from '../../users/role.enum';
 import { auditModeration, ModerationActor } from '../moderation-actor';
@@ -96,8 +97,8 @@ export class TrustLevelsService implements OnModuleInit {
           upheldFlagsAgainst: counts?.flags ?? 0,
         });
         if (level === member.trust_level) continue;
-        // Skipped when staff locked the level meanwhile.
-        const updated: unknown[] = await tx.query(`UPDATE users SET trust_level = $2 WHERE id = $1 AND NOT trust_level_locked RETURNING 1`, [member.id, level]);
+        // Skipped when staff locked the level, or the account was deleted or deactivated, meanwhile.
+        const updated: unknown[] = await tx.query(`UPDATE users SET trust_level = $2 WHERE id = $1 AND NOT trust_level_locked AND deactivated_at IS NULL RETURNING 1`, [member.id, level]);
         if (updated.length === 0) continue;
         await auditModeration(tx, { rule: TRUST_LEVEL_RULE }, { action: 'user.trust_level', subjectKind: 'user', subjectId: member.id, before: { trustLevel: member.trust_level }, after: { trustLevel: level } });
         changed += 1;
@@ -111,6 +112,7 @@ export class TrustLevelsService implements OnModuleInit {
     return this.dataSource.transaction(async (tx) => {
       const user = await tx.findOne(UserEntity, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundError('User', userId);
+      assertNotDeletedAccount(user);
       if (user.role !== Role.Member) throw new ForbiddenError('Only members have trust levels', { reason: 'STAFF_TARGET' });
       await tx.update(UserEntity, { id: user.id }, { trustLevel, trustLevelLocked: locked });
       await auditModeration(tx, actor, {
