@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
@@ -123,6 +124,33 @@ describe('asset quota 2026-12', () => {
 
       const listed = expectData(await t.admin(adminToken).send(TOKENS), 'previewTokens') as { edges: { node: { id: string; isActive: boolean } }[] };
       expect(listed.edges.find((e) => e.node.id === created.previewToken.id)?.node.isActive).toBe(false);
+    });
+  });
+
+  describe('metrics of requests the client left', () => {
+    it('counts a request closed by its client before an answer, by route', async () => {
+      const server = t.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const aborted = async (): Promise<number> => {
+        const text = (await request(server).get('/metrics')).text;
+        const line = text.split('\n').find((l) => l.startsWith('evergreen_http_requests_aborted_total{method="POST",route="/admin/assets"}'));
+        return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+      };
+      const before = await aborted();
+      // Headers and the start of a body, then the client goes away: onResponse never runs for it.
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(`POST /admin/assets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${editorToken}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 100000\r\n\r\n--x\r\n`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      socket.destroy();
+
+      let after = before;
+      for (let i = 0; i < 50 && after === before; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = await aborted();
+      }
+      expect(after).toBe(before + 1);
     });
   });
 
