@@ -99,6 +99,8 @@ describe('asset quota 2026-12', () => {
       expect(next.status).toBe(201);
       expect(await upload(textFile(), 'full-again.txt')).toMatchObject({ status: 413 });
       expect(await bytesOnDisk()).toBe(QUOTA);
+      const usage = expectData(await t.admin(editorToken).send('{ assetStorageUsage { usedBytes quotaBytes } }'), 'assetStorageUsage');
+      expect(usage).toEqual({ usedBytes: QUOTA, quotaBytes: QUOTA });
     });
 
     it('counts what is stored, and the migration backfills the count from the existing assets', async () => {
