@@ -53,10 +53,12 @@ export class ArticleAssetsService {
     await announce(tx, articleId);
   }
 
+  /** NOT_FOUND without the link; CONFLICT `ARTICLE_DELETED` for a soft-deleted article (held FOR SHARE, as attaching does). */
   async detach(editor: AuthUser, assetId: string, articleId: string): Promise<AssetEntity> {
     return this.dataSource.transaction(async (tx) => {
       const asset = await tx.findOne(AssetEntity, { where: { id: assetId } });
       if (!asset) throw new NotFoundError('Asset', assetId);
+      assertAttachable(await tx.findOne(ArticleEntity, { where: { id: articleId }, lock: { mode: 'pessimistic_read' } }), articleId);
       const { affected } = await tx.delete(ArticleAssetEntity, { articleId, assetId });
       if (!affected) throw new NotFoundError('Article asset', `${articleId}/${assetId}`);
       await recordAudit(tx, { actorId: editor.id, action: 'article.asset.detach', subjectKind: 'article', subjectId: articleId, before: { assetId } });

@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In, QueryFailedError, QueryRunner } from 'ty
 import type { AuthUser } from '../auth/auth-user';
 import { ARTICLE_CHANGED_CHANNEL } from '../changes/content-changes';
 import { recordAudit } from '../common/audit/record-audit';
-import { ConflictError, NotFoundError, RateLimitedError, UnsupportedMediaTypeError } from '../common/errors/app-error';
+import { ConflictError, NotFoundError, QuotaExceededError, RateLimitedError, UnsupportedMediaTypeError } from '../common/errors/app-error';
 import { Connection, decodeTimeIdCursor, encodeCursor } from '../common/graphql/connection';
 import { AppConfig } from '../config/app-config';
 import { assetKey, enqueueWebhookEvents } from '../webhooks/webhook-events';
@@ -128,6 +128,7 @@ export class AssetsService {
           return { asset: existing, created: false };
         }
         prepared ??= await this.prepareFiles(type, upload.bytes);
+        await this.addStoredBytes(tx, prepared.reduce((sum, f) => sum + f.body.length, 0));
         for (const file of prepared) {
           const key = `${sha256}/${file.file}`;
           written.push(key);
@@ -218,6 +219,7 @@ export class AssetsService {
           const asset = await tx.findOne(AssetEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
           if (!asset) throw new NotFoundError('Asset', id);
           await tx.delete(AssetEntity, { id });
+          await tx.query('UPDATE asset_storage_usage SET used_bytes = GREATEST(used_bytes - $1, 0)', [storedBytes(asset.files)]);
           await recordAudit(tx, {
             actorId: admin.id,
             action: 'asset.delete',
@@ -271,6 +273,12 @@ export class AssetsService {
       });
     }
     return { hashes: byHash.size, removed };
+  }
+
+  /** Bytes every stored asset file takes together, and the quota (0: none). */
+  async storageUsage(): Promise<{ usedBytes: number; quotaBytes: number }> {
+    const [row] = (await this.dataSource.query('SELECT used_bytes::text AS used FROM asset_storage_usage')) as { used: string }[];
+    return { usedBytes: Number(row?.used ?? 0), quotaBytes: this.config.assets.storageQuotaBytes };
   }
 
   /** The assets among `ids` that exist, ready for rendering; run in the caller's transaction. */
@@ -330,6 +338,25 @@ export class AssetsService {
     }
   }
 
+  /**
+   * Counts `bytes` about to be written against ASSET_STORAGE_QUOTA_BYTES, in the upload's transaction: the counter
+   * row stays locked until it commits or rolls back, so uploads of different bytes (different hash locks) cannot
+   * both pass the quota. QUOTA_EXCEEDED before any file is written.
+   */
+  private async addStoredBytes(tx: EntityManager, bytes: number): Promise<void> {
+    const [row] = (await tx.query('SELECT used_bytes::text AS used FROM asset_storage_usage FOR UPDATE')) as { used: string }[];
+    const usedBytes = Number(row.used);
+    const quotaBytes = this.config.assets.storageQuotaBytes;
+    if (quotaBytes > 0 && usedBytes + bytes > quotaBytes) {
+      throw new QuotaExceededError('Storing this file would pass the asset storage quota: delete unused assets, or ask an administrator to raise it', {
+        quotaBytes,
+        usedBytes,
+        neededBytes: bytes,
+      });
+    }
+    await tx.query('UPDATE asset_storage_usage SET used_bytes = used_bytes + $1', [bytes]);
+  }
+
   /** Files no row names any more; what cannot be removed is logged (never served: serving checks the row). */
   private async deleteFiles(keys: string[], context: Record<string, string>): Promise<void> {
     try {
@@ -357,6 +384,11 @@ export class AssetsService {
     }
     return processed.files.map((f) => ({ file: f.file, body: f.body, contentType: f.contentType, width: f.width, height: f.height }));
   }
+}
+
+/** Bytes an asset's stored files take (the original and every variant): what the storage quota counts. */
+function storedBytes(files: readonly AssetFile[]): number {
+  return files.reduce((sum, f) => sum + f.byteSize, 0);
 }
 
 /** Delivered article HTML and `Article.assets` show asset data: every instance's delivery cache drops it at commit. */

@@ -13,6 +13,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  QUOTA_EXCEEDED: 413,
   FAILED_PRECONDITION: 503,
   RATE_LIMITED: 429,
 };
@@ -21,7 +22,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
 export function appErrorReply(reply: FastifyReply, error: AppError): HttpErrorBody {
   const status = STATUS_OF[error.code];
   reply.status(status);
-  if (status === 413) reply.header('connection', 'close');
+  // The rest of an oversized body is left unread.
+  if (error.code === 'PAYLOAD_TOO_LARGE') reply.header('connection', 'close');
   if (typeof error.details.retryAfterSeconds === 'number') reply.header('retry-after', String(error.details.retryAfterSeconds));
   return { error: { ...error.details, code: error.code, message: error.message } };
 }

@@ -162,6 +162,8 @@ export abstract class AppConfig {
     maxBytes: number;
     maxPixels: number;
     maxConcurrentUploads: number;
+    /** Bytes every stored asset file may take together; 0: no limit. */
+    storageQuotaBytes: number;
     /** Base of public asset URLs, without a trailing slash. */
     publicUrl: string;
     storage: (typeof ASSET_STORAGES)[number];

@@ -539,6 +539,13 @@ export class EnvironmentVariables {
   @Max(1000)
   ASSET_MAX_CONCURRENT_UPLOADS = 2;
 
+  /** Bytes all stored asset files (originals and variants) may take together; past it an upload is QUOTA_EXCEEDED. 0: no limit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  ASSET_STORAGE_QUOTA_BYTES = 10 * 1024 * 1024 * 1024;
+
   @IsIn(ASSET_STORAGES)
   ASSET_STORAGE: (typeof ASSET_STORAGES)[number] = 'local';
 

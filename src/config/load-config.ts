@@ -148,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBytes: vars.ASSET_MAX_BYTES,
       maxPixels: vars.ASSET_MAX_PIXELS,
       maxConcurrentUploads: vars.ASSET_MAX_CONCURRENT_UPLOADS,
+      storageQuotaBytes: vars.ASSET_STORAGE_QUOTA_BYTES,
       publicUrl: vars.ASSET_PUBLIC_URL.replace(/\/+$/, ''),
       storage: vars.ASSET_STORAGE,
       s3:

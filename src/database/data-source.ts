@@ -70,6 +70,7 @@ import { SitemapNoindex1765440000000 } from '../../migrations/1765440000000-Site
 import { StaleFlagsOneOpenPerTranslation1765450000000 } from '../../migrations/1765450000000-StaleFlagsOneOpenPerTranslation';
 import { SearchAuditHardening1765480000000 } from '../../migrations/1765480000000-SearchAuditHardening';
 import { MaskStoredSearchQueries1765500000000 } from '../../migrations/1765500000000-MaskStoredSearchQueries';
+import { AssetStorageUsage1765510000000 } from '../../migrations/1765510000000-AssetStorageUsage';
 import { PreviewTokenEntity } from '../articles/entities/preview-token.entity';
 import { CreatePreviewTokens1764800000000 } from '../../migrations/1764800000000-CreatePreviewTokens';
 import { AssetEntity } from '../assets/entities/asset.entity';
@@ -170,6 +171,7 @@ export const MIGRATIONS = [
   StaleFlagsOneOpenPerTranslation1765450000000,
   SearchAuditHardening1765480000000,
   MaskStoredSearchQueries1765500000000,
+  AssetStorageUsage1765510000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 10, acquireTimeoutMs = 5000): DataSourceOptions {

@@ -11,14 +11,18 @@ type TimedRequest = FastifyRequest & { [STARTED]?: bigint; [FAILED]?: boolean };
 const GRAPHQL_ROUTES: Record<string, GraphqlApi> = { '/graphql': 'delivery', '/admin/graphql': 'admin' };
 
 /**
- * Counts every request and times every GraphQL request (hooks on the root instance), and serves the
+ * Counts every request (those whose client left before the answer apart) and times every GraphQL request (hooks on the root instance), and serves the
  * registry at GET /metrics, behind `Authorization: Bearer <METRICS_TOKEN>` when a token is configured.
  * Nothing is registered when metrics are off: /metrics is then a plain 404.
  */
 export function registerMetrics(fastify: FastifyInstance, metrics: MetricsService, config: AppConfig['metrics']): void {
   if (!config.enabled) return;
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     (request as TimedRequest)[STARTED] = process.hrtime.bigint();
+    // 'close' comes after the answer was written, or when the client left first: onResponse counts only the former.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) metrics.countHttpAborted(request.method, request.routeOptions.url ?? '(unmatched)');
+    });
     done();
   });
   fastify.addHook('onSend', (request, _reply, payload, done) => {

@@ -29,6 +29,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly graphqlDuration: Histogram<'api' | 'operation' | 'outcome'>;
   private readonly httpRequests: Counter<'method' | 'route' | 'status_class'>;
+  private readonly httpAborted: Counter<'method' | 'route'>;
   private readonly operationNames: Record<GraphqlApi, BoundedLabels> = {
     delivery: new BoundedLabels(OPERATION_NAMES_PER_API),
     admin: new BoundedLabels(OPERATION_NAMES_PER_API),
@@ -55,6 +56,12 @@ export class MetricsService {
       name: 'evergreen_http_requests_total',
       help: 'HTTP requests by method, route pattern and status class',
       labelNames: ['method', 'route', 'status_class'],
+      registers,
+    });
+    this.httpAborted = new Counter({
+      name: 'evergreen_http_requests_aborted_total',
+      help: 'HTTP requests whose client closed the connection before the answer was sent (not in evergreen_http_requests_total), by method and route pattern',
+      labelNames: ['method', 'route'],
       registers,
     });
     const caches = (): Record<string, CacheStats> => {
@@ -149,6 +156,11 @@ export class MetricsService {
   /** One HTTP request (route pattern, not the URL: bounded). */
   countHttp(method: string, route: string, statusCode: number): void {
     this.httpRequests.inc({ method, route, status_class: `${Math.floor(statusCode / 100)}xx` });
+  }
+
+  /** One HTTP request whose client left before it was answered (Fastify's onResponse never runs for it). */
+  countHttpAborted(method: string, route: string): void {
+    this.httpAborted.inc({ method, route });
   }
 
   private outboxFigures(): Promise<{ pending: number; oldestSeconds: number }> {

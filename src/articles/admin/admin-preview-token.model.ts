@@ -13,7 +13,7 @@ export class AdminPreviewToken {
   @Field() expiresAt!: Date;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
   @Field(() => ID, { nullable: true }) revokedBy!: string | null;
-  @Field({ description: 'Neither expired nor revoked' }) isActive!: boolean;
+  @Field({ description: 'Neither expired nor revoked, and its minting account is still an active editor or admin' }) isActive!: boolean;
 }
 
 @ObjectType()

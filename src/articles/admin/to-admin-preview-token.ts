@@ -2,6 +2,7 @@ import { PreviewTokenEntity } from '../entities/preview-token.entity';
 import { previewTokenState } from '../preview/preview-token';
 import { AdminPreviewToken } from './admin-preview-token.model';
 
+/** `row.creator` must be loaded: a token whose minting account left is not active. */
 export function toAdminPreviewToken(row: PreviewTokenEntity, now = new Date()): AdminPreviewToken {
   return {
     id: row.id,
@@ -14,6 +15,6 @@ export function toAdminPreviewToken(row: PreviewTokenEntity, now = new Date()): 
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
     revokedBy: row.revokedBy,
-    isActive: previewTokenState(row, now) === 'active',
+    isActive: previewTokenState(row, row.creator ?? null, now) === 'active',
   };
 }

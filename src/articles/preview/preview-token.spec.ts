@@ -1,4 +1,5 @@
 import { hashPreviewToken, isInPreviewScope, issuePreviewToken, isWellFormedPreviewToken, previewTokenState } from './preview-token';
+import { Role } from '../../users/role.enum';
 
 const ARTICLE = '3f1c7a7e-2b51-4f7e-9c1e-0f3a8d6c2b10';
 const OTHER = '9a1c7a7e-2b51-4f7e-9c1e-0f3a8d6c2b11';
@@ -21,9 +22,22 @@ describe('preview tokens', () => {
 
   it('is active until it expires or is revoked', () => {
     const now = new Date('2026-01-01T12:00:00Z');
-    expect(previewTokenState({ expiresAt: new Date('2026-01-01T12:00:01Z'), revokedAt: null }, now)).toBe('active');
-    expect(previewTokenState({ expiresAt: now, revokedAt: null }, now)).toBe('expired');
-    expect(previewTokenState({ expiresAt: new Date('2026-01-02T00:00:00Z'), revokedAt: now }, now)).toBe('revoked');
+    const editor = { role: Role.Editor, deactivatedAt: null, suspendedUntil: null };
+    expect(previewTokenState({ expiresAt: new Date('2026-01-01T12:00:01Z'), revokedAt: null }, editor, now)).toBe('active');
+    expect(previewTokenState({ expiresAt: now, revokedAt: null }, editor, now)).toBe('expired');
+    expect(previewTokenState({ expiresAt: new Date('2026-01-02T00:00:00Z'), revokedAt: now }, editor, now)).toBe('revoked');
+  });
+
+  it('is revoked once the minting account left the editorial staff', () => {
+    const now = new Date('2026-01-01T12:00:00Z');
+    const token = { expiresAt: new Date('2026-01-02T00:00:00Z'), revokedAt: null };
+    const editor = { role: Role.Editor, deactivatedAt: null, suspendedUntil: null };
+    expect(previewTokenState(token, null, now)).toBe('revoked');
+    expect(previewTokenState(token, { ...editor, deactivatedAt: now }, now)).toBe('revoked');
+    expect(previewTokenState(token, { ...editor, role: Role.Moderator }, now)).toBe('revoked');
+    expect(previewTokenState(token, { ...editor, role: Role.Member }, now)).toBe('revoked');
+    expect(previewTokenState(token, { ...editor, suspendedUntil: new Date('2026-01-01T13:00:00Z') }, now)).toBe('revoked');
+    expect(previewTokenState(token, { ...editor, suspendedUntil: now }, now)).toBe('active');
   });
 
   it('covers an article, a locale, or one article in one locale', () => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { EDITORIAL_ROLES, Role } from '../../users/role.enum';
 
 /** Preview tokens start with this, so they are told apart from personal access tokens (`egp_`) at a glance. */
 export const PREVIEW_TOKEN_PREFIX = 'egpv_';
@@ -38,9 +39,26 @@ export function isWellFormedPreviewToken(token: string): boolean {
 
 export type PreviewTokenState = 'active' | 'expired' | 'revoked';
 
-export function previewTokenState(token: { expiresAt: Date; revokedAt: Date | null }, now: Date): PreviewTokenState {
-  if (token.revokedAt) return 'revoked';
+/** What of the minting account decides whether its tokens still work; null when the account is gone. */
+export interface PreviewTokenCreator {
+  role: Role;
+  deactivatedAt: Date | null;
+  suspendedUntil: Date | null;
+}
+
+/**
+ * A token is only as good as the account that minted it (decision 0012): once that account is deactivated, deleted
+ * (a member), suspended or no longer on the editorial staff, its tokens are revoked, whenever that happened. The one
+ * rule for using a token and for listing it.
+ */
+export function previewTokenState(token: { expiresAt: Date; revokedAt: Date | null }, creator: PreviewTokenCreator | null, now: Date): PreviewTokenState {
+  if (token.revokedAt || !canStillPreview(creator, now)) return 'revoked';
   return token.expiresAt.getTime() > now.getTime() ? 'active' : 'expired';
+}
+
+function canStillPreview(creator: PreviewTokenCreator | null, now: Date): boolean {
+  if (!creator || creator.deactivatedAt !== null || !EDITORIAL_ROLES.includes(creator.role)) return false;
+  return creator.suspendedUntil === null || creator.suspendedUntil <= now;
 }
 
 export function isInPreviewScope(scope: PreviewScope, article: { id: string; locale: string }): boolean {

@@ -70,7 +70,7 @@ export class PreviewTokensService {
         }),
       );
       await recordAudit(tx, { actorId: editor.id, action: 'preview-token.create', subjectKind: PREVIEW_TOKEN_SUBJECT, subjectId: row.id, after: auditView(row) });
-      return { token: issued.token, previewToken: row };
+      return { token: issued.token, previewToken: Object.assign(row, { creator: await tx.findOneBy(UserEntity, { id: editor.id }) }) };
     });
   }
 
@@ -79,26 +79,34 @@ export class PreviewTokensService {
     return this.dataSource.transaction(async (tx) => {
       const row = await tx.findOne(PreviewTokenEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw new NotFoundError('PreviewToken', id);
-      if (row.revokedAt) return row;
+      const creator = row.createdBy === null ? null : await tx.findOneBy(UserEntity, { id: row.createdBy });
+      if (row.revokedAt) return Object.assign(row, { creator });
       const before = auditView(row);
       row.revokedAt = now;
       row.revokedBy = editor.id;
       await tx.save(row);
       await recordAudit(tx, { actorId: editor.id, action: 'preview-token.revoke', subjectKind: PREVIEW_TOKEN_SUBJECT, subjectId: row.id, before, after: auditView(row) });
-      return row;
+      return Object.assign(row, { creator });
     });
   }
 
   /** Newest first; only active tokens unless `includeInactive`. */
   async list(includeInactive: boolean, page: { first: number; after?: string | null }, now = new Date()): Promise<Connection<PreviewTokenEntity>> {
-    const query = this.dataSource.getRepository(PreviewTokenEntity).createQueryBuilder('t');
-    if (!includeInactive) query.where('t.revoked_at IS NULL AND t.expires_at > :now', { now });
+    const query = this.dataSource.getRepository(PreviewTokenEntity).createQueryBuilder('t').leftJoinAndSelect('t.creator', 'creator');
+    // previewTokenState in SQL, for paging: a token whose minting account left the editorial staff is not active.
+    if (!includeInactive) {
+      query.where(
+        `t.revoked_at IS NULL AND t.expires_at > :now AND creator.deactivated_at IS NULL AND creator.role IN (:...roles)
+         AND (creator.suspended_until IS NULL OR creator.suspended_until <= :now)`,
+        { now, roles: EDITORIAL_ROLES },
+      );
+    }
     const total = await query.clone().getCount();
     if (page.after) {
       const [createdAt, id] = decodeTimeIdCursor(page.after);
       query.andWhere(`(date_trunc('milliseconds', t.created_at), t.id) < (:createdAt::timestamptz, :id::uuid)`, { createdAt, id });
     }
-    const rows = await query.orderBy(`date_trunc('milliseconds', t.created_at)`, 'DESC').addOrderBy('t.id', 'DESC').take(page.first + 1).getMany();
+    const rows = await query.orderBy(`date_trunc('milliseconds', t.created_at)`, 'DESC').addOrderBy('t.id', 'DESC').limit(page.first + 1).getMany();
     const edges = rows.slice(0, page.first).map((node) => ({ node, cursor: encodeCursor([node.createdAt.toISOString(), node.id]) }));
     return { edges, totalCount: total, pageInfo: { hasNextPage: rows.length > page.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
@@ -113,17 +121,11 @@ export class PreviewTokensService {
       ? await this.dataSource.getRepository(PreviewTokenEntity).findOne({ where: { tokenHash: hashPreviewToken(token) }, relations: { creator: true } })
       : null;
     if (!row) throw new UnauthenticatedError('The preview token is not valid', { reason: 'PREVIEW_TOKEN_INVALID' });
-    const state = previewTokenState(row, now);
-    if (state === 'revoked' || !canStillPreview(row.creator ?? null, now)) throw new UnauthenticatedError('The preview token was revoked', { reason: 'PREVIEW_TOKEN_REVOKED' });
+    const state = previewTokenState(row, row.creator ?? null, now);
+    if (state === 'revoked') throw new UnauthenticatedError('The preview token was revoked', { reason: 'PREVIEW_TOKEN_REVOKED' });
     if (state === 'expired') throw new UnauthenticatedError('The preview token has expired', { reason: 'PREVIEW_TOKEN_EXPIRED' });
     return { articleId: row.articleId, locale: row.locale };
   }
-}
-
-/** Whether the minting account may still show drafts: active, not suspended, an editor or admin (a deleted account is a member). */
-function canStillPreview(creator: UserEntity | null, now: Date): boolean {
-  if (!creator || creator.deactivatedAt !== null || !EDITORIAL_ROLES.includes(creator.role)) return false;
-  return creator.suspendedUntil === null || creator.suspendedUntil <= now;
 }
 
 /** What the audit log keeps of a token: its scope and lifetime, never the secret or its hash. */

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../../common/graphql/connection';
 import { AssetKind } from '../asset-kind.enum';
 
@@ -32,3 +32,9 @@ export class AdminAsset {
 
 @ObjectType()
 export class AdminAssetConnection extends ConnectionType(AdminAsset) {}
+
+@ObjectType({ description: 'Bytes the stored asset files take (originals and variants) against ASSET_STORAGE_QUOTA_BYTES' })
+export class AdminAssetStorageUsage {
+  @Field(() => Float) usedBytes!: number;
+  @Field(() => Float, { description: '0: no limit' }) quotaBytes!: number;
+}

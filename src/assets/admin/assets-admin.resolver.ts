@@ -6,7 +6,7 @@ import { Roles } from '../../auth/roles.decorator';
 import { AppConfig } from '../../config/app-config';
 import { EDITORIAL_ROLES, STAFF_ROLES } from '../../users/role.enum';
 import { AssetsService } from '../assets.service';
-import { AdminAsset, AdminAssetConnection } from './admin-asset.model';
+import { AdminAsset, AdminAssetConnection, AdminAssetStorageUsage } from './admin-asset.model';
 import { ArticleAssetInput, ArticleAssetsArgs, AssetArgs, AssetsArgs, DeleteAssetInput, DescribeAssetInput } from './assets-admin.inputs';
 import { toAdminAsset } from './to-admin-asset';
 
@@ -30,6 +30,12 @@ export class AssetsAdminResolver {
   @Query(() => AdminAsset)
   async asset(@Args() args: AssetArgs): Promise<AdminAsset> {
     return this.toModel(await this.assetsService.get(args.id));
+  }
+
+  @Roles(...STAFF_ROLES)
+  @Query(() => AdminAssetStorageUsage, { description: 'Bytes stored against the storage quota (uploads past it: QUOTA_EXCEEDED)' })
+  async assetStorageUsage(): Promise<AdminAssetStorageUsage> {
+    return this.assetsService.storageUsage();
   }
 
   @Roles(...STAFF_ROLES)

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'QUOTA_EXCEEDED'
   | 'FAILED_PRECONDITION';
 
 /**
@@ -86,6 +87,15 @@ export class PayloadTooLargeError extends AppError {
 /** A file whose content (sniffed, not its name or declared type) is not accepted; `details.reason` says why. */
 export class UnsupportedMediaTypeError extends AppError {
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
+
+/** Storing the upload would pass the configured storage quota (`details`: `quotaBytes`, `usedBytes`, `neededBytes`). */
+export class QuotaExceededError extends AppError {
+  readonly code = 'QUOTA_EXCEEDED';
+
+  constructor(message: string, usage: { quotaBytes: number; usedBytes: number; neededBytes: number }) {
+    super(message, { ...usage });
+  }
 }
 
 /** The server is not set up for this request (a setting the operator must add); `details.setting` names it. */
